@@ -1,0 +1,64 @@
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+// n8n ships a `zulipApi` credential already; credential type names are global, hence this name.
+export class ZulipScheduledApi implements ICredentialType {
+	name = 'zulipScheduledApi';
+
+	displayName = 'Zulip (Scheduled Messages) API';
+
+	icon = 'file:zulip.svg' as const;
+
+	documentationUrl = 'https://zulip.com/api/api-keys';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Server URL',
+			name: 'url',
+			type: 'string',
+			default: '',
+			placeholder: 'https://yourorg.zulipchat.com',
+			description: 'The address of your Zulip organization, without /api',
+			required: true,
+		},
+		{
+			displayName: 'Email',
+			name: 'email',
+			type: 'string',
+			default: '',
+			placeholder: 'bot-name@yourorg.zulipchat.com',
+			description: 'The email of the user or bot whose API key this is',
+			required: true,
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'In Zulip: Personal settings > Account & privacy > API key, or the key of a bot',
+			required: true,
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			auth: {
+				username: '={{$credentials.email}}',
+				password: '={{$credentials.apiKey}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}/api/v1',
+			url: '/users/me',
+		},
+	};
+}

@@ -1,0 +1,61 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { isUnclearCreate, zulipRequest } from '../../transport';
+import {
+	contentField,
+	optionsCollection,
+	readContent,
+	readMaxWait,
+	readRecipient,
+	readSendAt,
+	recipientFields,
+	scheduledMessageOutput,
+	sendAtField,
+} from '../fields';
+
+const show = { resource: ['scheduledMessage'], operation: ['create'] };
+
+export const description: INodeProperties[] = [
+	...recipientFields(show),
+	contentField(show),
+	sendAtField(show),
+	optionsCollection(show, [
+		{
+			displayName: 'Mark as Read by Sender',
+			name: 'readBySender',
+			type: 'boolean',
+			default: true,
+			description: 'Whether the message starts out read for the sender once it is sent (Zulip 8.0+)',
+		},
+	]),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	// Everything is checked before the first request, so a bad item sends nothing.
+	const content = readContent(this, itemIndex);
+	const scheduledDeliveryTimestamp = readSendAt(this, itemIndex, this.getNodeParameter('sendAt', itemIndex));
+	const recipient = await readRecipient(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const body: IDataObject = {
+		type: recipient.type,
+		to: recipient.to,
+		content,
+		scheduled_delivery_timestamp: scheduledDeliveryTimestamp,
+	};
+	if (recipient.topic !== undefined) body.topic = recipient.topic;
+	if (typeof options.readBySender === 'boolean') body.read_by_sender = options.readBySender;
+
+	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const reply = await sendOnce(
+		sendKey(this, itemIndex, body),
+		async () =>
+			await zulipRequest(this, { method: 'POST', path: '/scheduled_messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds }),
+		isUnclearCreate,
+	);
+	// The same shape Get Many gives (Zulip lists direct messages as type "private").
+	const listedType = recipient.type === 'direct' ? 'private' : 'stream';
+	const message: IDataObject = { scheduled_message_id: reply.scheduled_message_id, type: listedType, to: recipient.to };
+	if (recipient.topic !== undefined) message.topic = recipient.topic;
+	Object.assign(message, { content, scheduled_delivery_timestamp: scheduledDeliveryTimestamp, failed: false });
+	return scheduledMessageOutput(message, this.getTimezone());
+}

@@ -1,0 +1,47 @@
+import type { IExecuteSingleFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { checkZulipReply, pairWithInputItem, waitOutZulipRateLimits } from '../../transport';
+import { optionsCollection, scheduledMessageOutput } from '../fields';
+
+const show = { resource: ['scheduledMessage'], operation: ['getAll'] };
+
+async function addReadableTime(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const zone = this.getTimezone();
+	return items.map((item) => ({ ...item, json: scheduledMessageOutput(item.json, zone) }));
+}
+
+/** Zulip returns every scheduled message at once (no paging): the limit is applied here. */
+export const routing = {
+	operations: { pagination: waitOutZulipRateLimits },
+	send: { paginate: true },
+	request: { method: 'GET' as const, url: '/scheduled_messages' },
+	output: {
+		postReceive: [
+			checkZulipReply,
+			{ type: 'rootProperty' as const, properties: { property: 'scheduled_messages' } },
+			{ type: 'limit' as const, enabled: '={{ !$parameter.returnAll }}', properties: { maxResults: '={{ $parameter.limit }}' } },
+			addReadableTime,
+			pairWithInputItem,
+		],
+	},
+};
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	optionsCollection(show),
+];

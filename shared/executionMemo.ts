@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { settle } from './errors';
+
+/**
+ * What a send in this execution already did, so that n8n's Retry On Fail, which re-runs the whole
+ * node for every item, neither sends an item twice nor re-sends one whose outcome was unclear.
+ * Kept in process memory: a retry runs in the same process as the attempt it repeats.
+ */
+type Outcome = { kind: 'sent'; result: IDataObject } | { kind: 'unclear'; error: Error };
+
+const TTL_MS = 6 * 60 * 60 * 1000;
+const MAX_ENTRIES = 50_000;
+const outcomes = new Map<string, { outcome: Outcome; expiresAt: number }>();
+
+export function sendKey(context: IExecuteFunctions, itemIndex: number, request: unknown): string | undefined {
+	const executionId = context.getExecutionId();
+	if (!executionId || executionId === '__UNKNOWN__') return undefined;
+	const node = context.getNode();
+	return createHash('sha256')
+		.update(JSON.stringify([executionId, node.id ?? node.name, itemIndex, request]))
+		.digest('hex');
+}
+
+function remember(key: string, outcome: Outcome) {
+	const now = Date.now();
+	if (outcomes.size >= MAX_ENTRIES) {
+		for (const [oldKey, entry] of outcomes) if (entry.expiresAt < now || outcomes.size >= MAX_ENTRIES) outcomes.delete(oldKey);
+	}
+	outcomes.set(key, { outcome, expiresAt: now + TTL_MS });
+}
+
+/**
+ * Runs `send` unless this execution already sent the same item (its result is returned again)
+ * or already failed it in a way that may have sent it (that error is thrown again).
+ */
+export async function sendOnce(
+	key: string | undefined,
+	send: () => Promise<IDataObject>,
+	isUnclear: (error: unknown) => boolean,
+): Promise<IDataObject> {
+	const previous = key ? outcomes.get(key) : undefined;
+	if (previous && previous.expiresAt > Date.now()) {
+		if (previous.outcome.kind === 'sent') return previous.outcome.result;
+		throw previous.outcome.error;
+	}
+	const outcome = await settle(send());
+	if (outcome.ok) {
+		if (key) remember(key, { kind: 'sent', result: outcome.value });
+		return outcome.value;
+	}
+	if (key && isUnclear(outcome.error)) remember(key, { kind: 'unclear', error: outcome.error as Error });
+	throw outcome.error;
+}

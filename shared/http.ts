@@ -1,0 +1,104 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IN8nHttpFullResponse,
+} from 'n8n-workflow';
+import { settle } from './errors';
+
+export type HttpContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions;
+
+export interface HttpCall {
+	method: IHttpRequestMethods;
+	baseURL: string;
+	url: string;
+	qs?: IDataObject;
+	/** JSON body, or (with `form`) fields sent as application/x-www-form-urlencoded. */
+	body?: IDataObject;
+	form?: boolean;
+	timeoutMs?: number;
+}
+
+export interface HttpReply {
+	statusCode: number;
+	headers: Record<string, string>;
+	body: unknown;
+}
+
+/** The connection failed; `mayHaveArrived` tells whether the provider may still have acted on it. */
+export interface TransportFailure {
+	code: string;
+	mayHaveArrived: boolean;
+}
+
+export type HttpOutcome = { reply: HttpReply; failure?: undefined } | { reply?: undefined; failure: TransportFailure };
+
+// Failures that happen before a request can reach the provider: nothing was sent.
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+
+function errorCode(error: unknown): string {
+	let current: unknown = error;
+	for (let depth = 0; current && depth < 5; depth++) {
+		const code = (current as { code?: unknown }).code;
+		if (typeof code === 'string' && code !== '') return code;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return 'UNKNOWN';
+}
+
+function formEncode(fields: IDataObject): string {
+	const params = new URLSearchParams();
+	for (const [key, value] of Object.entries(fields)) {
+		if (value === undefined) continue;
+		params.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+	}
+	return params.toString();
+}
+
+function lowerCaseHeaders(headers: IN8nHttpFullResponse['headers'] | undefined): Record<string, string> {
+	const result: Record<string, string> = {};
+	for (const [key, value] of Object.entries(headers ?? {})) {
+		result[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return result;
+}
+
+/**
+ * One authenticated request through n8n's HTTP helper (so proxies, credentials and the
+ * execution's cancel signal apply). Every HTTP status comes back as a reply for the provider's
+ * transport to interpret; a connection failure comes back as `failure`.
+ */
+export async function requestWithCredential(
+	context: HttpContext,
+	credentialType: string,
+	call: HttpCall,
+): Promise<HttpOutcome> {
+	const options: IHttpRequestOptions = {
+		method: call.method,
+		baseURL: call.baseURL,
+		url: call.url,
+		qs: call.qs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: call.timeoutMs ?? 60_000,
+		json: true,
+	};
+	if (call.body && call.form) {
+		options.body = formEncode(call.body);
+		options.headers = { 'content-type': 'application/x-www-form-urlencoded' };
+	} else if (call.body) {
+		options.body = call.body;
+	}
+	const outcome = await settle(
+		context.helpers.httpRequestWithAuthentication.call(context, credentialType, options) as Promise<IN8nHttpFullResponse>,
+	);
+	if (!outcome.ok) {
+		const code = errorCode(outcome.error);
+		return { failure: { code, mayHaveArrived: !NOT_SENT_CODES.has(code) } };
+	}
+	const response = outcome.value;
+	return { reply: { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body } };
+}

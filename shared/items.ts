@@ -1,0 +1,85 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { isNodeError } from './errors';
+import { runBounded } from './pool';
+
+export type ItemOutput = IDataObject | IDataObject[];
+
+export interface ForEachItemOptions {
+	/** How many items run at once; 1 keeps strict item order for side effects. */
+	concurrency?: number;
+}
+
+function asNodeError(node: INode, error: unknown, itemIndex: number) {
+	if (isNodeError(error)) {
+		error.context = { ...(error.context ?? {}), itemIndex: error.context?.itemIndex ?? itemIndex };
+		return error;
+	}
+	const cause = error instanceof Error ? error : new Error(String(error));
+	return new NodeOperationError(node, cause, { itemIndex });
+}
+
+/**
+ * The one per-item loop of the programmatic operations: output items keep input order and carry
+ * `pairedItem`; with Continue On Fail a failing item becomes `{ error }`; without it, no new item
+ * starts after the first failure and the earliest failing item's error is thrown.
+ */
+export async function forEachItem(
+	context: IExecuteFunctions,
+	handle: (itemIndex: number) => Promise<ItemOutput>,
+	options: ForEachItemOptions = {},
+): Promise<INodeExecutionData[][]> {
+	const count = context.getInputData().length;
+	const continueOnFail = context.continueOnFail();
+	const node = context.getNode();
+	const outputs: INodeExecutionData[][] = new Array(count);
+	let failure: { itemIndex: number; error: Error } | undefined;
+
+	await runBounded(
+		count,
+		options.concurrency ?? 1,
+		async (itemIndex) => {
+			const pairedItem = { item: itemIndex };
+			try {
+				const result = await handle(itemIndex);
+				const list = Array.isArray(result) ? result : [result];
+				outputs[itemIndex] = list.map((json) => ({ json, pairedItem }));
+			} catch (thrown) {
+				const error = asNodeError(node, thrown, itemIndex);
+				if (continueOnFail) {
+					const json: IDataObject = { error: error.message };
+					if (error.description) json.errorDescription = error.description;
+					outputs[itemIndex] = [{ json, pairedItem }];
+				} else if (!failure || itemIndex < failure.itemIndex) {
+					failure = { itemIndex, error };
+				}
+			}
+		},
+		() => failure !== undefined,
+	);
+	if (failure) throw failure.error;
+	return [outputs.flat()];
+}
+
+export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemOutput>;
+type CustomOperation = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+/**
+ * Builds a declarative node's `customOperations` from per-item functions: each runs through
+ * forEachItem, the node's single place for pairedItem and Continue On Fail.
+ */
+export function perItemOperations(
+	operations: Record<string, Record<string, ItemOperation>>,
+	options: (context: IExecuteFunctions) => ForEachItemOptions = () => ({}),
+): Record<string, Record<string, CustomOperation>> {
+	const result: Record<string, Record<string, CustomOperation>> = {};
+	for (const [resource, byOperation] of Object.entries(operations)) {
+		result[resource] = {};
+		for (const [operation, perItem] of Object.entries(byOperation)) {
+			result[resource][operation] = async function (this: IExecuteFunctions) {
+				return await forEachItem(this, async (itemIndex) => await perItem.call(this, itemIndex), options(this));
+			};
+		}
+	}
+	return result;
+}

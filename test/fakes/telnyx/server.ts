@@ -1,0 +1,230 @@
+/**
+ * A local stand-in for the Telnyx messaging API (https://api.telnyx.com/v2) for tests. Every
+ * request is checked against Telnyx's own OpenAPI files; anything they reject is recorded in
+ * `violations`. It keeps state (messages, profiles, numbers), runs on a clock tests can move, and
+ * can be told to answer 429, 500, or drop the connection.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { specsDir } from '../specs';
+import { telnyxErrors, type ErrorAnswer } from './errors';
+import { routeFor, type Answer, type FakeState } from './routes';
+import { checkRequest, checkResponse, loadTelnyxSpec, type TelnyxSpec } from './spec';
+import { progress, seedPhoneNumbers, seedProfiles, type FakePhoneNumber, type FakeProfile, type TelnyxFakeMessage } from './state';
+
+export type { TelnyxFakeMessage, TelnyxFakeRecipient, RecipientStatus, FakePhoneNumber, FakeProfile } from './state';
+export { PROFILE_A_ID, PROFILE_B_ID, ORGANIZATION_ID } from './state';
+
+export interface SeenRequest {
+	method: string;
+	/** As received, with the /v2 prefix and without the query string. */
+	path: string;
+	query: Record<string, string>;
+	/** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
+	body: unknown;
+	headers: Record<string, string | string[] | undefined>;
+}
+
+export interface TelnyxFakeOptions {
+	apiKey?: string;
+	/** Folder holding the Telnyx specs; default: the shared specs folder (see test/fakes/specs.ts). */
+	specsDir?: string;
+	/** The fake's wall clock (ms since epoch); `advance` adds to it. Default Date.now. */
+	now?: () => number;
+}
+
+type FaultKind = 'drop-after-body' | 'http-500';
+interface Fault {
+	method: string;
+	path: RegExp;
+	kind: FaultKind;
+}
+
+const BASE_PATH = '/v2';
+
+export class TelnyxFake implements FakeState {
+	/** http://127.0.0.1:PORT, without /v2 (point the SDK at `${url}/v2`). */
+	readonly url: string;
+	readonly apiKey: string;
+	/** How long loading the spec took for this process (0 after the first fake: it is cached). */
+	readonly specLoadMs: number;
+	messages = new Map<string, TelnyxFakeMessage>();
+	phoneNumbers: FakePhoneNumber[] = seedPhoneNumbers();
+	profiles: FakeProfile[] = seedProfiles();
+	requests: SeenRequest[] = [];
+	/** Requests that break the Telnyx spec (or hit routes the fake does not serve). */
+	violations: string[] = [];
+	/** The fake's own 2xx answers that break the spec: bugs in the fake, expected empty. */
+	responseViolations: string[] = [];
+
+	private offsetMs = 0;
+	private rateLimited = 0;
+	private rateLimitResetSeconds = 0;
+	private faults: Fault[] = [];
+
+	private constructor(
+		private readonly server: Server,
+		private readonly spec: TelnyxSpec,
+		private readonly clock: () => number,
+		apiKey: string,
+		specLoadMs: number,
+	) {
+		const { port } = server.address() as AddressInfo;
+		this.url = `http://127.0.0.1:${port}`;
+		this.apiKey = apiKey;
+		this.specLoadMs = specLoadMs;
+		server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+			this.onRequest(req, res).catch((err: unknown) => {
+				this.violations.push(`fake crashed on ${req.method} ${req.url}: ${String(err)}`);
+				if (!res.headersSent) res.writeHead(500).end();
+			});
+		});
+	}
+
+	static async start(options: TelnyxFakeOptions = {}): Promise<TelnyxFake> {
+		const started = Date.now();
+		const spec = await loadTelnyxSpec(options.specsDir ?? specsDir());
+		const loadMs = Date.now() - started;
+		const server = createServer();
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(0, '127.0.0.1', () => resolve());
+		});
+		return new TelnyxFake(server, spec, options.now ?? Date.now, options.apiKey ?? 'KEYtest_123', loadMs);
+	}
+
+	now(): number {
+		return this.clock() + this.offsetMs;
+	}
+
+	/** The next `count` authenticated requests get 429 with `x-ratelimit-reset: resetSeconds`. */
+	rateLimitNext(count: number, resetSeconds: number): void {
+		this.rateLimited = count;
+		this.rateLimitResetSeconds = resetSeconds;
+	}
+
+	/**
+	 * The next authenticated request matching method and path (tested against the full path, e.g.
+	 * /v2/messages/schedule) fails once: 'http-500' answers 500 without any effect;
+	 * 'drop-after-body' applies the effect, then destroys the socket without answering.
+	 */
+	failNext(match: { method: string; path: RegExp }, kind: FaultKind): void {
+		this.faults.push({ method: match.method.toUpperCase(), path: match.path, kind });
+	}
+
+	/** Moves the fake clock; messages due by then are sent (and a second later delivered). */
+	advance(ms: number): void {
+		this.offsetMs += ms;
+		this.tick();
+	}
+
+	reset(): void {
+		this.messages.clear();
+		this.phoneNumbers = seedPhoneNumbers();
+		this.profiles = seedProfiles();
+		this.requests.length = 0;
+		this.violations.length = 0;
+		this.responseViolations.length = 0;
+		this.offsetMs = 0;
+		this.rateLimited = 0;
+		this.faults = [];
+	}
+
+	async stop(): Promise<void> {
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.server.closeAllConnections(); // keep-alive sockets would otherwise hold the process
+		await closed;
+	}
+
+	private tick(): void {
+		const now = this.now();
+		for (const message of this.messages.values()) progress(message, now);
+	}
+
+	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		const rawBody = Buffer.concat(chunks).toString('utf8');
+		const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+		const method = (req.method ?? 'GET').toUpperCase();
+		let body: unknown;
+		let jsonError: string | undefined;
+		if (rawBody !== '') {
+			try {
+				body = JSON.parse(rawBody);
+			} catch (err) {
+				body = rawBody;
+				jsonError = (err as Error).message;
+			}
+		}
+		this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: { ...req.headers } });
+		this.tick();
+
+		const answer = this.answer({ method, url, req, body, rawBody, jsonError });
+		if (answer === 'drop') {
+			req.socket.destroy();
+			return;
+		}
+		const payload = JSON.stringify(answer.body);
+		res.writeHead(answer.status, {
+			'content-type': 'application/json',
+			'content-length': Buffer.byteLength(payload),
+			...answer.headers,
+		});
+		res.end(payload);
+	}
+
+	private answer(r: { method: string; url: URL; req: IncomingMessage; body: unknown; rawBody: string; jsonError?: string }): Answer | ErrorAnswer | 'drop' {
+		const fullPath = r.url.pathname;
+		if (fullPath !== BASE_PATH && !fullPath.startsWith(`${BASE_PATH}/`)) {
+			this.violations.push(`${r.method} ${fullPath}: outside the API base path ${BASE_PATH}`);
+			return telnyxErrors.notFound();
+		}
+		// Spec paths are relative to the servers URL (https://api.telnyx.com/v2).
+		const specPath = fullPath.slice(BASE_PATH.length) || '/';
+		const check = checkRequest(this.spec, {
+			method: r.method,
+			path: specPath,
+			search: r.url.searchParams,
+			headers: r.req.headers,
+			body: r.jsonError ? undefined : r.body,
+			rawBody: r.rawBody,
+			jsonError: r.jsonError,
+		});
+		this.violations.push(...check.violations);
+
+		if (r.req.headers.authorization !== `Bearer ${this.apiKey}`) return telnyxErrors.unauthorized();
+		if (this.rateLimited > 0) {
+			this.rateLimited -= 1;
+			return telnyxErrors.tooManyRequests(this.rateLimitResetSeconds);
+		}
+		const faultAt = this.faults.findIndex((f) => f.method === r.method && f.path.test(fullPath));
+		const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0] : undefined;
+		if (fault?.kind === 'http-500') return telnyxErrors.unexpected();
+
+		const answer = this.serve(check, r, fullPath);
+		return fault?.kind === 'drop-after-body' ? 'drop' : answer;
+	}
+
+	private serve(
+		check: ReturnType<typeof checkRequest>,
+		r: { method: string; url: URL; body: unknown; jsonError?: string },
+		fullPath: string,
+	): Answer | ErrorAnswer {
+		if (!check.operation) return telnyxErrors.notFound();
+		if (r.jsonError) return telnyxErrors.invalidJson(`The request body is not valid JSON: ${r.jsonError}`);
+		if (check.violations.length > 0) return telnyxErrors.badRequest(check.violations.join('; '));
+		const route = routeFor(check.operation.operationId);
+		if (!route) {
+			this.violations.push(`${r.method} ${fullPath}: ${check.operation.operationId} is in the spec but not served by the fake`);
+			return telnyxErrors.notFound();
+		}
+		const answer = route({ state: this, params: check.params, search: r.url.searchParams, body: r.body });
+		if (answer.status < 300) {
+			// Round-trip through JSON so the check sees exactly what goes on the wire.
+			const wire: unknown = JSON.parse(JSON.stringify(answer.body));
+			this.responseViolations.push(...checkResponse(this.spec, check.operation, answer.status, wire));
+		}
+		return answer;
+	}
+}

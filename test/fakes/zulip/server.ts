@@ -1,0 +1,248 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadSpecValidator, type SpecCheck, type SpecValidator } from '../openapi';
+import { specsDir } from '../specs';
+import { routes, runRoute, type Reply } from './routes';
+import { seedChannels, seedUsers, type SeenRequest, type ZulipChannel, type ZulipScheduled, type ZulipSent, type ZulipUser, type ZulipWorld } from './state';
+
+export type { SeenRequest, ZulipChannel, ZulipScheduled, ZulipSent, ZulipUser } from './state';
+
+/**
+ * A local Zulip server for tests. Every request is checked against Zulip's published OpenAPI
+ * file (violations are collected, not thrown, so tests can assert on them) and the routes the
+ * nodes use keep state like a real realm: scheduled messages, sent messages, users, channels.
+ */
+
+export const ZULIP_API_ROOT = '/api/v1';
+export const ZULIP_SPEC_FILE = 'zulip-openapi.yaml';
+
+export interface ZulipFakeOptions {
+	email?: string;
+	apiKey?: string;
+	/** Folder holding zulip-openapi.yaml; default `$SPECS_DIR`, else ../shared/specs. */
+	specsDir?: string;
+	/** Clock in ms, for "must be in the future" and rate-limit reset times. */
+	now?: () => number;
+}
+
+type FailureKind = 'drop-after-body' | 'http-500';
+
+interface InjectedFailure {
+	method: string;
+	path: RegExp;
+	kind: FailureKind;
+	/** Matching requests to let through before this failure fires. */
+	skip: number;
+}
+
+/** The spec, loaded and patched once per process (parsing it takes a second or two). */
+export function loadZulipSpec(dir = specsDir()): Promise<SpecValidator> {
+	return loadSpecValidator({ file: path.join(dir, ZULIP_SPEC_FILE), apiRoot: ZULIP_API_ROOT, patch: patchZulipSpec });
+}
+
+/** Known quirks of the published file, fixed in memory only. */
+function patchZulipSpec(doc: Record<string, unknown>): void {
+	// Security requirements name `basicAuth`, but the only scheme defined is `BasicAuth`.
+	const rename = (security: unknown) => {
+		if (!Array.isArray(security)) return;
+		for (const requirement of security as Array<Record<string, unknown>>) {
+			if ('basicAuth' in requirement) {
+				requirement.BasicAuth = requirement.basicAuth;
+				delete requirement.basicAuth;
+			}
+		}
+	};
+	rename(doc.security);
+	const paths = (doc.paths ?? {}) as Record<string, Record<string, { security?: unknown }>>;
+	for (const item of Object.values(paths)) for (const operation of Object.values(item)) rename(operation?.security);
+	// Its description says it needs no authentication at all, but it inherits the global requirement.
+	const serverSettings = paths['/server_settings']?.get;
+	if (serverSettings) serverSettings.security = [];
+}
+
+export class ZulipFake implements ZulipWorld {
+	readonly url: string;
+	readonly email: string;
+	readonly apiKey: string;
+	users: ZulipUser[] = [];
+	channels: ZulipChannel[] = [];
+	scheduled = new Map<number, ZulipScheduled>();
+	sent: ZulipSent[] = [];
+	requests: SeenRequest[] = [];
+	violations: string[] = [];
+
+	private readonly now: () => number;
+	private lastScheduledId = 0;
+	private lastMessageId = 1000;
+	private rateLimited = { count: 0, retryAfter: 0 };
+	private failures: InjectedFailure[] = [];
+
+	private constructor(
+		private readonly server: http.Server,
+		private readonly spec: SpecValidator,
+		options: ZulipFakeOptions,
+	) {
+		const { port } = server.address() as AddressInfo;
+		this.url = `http://127.0.0.1:${port}`;
+		this.email = options.email ?? 'bot@example.com';
+		this.apiKey = options.apiKey ?? 'test-api-key-123';
+		this.now = options.now ?? Date.now;
+		this.reset();
+	}
+
+	static async start(options: ZulipFakeOptions = {}): Promise<ZulipFake> {
+		const spec = await loadZulipSpec(options.specsDir);
+		let fake: ZulipFake | undefined;
+		const server = http.createServer((req, res) => {
+			if (fake) void fake.handle(req, res);
+			else res.destroy();
+		});
+		await new Promise<void>((resolve, reject) => {
+			server.once('error', reject);
+			server.listen(0, '127.0.0.1', () => resolve());
+		});
+		fake = new ZulipFake(server, spec, options);
+		return fake;
+	}
+
+	/** The next `count` requests, whatever the route, get Zulip's 429 and change nothing. */
+	rateLimitNext(count: number, retryAfterSeconds: number): void {
+		this.rateLimited = { count, retryAfter: retryAfterSeconds };
+	}
+
+	/**
+	 * The next request matching `method` and `path` (tested against the URL path, /api/v1 included) fails:
+	 * 'drop-after-body' applies its effect, then closes the socket without answering (an unclear failure);
+	 * 'http-500' answers 500 and applies nothing. With `skip`, that many matching requests pass first.
+	 */
+	failNext(match: { method: string; path: RegExp }, kind: FailureKind, skip = 0): void {
+		this.failures.push({ method: match.method.toUpperCase(), path: match.path, kind, skip });
+	}
+
+	/** Back to the seeded realm; forgets requests, violations and injected failures. */
+	reset(): void {
+		this.users = seedUsers(this.email);
+		this.channels = seedChannels();
+		this.scheduled = new Map();
+		this.sent = [];
+		this.requests = [];
+		this.violations = [];
+		this.lastScheduledId = 0;
+		this.lastMessageId = 1000;
+		this.rateLimited = { count: 0, retryAfter: 0 };
+		this.failures = [];
+	}
+
+	async stop(): Promise<void> {
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		// Keep-alive sockets from fetch would otherwise hold the process open.
+		this.server.closeAllConnections();
+		await closed;
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		try {
+			const method = (req.method ?? 'GET').toUpperCase();
+			const url = new URL(req.url ?? '/', this.url);
+			const query = Object.fromEntries(url.searchParams);
+			const rawBody = await readBody(req);
+			let operation = this.spec.match(method, url.pathname);
+			// The spec's /users/{email} and /users/{user_id} are the same template; Zulip tries the integer first.
+			if (operation?.operationId === 'get-user-by-email' && /^\/users\/\d+$/.test(url.pathname.slice(ZULIP_API_ROOT.length))) {
+				operation = this.spec.operation('get-user');
+			}
+			const check = this.spec.check({ method, path: url.pathname, query, headers: req.headers, rawBody }, operation);
+			this.requests.push({ method, path: url.pathname, query, body: check.body, headers: { ...req.headers } });
+			this.violations.push(...check.problems);
+
+			if (this.rateLimited.count > 0) {
+				this.rateLimited.count--;
+				return this.rateLimitReply(res);
+			}
+			const failure = this.takeFailure(method, url.pathname);
+			if (failure?.kind === 'http-500') {
+				return send(res, { status: 500, body: { result: 'error', msg: 'Internal server error', code: 'BAD_REQUEST' } });
+			}
+			const reply = this.reply(check, req.headers.authorization);
+			if (failure?.kind === 'drop-after-body') {
+				req.socket.destroy();
+				return;
+			}
+			send(res, reply);
+		} catch (error) {
+			this.violations.push(`Zulip fake crashed on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+			if (!res.headersSent) send(res, { status: 500, body: { result: 'error', msg: 'Internal server error', code: 'BAD_REQUEST' } });
+		}
+	}
+
+	/** What Zulip answers; applies the request's effect. */
+	private reply(check: SpecCheck, authorization: string | undefined): Reply {
+		const { operation } = check;
+		if (!operation) return { status: 404, body: { result: 'error', msg: 'Endpoint not found', code: 'BAD_REQUEST' } };
+		if (this.spec.requiresAuth(operation) && !this.authorized(authorization)) {
+			return { status: 401, body: { result: 'error', msg: 'Invalid API key', code: 'INVALID_API_KEY' } };
+		}
+		// Zulip rejects malformed requests before acting on them.
+		if (check.problems.length) return { status: 400, body: { result: 'error', msg: check.problems.join('; '), code: 'BAD_REQUEST' } };
+		const route = operation.operationId ? routes[operation.operationId] : undefined;
+		if (!route) {
+			this.violations.push(`${operation.method.toUpperCase()} ${operation.path} (${operation.operationId}) is in the spec but not implemented by the Zulip fake`);
+			return { status: 501, body: { result: 'error', msg: 'Not implemented by the Zulip fake', code: 'BAD_REQUEST' } };
+		}
+		const reply = runRoute(route, {
+			world: this,
+			params: check.params,
+			body: check.body,
+			nowMs: this.now(),
+			nextScheduledId: () => ++this.lastScheduledId,
+			nextMessageId: () => ++this.lastMessageId,
+		});
+		// Keep the fake honest: its success answers must match the spec too.
+		if (reply.status < 300) this.violations.push(...this.spec.checkResponse(operation, reply.status, reply.body));
+		return reply;
+	}
+
+	private authorized(header: string | undefined): boolean {
+		const match = /^Basic\s+(\S+)$/i.exec(header ?? '');
+		if (!match) return false;
+		const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+		const colon = decoded.indexOf(':');
+		return colon >= 0 && decoded.slice(0, colon) === this.email && decoded.slice(colon + 1) === this.apiKey;
+	}
+
+	private takeFailure(method: string, urlPath: string): InjectedFailure | undefined {
+		const index = this.failures.findIndex((f) => f.method === method && f.path.test(urlPath));
+		if (index < 0) return undefined;
+		if (this.failures[index].skip > 0) {
+			this.failures[index].skip--;
+			return undefined;
+		}
+		return this.failures.splice(index, 1)[0];
+	}
+
+	private rateLimitReply(res: http.ServerResponse): void {
+		const { retryAfter } = this.rateLimited;
+		res.setHeader('Retry-After', String(retryAfter));
+		res.setHeader('X-RateLimit-Limit', '200');
+		res.setHeader('X-RateLimit-Remaining', '0');
+		// Zulip sends the absolute reset time (Unix seconds), unlike Retry-After.
+		res.setHeader('X-RateLimit-Reset', String(Math.ceil(this.now() / 1000 + retryAfter)));
+		send(res, { status: 429, body: { result: 'error', msg: 'API usage exceeded rate limit', code: 'RATE_LIMIT_HIT', 'retry-after': retryAfter } });
+	}
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		req.on('data', (chunk: Buffer) => chunks.push(chunk));
+		req.on('end', () => resolve(Buffer.concat(chunks)));
+		req.on('error', reject);
+	});
+}
+
+function send(res: http.ServerResponse, reply: Reply): void {
+	if (reply.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="zulip"');
+	res.writeHead(reply.status, { 'Content-Type': 'application/json' });
+	res.end(JSON.stringify(reply.body));
+}
