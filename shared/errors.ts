@@ -25,14 +25,19 @@ export interface ProviderFailure {
 }
 
 export function providerError(node: INode, failure: ProviderFailure): NodeApiError {
+	const message = `${failure.provider}: ${failure.message}`;
 	const response: JsonObject = { message: failure.message, ...(failure.details ?? {}) };
 	if (failure.httpCode) response.httpCode = failure.httpCode;
-	return new NodeApiError(node, response, {
-		message: `${failure.provider}: ${failure.message}`,
+	const error = new NodeApiError(node, response, {
+		message,
 		description: failure.description,
 		httpCode: failure.httpCode,
 		itemIndex: failure.itemIndex,
 	});
+	// NodeApiError swaps messages that mention a network code (ECONNRESET...) for a generic one;
+	// ours say what happened to the message, which matters more.
+	error.message = message;
+	return error;
 }
 
 /** Replaces every occurrence of each secret (and its URL-encoded form) with a mask. */

@@ -13,12 +13,16 @@ const TTL_MS = 6 * 60 * 60 * 1000;
 const MAX_ENTRIES = 50_000;
 const outcomes = new Map<string, { outcome: Outcome; expiresAt: number }>();
 
-export function sendKey(context: IExecuteFunctions, itemIndex: number, request: unknown): string | undefined {
+/**
+ * One key per execution, node, operation and item. The request body is not part of it: a retry
+ * re-evaluates expressions, so a `{{ $now }}`-based send time differs between attempts.
+ */
+export function sendKey(context: IExecuteFunctions, itemIndex: number, operation: string): string | undefined {
 	const executionId = context.getExecutionId();
 	if (!executionId || executionId === '__UNKNOWN__') return undefined;
 	const node = context.getNode();
 	return createHash('sha256')
-		.update(JSON.stringify([executionId, node.id ?? node.name, itemIndex, request]))
+		.update(JSON.stringify([executionId, node.id ?? node.name, operation, itemIndex]))
 		.digest('hex');
 }
 

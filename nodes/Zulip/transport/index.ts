@@ -69,7 +69,7 @@ export function interpretZulipReply(context: HttpContext, reply: HttpReply | IN8
 		description: HINT_BY_STATUS[reply.statusCode] ?? 'Zulip could not complete the request; try again later.',
 		httpCode: String(reply.statusCode),
 		itemIndex,
-		details: typeof body.code === 'string' ? { code: body.code } : undefined,
+		details: typeof body.code === 'string' ? { zulipCode: body.code } : undefined,
 	});
 }
 
@@ -119,7 +119,7 @@ function connectionError(context: HttpContext, call: ZulipCall, failure: Transpo
 			? 'It was not sent again, to avoid a duplicate. Check the scheduled messages (or the conversation) in Zulip before running this item again.'
 			: "Check the Server URL in the credential and that the server is reachable from n8n.",
 		itemIndex: call.itemIndex,
-		details: { code },
+		details: { networkCode: code },
 	});
 	return unclear ? Object.assign(error, { unclearCreate: true }) : error;
 }

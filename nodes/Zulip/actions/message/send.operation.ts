@@ -14,7 +14,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (recipient.topic !== undefined) body.topic = recipient.topic;
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const reply = await sendOnce(
-		sendKey(this, itemIndex, body),
+		sendKey(this, itemIndex, 'message.send'),
 		async () => await zulipRequest(this, { method: 'POST', path: '/messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds }),
 		isUnclearCreate,
 	);

@@ -47,7 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const reply = await sendOnce(
-		sendKey(this, itemIndex, body),
+		sendKey(this, itemIndex, 'scheduledMessage.create'),
 		async () =>
 			await zulipRequest(this, { method: 'POST', path: '/scheduled_messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds }),
 		isUnclearCreate,

@@ -23,7 +23,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = parseScheduledMessageId(this.getNode(), this.getNodeParameter('scheduledMessageId', itemIndex), itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
-	const key = sendKey(this, itemIndex, { sendNow: id });
+	const key = sendKey(this, itemIndex, 'scheduledMessage.sendNow');
 
 	// A retry of this node in the same execution finds the earlier send and only finishes the delete.
 	const sent = await sendOnce(
