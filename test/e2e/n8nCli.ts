@@ -1,0 +1,74 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const REPO = resolve(__dirname, '../..');
+
+export interface N8nInstall {
+	node: string;
+	bin: string;
+	userFolder: string;
+	env: NodeJS.ProcessEnv;
+}
+
+/** A real n8n (from the shared cache) with this pack installed in a fresh user folder. */
+export async function prepareN8n(): Promise<N8nInstall> {
+	const { stdout } = await run('bash', [join(REPO, 'scripts/ensure-n8n.sh')], { maxBuffer: 1 << 24, timeout: 40 * 60_000 });
+	const paths = Object.fromEntries(
+		stdout.trim().split('\n').map((line) => {
+			const [key, value] = line.split('=');
+			return [key, value.replace(/^'|'$/g, '')];
+		}),
+	);
+	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-sm-e2e-'));
+	await run('bash', [join(REPO, 'scripts/install-pack.sh'), join(userFolder, '.n8n/nodes')], { cwd: REPO, maxBuffer: 1 << 24 });
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'e2e-test-encryption-key',
+		DB_TYPE: 'sqlite',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
+	};
+	return { node: paths.N8N_NODE, bin: paths.N8N_BIN, userFolder, env };
+}
+
+/** A port nobody listens on now: every n8n process opens a task broker and a server port. */
+export async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolvePort(port));
+		});
+	});
+}
+
+export async function n8n(install: N8nInstall, args: string[]): Promise<string> {
+	const env = { ...install.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_PORT: String(await freePort()) };
+	const result = await run(install.node, [install.bin, ...args], { env, maxBuffer: 1 << 26, timeout: 5 * 60_000 }).catch(
+		(error: { code?: number; stdout?: string; stderr?: string }) => {
+			throw new Error(`n8n ${args.join(' ')} failed (exit ${error.code}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+		},
+	);
+	return `${result.stdout}\n${result.stderr}`;
+}
+
+export async function importJson(install: N8nInstall, kind: 'credentials' | 'workflow', data: unknown): Promise<void> {
+	const file = join(install.userFolder, `${kind}-${Date.now()}.json`);
+	writeFileSync(file, JSON.stringify(data));
+	await n8n(install, [`import:${kind}`, `--input=${file}`]);
+}
+
+/** `n8n execute --id --rawOutput` prints logs, then the run data as JSON: return that JSON. */
+export async function executeWorkflow(install: N8nInstall, id: string): Promise<Record<string, unknown>> {
+	const output = await n8n(install, ['execute', `--id=${id}`, '--rawOutput']);
+	const start = output.indexOf('{');
+	if (start < 0) throw new Error(`n8n printed no JSON:\n${output}`);
+	return JSON.parse(output.slice(start)) as Record<string, unknown>;
+}
