@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -71,4 +71,36 @@ export async function executeWorkflow(install: N8nInstall, id: string): Promise<
 	const start = output.indexOf('{');
 	if (start < 0) throw new Error(`n8n printed no JSON:\n${output}`);
 	return JSON.parse(output.slice(start)) as Record<string, unknown>;
+}
+
+export interface RunningN8n {
+	baseUrl: string;
+	stop(): Promise<void>;
+}
+
+/** `n8n start` in the background; resolves once /healthz answers. */
+export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
+	const port = await freePort();
+	const env = { ...install.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_SECURE_COOKIE: 'false' };
+	const child = spawn(install.node, [install.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	child.stdout.on('data', (chunk) => (log += chunk));
+	child.stderr.on('data', (chunk) => (log += chunk));
+	const baseUrl = `http://127.0.0.1:${port}`;
+	for (let attempt = 0; ; attempt++) {
+		if (child.exitCode !== null) throw new Error(`n8n start exited (${child.exitCode}):\n${log}`);
+		const healthy = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+		if (healthy) break;
+		if (attempt > 600) throw new Error(`n8n did not become ready:\n${log}`);
+		await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+	}
+	return {
+		baseUrl,
+		stop: async () => {
+			if (child.exitCode !== null) return;
+			const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+			child.kill('SIGTERM');
+			await exited;
+		},
+	};
 }
