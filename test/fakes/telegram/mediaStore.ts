@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { Api } from 'telegram';
+import type { FakeMedia } from './state';
+import { badRequest, fromLong } from './wire';
+
+/**
+ * Uploaded file parts and the photos/documents made from them. Parts are assembled into
+ * `uploads` (fileId -> bytes) as they arrive; media keep the id/access hash a client needs to
+ * refer to them again (messages.uploadMedia, then InputMediaPhoto in an album).
+ */
+
+interface StoredMediaIdentity {
+	id: bigint;
+	accessHash: bigint;
+	date: number;
+}
+
+export class MediaStore {
+	private parts = new Map<string, Map<number, Buffer>>();
+	private byId = new Map<string, FakeMedia>();
+	private identities = new WeakMap<FakeMedia, StoredMediaIdentity>();
+	private lastId = 9100000000000000000n;
+
+	constructor(private readonly uploads: () => Map<string, Buffer>) {}
+
+	savePart(fileId: bigint, part: number, bytes: Buffer): void {
+		if (part < 0 || part > 7999) throw badRequest('FILE_PART_INVALID');
+		if (bytes.length === 0) throw badRequest('FILE_PART_EMPTY');
+		if (bytes.length > 512 * 1024) throw badRequest('FILE_PART_TOO_BIG');
+		const key = fileId.toString();
+		const parts = this.parts.get(key) ?? new Map<number, Buffer>();
+		parts.set(part, bytes);
+		this.parts.set(key, parts);
+		const ordered = [...parts.entries()].sort(([a], [b]) => a - b).map(([, chunk]) => chunk);
+		this.uploads().set(key, Buffer.concat(ordered));
+	}
+
+	/** The bytes of an uploaded InputFile / InputFileBig, checking every part arrived. */
+	fileBytes(file: Api.TypeInputFile): Buffer {
+		if (!(file instanceof Api.InputFile || file instanceof Api.InputFileBig)) throw badRequest('FILE_ID_INVALID');
+		const parts = this.parts.get(fromLong(file.id).toString());
+		if (!parts) throw badRequest('FILE_PARTS_INVALID');
+		for (let part = 0; part < file.parts; part++) if (!parts.has(part)) throw badRequest(`FILE_PART_${part}_MISSING`);
+		return Buffer.concat(Array.from({ length: file.parts }, (_, part) => parts.get(part) as Buffer));
+	}
+
+	/** Gives media an id and access hash, so it can be sent again by reference. */
+	store(media: FakeMedia, date: number): FakeMedia {
+		this.lastId += 1n;
+		const identity = { id: this.lastId, accessHash: this.lastId ^ 0x5a5a5a5a5a5an, date };
+		this.identities.set(media, identity);
+		this.byId.set(identity.id.toString(), media);
+		return media;
+	}
+
+	identityOf(media: FakeMedia): StoredMediaIdentity {
+		const identity = this.identities.get(media);
+		if (!identity) throw new Error('media was never stored');
+		return identity;
+	}
+
+	/** Stored media by id and access hash, of the given kinds. */
+	find(id: bigint, accessHash: bigint, kinds: Array<FakeMedia['kind']>): FakeMedia | undefined {
+		const media = this.byId.get(id.toString());
+		if (!media || !kinds.includes(media.kind) || this.identityOf(media).accessHash !== accessHash) return undefined;
+		return media;
+	}
+
+	reset(): void {
+		this.parts.clear();
+		this.byId.clear();
+	}
+}
+
+export function sha256Hex(bytes: Buffer): string {
+	return createHash('sha256').update(bytes).digest('hex');
+}

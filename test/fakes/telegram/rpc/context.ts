@@ -1,0 +1,40 @@
+import type { AuthKeyRecord, AuthKeyRegistry } from '../authKeys';
+import type { Counters } from '../counters';
+import type { MediaStore } from '../mediaStore';
+import type { Outbox } from '../outbox';
+import type { FakeUser, FakeWorld } from '../state';
+import { RpcFailure } from '../wire';
+import type { LoginSettings } from './loginSettings';
+
+/** What a request handler sees: the world, the fake's stores, and the auth key it was called on. */
+
+export interface FakeServices {
+	readonly media: MediaStore;
+	readonly counters: Counters;
+	readonly login: LoginSettings;
+	readonly authKeys: AuthKeyRegistry;
+	/** `${ownerId}:${peerKey}:${randomId}` of every send, for RANDOM_ID_DUPLICATE. */
+	readonly usedRandomIds: Set<string>;
+	/** auth.exportAuthorization tokens -> account. */
+	readonly exportedAuthorizations: Map<string, bigint>;
+	readonly outbox: Outbox;
+}
+
+export class RpcContext {
+	constructor(
+		readonly world: FakeWorld,
+		readonly services: FakeServices,
+		readonly auth: AuthKeyRecord,
+	) {}
+
+	/** The logged-in account; calls that need one answer 401 without it, like Telegram. */
+	user(): FakeUser {
+		const user = this.auth.userId === undefined ? undefined : this.world.users.find((u) => u.id === this.auth.userId);
+		if (!user) throw new RpcFailure(401, 'AUTH_KEY_UNREGISTERED');
+		return user;
+	}
+
+	now(): number {
+		return this.world.nowSeconds();
+	}
+}

@@ -1,0 +1,28 @@
+import { authRoutes } from './authRpc';
+import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
+import type { RpcContext } from './context';
+import { peersRoutes } from './peersRpc';
+import type { RpcAnswer, RpcRoute } from './route';
+import { scheduledRoutes } from './scheduledRpc';
+import { sendRoutes } from './sendRpc';
+import { uploadRoutes } from './uploadRpc';
+import { badRequest } from '../wire';
+
+/** Every RPC the fake answers, by constructor id; anything else is METHOD_NOT_IMPLEMENTED_IN_FAKE. */
+
+export const METHOD_NOT_IMPLEMENTED = 'METHOD_NOT_IMPLEMENTED_IN_FAKE';
+
+export class RpcTable {
+	private readonly routes = new Map<number, RpcRoute>();
+
+	constructor(options: ConnectionRoutesOptions) {
+		const all = [...connectionRoutes(options), ...authRoutes(), ...peersRoutes(), ...sendRoutes(), ...scheduledRoutes(), ...uploadRoutes()];
+		for (const route of all) this.routes.set(route.constructorId, route);
+	}
+
+	answer(ctx: RpcContext, request: { CONSTRUCTOR_ID: number }): RpcAnswer {
+		const route = this.routes.get(request.CONSTRUCTOR_ID);
+		if (!route) throw badRequest(METHOD_NOT_IMPLEMENTED);
+		return route.handle(ctx, request);
+	}
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { Api } from 'telegram';
+import { CAPTION_LENGTH_MAX, MESSAGE_LENGTH_MAX, type Draft } from '../outbox';
+import { parsePeerKey } from '../state';
+import { badRequest, fromLong, type Long } from '../wire';
+import { resolveInputMedia } from './inputMedia';
+import { resolveInputPeer } from './peerResolution';
+import { on, type RpcRoute } from './route';
+
+/** messages.sendMessage / sendMedia / sendMultiMedia, delivered at once or scheduled. */
+
+const ALBUM_MAX = 10;
+
+function replyToMsgIdOf(replyTo: unknown): number | undefined {
+	return replyTo instanceof Api.InputReplyToMessage ? replyTo.replyToMsgId : undefined;
+}
+
+function randomIdOf(randomId: Long | undefined): bigint {
+	if (randomId === undefined || fromLong(randomId) === 0n) throw badRequest('RANDOM_ID_EMPTY');
+	return fromLong(randomId);
+}
+
+function checkCaption(text: string): void {
+	if (text.length > CAPTION_LENGTH_MAX) throw badRequest('MEDIA_CAPTION_TOO_LONG');
+}
+
+export function sendRoutes(): RpcRoute[] {
+	return [
+		on(Api.messages.SendMessage, (ctx, request) => {
+			const sender = ctx.user();
+			const peer = resolveInputPeer(ctx, request.peer);
+			if (!request.message.trim()) throw badRequest('MESSAGE_EMPTY');
+			if (request.message.length > MESSAGE_LENGTH_MAX) throw badRequest('MESSAGE_TOO_LONG');
+			const outbox = ctx.services.outbox;
+			const dueDate = outbox.dueDateFor(sender, peer.key, request.scheduleDate);
+			const draft: Draft = {
+				text: request.message,
+				entities: request.entities ?? [],
+				randomId: randomIdOf(request.randomId),
+				replyToMsgId: replyToMsgIdOf(request.replyTo),
+			};
+			const [message] = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: !!request.noWebpage, dueDate });
+			// Telegram answers a plain text sent at once to a private chat in short form.
+			if (dueDate === undefined && parsePeerKey(peer.key).kind !== 'channel') {
+				return new Api.UpdateShortSentMessage({
+					out: true,
+					id: message.id,
+					pts: outbox.nextPts(sender.id, peer.key),
+					ptsCount: 1,
+					date: message.date,
+					entities: request.entities ?? undefined,
+				}).getBytes();
+			}
+			return outbox.updates(outbox.sentUpdates([message], sender.id), sender.id, [peer.key]).getBytes();
+		}),
+		on(Api.messages.SendMedia, (ctx, request) => {
+			const sender = ctx.user();
+			const peer = resolveInputPeer(ctx, request.peer);
+			checkCaption(request.message);
+			const outbox = ctx.services.outbox;
+			const dueDate = outbox.dueDateFor(sender, peer.key, request.scheduleDate);
+			outbox.checkCanWrite(sender, peer.key);
+			const draft: Draft = {
+				text: request.message,
+				entities: request.entities ?? [],
+				media: resolveInputMedia(ctx, request.media),
+				randomId: randomIdOf(request.randomId),
+				replyToMsgId: replyToMsgIdOf(request.replyTo),
+			};
+			const messages = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: false, dueDate });
+			return outbox.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key]).getBytes();
+		}),
+		on(Api.messages.SendMultiMedia, (ctx, request) => {
+			const sender = ctx.user();
+			const peer = resolveInputPeer(ctx, request.peer);
+			const items = request.multiMedia;
+			if (items.length === 0) throw badRequest('MEDIA_EMPTY');
+			if (items.length > ALBUM_MAX) throw badRequest('MULTI_MEDIA_TOO_LONG');
+			const outbox = ctx.services.outbox;
+			const dueDate = outbox.dueDateFor(sender, peer.key, request.scheduleDate);
+			outbox.checkCanWrite(sender, peer.key);
+			const groupedId = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
+			const drafts = items.map((item): Draft => {
+				checkCaption(item.message);
+				return {
+					text: item.message,
+					entities: item.entities ?? [],
+					media: resolveInputMedia(ctx, item.media),
+					randomId: randomIdOf(item.randomId),
+					replyToMsgId: replyToMsgIdOf(request.replyTo),
+					groupedId,
+				};
+			});
+			// Photos and videos may share an album; documents only go with documents.
+			const kinds = new Set(drafts.map((d) => (d.media?.kind === 'document' ? 'document' : 'visual')));
+			if (kinds.size > 1) throw badRequest('MEDIA_INVALID');
+			const messages = outbox.send(sender, peer.key, drafts, { silent: !!request.silent, noWebpage: false, dueDate });
+			return outbox.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key]).getBytes();
+		}),
+	];
+}

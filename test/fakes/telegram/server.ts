@@ -1,0 +1,248 @@
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { Api } from 'telegram';
+import { AuthKeyRegistry, encodeStringSession } from './authKeys';
+import { FakeConnection, type ConnectionHost } from './connection';
+import { Counters } from './counters';
+import { ServerMessageIds } from './envelope';
+import { FaultPlan, migrateErrorName, type RequestMatch } from './faults';
+import { MediaStore } from './mediaStore';
+import { Outbox } from './outbox';
+import { RpcTable } from './rpc';
+import type { FakeServices } from './rpc/context';
+import { LoginSettings } from './rpc/loginSettings';
+import { fakeRsaKey, trustFakeRsaKeyInThisProcess, type FakeRsaKey } from './rsaKey';
+import { peerKeyOf, seedChannels, seedUsers, type FakeChannel, type FakeMessage, type FakeUser, type FakeWorld, type SeenRequest } from './state';
+import { entitiesFor } from './tlViews';
+
+export type { FakeChannel, FakeMedia, FakeMessage, FakeUser, SeenRequest } from './state';
+export { connectOptionsFor } from './connectOptions';
+export { fixedAddressConnection, parseServerAddress, type ServerAddress } from './fixedAddressConnection';
+export { TRUST_FAKE_RSA_PRELOAD } from './rsaKey';
+export { DEFAULT_LOGIN_CODE } from './rpc/loginSettings';
+export { METHOD_NOT_IMPLEMENTED } from './rpc';
+export { SCHEDULE_MAX_AHEAD_SECONDS, SCHEDULE_NOW_WINDOW_SECONDS, SEND_WHEN_ONLINE } from './outbox';
+
+/**
+ * A local Telegram for tests: an MTProto server on 127.0.0.1 that a real gramjs client talks to
+ * (same TL layer, the library's own classes for every byte), keeping state like Telegram:
+ * accounts and channels, delivered and scheduled messages, uploads, logins. Tests arm failures
+ * (RPC errors, flood waits, DC migrations, dropped connections) and assert on what it holds.
+ */
+
+/** crc32('Updates'): the TL type gramjs dispatches to event handlers. */
+const UPDATES_TYPE_ID = 0x8af52aac;
+
+export interface TelegramFakeOptions {
+	/** The DC of sessions made by createSession() and of keys made by DH (default 2). */
+	dcId?: number;
+	/** Clock in ms, for schedule rules and message dates (default Date.now). */
+	now?: () => number;
+}
+
+export class TelegramFake implements FakeWorld {
+	readonly host = '127.0.0.1';
+	readonly apiId = 12345;
+	readonly apiHash = 'fakehash0123456789abcdef01234567';
+	me!: FakeUser;
+	users: FakeUser[] = [];
+	channels: FakeChannel[] = [];
+	messages: FakeMessage[] = [];
+	scheduled: FakeMessage[] = [];
+	uploads = new Map<string, Buffer>();
+	requests: SeenRequest[] = [];
+	scheduledLimitPerChat = 100;
+
+	private readonly faults = new FaultPlan();
+	private readonly services: FakeServices;
+	private readonly connections = new Set<FakeConnection>();
+	private readonly server = net.createServer((socket) => this.accept(socket));
+	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port });
+	private readonly msgIds = new ServerMessageIds();
+	private keyDcAfterMigration?: number;
+
+	private constructor(
+		readonly dcId: number,
+		private readonly rsaKey: FakeRsaKey,
+		private readonly clock: () => number,
+	) {
+		const counters = new Counters();
+		const media = new MediaStore(() => this.uploads);
+		const usedRandomIds = new Set<string>();
+		this.services = {
+			media,
+			counters,
+			usedRandomIds,
+			login: new LoginSettings(),
+			authKeys: new AuthKeyRegistry(),
+			exportedAuthorizations: new Map(),
+			outbox: new Outbox({ world: this, media, counters, usedRandomIds }),
+		};
+		this.reset();
+	}
+
+	static async start(options: TelegramFakeOptions = {}): Promise<TelegramFake> {
+		const fake = new TelegramFake(options.dcId ?? 2, await fakeRsaKey(), options.now ?? Date.now);
+		await new Promise<void>((resolve, reject) => {
+			fake.server.once('error', reject);
+			fake.server.listen(0, fake.host, () => resolve());
+		});
+		return fake;
+	}
+
+	get port(): number {
+		return (this.server.address() as AddressInfo).port;
+	}
+
+	/** PEM of the RSA key the DH exchange uses; give it to TELEGRAM_FAKE_RSA_PUBLIC_PEM. */
+	get rsaPublicKeyPem(): string {
+		return this.rsaKey.publicKeyPem;
+	}
+
+	/** Environment for a child process preloading TRUST_FAKE_RSA_PRELOAD (`node --require`). */
+	rsaTrustEnv(): Record<string, string> {
+		return { TELEGRAM_FAKE_RSA_PUBLIC_PEM: this.rsaKey.publicKeyPem };
+	}
+
+	/** Lets gramjs in this very process create auth keys with the fake (DH). */
+	trustRsaKeyInThisProcess(): void {
+		trustFakeRsaKeyInThisProcess(this.rsaKey.publicKeyPem);
+	}
+
+	nowSeconds(): number {
+		return Math.floor(this.clock() / 1000);
+	}
+
+	/** A StringSession with a pre-shared auth key on this fake's DC, logged in as `me` unless told. */
+	createSession(options: { authorized?: boolean } = {}): string {
+		const key = randomBytes(256);
+		this.services.authKeys.add(key, this.dcId, options.authorized === false ? undefined : this.me.id);
+		return encodeStringSession(this.dcId, this.host, key);
+	}
+
+	peerKey(peer: { userId?: bigint; channelId?: bigint; chatId?: bigint }): string {
+		return peerKeyOf(peer);
+	}
+
+	// --- Failures for the next matching calls (match = TL class name, e.g. 'messages.SendMessage') ---
+
+	injectError(match: RequestMatch, error: { code: number; message: string }, times = 1): void {
+		this.faults.arm(match, { kind: 'error', code: error.code, message: error.message }, times);
+	}
+
+	floodWaitNext(match: RequestMatch, seconds: number): void {
+		this.injectError(match, { code: 420, message: `FLOOD_WAIT_${seconds}` });
+	}
+
+	/** USER_MIGRATE_<dc> (PHONE_MIGRATE_<dc> for auth.sendCode/signIn); the client's next DH key lands on that DC. */
+	migrateNext(match: string, toDcId: number): void {
+		this.faults.arm(match, { kind: 'error', code: 303, message: migrateErrorName(match, toDcId), migrateToDc: toDcId });
+	}
+
+	dropConnectionNext(match: RequestMatch, when: 'before-apply' | 'after-apply'): void {
+		this.faults.arm(match, { kind: 'drop', when });
+	}
+
+	// --- Logins ---
+
+	/** The code auth.signIn accepts for this phone (default DEFAULT_LOGIN_CODE). */
+	setLoginCode(phone: string, code: string): void {
+		this.services.login.setCode(phone, code);
+	}
+
+	/** The 2FA password of every account (null: none), checked by SRP like Telegram. */
+	setPassword(password: string | null): void {
+		this.services.login.setPassword(password);
+	}
+
+	/** The account an auth key of this session string is logged in as, and its DC. */
+	sessionInfo(session: string): { dcId: number; userId?: bigint } | undefined {
+		const key = Buffer.from(session.slice(1), 'base64').subarray(-256);
+		const record = this.services.authKeys.all().find((r) => r.key.equals(key));
+		return record && { dcId: record.dcId, userId: record.userId };
+	}
+
+	// --- Updates ---
+
+	/** Sends an Api.Update (wrapped in Api.Updates) or Api.Updates* to every logged-in client. */
+	pushUpdate(update: unknown, toUserId?: bigint): void {
+		const updates = update as { SUBCLASS_OF_ID?: number; getBytes(): Buffer };
+		// gramjs dispatches only objects of type Updates; a bare Update must be wrapped.
+		const isUpdates = updates.SUBCLASS_OF_ID === UPDATES_TYPE_ID;
+		for (const connection of this.connections) {
+			const accountId = connection.accountId;
+			if (accountId === undefined || (toUserId !== undefined && accountId !== toUserId)) continue;
+			const body = isUpdates
+				? updates.getBytes()
+				: new Api.Updates({ updates: [update as Api.TypeUpdate], ...entitiesFor(this, accountId, []), date: this.nowSeconds(), seq: 0 }).getBytes();
+			void connection.pushUpdates(body);
+		}
+	}
+
+	/** Sends what is due by the fake's clock, as Telegram would on time, and tells the senders' clients. */
+	deliverDueScheduled(): FakeMessage[] {
+		const now = this.nowSeconds();
+		const due = this.scheduled.filter((m) => m.scheduleDate !== undefined && m.scheduleDate <= now);
+		const sent: FakeMessage[] = [];
+		const outbox = this.services.outbox;
+		for (const owner of this.users) {
+			const mine = due.filter((m) => m.fromId === owner.id);
+			for (const peerKey of new Set(mine.map((m) => m.peerKey))) {
+				const batch = mine.filter((m) => m.peerKey === peerKey);
+				const released = outbox.release(owner, batch);
+				sent.push(...released);
+				const updates = [outbox.scheduledRemovedUpdate(peerKey, batch.map((m) => m.id), released.map((m) => m.id)), ...released.map((m) => outbox.newMessageUpdate(m, owner.id))];
+				this.pushUpdate(outbox.updates(updates, owner.id, [peerKey]), owner.id);
+			}
+		}
+		return sent;
+	}
+
+	/** Back to the seed state; forgets requests, injections, uploads, codes and the password. Keys stay valid. */
+	reset(): void {
+		this.users = seedUsers();
+		this.me = this.users[0];
+		this.channels = seedChannels();
+		this.messages = [];
+		this.scheduled = [];
+		this.uploads.clear();
+		this.requests = [];
+		this.scheduledLimitPerChat = 100;
+		this.faults.clear();
+		this.keyDcAfterMigration = undefined;
+		this.services.login.reset();
+		this.services.media.reset();
+		this.services.counters.reset();
+		this.services.usedRandomIds.clear();
+		this.services.exportedAuthorizations.clear();
+	}
+
+	async stop(): Promise<void> {
+		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		for (const connection of [...this.connections]) connection.close();
+		await closed;
+	}
+
+	private accept(socket: net.Socket): void {
+		const host: ConnectionHost = {
+			world: this,
+			services: this.services,
+			rpc: this.rpc,
+			msgIds: this.msgIds,
+			faults: this.faults,
+			rsaKey: this.rsaKey,
+			record: (request) => this.requests.push(request),
+			dcForNewKeys: () => this.keyDcAfterMigration ?? this.dcId,
+			addAuthKey: (key) => {
+				this.services.authKeys.add(key, this.keyDcAfterMigration ?? this.dcId);
+				this.keyDcAfterMigration = undefined;
+			},
+			expectKeyOnDc: (dcId) => {
+				this.keyDcAfterMigration = dcId;
+			},
+			forget: (connection) => this.connections.delete(connection),
+		};
+		this.connections.add(new FakeConnection(socket, host));
+	}
+}
