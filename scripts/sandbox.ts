@@ -1,0 +1,68 @@
+// `npm run sandbox`: n8n with this pack, the local provider fakes, the example workflows and
+// credentials that point at the fakes, so a newcomer with no accounts can watch every node work.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ZulipFake } from '../test/fakes/zulip/server';
+import { setUpOwner, OWNER } from '../test/e2e/browser';
+import { importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
+
+const REPO = resolve(__dirname, '..');
+const PORT = Number(process.env.N8N_PORT ?? 5678);
+
+async function importExamples(install: N8nInstall, credentialIds: Record<string, string>) {
+	const folder = join(REPO, 'examples');
+	const workflows = readdirSync(folder)
+		.filter((file) => file.endsWith('.json'))
+		.map((file, index) => {
+			const workflow = JSON.parse(readFileSync(join(folder, file), 'utf8'));
+			for (const node of workflow.nodes) {
+				for (const type of Object.keys(node.credentials ?? {})) {
+					if (credentialIds[type]) node.credentials[type] = { id: credentialIds[type], name: `${type} (sandbox fake)` };
+				}
+			}
+			return { ...workflow, id: `sandboxExample${index + 1}`, active: false };
+		});
+	await importJson(install, 'workflow', workflows);
+	return workflows.map((workflow) => workflow.name as string);
+}
+
+async function main() {
+	const zulip = await ZulipFake.start();
+	const install = await prepareN8n();
+	await importJson(install, 'credentials', [
+		{ id: 'sandboxZulip', name: 'zulipScheduledApi (sandbox fake)', type: 'zulipScheduledApi', data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey } },
+	]);
+	const names = await importExamples(install, { zulipScheduledApi: 'sandboxZulip' });
+
+	const n8n = spawn(install.node, [install.bin, 'start'], { env: { ...install.env, N8N_PORT: String(PORT) }, stdio: ['ignore', 'inherit', 'inherit'] });
+	const baseUrl = `http://localhost:${PORT}`;
+	while (!(await fetch(`${baseUrl}/healthz/readiness`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 500));
+	await setUpOwner(baseUrl);
+
+	console.log(`\nSandbox ready: ${baseUrl}\n  sign in as ${OWNER.email} / ${OWNER.password}`);
+	console.log(`  Zulip fake: ${zulip.url} (channels: ${zulip.channels.map((c) => c.name).join(', ')})`);
+	console.log(`  example workflows: ${names.join('; ')}`);
+	console.log('  What the fakes receive is printed below. Ctrl+C stops everything.\n');
+
+	let seen = 0;
+	const report = setInterval(() => {
+		for (const request of zulip.requests.slice(seen)) console.log(`[zulip fake] ${request.method} ${request.path}`);
+		seen = zulip.requests.length;
+		for (const violation of zulip.violations.splice(0)) console.log(`[zulip fake] SPEC VIOLATION: ${violation}`);
+	}, 1000);
+	const stop = async () => {
+		clearInterval(report);
+		n8n.kill('SIGTERM');
+		await zulip.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	n8n.on('exit', stop);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
