@@ -31,10 +31,17 @@ if [ ! -f "$N8N_DIR/.ready" ]; then
   mkdir -p "$N8N_DIR"
   cd "$N8N_DIR"
   [ -f package.json ] || npm init -y >/dev/null
+  # n8n 1.x names xlsx by a URL on its vendor's CDN, which this network cannot reach: take the
+  # registry's last xlsx instead (only the Spreadsheet File node uses it).
+  node -e "const f='package.json',p=require('./'+f);p.overrides={xlsx:'0.18.5'};require('fs').writeFileSync(f,JSON.stringify(p,null,2))"
   npm install --no-audit --no-fund --ignore-scripts "n8n@$N8N_VERSION" >&2
-  log "building sqlite3 and isolated-vm for Node $("$NODE_BIN" --version)"
+  # isolated-vm backs n8n 2.x's expression engine; n8n 1.x runs with the legacy engine without it
+  # (and its isolated-vm does not build on Node 20).
+  native="sqlite3 isolated-vm"
+  [ "${N8N_VERSION%%.*}" -ge 2 ] || native="sqlite3"
+  log "building $native for Node $("$NODE_BIN" --version)"
   PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_HEADERS" \
-    npm rebuild sqlite3 isolated-vm >&2
+    npm rebuild $native >&2
   touch .ready
 fi
 echo "N8N_NODE='$NODE_BIN'"

@@ -13,11 +13,20 @@ export interface N8nInstall {
 	bin: string;
 	userFolder: string;
 	env: NodeJS.ProcessEnv;
+	/** n8n's major version: 2 by default, 1 for the compatibility row (N8N_VERSION=1.123.81). */
+	major: number;
 }
+
+/** The n8n version scripts/ensure-n8n.sh installs (override with N8N_VERSION). */
+export const N8N_VERSION = process.env.N8N_VERSION ?? '2.41.1';
 
 /** A real n8n (from the shared cache) with this pack installed in a fresh user folder. */
 export async function prepareN8n(): Promise<N8nInstall> {
-	const { stdout } = await run('bash', [join(REPO, 'scripts/ensure-n8n.sh')], { maxBuffer: 1 << 24, timeout: 40 * 60_000 });
+	const { stdout } = await run('bash', [join(REPO, 'scripts/ensure-n8n.sh')], {
+		env: { ...process.env, N8N_VERSION },
+		maxBuffer: 1 << 24,
+		timeout: 40 * 60_000,
+	});
 	const paths = Object.fromEntries(
 		stdout.trim().split('\n').map((line) => {
 			const [key, value] = line.split('=');
@@ -26,15 +35,19 @@ export async function prepareN8n(): Promise<N8nInstall> {
 	);
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-sm-e2e-'));
 	await run('bash', [join(REPO, 'scripts/install-pack.sh'), join(userFolder, '.n8n/nodes')], { cwd: REPO, maxBuffer: 1 << 24 });
+	const major = Number(N8N_VERSION.split('.')[0]);
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
+		N8N_VERSION,
+		// n8n 1.x's vm expression engine needs an isolated-vm that does not build on Node 20.
+		...(major < 2 ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'e2e-test-encryption-key',
 		DB_TYPE: 'sqlite',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 	};
-	return { node: paths.N8N_NODE, bin: paths.N8N_BIN, userFolder, env };
+	return { node: paths.N8N_NODE, bin: paths.N8N_BIN, userFolder, env, major };
 }
 
 /** A port nobody listens on now: every n8n process opens a task broker and a server port. */
@@ -103,4 +116,9 @@ export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 			await exited;
 		},
 	};
+}
+
+/** Makes an imported workflow's triggers live: `publish` in n8n 2.x, `update --active` in 1.x. */
+export async function activateWorkflow(install: N8nInstall, id: string): Promise<void> {
+	await n8n(install, install.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
 }

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ZulipFake } from '../fakes/zulip/server';
 import { specsDirOrSkipReason } from '../fakes/specs';
-import { importJson, n8n, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
+import { activateWorkflow, importJson, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
 
 const specs = specsDirOrSkipReason('zulip-openapi.yaml');
 const example = JSON.parse(readFileSync(resolve(__dirname, '../../examples/zulip-book-and-cancel-announcement.json'), 'utf8'));
@@ -20,7 +20,7 @@ describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-c
 			{ id: 'zulipAccount', name: 'Zulip account', type: 'zulipScheduledApi', data: { url: fake.url, email: fake.email, apiKey: fake.apiKey } },
 		]);
 		await importJson(install, 'workflow', [{ ...example, id: 'zulipBookingExample', active: false }]);
-		await n8n(install, ['publish:workflow', '--id=zulipBookingExample']);
+		await activateWorkflow(install, 'zulipBookingExample');
 		server = await startN8n(install);
 	});
 	after(async () => {
