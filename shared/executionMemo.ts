@@ -56,3 +56,24 @@ export async function sendOnce(
 	if (key && isUnclear(outcome.error)) remember(key, { kind: 'unclear', error: outcome.error as Error });
 	throw outcome.error;
 }
+
+/** Flags an error after which the provider may have acted on a create request (sendOnce remembers it). */
+export function markUnclearCreate<E extends Error>(error: E): E {
+	return Object.assign(error, { unclearCreate: true });
+}
+
+/** For sendOnce: whether an error came from a create whose outcome is unknown. */
+export function isUnclearCreate(error: unknown): boolean {
+	return (error as { unclearCreate?: boolean } | undefined)?.unclearCreate === true;
+}
+
+/** What this execution already sent for `key`, for sends made in batches rather than through sendOnce. */
+export function recallSent(key: string | undefined): IDataObject | undefined {
+	const previous = key ? outcomes.get(key) : undefined;
+	return previous && previous.expiresAt > Date.now() && previous.outcome.kind === 'sent' ? previous.outcome.result : undefined;
+}
+
+/** Records a batched send's result for `key`, so a retry of the node finds it (see recallSent). */
+export function rememberSent(key: string | undefined, result: IDataObject): void {
+	if (key) remember(key, { kind: 'sent', result });
+}

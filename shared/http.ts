@@ -2,6 +2,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IExecuteSingleFunctions,
+	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -9,7 +10,7 @@ import type {
 } from 'n8n-workflow';
 import { settle } from './errors';
 
-export type HttpContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions;
+export type HttpContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface HttpCall {
 	method: IHttpRequestMethods;

@@ -75,7 +75,9 @@ export interface TimeWindow {
 }
 
 export function formatInZone(time: DateTime, zone: string): string {
-	return time.setZone(zone).toFormat("yyyy-MM-dd HH:mm:ss ZZZZ '(UTC'ZZ')'");
+	// The zone's own name (Europe/Paris), which users set in the workflow, and its offset.
+	const local = time.setZone(zone);
+	return `${local.toFormat('yyyy-MM-dd HH:mm:ss')} ${local.zoneName} (UTC${local.toFormat('ZZ')})`;
 }
 
 /** Throws when `time` is not within [now + min, now + max], saying the time, now and the window. */

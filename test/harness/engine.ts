@@ -43,7 +43,7 @@ function shortName(type: string): string {
 	return type.startsWith(`${PACKAGE_NAME}.`) ? type.slice(PACKAGE_NAME.length + 1) : type;
 }
 
-class PackageNodeTypes implements INodeTypes {
+export class PackageNodeTypes implements INodeTypes {
 	constructor(private readonly loader: PackageDirectoryLoader) {}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
@@ -63,7 +63,7 @@ class PackageNodeTypes implements INodeTypes {
  * Credentials as n8n's CLI handles them, minus the database: data is given per test, and
  * `authenticate` applies the credential type's generic rules through the workflow's expressions.
  */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(
 		private readonly loader: PackageDirectoryLoader,
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,

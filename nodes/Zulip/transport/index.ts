@@ -1,16 +1,16 @@
 import type {
-	DeclarativeRestApiSettings,
 	IDataObject,
-	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
+import { markUnclearCreate } from '../../../shared/executionMemo';
 import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
-import { describeWait, parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
+import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
+import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
+import { rateLimitedRoutingRequest } from '../../../shared/routing';
 
 export const ZULIP_CREDENTIAL = 'zulipScheduledApi';
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
@@ -73,21 +73,6 @@ export function interpretZulipReply(context: HttpContext, reply: HttpReply | IN8
 	});
 }
 
-function rateLimitPolicy(context: HttpContext, maxWaitSeconds: number, itemIndex?: number) {
-	return {
-		maxWaitSeconds,
-		sleep,
-		tooLong: (waitSeconds: number) =>
-			providerError(context.getNode(), {
-				provider: 'Zulip',
-				message: `rate limit reached; Zulip asks to wait ${Math.ceil(waitSeconds)} s`,
-				description: describeWait(waitSeconds, maxWaitSeconds),
-				httpCode: '429',
-				itemIndex,
-			}),
-	};
-}
-
 /** The one place that calls Zulip for the programmatic operations and the editor's lists. */
 export async function zulipRequest(context: HttpContext, call: ZulipCall): Promise<IDataObject> {
 	const baseURL = await zulipBaseUrl(context);
@@ -104,7 +89,7 @@ export async function zulipRequest(context: HttpContext, call: ZulipCall): Promi
 		return interpretZulipReply(context, outcome.reply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
-	return await waitOutRateLimits(attempt, rateLimitPolicy(context, maxWait, call.itemIndex));
+	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex));
 }
 
 function connectionError(context: HttpContext, call: ZulipCall, failure: TransportFailure, baseURL: string) {
@@ -121,11 +106,7 @@ function connectionError(context: HttpContext, call: ZulipCall, failure: Transpo
 		itemIndex: call.itemIndex,
 		details: { networkCode: code },
 	});
-	return unclear ? Object.assign(error, { unclearCreate: true }) : error;
-}
-
-export function isUnclearCreate(error: unknown): boolean {
-	return (error as { unclearCreate?: boolean } | undefined)?.unclearCreate === true;
+	return unclear ? markUnclearCreate(error) : error;
 }
 
 /** Declarative operations: map Zulip's answer (requests run with ignoreHttpStatusErrors). */
@@ -138,23 +119,12 @@ export async function checkZulipReply(
 	return items;
 }
 
-/** Declarative operations: every output item points back at the input item it came from. */
-export async function pairWithInputItem(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const item = this.getItemIndex();
-	return items.map((entry) => ({ ...entry, pairedItem: { item } }));
-}
-
 /**
  * Declarative operations run their request through this hook (n8n calls it "pagination"; it is
  * the only routing hook that can repeat a request), so a 429 is waited out like in the rest.
  */
-export async function waitOutZulipRateLimits(
-	this: IExecutePaginationFunctions,
-	requestData: DeclarativeRestApiSettings.ResultOptions,
-): Promise<INodeExecutionData[]> {
-	const maxWait = this.getNodeParameter('options.maxRateLimitWait', DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as number;
-	return await waitOutRateLimits(
-		async () => await this.makeRoutingRequest(requestData),
-		rateLimitPolicy(this, maxWait, this.getItemIndex()),
-	);
-}
+export const waitOutZulipRateLimits = rateLimitedRoutingRequest({
+	provider: 'Zulip',
+	maxWaitParameter: 'options.maxRateLimitWait',
+	defaultMaxWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+});

@@ -23,6 +23,8 @@ export interface SeenRequest {
 	/** Parsed JSON, the raw text when it is not JSON, undefined when empty. */
 	body: unknown;
 	headers: Record<string, string | string[] | undefined>;
+	/** Real time (Date.now) the request arrived, for checks on pacing. */
+	receivedAt: number;
 }
 
 export interface TelnyxFakeOptions {
@@ -38,6 +40,8 @@ interface Fault {
 	method: string;
 	path: RegExp;
 	kind: FaultKind;
+	/** Matching requests to let through before this one fails. */
+	skip: number;
 }
 
 const BASE_PATH = '/v2';
@@ -61,6 +65,10 @@ export class TelnyxFake implements FakeState {
 	private rateLimited = 0;
 	private rateLimitResetSeconds = 0;
 	private faults: Fault[] = [];
+	private holdMs = 0;
+	private inFlight = 0;
+	/** The most requests the fake was handling at one time (see holdAnswers). */
+	maxInFlight = 0;
 
 	private constructor(
 		private readonly server: Server,
@@ -105,11 +113,16 @@ export class TelnyxFake implements FakeState {
 
 	/**
 	 * The next authenticated request matching method and path (tested against the full path, e.g.
-	 * /v2/messages/schedule) fails once: 'http-500' answers 500 without any effect;
+	 * /v2/messages/schedule), after `skip` such requests went through, fails once: 'http-500' answers 500 without any effect;
 	 * 'drop-after-body' applies the effect, then destroys the socket without answering.
 	 */
-	failNext(match: { method: string; path: RegExp }, kind: FaultKind): void {
-		this.faults.push({ method: match.method.toUpperCase(), path: match.path, kind });
+	failNext(match: { method: string; path: RegExp }, kind: FaultKind, skip = 0): void {
+		this.faults.push({ method: match.method.toUpperCase(), path: match.path, kind, skip });
+	}
+
+	/** Every answer waits this long (real time), so concurrent requests overlap and maxInFlight shows how many. */
+	holdAnswers(ms: number): void {
+		this.holdMs = ms;
 	}
 
 	/** Moves the fake clock; messages due by then are sent (and a second later delivered). */
@@ -128,6 +141,9 @@ export class TelnyxFake implements FakeState {
 		this.offsetMs = 0;
 		this.rateLimited = 0;
 		this.faults = [];
+		this.holdMs = 0;
+		this.inFlight = 0;
+		this.maxInFlight = 0;
 	}
 
 	async stop(): Promise<void> {
@@ -142,6 +158,17 @@ export class TelnyxFake implements FakeState {
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		this.inFlight += 1;
+		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		try {
+			await this.handle(req, res);
+		} finally {
+			this.inFlight -= 1;
+		}
+	}
+
+	private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+		const receivedAt = Date.now();
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const rawBody = Buffer.concat(chunks).toString('utf8');
@@ -157,10 +184,11 @@ export class TelnyxFake implements FakeState {
 				jsonError = (err as Error).message;
 			}
 		}
-		this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: { ...req.headers } });
+		this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: { ...req.headers }, receivedAt });
 		this.tick();
 
 		const answer = this.answer({ method, url, req, body, rawBody, jsonError });
+		if (this.holdMs > 0) await new Promise((resolve) => setTimeout(resolve, this.holdMs));
 		if (answer === 'drop') {
 			req.socket.destroy();
 			return;
@@ -199,7 +227,13 @@ export class TelnyxFake implements FakeState {
 			return telnyxErrors.tooManyRequests(this.rateLimitResetSeconds);
 		}
 		const faultAt = this.faults.findIndex((f) => f.method === r.method && f.path.test(fullPath));
-		const fault = faultAt >= 0 ? this.faults.splice(faultAt, 1)[0] : undefined;
+		let fault = faultAt >= 0 ? this.faults[faultAt] : undefined;
+		if (fault && fault.skip > 0) {
+			fault.skip -= 1;
+			fault = undefined;
+		} else if (fault) {
+			this.faults.splice(faultAt, 1);
+		}
 		if (fault?.kind === 'http-500') return telnyxErrors.unexpected();
 
 		const answer = this.serve(check, r, fullPath);

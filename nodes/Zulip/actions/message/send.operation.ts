@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { sendKey, sendOnce } from '../../../../shared/executionMemo';
-import { isUnclearCreate, zulipRequest } from '../../transport';
+import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { zulipRequest } from '../../transport';
 import { contentField, optionsCollection, readContent, readMaxWait, readRecipient, recipientFields } from '../fields';
 
 const show = { resource: ['message'], operation: ['send'] };

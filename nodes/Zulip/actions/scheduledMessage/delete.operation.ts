@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { checkZulipReply, pairWithInputItem, waitOutZulipRateLimits } from '../../transport';
+import { pairWithInputItem } from '../../../../shared/routing';
+import { checkZulipReply, waitOutZulipRateLimits } from '../../transport';
 import { optionsCollection } from '../fields';
 import { scheduledMessageIdField, validateScheduledMessageId } from './scheduledMessageId';
 

@@ -1,5 +1,6 @@
 import type { IExecuteSingleFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { checkZulipReply, pairWithInputItem, waitOutZulipRateLimits } from '../../transport';
+import { pairWithInputItem } from '../../../../shared/routing';
+import { checkZulipReply, waitOutZulipRateLimits } from '../../transport';
 import { optionsCollection, scheduledMessageOutput } from '../fields';
 
 const show = { resource: ['scheduledMessage'], operation: ['getAll'] };

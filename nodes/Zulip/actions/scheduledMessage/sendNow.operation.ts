@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { providerError } from '../../../../shared/errors';
-import { sendKey, sendOnce } from '../../../../shared/executionMemo';
-import { isUnclearCreate, zulipRequest } from '../../transport';
+import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { zulipRequest } from '../../transport';
 import { optionsCollection, readMaxWait } from '../fields';
 import { findScheduledMessage, parseScheduledMessageId, scheduledMessageIdField } from './scheduledMessageId';
 

@@ -1,0 +1,255 @@
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { throughputOptions, type ThroughputDefaults } from '../../../shared/throughput';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../transport';
+import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './read';
+
+type Show = IDisplayOptions['show'];
+
+export const TELNYX_THROUGHPUT: ThroughputDefaults = {
+	concurrency: 5,
+	perSecond: 40,
+	providerLimit: "Telnyx's default account limit of 50 messages/s (a long code number sends fewer)",
+};
+
+const E164_VALIDATION = [
+	{
+		type: 'regex' as const,
+		properties: { regex: '^\\+[1-9]\\d{7,14}$', errorMessage: 'Write the number in E.164 form, e.g. +15551234567' },
+	},
+];
+
+export const fromNumberField = (show: Show): INodeProperties => ({
+	displayName: 'From Number',
+	name: 'fromNumber',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description: 'One of your Telnyx numbers with a messaging profile',
+	displayOptions: { show },
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
+		},
+		{ displayName: 'Number', name: 'number', type: 'string', placeholder: 'e.g. +15551234567', validation: E164_VALIDATION },
+	],
+});
+
+export const messagingProfileField = (show: Show, description: string): INodeProperties => ({
+	displayName: 'Messaging Profile',
+	name: 'messagingProfile',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	required: true,
+	description,
+	displayOptions: { show },
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchMessagingProfiles', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 4000eba1-a0c0-4563-9925-b25e842a7cb6',
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
+						errorMessage: 'A messaging profile ID is a UUID',
+					},
+				},
+			],
+		},
+	],
+});
+
+/** Send From (number or profile), then the matching field. */
+export function senderFields(show: Show): INodeProperties[] {
+	return [
+		{
+			displayName: 'Send From',
+			name: 'senderType',
+			type: 'options',
+			default: 'phoneNumber',
+			displayOptions: { show },
+			options: [
+				{ name: 'Phone Number', value: 'phoneNumber', description: 'One of your numbers sends it' },
+				{ name: 'Messaging Profile', value: 'messagingProfile', description: "The profile's number pool picks the sender" },
+			],
+		},
+		fromNumberField({ ...show, senderType: ['phoneNumber'] }),
+		messagingProfileField(
+			{ ...show, senderType: ['messagingProfile'] },
+			'The messaging profile whose number pool sends the message',
+		),
+	];
+}
+
+export const toField = (show: Show): INodeProperties => ({
+	displayName: 'To',
+	name: 'to',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. +15557654321',
+	description: 'The recipient in E.164 form (+, country code, number)',
+	displayOptions: { show },
+});
+
+export const groupRecipientsField = (show: Show): INodeProperties => ({
+	displayName: 'To',
+	name: 'recipients',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. +15557654321, +15557654322',
+	description: `${GROUP_MMS_RECIPIENTS.min} to ${GROUP_MMS_RECIPIENTS.max} numbers in E.164 form, separated by commas or new lines, or an expression giving a list`,
+	displayOptions: { show },
+});
+
+export const textField = (show: Show): INodeProperties => ({
+	displayName: 'Text',
+	name: 'text',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	description: 'The message text; may be empty when Media URLs are given (MMS)',
+	displayOptions: { show },
+});
+
+export const mediaUrlsField = (show: Show): INodeProperties => ({
+	displayName: 'Media URLs',
+	name: 'mediaUrls',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. https://example.com/picture.jpg',
+	description: `Up to ${MAX_MEDIA_URLS} public http(s) URLs of images or files (under 1 MB in all), one per line, or an expression giving a list; makes it an MMS`,
+	displayOptions: { show },
+});
+
+const sendAtDescription =
+	"When Telnyx should send it: 5 minutes to 5 days from now. A time without an offset is read in the workflow's time zone; {{ $now.plus({ hours: 1 }) }} works too.";
+
+export const sendAtField = (show: Show): INodeProperties => ({
+	displayName: 'Send At',
+	name: 'sendAt',
+	type: 'dateTime',
+	default: '',
+	required: true,
+	description: sendAtDescription,
+	displayOptions: { show },
+});
+
+const webhookFields: INodeProperties[] = [
+	{
+		displayName: 'Use Profile Webhooks',
+		name: 'useProfileWebhooks',
+		type: 'boolean',
+		default: true,
+		description: "Whether Telnyx also sends this message's events to the messaging profile's webhook URLs",
+	},
+	{
+		displayName: 'Webhook Failover URL',
+		name: 'webhookFailoverUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://backup.example.com/hooks',
+		description: 'Where events go when the Webhook URL fails',
+	},
+	{
+		displayName: 'Webhook URL',
+		name: 'webhookUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://example.com/hooks',
+		description: "Where Telnyx sends this message's events (sent, finalized), before the profile's URLs",
+	},
+];
+
+const subjectField: INodeProperties = {
+	displayName: 'Subject',
+	name: 'subject',
+	type: 'string',
+	default: '',
+	description: 'The subject of a multimedia message (MMS)',
+};
+
+const typeFields: INodeProperties[] = [
+	{
+		displayName: 'Auto-Detect Long Text',
+		name: 'autoDetect',
+		type: 'boolean',
+		default: false,
+		description: 'Whether Telnyx checks for an SMS that is unusually long (too many parts) and handles it (auto_detect)',
+	},
+	{
+		displayName: 'Message Type',
+		name: 'messageType',
+		type: 'options',
+		default: 'auto',
+		options: [
+			{ name: 'Auto', value: 'auto', description: 'Telnyx decides: MMS when there is media or a subject, else SMS' },
+			{ name: 'MMS', value: 'MMS' },
+			{ name: 'SMS', value: 'SMS' },
+		],
+	},
+];
+
+/** Optional message settings; Send also takes an optional send time here. */
+export function additionalFields(show: Show, kind: 'schedule' | 'send' | 'groupMms'): INodeProperties {
+	const options: INodeProperties[] = [subjectField, ...webhookFields];
+	if (kind !== 'groupMms') options.push(...typeFields);
+	if (kind === 'send') {
+		options.push({
+			displayName: 'Send At',
+			name: 'sendAt',
+			type: 'dateTime',
+			default: '',
+			description:
+				"Schedule it instead of sending now: 5 minutes to 5 days from now. A time without an offset is read in the workflow's time zone.",
+		});
+	}
+	return {
+		displayName: 'Additional Fields',
+		name: 'additionalFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show },
+		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+export const maxRateLimitWaitOption: INodeProperties = {
+	displayName: 'Max Rate-Limit Wait (Seconds)',
+	name: 'maxRateLimitWait',
+	type: 'number',
+	typeOptions: { minValue: 0 },
+	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	description:
+		'When Telnyx says to slow down (429), wait up to this long for its limit to reset and try again; a longer wait fails the item with the time to wait',
+};
+
+/** Options: the rate-limit wait, and for sends how many run at once and per second. */
+export function optionsCollection(show: Show, sends: boolean): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options: sends ? [...throughputOptions(TELNYX_THROUGHPUT), maxRateLimitWaitOption] : [maxRateLimitWaitOption],
+	};
+}
+
+export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
+	return context.getNodeParameter('options.maxRateLimitWait', itemIndex, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as number;
+}

@@ -1,0 +1,19 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { composeMessage } from '../compose';
+import { createMessage } from '../deliver';
+import { additionalFields, mediaUrlsField, optionsCollection, senderFields, textField, toField } from '../fields';
+
+const show = { resource: ['message'], operation: ['send'] };
+
+export const description: INodeProperties[] = [
+	...senderFields(show),
+	toField(show),
+	textField(show),
+	mediaUrlsField(show),
+	additionalFields(show, 'send'),
+	optionsCollection(show, true),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	return await createMessage(this, itemIndex, '/messages', composeMessage(this, itemIndex, 'send'));
+}

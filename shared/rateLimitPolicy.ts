@@ -1,0 +1,20 @@
+import type { INode } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
+import { providerError } from './errors';
+import { describeWait, type RateLimitPolicy } from './rateLimit';
+
+/** The usual policy: waits with n8n's sleep; a wait beyond the user's limit fails the item saying how long. */
+export function providerRateLimitPolicy(node: INode, provider: string, maxWaitSeconds: number, itemIndex?: number): RateLimitPolicy {
+	return {
+		maxWaitSeconds,
+		sleep,
+		tooLong: (waitSeconds: number) =>
+			providerError(node, {
+				provider,
+				message: `rate limit reached; ${provider} asks to wait ${Math.ceil(waitSeconds)} s`,
+				description: describeWait(waitSeconds, maxWaitSeconds),
+				httpCode: '429',
+				itemIndex,
+			}),
+	};
+}

@@ -1,0 +1,152 @@
+import './env';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, WebhookContext } from 'n8n-core';
+import {
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type IDataObject,
+	type INode,
+	type INodeType,
+	type IWebhookData,
+	type IWebhookResponseData,
+	type IWorkflowExecuteAdditionalData,
+	type WorkflowActivateMode,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { loadPackage, PACKAGE_NAME, PackageNodeTypes, TestCredentialsHelper } from './engine';
+
+/**
+ * Hosts one node of ours in a workflow, for what runNode cannot do: a trigger's webhook
+ * lifecycle (checkExists/create/delete) and webhook() calls, and the editor's list searches.
+ * Each call gets a fresh n8n-core context (HookContext, WebhookContext, LoadOptionsContext)
+ * over the same Workflow, so static data lives on between calls as in an active workflow.
+ */
+
+export interface HostedNode {
+	/** The node's `name` in its description, e.g. `telnyxTrigger`. */
+	type: string;
+	parameters: IDataObject;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	timezone?: string;
+	/** Where n8n would serve webhooks, e.g. `http://127.0.0.1:PORT/webhook`. */
+	webhookBaseUrl?: string;
+}
+
+export class NodeHost {
+	private constructor(
+		readonly workflow: Workflow,
+		readonly node: INode,
+		readonly nodeType: INodeType,
+		private readonly credentials: TestCredentialsHelper,
+		private readonly webhookBaseUrl: string,
+	) {}
+
+	static async create(spec: HostedNode): Promise<NodeHost> {
+		const loader = await loadPackage();
+		const nodeTypes = new PackageNodeTypes(loader);
+		const node: INode = {
+			id: randomUUID(),
+			name: 'Hosted Node',
+			type: `${PACKAGE_NAME}.${spec.type}`,
+			typeVersion: 1,
+			position: [0, 0],
+			webhookId: randomUUID(),
+			parameters: spec.parameters as INode['parameters'],
+			credentials: Object.fromEntries(Object.keys(spec.credentials).map((type) => [type, { id: `${type}-1`, name: type }])),
+		};
+		const workflow = new Workflow({
+			id: 'hosted-workflow',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: {},
+			settings: { timezone: spec.timezone ?? 'America/New_York' },
+		});
+		const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
+		return new NodeHost(workflow, node, nodeType, new TestCredentialsHelper(loader, spec.credentials), spec.webhookBaseUrl ?? 'http://127.0.0.1:5678/webhook');
+	}
+
+	additionalData(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+		const executionId = randomUUID();
+		return {
+			credentialsHelper: this.credentials,
+			hooks: new ExecutionLifecycleHooks('trigger', executionId, { id: this.workflow.id, nodes: [this.node], connections: {} } as never),
+			executionId,
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			webhookBaseUrl: this.webhookBaseUrl,
+			webhookTestBaseUrl: `${this.webhookBaseUrl}-test`,
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+			variables: {},
+			currentNodeExecutionIndex: 0,
+			...extra,
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/** The node's webhook as n8n registers it (first of its description's webhooks). */
+	webhookData(additionalData = this.additionalData()): IWebhookData {
+		const description = this.nodeType.description.webhooks?.[0];
+		if (!description) throw new Error(`${this.node.type} has no webhooks`);
+		return {
+			httpMethod: description.httpMethod as IWebhookData['httpMethod'],
+			node: this.node.name,
+			path: String(description.path),
+			webhookDescription: description,
+			workflowId: String(this.workflow.id),
+			workflowExecuteAdditionalData: additionalData,
+			webhookId: this.node.webhookId,
+		};
+	}
+
+	/** The URL n8n would give Telnyx for this node (`getNodeWebhookUrl('default')`). */
+	webhookUrl(): string {
+		return `${this.webhookBaseUrl}/${String(this.node.webhookId)}/${String(this.nodeType.description.webhooks?.[0]?.path)}`;
+	}
+
+	/** Runs one webhook lifecycle method through n8n-core's HookContext, as n8n's WebhookService does. */
+	async runWebhookMethod(
+		method: 'checkExists' | 'create' | 'delete',
+		mode: WorkflowExecuteMode = 'trigger',
+		activation: WorkflowActivateMode = 'activate',
+	): Promise<boolean | undefined> {
+		const fn = this.nodeType.webhookMethods?.default?.[method];
+		if (!fn) return undefined;
+		const webhookData = this.webhookData();
+		const context = new HookContext(this.workflow, this.node, webhookData.workflowExecuteAdditionalData, mode, activation, webhookData);
+		return await fn.call(context);
+	}
+
+	/** Workflow activation: checkExists, then create when it said false. */
+	async activate(): Promise<void> {
+		if (!(await this.runWebhookMethod('checkExists'))) await this.runWebhookMethod('create');
+	}
+
+	/** Workflow deactivation (n8n runs delete in internal mode). */
+	async deactivate(): Promise<void> {
+		await this.runWebhookMethod('delete', 'internal', 'update');
+	}
+
+	/** The node's static data, as n8n would save it after activation. */
+	staticData(): IDataObject {
+		return this.workflow.getStaticData('node', this.node);
+	}
+
+	/** Calls webhook() through n8n-core's WebhookContext with a request n8n already read. */
+	async runWebhook(request: IncomingMessage, response: ServerResponse): Promise<IWebhookResponseData> {
+		if (!this.nodeType.webhook) throw new Error(`${this.node.type} has no webhook()`);
+		const additionalData = this.additionalData({ httpRequest: request as never, httpResponse: response as never });
+		const context = new WebhookContext(this.workflow, this.node, additionalData, 'trigger', this.webhookData(additionalData), [], null);
+		return await this.nodeType.webhook.call(context);
+	}
+
+	/** An editor list search (listSearch method) through n8n-core's LoadOptionsContext. */
+	async listSearch(method: string, filter?: string, paginationToken?: string) {
+		const search = this.nodeType.methods?.listSearch?.[method];
+		if (!search) throw new Error(`${this.node.type} has no list search ${method}`);
+		const context = new LoadOptionsContext(this.workflow, this.node, this.additionalData(), '');
+		return await search.call(context, filter, paginationToken);
+	}
+}

@@ -1,0 +1,90 @@
+import { DateTime } from 'luxon';
+import type { IDataObject } from 'n8n-workflow';
+import { runNode, type NodeRunResult, type NodeUnderTest } from '../../harness/engine';
+import { specsDirOrSkipReason } from '../../fakes/specs';
+import { TelnyxFake } from '../../fakes/telnyx/server';
+
+export const specs = specsDirOrSkipReason('telnyx-messaging-subset.yml');
+/** For `describe(name, { skip }, ...)`: the reason to skip, or false. */
+export const skip = 'skip' in specs ? specs.skip : false;
+
+/** Seeded on the fake: FROM and FROM_2 on profile A, FROM_B on profile B. */
+export const FROM = '+15550001111';
+export const FROM_B = '+15550003333';
+export const TO = '+15557654321';
+
+export async function startFake(): Promise<TelnyxFake> {
+	return await TelnyxFake.start({ specsDir: 'dir' in specs ? specs.dir : undefined });
+}
+
+export function credentialsFor(fake: TelnyxFake, overrides: IDataObject = {}) {
+	return { telnyxScheduledApi: { apiKey: fake.apiKey, baseUrl: `${fake.url}/v2`, publicKey: '', ...overrides } };
+}
+
+export interface TelnyxRun {
+	parameters: IDataObject;
+	items?: IDataObject[];
+	timezone?: string;
+	executionId?: string;
+	node?: Partial<NodeUnderTest>;
+	credentials?: IDataObject;
+}
+
+export async function runTelnyx(fake: TelnyxFake, run: TelnyxRun): Promise<NodeRunResult> {
+	return await runNode({
+		node: { type: 'telnyx', parameters: run.parameters, credentials: credentialsFor(fake, run.credentials), ...run.node },
+		items: run.items,
+		timezone: run.timezone,
+		executionId: run.executionId,
+	});
+}
+
+export const numberLocator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
+
+export const scheduleParams = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'message',
+	operation: 'schedule',
+	senderType: 'phoneNumber',
+	fromNumber: numberLocator(FROM),
+	to: TO,
+	text: 'Your table is ready at 7',
+	sendAt: '={{ $now.plus({ hours: 2 }).toISO() }}',
+	...overrides,
+});
+
+export const sendParams = (overrides: IDataObject = {}): IDataObject => ({
+	...scheduleParams(),
+	operation: 'send',
+	sendAt: undefined,
+	...overrides,
+});
+
+export const groupParams = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'message',
+	operation: 'sendGroupMms',
+	fromNumber: numberLocator(FROM),
+	recipients: '+15557654321, +15557654322',
+	text: 'Team photo',
+	...overrides,
+});
+
+export const messageIdParams = (operation: 'get' | 'cancel', messageId: string, overrides: IDataObject = {}): IDataObject => ({
+	resource: 'message',
+	operation,
+	messageId,
+	...overrides,
+});
+
+/** POSTs the fake received on a path below /v2 (e.g. `/messages/schedule`). */
+export function posts(fake: TelnyxFake, path: string): number {
+	return fake.requests.filter((request) => request.method === 'POST' && request.path === `/v2${path}`).length;
+}
+
+export function storedMessages(fake: TelnyxFake) {
+	return [...fake.messages.values()];
+}
+
+/** An ISO time `minutes` from now, without offset, in `zone` (as the editor's date picker gives). */
+export function localIsoIn(minutes: number, zone: string): string {
+	return DateTime.now().setZone(zone).plus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
