@@ -2,6 +2,7 @@ import type {
 	DeclarativeRestApiSettings,
 	IExecutePaginationFunctions,
 	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
 	INodeExecutionData,
 } from 'n8n-workflow';
 import { isNodeError, settle } from './errors';
@@ -46,5 +47,22 @@ export function rateLimitedRoutingRequest(options: RateLimitedRoutingOptions) {
 			throw fromAnswer || !options.onRequestFailure ? error : options.onRequestFailure(this, error);
 		};
 		return await waitOutRateLimits(attempt, providerRateLimitPolicy(this.getNode(), options.provider, maxWait, this.getItemIndex()));
+	};
+}
+
+/**
+ * A postReceive that hands the provider's full answer (routed requests run with
+ * ignoreHttpStatusErrors) to the transport's interpreter, which throws for errors and 429s.
+ */
+export function checkReplyWith(
+	interpret: (context: IExecuteSingleFunctions, reply: IN8nHttpFullResponse, itemIndex: number) => unknown,
+) {
+	return async function (
+		this: IExecuteSingleFunctions,
+		items: INodeExecutionData[],
+		response: IN8nHttpFullResponse,
+	): Promise<INodeExecutionData[]> {
+		interpret(this, response, this.getItemIndex());
+		return items;
 	};
 }

@@ -1,4 +1,5 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { maxRateLimitWaitOption as rateLimitWaitOption } from '../../../shared/options';
 import { throughputOptions, type ThroughputDefaults } from '../../../shared/throughput';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../transport';
 import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './read';
@@ -227,15 +228,7 @@ export function additionalFields(show: Show, kind: 'schedule' | 'send' | 'groupM
 	};
 }
 
-export const maxRateLimitWaitOption: INodeProperties = {
-	displayName: 'Max Rate-Limit Wait (Seconds)',
-	name: 'maxRateLimitWait',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-	description:
-		'When Telnyx says to slow down (429), wait up to this long for its limit to reset and try again; a longer wait fails the item with the time to wait',
-};
+export const maxRateLimitWaitOption = rateLimitWaitOption('Telnyx');
 
 /** Options: the rate-limit wait, and for sends how many run at once and per second. */
 export function optionsCollection(show: Show, sends: boolean): INodeProperties {

@@ -1,20 +1,19 @@
 import type {
 	IDataObject,
-	IExecuteSingleFunctions,
 	IHttpRequestMethods,
 	IN8nHttpFullResponse,
-	INodeExecutionData,
 } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markUnclearCreate } from '../../../shared/executionMemo';
 import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
 import { RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
-import { rateLimitedRoutingRequest } from '../../../shared/routing';
+import { checkReplyWith, rateLimitedRoutingRequest } from '../../../shared/routing';
 
 export const TELNYX_CREDENTIAL = 'telnyxScheduledApi';
 export const TELNYX_DEFAULT_BASE_URL = 'https://api.telnyx.com/v2';
-export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
+export { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS };
 const PROVIDER = 'Telnyx';
 // Telnyx sends x-ratelimit-reset on 429s; without it, assume its one-minute window.
 const RESET_WHEN_UNSAID_SECONDS = 60;
@@ -185,14 +184,7 @@ export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Pro
 }
 
 /** Declarative operations: map Telnyx's answer (their requests run with ignoreHttpStatusErrors). */
-export async function checkTelnyxReply(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	interpretTelnyxReply(this, response, this.getItemIndex());
-	return items;
-}
+export const checkTelnyxReply = checkReplyWith(interpretTelnyxReply);
 
 /** Declarative operations run their request through this, so a 429 is waited out like elsewhere. */
 export const waitOutTelnyxRateLimits = rateLimitedRoutingRequest({

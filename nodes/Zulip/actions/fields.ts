@@ -2,6 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { fieldError } from '../../../shared/errors';
+import { maxRateLimitWaitOption as rateLimitWaitOption } from '../../../shared/options';
 import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, zulipRequest } from '../transport';
 
@@ -101,15 +102,7 @@ export const sendAtField = (show: IDisplayOptions['show']): INodeProperties => (
 	displayOptions: { show },
 });
 
-export const maxRateLimitWaitOption: INodeProperties = {
-	displayName: 'Max Rate-Limit Wait (Seconds)',
-	name: 'maxRateLimitWait',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-	description:
-		'When Zulip says to slow down, wait up to this long and try again; a longer wait fails the item with the time to wait',
-};
+export const maxRateLimitWaitOption = rateLimitWaitOption('Zulip');
 
 export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
 	return context.getNodeParameter('options.maxRateLimitWait', itemIndex, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as number;

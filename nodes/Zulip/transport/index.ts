@@ -1,19 +1,14 @@
-import type {
-	IDataObject,
-	IExecuteSingleFunctions,
-	IHttpRequestMethods,
-	IN8nHttpFullResponse,
-	INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markUnclearCreate } from '../../../shared/executionMemo';
 import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
 import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
-import { rateLimitedRoutingRequest } from '../../../shared/routing';
+import { checkReplyWith, rateLimitedRoutingRequest } from '../../../shared/routing';
 
 export const ZULIP_CREDENTIAL = 'zulipScheduledApi';
-export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
+export { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS };
 
 export interface ZulipCall {
 	method: IHttpRequestMethods;
@@ -110,14 +105,7 @@ function connectionError(context: HttpContext, call: ZulipCall, failure: Transpo
 }
 
 /** Declarative operations: map Zulip's answer (requests run with ignoreHttpStatusErrors). */
-export async function checkZulipReply(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	interpretZulipReply(this, response, this.getItemIndex());
-	return items;
-}
+export const checkZulipReply = checkReplyWith(interpretZulipReply);
 
 /**
  * Declarative operations run their request through this hook (n8n calls it "pagination"; it is

@@ -1,0 +1,15 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
+
+/** The option every HTTP operation has: how long a provider's "slow down" may be waited out. */
+export function maxRateLimitWaitOption(provider: string, defaultSeconds = DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS): INodeProperties {
+	return {
+		displayName: 'Max Rate-Limit Wait (Seconds)',
+		name: 'maxRateLimitWait',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: defaultSeconds,
+		description: `When ${provider} says to slow down (429), wait up to this long and try again; a longer wait fails the item with the time to wait`,
+	};
+}
