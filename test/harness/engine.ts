@@ -265,3 +265,28 @@ export async function testCredential(type: string, data: ICredentialDataDecrypte
 		? { status: 'OK', statusCode: response.status, message: 'Connection tested successfully' }
 		: { status: 'Error', statusCode: response.status, message: `${response.status} ${await response.text()}` };
 }
+
+/** One test run of a provider node: what varies between tests, with the credential built per fake. */
+export interface ProviderRun {
+	parameters: IDataObject;
+	items?: IDataObject[];
+	timezone?: string;
+	executionId?: string;
+	node?: Partial<NodeUnderTest>;
+	/** Overrides of the credential's fields (e.g. a wrong key). */
+	credentials?: IDataObject;
+}
+
+/** Runs node `type` with the credentials `credentialsFor(overrides)` builds. */
+export async function runProviderNode(
+	type: string,
+	credentialsFor: (overrides?: IDataObject) => Record<string, ICredentialDataDecryptedObject>,
+	run: ProviderRun,
+): Promise<NodeRunResult> {
+	return await runNode({
+		node: { type, parameters: run.parameters, credentials: credentialsFor(run.credentials), ...run.node },
+		items: run.items,
+		timezone: run.timezone,
+		executionId: run.executionId,
+	});
+}

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
-import { runNode, type NodeRunResult, type NodeUnderTest } from '../../harness/engine';
+import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
 import { specsDirOrSkipReason } from '../../fakes/specs';
 import { TelnyxFake } from '../../fakes/telnyx/server';
 
@@ -21,22 +21,8 @@ export function credentialsFor(fake: TelnyxFake, overrides: IDataObject = {}) {
 	return { telnyxScheduledApi: { apiKey: fake.apiKey, baseUrl: `${fake.url}/v2`, publicKey: '', ...overrides } };
 }
 
-export interface TelnyxRun {
-	parameters: IDataObject;
-	items?: IDataObject[];
-	timezone?: string;
-	executionId?: string;
-	node?: Partial<NodeUnderTest>;
-	credentials?: IDataObject;
-}
-
-export async function runTelnyx(fake: TelnyxFake, run: TelnyxRun): Promise<NodeRunResult> {
-	return await runNode({
-		node: { type: 'telnyx', parameters: run.parameters, credentials: credentialsFor(fake, run.credentials), ...run.node },
-		items: run.items,
-		timezone: run.timezone,
-		executionId: run.executionId,
-	});
+export async function runTelnyx(fake: TelnyxFake, run: ProviderRun): Promise<NodeRunResult> {
+	return await runProviderNode('telnyx', (overrides) => credentialsFor(fake, overrides), run);
 }
 
 export const numberLocator = (value: string, mode = 'list') => ({ __rl: true, mode, value });

@@ -1,5 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
-import { runNode, type NodeRunResult, type NodeUnderTest } from '../../harness/engine';
+import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
 import { ZulipFake } from '../../fakes/zulip/server';
 import { specsDirOrSkipReason } from '../../fakes/specs';
 
@@ -11,22 +11,8 @@ export function credentialsFor(fake: ZulipFake, overrides: IDataObject = {}) {
 	return { zulipScheduledApi: { url: fake.url, email: fake.email, apiKey: fake.apiKey, ...overrides } };
 }
 
-export interface ZulipRun {
-	parameters: IDataObject;
-	items?: IDataObject[];
-	timezone?: string;
-	executionId?: string;
-	node?: Partial<NodeUnderTest>;
-	credentials?: IDataObject;
-}
-
-export async function runZulip(fake: ZulipFake, run: ZulipRun): Promise<NodeRunResult> {
-	return await runNode({
-		node: { type: 'zulip', parameters: run.parameters, credentials: credentialsFor(fake, run.credentials), ...run.node },
-		items: run.items,
-		timezone: run.timezone,
-		executionId: run.executionId,
-	});
+export async function runZulip(fake: ZulipFake, run: ProviderRun): Promise<NodeRunResult> {
+	return await runProviderNode('zulip', (overrides) => credentialsFor(fake, overrides), run);
 }
 
 /** An ISO time `minutes` from now, without offset, in `zone` (as the editor's date picker gives). */
