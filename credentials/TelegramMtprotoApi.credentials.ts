@@ -1,0 +1,80 @@
+import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * A Telegram user account over MTProto (api_id + api_hash + a logged-in gramjs session).
+ * n8n ships `telegramApi` (a bot token) already; credential type names are global, hence this
+ * name. Tested by the Telegram node's `credentialTest` (MTProto is not HTTP).
+ */
+export class TelegramMtprotoApi implements ICredentialType {
+	name = 'telegramMtprotoApi';
+
+	displayName = 'Telegram (MTProto User Account) API';
+
+	icon = 'file:telegram.svg' as const;
+
+	documentationUrl = 'https://core.telegram.org/api/obtaining_api_id';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API ID',
+			name: 'apiId',
+			type: 'number',
+			default: 0,
+			required: true,
+			description: 'The api_id from https://my.telegram.org > API development tools',
+		},
+		{
+			displayName: 'API Hash',
+			name: 'apiHashSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The api_hash from https://my.telegram.org > API development tools',
+		},
+		{
+			displayName: 'Session String',
+			name: 'sessionToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description:
+				'The login of your account. Run <code>npx n8n-nodes-scheduled-messaging telegram-login</code> in a terminal and paste what it prints. Anyone holding it can act as you: keep it secret.',
+		},
+		{
+			displayName: 'Telegram Servers',
+			name: 'environment',
+			type: 'options',
+			default: 'production',
+			options: [
+				{ name: 'Production', value: 'production' },
+				{ name: 'Test', value: 'test', description: "Telegram's test servers (separate accounts, for development)" },
+			],
+		},
+		{
+			displayName: 'Custom Server Address',
+			name: 'customServer',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to connect to a given host and port instead of the address in the session (advanced: test servers, proxies, local fakes)',
+		},
+		{
+			displayName: 'Server Address',
+			name: 'serverAddress',
+			type: 'string',
+			default: '',
+			placeholder: '149.154.167.40:443',
+			description: 'Host and port of the data center, as host:port',
+			displayOptions: { show: { customServer: [true] } },
+		},
+		{
+			displayName: 'DC ID',
+			name: 'dcId',
+			type: 'number',
+			default: 0,
+			description: 'The data center that address serves (0: the one stored in the session)',
+			displayOptions: { show: { customServer: [true] } },
+		},
+	];
+}

@@ -1,0 +1,95 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { sendAlbum, withTelegramAccount } from '../../transport';
+import {
+	assertWhenOnlineFits,
+	callOptions,
+	chatField,
+	describeSchedule,
+	findChat,
+	formattingOption,
+	optionsCollection,
+	readChat,
+	readFormatting,
+	readOptions,
+	readReplyTo,
+	readSendWhen,
+	replyToOption,
+	sendWhenFields,
+	silentOption,
+} from '../fields';
+import { chatOutput, messageOutput } from '../output';
+import { albumItemsField, readAlbumItems } from './albumItems';
+
+const OPERATION = 'message.sendAlbum';
+const show = { resource: ['message'], operation: ['sendAlbum'] };
+
+export const description: INodeProperties[] = [
+	chatField(show),
+	albumItemsField(show),
+	...sendWhenFields(show),
+	optionsCollection(show, [
+		{
+			displayName: 'Background',
+			name: 'background',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send as a background message',
+		},
+		{
+			displayName: 'Clear Draft',
+			name: 'clearDraft',
+			type: 'boolean',
+			default: false,
+			description: "Whether to clear this account's draft in the chat",
+		},
+		{ ...formattingOption, description: 'How captions are formatted' },
+		replyToOption,
+		silentOption,
+	]),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	// Files, kinds and counts are checked before the first call, so a bad album sends nothing.
+	const reference = readChat(this, itemIndex);
+	const items = await readAlbumItems(this, itemIndex);
+	const scheduleDate = readSendWhen(this, itemIndex);
+	const options = readOptions(this, itemIndex);
+	const zone = this.getTimezone();
+
+	return await sendOnce(
+		sendKey(this, itemIndex, OPERATION),
+		async () =>
+			await withTelegramAccount(this, itemIndex, async (session) => {
+				const chat = await findChat(this, session, reference, itemIndex);
+				assertWhenOnlineFits(this, chat, scheduleDate, itemIndex);
+				const result = await sendAlbum(
+					session,
+					chat,
+					{
+						items,
+						formatting: readFormatting(options),
+						scheduleDate,
+						silent: options.silent === true,
+						background: options.background === true,
+						clearDraft: options.clearDraft === true,
+						replyToMessageId: readReplyTo(options),
+					},
+					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the album' : 'scheduling the album'),
+				);
+				if (result.alreadySent) {
+					return { ...chatOutput(chat), ...describeSchedule(scheduleDate, zone), itemCount: items.length, alreadySent: true, note: 'Telegram already had this album from an earlier attempt (same random_ids), so it was not sent again.' };
+				}
+				const messages = result.sent.map((sent, part) => (sent.message ? messageOutput(sent.message, zone) : { messageId: sent.id ?? null, text: items[part].caption }));
+				return {
+					...chatOutput(chat),
+					...describeSchedule(scheduleDate, zone),
+					albumId: messages.find((message) => message.albumId)?.albumId ?? null,
+					messageIds: messages.map((message) => message.messageId as number),
+					messages,
+					alreadySent: false,
+				};
+			}),
+		() => false,
+	);
+}

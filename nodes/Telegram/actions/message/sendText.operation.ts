@@ -1,0 +1,94 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { fieldError } from '../../../../shared/errors';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { sendText, withTelegramAccount } from '../../transport';
+import {
+	assertWhenOnlineFits,
+	callOptions,
+	chatField,
+	describeSchedule,
+	findChat,
+	formattingOption,
+	optionsCollection,
+	readChat,
+	readFormatting,
+	readOptions,
+	readReplyTo,
+	readSendWhen,
+	replyToOption,
+	sendWhenFields,
+	silentOption,
+} from '../fields';
+import { messageRandomId } from '../idempotency';
+import { chatOutput, messageOutput } from '../output';
+
+const OPERATION = 'message.sendText';
+const show = { resource: ['message'], operation: ['sendText'] };
+
+export const description: INodeProperties[] = [
+	chatField(show),
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: 'The message, up to 4096 characters',
+		displayOptions: { show },
+	},
+	...sendWhenFields(show),
+	optionsCollection(show, [
+		{
+			displayName: 'Disable Link Preview',
+			name: 'disableLinkPreview',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to send links without a preview',
+		},
+		formattingOption,
+		replyToOption,
+		silentOption,
+	]),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	// Everything is read and checked before the first call, so a bad item sends nothing.
+	const reference = readChat(this, itemIndex);
+	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	if (text.trim() === '') throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
+	const scheduleDate = readSendWhen(this, itemIndex);
+	const options = readOptions(this, itemIndex);
+	const zone = this.getTimezone();
+
+	// Within one execution a retried item returns what the first attempt sent, without a call.
+	return await sendOnce(
+		sendKey(this, itemIndex, OPERATION),
+		async () =>
+			await withTelegramAccount(this, itemIndex, async (session) => {
+				const chat = await findChat(this, session, reference, itemIndex);
+				assertWhenOnlineFits(this, chat, scheduleDate, itemIndex);
+				const result = await sendText(
+					session,
+					chat,
+					{
+						text,
+						formatting: readFormatting(options),
+						randomId: messageRandomId(this, OPERATION, itemIndex),
+						scheduleDate,
+						silent: options.silent === true,
+						noWebpage: options.disableLinkPreview === true,
+						replyToMessageId: readReplyTo(options),
+					},
+					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the message' : 'scheduling the message'),
+				);
+				if (result.alreadySent) {
+					return { ...chatOutput(chat), ...describeSchedule(scheduleDate, zone), alreadySent: true, note: 'Telegram already had this message from an earlier attempt (same random_id), so it was not sent again.' };
+				}
+				const [sent] = result.sent;
+				if (sent.message) return { ...messageOutput(sent.message, zone, chat), alreadySent: false };
+				return { messageId: sent.id ?? null, ...chatOutput(chat), text, ...describeSchedule(scheduleDate, zone), alreadySent: false };
+			}),
+		() => false,
+	);
+}

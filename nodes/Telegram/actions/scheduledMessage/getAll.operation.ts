@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { listScheduled, withTelegramAccount } from '../../transport';
+import { callOptions, chatField, findChat, optionsCollection, readChat } from '../fields';
+import { messageOutput } from '../output';
+
+const show = { resource: ['scheduledMessage'], operation: ['getAll'] };
+
+export const description: INodeProperties[] = [
+	chatField(show),
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	optionsCollection(show),
+];
+
+/** One output item per scheduled message of the chat, soonest first. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
+	const reference = readChat(this, itemIndex);
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const zone = this.getTimezone();
+	return await withTelegramAccount(this, itemIndex, async (session) => {
+		const chat = await findChat(this, session, reference, itemIndex);
+		const messages = await listScheduled(session, chat, callOptions(this, itemIndex, 'listing scheduled messages'));
+		return messages
+			.sort((a, b) => a.date - b.date || a.id - b.id)
+			.slice(0, limit)
+			.map((message) => messageOutput(message, zone, chat));
+	});
+}

@@ -1,0 +1,62 @@
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { fieldError } from '../../../../shared/errors';
+
+export const messageIdsField = (show: IDisplayOptions['show']): INodeProperties => ({
+	displayName: 'Scheduled Message IDs',
+	name: 'messageIds',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 12 or 12, 13, 14',
+	description: 'IDs of scheduled messages in the chat (as Get Many or Send gave them); several separated by commas, or a list from an expression',
+	displayOptions: { show },
+});
+
+export const messageIdField = (show: IDisplayOptions['show']): INodeProperties => ({
+	displayName: 'Scheduled Message ID',
+	name: 'messageId',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: 0,
+	required: true,
+	description: 'ID of the scheduled message in the chat (as Get Many or Send gave it)',
+	displayOptions: { show },
+});
+
+function asList(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value;
+	if (typeof value === 'string') return value.split(/[,;\s]+/).filter((part) => part !== '');
+	if (value === undefined || value === null || value === '') return [];
+	return [value];
+}
+
+function isMessageId(value: unknown): boolean {
+	const text = String(value).trim();
+	return /^\d+$/.test(text) && Number(text) > 0 && Number(text) <= 0x7fffffff;
+}
+
+/** One or more scheduled message ids; refused when empty or not whole positive numbers. */
+export function readMessageIds(context: IExecuteFunctions, itemIndex: number): number[] {
+	const entries = asList(context.getNodeParameter('messageIds', itemIndex, ''));
+	const node = context.getNode();
+	if (entries.length === 0) throw fieldError(node, 'Scheduled Message IDs', 'is empty', 'Give the ID of at least one scheduled message, e.g. 12.', itemIndex);
+	const bad = entries.filter((entry) => !isMessageId(entry));
+	if (bad.length > 0) {
+		throw fieldError(
+			node,
+			'Scheduled Message IDs',
+			`contains ${bad.map((entry) => `"${String(entry)}"`).join(', ')}, which ${bad.length === 1 ? 'is not a message ID' : 'are not message IDs'}`,
+			'Message IDs are whole numbers such as 12, as Get Many or Send output them.',
+			itemIndex,
+		);
+	}
+	return [...new Set(entries.map((entry) => Number(String(entry).trim())))];
+}
+
+export function readMessageId(context: IExecuteFunctions, itemIndex: number): number {
+	const value = context.getNodeParameter('messageId', itemIndex, 0);
+	if (!isMessageId(value)) {
+		throw fieldError(context.getNode(), 'Scheduled Message ID', `("${String(value)}") is not a message ID`, 'Use the ID Get Many or Send gave, a whole number such as 12.', itemIndex);
+	}
+	return Number(value);
+}

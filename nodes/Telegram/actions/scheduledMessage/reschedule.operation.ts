@@ -1,0 +1,35 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { reschedule, withTelegramAccount } from '../../transport';
+import { callOptions, chatField, describeSchedule, findChat, optionsCollection, readChat, readScheduleTime, sendAtField } from '../fields';
+import { chatOutput, messageOutput } from '../output';
+import { messageIdField, readMessageId } from './messageIds';
+
+const show = { resource: ['scheduledMessage'], operation: ['reschedule'] };
+
+export const description: INodeProperties[] = [
+	chatField(show),
+	messageIdField(show),
+	{ ...sendAtField(show), displayName: 'New Send Time', name: 'newSendAt' },
+	optionsCollection(show),
+];
+
+/** Moves one scheduled message (and the rest of its album, which Telegram moves with it). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const reference = readChat(this, itemIndex);
+	const messageId = readMessageId(this, itemIndex);
+	const scheduleDate = readScheduleTime(this, itemIndex, 'newSendAt', 'New Send Time');
+	const zone = this.getTimezone();
+	return await withTelegramAccount(this, itemIndex, async (session) => {
+		const chat = await findChat(this, session, reference, itemIndex);
+		const moved = await reschedule(session, chat, messageId, scheduleDate, callOptions(this, itemIndex, `rescheduling message ${messageId}`));
+		const messages = moved === 'unchanged' ? [] : moved.map((message) => messageOutput(message, zone));
+		return {
+			...chatOutput(chat),
+			messageId,
+			...describeSchedule(scheduleDate, zone),
+			rescheduled: true,
+			alreadyAtThatTime: moved === 'unchanged',
+			messages,
+		};
+	});
+}

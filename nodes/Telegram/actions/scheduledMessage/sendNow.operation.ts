@@ -1,0 +1,35 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { sendScheduledNow } from '../../transport';
+import { callOptions, chatField, optionsCollection } from '../fields';
+import { runScheduledBatch, type ScheduledBatchOperation } from './batch';
+import { messageIdsField } from './messageIds';
+
+const show = { resource: ['scheduledMessage'], operation: ['sendNow'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'IDs from all input items are sent together: one call per chat for up to 100 messages.',
+		name: 'sendNowNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	chatField(show),
+	messageIdsField(show),
+	optionsCollection(show),
+];
+
+const sendNow: ScheduledBatchOperation = {
+	name: 'scheduledMessage.sendNow',
+	act: async (context, session, chat, ids, itemIndex) =>
+		await sendScheduledNow(session, chat, ids, callOptions(context, itemIndex, `sending scheduled message${ids.length === 1 ? '' : 's'} ${ids.join(', ')} now`)),
+	output: (_chat, ids, sentIds) => ({
+		scheduledMessageIds: ids,
+		sentMessageIds: ids.map((id) => sentIds.get(id) ?? null),
+		sentNow: true,
+	}),
+};
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runScheduledBatch(this, sendNow);
+}

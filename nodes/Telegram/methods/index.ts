@@ -1,0 +1,1 @@
+export { telegramMtprotoConnection } from './credentialTest';

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+export const TELEGRAM_CREDENTIAL = 'telegramMtprotoApi';
+
+/** A host and port to dial instead of the address gramjs would pick for a data center. */
+export interface ServerAddress {
+	host: string;
+	port: number;
+	/** The data center this address serves; undefined means the session's own. */
+	dcId?: number;
+}
+
+/** One Telegram login as the credential describes it. */
+export interface TelegramAccount {
+	apiId: number;
+	apiHash: string;
+	session: string;
+	testServers: boolean;
+	server?: ServerAddress;
+}
+
+/** A credential value that cannot work; the transport turns it into a node error. */
+export class AccountSettingError extends Error {
+	constructor(
+		message: string,
+		readonly fix: string,
+	) {
+		super(message);
+		this.name = 'AccountSettingError';
+	}
+}
+
+const LOGIN_FIX = 'Run `npx n8n-nodes-scheduled-messaging telegram-login` and paste the session string it prints into the credential.';
+
+export function parseServerAddress(text: string, dcId?: number): ServerAddress {
+	const match = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(text.trim());
+	const port = match ? Number(match[2]) : NaN;
+	if (!match || port < 1 || port > 65535) {
+		throw new AccountSettingError(
+			`the Server Address ("${text}") is not host:port`,
+			'Enter the address as host:port, e.g. 149.154.167.40:443, or turn Custom Server Address off.',
+		);
+	}
+	if (dcId !== undefined && (!Number.isInteger(dcId) || dcId < 0 || dcId > 1000)) {
+		throw new AccountSettingError(`the DC ID (${dcId}) is not a data center number`, 'Enter the data center number (1..5), or 0 for the one in the session.');
+	}
+	return { host: match[1], port, dcId: dcId ? dcId : undefined };
+}
+
+/** Reads and checks the credential's fields before anything connects. */
+export function readAccount(data: ICredentialDataDecryptedObject): TelegramAccount {
+	const apiId = Number(String(data.apiId ?? '').trim());
+	if (!Number.isInteger(apiId) || apiId <= 0) {
+		throw new AccountSettingError(`the API ID ("${String(data.apiId ?? '')}") is not a number`, 'Copy the api_id from https://my.telegram.org > API development tools.');
+	}
+	const apiHash = String(data.apiHashSecret ?? '').trim();
+	if (apiHash === '') {
+		throw new AccountSettingError('the API Hash is empty', 'Copy the api_hash from https://my.telegram.org > API development tools.');
+	}
+	const session = String(data.sessionToken ?? '').trim();
+	if (session === '') throw new AccountSettingError('the Session String is empty', LOGIN_FIX);
+	if (!/^1[A-Za-z0-9+/=_-]{40,}$/.test(session)) {
+		throw new AccountSettingError('the Session String is not a gramjs session string (it should start with "1")', LOGIN_FIX);
+	}
+	const account: TelegramAccount = { apiId, apiHash, session, testServers: data.environment === 'test' };
+	if (data.customServer === true) {
+		const dcId = data.dcId === undefined || data.dcId === '' ? undefined : Number(data.dcId);
+		account.server = parseServerAddress(String(data.serverAddress ?? ''), dcId);
+	}
+	return account;
+}
+
+/** Identifies an account for the connection pool and the peer cache (a hash: never the secret itself). */
+export function accountKey(account: TelegramAccount): string {
+	const server = account.server ? `${account.server.host}:${account.server.port}/${account.server.dcId ?? ''}` : '';
+	return createHash('sha256')
+		.update(JSON.stringify([account.apiId, account.apiHash, account.session, account.testServers, server]))
+		.digest('hex')
+		.slice(0, 32);
+}
+
+export { LOGIN_FIX };

@@ -1,0 +1,130 @@
+import type { INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { Api } from 'telegram';
+import { sleep } from 'n8n-workflow';
+import { isNodeError, providerError, settle } from '../../../shared/errors';
+import { describeWait, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
+import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
+import { AccountSettingError } from './account';
+import { ConnectFailure } from './connect';
+import { explainRpcFailure } from './errorCatalog';
+import type { TelegramSession } from './pool';
+import { isFloodWait, readRpcFailure, type RpcFailure } from './rpcError';
+
+export const CALL_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_FLOOD_WAIT_SECONDS = 30;
+const FOLLOWED_MIGRATIONS = /^(USER|NETWORK)_MIGRATE_/;
+const MAX_MIGRATIONS = 2;
+
+export interface CallOptions {
+	node: INode;
+	itemIndex?: number;
+	/** FLOOD_WAIT up to this long is slept and the call repeated; longer fails with the wait. */
+	maxFloodWaitSeconds?: number;
+	timeoutMs?: number;
+	/** For messages: what was being done, e.g. "sending the message". */
+	doing: string;
+}
+
+type TelegramRequest = Api.AnyRequest;
+
+/** A node error that remembers the Telegram error name it came from. */
+export type TelegramNodeError = (NodeApiError | NodeOperationError) & { rpcFailure?: RpcFailure };
+
+export function rpcFailureOf(error: unknown): RpcFailure | undefined {
+	return (error as TelegramNodeError | undefined)?.rpcFailure;
+}
+
+/** Turns anything the transport can throw into a node error that says what happened and what to do. */
+export function toNodeError(node: INode, error: unknown, options: { itemIndex?: number; doing: string }, session?: TelegramSession): TelegramNodeError {
+	if (isNodeError(error)) return error;
+	const { itemIndex, doing } = options;
+	if (error instanceof AccountSettingError) {
+		return providerError(node, { provider: 'Telegram', message: `the credential cannot be used: ${error.message}`, description: error.fix, itemIndex });
+	}
+	if (error instanceof ConnectFailure) {
+		return providerError(node, {
+			provider: 'Telegram',
+			message: error.message,
+			description: 'Check that n8n can reach Telegram, and the credential\'s Telegram Servers / Server Address settings.',
+			itemIndex,
+		});
+	}
+	if (error instanceof TimeoutSignal) {
+		// The connection may be stuck; the next call starts a new one.
+		session?.discard();
+		return providerError(node, {
+			provider: 'Telegram',
+			message: `no answer while ${doing} (${error.message})`,
+			description: 'Run the item again. A message that did arrive is not sent twice: each carries a random_id derived from this execution, node and item.',
+			itemIndex,
+		});
+	}
+	const failure = readRpcFailure(error);
+	if (failure) {
+		const explanation = explainRpcFailure(failure);
+		if (explanation.sessionDead) session?.discard();
+		const nodeError: TelegramNodeError = providerError(node, {
+			provider: 'Telegram',
+			message: `${explanation.message} while ${doing}`,
+			description: explanation.fix,
+			httpCode: failure.code === undefined ? undefined : String(failure.code),
+			itemIndex,
+			details: { telegramError: failure.name },
+		});
+		nodeError.rpcFailure = failure;
+		return nodeError;
+	}
+	session?.discard();
+	return providerError(node, {
+		provider: 'Telegram',
+		message: `${doing} failed: ${(error as Error)?.message ?? String(error)}`,
+		description: 'The connection to Telegram failed; run the item again. A message that did arrive is not sent twice.',
+		itemIndex,
+	});
+}
+
+function floodPolicy(options: CallOptions, maxWaitSeconds: number) {
+	return {
+		maxWaitSeconds,
+		sleep,
+		tooLong: (waitSeconds: number) => {
+			const error: TelegramNodeError = providerError(options.node, {
+				provider: 'Telegram',
+				message: `too many requests (FLOOD_WAIT_${Math.ceil(waitSeconds)}): Telegram asks to wait ${Math.ceil(waitSeconds)} s before ${options.doing}`,
+				description: describeWait(waitSeconds, maxWaitSeconds),
+				httpCode: '420',
+				itemIndex: options.itemIndex,
+				details: { telegramError: `FLOOD_WAIT_${Math.ceil(waitSeconds)}`, waitSeconds: Math.ceil(waitSeconds) },
+			});
+			error.rpcFailure = { name: `FLOOD_WAIT_${Math.ceil(waitSeconds)}`, code: 420, seconds: waitSeconds };
+			return error;
+		},
+	};
+}
+
+/**
+ * The one way the pack calls Telegram: with a timeout, FLOOD_WAIT waited out when short enough,
+ * USER_MIGRATE followed, and every failure turned into a node error (the Telegram error name
+ * stays on `rpcFailure`).
+ */
+export async function call<R extends TelegramRequest>(session: TelegramSession, request: R, options: CallOptions): Promise<R['__response']> {
+	const attempt = async () => {
+		const outcome = await settle(withTimeout(session.client.invoke(request), options.timeoutMs ?? CALL_TIMEOUT_MS));
+		if (outcome.ok) return outcome.value;
+		const failure = readRpcFailure(outcome.error);
+		if (isFloodWait(failure)) throw new RateLimitedSignal(failure.seconds);
+		throw outcome.error;
+	};
+	const maxWait = options.maxFloodWaitSeconds ?? DEFAULT_MAX_FLOOD_WAIT_SECONDS;
+	for (let migrations = 0; ; migrations++) {
+		const outcome = await settle(waitOutRateLimits(attempt, floodPolicy(options, maxWait)));
+		if (outcome.ok) return outcome.value;
+		const failure = readRpcFailure(outcome.error);
+		if (failure?.dcId === undefined || !FOLLOWED_MIGRATIONS.test(failure.name) || migrations >= MAX_MIGRATIONS) {
+			throw toNodeError(options.node, outcome.error, options, session);
+		}
+		// The account lives on another data center: move the login there and repeat the call.
+		const moved = await settle(session.migrate(failure.dcId));
+		if (!moved.ok) throw toNodeError(options.node, moved.error, { ...options, doing: `moving to data center ${failure.dcId} (${failure.name})` }, session);
+	}
+}

@@ -1,0 +1,150 @@
+import type { Api } from 'telegram';
+import { settle } from '../../../shared/errors';
+import { call, rpcFailureOf, type CallOptions } from './call';
+import { formatText, type Formatting } from './formatting';
+import type { ResolvedChat } from './peers';
+import type { TelegramSession } from './pool';
+import { messagesOfList, messagesOfUpdates, sentIdsOfScheduled, sentMessagesOf, type MessageRecord, type SentOutcome } from './records';
+import { uploadBytes } from './upload';
+
+export interface SendFlags {
+	/** Unix seconds; undefined sends now. */
+	scheduleDate?: number;
+	silent?: boolean;
+	replyToMessageId?: number;
+}
+
+export interface TextToSend extends SendFlags {
+	text: string;
+	formatting: Formatting;
+	noWebpage?: boolean;
+	randomId: bigint;
+}
+
+/** What a send did: the new message(s), or that Telegram had the random_id already. */
+export type SendResult = { alreadySent: false; sent: SentOutcome[] } | { alreadySent: true };
+
+function replyTo(session: TelegramSession, replyToMessageId: number | undefined): Api.TypeInputReplyTo | undefined {
+	return replyToMessageId ? new session.gram.Api.InputReplyToMessage({ replyToMsgId: replyToMessageId }) : undefined;
+}
+
+/** RANDOM_ID_DUPLICATE means an earlier attempt of this very message arrived: nothing more to send. */
+async function sendOnceByRandomId(send: () => Promise<Api.TypeUpdates>, randomIds: bigint[]): Promise<SendResult> {
+	const outcome = await settle(send());
+	if (outcome.ok) return { alreadySent: false, sent: sentMessagesOf(outcome.value, randomIds) };
+	if (rpcFailureOf(outcome.error)?.name === 'RANDOM_ID_DUPLICATE') return { alreadySent: true };
+	throw outcome.error;
+}
+
+export async function sendText(session: TelegramSession, chat: ResolvedChat, message: TextToSend, options: CallOptions): Promise<SendResult> {
+	const { Api, returnBigInt } = session.gram;
+	const { text, entities } = formatText(session.gram, message.text, message.formatting);
+	const request = new Api.messages.SendMessage({
+		peer: chat.inputPeer,
+		message: text,
+		entities,
+		randomId: returnBigInt(message.randomId),
+		scheduleDate: message.scheduleDate,
+		silent: message.silent || undefined,
+		noWebpage: message.noWebpage || undefined,
+		replyTo: replyTo(session, message.replyToMessageId),
+	});
+	return await sendOnceByRandomId(async () => await call(session, request, options), [message.randomId]);
+}
+
+export type AlbumItemKind = 'photo' | 'video' | 'document';
+
+export interface AlbumItem {
+	kind: AlbumItemKind;
+	source: { type: 'bytes'; data: Buffer; fileName: string; mimeType: string } | { type: 'url'; url: string };
+	caption: string;
+	randomId: bigint;
+}
+
+export interface AlbumToSend extends SendFlags {
+	items: AlbumItem[];
+	formatting: Formatting;
+	background?: boolean;
+	clearDraft?: boolean;
+}
+
+function uploadedMedia(session: TelegramSession, item: AlbumItem, file: Api.TypeInputFile, source: { fileName: string; mimeType: string }): Api.TypeInputMedia {
+	const { Api } = session.gram;
+	if (item.kind === 'photo') return new Api.InputMediaUploadedPhoto({ file });
+	const attributes: Api.TypeDocumentAttribute[] = [new Api.DocumentAttributeFilename({ fileName: source.fileName })];
+	if (item.kind === 'video') attributes.push(new Api.DocumentAttributeVideo({ duration: 0, w: 0, h: 0, supportsStreaming: true }));
+	return new Api.InputMediaUploadedDocument({ file, mimeType: source.mimeType, attributes, forceFile: item.kind === 'document' || undefined });
+}
+
+/** An album item as Telegram wants it in sendMultiMedia: uploaded (or fetched by URL) first, then referenced. */
+async function albumMedia(session: TelegramSession, chat: ResolvedChat, item: AlbumItem, index: number, options: CallOptions): Promise<Api.TypeInputMedia> {
+	const { Api } = session.gram;
+	let media: Api.TypeInputMedia;
+	if (item.source.type === 'url') {
+		media = item.kind === 'photo' ? new Api.InputMediaPhotoExternal({ url: item.source.url }) : new Api.InputMediaDocumentExternal({ url: item.source.url });
+	} else {
+		const file = await uploadBytes(session, item.source.data, item.source.fileName, options);
+		media = uploadedMedia(session, item, file, item.source);
+	}
+	const stored = await call(session, new Api.messages.UploadMedia({ peer: chat.inputPeer, media }), { ...options, doing: `preparing album item ${index + 1}` });
+	if (stored.className === 'MessageMediaPhoto' && stored.photo?.className === 'Photo') {
+		const { id, accessHash, fileReference } = stored.photo;
+		return new Api.InputMediaPhoto({ id: new Api.InputPhoto({ id, accessHash, fileReference }) });
+	}
+	if (stored.className === 'MessageMediaDocument' && stored.document?.className === 'Document') {
+		const { id, accessHash, fileReference } = stored.document;
+		return new Api.InputMediaDocument({ id: new Api.InputDocument({ id, accessHash, fileReference }) });
+	}
+	throw new Error(`Telegram turned album item ${index + 1} into ${stored.className}, which an album cannot hold`);
+}
+
+export async function sendAlbum(session: TelegramSession, chat: ResolvedChat, album: AlbumToSend, options: CallOptions): Promise<SendResult> {
+	const { Api, returnBigInt } = session.gram;
+	const randomIds = album.items.map((item) => item.randomId);
+	return await sendOnceByRandomId(async () => {
+		const multiMedia: Api.TypeInputSingleMedia[] = [];
+		for (const [index, item] of album.items.entries()) {
+			const media = await albumMedia(session, chat, item, index, options);
+			const { text, entities } = formatText(session.gram, item.caption, album.formatting);
+			multiMedia.push(new Api.InputSingleMedia({ media, randomId: returnBigInt(item.randomId), message: text, entities }));
+		}
+		const request = new Api.messages.SendMultiMedia({
+			peer: chat.inputPeer,
+			multiMedia,
+			scheduleDate: album.scheduleDate,
+			silent: album.silent || undefined,
+			background: album.background || undefined,
+			clearDraft: album.clearDraft || undefined,
+			replyTo: replyTo(session, album.replyToMessageId),
+		});
+		return await call(session, request, options);
+	}, randomIds);
+}
+
+export async function listScheduled(session: TelegramSession, chat: ResolvedChat, options: CallOptions): Promise<MessageRecord[]> {
+	const { Api, returnBigInt } = session.gram;
+	const answer = await call(session, new Api.messages.GetScheduledHistory({ peer: chat.inputPeer, hash: returnBigInt(0) }), options);
+	return messagesOfList(answer, true);
+}
+
+/** Sends scheduled messages now; returns the id each one got once sent (when Telegram says). */
+export async function sendScheduledNow(session: TelegramSession, chat: ResolvedChat, ids: number[], options: CallOptions): Promise<Map<number, number>> {
+	const answer = await call(session, new session.gram.Api.messages.SendScheduledMessages({ peer: chat.inputPeer, id: ids }), options);
+	return sentIdsOfScheduled(answer);
+}
+
+export async function deleteScheduled(session: TelegramSession, chat: ResolvedChat, ids: number[], options: CallOptions): Promise<void> {
+	await call(session, new session.gram.Api.messages.DeleteScheduledMessages({ peer: chat.inputPeer, id: ids }), options);
+}
+
+/**
+ * Moves a scheduled message (with its album, which Telegram moves as one) to a new time.
+ * MESSAGE_NOT_MODIFIED means it is already due then: a retry of a reschedule that worked.
+ */
+export async function reschedule(session: TelegramSession, chat: ResolvedChat, id: number, scheduleDate: number, options: CallOptions): Promise<MessageRecord[] | 'unchanged'> {
+	const request = new session.gram.Api.messages.EditMessage({ peer: chat.inputPeer, id, scheduleDate });
+	const outcome = await settle(call(session, request, options));
+	if (outcome.ok) return messagesOfUpdates(outcome.value);
+	if (rpcFailureOf(outcome.error)?.name === 'MESSAGE_NOT_MODIFIED') return 'unchanged';
+	throw outcome.error;
+}

@@ -1,0 +1,140 @@
+import { withTimeout } from '../../../shared/timeout';
+import { accountKey, type TelegramAccount } from './account';
+import { closeClient, openClient, type OpenClient } from './connect';
+
+/** How long an unused client stays connected for the next item or execution. */
+export const IDLE_CLOSE_MS = 60_000;
+const MIGRATION_TIMEOUT_MS = 30_000;
+
+interface PoolEntry {
+	key: string;
+	account: TelegramAccount;
+	opening: Promise<OpenClient>;
+	users: number;
+	idleTimer?: NodeJS.Timeout;
+	/** Dropped from the pool (dead session, broken connection); closed once its last user is done. */
+	discarded: boolean;
+	/** Clients replaced by a DC migration, closed when nobody uses the entry any more. */
+	retired: OpenClient[];
+}
+
+/** One connected client per account per process, shared by items and executions. */
+const entries = new Map<string, PoolEntry>();
+
+/** The account's client as calls see it; after a DC migration it is the client on the new DC. */
+export interface TelegramSession {
+	readonly gram: OpenClient['gram'];
+	readonly client: OpenClient['client'];
+	/** Identifies the account (for the peer cache) without holding its secrets. */
+	readonly accountKey: string;
+	/** Stops reusing this client: the next call connects afresh. */
+	discard(): void;
+	/** Moves the login to data center `dcId` (USER_MIGRATE_X): export, connect there, import. */
+	migrate(dcId: number): Promise<void>;
+}
+
+function closeEntry(entry: PoolEntry) {
+	clearTimeout(entry.idleTimer);
+	if (entries.get(entry.key) === entry) entries.delete(entry.key);
+	const retired = entry.retired.splice(0);
+	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]);
+}
+
+function discard(entry: PoolEntry) {
+	entry.discarded = true;
+	if (entries.get(entry.key) === entry) entries.delete(entry.key);
+}
+
+function acquire(account: TelegramAccount): PoolEntry {
+	const key = accountKey(account);
+	let entry = entries.get(key);
+	if (!entry) {
+		const created: PoolEntry = { key, account, opening: openClient(account), users: 0, discarded: false, retired: [] };
+		// A failed connect is not kept: the next item or execution tries again.
+		created.opening.catch(() => discard(created));
+		entries.set(key, created);
+		entry = created;
+	}
+	entry.users++;
+	clearTimeout(entry.idleTimer);
+	entry.idleTimer = undefined;
+	return entry;
+}
+
+async function release(entry: PoolEntry) {
+	entry.users--;
+	if (entry.users > 0) return;
+	if (entry.discarded) return closeEntry(entry);
+	await Promise.allSettled(entry.retired.splice(0).map(closeClient));
+	const open = await entry.opening.catch(() => undefined);
+	if (entry.users > 0) return;
+	open?.sockets.release();
+	entry.idleTimer = setTimeout(() => closeEntry(entry), IDLE_CLOSE_MS);
+	// The idle timer must not keep the process alive: a manual run ends when its work does.
+	entry.idleTimer.unref();
+}
+
+/**
+ * Telegram keeps an account on one data center; USER_MIGRATE_X says it is on X. The login is
+ * carried over as Telegram documents it: auth.exportAuthorization on the old DC, a new key on X
+ * (DH), auth.importAuthorization there. The new client serves the account until it idles out.
+ */
+async function migrate(entry: PoolEntry, dcId: number): Promise<void> {
+	const old = await entry.opening;
+	const { Api } = old.gram;
+	const exported = await withTimeout(old.client.invoke(new Api.auth.ExportAuthorization({ dcId })), MIGRATION_TIMEOUT_MS);
+	const address = await withTimeout(old.dcAddress(dcId), MIGRATION_TIMEOUT_MS);
+	const fresh = await openClient({ ...entry.account, session: '', server: { ...address, dcId } });
+	const imported = await withTimeout(fresh.client.invoke(new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes })), MIGRATION_TIMEOUT_MS).then(
+		() => undefined,
+		(error: unknown) => error,
+	);
+	if (imported !== undefined) {
+		await closeClient(fresh);
+		throw imported;
+	}
+	entry.retired.push(old);
+	entry.opening = Promise.resolve(fresh);
+}
+
+function sessionOf(entry: PoolEntry, open: { current: OpenClient }): TelegramSession {
+	return {
+		get gram() {
+			return open.current.gram;
+		},
+		get client() {
+			return open.current.client;
+		},
+		accountKey: entry.key,
+		discard: () => discard(entry),
+		migrate: async (dcId: number) => {
+			await migrate(entry, dcId);
+			open.current = await entry.opening;
+			open.current.sockets.hold();
+		},
+	};
+}
+
+/** Runs `use` with the account's connected client, connecting first if needed. */
+export async function withTelegram<T>(account: TelegramAccount, use: (session: TelegramSession) => Promise<T>): Promise<T> {
+	const entry = acquire(account);
+	try {
+		const open = { current: await entry.opening };
+		open.current.sockets.hold();
+		return await use(sessionOf(entry, open));
+	} finally {
+		await release(entry);
+	}
+}
+
+/** Closes every pooled client now (tests, shutdown). */
+export async function closeAllTelegramClients(): Promise<void> {
+	const all = [...entries.values()];
+	entries.clear();
+	await Promise.allSettled(
+		all.map(async (entry) => {
+			clearTimeout(entry.idleTimer);
+			await Promise.allSettled([entry.opening.then(closeClient), ...entry.retired.splice(0).map(closeClient)]);
+		}),
+	);
+}

@@ -1,0 +1,69 @@
+import { resolve } from 'node:path';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { PACKAGE_ROOT, runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
+import { TelegramFake } from '../../fakes/telegram/server';
+
+/** The transport's module as n8n loads it (from dist/), typed from the source. */
+export const distTransport = {
+	pool: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../../../nodes/Telegram/transport/pool'),
+	peers: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js')) as typeof import('../../../nodes/Telegram/transport/peers'),
+};
+
+export async function startFake(): Promise<TelegramFake> {
+	const fake = await TelegramFake.start();
+	// Lets this process's gramjs make auth keys with the fake (DH), for DC migrations.
+	fake.trustRsaKeyInThisProcess();
+	return fake;
+}
+
+/** Closes the pooled clients and the fake, so the test process has nothing left running. */
+export async function stopFake(fake: TelegramFake | undefined): Promise<void> {
+	await distTransport.pool.closeAllTelegramClients();
+	await fake?.stop();
+}
+
+export function credentialData(fake: TelegramFake, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+	return {
+		apiId: fake.apiId,
+		apiHashSecret: fake.apiHash,
+		sessionToken: fake.createSession(),
+		environment: 'production',
+		customServer: true,
+		serverAddress: `${fake.host}:${fake.port}`,
+		dcId: fake.dcId,
+		...overrides,
+	};
+}
+
+export interface TelegramRun extends ProviderRun {
+	/** The credential's data (default: a new logged-in session on the fake); `credentials` overrides fields of it. */
+	credential?: ICredentialDataDecryptedObject;
+}
+
+export async function runTelegram(fake: TelegramFake, run: TelegramRun): Promise<NodeRunResult> {
+	const credential = run.credential ?? credentialData(fake);
+	return await runProviderNode('telegram', (overrides = {}) => ({ telegramMtprotoApi: { ...credential, ...(overrides as ICredentialDataDecryptedObject) } }), run);
+}
+
+/** How many calls of a TL method (e.g. 'messages.SendMessage') reached the fake. */
+export function callsOf(fake: TelegramFake, name: string): number {
+	return fake.requests.filter((request) => request.name === name).length;
+}
+
+export const SEND_CALLS = ['messages.SendMessage', 'messages.SendMedia', 'messages.SendMultiMedia', 'upload.SaveFilePart', 'messages.UploadMedia'];
+
+export function sendCalls(fake: TelegramFake): number {
+	return SEND_CALLS.reduce((sum, name) => sum + callsOf(fake, name), 0);
+}
+
+export const sendText = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'message',
+	operation: 'sendText',
+	chat: '@alice_test',
+	text: 'Hello from n8n',
+	sendWhen: 'now',
+	...overrides,
+});
+
+export const scheduleText = (overrides: IDataObject = {}): IDataObject =>
+	sendText({ sendWhen: 'at', sendAt: '={{ $now.plus({ hours: 2 }).toISO() }}', ...overrides });

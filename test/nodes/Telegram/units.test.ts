@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { deriveRandomId } from '../../../nodes/Telegram/actions/idempotency';
+import { packBatches } from '../../../nodes/Telegram/actions/scheduledMessage/batch';
+import { parseChatReference } from '../../../nodes/Telegram/transport/chatReference';
+import { readRpcFailure } from '../../../nodes/Telegram/transport/rpcError';
+import type { ResolvedChat } from '../../../nodes/Telegram/transport/peers';
+
+describe('Telegram: the pieces without I/O', () => {
+	test('chat references: every accepted form, and the refused ones', () => {
+		assert.deepEqual(parseChatReference('@Alice_Test'), { kind: 'username', username: 'alice_test' });
+		assert.deepEqual(parseChatReference('https://t.me/alice_test/12'), { kind: 'username', username: 'alice_test' });
+		assert.deepEqual(parseChatReference('t.me/s/news_test'), { kind: 'username', username: 'news_test' });
+		assert.deepEqual(parseChatReference('tg://resolve?domain=bob_test'), { kind: 'username', username: 'bob_test' });
+		assert.deepEqual(parseChatReference('https://t.me/c/1700000001/5'), { kind: 'channel', id: '1700000001' });
+		assert.deepEqual(parseChatReference('+1 (555) 000-1111'), { kind: 'phone', phone: '15550001111' });
+		assert.deepEqual(parseChatReference('-1001700000001'), { kind: 'channel', id: '1700000001' });
+		assert.deepEqual(parseChatReference('-4242'), { kind: 'basicGroup', id: '4242' });
+		assert.deepEqual(parseChatReference('5000002'), { kind: 'user', id: '5000002' });
+		assert.deepEqual(parseChatReference('ME'), { kind: 'self' });
+		for (const bad of ['', '@ab', '+12', 'https://t.me/+invite', 'two words']) assert.throws(() => parseChatReference(bad), { name: 'ChatReferenceError' }, bad);
+	});
+
+	test('random_id: the same execution, node, item and part give the same id; anything else another', () => {
+		const id = deriveRandomId(['exec-1', 'node-1', 'message.sendText', 0, 0]);
+		assert.equal(typeof id, 'bigint');
+		assert.ok(id >= -(2n ** 63n) && id < 2n ** 63n && id !== 0n);
+		assert.equal(deriveRandomId(['exec-1', 'node-1', 'message.sendText', 0, 0]), id);
+		const others = [
+			['exec-2', 'node-1', 'message.sendText', 0, 0],
+			['exec-1', 'node-2', 'message.sendText', 0, 0],
+			['exec-1', 'node-1', 'message.sendText', 1, 0],
+			['exec-1', 'node-1', 'message.sendText', 0, 1],
+		].map((parts) => deriveRandomId(parts));
+		assert.equal(new Set([id, ...others]).size, 5);
+	});
+
+	test('batches: whole items while their ids fit in 100, duplicates sent once, big items split', () => {
+		const chat = { id: '1' } as ResolvedChat;
+		const item = (itemIndex: number, from: number, count: number) => ({ itemIndex, reference: { kind: 'self' as const }, ids: Array.from({ length: count }, (_unused, i) => from + i) });
+		const batches = packBatches(chat, [item(0, 1, 60), item(1, 61, 30), item(2, 61, 5), item(3, 200, 20), item(4, 500, 230)]);
+		assert.deepEqual(
+			batches.map((batch) => [batch.requests.map((request) => request.itemIndex), batch.ids.length]),
+			[[[0, 1, 2], 90], [[3], 20], [[4], 100], [[4], 100], [[4], 30]],
+		);
+	});
+
+	test('Telegram errors are read by name, including the ones gramjs turns into classes', () => {
+		assert.deepEqual(readRpcFailure({ errorMessage: 'PEER_ID_INVALID', code: 400 }), { name: 'PEER_ID_INVALID', code: 400 });
+		assert.deepEqual(readRpcFailure({ errorMessage: 'FLOOD', code: 420, seconds: 17, message: 'A wait of 17 seconds is required' }), { name: 'FLOOD_WAIT_17', code: 420, seconds: 17 });
+		assert.deepEqual(readRpcFailure({ errorMessage: 'FLOOD', code: 420, seconds: 9, message: 'A wait of 9 seconds is required before sending another message in this chat' }), { name: 'SLOWMODE_WAIT_9', code: 420, seconds: 9 });
+		assert.deepEqual(readRpcFailure({ errorMessage: 'x', code: 303, newDc: 4, message: 'The user whose identity is being used to execute queries is associated with DC 4' }), { name: 'USER_MIGRATE_4', code: 303, dcId: 4 });
+		assert.equal(readRpcFailure(new Error('plain')), undefined);
+	});
+});
