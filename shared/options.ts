@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
 
@@ -11,5 +11,18 @@ export function maxRateLimitWaitOption(provider: string, defaultSeconds = DEFAUL
 		typeOptions: { minValue: 0 },
 		default: defaultSeconds,
 		description: `When ${provider} says to slow down (429), wait up to this long and try again; a longer wait fails the item with the time to wait`,
+	};
+}
+
+/** The Options collection of an operation (n8n's usual "Add Option" list). */
+export function optionsCollection(show: IDisplayOptions['show'], options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show },
+		options,
 	};
 }

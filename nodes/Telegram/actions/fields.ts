@@ -1,4 +1,5 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { optionsCollection as sharedOptionsCollection } from '../../../shared/options';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../shared/errors';
@@ -102,17 +103,9 @@ export const maxRateLimitWaitOption: INodeProperties = {
 	description: 'When Telegram answers FLOOD_WAIT, wait up to this long and try again; a longer wait fails the item with the time to wait',
 };
 
-/** The Options collection each operation has: the rate-limit wait plus the operation's own. */
+/** The Options collection each operation has: the operation's own plus the flood-wait limit. */
 export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [...extra, maxRateLimitWaitOption],
-	};
+	return sharedOptionsCollection(show, [...extra, maxRateLimitWaitOption]);
 }
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {

@@ -1,5 +1,5 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption } from '../../../shared/options';
+import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection } from '../../../shared/options';
 import { throughputOptions, type ThroughputDefaults } from '../../../shared/throughput';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../transport';
 import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './read';
@@ -232,15 +232,7 @@ export const maxRateLimitWaitOption = rateLimitWaitOption('Telnyx');
 
 /** Options: the rate-limit wait, and for sends how many run at once and per second. */
 export function optionsCollection(show: Show, sends: boolean): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: sends ? [...throughputOptions(TELNYX_THROUGHPUT), maxRateLimitWaitOption] : [maxRateLimitWaitOption],
-	};
+	return sharedOptionsCollection(show, sends ? [...throughputOptions(TELNYX_THROUGHPUT), maxRateLimitWaitOption] : [maxRateLimitWaitOption]);
 }
 
 export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {

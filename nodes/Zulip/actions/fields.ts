@@ -2,7 +2,7 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { fieldError } from '../../../shared/errors';
-import { maxRateLimitWaitOption as rateLimitWaitOption } from '../../../shared/options';
+import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection } from '../../../shared/options';
 import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, zulipRequest } from '../transport';
 
@@ -225,13 +225,5 @@ export function scheduledMessageOutput(message: IDataObject, zone: string): IDat
 
 /** The Options collection each operation has: the rate-limit wait plus the operation's own. */
 export function optionsCollection(show: IDisplayOptions['show'], extra: INodeProperties[] = []): INodeProperties {
-	return {
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		displayOptions: { show },
-		options: [maxRateLimitWaitOption, ...extra],
-	};
+	return sharedOptionsCollection(show, [maxRateLimitWaitOption, ...extra]);
 }
