@@ -69,7 +69,7 @@ export async function n8n(install: N8nInstall, args: string[]): Promise<string> 
 			throw new Error(`n8n ${args.join(' ')} failed (exit ${error.code}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
 		},
 	);
-	return `${result.stdout}\n${result.stderr}`;
+	return result.stdout;
 }
 
 export async function importJson(install: N8nInstall, kind: 'credentials' | 'workflow', data: unknown): Promise<void> {
@@ -81,9 +81,11 @@ export async function importJson(install: N8nInstall, kind: 'credentials' | 'wor
 /** `n8n execute --id --rawOutput` prints logs, then the run data as JSON: return that JSON. */
 export async function executeWorkflow(install: N8nInstall, id: string): Promise<Record<string, unknown>> {
 	const output = await n8n(install, ['execute', `--id=${id}`, '--rawOutput']);
+	// Log lines may come before and after the run data; the JSON is the outermost braces.
 	const start = output.indexOf('{');
-	if (start < 0) throw new Error(`n8n printed no JSON:\n${output}`);
-	return JSON.parse(output.slice(start)) as Record<string, unknown>;
+	const end = output.lastIndexOf('}');
+	if (start < 0 || end < start) throw new Error(`n8n printed no JSON:\n${output}`);
+	return JSON.parse(output.slice(start, end + 1)) as Record<string, unknown>;
 }
 
 export interface RunningN8n {
