@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { TelegramFake } from '../test/fakes/telegram/server';
 import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import { setUpOwner, OWNER } from '../test/e2e/browser';
@@ -31,12 +32,27 @@ async function importExamples(install: N8nInstall, credentialIds: Record<string,
 async function main() {
 	const zulip = await ZulipFake.start();
 	const telnyx = await TelnyxFake.start();
+	const telegram = await TelegramFake.start();
 	const install = await prepareN8n();
 	await importJson(install, 'credentials', [
 		{ id: 'sandboxZulip', name: 'zulipScheduledApi (sandbox fake)', type: 'zulipScheduledApi', data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey } },
 		{ id: 'sandboxTelnyx', name: 'telnyxScheduledApi (sandbox fake)', type: 'telnyxScheduledApi', data: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
+		{
+			id: 'sandboxTelegram',
+			name: 'telegramMtprotoApi (sandbox fake)',
+			type: 'telegramMtprotoApi',
+			data: {
+				apiId: telegram.apiId,
+				apiHashSecret: telegram.apiHash,
+				sessionToken: telegram.createSession(),
+				environment: 'production',
+				customServer: true,
+				serverAddress: `${telegram.host}:${telegram.port}`,
+				dcId: telegram.dcId,
+			},
+		},
 	]);
-	const names = await importExamples(install, { zulipScheduledApi: 'sandboxZulip', telnyxScheduledApi: 'sandboxTelnyx' });
+	const names = await importExamples(install, { zulipScheduledApi: 'sandboxZulip', telnyxScheduledApi: 'sandboxTelnyx', telegramMtprotoApi: 'sandboxTelegram' });
 
 	const n8n = spawn(install.node, [install.bin, 'start'], { env: { ...install.env, N8N_PORT: String(PORT) }, stdio: ['ignore', 'inherit', 'inherit'] });
 	const baseUrl = `http://localhost:${PORT}`;
@@ -46,22 +62,26 @@ async function main() {
 	console.log(`\nSandbox ready: ${baseUrl}\n  sign in as ${OWNER.email} / ${OWNER.password}`);
 	console.log(`  Zulip fake: ${zulip.url} (channels: ${zulip.channels.map((c) => c.name).join(', ')})`);
 	console.log(`  Telnyx fake: ${telnyx.url}/v2 (numbers: ${telnyx.phoneNumbers.map((n) => n.phone_number).join(', ')})`);
+	console.log(`  Telegram fake: ${telegram.host}:${telegram.port} (chats: @alice_test, @bob_test, @news_test, me)`);
 	console.log(`  example workflows: ${names.join('; ')}`);
 	console.log('  What the fakes receive is printed below. Ctrl+C stops everything.\n');
 
 	const fakes = { zulip, telnyx };
 	const seen = { zulip: 0, telnyx: 0 };
+	let seenTelegram = 0;
 	const report = setInterval(() => {
 		for (const [name, fake] of Object.entries(fakes) as Array<[keyof typeof fakes, ZulipFake | TelnyxFake]>) {
 			for (const request of fake.requests.slice(seen[name])) console.log(`[${name} fake] ${request.method} ${request.path}`);
 			seen[name] = fake.requests.length;
 			for (const violation of fake.violations.splice(0)) console.log(`[${name} fake] SPEC VIOLATION: ${violation}`);
 		}
+		for (const call of telegram.requests.slice(seenTelegram)) console.log(`[telegram fake] ${call.name}`);
+		seenTelegram = telegram.requests.length;
 	}, 1000);
 	const stop = async () => {
 		clearInterval(report);
 		n8n.kill('SIGTERM');
-		await Promise.all([zulip.stop(), telnyx.stop()]);
+		await Promise.all([zulip.stop(), telnyx.stop(), telegram.stop()]);
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
