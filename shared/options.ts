@@ -26,3 +26,26 @@ export function optionsCollection(show: IDisplayOptions['show'], options: INodeP
 		options,
 	};
 }
+
+/** n8n's usual Return All toggle and the Limit shown when it is off. */
+export function returnAllOrLimitFields(show: IDisplayOptions['show'], defaultLimit = 50): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: defaultLimit,
+			description: 'Max number of results to return',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+		},
+	];
+}

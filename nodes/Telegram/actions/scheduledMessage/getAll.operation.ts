@@ -2,28 +2,13 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { listScheduled, withTelegramAccount } from '../../transport';
 import { callOptions, chatField, findChat, optionsCollection, readChat } from '../fields';
 import { messageOutput } from '../output';
+import { returnAllOrLimitFields } from '../../../../shared/options';
 
 const show = { resource: ['scheduledMessage'], operation: ['getAll'] };
 
 export const description: INodeProperties[] = [
 	chatField(show),
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllOrLimitFields(show),
 	optionsCollection(show),
 ];
 

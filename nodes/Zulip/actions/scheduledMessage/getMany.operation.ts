@@ -2,6 +2,7 @@ import type { IExecuteSingleFunctions, INodeExecutionData, INodeProperties } fro
 import { pairWithInputItem } from '../../../../shared/routing';
 import { checkZulipReply, waitOutZulipRateLimits } from '../../transport';
 import { optionsCollection, scheduledMessageOutput } from '../fields';
+import { returnAllOrLimitFields } from '../../../../shared/options';
 
 const show = { resource: ['scheduledMessage'], operation: ['getAll'] };
 
@@ -27,22 +28,6 @@ export const routing = {
 };
 
 export const description: INodeProperties[] = [
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-		displayOptions: { show },
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { ...show, returnAll: [false] } },
-	},
+	...returnAllOrLimitFields(show),
 	optionsCollection(show),
 ];
