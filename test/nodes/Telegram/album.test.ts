@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 import { binaryFile, withBinaryInput } from '../../harness/binaryInput';
 import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, distTransport, runTelegram, sendCalls, startFake, stopFake } from './setup';
+import { callsOf, runTelegram, sendCalls, useTelegramFake } from './setup';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -22,14 +22,7 @@ const fromUrl = (url: string, caption = '', kind = 'auto'): IDataObject => ({ so
 
 describe('Telegram: Message > Send Album', () => {
 	let fake: TelegramFake;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await stopFake(fake));
-	beforeEach(() => {
-		fake.reset();
-		distTransport.peers.clearPeerCache();
-	});
+	useTelegramFake((started) => (fake = started));
 
 	const sunrise = Buffer.alloc(700 * 1024, 'a');
 	const sunset = Buffer.from('a small second photo');

@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { testCredentialByNode } from '../../harness/credentialTest';
 import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, credentialData, distTransport, runTelegram, scheduleText, sendText, startFake, stopFake } from './setup';
+import { callsOf, credentialData, runTelegram, scheduleText, sendText, startFake, stopFake, useTelegramFake } from './setup';
 
 describe('Telegram: retries, flood waits, migrations, dropped connections', () => {
 	let fake: TelegramFake;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await stopFake(fake));
-	beforeEach(() => {
-		fake.reset();
-		distTransport.peers.clearPeerCache();
-	});
+	useTelegramFake((started) => (fake = started));
 
 	test('Retry On Fail after a mid-batch failure sends nothing twice', async () => {
 		let sends = 0;
@@ -88,14 +81,7 @@ describe('Telegram: retries, flood waits, migrations, dropped connections', () =
 
 describe('Telegram: errors say what happened and what to do', () => {
 	let fake: TelegramFake;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await stopFake(fake));
-	beforeEach(() => {
-		fake.reset();
-		distTransport.peers.clearPeerCache();
-	});
+	useTelegramFake((started) => (fake = started));
 
 	const errors: Array<[string, number, RegExp, RegExp]> = [
 		['PEER_ID_INVALID', 400, /this account does not know that chat \(PEER_ID_INVALID\)/, /@username/],

@@ -1,19 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { beforeEach, describe, test } from 'node:test';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, credentialData, distTransport, runTelegram, scheduleText, startFake, stopFake } from './setup';
+import { callsOf, credentialData, runTelegram, scheduleText, useTelegramFake } from './setup';
 
 describe('Telegram: Scheduled Message operations', () => {
 	let fake: TelegramFake;
 	let credential: ICredentialDataDecryptedObject;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await stopFake(fake));
+	useTelegramFake((started) => (fake = started));
 	beforeEach(() => {
-		fake.reset();
-		distTransport.peers.clearPeerCache();
 		credential = credentialData(fake);
 	});
 

@@ -2,18 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, credentialData, distTransport, runTelegram, scheduleText, sendCalls, sendText, startFake, stopFake } from './setup';
+import { callsOf, credentialData, runTelegram, scheduleText, sendCalls, sendText, startFake, stopFake, useTelegramFake } from './setup';
 
 describe('Telegram: Message > Send Text', () => {
 	let fake: TelegramFake;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await stopFake(fake));
-	beforeEach(() => {
-		fake.reset();
-		distTransport.peers.clearPeerCache();
-	});
+	useTelegramFake((started) => (fake = started));
 
 	test('sends now: the chat holds exactly that message, and the output describes it', async () => {
 		const result = await runTelegram(fake, { parameters: sendText() });

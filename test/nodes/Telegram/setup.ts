@@ -1,3 +1,4 @@
+import { after, before, beforeEach } from 'node:test';
 import { resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { PACKAGE_ROOT, runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
@@ -67,3 +68,20 @@ export const sendText = (overrides: IDataObject = {}): IDataObject => ({
 
 export const scheduleText = (overrides: IDataObject = {}): IDataObject =>
 	sendText({ sendWhen: 'at', sendAt: '={{ $now.plus({ hours: 2 }).toISO() }}', ...overrides });
+
+/**
+ * Inside a describe: a fake started before its tests, stopped (with our pooled clients) after
+ * them, and back to its seed, with our peer cache empty, before each test.
+ */
+export function useTelegramFake(onStarted: (fake: TelegramFake) => void): void {
+	let fake: TelegramFake | undefined;
+	before(async () => {
+		fake = await startFake();
+		onStarted(fake);
+	});
+	after(async () => await stopFake(fake));
+	beforeEach(() => {
+		fake?.reset();
+		distTransport.peers.clearPeerCache();
+	});
+}
