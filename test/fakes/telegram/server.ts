@@ -12,11 +12,13 @@ import { Outbox } from './outbox';
 import { RpcTable } from './rpc';
 import type { FakeServices } from './rpc/context';
 import { LoginSettings } from './rpc/loginSettings';
+import { SecretChatRelay, type FakeDhConfig, type FakeEncryptedChat, type FakeEncryptedMessage } from './secretChats';
 import { fakeRsaKey, trustFakeRsaKeyInThisProcess, type FakeRsaKey } from './rsaKey';
 import { peerKeyOf, seedChannels, seedUsers, type FakeChannel, type FakeMessage, type FakeUser, type FakeWorld, type SeenRequest } from './state';
 import { entitiesFor } from './tlViews';
 
 export type { FakeChannel, FakeMedia, FakeMessage, FakeUser, SeenRequest } from './state';
+export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
 export { connectOptionsFor } from './connectOptions';
 export { fixedAddressConnection, parseServerAddress, type ServerAddress } from './fixedAddressConnection';
 export { TRUST_FAKE_RSA_PRELOAD } from './rsaKey';
@@ -58,7 +60,8 @@ export class TelegramFake implements FakeWorld {
 	private readonly services: FakeServices;
 	private readonly connections = new Set<FakeConnection>();
 	private readonly server = net.createServer((socket) => this.accept(socket));
-	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port });
+	private readonly secretChats = new SecretChatRelay({ world: this, push: (updates, toUserId) => this.pushUpdate(updates, toUserId) });
+	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, secretChats: this.secretChats });
 	private readonly msgIds = new ServerMessageIds();
 	private keyDcAfterMigration?: number;
 
@@ -180,6 +183,58 @@ export class TelegramFake implements FakeWorld {
 		}
 	}
 
+	// --- Secret chats: the relay, and the other account's side as the test drives it ---
+
+	/** What messages.getDhConfig serves (default: Telegram's 2048-bit safe prime, g = 3, version 1). */
+	get dhConfig(): FakeDhConfig {
+		return this.secretChats.dhConfig;
+	}
+
+	set dhConfig(config: FakeDhConfig) {
+		this.secretChats.dhConfig = config;
+	}
+
+	/** Every secret chat the relay knows, in the order they were requested. */
+	get encryptedChats(): FakeEncryptedChat[] {
+		return this.secretChats.chats;
+	}
+
+	/** The next secret chat requested with this account (resolves at once if one is waiting). */
+	nextEncryptionRequest(toUserId: bigint): Promise<FakeEncryptedChat> {
+		return this.secretChats.nextRequestTo(toUserId);
+	}
+
+	/** The next encrypted message this account receives in the chat, in order. */
+	nextEncryptedMessage(toUserId: bigint, chatId: number): Promise<FakeEncryptedMessage> {
+		return this.secretChats.nextMessageTo(toUserId, chatId);
+	}
+
+	/** As if `fromUserId` called messages.requestEncryption (same rules; throws RpcFailure). */
+	requestEncryptionAs(fromUserId: bigint, toUserId: bigint, gA: Buffer): FakeEncryptedChat {
+		return this.secretChats.request(this.userById(fromUserId), this.users.find((u) => u.id === toUserId), gA);
+	}
+
+	/** As if `userId` called messages.acceptEncryption: the admin's clients get encryptedChat with g_b. */
+	acceptEncryptionAs(userId: bigint, chatId: number, gB: Buffer, keyFingerprint: bigint): FakeEncryptedChat {
+		return this.secretChats.accept(this.userById(userId), chatId, undefined, gB, keyFingerprint);
+	}
+
+	/** As if `fromUserId` called messages.sendEncrypted (or sendEncryptedService with `service`). */
+	sendEncryptedAs(fromUserId: bigint, chatId: number, bytes: Buffer, options: { service?: boolean; randomId?: bigint; silent?: boolean } = {}): FakeEncryptedMessage {
+		const randomId = options.randomId ?? randomBytes(8).readBigInt64LE(0) | 1n;
+		return this.secretChats.send(this.userById(fromUserId), chatId, undefined, { randomId, bytes, service: !!options.service, silent: !!options.silent });
+	}
+
+	/** As if `userId` called messages.discardEncryption: the other side's clients get encryptedChatDiscarded. */
+	discardEncryptionAs(userId: bigint, chatId: number, options: { deleteHistory?: boolean } = {}): void {
+		this.secretChats.discard(this.userById(userId), chatId, !!options.deleteHistory);
+	}
+
+	/** The last qts given to this account's incoming encrypted messages (0: none yet). */
+	qtsOf(userId: bigint): number {
+		return this.secretChats.qtsOf(userId);
+	}
+
 	/** Sends what is due by the fake's clock, as Telegram would on time, and tells the senders' clients. */
 	deliverDueScheduled(): FakeMessage[] {
 		const now = this.nowSeconds();
@@ -216,12 +271,20 @@ export class TelegramFake implements FakeWorld {
 		this.services.counters.reset();
 		this.services.usedRandomIds.clear();
 		this.services.exportedAuthorizations.clear();
+		this.secretChats.reset();
 	}
 
 	async stop(): Promise<void> {
+		this.secretChats.stop();
 		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
 		for (const connection of [...this.connections]) connection.close();
 		await closed;
+	}
+
+	private userById(id: bigint): FakeUser {
+		const user = this.users.find((u) => u.id === id);
+		if (!user) throw new Error(`The Telegram fake has no account ${id}`);
+		return user;
 	}
 
 	private accept(socket: net.Socket): void {

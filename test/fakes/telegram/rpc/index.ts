@@ -4,19 +4,33 @@ import type { RpcContext } from './context';
 import { peersRoutes } from './peersRpc';
 import type { RpcAnswer, RpcRoute } from './route';
 import { scheduledRoutes } from './scheduledRpc';
+import { secretRoutes } from './secretRpc';
 import { sendRoutes } from './sendRpc';
 import { uploadRoutes } from './uploadRpc';
+import type { SecretChatRelay } from '../secretChats';
 import { badRequest } from '../wire';
 
 /** Every RPC the fake answers, by constructor id; anything else is METHOD_NOT_IMPLEMENTED_IN_FAKE. */
 
 export const METHOD_NOT_IMPLEMENTED = 'METHOD_NOT_IMPLEMENTED_IN_FAKE';
 
+export interface RpcTableOptions extends ConnectionRoutesOptions {
+	secretChats: SecretChatRelay;
+}
+
 export class RpcTable {
 	private readonly routes = new Map<number, RpcRoute>();
 
-	constructor(options: ConnectionRoutesOptions) {
-		const all = [...connectionRoutes(options), ...authRoutes(), ...peersRoutes(), ...sendRoutes(), ...scheduledRoutes(), ...uploadRoutes()];
+	constructor(options: RpcTableOptions) {
+		const all = [
+			...connectionRoutes(options),
+			...authRoutes(),
+			...peersRoutes(),
+			...sendRoutes(),
+			...scheduledRoutes(),
+			...uploadRoutes(),
+			...secretRoutes(options.secretChats),
+		];
 		for (const route of all) this.routes.set(route.constructorId, route);
 	}
 
