@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto';
+import { readlinkSync } from 'node:fs';
+import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { errorCode, SecretStoreError, undefinedOn, unavailable } from './errors';
+
+/**
+ * A chat's lock between processes sharing the folder: a lock file created exclusively ('wx')
+ * that names its owner. The owner touches it every third of the lease; a lock file is stale when
+ * its owner has not touched it for a whole lease, or at once when its owner is a process on this
+ * machine that no longer runs. A stale lock is removed under a short "breaker" file, after
+ * checking it is still the same lock, so two waiters cannot remove a fresh lock between them.
+ */
+
+interface LockOwner {
+	token: string;
+	pid: number;
+	/** Host name plus PID namespace: a PID only means something on the same machine and namespace. */
+	host: string;
+	/** Random per process: after a restart under the same PID (PID 1 in a container) the old lock is not ours. */
+	instance: string;
+	since: string;
+}
+
+const INSTANCE = randomBytes(8).toString('hex');
+const HOST = hostIdentity();
+
+function hostIdentity(): string {
+	try {
+		return `${hostname()}/${readlinkSync('/proc/self/ns/pid')}`;
+	} catch {
+		return hostname();
+	}
+}
+
+function processIsGone(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return false;
+	} catch (error) {
+		// EPERM: it runs, under another user.
+		return errorCode(error) === 'ESRCH';
+	}
+}
+
+interface SeenLock {
+	owner?: LockOwner;
+	/** The file's inode with its token: tells "the lock we judged" from a new one at the same path. */
+	identity: string;
+	touchedAt: number;
+}
+
+async function inspect(path: string): Promise<SeenLock | undefined> {
+	const text = await readFile(path, 'utf8').catch(undefinedOn('ENOENT'));
+	const info = text === undefined ? undefined : await stat(path).catch(undefinedOn('ENOENT'));
+	if (text === undefined || !info) return undefined;
+	let owner: LockOwner | undefined;
+	try {
+		owner = JSON.parse(text) as LockOwner;
+	} catch {
+		// Its creator died between creating and writing it: only the lease can free it.
+	}
+	return { owner, identity: `${info.ino}:${owner?.token ?? ''}`, touchedAt: info.mtimeMs };
+}
+
+function isStale(lock: SeenLock, leaseMs: number): boolean {
+	if (Date.now() - lock.touchedAt > leaseMs) return true;
+	const owner = lock.owner;
+	if (!owner || owner.host !== HOST) return false;
+	if (owner.pid === process.pid) return owner.instance !== INSTANCE;
+	return processIsGone(owner.pid);
+}
+
+async function removeIfStillStale(path: string, seen: SeenLock, leaseMs: number) {
+	const breaker = `${path}.break`;
+	const handle = await open(breaker, 'wx', 0o600).catch(undefinedOn('EEXIST'));
+	if (!handle) {
+		// Someone else is breaking it; a breaker left by a crash is itself stale after a lease.
+		const info = await stat(breaker).catch(() => undefined);
+		if (info && Date.now() - info.mtimeMs > leaseMs) await unlink(breaker).catch(() => undefined);
+		return;
+	}
+	try {
+		await handle.close();
+		const now = await inspect(path);
+		if (now && now.identity === seen.identity && isStale(now, leaseMs)) await unlink(path).catch(() => undefined);
+	} finally {
+		await unlink(breaker).catch(() => undefined);
+	}
+}
+
+export interface FileLockHandle {
+	/** Throws 'lost-lock' unless the lock file is still ours (checked right before each write). */
+	assertHeld(): Promise<void>;
+	release(): Promise<void>;
+}
+
+export interface FileLockRequest {
+	path: string;
+	chatId: number;
+	/** Names the chat in messages. */
+	describe: string;
+	leaseMs: number;
+	deadline: number;
+}
+
+export async function acquireFileLock(request: FileLockRequest): Promise<FileLockHandle> {
+	const { path, chatId, leaseMs, deadline } = request;
+	const owner: LockOwner = { token: randomBytes(16).toString('hex'), pid: process.pid, host: HOST, instance: INSTANCE, since: new Date().toISOString() };
+	for (let attempt = 0; ; attempt++) {
+		try {
+			const handle = await open(path, 'wx', 0o600);
+			try {
+				await handle.writeFile(JSON.stringify(owner));
+			} finally {
+				await handle.close();
+			}
+			return holdFileLock(request, owner.token);
+		} catch (error) {
+			if (errorCode(error) !== 'EEXIST') throw unavailable(`Cannot lock secret chat ${chatId} (${request.describe})`, error, chatId);
+		}
+		const seen = await inspect(path).catch((error: unknown) => {
+			throw unavailable(`Cannot read the lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+		});
+		if (!seen) continue;
+		if (isStale(seen, leaseMs)) {
+			await removeIfStillStale(path, seen, leaseMs).catch((error: unknown) => {
+				throw unavailable(`Cannot remove the stale lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+			});
+			continue;
+		}
+		if (Date.now() >= deadline) {
+			const by = seen.owner ? `process ${seen.owner.pid} on ${seen.owner.host.split('/')[0]}, since ${seen.owner.since}` : 'a process that is starting';
+			throw new SecretStoreError(
+				`Secret chat ${chatId} (${request.describe}) is still locked by another run (${by}); nothing was sent or saved. Try again when it is done; a lock left by a crash expires ${Math.round(leaseMs / 1000)} s after its last renewal.`,
+				'locked',
+				chatId,
+			);
+		}
+		await pause(attempt);
+	}
+}
+
+/** 10 ms, doubling up to 200 ms, with jitter so waiting processes do not retry in step. */
+function pause(attempt: number): Promise<void> {
+	const ms = Math.min(10 * 2 ** attempt, 200) * (0.5 + Math.random() / 2);
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function holdFileLock(request: FileLockRequest, token: string): FileLockHandle {
+	const { path, chatId, leaseMs } = request;
+	let lost = false;
+	let released = false;
+
+	async function stillOurs(): Promise<boolean> {
+		const seen = await inspect(path).catch(() => undefined);
+		return seen?.owner?.token === token;
+	}
+
+	const renewal = setInterval(() => {
+		void (async () => {
+			if (released || lost) return;
+			if (!(await stillOurs())) {
+				lost = true;
+				return;
+			}
+			const now = new Date();
+			await utimes(path, now, now).catch(() => undefined);
+		})();
+	}, Math.max(1, Math.floor(leaseMs / 3)));
+	// Renewal must not keep a finished process alive; while the update runs, its own work does.
+	renewal.unref();
+
+	return {
+		async assertHeld() {
+			if (!lost && (await stillOurs())) return;
+			lost = true;
+			throw new SecretStoreError(
+				`The lock on secret chat ${chatId} (${request.describe}) expired while this run held it (the process stalled for longer than ${Math.round(leaseMs / 1000)} s) and another run took it; this change was not saved. The chat may need to be re-keyed or restarted if both runs sent messages.`,
+				'lost-lock',
+				chatId,
+			);
+		},
+		async release() {
+			if (released) return;
+			released = true;
+			clearInterval(renewal);
+			if (await stillOurs()) await unlink(path).catch(() => undefined);
+		},
+	};
+}
