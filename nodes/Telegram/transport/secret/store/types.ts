@@ -1,0 +1,54 @@
+/** One chat's state: JSON-like (bigints and Buffers allowed); the store does not look inside. */
+export interface StoredChat {
+	chatId: number;
+	[field: string]: unknown;
+}
+
+export interface SecretChatStore<S extends StoredChat = StoredChat> {
+	/** Exclusive access to one chat (in-process and across processes) for the whole callback; saves `next` unless 'unchanged'. */
+	update<T>(chatId: number, change: (current: S | undefined) => Promise<{ next: S | 'unchanged' | 'delete'; result: T }>): Promise<T>;
+	/** The last saved state, without locking (a concurrent update may be about to replace it). */
+	get(chatId: number): Promise<S | undefined>;
+	/** Every saved chat of the account, by chat id. */
+	list(): Promise<S[]>;
+	/** Waits for running calls, then lets go of files, connections and the key. */
+	close(): Promise<void>;
+}
+
+export type SecretStoreConfig =
+	| { kind: 'file'; folder: string; accountId: string; secret: string }
+	| { kind: 'redis'; url: string; accountId: string; secret: string; keyPrefix?: string };
+
+/** Lock timings; the defaults suit n8n, tests shorten them. */
+export interface SecretStoreTimings {
+	/**
+	 * How long a lock outlives a holder that stopped renewing it (a crashed process or worker).
+	 * Holders renew every third of it, so a live holder keeps the chat however long its update runs.
+	 */
+	leaseMs: number;
+	/** How long update() waits for a chat another caller holds before it gives up with 'locked'. */
+	lockWaitMs: number;
+}
+
+export const DEFAULT_TIMINGS: SecretStoreTimings = { leaseMs: 30_000, lockWaitMs: 120_000 };
+
+/** A chat's cross-process lock while held; writes and deletes go through it so they are fenced by it. */
+export interface HeldChatLock {
+	/** Replaces the chat's blob, unless the lock was lost meanwhile. */
+	write(blob: Buffer): Promise<void>;
+	remove(): Promise<void>;
+	release(): Promise<void>;
+}
+
+/** Where sealed blobs live: a folder or Redis. Knows nothing about keys or states. */
+export interface ChatBlobBackend {
+	/** Names the store in messages and in-process lock keys (no credentials). */
+	readonly location: string;
+	/** Names one chat's blob in messages (a file path, a Redis key). */
+	describeChat(chatId: number): string;
+	read(chatId: number): Promise<Buffer | undefined>;
+	listChatIds(): Promise<number[]>;
+	/** Takes the chat's cross-process lock, waiting until `deadline` (epoch ms). */
+	lock(chatId: number, deadline: number): Promise<HeldChatLock>;
+	close(): Promise<void>;
+}
