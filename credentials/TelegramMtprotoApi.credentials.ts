@@ -76,5 +76,43 @@ export class TelegramMtprotoApi implements ICredentialType {
 			description: 'The data center that address serves (0: the one stored in the session)',
 			displayOptions: { show: { customServer: [true] } },
 		},
+		{
+			displayName: 'Secret Chat Storage',
+			name: 'e2eStorage',
+			type: 'options',
+			default: 'file',
+			description: 'Where the keys and sequence numbers of secret chats are kept (encrypted). Only secret chats use it.',
+			options: [
+				{ name: 'File in the n8n User Folder', value: 'file', description: 'One n8n instance (regular mode)' },
+				{ name: 'Redis', value: 'redis', description: 'Queue mode: every worker sees the same chats' },
+			],
+		},
+		{
+			displayName: 'Secret Chat Storage Secret',
+			name: 'e2eStorageSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Encrypts the stored secret-chat keys (AES-256-GCM). Keep a copy: with a changed or lost secret the stored chats cannot be read, and they are never reset silently. Needed only for secret chats.',
+		},
+		{
+			displayName: 'Storage Folder',
+			name: 'e2eStorageFolder',
+			type: 'string',
+			default: '',
+			placeholder: '~/.n8n/telegram-secret-chats',
+			description: 'Folder for the secret-chat files; empty means telegram-secret-chats in the n8n user folder',
+			displayOptions: { show: { e2eStorage: ['file'] } },
+		},
+		{
+			displayName: 'Redis URL',
+			name: 'e2eStorageRedisUrl',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			placeholder: 'redis://user:password@localhost:6379/0',
+			displayOptions: { show: { e2eStorage: ['redis'] } },
+		},
 	];
 }

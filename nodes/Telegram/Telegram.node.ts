@@ -3,6 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import * as message from './actions/message';
 import { route } from './actions/router';
 import * as scheduledMessage from './actions/scheduledMessage';
+import * as secretChat from './actions/secretChat';
 import { telegramMtprotoConnection } from './methods';
 
 /**
@@ -17,7 +18,7 @@ export class Telegram implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send, schedule, list, reschedule, send now and cancel Telegram messages as your own account',
+		description: 'Send, schedule, list, reschedule, send now and cancel Telegram messages as your own account, and send end-to-end encrypted secret chat messages',
 		defaults: { name: 'Telegram Scheduled Messages' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -33,10 +34,12 @@ export class Telegram implements INodeType {
 				options: [
 					{ name: 'Message', value: 'message' },
 					{ name: 'Scheduled Message', value: 'scheduledMessage' },
+					{ name: 'Secret Chat', value: 'secretChat', description: 'End-to-end encrypted one-to-one chats' },
 				],
 			},
 			...message.description,
 			...scheduledMessage.description,
+			...secretChat.description,
 		],
 	};
 

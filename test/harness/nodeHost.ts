@@ -1,13 +1,15 @@
 import './env';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, WebhookContext } from 'n8n-core';
+import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, TriggerContext, TriggersAndPollers, WebhookContext } from 'n8n-core';
 import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
+	type INodeExecutionData,
 	type INodeType,
+	type ITriggerResponse,
 	type IWebhookData,
 	type IWebhookResponseData,
 	type IWorkflowExecuteAdditionalData,
@@ -140,6 +142,19 @@ export class NodeHost {
 		const additionalData = this.additionalData({ httpRequest: request as never, httpResponse: response as never });
 		const context = new WebhookContext(this.workflow, this.node, additionalData, 'trigger', this.webhookData(additionalData), [], null);
 		return await this.nodeType.webhook.call(context);
+	}
+
+	/**
+	 * Activates a trigger node as n8n does (TriggersAndPollers over a TriggerContext): `emit`
+	 * receives what it starts workflows with, `emitError` what it reports. Call the response's
+	 * closeFunction to deactivate.
+	 */
+	async startTrigger(handlers: { emit(data: INodeExecutionData[][]): void; emitError(error: Error): void }, mode: WorkflowExecuteMode = 'trigger'): Promise<ITriggerResponse> {
+		const contextFor = (workflow: Workflow, node: INode, additionalData: IWorkflowExecuteAdditionalData, executeMode: WorkflowExecuteMode, activation: WorkflowActivateMode) =>
+			new TriggerContext(workflow, node, additionalData, executeMode, activation, (data) => handlers.emit(data), (error) => handlers.emitError(error));
+		const response = await new TriggersAndPollers().runTriggerFunction(this.workflow, this.node, contextFor, this.additionalData(), mode, 'activate');
+		if (!response) throw new Error(`${this.node.type} has no trigger()`);
+		return response;
 	}
 
 	/** An editor list search (listSearch method) through n8n-core's LoadOptionsContext. */

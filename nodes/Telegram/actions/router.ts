@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { forEachItem, type ItemOperation } from '../../../shared/items';
 import * as message from './message';
 import * as scheduledMessage from './scheduledMessage';
+import * as secretChat from './secretChat';
 
 type WholeInputOperation = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
@@ -10,6 +11,7 @@ type WholeInputOperation = (this: IExecuteFunctions) => Promise<INodeExecutionDa
 const perItem: Record<string, Record<string, ItemOperation>> = {
 	message: { sendText: message.sendText.execute, sendAlbum: message.sendAlbum.execute },
 	scheduledMessage: { getAll: scheduledMessage.getAll.execute, reschedule: scheduledMessage.reschedule.execute },
+	secretChat: { start: secretChat.start.execute, sendMessage: secretChat.sendMessage.execute, getAll: secretChat.getAll.execute, close: secretChat.close.execute },
 };
 
 /** Operations that batch the ids of all items into as few calls as Telegram allows. */

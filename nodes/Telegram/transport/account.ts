@@ -11,13 +11,21 @@ export interface ServerAddress {
 	dcId?: number;
 }
 
-/** One Telegram login as the credential describes it. */
-export interface TelegramAccount {
+/** Where secret-chat state is kept, as the credential says (checked when a secret chat is used). */
+export type SecretStoreSettings = { kind: 'file'; folder: string; secret: string } | { kind: 'redis'; url: string; secret: string };
+
+/** What a connection needs: the app, the login and where to dial. */
+export interface TelegramConnectionSettings {
 	apiId: number;
 	apiHash: string;
 	session: string;
 	testServers: boolean;
 	server?: ServerAddress;
+}
+
+/** One Telegram login as the credential describes it. */
+export interface TelegramAccount extends TelegramConnectionSettings {
+	secretStore: SecretStoreSettings;
 }
 
 /** A credential value that cannot work; the transport turns it into a node error. */
@@ -63,12 +71,18 @@ export function readAccount(data: ICredentialDataDecryptedObject): TelegramAccou
 	if (!/^1[A-Za-z0-9+/=_-]{40,}$/.test(session)) {
 		throw new AccountSettingError('the Session String is not a gramjs session string (it should start with "1")', LOGIN_FIX);
 	}
-	const account: TelegramAccount = { apiId, apiHash, session, testServers: data.environment === 'test' };
+	const account: TelegramAccount = { apiId, apiHash, session, testServers: data.environment === 'test', secretStore: readSecretStoreSettings(data) };
 	if (data.customServer === true) {
 		const dcId = data.dcId === undefined || data.dcId === '' ? undefined : Number(data.dcId);
 		account.server = parseServerAddress(String(data.serverAddress ?? ''), dcId);
 	}
 	return account;
+}
+
+function readSecretStoreSettings(data: ICredentialDataDecryptedObject): SecretStoreSettings {
+	const secret = String(data.e2eStorageSecret ?? '');
+	if (data.e2eStorage === 'redis') return { kind: 'redis', url: String(data.e2eStorageRedisUrl ?? '').trim(), secret };
+	return { kind: 'file', folder: String(data.e2eStorageFolder ?? '').trim(), secret };
 }
 
 /** Identifies an account for the connection pool and the peer cache (a hash: never the secret itself). */

@@ -6,6 +6,8 @@ import { describeWait, RateLimitedSignal, waitOutRateLimits } from '../../../sha
 import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
 import { AccountSettingError } from './account';
 import { ConnectFailure } from './connect';
+import { SecretChatError } from './secret/protocol';
+import { SecretStoreError } from './secret/store';
 import { explainRpcFailure } from './errorCatalog';
 import type { TelegramSession } from './pool';
 import { isFloodWait, readRpcFailure, type RpcFailure } from './rpcError';
@@ -40,6 +42,10 @@ export function toNodeError(node: INode, error: unknown, options: { itemIndex?: 
 	const { itemIndex, doing } = options;
 	if (error instanceof AccountSettingError) {
 		return providerError(node, { provider: 'Telegram', message: `the credential cannot be used: ${error.message}`, description: error.fix, itemIndex });
+	}
+	if (error instanceof SecretChatError || error instanceof SecretStoreError) {
+		// The chat or its stored state, not the connection: the session stays in use.
+		return providerError(node, { provider: 'Telegram', message: error.message, description: secretChatFix(error), itemIndex });
 	}
 	if (error instanceof ConnectFailure) {
 		return providerError(node, {
@@ -81,6 +87,14 @@ export function toNodeError(node: INode, error: unknown, options: { itemIndex?: 
 		description: 'The connection to Telegram failed; run the item again. A message that did arrive is not sent twice.',
 		itemIndex,
 	});
+}
+
+function secretChatFix(error: SecretChatError | SecretStoreError): string {
+	if (error instanceof SecretStoreError) return 'Nothing was reset. Check the credential\'s Secret Chat Storage settings (the same secret the chats were stored with), or restore the store from a backup.';
+	if (error.reason === 'not-ready') return 'Wait until the other side accepts the secret chat (the Telegram Trigger reports it), then send again.';
+	if (error.reason === 'closed') return 'Start a new secret chat with this user.';
+	if (error.reason === 'bad-parameters' || error.reason === 'fingerprint-mismatch') return 'The chat was not used. Start a new secret chat; if this repeats, the connection may be tampered with.';
+	return 'The message was ignored; the chat stays usable.';
 }
 
 function floodPolicy(options: CallOptions, maxWaitSeconds: number) {

@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { TelegramClient } from 'telegram';
 import { settle } from '../../../shared/errors';
 import { withTimeout } from '../../../shared/timeout';
-import { AccountSettingError, LOGIN_FIX, type ServerAddress, type TelegramAccount } from './account';
+import { AccountSettingError, LOGIN_FIX, type ServerAddress, type TelegramConnectionSettings } from './account';
 import { loadGramjs, type Gramjs } from './gramjs';
 
 export const CONNECT_TIMEOUT_MS = 20_000;
@@ -110,12 +110,12 @@ function routeOtherDataCenters(gram: Gramjs, client: TelegramClient, addresses: 
 	return lookUp;
 }
 
-function describeAddress(account: TelegramAccount, session: InstanceType<Gramjs['StringSession']>): string {
+function describeAddress(account: TelegramConnectionSettings, session: InstanceType<Gramjs['StringSession']>): string {
 	if (account.server) return `${account.server.host}:${account.server.port}`;
 	return `${session.serverAddress ?? '?'} (data center ${session.dcId})`;
 }
 
-async function readSession(gram: Gramjs, account: TelegramAccount) {
+async function readSession(gram: Gramjs, account: TelegramConnectionSettings) {
 	const loaded = await settle(
 		(async () => {
 			const parsed = new gram.StringSession(account.session);
@@ -154,7 +154,7 @@ export interface OpenOptions {
 }
 
 /** Makes a gramjs client for the account and connects it, within CONNECT_TIMEOUT_MS. */
-export async function openClient(account: TelegramAccount, { timeoutMs = CONNECT_TIMEOUT_MS, migrations = 'caller' }: OpenOptions = {}): Promise<OpenClient> {
+export async function openClient(account: TelegramConnectionSettings, { timeoutMs = CONNECT_TIMEOUT_MS, migrations = 'caller' }: OpenOptions = {}): Promise<OpenClient> {
 	const gram = await loadGramjs();
 	const session = await readSession(gram, account);
 	const addresses = new Map<number, ServerAddress>();

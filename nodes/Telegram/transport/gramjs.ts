@@ -1,4 +1,5 @@
 import type * as Telegram from 'telegram';
+import type * as TelegramEvents from 'telegram/events';
 import type * as TelegramExtensions from 'telegram/extensions';
 import type * as TelegramHelpers from 'telegram/Helpers';
 import type * as TelegramHtml from 'telegram/extensions/html';
@@ -23,6 +24,8 @@ export interface Gramjs {
 	computePasswordCheck: typeof TelegramPassword.computeCheck;
 	HTMLParser: typeof TelegramHtml.HTMLParser;
 	MarkdownParser: typeof TelegramMarkdown.MarkdownParser;
+	/** Event filter that passes every update as Telegram sent it (the trigger and secret chats). */
+	Raw: typeof TelegramEvents.Raw;
 }
 
 let loading: Promise<Gramjs> | undefined;
@@ -30,7 +33,7 @@ let loading: Promise<Gramjs> | undefined;
 /** Loads gramjs on first use: it is large, and n8n loads every node's module at start-up. */
 export async function loadGramjs(): Promise<Gramjs> {
 	loading ??= (async () => {
-		const [main, sessions, network, extensions, logger, helpers, password, html, markdown] = await Promise.all([
+		const [main, sessions, network, extensions, logger, helpers, password, html, markdown, events] = await Promise.all([
 			import('telegram'),
 			import('telegram/sessions'),
 			import('telegram/network'),
@@ -40,6 +43,7 @@ export async function loadGramjs(): Promise<Gramjs> {
 			import('telegram/Password'),
 			import('telegram/extensions/html'),
 			import('telegram/extensions/markdown'),
+			import('telegram/events'),
 		]);
 		return {
 			Api: main.Api,
@@ -55,6 +59,7 @@ export async function loadGramjs(): Promise<Gramjs> {
 			computePasswordCheck: password.computeCheck,
 			HTMLParser: html.HTMLParser,
 			MarkdownParser: markdown.MarkdownParser,
+			Raw: events.Raw,
 		};
 	})();
 	return await loading;

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { settle } from '../../../shared/errors';
-import { readAccount, TELEGRAM_CREDENTIAL } from './account';
+import { readAccount, TELEGRAM_CREDENTIAL, type TelegramAccount } from './account';
 import { toNodeError } from './call';
 import { withTelegram, type TelegramSession } from './pool';
+import { listenForUpdates } from './updates';
 
 export { TELEGRAM_CREDENTIAL } from './account';
-export { DEFAULT_MAX_FLOOD_WAIT_SECONDS, rpcFailureOf, type CallOptions } from './call';
+export { DEFAULT_MAX_FLOOD_WAIT_SECONDS, rpcFailureOf, toNodeError, type CallOptions } from './call';
 export { ChatReferenceError, parseChatReference, type ChatReference } from './chatReference';
 export type { Formatting } from './formatting';
 export { checkIdentity, describeIdentity } from './identity';
@@ -21,16 +22,28 @@ export {
 	type SendResult,
 } from './messages';
 export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
-export { closeAllTelegramClients, type TelegramSession } from './pool';
+export { closeAllTelegramClients, withTelegram, type TelegramSession } from './pool';
+export { readAccount } from './account';
 export type { MessageRecord } from './records';
+export type { TelegramAccount } from './account';
+export { acceptSecretChat, closeSecretChat, listSecretChats, sendSecretText, startSecretChat, UnknownSecretChatError, type SecretChatEvent, type SecretSendResult } from './secret/secretChats';
+export { closeSecretChatStores } from './secret/chatStore';
+export type { SecretChatState } from './secret/protocol';
+export { subscribeToUpdates, type TelegramUpdateEvent, type UpdateSubscriber } from './updates';
 
-/** Runs `use` with the node's Telegram credential connected (a pooled client per account). */
-export async function withTelegramAccount<T>(context: IExecuteFunctions, itemIndex: number, use: (session: TelegramSession) => Promise<T>): Promise<T> {
+/**
+ * Runs `use` with the node's Telegram credential connected (a pooled client per account). The
+ * client also applies pushed secret-chat updates while it is connected.
+ */
+export async function withTelegramAccount<T>(context: IExecuteFunctions, itemIndex: number, use: (session: TelegramSession, account: TelegramAccount) => Promise<T>): Promise<T> {
 	const node = context.getNode();
 	const outcome = await settle(
 		(async () => {
 			const account = readAccount(await context.getCredentials(TELEGRAM_CREDENTIAL, itemIndex));
-			return await withTelegram(account, use);
+			return await withTelegram(account, async (session) => {
+				listenForUpdates(session, account, node);
+				return await use(session, account);
+			});
 		})(),
 	);
 	if (outcome.ok) return outcome.value;

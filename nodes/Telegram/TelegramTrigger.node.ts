@@ -1,0 +1,82 @@
+import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { telegramMtprotoConnection } from './methods';
+import { readAccount, subscribeToUpdates, TELEGRAM_CREDENTIAL, toNodeError, type TelegramUpdateEvent } from './transport';
+import { EVENT_OPTIONS, eventItem } from './trigger/events';
+
+/**
+ * Keeps one connection per account open while the workflow is active and starts it on what
+ * Telegram pushes: new messages, secret chat requests and acceptances, and encrypted messages,
+ * decrypted with the keys in the credential's secret-chat store.
+ */
+export class TelegramTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Telegram Scheduled Messages Trigger',
+		name: 'telegramTrigger',
+		icon: { light: 'file:telegram.svg', dark: 'file:telegram.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["events"].join(", ") }}',
+		description: 'Starts the workflow on new Telegram messages, secret chat requests and acceptances, and encrypted messages (decrypted)',
+		eventTriggerDescription: 'Waiting for Telegram to push an event',
+		defaults: { name: 'Telegram Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'telegramMtprotoApi', required: true, testedBy: 'telegramMtprotoConnection' }],
+		properties: [
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				required: true,
+				default: ['secretMessage'],
+				options: EVENT_OPTIONS,
+			},
+			{
+				displayName: 'Accept Secret Chats Automatically',
+				name: 'autoAccept',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to accept every secret chat request as it arrives (then "Secret Chat Accepted" follows). Off: requests stay in Get Many as "requested".',
+			},
+			{
+				displayName: 'Include My Own Messages',
+				name: 'includeOutgoing',
+				type: 'boolean',
+				default: false,
+				description: 'Whether "New Message" also fires for messages this account sends (from any device)',
+				displayOptions: { show: { events: ['message'] } },
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: { telegramMtprotoConnection },
+	};
+
+	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
+		const node = this.getNode();
+		const events = this.getNodeParameter('events', []) as string[];
+		if (events.length === 0) throw new NodeOperationError(node, 'No event is selected', { description: 'Pick at least one event under Events.' });
+		const filter = { events, includeOutgoing: this.getNodeParameter('includeOutgoing', false) as boolean };
+		const autoAccept = this.getNodeParameter('autoAccept', false) as boolean;
+		const zone = this.getTimezone();
+		const account = await (async () => readAccount(await this.getCredentials(TELEGRAM_CREDENTIAL)))().catch((error: unknown) => {
+			throw toNodeError(node, error, { doing: 'reading the credential' });
+		});
+		const onEvent = (event: TelegramUpdateEvent) => {
+			if (event.event === 'secretMessageRefused') {
+				// Tampered, replayed or unreadable: nothing to start a workflow with; the reason holds no secrets.
+				this.logger.warn(`Telegram trigger refused a secret chat message: ${event.reason}`);
+				return;
+			}
+			const item = eventItem(event, filter, zone);
+			if (item) this.emit([this.helpers.returnJsonArray([item])]);
+		};
+		const onError = (error: unknown) => this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
+		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError }).catch((error: unknown) => {
+			throw toNodeError(node, error, { doing: 'connecting for Telegram updates' });
+		});
+		return { closeFunction: stop };
+	}
+}

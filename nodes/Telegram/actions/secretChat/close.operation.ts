@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { settle } from '../../../../shared/errors';
+import { closeSecretChat, withTelegramAccount } from '../../transport';
+import { callOptions, optionsCollection } from '../fields';
+import { asFieldError, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+
+const show = { resource: ['secretChat'], operation: ['close'] };
+
+export const description: INodeProperties[] = [
+	secretChatIdField(show),
+	{
+		displayName: 'Delete History',
+		name: 'deleteHistory',
+		type: 'boolean',
+		default: false,
+		description: "Whether to ask the other side's apps to delete the chat's messages too",
+		displayOptions: { show },
+	},
+	optionsCollection(show),
+];
+
+/** Discards the chat on Telegram and forgets its keys; closing a closed chat changes nothing. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const chatId = readSecretChatId(this, itemIndex);
+	const deleteHistory = this.getNodeParameter('deleteHistory', itemIndex, false) as boolean;
+	return await withTelegramAccount(this, itemIndex, async (session, account) => {
+		const closed = await settle(closeSecretChat(session, account, chatId, deleteHistory, callOptions(this, itemIndex, 'closing the secret chat')));
+		if (!closed.ok) throw asFieldError(this, closed.error, itemIndex);
+		return secretChatOutput(closed.value, this.getTimezone());
+	});
+}

@@ -1,0 +1,50 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { DateTime } from 'luxon';
+import { fieldError } from '../../../../shared/errors';
+import { UnknownSecretChatError, type SecretChatState } from '../../transport';
+
+type Show = { resource: string[]; operation: string[] };
+
+export const secretChatIdField = (show: Show): INodeProperties => ({
+	displayName: 'Secret Chat ID',
+	name: 'secretChatId',
+	type: 'number',
+	default: 0,
+	required: true,
+	description: 'The chat as Start, Get Many or the Telegram trigger output it (chatId)',
+	displayOptions: { show },
+});
+
+export function readSecretChatId(context: IExecuteFunctions, itemIndex: number): number {
+	const value = context.getNodeParameter('secretChatId', itemIndex, 0);
+	const id = Number(value);
+	if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff) {
+		throw fieldError(context.getNode(), 'Secret Chat ID', `"${String(value)}" is not a secret chat ID`, 'Use the chatId that Start, Get Many or the Telegram trigger output.', itemIndex);
+	}
+	return id;
+}
+
+/** An unknown chat id is the field's fault; anything else goes on as it is. */
+export function asFieldError(context: IExecuteFunctions, error: unknown, itemIndex: number): unknown {
+	if (error instanceof UnknownSecretChatError) {
+		return fieldError(context.getNode(), 'Secret Chat ID', error.message, 'Use Get Many to list the secret chats this credential knows (each account keeps its own).', itemIndex);
+	}
+	return error;
+}
+
+const iso = (seconds: number | undefined, zone: string) => (seconds === undefined ? null : DateTime.fromSeconds(seconds, { zone }).toISO());
+
+/** A chat as the operations and the trigger output it: its state, never its keys. */
+export function secretChatOutput(state: SecretChatState, zone: string): IDataObject {
+	return {
+		chatId: state.chatId,
+		userId: state.peerUserId,
+		status: state.status,
+		role: state.role,
+		createdAt: iso(state.createdAt, zone),
+		closedAt: iso(state.closedAt, zone),
+		layer: state.peerLayer,
+		messagesSent: state.outCount,
+		messagesReceived: state.inCount,
+	};
+}

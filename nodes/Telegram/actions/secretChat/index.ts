@@ -1,0 +1,28 @@
+import type { INodeProperties } from 'n8n-workflow';
+import * as close from './close.operation';
+import * as getAll from './getAll.operation';
+import * as sendMessage from './sendMessage.operation';
+import * as start from './start.operation';
+
+export { close, getAll, sendMessage, start };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['secretChat'] } },
+		default: 'sendMessage',
+		options: [
+			{ name: 'Close', value: 'close', action: 'Close a secret chat', description: 'Discard the chat and forget its keys' },
+			{ name: 'Get Many', value: 'getAll', action: 'Get many secret chats', description: 'List the secret chats this credential knows, with their state' },
+			{ name: 'Send Message', value: 'sendMessage', action: 'Send a secret message', description: 'Send an end-to-end encrypted text to a secret chat' },
+			{ name: 'Start', value: 'start', action: 'Start a secret chat', description: 'Ask a user for an end-to-end encrypted chat' },
+		],
+	},
+	...start.description,
+	...sendMessage.description,
+	...getAll.description,
+	...close.description,
+];

@@ -1,0 +1,48 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { fieldError, settle } from '../../../../shared/errors';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { sendSecretText, withTelegramAccount } from '../../transport';
+import { callOptions, optionsCollection, readOptions, silentOption } from '../fields';
+import { messageRandomId } from '../idempotency';
+import { asFieldError, readSecretChatId, secretChatIdField } from './fields';
+
+const OPERATION = 'secretChat.sendMessage';
+const show = { resource: ['secretChat'], operation: ['sendMessage'] };
+/** What Telegram's apps accept in one secret message. */
+const MAX_TEXT_LENGTH = 4096;
+
+export const description: INodeProperties[] = [
+	secretChatIdField(show),
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		description: 'The message, end-to-end encrypted, up to 4096 characters',
+		displayOptions: { show },
+	},
+	optionsCollection(show, [silentOption]),
+];
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const chatId = readSecretChatId(this, itemIndex);
+	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	if (text.trim() === '') throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
+	if ([...text].length > MAX_TEXT_LENGTH) throw fieldError(this.getNode(), 'Text', `has ${[...text].length} characters, more than ${MAX_TEXT_LENGTH}`, 'Shorten the text or split it over several items.', itemIndex);
+	const silent = readOptions(this, itemIndex).silent === true;
+	return await sendOnce(
+		sendKey(this, itemIndex, OPERATION),
+		async () =>
+			await withTelegramAccount(this, itemIndex, async (session, account) => {
+				// The same random_id on a retry: an unclear first attempt is repeated byte for byte, never sent twice.
+				const randomId = messageRandomId(this, OPERATION, itemIndex);
+				const sent = await settle(sendSecretText(session, account, { chatId, text, randomId, silent }, callOptions(this, itemIndex, 'sending the secret message')));
+				if (!sent.ok) throw asFieldError(this, sent.error, itemIndex);
+				const { outSeqNo, alreadySent } = sent.value;
+				return { chatId, randomId: randomId.toString(), text, silent, outSeqNo, alreadySent };
+			}),
+		() => false,
+	);
+}

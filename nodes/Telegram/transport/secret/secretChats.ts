@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import type { Api } from 'telegram';
+import { settle } from '../../../../shared/errors';
+import type { TelegramAccount } from '../account';
+import { call, rpcFailureOf, type CallOptions } from '../call';
+import type { ResolvedChat } from '../peers';
+import type { TelegramSession } from '../pool';
+import { secretChatsOf, type SecretChats } from './chatStore';
+import type { DhParameters } from './dh';
+import {
+	acceptRequest,
+	closedChat,
+	completeRequest,
+	needsRekey,
+	openMessage,
+	prepareRequest,
+	requestedChat,
+	sealMessage,
+	sealNotifyLayer,
+	sentOutSeqNo,
+	SecretChatError,
+	startRekey,
+	waitingChat,
+	type DeliveredSecret,
+	type OutgoingSecret,
+	type SecretChatState,
+} from './protocol';
+
+/**
+ * Secret chats over the account's connection: the protocol (protocol.ts) decides what to send,
+ * this file talks to Telegram and keeps the state, each chat under its store lock so that two
+ * sends (or a send and an incoming message) never take the same sequence number.
+ */
+
+type StoredState = SecretChatState & { [field: string]: unknown };
+
+/** A chat id this account's store does not know: the node turns it into a field error. */
+export class UnknownSecretChatError extends Error {
+	constructor(readonly chatId: number) {
+		super(`this account has no secret chat ${chatId}`);
+		this.name = 'UnknownSecretChatError';
+	}
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+let knownDh: { version: number; params: DhParameters } | undefined;
+
+/** messages.getDhConfig: the prime and generator (cached by version) and fresh server randomness. */
+async function dhConfig(session: TelegramSession, options: CallOptions): Promise<{ params: DhParameters; random: Buffer }> {
+	const { Api } = session.gram;
+	const answer = await call(session, new Api.messages.GetDhConfig({ version: knownDh?.version ?? 0, randomLength: 256 }), { ...options, doing: 'asking Telegram for Diffie-Hellman parameters' });
+	if (answer instanceof Api.messages.DhConfig) {
+		knownDh = { version: answer.version, params: { p: Buffer.from(answer.p), g: answer.g } };
+		return { params: knownDh.params, random: Buffer.from(answer.random) };
+	}
+	if (!knownDh) throw new SecretChatError('bad-parameters', 'Telegram answered "not modified" to the first request for Diffie-Hellman parameters');
+	return { params: knownDh.params, random: Buffer.from(answer.random) };
+}
+
+function inputChat(session: TelegramSession, state: SecretChatState): Api.InputEncryptedChat {
+	return new session.gram.Api.InputEncryptedChat({ chatId: state.chatId, accessHash: session.gram.returnBigInt(state.accessHash) });
+}
+
+/** Sends sealed data in order; stops at the first failure and says whether it may have arrived. */
+async function sendAll(session: TelegramSession, state: SecretChatState, outgoing: OutgoingSecret[], options: CallOptions & { silent?: boolean }) {
+	const { Api, returnBigInt } = session.gram;
+	const duplicates: bigint[] = [];
+	for (const [index, item] of outgoing.entries()) {
+		const fields = { peer: inputChat(session, state), randomId: returnBigInt(item.randomId), data: item.data };
+		const request = item.service ? new Api.messages.SendEncryptedService(fields) : new Api.messages.SendEncrypted({ ...fields, silent: options.silent || undefined });
+		const outcome = await settle(call(session, request, options));
+		if (outcome.ok) continue;
+		const failure = rpcFailureOf(outcome.error);
+		// The same random_id already reached Telegram (an earlier, unclear attempt): it is there.
+		if (failure?.name === 'RANDOM_ID_DUPLICATE') {
+			duplicates.push(item.randomId);
+			continue;
+		}
+		return { sentCount: index, duplicates, error: outcome.error, mayHaveArrived: failure === undefined };
+	}
+	return { sentCount: outgoing.length, duplicates };
+}
+
+/** Runs `change` under the chat's lock and throws what it reports after the state is saved. */
+async function underLock<T>(store: SecretChats, chatId: number, change: (state: StoredState | undefined) => Promise<{ next: StoredState | 'unchanged'; result: T; error?: unknown }>): Promise<T> {
+	const { result, error } = await store.update(chatId, async (state) => {
+		const outcome = await change(state);
+		return { next: outcome.next, result: { result: outcome.result, error: outcome.error } };
+	});
+	if (error !== undefined) throw error;
+	return result;
+}
+
+// Starts whose chat is not stored yet: an acceptance arriving meanwhile waits for them.
+const startsInFlight = new Map<string, Set<Promise<unknown>>>();
+
+/** Asks a user for a secret chat (messages.requestEncryption); it is usable once they accept. */
+export async function startSecretChat(session: TelegramSession, account: TelegramAccount, user: ResolvedChat, options: CallOptions): Promise<SecretChatState> {
+	const { Api } = session.gram;
+	const store = await secretChatsOf(session, account);
+	const peer = user.inputPeer;
+	if (!(peer instanceof Api.InputPeerUser)) throw new SecretChatError('bad-parameters', `secret chats are with users only; ${user.title} is a ${user.type}`);
+	const { params, random } = await dhConfig(session, options);
+	const { exponent, gA } = prepareRequest(params, random);
+	const starting = (async () => {
+		const chat = await call(
+			session,
+			new Api.messages.RequestEncryption({ userId: new Api.InputUser({ userId: peer.userId, accessHash: peer.accessHash }), randomId: randomBytes(4).readInt32LE(), gA }),
+			{ ...options, doing: 'requesting the secret chat' },
+		);
+		if (!(chat instanceof Api.EncryptedChatWaiting)) throw new SecretChatError('not-ready', `Telegram answered the secret chat request with ${chat.className}`);
+		const state = waitingChat({ chatId: chat.id, accessHash: BigInt(String(chat.accessHash)), peerUserId: BigInt(String(chat.participantId)), date: chat.date }, params, exponent);
+		return await underLock(store, chat.id, async () => ({ next: state as StoredState, result: state }));
+	})();
+	const inFlight = startsInFlight.get(session.accountKey) ?? new Set();
+	startsInFlight.set(session.accountKey, inFlight);
+	inFlight.add(starting);
+	try {
+		return await starting;
+	} finally {
+		inFlight.delete(starting);
+	}
+}
+
+export interface SecretSendResult {
+	chatId: number;
+	randomId: bigint;
+	outSeqNo: number;
+	alreadySent: boolean;
+}
+
+/**
+ * Sends a text to a ready chat: the layer notice first if it has not gone out, a re-key when
+ * due, then the message. A definite refusal leaves the sequence as it was; an unclear failure
+ * keeps the sealed message, so a retry with the same random_id repeats it byte for byte.
+ */
+export async function sendSecretText(
+	session: TelegramSession,
+	account: TelegramAccount,
+	message: { chatId: number; text: string; randomId: bigint; silent: boolean },
+	options: CallOptions,
+): Promise<SecretSendResult> {
+	const store = await secretChatsOf(session, account);
+	return await underLock(store, message.chatId, async (stored) => {
+		if (!stored) throw new UnknownSecretChatError(message.chatId);
+		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
+		const outgoing: OutgoingSecret[] = [];
+		// The state after each sealed item: a refusal at item k keeps what items before k did.
+		const states: SecretChatState[] = [stored];
+		const take = (sealed: { state: SecretChatState; outgoing: OutgoingSecret }) => {
+			states.push(sealed.state);
+			outgoing.push(sealed.outgoing);
+		};
+		const latest = () => states[states.length - 1];
+		if (!repeat && !stored.layerNotified && stored.status === 'ready') take(sealNotifyLayer(latest()));
+		if (!repeat && needsRekey(latest(), nowSeconds())) take(startRekey(latest(), (await dhConfig(session, options)).random));
+		take(sealMessage(latest(), { kind: 'message', randomId: message.randomId, ttl: 0, text: message.text, hasMedia: false }));
+		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
+		const result = { chatId: message.chatId, randomId: message.randomId, outSeqNo: sentOutSeqNo(latest(), message.randomId), alreadySent: sent.duplicates.includes(message.randomId) };
+		if (sent.error === undefined) return { next: latest() as StoredState, result };
+		const next = sent.mayHaveArrived ? latest() : states[sent.sentCount];
+		return { next: next as StoredState, result, error: sent.error };
+	});
+}
+
+/** Discards a chat (messages.discardEncryption) and forgets its keys. */
+export async function closeSecretChat(session: TelegramSession, account: TelegramAccount, chatId: number, deleteHistory: boolean, options: CallOptions): Promise<SecretChatState> {
+	const store = await secretChatsOf(session, account);
+	return await underLock(store, chatId, async (stored) => {
+		if (!stored) throw new UnknownSecretChatError(chatId);
+		if (stored.status === 'closed') return { next: 'unchanged', result: stored };
+		const outcome = await settle(call(session, new session.gram.Api.messages.DiscardEncryption({ chatId, deleteHistory: deleteHistory || undefined }), { ...options, doing: 'closing the secret chat' }));
+		const refusal = outcome.ok ? undefined : rpcFailureOf(outcome.error)?.name;
+		// Already closed on Telegram's side: the chat is as closed as we want it.
+		if (!outcome.ok && refusal !== 'ENCRYPTION_ALREADY_DECLINED' && refusal !== 'CHAT_ID_INVALID') throw outcome.error;
+		const closed = closedChat(stored, nowSeconds());
+		return { next: closed as StoredState, result: closed };
+	});
+}
+
+export async function listSecretChats(session: TelegramSession, account: TelegramAccount): Promise<SecretChatState[]> {
+	const store = await secretChatsOf(session, account);
+	return (await store.list()).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Accepts a chat someone asked us for (messages.acceptEncryption), then tells our layer. */
+export async function acceptSecretChat(session: TelegramSession, account: TelegramAccount, chatId: number, options: CallOptions): Promise<SecretChatState> {
+	const store = await secretChatsOf(session, account);
+	const { Api } = session.gram;
+	return await underLock(store, chatId, async (stored) => {
+		if (!stored) throw new UnknownSecretChatError(chatId);
+		const { params, random } = await dhConfig(session, options);
+		const accepted = acceptRequest(stored, params, random, nowSeconds());
+		await call(session, new Api.messages.AcceptEncryption({ peer: inputChat(session, stored), gB: accepted.gB, keyFingerprint: session.gram.returnBigInt(accepted.fingerprint) }), {
+			...options,
+			doing: 'accepting the secret chat',
+		});
+		const notice = sealNotifyLayer(accepted.state);
+		const sent = await sendAll(session, notice.state, [notice.outgoing], options);
+		// The chat is accepted either way; a notice that did not go out goes before the first message.
+		const next = sent.error === undefined || sent.mayHaveArrived ? notice.state : accepted.state;
+		return { next: next as StoredState, result: next };
+	});
+}
+
+/** What an update did to our secret chats, for the trigger. */
+export type SecretChatEvent =
+	| { event: 'secretChatRequested'; state: SecretChatState }
+	| { event: 'secretChatAccepted'; state: SecretChatState }
+	| { event: 'secretChatClosed'; state: SecretChatState }
+	| { event: 'secretMessage'; state: SecretChatState; delivered: DeliveredSecret; date: number }
+	| { event: 'secretMessageRefused'; chatId: number; reason: string };
+
+async function onEncryptionUpdate(session: TelegramSession, account: TelegramAccount, store: SecretChats, chat: Api.TypeEncryptedChat, options: CallOptions): Promise<SecretChatEvent[]> {
+	const { Api } = session.gram;
+	if (chat instanceof Api.EncryptedChatRequested) {
+		const { params } = await dhConfig(session, options);
+		const state = requestedChat({ chatId: chat.id, accessHash: BigInt(String(chat.accessHash)), peerUserId: BigInt(String(chat.adminId)), date: chat.date }, params, Buffer.from(chat.gA));
+		const saved = await underLock(store, chat.id, async (stored) => (stored ? { next: 'unchanged', result: undefined } : { next: state as StoredState, result: state }));
+		return saved ? [{ event: 'secretChatRequested', state: saved }] : [];
+	}
+	if (chat instanceof Api.EncryptedChat) {
+		await Promise.allSettled([...(startsInFlight.get(session.accountKey) ?? [])]);
+		const ready = await underLock(store, chat.id, async (stored) => {
+			if (stored?.status !== 'waiting') return { next: 'unchanged', result: undefined };
+			const completed = completeRequest(stored, Buffer.from(chat.gAOrB), BigInt(String(chat.keyFingerprint)), nowSeconds());
+			const notice = sealNotifyLayer(completed);
+			const sent = await sendAll(session, notice.state, [notice.outgoing], options);
+			const next = sent.error === undefined || sent.mayHaveArrived ? notice.state : completed;
+			return { next: next as StoredState, result: next };
+		});
+		return ready ? [{ event: 'secretChatAccepted', state: ready }] : [];
+	}
+	if (chat instanceof Api.EncryptedChatDiscarded) {
+		const closed = await underLock(store, chat.id, async (stored) => {
+			if (!stored || stored.status === 'closed') return { next: 'unchanged', result: undefined };
+			const next = closedChat(stored, nowSeconds());
+			return { next: next as StoredState, result: next };
+		});
+		return closed ? [{ event: 'secretChatClosed', state: closed }] : [];
+	}
+	return [];
+}
+
+async function onEncryptedMessage(session: TelegramSession, store: SecretChats, message: Api.TypeEncryptedMessage, options: CallOptions): Promise<SecretChatEvent[]> {
+	return await underLock(store, message.chatId, async (stored) => {
+		if (!stored || stored.status !== 'ready') return { next: 'unchanged', result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason: `no ready secret chat ${message.chatId} in the store` }] };
+		const opened = await settle(Promise.resolve().then(() => openMessage(stored, Buffer.from(message.bytes), nowSeconds())));
+		if (!opened.ok) {
+			const reason = opened.error instanceof SecretChatError ? opened.error.message : String(opened.error);
+			return { next: 'unchanged', result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }] };
+		}
+		const { state, delivered, outgoing } = opened.value;
+		// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
+		await sendAll(session, state, outgoing, options);
+		const events: SecretChatEvent[] = delivered.map((item) => ({ event: 'secretMessage', state, delivered: item, date: message.date }));
+		return { next: state as StoredState, result: events };
+	});
+}
+
+/** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */
+export async function handleSecretUpdate(session: TelegramSession, account: TelegramAccount, update: unknown, options: CallOptions): Promise<SecretChatEvent[]> {
+	const { Api } = session.gram;
+	if (update instanceof Api.UpdateEncryption) return await onEncryptionUpdate(session, account, await secretChatsOf(session, account), update.chat, options);
+	if (update instanceof Api.UpdateNewEncryptedMessage) return await onEncryptedMessage(session, await secretChatsOf(session, account), update.message, options);
+	return [];
+}
