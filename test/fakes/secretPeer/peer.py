@@ -1,0 +1,529 @@
+"""The other end of one secret chat, for tests: an implementation that shares no code with ours.
+
+TL is written and read here by hand, DH uses Python's pow, hashes come from hashlib, and AES-IGE
+and the MTProto 2.0 key/iv derivation from telethon. It is strict: a wrong fingerprint, msg_key,
+length, layer wrapper or sequence number is an error that names what was wrong.
+
+Protocol: one JSON object per line on stdin, one answer per line on stdout. Bytes are base64,
+64-bit integers decimal strings. See pythonPeer.ts for the commands.
+"""
+
+import base64
+import copy
+import hashlib
+import json
+import os
+import struct
+import sys
+
+from telethon.crypto import AES
+from telethon.network.mtprotostate import MTProtoState
+
+LAYER = 73
+
+LAYER_WRAPPER = 0x1BE31789
+MESSAGE = 0x91CC4674
+MESSAGE_46 = 0x36B091DE
+SERVICE = 0x73164160
+VECTOR = 0x1CB5C415
+MEDIA_EMPTY = 0x089F5C4A
+MEDIA_GEO = 0x35480A59
+ENTITY_BOLD = 0xBD610BC9
+ENTITY_TEXT_URL = 0x76A6D327
+TYPING = 0xCCB27641
+SEND_TYPING = 0x16BF744E
+
+# action kind -> (constructor, fields); field types: int, long, bytes, longs
+ACTIONS = {
+    'setMessageTtl': (0xA1733AEC, [('ttl_seconds', 'int')]),
+    'readMessages': (0x0C4F40BE, [('random_ids', 'longs')]),
+    'deleteMessages': (0x65614304, [('random_ids', 'longs')]),
+    'screenshotMessages': (0x8AC1F475, [('random_ids', 'longs')]),
+    'flushHistory': (0x6719E45C, []),
+    'resend': (0x511110B0, [('start_seq_no', 'int'), ('end_seq_no', 'int')]),
+    'notifyLayer': (0xF3048883, [('layer', 'int')]),
+    'requestKey': (0xF3C9611B, [('exchange_id', 'long'), ('g_a', 'bytes')]),
+    'acceptKey': (0x6FE1735B, [('exchange_id', 'long'), ('g_b', 'bytes'), ('key_fingerprint', 'long')]),
+    'abortKey': (0xDD05EC6B, [('exchange_id', 'long')]),
+    'commitKey': (0xEC2E0B9B, [('exchange_id', 'long'), ('key_fingerprint', 'long')]),
+    'noop': (0xA82FDD63, []),
+}
+ACTION_BY_ID = {constructor: (kind, fields) for kind, (constructor, fields) in ACTIONS.items()}
+
+
+class PeerError(Exception):
+    pass
+
+
+def b64(value):
+    return base64.b64encode(value).decode()
+
+
+def unb64(value):
+    return base64.b64decode(value)
+
+
+# --- TL ---------------------------------------------------------------------------------------
+
+def put_int(value):
+    return struct.pack('<i', value)
+
+
+def put_id(value):
+    return struct.pack('<I', value)
+
+
+def put_long(value):
+    return struct.pack('<q', value)
+
+
+def put_bytes(value):
+    if len(value) < 254:
+        head = bytes([len(value)])
+    else:
+        head = bytes([254]) + len(value).to_bytes(3, 'little')
+    body = head + value
+    return body + bytes(-len(body) % 4)
+
+
+def put_field(kind, value):
+    if kind == 'int':
+        return put_int(int(value))
+    if kind == 'long':
+        return put_long(int(value))
+    if kind == 'bytes':
+        return put_bytes(unb64(value))
+    if kind == 'longs':
+        return put_id(VECTOR) + put_int(len(value)) + b''.join(put_long(int(item)) for item in value)
+    raise PeerError('unknown field type ' + kind)
+
+
+class Reader:
+    def __init__(self, data):
+        self.data = data
+        self.at = 0
+
+    def take(self, count, what):
+        if self.at + count > len(self.data):
+            raise PeerError('TL ends inside ' + what)
+        chunk = self.data[self.at:self.at + count]
+        self.at += count
+        return chunk
+
+    def id(self, what):
+        return struct.unpack('<I', self.take(4, what))[0]
+
+    def int(self, what):
+        return struct.unpack('<i', self.take(4, what))[0]
+
+    def long(self, what):
+        return struct.unpack('<q', self.take(8, what))[0]
+
+    def bytes(self, what):
+        length = self.take(1, what)[0]
+        head = 1
+        if length == 254:
+            length = int.from_bytes(self.take(3, what), 'little')
+            head = 4
+        value = self.take(length, what)
+        self.take(-(head + length) % 4, what)
+        return value
+
+    def field(self, kind, what):
+        if kind == 'int':
+            return self.int(what)
+        if kind == 'long':
+            return str(self.long(what))
+        if kind == 'bytes':
+            return b64(self.bytes(what))
+        if kind == 'longs':
+            if self.id(what) != VECTOR:
+                raise PeerError(what + ' is not a vector')
+            return [str(self.long(what)) for _ in range(self.int(what))]
+        raise PeerError('unknown field type ' + kind)
+
+
+def encode_message(command, random_id):
+    text = command['text'].encode('utf-8')
+    legacy = command.get('legacy46', False)
+    flags = 0
+    tail = b''
+    media = b''
+    entities = b''
+    if 'geo' in command:
+        flags |= 1 << 9
+        media = put_id(MEDIA_GEO) + struct.pack('<dd', *command['geo'])
+    if 'entities' in command:
+        flags |= 1 << 7
+        entities = put_id(VECTOR) + put_int(len(command['entities']))
+        for entity in command['entities']:
+            if entity['type'] == 'bold':
+                entities += put_id(ENTITY_BOLD) + put_int(entity['offset']) + put_int(entity['length'])
+            else:
+                entities += put_id(ENTITY_TEXT_URL) + put_int(entity['offset']) + put_int(entity['length']) + put_bytes(entity['url'].encode())
+    if 'reply_to_random_id' in command:
+        flags |= 1 << 3
+        tail += put_long(int(command['reply_to_random_id']))
+    if 'grouped_id' in command and not legacy:
+        flags |= 1 << 17
+        tail += put_long(int(command['grouped_id']))
+    head = put_id(MESSAGE_46 if legacy else MESSAGE) + put_int(flags) + put_long(random_id) + put_int(command.get('ttl', 0)) + put_bytes(text)
+    return head + media + entities + tail
+
+
+def encode_action(action):
+    if action['kind'] == 'typing':
+        return put_id(TYPING) + put_id(SEND_TYPING)
+    if action['kind'] == 'unsupported':
+        return put_id(int(action['constructor_id']))
+    if action['kind'] not in ACTIONS:
+        raise PeerError('unknown action kind ' + action['kind'])
+    constructor, fields = ACTIONS[action['kind']]
+    return put_id(constructor) + b''.join(put_field(kind, action[name]) for name, kind in fields)
+
+
+def decode_layer(plain):
+    reader = Reader(plain)
+    if reader.id('wrapper') != LAYER_WRAPPER:
+        raise PeerError('not a decryptedMessageLayer')
+    random_bytes = reader.bytes('random_bytes')
+    if len(random_bytes) < 15:
+        raise PeerError('random_bytes has %d bytes, fewer than 15' % len(random_bytes))
+    layer = reader.int('layer')
+    in_seq_no = reader.int('in_seq_no')
+    out_seq_no = reader.int('out_seq_no')
+    constructor = reader.id('message')
+    out = {'layer': layer, 'in_seq_no': in_seq_no, 'out_seq_no': out_seq_no}
+    if constructor in (MESSAGE, MESSAGE_46):
+        flags = reader.int('flags')
+        out['random_id'] = str(reader.long('random_id'))
+        out['ttl'] = reader.int('ttl')
+        out['kind'] = 'message'
+        out['text'] = reader.bytes('message').decode('utf-8')
+        if flags & (1 << 9) or flags & (1 << 7) or flags & (1 << 11):
+            raise PeerError('this peer reads plain text messages only (flags %d)' % flags)
+        if flags & (1 << 3):
+            out['reply_to_random_id'] = str(reader.long('reply_to_random_id'))
+        if constructor == MESSAGE and flags & (1 << 17):
+            out['grouped_id'] = str(reader.long('grouped_id'))
+    elif constructor == SERVICE:
+        out['random_id'] = str(reader.long('random_id'))
+        out['kind'] = 'service'
+        action_id = reader.id('action')
+        if action_id not in ACTION_BY_ID:
+            raise PeerError('unknown action constructor 0x%08x' % action_id)
+        kind, fields = ACTION_BY_ID[action_id]
+        action = {'kind': kind}
+        for name, field_kind in fields:
+            action[name] = reader.field(field_kind, name)
+        out['action'] = action
+    else:
+        raise PeerError('unknown message constructor 0x%08x' % constructor)
+    if reader.at != len(plain):
+        raise PeerError('%d bytes after the message' % (len(plain) - reader.at))
+    return out
+
+
+# --- DH -----------------------------------------------------------------------------------------
+
+def is_probable_prime(n):
+    if n < 2 or n % 2 == 0:
+        return n == 2
+    d, s = n - 1, 0
+    while d % 2 == 0:
+        d, s = d // 2, s + 1
+    for _ in range(8):  # enough for a test peer; each round is two 2048-bit pows
+        a = int.from_bytes(os.urandom(32), 'big') % (n - 3) + 2
+        x = pow(a, d, n)
+        if x in (1, n - 1):
+            continue
+        for _ in range(s - 1):
+            x = pow(x, 2, n)
+            if x == n - 1:
+                break
+        else:
+            return False
+    return True
+
+
+def check_parameters(p, g):
+    if p.bit_length() != 2048:
+        raise PeerError('p is not 2048 bits')
+    if not is_probable_prime(p) or not is_probable_prime((p - 1) // 2):
+        raise PeerError('p is not a safe prime')
+    if g < 2 or g > 7 or pow(g, (p - 1) // 2, p) != 1:
+        raise PeerError('g does not generate the subgroup of order (p-1)/2')
+
+
+def check_public(value, p, name):
+    margin = 1 << (2048 - 64)
+    if not (margin < value < p - margin):
+        raise PeerError(name + ' is out of range')
+
+
+def to256(value):
+    return value.to_bytes(256, 'big')
+
+
+def fingerprint_of(key):
+    return int.from_bytes(hashlib.sha1(key).digest()[-8:], 'little', signed=True)
+
+
+def random_long():
+    return int.from_bytes(os.urandom(8), 'little', signed=True)
+
+
+# --- the chat -----------------------------------------------------------------------------------
+
+class Chat:
+    def __init__(self):
+        self.creator = None
+        self.p = None
+        self.g = None
+        self.exponent = None
+        self.key = None
+        self.previous_key = None  # kept after a re-key until the other side uses the new key
+        self.out_count = 0
+        self.in_count = 0
+        self.his_in_count = 0
+        self.his_layer = 0
+        self.layer_seen = None
+        self.sent = {}  # out_seq_no -> TL, for resend
+        self.rekey = None  # {'state': 'requested'|'accepted', 'exchange_id', 'exponent' | 'key'}
+
+    # x is 0 for what the creator sends, 8 for the other side; telethon's client=True is x=0.
+    def seal(self, tl, key):
+        body = struct.pack('<I', len(tl)) + tl
+        padding = 12 + (-(len(body) + 12) % 16)
+        padding += 16 * (os.urandom(1)[0] % ((1024 - padding) // 16 + 1))
+        plain = body + os.urandom(padding)
+        x = 0 if self.creator else 8
+        msg_key = hashlib.sha256(key[88 + x:88 + x + 32] + plain).digest()[8:24]
+        aes_key, aes_iv = MTProtoState._calc_key(key, msg_key, self.creator)
+        return put_long(fingerprint_of(key)) + msg_key + AES.encrypt_ige(plain, aes_key, aes_iv)
+
+    def open(self, data):
+        if len(data) < 40 or (len(data) - 24) % 16:
+            raise PeerError('bad length %d' % len(data))
+        fingerprint = struct.unpack('<q', data[:8])[0]
+        keys = [k for k in (self.key, self.previous_key) if k is not None and fingerprint_of(k) == fingerprint]
+        if not keys:
+            raise PeerError('unknown key fingerprint %d (current %d)' % (fingerprint, fingerprint_of(self.key)))
+        key = keys[0]
+        msg_key = data[8:24]
+        x = 8 if self.creator else 0
+        aes_key, aes_iv = MTProtoState._calc_key(key, msg_key, not self.creator)
+        plain = AES.decrypt_ige(data[24:], aes_key, aes_iv)
+        if hashlib.sha256(key[88 + x:88 + x + 32] + plain).digest()[8:24] != msg_key:
+            raise PeerError('msg_key mismatch')
+        length = struct.unpack('<I', plain[:4])[0]
+        padding = len(plain) - 4 - length
+        if length % 4 or padding < 12 or padding > 1024:
+            raise PeerError('bad length prefix %d (padding %d)' % (length, padding))
+        return plain[4:4 + length], key
+
+    def next_out(self, tl_message, command):
+        in_seq_no = command.get('in_seq_no', 2 * self.in_count + (0 if self.creator else 1))
+        forged = 'out_seq_no' in command
+        out_seq_no = command['out_seq_no'] if forged else 2 * self.out_count + (1 if self.creator else 0)
+        layer = command.get('layer', LAYER)
+        tl = put_id(LAYER_WRAPPER) + put_bytes(os.urandom(16)) + put_int(layer) + put_int(in_seq_no) + put_int(out_seq_no) + tl_message
+        if not forged:
+            self.sent[out_seq_no] = tl
+            self.out_count += 1
+        return {'data': b64(self.seal(tl, self.key)), 'in_seq_no': in_seq_no, 'out_seq_no': out_seq_no, 'fingerprint': str(fingerprint_of(self.key))}
+
+    def send_action(self, action, command=None):
+        random_id = random_long()
+        sealed = self.next_out(put_id(SERVICE) + put_long(random_id) + encode_action(action), command or {})
+        sealed['random_id'] = str(random_id)
+        return sealed
+
+    def new_key_from(self, other_public, exponent):
+        check_public(other_public, self.p, 'the other public value')
+        return to256(pow(other_public, exponent, self.p))
+
+    # --- commands ---
+
+    def op_accept(self, command):
+        self.creator = False
+        self.p, self.g = int.from_bytes(unb64(command['p']), 'big'), int(command['g'])
+        check_parameters(self.p, self.g)
+        g_a = int.from_bytes(unb64(command['g_a']), 'big')
+        check_public(g_a, self.p, 'g_a')
+        b = int.from_bytes(os.urandom(256), 'big')
+        g_b = pow(self.g, b, self.p)
+        check_public(g_b, self.p, 'g_b')
+        self.key = to256(pow(g_a, b, self.p))
+        return {'g_b': b64(to256(g_b)), 'key_fingerprint': str(fingerprint_of(self.key))}
+
+    def op_request(self, command):
+        self.creator = True
+        self.p, self.g = int.from_bytes(unb64(command['p']), 'big'), int(command['g'])
+        check_parameters(self.p, self.g)
+        self.exponent = int.from_bytes(os.urandom(256), 'big')
+        g_a = pow(self.g, self.exponent, self.p)
+        check_public(g_a, self.p, 'g_a')
+        return {'g_a': b64(to256(g_a))}
+
+    def op_accepted(self, command):
+        key = self.new_key_from(int.from_bytes(unb64(command['g_b']), 'big'), self.exponent)
+        if fingerprint_of(key) != int(command['key_fingerprint']):
+            raise PeerError('key_fingerprint mismatch: the accepting side computed another key')
+        self.key = key
+        self.exponent = None
+        return {'fingerprint': str(fingerprint_of(key))}
+
+    def op_encrypt(self, command):
+        if self.key is None:
+            raise PeerError('no chat key yet')
+        if 'action' in command:
+            action = dict(command['action'])
+            if action['kind'] == 'requestKey' and 'g_a' not in action:
+                if self.rekey is not None:
+                    raise PeerError('a re-key is already under way')
+                exponent = int.from_bytes(os.urandom(256), 'big')
+                action['exchange_id'] = str(random_long())
+                action['g_a'] = b64(to256(pow(self.g, exponent, self.p)))
+                self.rekey = {'state': 'requested', 'exchange_id': int(action['exchange_id']), 'exponent': exponent}
+                sealed = self.send_action(action, command)
+                sealed['exchange_id'] = action['exchange_id']
+                return sealed
+            if action['kind'] == 'abortKey' and self.rekey is not None and int(action['exchange_id']) == self.rekey['exchange_id']:
+                self.rekey = None
+            return self.send_action(action, command)
+        random_id = int(command.get('random_id', random_long()))
+        sealed = self.next_out(encode_message(command, random_id), command)
+        sealed['random_id'] = str(random_id)
+        return sealed
+
+    def check_seq(self, message):
+        sender_creator = not self.creator
+        out_seq_no, in_seq_no = message['out_seq_no'], message['in_seq_no']
+        expected = 2 * self.in_count + (1 if sender_creator else 0)
+        if out_seq_no % 2 != expected % 2:
+            raise PeerError('out_seq_no %d has the wrong parity (expected %d)' % (out_seq_no, expected))
+        if out_seq_no < expected:
+            raise PeerError('replay: out_seq_no %d was already received (expected %d)' % (out_seq_no, expected))
+        if out_seq_no > expected:
+            raise PeerError('gap: expected out_seq_no %d, got %d (missing %s)' % (expected, out_seq_no, ', '.join(str(n) for n in range(expected, out_seq_no, 2))))
+        if in_seq_no % 2 != (0 if sender_creator else 1):
+            raise PeerError('in_seq_no %d has the wrong parity' % in_seq_no)
+        if in_seq_no // 2 < self.his_in_count:
+            raise PeerError('in_seq_no %d went back (it was %d)' % (in_seq_no, 2 * self.his_in_count + in_seq_no % 2))
+        if in_seq_no // 2 > self.out_count:
+            raise PeerError('in_seq_no %d says %d messages were received, but only %d were sent' % (in_seq_no, in_seq_no // 2, self.out_count))
+        if message['layer'] < self.his_layer:
+            raise PeerError('layer %d went back (it was %d)' % (message['layer'], self.his_layer))
+        if message['layer'] < 46:
+            raise PeerError('layer %d is older than this peer reads' % message['layer'])
+
+    def on_action(self, action):
+        """Applies an incoming action; returns the service actions to answer with."""
+        kind = action['kind']
+        if kind == 'notifyLayer':
+            self.layer_seen = action['layer']
+        elif kind == 'requestKey':
+            exchange_id = int(action['exchange_id'])
+            if self.rekey is not None and self.rekey['state'] == 'requested':
+                if self.rekey['exchange_id'] > exchange_id:
+                    return []  # ours wins; the other side drops its request when it sees ours
+                if self.rekey['exchange_id'] == exchange_id:
+                    self.rekey = None
+                    return []
+                self.rekey = None
+            if self.rekey is not None:
+                raise PeerError('requestKey while another re-key is under way')
+            b = int.from_bytes(os.urandom(256), 'big')
+            key = self.new_key_from(int.from_bytes(unb64(action['g_a']), 'big'), b)
+            self.rekey = {'state': 'accepted', 'exchange_id': exchange_id, 'key': key}
+            return [{'kind': 'acceptKey', 'exchange_id': action['exchange_id'], 'g_b': b64(to256(pow(self.g, b, self.p))), 'key_fingerprint': str(fingerprint_of(key))}]
+        elif kind == 'acceptKey':
+            if self.rekey is None or self.rekey['state'] != 'requested':
+                raise PeerError('acceptKey without a requestKey')
+            if int(action['exchange_id']) != self.rekey['exchange_id']:
+                raise PeerError('acceptKey for exchange %s, not %d' % (action['exchange_id'], self.rekey['exchange_id']))
+            key = self.new_key_from(int.from_bytes(unb64(action['g_b']), 'big'), self.rekey['exponent'])
+            if fingerprint_of(key) != int(action['key_fingerprint']):
+                raise PeerError('acceptKey key_fingerprint mismatch')
+            self.rekey = {'state': 'committing', 'exchange_id': self.rekey['exchange_id'], 'key': key}
+            return [{'kind': 'commitKey', 'exchange_id': action['exchange_id'], 'key_fingerprint': str(fingerprint_of(key))}]
+        elif kind == 'commitKey':
+            if self.rekey is None or self.rekey['state'] != 'accepted':
+                raise PeerError('commitKey without an acceptKey')
+            if int(action['exchange_id']) != self.rekey['exchange_id']:
+                raise PeerError('commitKey for exchange %s, not %d' % (action['exchange_id'], self.rekey['exchange_id']))
+            if int(action['key_fingerprint']) != fingerprint_of(self.rekey['key']):
+                raise PeerError('commitKey key_fingerprint mismatch')
+            self.switch_key(self.rekey['key'])
+        elif kind == 'abortKey':
+            if self.rekey is not None and int(action['exchange_id']) == self.rekey['exchange_id']:
+                self.rekey = None
+        elif kind == 'resend':
+            start, end = action['start_seq_no'], action['end_seq_no']
+            last = 2 * (self.out_count - 1) + (1 if self.creator else 0)
+            if start > end or end > last:
+                raise PeerError('resend of %d..%d, but out_seq_no only reached %d' % (start, end, last))
+        return []
+
+    def switch_key(self, key):
+        self.previous_key, self.key = self.key, key
+        self.rekey = None
+
+    def op_decrypt(self, command):
+        tl, key = self.open(unb64(command['data']))
+        message = decode_layer(tl)
+        self.check_seq(message)
+        if key is self.key:
+            self.previous_key = None
+        self.in_count += 1
+        self.his_in_count = message['in_seq_no'] // 2
+        self.his_layer = message['layer']
+        replies = []
+        if message['kind'] == 'service':
+            action = message['action']
+            for answer in self.on_action(action):
+                replies.append(self.send_action(answer)['data'])
+            if self.rekey is not None and self.rekey['state'] == 'committing':
+                self.switch_key(self.rekey['key'])  # commitKey went out under the old key
+            if action['kind'] == 'resend':
+                for seq in range(action['start_seq_no'], action['end_seq_no'] + 1):
+                    if seq in self.sent:
+                        replies.append(b64(self.seal(self.sent[seq], self.key)))
+        message['replies'] = replies
+        message['fingerprint'] = str(fingerprint_of(key))
+        return message
+
+    def op_state(self, command):
+        return {
+            'creator': self.creator,
+            'fingerprint': str(fingerprint_of(self.key)) if self.key else None,
+            'previous_fingerprint': str(fingerprint_of(self.previous_key)) if self.previous_key else None,
+            'out_count': self.out_count,
+            'in_count': self.in_count,
+            'layer_seen': self.layer_seen,
+            'rekey': self.rekey['state'] if self.rekey else None,
+        }
+
+
+def main():
+    chat = Chat()
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        before = copy.deepcopy(chat.__dict__)
+        try:
+            command = json.loads(line)
+            handler = getattr(chat, 'op_' + str(command.get('op')), None)
+            if handler is None:
+                raise PeerError('unknown op %r' % command.get('op'))
+            answer = handler(command)
+        except (PeerError, ValueError, KeyError, TypeError, AttributeError, struct.error) as error:
+            chat.__dict__ = before  # a refused command changes nothing
+            answer = {'error': str(error) if isinstance(error, PeerError) else '%s: %s' % (type(error).__name__, error)}
+        sys.stdout.write(json.dumps(answer) + '\n')
+        sys.stdout.flush()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,302 @@
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { SecretAction } from '../../../nodes/Telegram/transport/secret/tl';
+
+/**
+ * Drives peer.py: the other end of one secret chat, written in Python on telethon's crypto so
+ * that it shares no code with ours. One process per chat; commands go one at a time.
+ */
+
+export const PYTHON_WITH_TELETHON = '/usr/bin/python3';
+const PEER_SCRIPT = join(__dirname, 'peer.py');
+
+let availability: { ok: true } | { ok: false; reason: string } | undefined;
+
+/** Whether Debian's python3 can import telethon (python3-telethon); tests skip with the reason if not. */
+export function telethonAvailable(): { ok: true } | { ok: false; reason: string } {
+	if (!availability) {
+		const probe = spawnSync(PYTHON_WITH_TELETHON, ['-c', 'import telethon'], { encoding: 'utf8' });
+		if (probe.error) availability = { ok: false, reason: `${PYTHON_WITH_TELETHON} cannot be run: ${probe.error.message}` };
+		else if (probe.status !== 0) availability = { ok: false, reason: `${PYTHON_WITH_TELETHON} -c "import telethon" failed: ${probe.stderr.trim().split('\n').pop() ?? ''}` };
+		else availability = { ok: true };
+	}
+	return availability;
+}
+
+/** The peer refused a command (bad msg_key, replayed or missing seq_no, ...); the message says which. */
+export class PythonPeerError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'PythonPeerError';
+	}
+}
+
+/** What the peer can be told to send. requestKey without fields: the peer makes exchange_id and g_a. */
+export type PeerActionRequest =
+	| Exclude<SecretAction, { kind: 'requestKey' | 'typing' | 'unsupported' }>
+	| { kind: 'requestKey' }
+	| { kind: 'typing' }
+	/** A bare constructor id, to see how an unknown action is handled. */
+	| { kind: 'unsupported'; constructorId: number };
+
+/** Overrides to forge bad messages, and message fields. */
+export interface PeerSendOptions {
+	/** Use this out_seq_no instead of the next one; the peer's counter does not move. */
+	outSeqNo?: number;
+	inSeqNo?: number;
+	layer?: number;
+}
+
+export interface PeerTextOptions extends PeerSendOptions {
+	randomId?: bigint;
+	ttl?: number;
+	replyToRandomId?: bigint;
+	groupedId?: bigint;
+	/** Attach decryptedMessageMediaGeoPoint (media we do not parse). */
+	geo?: [latitude: number, longitude: number];
+	entities?: Array<{ type: 'bold'; offset: number; length: number } | { type: 'textUrl'; offset: number; length: number; url: string }>;
+	/** Send as decryptedMessage46 (no grouped_id). */
+	legacy46?: boolean;
+}
+
+export interface PeerEncrypted {
+	/** The bytes of messages.sendEncrypted's `data`. */
+	data: Buffer;
+	randomId: bigint;
+	inSeqNo: number;
+	outSeqNo: number;
+	fingerprint: bigint;
+	/** Set for requestKey. */
+	exchangeId?: bigint;
+}
+
+export interface PeerDecrypted {
+	kind: 'message' | 'service';
+	text?: string;
+	ttl?: number;
+	replyToRandomId?: bigint;
+	groupedId?: bigint;
+	action?: SecretAction;
+	layer: number;
+	inSeqNo: number;
+	outSeqNo: number;
+	randomId: bigint;
+	/** The key it was encrypted with. */
+	fingerprint: bigint;
+	/** What the peer sends back at once (acceptKey, commitKey, resent messages), in order. */
+	replies: Buffer[];
+}
+
+export interface PeerState {
+	creator: boolean | null;
+	fingerprint?: bigint;
+	/** The key before the last re-key, kept until the other side uses the new one. */
+	previousFingerprint?: bigint;
+	outCount: number;
+	inCount: number;
+	/** From the last notifyLayer received. */
+	layerSeen?: number;
+	rekey: 'requested' | 'accepted' | null;
+}
+
+export interface PythonPeer {
+	/** The peer accepts our request: it is the participant. */
+	accept(args: { p: Buffer; g: number; gA: Buffer }): Promise<{ gB: Buffer; keyFingerprint: bigint }>;
+	/** The peer requests a chat: it is the creator. Then call accepted() with our answer. */
+	request(args: { p: Buffer; g: number }): Promise<{ gA: Buffer }>;
+	accepted(args: { gB: Buffer; keyFingerprint: bigint }): Promise<void>;
+	/** Opens and checks what we sent; rejects with PythonPeerError when the peer refuses it. */
+	decrypt(data: Buffer): Promise<PeerDecrypted>;
+	encryptText(text: string, options?: PeerTextOptions): Promise<PeerEncrypted>;
+	encryptAction(action: PeerActionRequest, options?: PeerSendOptions): Promise<PeerEncrypted>;
+	state(): Promise<PeerState>;
+	/** Ends the process (closing stdin); safe to call twice. */
+	stop(): Promise<void>;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const b64 = (value: Buffer) => value.toString('base64');
+const bytes = (value: Json): Buffer => Buffer.from(String(value), 'base64');
+const big = (value: Json): bigint => BigInt(String(value));
+const optionalBig = (value: Json | undefined): bigint | undefined => (value === undefined || value === null ? undefined : big(value));
+
+function actionToJson(action: PeerActionRequest): JsonObject {
+	switch (action.kind) {
+		case 'notifyLayer':
+			return { kind: action.kind, layer: action.layer };
+		case 'resend':
+			return { kind: action.kind, start_seq_no: action.startSeqNo, end_seq_no: action.endSeqNo };
+		case 'requestKey':
+		case 'noop':
+		case 'flushHistory':
+		case 'typing':
+			return { kind: action.kind };
+		case 'acceptKey':
+			return { kind: action.kind, exchange_id: action.exchangeId.toString(), g_b: b64(action.gB), key_fingerprint: action.keyFingerprint.toString() };
+		case 'commitKey':
+			return { kind: action.kind, exchange_id: action.exchangeId.toString(), key_fingerprint: action.keyFingerprint.toString() };
+		case 'abortKey':
+			return { kind: action.kind, exchange_id: action.exchangeId.toString() };
+		case 'setMessageTtl':
+			return { kind: action.kind, ttl_seconds: action.ttlSeconds };
+		case 'readMessages':
+		case 'deleteMessages':
+		case 'screenshotMessages':
+			return { kind: action.kind, random_ids: action.randomIds.map(String) };
+		case 'unsupported':
+			return { kind: action.kind, constructor_id: action.constructorId };
+	}
+}
+
+function actionFromJson(json: JsonObject): SecretAction {
+	const kind = String(json.kind);
+	switch (kind) {
+		case 'notifyLayer':
+			return { kind, layer: Number(json.layer) };
+		case 'resend':
+			return { kind, startSeqNo: Number(json.start_seq_no), endSeqNo: Number(json.end_seq_no) };
+		case 'requestKey':
+			return { kind, exchangeId: big(json.exchange_id), gA: bytes(json.g_a) };
+		case 'acceptKey':
+			return { kind, exchangeId: big(json.exchange_id), gB: bytes(json.g_b), keyFingerprint: big(json.key_fingerprint) };
+		case 'commitKey':
+			return { kind, exchangeId: big(json.exchange_id), keyFingerprint: big(json.key_fingerprint) };
+		case 'abortKey':
+			return { kind, exchangeId: big(json.exchange_id) };
+		case 'noop':
+		case 'flushHistory':
+			return { kind };
+		case 'setMessageTtl':
+			return { kind, ttlSeconds: Number(json.ttl_seconds) };
+		case 'readMessages':
+		case 'deleteMessages':
+		case 'screenshotMessages':
+			return { kind, randomIds: (json.random_ids as Json[]).map(big) };
+		default:
+			throw new Error(`peer.py reported an action this driver does not know: ${kind}`);
+	}
+}
+
+function sendOptionsToJson(options: PeerSendOptions): JsonObject {
+	const json: JsonObject = {};
+	if (options.outSeqNo !== undefined) json.out_seq_no = options.outSeqNo;
+	if (options.inSeqNo !== undefined) json.in_seq_no = options.inSeqNo;
+	if (options.layer !== undefined) json.layer = options.layer;
+	return json;
+}
+
+function encryptedFromJson(json: JsonObject): PeerEncrypted {
+	const result: PeerEncrypted = { data: bytes(json.data), randomId: big(json.random_id), inSeqNo: Number(json.in_seq_no), outSeqNo: Number(json.out_seq_no), fingerprint: big(json.fingerprint) };
+	if (json.exchange_id !== undefined) result.exchangeId = big(json.exchange_id);
+	return result;
+}
+
+/** Starts peer.py under Debian's python3. Check telethonAvailable() first. */
+export async function startPythonPeer(): Promise<PythonPeer> {
+	const child: ChildProcessWithoutNullStreams = spawn(PYTHON_WITH_TELETHON, [PEER_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+	let stderr = '';
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+	const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+	const waiting: Array<{ resolve: (line: string) => void; reject: (error: Error) => void }> = [];
+	const lines = createInterface({ input: child.stdout });
+	lines.on('line', (line) => waiting.shift()?.resolve(line));
+	void exited.then(() => {
+		for (const waiter of waiting.splice(0)) waiter.reject(new Error(`peer.py exited: ${stderr.trim() || 'no output'}`));
+	});
+	await new Promise<void>((resolve, reject) => {
+		child.once('spawn', () => resolve());
+		child.once('error', reject);
+	});
+
+	let queue: Promise<unknown> = Promise.resolve();
+	const call = (command: JsonObject): Promise<JsonObject> => {
+		const next = queue.then(
+			() =>
+				new Promise<JsonObject>((resolve, reject) => {
+					if (child.exitCode !== null || child.signalCode !== null) {
+						reject(new Error(`peer.py is not running: ${stderr.trim() || 'no output'}`));
+						return;
+					}
+					waiting.push({
+						resolve: (line) => {
+							const answer = JSON.parse(line) as JsonObject;
+							if (typeof answer.error === 'string') reject(new PythonPeerError(answer.error));
+							else resolve(answer);
+						},
+						reject,
+					});
+					child.stdin.write(JSON.stringify(command) + '\n');
+				}),
+		);
+		queue = next.catch(() => undefined);
+		return next;
+	};
+
+	return {
+		async accept({ p, g, gA }) {
+			const answer = await call({ op: 'accept', p: b64(p), g, g_a: b64(gA) });
+			return { gB: bytes(answer.g_b), keyFingerprint: big(answer.key_fingerprint) };
+		},
+		async request({ p, g }) {
+			const answer = await call({ op: 'request', p: b64(p), g });
+			return { gA: bytes(answer.g_a) };
+		},
+		async accepted({ gB, keyFingerprint }) {
+			await call({ op: 'accepted', g_b: b64(gB), key_fingerprint: keyFingerprint.toString() });
+		},
+		async decrypt(data) {
+			const answer = await call({ op: 'decrypt', data: b64(data) });
+			const result: PeerDecrypted = {
+				kind: answer.kind === 'service' ? 'service' : 'message',
+				layer: Number(answer.layer),
+				inSeqNo: Number(answer.in_seq_no),
+				outSeqNo: Number(answer.out_seq_no),
+				randomId: big(answer.random_id),
+				fingerprint: big(answer.fingerprint),
+				replies: (answer.replies as Json[]).map(bytes),
+			};
+			if (answer.kind === 'message') {
+				result.text = String(answer.text);
+				result.ttl = Number(answer.ttl);
+				if (answer.reply_to_random_id !== undefined) result.replyToRandomId = big(answer.reply_to_random_id);
+				if (answer.grouped_id !== undefined) result.groupedId = big(answer.grouped_id);
+			} else {
+				result.action = actionFromJson(answer.action as JsonObject);
+			}
+			return result;
+		},
+		async encryptText(text, options = {}) {
+			const command: JsonObject = { op: 'encrypt', text, ...sendOptionsToJson(options) };
+			if (options.randomId !== undefined) command.random_id = options.randomId.toString();
+			if (options.ttl !== undefined) command.ttl = options.ttl;
+			if (options.replyToRandomId !== undefined) command.reply_to_random_id = options.replyToRandomId.toString();
+			if (options.groupedId !== undefined) command.grouped_id = options.groupedId.toString();
+			if (options.geo) command.geo = options.geo;
+			if (options.entities) command.entities = options.entities;
+			if (options.legacy46) command.legacy46 = true;
+			return encryptedFromJson(await call(command));
+		},
+		async encryptAction(action, options = {}) {
+			return encryptedFromJson(await call({ op: 'encrypt', action: actionToJson(action), ...sendOptionsToJson(options) }));
+		},
+		async state() {
+			const answer = await call({ op: 'state' });
+			return {
+				creator: typeof answer.creator === 'boolean' ? answer.creator : null,
+				fingerprint: optionalBig(answer.fingerprint),
+				previousFingerprint: optionalBig(answer.previous_fingerprint),
+				outCount: Number(answer.out_count),
+				inCount: Number(answer.in_count),
+				layerSeen: answer.layer_seen === null ? undefined : Number(answer.layer_seen),
+				rekey: answer.rekey === 'requested' || answer.rekey === 'accepted' ? answer.rekey : null,
+			};
+		},
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) child.stdin.end();
+			await exited;
+		},
+	};
+}
