@@ -8,6 +8,7 @@ import { TelegramFake } from '../../fakes/telegram/server';
 export const distTransport = {
 	pool: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../../../nodes/Telegram/transport/pool'),
 	peers: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js')) as typeof import('../../../nodes/Telegram/transport/peers'),
+	secretStores: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js')) as typeof import('../../../nodes/Telegram/transport/secret/chatStore'),
 };
 
 export async function startFake(): Promise<TelegramFake> {

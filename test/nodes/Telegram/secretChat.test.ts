@@ -1,0 +1,282 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { TelegramFake } from '../../fakes/telegram/server';
+import { startPythonPeer, telethonAvailable, type PythonPeer } from '../../fakes/secretPeer/pythonPeer';
+import { NodeHost } from '../../harness/nodeHost';
+import { credentialData, distTransport, runTelegram, useTelegramFake } from './setup';
+
+/**
+ * Secret chats end to end: our node (through n8n's engine) on one account of the fake Telegram,
+ * and on the other account an independent peer (Python, telethon's AES-IGE and key derivation,
+ * its own TL code) that accepts, decrypts and checks every byte we send, and writes back.
+ */
+
+const ALICE = 5000002n;
+const telethon = telethonAvailable();
+const skip = telethon.ok ? false : telethon.reason;
+const STORAGE_SECRET = 'a long storage secret for tests';
+
+/** Collects what a trigger emits, and waits for the next item. */
+class Emitted {
+	readonly items: IDataObject[] = [];
+	readonly errors: Error[] = [];
+	private waiters: Array<() => void> = [];
+
+	emit = (data: INodeExecutionData[][]) => {
+		for (const item of data[0] ?? []) this.items.push(item.json);
+		this.wake();
+	};
+
+	emitError = (error: Error) => {
+		this.errors.push(error);
+		this.wake();
+	};
+
+	private wake() {
+		for (const waiter of this.waiters.splice(0)) waiter();
+	}
+
+	async until<T>(found: () => T | undefined): Promise<T> {
+		for (;;) {
+			const value = found();
+			if (value !== undefined) return value;
+			await new Promise<void>((resolve) => this.waiters.push(resolve));
+		}
+	}
+
+	async nextOf(event: string, after = 0): Promise<IDataObject> {
+		return await this.until(() => this.items.slice(after).find((item) => item.event === event));
+	}
+}
+
+describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
+	let fake: TelegramFake;
+	let peer: PythonPeer;
+	let folder: string;
+	let credential: ICredentialDataDecryptedObject;
+	let triggers: Array<() => Promise<void>> = [];
+	useTelegramFake((started) => (fake = started));
+
+	before(async () => {
+		peer = await startPythonPeer();
+	});
+	after(async () => await peer?.stop());
+	beforeEach(async () => {
+		await peer.stop();
+		peer = await startPythonPeer();
+		folder = mkdtempSync(join(tmpdir(), 'secret-chats-'));
+		credential = credentialData(fake, { e2eStorage: 'file', e2eStorageFolder: folder, e2eStorageSecret: STORAGE_SECRET });
+	});
+	afterEach(async () => {
+		for (const stop of triggers.splice(0)) await stop();
+		await distTransport.pool.closeAllTelegramClients();
+		await distTransport.secretStores.closeSecretChatStores();
+		rmSync(folder, { recursive: true, force: true });
+	});
+
+	const run = async (parameters: IDataObject, items?: IDataObject[], overrides: ICredentialDataDecryptedObject = {}) =>
+		await runTelegram(fake, { parameters: { resource: 'secretChat', ...parameters }, items, credential: { ...credential, ...overrides } });
+
+	async function startTrigger(parameters: IDataObject): Promise<Emitted> {
+		const emitted = new Emitted();
+		const host = await NodeHost.create({ type: 'telegramTrigger', parameters, credentials: { telegramMtprotoApi: credential } });
+		const response = await host.startTrigger(emitted);
+		triggers.push(async () => await response.closeFunction?.());
+		return emitted;
+	}
+
+	/** Start from the node; the peer accepts; our side completes the handshake and tells its layer. */
+	async function acceptedChat(): Promise<number> {
+		const started = await run({ operation: 'start', chat: '@alice_test' });
+		assert.equal(started.error, undefined, started.error?.message);
+		const chatId = Number(started.items[0].json.chatId);
+		assert.equal(started.items[0].json.status, 'waiting');
+		const request = await fake.nextEncryptionRequest(ALICE);
+		assert.equal(request.id, chatId);
+		const answer = await peer.accept({ p: fake.dhConfig.p, g: fake.dhConfig.g, gA: request.gA });
+		fake.acceptEncryptionAs(ALICE, chatId, answer.gB, answer.keyFingerprint);
+		// Our pooled client is still connected and gets encryptedChat: the layer notice follows.
+		const notice = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.equal(notice.kind, 'service');
+		assert.deepEqual(notice.action, { kind: 'notifyLayer', layer: 73 });
+		assert.deepEqual([notice.outSeqNo, notice.inSeqNo], [1, 0]);
+		return chatId;
+	}
+
+	const send = async (chatId: number, text: string, extra: IDataObject = {}) => await run({ operation: 'sendMessage', secretChatId: chatId, text, ...extra });
+
+	test('start, accepted by the peer, then two texts: the peer reads each with the right sequence numbers', async () => {
+		const chatId = await acceptedChat();
+		const first = await send(chatId, 'Hello, end to end', { options: { silent: true } });
+		assert.equal(first.error, undefined, first.error?.message);
+		assert.deepEqual(first.items[0].pairedItem, { item: 0 });
+		assert.equal(first.items[0].json.outSeqNo, 3);
+		const relayed = await fake.nextEncryptedMessage(ALICE, chatId);
+		assert.equal(relayed.silent, true);
+		assert.equal(relayed.service, false);
+		const read = await peer.decrypt(relayed.bytes);
+		assert.deepEqual([read.kind, read.text, read.layer, read.outSeqNo, read.inSeqNo], ['message', 'Hello, end to end', 73, 3, 0]);
+		assert.equal(read.randomId.toString(), first.items[0].json.randomId);
+
+		const second = await send(chatId, 'and again');
+		assert.equal(second.error, undefined, second.error?.message);
+		const again = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.deepEqual([again.text, again.outSeqNo], ['and again', 5]);
+
+		const listed = await run({ operation: 'getAll', returnAll: true });
+		assert.equal(listed.error, undefined, listed.error?.message);
+		assert.deepEqual(
+			listed.items.map((item) => [item.json.chatId, item.json.status, item.json.role, item.json.messagesSent, item.json.userId]),
+			[[chatId, 'ready', 'creator', 3, ALICE.toString()]],
+		);
+		assert.ok(!JSON.stringify(listed.items).includes('key'), 'no key material in the output');
+	});
+
+	test('a send before the other side accepts fails saying so, and sends nothing', async () => {
+		const started = await run({ operation: 'start', chat: '@alice_test' });
+		const chatId = Number(started.items[0].json.chatId);
+		const result = await send(chatId, 'too early');
+		assert.match(result.error?.message ?? '', /not accepted yet/);
+		assert.match(String(result.error?.description), /accepts the secret chat/);
+		assert.equal(fake.encryptedChats[0].messages.length, 0);
+		const unknown = await send(999_999, 'nowhere');
+		assert.match(unknown.error?.message ?? '', /Secret Chat ID/);
+		assert.match(unknown.error?.message ?? '', /no secret chat 999999/);
+	});
+
+	test('the trigger decrypts what the peer sends, and refuses a tampered copy and a replay', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await startTrigger({ events: ['secretMessage'] });
+		const hello = await peer.encryptText('hi from alice');
+		fake.sendEncryptedAs(ALICE, chatId, hello.data, { randomId: hello.randomId });
+		const item = await emitted.nextOf('secretMessage');
+		assert.deepEqual([item.chatId, item.userId, item.text, item.outSeqNo, item.layer], [chatId, ALICE.toString(), 'hi from alice', hello.outSeqNo, 73]);
+
+		const tamperedSource = await peer.encryptText('tampered in transit');
+		const tampered = Buffer.from(tamperedSource.data);
+		tampered[tampered.length - 1] ^= 0x40;
+		fake.sendEncryptedAs(ALICE, chatId, tampered);
+		fake.sendEncryptedAs(ALICE, chatId, hello.data);
+		// The genuine message with that sequence number is still accepted after the forgery.
+		fake.sendEncryptedAs(ALICE, chatId, tamperedSource.data, { randomId: tamperedSource.randomId });
+		const next = await emitted.nextOf('secretMessage', 1);
+		assert.equal(next.text, 'tampered in transit');
+		assert.deepEqual(
+			emitted.items.map((i) => i.text),
+			['hi from alice', 'tampered in transit'],
+		);
+		assert.deepEqual(emitted.errors, []);
+	});
+
+	test('the trigger accepts a request automatically; the peer (as creator) and we talk both ways', async () => {
+		const emitted = await startTrigger({ events: ['secretChatRequested', 'secretChatAccepted', 'secretMessage'], autoAccept: true });
+		const { gA } = await peer.request({ p: fake.dhConfig.p, g: fake.dhConfig.g });
+		const chat = fake.requestEncryptionAs(ALICE, fake.me.id, gA);
+		const requested = await emitted.nextOf('secretChatRequested');
+		assert.deepEqual([requested.chatId, requested.status, requested.role], [chat.id, 'requested', 'participant']);
+		const accepted = await emitted.nextOf('secretChatAccepted');
+		assert.equal(accepted.status, 'ready');
+		const stored = fake.encryptedChats.find((c) => c.id === chat.id);
+		assert.ok(stored?.gB && stored.keyFingerprint !== undefined);
+		await peer.accepted({ gB: stored.gB, keyFingerprint: stored.keyFingerprint });
+		// Our layer notice went out first, sealed with x = 8 (we are not the creator).
+		const notice = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chat.id)).bytes);
+		assert.deepEqual([notice.action?.kind, notice.outSeqNo, notice.inSeqNo], ['notifyLayer', 0, 1]);
+		const sent = await send(chat.id, 'accepted and answering');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chat.id)).bytes);
+		assert.deepEqual([read.text, read.outSeqNo], ['accepted and answering', 2]);
+		const hello = await peer.encryptText('from the creator');
+		fake.sendEncryptedAs(ALICE, chat.id, hello.data, { randomId: hello.randomId });
+		assert.equal((await emitted.nextOf('secretMessage')).text, 'from the creator');
+	});
+
+	test('state survives a restart: a new connection and a reopened store continue the sequence', async () => {
+		const chatId = await acceptedChat();
+		assert.equal((await send(chatId, 'before the restart')).error, undefined);
+		await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		await distTransport.pool.closeAllTelegramClients();
+		await distTransport.secretStores.closeSecretChatStores();
+		const after = await send(chatId, 'after the restart');
+		assert.equal(after.error, undefined, after.error?.message);
+		const read = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.deepEqual([read.text, read.outSeqNo], ['after the restart', 5]);
+	});
+
+	test('a wrong storage secret is a clear error and nothing is sent or reset', async () => {
+		const chatId = await acceptedChat();
+		await distTransport.secretStores.closeSecretChatStores();
+		const result = await send(chatId, 'with the right secret');
+		assert.equal(result.error, undefined, 'control: the right secret works');
+		await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		await distTransport.secretStores.closeSecretChatStores();
+		const wrong = await run({ operation: 'sendMessage', secretChatId: chatId, text: 'x' }, undefined, { e2eStorageSecret: 'another secret entirely' });
+		assert.match(`${wrong.error?.message} ${wrong.error?.description}`, /secret/i);
+		assert.ok(!`${wrong.error?.message} ${wrong.error?.description}`.includes('another secret entirely'));
+		assert.equal(fake.encryptedChats[0].messages.length, 2);
+		await distTransport.secretStores.closeSecretChatStores();
+		const right = await send(chatId, 'the right secret again');
+		assert.equal(right.error, undefined, right.error?.message);
+		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).outSeqNo, 5);
+	});
+
+	test('an acceptance whose key does not match its fingerprint leaves the chat unusable and is reported', async () => {
+		const emitted = await startTrigger({ events: ['secretChatAccepted'] });
+		const started = await run({ operation: 'start', chat: '@alice_test' });
+		const chatId = Number(started.items[0].json.chatId);
+		const request = await fake.nextEncryptionRequest(ALICE);
+		const answer = await peer.accept({ p: fake.dhConfig.p, g: fake.dhConfig.g, gA: request.gA });
+		fake.acceptEncryptionAs(ALICE, chatId, answer.gB, answer.keyFingerprint + 1n);
+		const error = await emitted.until(() => emitted.errors[0]);
+		assert.match(error.message, /does not match the fingerprint/);
+		const result = await send(chatId, 'must not go out');
+		assert.match(result.error?.message ?? '', /not accepted yet/);
+		assert.equal(fake.encryptedChats[0].messages.length, 0);
+		assert.equal(emitted.items.length, 0);
+	});
+
+	test('after 100 messages the key is renewed (PFS) with the peer, and later messages use the new key', async () => {
+		const chatId = await acceptedChat();
+		const before = await peer.state();
+		// With the layer notice, 99 texts make the 100 messages a key may carry.
+		const texts = Array.from({ length: 99 }, (_, i) => ({ text: `message ${i}` }));
+		const batch = await run({ operation: 'sendMessage', secretChatId: chatId, text: '={{ $json.text }}' }, texts);
+		assert.equal(batch.error, undefined, batch.error?.message);
+		assert.deepEqual(
+			batch.items.map((item) => item.pairedItem),
+			texts.map((_, item) => ({ item })),
+		);
+		for (let i = 0; i < 99; i++) assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text, `message ${i}`);
+		// The next send starts the re-key: requestKey first, then the message under the old key.
+		assert.equal((await send(chatId, 'starts the re-key')).error, undefined);
+		const requestKey = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.equal(requestKey.action?.kind, 'requestKey');
+		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text, 'starts the re-key');
+		for (const reply of requestKey.replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		// Our client reads acceptKey and commits under the old key; the peer switches on it.
+		const commit = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.equal(commit.action?.kind, 'commitKey');
+		assert.equal(commit.fingerprint, before.fingerprint);
+		const switched = await peer.state();
+		assert.notEqual(switched.fingerprint, before.fingerprint);
+		assert.equal((await send(chatId, 'under the new key')).error, undefined);
+		const fresh = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.deepEqual([fresh.text, fresh.fingerprint], ['under the new key', switched.fingerprint]);
+	});
+
+	test('close discards the chat on Telegram and forgets its keys; a send afterwards says it is closed', async () => {
+		const chatId = await acceptedChat();
+		const closed = await run({ operation: 'close', secretChatId: chatId, deleteHistory: true });
+		assert.equal(closed.error, undefined, closed.error?.message);
+		assert.equal(closed.items[0].json.status, 'closed');
+		assert.equal(fake.encryptedChats[0].status, 'discarded');
+		const result = await send(chatId, 'after close');
+		assert.match(result.error?.message ?? '', /is closed/);
+		const again = await run({ operation: 'close', secretChatId: chatId });
+		assert.equal(again.error, undefined, 'closing twice changes nothing');
+	});
+});
