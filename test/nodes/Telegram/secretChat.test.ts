@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
 import type { TelegramFake } from '../../fakes/telegram/server';
 import { startPythonPeer, telethonAvailable, type PythonPeer } from '../../fakes/secretPeer/pythonPeer';
 import { NodeHost } from '../../harness/nodeHost';
+import { redisMissing, startRedis, type RedisServer } from './secret/store/fixtures/harness';
 import { credentialData, distTransport, runTelegram, useTelegramFake } from './setup';
 
 /**
@@ -266,6 +268,44 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		assert.equal((await send(chatId, 'under the new key')).error, undefined);
 		const fresh = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
 		assert.deepEqual([fresh.text, fresh.fingerprint], ['under the new key', switched.fingerprint]);
+	});
+
+	describe('with the Redis store (queue mode)', { skip: redisMissing() ?? false }, () => {
+		let redis: RedisServer;
+		before(async () => (redis = await startRedis()));
+		after(async () => await redis?.stop());
+
+		/** One worker process running the node; resolves with its output line. */
+		function worker(chatId: number, texts: string[]): Promise<{ error?: string; items: IDataObject[] }> {
+			const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures/sendSecretTexts.ts')], {
+				env: { ...process.env, TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credential), SECRET_CHAT_ID: String(chatId), SECRET_TEXTS: JSON.stringify(texts) },
+				stdio: ['ignore', 'pipe', 'inherit'],
+			});
+			let output = '';
+			child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+			return new Promise((resolveRun, reject) => {
+				child.on('error', reject);
+				child.on('exit', (code) => (code === 0 ? resolveRun(JSON.parse(output.trim().split('\n').at(-1) ?? '{}')) : reject(new Error(`worker exited ${code}: ${output}`))));
+			});
+		}
+
+		test('two worker processes sending to one chat never share a sequence number, and the peer reads every message in order', async () => {
+			credential = { ...credential, e2eStorage: 'redis', e2eStorageRedisUrl: redis.url };
+			const chatId = await acceptedChat();
+			const textsOf = (name: string) => Array.from({ length: 8 }, (_, i) => `${name} ${i}`);
+			const [first, second] = await Promise.all([worker(chatId, textsOf('A')), worker(chatId, textsOf('B'))]);
+			assert.equal(first.error, undefined, first.error);
+			assert.equal(second.error, undefined, second.error);
+			const seqs = [...first.items, ...second.items].map((item) => Number(item.outSeqNo)).sort((a, b) => a - b);
+			assert.deepEqual(
+				seqs,
+				Array.from({ length: 16 }, (_, i) => 3 + 2 * i),
+			);
+			const read: string[] = [];
+			for (let i = 0; i < 16; i++) read.push(String((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text));
+			assert.deepEqual(read.filter((text) => text.startsWith('A')), textsOf('A'));
+			assert.deepEqual(read.filter((text) => text.startsWith('B')), textsOf('B'));
+		});
 	});
 
 	test('close discards the chat on Telegram and forgets its keys; a send afterwards says it is closed', async () => {
