@@ -176,7 +176,7 @@ function holdFileLock(request: FileLockRequest, token: string): FileLockHandle {
 			if (!lost && (await stillOurs())) return;
 			lost = true;
 			throw new SecretStoreError(
-				`The lock on secret chat ${chatId} (${request.describe}) expired while this run held it (the process stalled for longer than ${Math.round(leaseMs / 1000)} s) and another run took it; this change was not saved. The chat may need to be re-keyed or restarted if both runs sent messages.`,
+				`Secret chat ${chatId} (${request.describe}): this run's lock on it was not renewed for ${Math.round(leaseMs / 1000)} s (the process stalled) and another run took it over; this change was not saved. If both runs sent messages, the chat's sequence numbers may no longer match the other side's.`,
 				'lost-lock',
 				chatId,
 			);

@@ -169,7 +169,7 @@ function redisBackend(redis: Redis, base: string, where: string, timings: Secret
 
 			const lostLock = () =>
 				new SecretStoreError(
-					`The lock on secret chat ${chatId} (${describeChat(chatId)}) expired while this run held it (it could not renew it for ${Math.round(timings.leaseMs / 1000)} s) and another run may have taken it; this change was not saved.`,
+					`Secret chat ${chatId} (${describeChat(chatId)}): this run's lock on it was not renewed for ${Math.round(timings.leaseMs / 1000)} s (the process stalled or Redis was unreachable) and another run may have taken it over; this change was not saved. If both runs sent messages, the chat's sequence numbers may no longer match the other side's.`,
 					'lost-lock',
 					chatId,
 				);
