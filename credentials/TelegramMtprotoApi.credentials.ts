@@ -105,6 +105,7 @@ export class TelegramMtprotoApi implements ICredentialType {
 			description: 'Folder for the secret-chat files; empty means telegram-secret-chats in the n8n user folder',
 			displayOptions: { show: { e2eStorage: ['file'] } },
 		},
+		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password -- the URL carries the Redis password
 		{
 			displayName: 'Redis URL',
 			name: 'e2eStorageRedisUrl',
