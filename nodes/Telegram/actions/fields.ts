@@ -38,6 +38,18 @@ export const chatField = (show: Show): INodeProperties => ({
 	displayOptions: { show },
 });
 
+/** The message text field of the send operations. */
+export const textField = (show: Show, description = 'The message, up to 4096 characters'): INodeProperties => ({
+	displayName: 'Text',
+	name: 'text',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	required: true,
+	description,
+	displayOptions: { show },
+});
+
 export const sendWhenFields = (show: Show): INodeProperties[] => [
 	{
 		displayName: 'Send',

@@ -17,6 +17,7 @@ import {
 	readSendWhen,
 	replyToOption,
 	sendWhenFields,
+	textField,
 	silentOption,
 } from '../fields';
 import { messageRandomId } from '../idempotency';
@@ -27,16 +28,7 @@ const show = { resource: ['message'], operation: ['sendText'] };
 
 export const description: INodeProperties[] = [
 	chatField(show),
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		description: 'The message, up to 4096 characters',
-		displayOptions: { show },
-	},
+	textField(show),
 	...sendWhenFields(show),
 	optionsCollection(show, [
 		{

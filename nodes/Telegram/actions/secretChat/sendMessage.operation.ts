@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { fieldError, settle } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendSecretText, withTelegramAccount } from '../../transport';
-import { callOptions, optionsCollection, readOptions, silentOption } from '../fields';
+import { callOptions, optionsCollection, readOptions, silentOption, textField } from '../fields';
 import { messageRandomId } from '../idempotency';
 import { asFieldError, readSecretChatId, secretChatIdField } from './fields';
 
@@ -13,16 +13,7 @@ const MAX_TEXT_LENGTH = 4096;
 
 export const description: INodeProperties[] = [
 	secretChatIdField(show),
-	{
-		displayName: 'Text',
-		name: 'text',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		description: 'The message, end-to-end encrypted, up to 4096 characters',
-		displayOptions: { show },
-	},
+	textField(show, 'The message, end-to-end encrypted, up to 4096 characters'),
 	optionsCollection(show, [silentOption]),
 ];
 

@@ -2,32 +2,15 @@ import assert from 'node:assert/strict';
 import { createDiffieHellmanGroup, generatePrimeSync, randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { SecretChatParameterError, checkDhParameters, checkDhPublicValue, dhPublicValue, dhSharedKey, newDhExponent } from '../../../../nodes/Telegram/transport/secret/dh';
+import { bytesFromBigint, modPow, TELEGRAM_DH_PRIME } from '../../../fakes/telegram/numbers';
 
 /** The prime Telegram's getDhConfig returns (TDLib knows it too), and RFC 3526's 2048-bit group. */
-const TELEGRAM_PRIME = Buffer.from(
-	'c71caeb9c6b1c9048e6c522f70f13f73980d40238e3e21c14934d037563d930f48198a0aa7c14058229493d22530f4db' +
-		'fa336f6e0ac925139543aed44cce7c3720fd51f69458705ac68cd4fe6b6b13abdc9746512969328454f18faf8c595f64' +
-		'2477fe96bb2a941d5bcd1d4ac8cc49880708fa9b378e3c4f3a9060bee67cf9a4a4a695811051907e162753b56b0f6b41' +
-		'0dba74d8a84b2a14b3144e0ef1284754fd17ed950d5965b4b9dd46582db1178d169c6bc465b0d6ff9ca3928fef5b9ae4' +
-		'e418fc15e83ebea0f87fa9ff5eed70050ded2849f47bf959d956850ce929851f0d8115f635b105ee2e4e15d04b2454bf' +
-		'6f4fadf034b10403119cd8e3b92fcc5b',
-	'hex',
-);
+const TELEGRAM_PRIME = bytesFromBigint(TELEGRAM_DH_PRIME, 256);
 const MODP14_PRIME = createDiffieHellmanGroup('modp14').getPrime();
 
 const big = (bytes: Buffer) => (bytes.length === 0 ? 0n : BigInt('0x' + bytes.toString('hex')));
 const bytes256 = (value: bigint) => Buffer.from(value.toString(16).padStart(512, '0'), 'hex');
 
-function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
-	let result = 1n;
-	base %= modulus;
-	while (exponent > 0n) {
-		if (exponent & 1n) result = (result * base) % modulus;
-		base = (base * base) % modulus;
-		exponent >>= 1n;
-	}
-	return result;
-}
 
 /** Euler's criterion: g is a quadratic residue mod p, i.e. generates the subgroup of order (p-1)/2. */
 const isQuadraticResidue = (g: number, p: Buffer) => modPow(BigInt(g), (big(p) - 1n) / 2n, big(p)) === 1n;
