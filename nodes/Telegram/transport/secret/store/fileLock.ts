@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { readlinkSync } from 'node:fs';
-import { open, readFile, stat, unlink, utimes } from 'node:fs/promises';
+import { link, open, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { errorCode, SecretStoreError, undefinedOn, unavailable } from './errors';
 
 /**
- * A chat's lock between processes sharing the folder: a lock file created exclusively ('wx')
- * that names its owner. The owner touches it every third of the lease; a lock file is stale when
+ * A chat's lock between processes sharing the folder: a lock file that names its owner, written
+ * whole to a temp file and hard-linked into place (link fails if the lock exists), so nobody ever
+ * sees an empty lock file whose owner cannot be told. The owner touches it every third of the lease; a lock file is stale when
  * its owner has not touched it for a whole lease, or at once when its owner is a process on this
  * machine that no longer runs. A stale lock is removed under a short "breaker" file, after
  * checking it is still the same lock, so two waiters cannot remove a fresh lock between them.
@@ -105,40 +107,75 @@ export interface FileLockRequest {
 }
 
 export async function acquireFileLock(request: FileLockRequest): Promise<FileLockHandle> {
-	const { path, chatId, leaseMs, deadline } = request;
+	const { path, chatId } = request;
 	const owner: LockOwner = { token: randomBytes(16).toString('hex'), pid: process.pid, host: HOST, instance: INSTANCE, since: new Date().toISOString() };
-	for (let attempt = 0; ; attempt++) {
-		try {
-			const handle = await open(path, 'wx', 0o600);
-			try {
-				await handle.writeFile(JSON.stringify(owner));
-			} finally {
-				await handle.close();
-			}
-			return holdFileLock(request, owner.token);
-		} catch (error) {
-			if (errorCode(error) !== 'EEXIST') throw unavailable(`Cannot lock secret chat ${chatId} (${request.describe})`, error, chatId);
-		}
-		const seen = await inspect(path).catch((error: unknown) => {
-			throw unavailable(`Cannot read the lock of secret chat ${chatId} (${request.describe})`, error, chatId);
-		});
-		if (!seen) continue;
-		if (isStale(seen, leaseMs)) {
-			await removeIfStillStale(path, seen, leaseMs).catch((error: unknown) => {
-				throw unavailable(`Cannot remove the stale lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+	const temp = lockTempPath(path);
+	try {
+		for (let attempt = 0; ; attempt++) {
+			const outcome = await createLockFile(path, temp, JSON.stringify(owner)).catch((error: unknown) => {
+				throw unavailable(`Cannot lock secret chat ${chatId} (${request.describe})`, error, chatId);
 			});
-			continue;
+			if (outcome === 'created') return holdFileLock(request, owner.token);
+			await waitOrClearLock(request, attempt);
 		}
-		if (Date.now() >= deadline) {
-			const by = seen.owner ? `process ${seen.owner.pid} on ${seen.owner.host.split('/')[0]}, since ${seen.owner.since}` : 'a process that is starting';
-			throw new SecretStoreError(
-				`Secret chat ${chatId} (${request.describe}) is still locked by another run (${by}); nothing was sent or saved. Try again when it is done; a lock left by a crash expires ${Math.round(leaseMs / 1000)} s after its last renewal.`,
-				'locked',
-				chatId,
-			);
-		}
-		await pause(attempt);
+	} finally {
+		await unlink(temp).catch(() => undefined);
 	}
+}
+
+/** Where a lock file is prepared; a leftover one (a crash between writing and linking) matches lockTempPrefix. */
+function lockTempPath(path: string): string {
+	return join(dirname(path), `${lockTempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export function lockTempPrefix(path: string): string {
+	return `.${basename(path)}.`;
+}
+
+async function createLockFile(path: string, temp: string, content: string): Promise<'created' | 'exists'> {
+	// Written for every attempt: the link keeps the temp's time, which must be now, not when we began waiting.
+	await writeFile(temp, content, { mode: 0o600 });
+	const failure = await link(temp, path).then(
+		() => undefined,
+		(error: unknown) => error,
+	);
+	if (failure === undefined) return 'created';
+	if (errorCode(failure) === 'EEXIST' || errorCode(failure) === 'ENOENT') return 'exists';
+	if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(errorCode(failure) ?? '')) throw failure;
+	// A file system without hard links: create exclusively and write (a crash in between leaves an
+	// empty lock file, which only its lease frees).
+	const handle = await open(path, 'wx', 0o600).catch(undefinedOn('EEXIST'));
+	if (!handle) return 'exists';
+	try {
+		await handle.writeFile(content);
+	} finally {
+		await handle.close();
+	}
+	return 'created';
+}
+
+/** Returns at once when the lock is gone or was stale and removed, else after a short pause; throws at the deadline. */
+async function waitOrClearLock(request: FileLockRequest, attempt: number): Promise<void> {
+	const { path, chatId, leaseMs, deadline } = request;
+	const seen = await inspect(path).catch((error: unknown) => {
+		throw unavailable(`Cannot read the lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+	});
+	if (!seen) return;
+	if (isStale(seen, leaseMs)) {
+		await removeIfStillStale(path, seen, leaseMs).catch((error: unknown) => {
+			throw unavailable(`Cannot remove the stale lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+		});
+		return;
+	}
+	if (Date.now() >= deadline) {
+		const by = seen.owner ? `process ${seen.owner.pid} on ${seen.owner.host.split('/')[0]}, since ${seen.owner.since}` : 'a process that is starting';
+		throw new SecretStoreError(
+			`Secret chat ${chatId} (${request.describe}) is still locked by another run (${by}); nothing was sent or saved. Try again when it is done; a lock left by a crash expires ${Math.round(leaseMs / 1000)} s after its last renewal.`,
+			'locked',
+			chatId,
+		);
+	}
+	await pause(attempt);
 }
 
 /** 10 ms, doubling up to 200 ms, with jitter so waiting processes do not retry in step. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, link, mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errorCode, SecretStoreError, unavailable } from './errors';
-import { acquireFileLock } from './fileLock';
+import { acquireFileLock, lockTempPrefix } from './fileLock';
 import { newStoreKeyFile, unlockStoreKeyFile } from './storeKey';
 import type { ChatBlobBackend, HeldChatLock, SecretStoreTimings } from './types';
 
@@ -17,6 +17,7 @@ const KEY_FILE = 'store.json';
 const CHAT_FILE = /^chat_(-?\d+)\.sealed$/;
 
 const chatFile = (chatId: number) => `chat_${chatId}.sealed`;
+const lockFile = (chatId: number) => `chat_${chatId}.lock`;
 const newTempName = (name: string) => `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 
 /** Opens (or creates) the account's folder and returns its backend and the unlocked store key. */
@@ -108,11 +109,15 @@ async function syncFolder(dir: string) {
 	}
 }
 
-/** Removes temp files a crashed writer of this chat left; safe only while holding the chat's lock. */
+/**
+ * Removes temp files crashed writers of this chat left (state and lock); safe only while holding
+ * the chat's lock. A live waiter whose lock temp goes simply writes it again.
+ */
 async function removeLeftoverTemps(dir: string, chatId: number) {
-	const prefix = `.${chatFile(chatId)}.`;
+	const prefixes = [`.${chatFile(chatId)}.`, lockTempPrefix(lockFile(chatId))];
 	const names = await readdir(dir).catch(() => [] as string[]);
-	await Promise.all(names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => unlink(join(dir, name)).catch(() => undefined)));
+	const leftovers = names.filter((name) => name.endsWith('.tmp') && prefixes.some((prefix) => name.startsWith(prefix)));
+	await Promise.all(leftovers.map((name) => unlink(join(dir, name)).catch(() => undefined)));
 }
 
 function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend {
@@ -140,7 +145,7 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 
 		async lock(chatId, deadline): Promise<HeldChatLock> {
 			const path = describeChat(chatId);
-			const lock = await acquireFileLock({ path: join(dir, `chat_${chatId}.lock`), chatId, describe: path, leaseMs: timings.leaseMs, deadline });
+			const lock = await acquireFileLock({ path: join(dir, lockFile(chatId)), chatId, describe: path, leaseMs: timings.leaseMs, deadline });
 			await removeLeftoverTemps(dir, chatId);
 			return {
 				async write(blob) {
