@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { homedir, hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { defaultSecretStoreFolder, type SecretStoreConfig } from '../../../../../nodes/Telegram/transport/secret/store';
+import { startWorker } from './fixtures/harness';
+import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores, type ChatState } from './fixtures/storeContract';
+
+let folder = '';
+const config = (accountId: string, secret = SECRET): SecretStoreConfig => ({ kind: 'file', folder, accountId, secret });
+const chatPath = (accountId: string, chatId: number) => join(folder, accountId, `chat_${chatId}.sealed`);
+const lockPath = (accountId: string, chatId: number) => join(folder, accountId, `chat_${chatId}.lock`);
+
+async function snapshot(accountId: string): Promise<string> {
+	const dir = join(folder, accountId);
+	const names = (await readdir(dir)).sort();
+	const hash = createHash('sha256');
+	for (const name of names) hash.update(`${name}\0`).update(await readFile(join(dir, name))).update('\0');
+	return `${names.join(',')}:${hash.digest('hex')}`;
+}
+
+describe('secret-chat store: file', () => {
+	const open = trackStores();
+
+	before(async () => {
+		folder = join(await mkdtemp(join(tmpdir(), 'secret-store-')), 'nested', 'telegram-secret-chats');
+	});
+	after(async () => {
+		await rm(join(folder, '..', '..'), { recursive: true, force: true });
+	});
+
+	storeContract({
+		config,
+		readBlob: (accountId, chatId) => readFile(chatPath(accountId, chatId)).catch(() => undefined),
+		writeBlob: (accountId, chatId, blob) => writeFile(chatPath(accountId, chatId), blob),
+		snapshot,
+		copyAccount: (from, to) => cp(join(folder, from), join(folder, to), { recursive: true }),
+		async stealLock(accountId, chatId) {
+			await writeFile(lockPath(accountId, chatId), JSON.stringify({ token: 'someone-else', pid: 1, host: 'elsewhere', instance: 'x', since: new Date().toISOString() }));
+		},
+	});
+
+	test('files are 0600 and folders 0700', async () => {
+		const account = newAccount();
+		const store = await open(config(account));
+		await store.update(1, async () => ({ next: sampleChat(1), result: undefined }));
+		await store.close();
+		for (const dir of [folder, join(folder, account)]) assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
+		const names = await readdir(join(folder, account));
+		assert.deepEqual(names.sort(), ['chat_1.sealed', 'store.json']);
+		for (const name of names) assert.equal((await stat(join(folder, account, name))).mode & 0o777, 0o600, name);
+	});
+
+	test('a damaged or missing key file is an error naming the file, never a fresh start', async () => {
+		const account = newAccount();
+		const store = await open(config(account));
+		await store.update(1, async () => ({ next: sampleChat(1), result: undefined }));
+		await store.close();
+		const keyFile = join(folder, account, 'store.json');
+		const original = await readFile(keyFile, 'utf8');
+
+		// A flipped bit in the check value cannot be told from a wrong secret: the message says both.
+		const parsed = JSON.parse(original) as { check: string };
+		const check = Buffer.from(parsed.check, 'base64');
+		check[check.length - 1] ^= 0x80;
+		await writeFile(keyFile, JSON.stringify({ ...parsed, check: check.toString('base64') }));
+		await rejectsWithStoreError(open(config(account)), 'wrong-secret', [keyFile, 'damaged']);
+
+		await writeFile(keyFile, original.slice(0, 40));
+		await rejectsWithStoreError(open(config(account)), 'damaged', [keyFile, 'Nothing was reset']);
+
+		await rm(keyFile);
+		await rejectsWithStoreError(open(config(account)), 'damaged', [keyFile, 'missing', 'chat 1']);
+		assert.deepEqual(await readdir(join(folder, account)), ['chat_1.sealed'], 'no new key file was made');
+
+		await writeFile(keyFile, original);
+		const restored = await open(config(account));
+		assert.deepEqual(await restored.get(1), sampleChat(1));
+		await restored.close();
+	});
+
+	test('temp files left by a crashed writer are ignored, and removed by the chat\'s next update', async () => {
+		const account = newAccount();
+		const store = await open(config(account));
+		await store.update(3, async () => ({ next: { chatId: 3, counter: 1 }, result: undefined }));
+		const dir = join(folder, account);
+		const leftover = join(dir, '.chat_3.sealed.99999.abcdef.tmp');
+		const otherChatLeftover = join(dir, '.chat_4.sealed.99999.abcdef.tmp');
+		await writeFile(leftover, (await readFile(chatPath(account, 3))).subarray(0, 20));
+		await writeFile(otherChatLeftover, 'partial');
+		await writeFile(join(dir, '.chat_3.lock.99999.abcdef.tmp'), '{"token":');
+		assert.equal((await store.get(3))?.counter, 1);
+		assert.deepEqual((await store.list()).map((chat) => chat.chatId), [3]);
+		await store.update(3, async (current) => ({ next: { chatId: 3, counter: current!.counter + 1 }, result: undefined }));
+		const names = await readdir(dir);
+		assert.ok(!names.includes('.chat_3.sealed.99999.abcdef.tmp') && !names.includes('.chat_3.lock.99999.abcdef.tmp'));
+		// Only the chat's own leftovers are removed: another chat's may belong to a live writer.
+		assert.ok(names.includes('.chat_4.sealed.99999.abcdef.tmp'));
+		assert.equal((await store.get(3))?.counter, 2);
+		await store.close();
+	});
+
+	for (const phase of ['writing', 'renaming'] as const) {
+		test(`a writer that dies while ${phase} its temp file leaves the old state, and its temp file is cleared`, async () => {
+			const account = newAccount();
+			const dir = join(folder, account);
+			const writer = startWorker({ kind: 'stuck', phase, config: config(account), chatId: 9 });
+			const stuck = await writer.until((line) => line.stuck === phase);
+			await writer.kill();
+			const names = (await readdir(dir)).sort();
+			assert.deepEqual(names, ['.' + String(stuck.path).split('/.')[1], 'chat_9.lock', 'chat_9.sealed', 'store.json'].sort(), 'a temp file and the dead writer\'s lock are left behind');
+
+			const store = await open(config(account));
+			assert.deepEqual(await store.get(9), { chatId: 9, counter: 1 });
+			assert.deepEqual((await store.list()).map((chat) => chat.counter), [1]);
+			await store.update(9, async (current) => ({ next: { chatId: 9, counter: current!.counter + 1 }, result: undefined }));
+			assert.deepEqual((await readdir(dir)).sort(), ['chat_9.sealed', 'store.json']);
+			assert.deepEqual(await store.get(9), { chatId: 9, counter: 2 });
+			await store.close();
+		});
+	}
+
+	test('a writer killed at any moment while rewriting a large state leaves a whole state', async () => {
+		const account = newAccount();
+		const dir = join(folder, account);
+		// Each round: start a process rewriting a 1 MB state, kill it at whatever point it has reached.
+		for (let round = 1; round <= 3; round++) {
+			const writer = startWorker({ kind: 'churn', config: config(account), chatId: 6 });
+			await writer.until((line) => typeof line.wrote === 'number' && line.wrote >= round);
+			await writer.kill();
+			const store = await open(config(account));
+			const chat = await store.get(6);
+			assert.ok(chat && chat.counter >= round, `round ${round}: a saved state survives`);
+			assert.equal((chat.padding as string | undefined)?.length, 1024 * 1024);
+			// The next update takes over the dead writer's lock and clears its temp file.
+			await store.update(6, async (current) => ({ next: { ...current!, counter: current!.counter }, result: undefined }));
+			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
+			await store.close();
+		}
+	});
+
+	test('a lock left by a killed process on this machine is taken over at once, without waiting for its lease', async () => {
+		const account = newAccount();
+		const long = { leaseMs: 10 * 60_000, lockWaitMs: 20_000 };
+		const holder = startWorker({ kind: 'hold', config: config(account), timings: long, chatId: 13 });
+		await holder.until((line) => line.holding === true);
+		const lock = JSON.parse(await readFile(lockPath(account, 13), 'utf8')) as { pid: number };
+		assert.equal(lock.pid, holder.child.pid);
+		await holder.kill();
+		const store = await open(config(account), long);
+		assert.equal(await store.update(13, async () => ({ next: { chatId: 13, counter: 1 }, result: 'mine' })), 'mine');
+		await store.close();
+		assert.deepEqual((await readdir(join(folder, account))).sort(), ['chat_13.sealed', 'store.json']);
+	});
+
+	test('a lock held from another machine is respected until its lease runs out, then taken over', async () => {
+		const account = newAccount();
+		const store = await open(config(account), { leaseMs: 60_000, lockWaitMs: 300 });
+		await mkdir(join(folder, account), { recursive: true });
+		await writeFile(lockPath(account, 14), JSON.stringify({ token: 't', pid: process.pid, host: `not-${hostname()}`, instance: 'i', since: '2026-01-01T00:00:00.000Z' }));
+		await rejectsWithStoreError(store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: undefined })), 'locked', ['Secret chat 14', 'still locked']);
+		assert.equal(await store.get(14), undefined);
+
+		// Its owner stopped renewing it two lease lengths ago.
+		const stale = new Date(Date.now() - 120_000);
+		await utimes(lockPath(account, 14), stale, stale);
+		assert.equal(await store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: 'taken' })), 'taken');
+		await store.close();
+	});
+
+	test('the default folder is <N8N_USER_FOLDER or home>/.n8n/telegram-secret-chats', () => {
+		const saved = process.env.N8N_USER_FOLDER;
+		try {
+			process.env.N8N_USER_FOLDER = '/srv/n8n-data';
+			assert.equal(defaultSecretStoreFolder(), '/srv/n8n-data/.n8n/telegram-secret-chats');
+			delete process.env.N8N_USER_FOLDER;
+			assert.equal(defaultSecretStoreFolder(), join(homedir(), '.n8n', 'telegram-secret-chats'));
+		} finally {
+			if (saved === undefined) delete process.env.N8N_USER_FOLDER;
+			else process.env.N8N_USER_FOLDER = saved;
+		}
+	});
+
+	test('an unsafe account id or an empty secret is refused before anything is created', async () => {
+		for (const accountId of ['', '..', '../escape', 'a/b', '.hidden', 'x'.repeat(129)]) {
+			await rejectsWithStoreError(open(config(accountId)), 'invalid', ['account id']);
+		}
+		await rejectsWithStoreError(open(config(newAccount(), '')), 'invalid', ['storage secret']);
+		assert.deepEqual((await readdir(folder)).filter((name) => !name.startsWith('acct-')), []);
+	});
+});
