@@ -76,9 +76,9 @@ export function sealedChatStore<S extends StoredChat>(
 		}
 	}
 
-	function lockedError(chatId: number, detail: string): SecretStoreError {
+	function lockedError(chatId: number): SecretStoreError {
 		return new SecretStoreError(
-			`Secret chat ${chatId} of account "${accountId}" stayed locked by another run in this process for ${timings.lockWaitMs} ms (${detail}); nothing was sent or saved. Try again when the other run is done.`,
+			`Secret chat ${chatId} of account "${accountId}" stayed locked by another run in this process for ${timings.lockWaitMs} ms; nothing was sent or saved. Try again when the other run is done.`,
 			'locked',
 			chatId,
 		);
@@ -94,7 +94,7 @@ export function sealedChatStore<S extends StoredChat>(
 				}
 				const deadline = Date.now() + timings.lockWaitMs;
 				const releaseHere = await acquireChatLock(lockKey, timings.lockWaitMs).catch((error: unknown) => {
-					throw error instanceof ChatLockTimeout ? lockedError(chatId, error.message) : error;
+					throw error instanceof ChatLockTimeout ? lockedError(chatId) : error;
 				});
 				try {
 					const held = await backend.lock(chatId, deadline);
