@@ -7,7 +7,7 @@ import { TelegramFake } from '../test/fakes/telegram/server';
 import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import { setUpOwner, OWNER } from '../test/e2e/browser';
-import { importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
+import { freePort, importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
 
 const REPO = resolve(__dirname, '..');
 const PORT = Number(process.env.N8N_PORT ?? 5678);
@@ -54,7 +54,12 @@ async function main() {
 	]);
 	const names = await importExamples(install, { zulipScheduledApi: 'sandboxZulip', telnyxScheduledApi: 'sandboxTelnyx', telegramMtprotoApi: 'sandboxTelegram' });
 
-	const n8n = spawn(install.node, [install.bin, 'start'], { env: { ...install.env, N8N_PORT: String(PORT) }, stdio: ['ignore', 'inherit', 'inherit'] });
+	// The task broker's default port (5679) may be taken by another n8n on this machine.
+	const brokerPort = String(process.env.N8N_RUNNERS_BROKER_PORT ?? (await freePort()));
+	const n8n = spawn(install.node, [install.bin, 'start'], {
+		env: { ...install.env, N8N_PORT: String(PORT), N8N_RUNNERS_BROKER_PORT: brokerPort },
+		stdio: ['ignore', 'inherit', 'inherit'],
+	});
 	const baseUrl = `http://localhost:${PORT}`;
 	while (!(await fetch(`${baseUrl}/healthz/readiness`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 500));
 	await setUpOwner(baseUrl);
