@@ -3,7 +3,8 @@ import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
 import { withTelegram, type TelegramSession } from './pool';
 import { toMessageRecord, type MessageRecord } from './records';
-import { acceptSecretChat, handleSecretUpdate, type SecretChatEvent } from './secret/secretChats';
+import { call } from './call';
+import { acceptSecretChat, appliedQts, handleSecretUpdate, recordAppliedQts, type SecretChatEvent } from './secret/secretChats';
 
 /**
  * One listener per connected client: every update Telegram pushes is applied once to the
@@ -50,13 +51,20 @@ function messageEvent(gram: TelegramSession['gram'], update: unknown): TelegramU
 	return undefined;
 }
 
+/** How many getDifference rounds one catch-up may take (each returns up to Telegram's page). */
+const CATCH_UP_ROUNDS = 20;
+
 async function apply(session: TelegramSession, account: TelegramAccount, node: INode, hub: Hub, update: Api.TypeUpdate) {
 	const options = { node, doing: 'answering a secret chat update' };
+	const encrypted = update instanceof session.gram.Api.UpdateNewEncryptedMessage;
+	// Incoming encrypted messages are read only where a trigger listens: read elsewhere (a node's
+	// client, another worker) they would be used up unseen. The trigger fetches what it missed.
+	if (encrypted && hub.subscribers.size === 0) return;
 	const events: TelegramUpdateEvent[] = [];
 	const cloudMessage = messageEvent(session.gram, update);
 	if (cloudMessage) events.push(cloudMessage);
 	const secret = await handleSecretUpdate(session, account, update, options).catch((error: unknown) => {
-		for (const subscriber of hub.subscribers) subscriber.onError(error);
+		reportError(hub, error);
 		return [];
 	});
 	events.push(...secret);
@@ -65,13 +73,41 @@ async function apply(session: TelegramSession, account: TelegramAccount, node: I
 		const accepted = await acceptSecretChat(session, account, event.state.chatId, options).then(
 			(state): TelegramUpdateEvent => ({ event: 'secretChatAccepted', state }),
 			(error: unknown) => {
-				for (const subscriber of hub.subscribers) subscriber.onError(error);
+				reportError(hub, error);
 				return undefined;
 			},
 		);
 		if (accepted) events.push(accepted);
 	}
 	for (const event of events) for (const subscriber of hub.subscribers) subscriber.onEvent(event);
+	if (encrypted && update.qts > 0) await recordAppliedQts(session, account, update.qts).catch((error: unknown) => reportError(hub, error));
+}
+
+function reportError(hub: Hub, error: unknown) {
+	for (const subscriber of hub.subscribers) subscriber.onError(error);
+}
+
+/**
+ * Reads the encrypted messages that arrived while no trigger listened (updates.getDifference
+ * from the last qts applied). Replays are harmless: each message's sequence number is checked.
+ */
+async function catchUp(session: TelegramSession, account: TelegramAccount, node: INode, hub: Hub) {
+	const { Api } = session.gram;
+	const options = { node, doing: 'fetching secret chat messages received while no trigger listened' };
+	// Telegram pushes updates to a session once it has asked for the update state.
+	const state = await call(session, new Api.updates.GetState(), options);
+	let from = await appliedQts(session, account);
+	for (let round = 0; round < CATCH_UP_ROUNDS && from < state.qts; round++) {
+		const difference = await call(session, new Api.updates.GetDifference({ pts: state.pts, date: state.date, qts: from }), options);
+		if (!(difference instanceof Api.updates.Difference || difference instanceof Api.updates.DifferenceSlice)) return;
+		for (const message of difference.newEncryptedMessages) await apply(session, account, node, hub, new Api.UpdateNewEncryptedMessage({ message, qts: 0 }));
+		for (const other of difference.otherUpdates) await apply(session, account, node, hub, other);
+		const reached = difference instanceof Api.updates.Difference ? difference.state : difference.intermediateState;
+		if (reached.qts <= from) return;
+		from = reached.qts;
+		await recordAppliedQts(session, account, from);
+		if (difference instanceof Api.updates.Difference) return;
+	}
 }
 
 /** Makes sure this client's updates reach the secret-chat store (idempotent per client). */
@@ -102,8 +138,8 @@ export async function subscribeToUpdates(account: TelegramAccount, node: INode, 
 		hub.subscribers.add(subscriber);
 		subscribed();
 		try {
-			// Telegram pushes updates to a session once it has asked for the update state.
-			await session.client.invoke(new session.gram.Api.updates.GetState());
+			// Queued first: messages pushed meanwhile are applied after the ones missed before.
+			hub.queue = hub.queue.then(async () => await catchUp(session, account, node, hub)).catch((error: unknown) => reportError(hub, error));
 			await stopped;
 		} finally {
 			hub.subscribers.delete(subscriber);

@@ -233,6 +233,18 @@ export class SecretChatRelay {
 		if (typing) this.push(new Api.UpdateEncryptedChatTyping({ chatId: chat.id }), this.otherSide(chat, user.id), user.id);
 	}
 
+	/**
+	 * updates.getDifference for secret chats: the account's encrypted messages after `qts`, in
+	 * order (Telegram keeps them for a client that was offline; gramjs never asks by itself).
+	 */
+	differenceFor(user: FakeUser, qts: number): { messages: Api.TypeEncryptedMessage[]; qts: number } {
+		const pending = this.chats
+			.flatMap((chat) => chat.messages)
+			.filter((message) => message.toId === user.id && message.qts > qts)
+			.sort((a, b) => a.qts - b.qts);
+		return { messages: pending.map((message) => this.messageToTl(message)), qts: this.qtsOf(user.id) };
+	}
+
 	/** messages.receivedQueue: max_qts may not pass what the account was given. */
 	checkReceivedQueue(user: FakeUser, maxQts: number): void {
 		if (maxQts < 0 || maxQts > this.qtsOf(user.id)) throw badRequest('MAX_QTS_INVALID');

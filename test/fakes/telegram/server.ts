@@ -61,7 +61,7 @@ export class TelegramFake implements FakeWorld {
 	private readonly connections = new Set<FakeConnection>();
 	private readonly server = net.createServer((socket) => this.accept(socket));
 	private readonly secretChats = new SecretChatRelay({ world: this, push: (updates, toUserId) => this.pushUpdate(updates, toUserId) });
-	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, secretChats: this.secretChats });
+	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, qtsOf: (userId) => this.secretChats.qtsOf(userId), secretChats: this.secretChats });
 	private readonly msgIds = new ServerMessageIds();
 	private keyDcAfterMigration?: number;
 

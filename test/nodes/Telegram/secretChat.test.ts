@@ -197,6 +197,32 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		assert.equal((await emitted.nextOf('secretMessage')).text, 'from the creator');
 	});
 
+	test('messages that arrive while no trigger listens are read, in order, when one starts', async () => {
+		const chatId = await acceptedChat();
+		const first = await peer.encryptText('sent while n8n was not listening');
+		const second = await peer.encryptText('and another one');
+		fake.sendEncryptedAs(ALICE, chatId, first.data, { randomId: first.randomId });
+		fake.sendEncryptedAs(ALICE, chatId, second.data, { randomId: second.randomId });
+		// The node's connection is still open and got both pushed: it must leave them for the trigger.
+		assert.equal((await run({ operation: 'getAll', returnAll: true })).items[0].json.messagesReceived, 0);
+		const emitted = await startTrigger({ events: ['secretMessage'] });
+		await emitted.until(() => (emitted.items.length >= 2 ? true : undefined));
+		assert.deepEqual(
+			emitted.items.map((item) => item.text),
+			['sent while n8n was not listening', 'and another one'],
+		);
+		// Started again later, the trigger does not repeat what it already started workflows with.
+		for (const stop of triggers.splice(0)) await stop();
+		const again = await startTrigger({ events: ['secretMessage'] });
+		const third = await peer.encryptText('only this one is new');
+		fake.sendEncryptedAs(ALICE, chatId, third.data, { randomId: third.randomId });
+		await again.until(() => again.items[0]);
+		assert.deepEqual(
+			again.items.map((item) => item.text),
+			['only this one is new'],
+		);
+	});
+
 	test('state survives a restart: a new connection and a reopened store continue the sequence', async () => {
 		const chatId = await acceptedChat();
 		assert.equal((await send(chatId, 'before the restart')).error, undefined);
@@ -243,6 +269,8 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 
 	test('after 100 messages the key is renewed (PFS) with the peer, and later messages use the new key', async () => {
 		const chatId = await acceptedChat();
+		// The peer's answer (acceptKey) is an incoming message: a listening trigger reads it.
+		await startTrigger({ events: ['secretMessage'] });
 		const before = await peer.state();
 		// With the layer notice, 99 texts make the 100 messages a key may carry.
 		const texts = Array.from({ length: 99 }, (_, i) => ({ text: `message ${i}` }));

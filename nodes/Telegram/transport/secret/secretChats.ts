@@ -178,9 +178,26 @@ export async function closeSecretChat(session: TelegramSession, account: Telegra
 	});
 }
 
+/** Record 0 of the store is the account's own (Telegram never numbers a chat 0): how far updates were read. */
+const ACCOUNT_RECORD = 0;
+
 export async function listSecretChats(session: TelegramSession, account: TelegramAccount): Promise<SecretChatState[]> {
 	const store = await secretChatsOf(session, account);
-	return (await store.list()).sort((a, b) => b.createdAt - a.createdAt);
+	return (await store.list()).filter((chat) => chat.chatId !== ACCOUNT_RECORD).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** The qts of the last encrypted message applied to this account's chats (0: none yet). */
+export async function appliedQts(session: TelegramSession, account: TelegramAccount): Promise<number> {
+	const record = await (await secretChatsOf(session, account)).get(ACCOUNT_RECORD);
+	return typeof record?.qts === 'number' ? record.qts : 0;
+}
+
+export async function recordAppliedQts(session: TelegramSession, account: TelegramAccount, qts: number): Promise<void> {
+	const store = await secretChatsOf(session, account);
+	await store.update(ACCOUNT_RECORD, async (record) => {
+		const known = typeof record?.qts === 'number' ? record.qts : 0;
+		return { next: qts > known ? ({ chatId: ACCOUNT_RECORD, qts } as unknown as StoredState) : 'unchanged', result: undefined };
+	});
 }
 
 /** Accepts a chat someone asked us for (messages.acceptEncryption), then tells our layer. */

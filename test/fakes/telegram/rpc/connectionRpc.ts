@@ -9,6 +9,8 @@ export const FAKE_DC_IDS = [1, 2, 3, 4, 5];
 export interface ConnectionRoutesOptions {
 	host: () => string;
 	port: () => number;
+	/** The account's last encrypted-message qts (secret chats), for updates.getState. */
+	qtsOf?: (userId: bigint) => number;
 }
 
 export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
@@ -54,7 +56,7 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 		on(Api.help.GetNearestDc, (ctx) => new Api.NearestDc({ country: 'US', thisDc: ctx.auth.dcId, nearestDc: ctx.auth.dcId }).getBytes()),
 		on(Api.updates.GetState, (ctx) => {
 			const user = ctx.user();
-			return new Api.updates.State({ pts: ctx.services.counters.current(`pts:${user.id}`), qts: 0, date: ctx.now(), seq: 0, unreadCount: 0 }).getBytes();
+			return new Api.updates.State({ pts: ctx.services.counters.current(`pts:${user.id}`), qts: options.qtsOf?.(user.id) ?? 0, date: ctx.now(), seq: 0, unreadCount: 0 }).getBytes();
 		}),
 	];
 }
