@@ -336,6 +336,23 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		});
 	});
 
+	test('a send whose answer was lost is not duplicated, and a refused send does not use up a sequence number', async () => {
+		const chatId = await acceptedChat();
+		fake.dropConnectionNext('messages.SendEncrypted', 'after-apply');
+		const lost = await send(chatId, 'answer lost on the way back');
+		assert.equal(lost.error, undefined, lost.error?.message);
+		assert.equal(lost.items[0].json.alreadySent, true);
+		assert.equal(fake.encryptedChats[0].messages.filter((m) => !m.service).length, 1);
+		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).outSeqNo, 3);
+		fake.injectError('messages.SendEncrypted', { code: 400, message: 'ENCRYPTION_DECLINED' });
+		const refused = await send(chatId, 'refused by Telegram');
+		assert.match(refused.error?.message ?? '', /ENCRYPTION_DECLINED|declined/i);
+		const next = await send(chatId, 'the next one takes the free number');
+		assert.equal(next.error, undefined, next.error?.message);
+		const read = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.deepEqual([read.text, read.outSeqNo], ['the next one takes the free number', 5]);
+	});
+
 	test('close discards the chat on Telegram and forgets its keys; a send afterwards says it is closed', async () => {
 		const chatId = await acceptedChat();
 		const closed = await run({ operation: 'close', secretChatId: chatId, deleteHistory: true });
