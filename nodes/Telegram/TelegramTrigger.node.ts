@@ -74,7 +74,8 @@ export class TelegramTrigger implements INodeType {
 			if (item) this.emit([this.helpers.returnJsonArray([item])]);
 		};
 		const onError = (error: unknown) => this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
-		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError }).catch((error: unknown) => {
+		const onWarning = (message: string) => this.logger.warn(`Telegram trigger: ${message}`);
+		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError, onWarning }).catch((error: unknown) => {
 			throw toNodeError(node, error, { doing: 'connecting for Telegram updates' });
 		});
 		return { closeFunction: stop };

@@ -18,6 +18,8 @@ export type TelegramUpdateEvent = SecretChatEvent | { event: 'message'; message:
 export interface UpdateSubscriber {
 	onEvent(event: TelegramUpdateEvent): void;
 	onError(error: unknown): void;
+	/** Something worth a log line that need not stop the workflow (a periodic catch-up that failed). */
+	onWarning(message: string): void;
 	/** Accept secret chat requests as they arrive. */
 	autoAccept: boolean;
 }
@@ -51,6 +53,8 @@ function messageEvent(gram: TelegramSession['gram'], update: unknown): TelegramU
 	return undefined;
 }
 
+/** How often a listening trigger asks for what it may have missed (e.g. during a reconnect). */
+export const CATCH_UP_EVERY_MS = 60_000;
 /** How many getDifference rounds one catch-up may take (each returns up to Telegram's page). */
 const CATCH_UP_ROUNDS = 20;
 
@@ -137,11 +141,17 @@ export async function subscribeToUpdates(account: TelegramAccount, node: INode, 
 		const hub = listenForUpdates(session, account, node);
 		hub.subscribers.add(subscriber);
 		subscribed();
+		const queueCatchUp = (onFailure: (error: unknown) => void) => {
+			hub.queue = hub.queue.then(async () => await catchUp(session, account, node, hub)).catch(onFailure);
+		};
+		// Now, before anything pushed meanwhile; then now and then, for what a reconnect missed
+		// (a failure then is retried a minute later, so it is only logged).
+		queueCatchUp((error) => subscriber.onError(error));
+		const periodic = setInterval(() => queueCatchUp((error) => subscriber.onWarning(`catching up on secret chat messages failed, retrying in a minute: ${(error as Error)?.message ?? String(error)}`)), CATCH_UP_EVERY_MS);
 		try {
-			// Queued first: messages pushed meanwhile are applied after the ones missed before.
-			hub.queue = hub.queue.then(async () => await catchUp(session, account, node, hub)).catch((error: unknown) => reportError(hub, error));
 			await stopped;
 		} finally {
+			clearInterval(periodic);
 			hub.subscribers.delete(subscriber);
 		}
 	});
