@@ -4,7 +4,7 @@ import * as message from './actions/message';
 import { route } from './actions/router';
 import * as scheduledMessage from './actions/scheduledMessage';
 import * as secretChat from './actions/secretChat';
-import { telegramMtprotoConnection } from './methods';
+import { searchSecretChats, telegramMtprotoConnection } from './methods';
 
 /**
  * Programmatic: Telegram is MTProto over TCP (a user account through gramjs), not HTTP, so there
@@ -45,6 +45,7 @@ export class Telegram implements INodeType {
 
 	methods = {
 		credentialTest: { telegramMtprotoConnection },
+		listSearch: { searchSecretChats },
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -1,1 +1,2 @@
 export { telegramMtprotoConnection } from './credentialTest';
+export { searchSecretChats } from './searchSecretChats';

@@ -153,6 +153,8 @@ export async function subscribeToUpdates(account: TelegramAccount, node: INode, 
 		} finally {
 			clearInterval(periodic);
 			hub.subscribers.delete(subscriber);
+			// Deactivation ends when the updates already taken are applied and saved.
+			await hub.queue;
 		}
 	});
 	await Promise.race([ready, running]);

@@ -6,20 +6,30 @@ import { UnknownSecretChatError, type SecretChatState } from '../../transport';
 type Show = { resource: string[]; operation: string[] };
 
 export const secretChatIdField = (show: Show): INodeProperties => ({
-	displayName: 'Secret Chat ID',
+	displayName: 'Secret Chat',
 	name: 'secretChatId',
-	type: 'number',
-	default: 0,
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'The chat as Start, Get Many or the Telegram trigger output it (chatId)',
 	displayOptions: { show },
+	modes: [
+		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSecretChats', searchable: true } },
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: 'e.g. 1234567890',
+			validation: [{ type: 'regex', properties: { regex: '^[0-9]{1,10}$', errorMessage: 'A secret chat ID is a positive number' } }],
+		},
+	],
 });
 
 export function readSecretChatId(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter('secretChatId', itemIndex, 0);
+	const value = context.getNodeParameter('secretChatId', itemIndex, '', { extractValue: true });
 	const id = Number(value);
 	if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff) {
-		throw fieldError(context.getNode(), 'Secret Chat ID', `"${String(value)}" is not a secret chat ID`, 'Use the chatId that Start, Get Many or the Telegram trigger output.', itemIndex);
+		throw fieldError(context.getNode(), 'Secret Chat', `"${String(value)}" is not a secret chat ID`, 'Pick the chat from the list, or use the chatId that Start, Get Many or the Telegram trigger output.', itemIndex);
 	}
 	return id;
 }
@@ -27,7 +37,7 @@ export function readSecretChatId(context: IExecuteFunctions, itemIndex: number):
 /** An unknown chat id is the field's fault; anything else goes on as it is. */
 export function asFieldError(context: IExecuteFunctions, error: unknown, itemIndex: number): unknown {
 	if (error instanceof UnknownSecretChatError) {
-		return fieldError(context.getNode(), 'Secret Chat ID', error.message, 'Use Get Many to list the secret chats this credential knows (each account keeps its own).', itemIndex);
+		return fieldError(context.getNode(), 'Secret Chat', error.message, 'Use Get Many to list the secret chats this credential knows (each account keeps its own).', itemIndex);
 	}
 	return error;
 }
