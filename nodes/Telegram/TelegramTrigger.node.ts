@@ -1,7 +1,7 @@
 import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { telegramMtprotoConnection } from './methods';
-import { readAccount, subscribeToUpdates, TELEGRAM_CREDENTIAL, toNodeError, type TelegramUpdateEvent } from './transport';
+import { readAccount, subscribeToUpdates, TELEGRAM_CREDENTIAL, toNodeError, usesSecretChats, type TelegramUpdateEvent } from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
 
 /**
@@ -64,6 +64,11 @@ export class TelegramTrigger implements INodeType {
 		const account = await (async () => readAccount(await this.getCredentials(TELEGRAM_CREDENTIAL)))().catch((error: unknown) => {
 			throw toNodeError(node, error, { doing: 'reading the credential' });
 		});
+		if (events.some((event) => event.startsWith('secret')) && !usesSecretChats(account)) {
+			throw new NodeOperationError(node, 'Secret chat events need the Secret Chat Storage Secret', {
+				description: 'Set "Secret Chat Storage Secret" in the Telegram credential (it encrypts the chat keys n8n keeps), or pick only New Message.',
+			});
+		}
 		const onEvent = (event: TelegramUpdateEvent) => {
 			if (event.event === 'secretMessageRefused') {
 				// Tampered, replayed or unreadable: nothing to start a workflow with; the reason holds no secrets.

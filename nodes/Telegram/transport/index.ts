@@ -29,7 +29,7 @@ export type { TelegramAccount } from './account';
 export { acceptSecretChat, closeSecretChat, listSecretChats, sendSecretText, startSecretChat, UnknownSecretChatError, type SecretChatEvent, type SecretSendResult } from './secret/secretChats';
 export { closeSecretChatStores } from './secret/chatStore';
 export type { SecretChatState } from './secret/protocol';
-export { subscribeToUpdates, type TelegramUpdateEvent, type UpdateSubscriber } from './updates';
+export { subscribeToUpdates, usesSecretChats, type TelegramUpdateEvent, type UpdateSubscriber } from './updates';
 
 /**
  * Runs `use` with the node's Telegram credential connected (a pooled client per account). The

@@ -67,7 +67,8 @@ async function apply(session: TelegramSession, account: TelegramAccount, node: I
 	const events: TelegramUpdateEvent[] = [];
 	const cloudMessage = messageEvent(session.gram, update);
 	if (cloudMessage) events.push(cloudMessage);
-	const secret = await handleSecretUpdate(session, account, update, options).catch((error: unknown) => {
+	// Without a storage secret this account does not do secret chats: their updates are not ours.
+	const secret = !usesSecretChats(account) ? [] : await handleSecretUpdate(session, account, update, options).catch((error: unknown) => {
 		reportError(hub, error);
 		return [];
 	});
@@ -87,6 +88,10 @@ async function apply(session: TelegramSession, account: TelegramAccount, node: I
 	if (encrypted && update.qts > 0) await recordAppliedQts(session, account, update.qts).catch((error: unknown) => reportError(hub, error));
 }
 
+export function usesSecretChats(account: TelegramAccount): boolean {
+	return account.secretStore.secret !== '';
+}
+
 function reportError(hub: Hub, error: unknown) {
 	for (const subscriber of hub.subscribers) subscriber.onError(error);
 }
@@ -100,6 +105,7 @@ async function catchUp(session: TelegramSession, account: TelegramAccount, node:
 	const options = { node, doing: 'fetching secret chat messages received while no trigger listened' };
 	// Telegram pushes updates to a session once it has asked for the update state.
 	const state = await call(session, new Api.updates.GetState(), options);
+	if (!usesSecretChats(account)) return;
 	let from = await appliedQts(session, account);
 	for (let round = 0; round < CATCH_UP_ROUNDS && from < state.qts; round++) {
 		const difference = await call(session, new Api.updates.GetDifference({ pts: state.pts, date: state.date, qts: from }), options);

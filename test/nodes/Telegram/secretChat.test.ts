@@ -4,10 +4,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import type { ICredentialDataDecryptedObject, IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { TelegramFake } from '../../fakes/telegram/server';
 import { startPythonPeer, telethonAvailable, type PythonPeer } from '../../fakes/secretPeer/pythonPeer';
 import { NodeHost } from '../../harness/nodeHost';
+import { Emitted } from '../../harness/triggerEvents';
 import { redisMissing, startRedis, type RedisServer } from './secret/store/fixtures/harness';
 import { credentialData, distTransport, runTelegram, useTelegramFake } from './setup';
 
@@ -21,39 +22,6 @@ const ALICE = 5000002n;
 const telethon = telethonAvailable();
 const skip = telethon.ok ? false : telethon.reason;
 const STORAGE_SECRET = 'a long storage secret for tests';
-
-/** Collects what a trigger emits, and waits for the next item. */
-class Emitted {
-	readonly items: IDataObject[] = [];
-	readonly errors: Error[] = [];
-	private waiters: Array<() => void> = [];
-
-	emit = (data: INodeExecutionData[][]) => {
-		for (const item of data[0] ?? []) this.items.push(item.json);
-		this.wake();
-	};
-
-	emitError = (error: Error) => {
-		this.errors.push(error);
-		this.wake();
-	};
-
-	private wake() {
-		for (const waiter of this.waiters.splice(0)) waiter();
-	}
-
-	async until<T>(found: () => T | undefined): Promise<T> {
-		for (;;) {
-			const value = found();
-			if (value !== undefined) return value;
-			await new Promise<void>((resolve) => this.waiters.push(resolve));
-		}
-	}
-
-	async nextOf(event: string, after = 0): Promise<IDataObject> {
-		return await this.until(() => this.items.slice(after).find((item) => item.event === event));
-	}
-}
 
 describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 	let fake: TelegramFake;
