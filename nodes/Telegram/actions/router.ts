@@ -11,7 +11,7 @@ type WholeInputOperation = (this: IExecuteFunctions) => Promise<INodeExecutionDa
 const perItem: Record<string, Record<string, ItemOperation>> = {
 	message: { sendText: message.sendText.execute, sendAlbum: message.sendAlbum.execute },
 	scheduledMessage: { getAll: scheduledMessage.getAll.execute, reschedule: scheduledMessage.reschedule.execute },
-	secretChat: { start: secretChat.start.execute, sendMessage: secretChat.sendMessage.execute, getAll: secretChat.getAll.execute, close: secretChat.close.execute },
+	secretChat: { start: secretChat.start.execute, accept: secretChat.accept.execute, sendMessage: secretChat.sendMessage.execute, getAll: secretChat.getAll.execute, close: secretChat.close.execute },
 };
 
 /** Operations that batch the ids of all items into as few calls as Telegram allows. */

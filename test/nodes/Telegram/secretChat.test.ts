@@ -209,6 +209,28 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		);
 	});
 
+	test('without automatic acceptance a request waits as "requested" until the Accept operation', async () => {
+		const emitted = await startTrigger({ events: ['secretChatRequested', 'secretChatAccepted'] });
+		const { gA } = await peer.request({ p: fake.dhConfig.p, g: fake.dhConfig.g });
+		const chat = fake.requestEncryptionAs(ALICE, fake.me.id, gA);
+		assert.equal((await emitted.nextOf('secretChatRequested')).status, 'requested');
+		const listed = await run({ operation: 'getAll', returnAll: true, status: ['requested'] });
+		assert.deepEqual(
+			listed.items.map((item) => item.json.chatId),
+			[chat.id],
+		);
+		assert.equal(fake.encryptedChats[0].status, 'requested');
+		const accepted = await run({ operation: 'accept', secretChatId: chat.id });
+		assert.equal(accepted.error, undefined, accepted.error?.message);
+		assert.equal(accepted.items[0].json.status, 'ready');
+		const stored = fake.encryptedChats[0];
+		assert.ok(stored.gB && stored.keyFingerprint !== undefined);
+		await peer.accepted({ gB: stored.gB, keyFingerprint: stored.keyFingerprint });
+		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chat.id)).bytes)).action?.kind, 'notifyLayer');
+		const twice = await run({ operation: 'accept', secretChatId: chat.id });
+		assert.match(twice.error?.message ?? '', /no request to accept \(it is ready\)/);
+	});
+
 	test('state survives a restart: a new connection and a reopened store continue the sequence', async () => {
 		const chatId = await acceptedChat();
 		assert.equal((await send(chatId, 'before the restart')).error, undefined);

@@ -1,10 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
+import * as accept from './accept.operation';
 import * as close from './close.operation';
 import * as getAll from './getAll.operation';
 import * as sendMessage from './sendMessage.operation';
 import * as start from './start.operation';
 
-export { close, getAll, sendMessage, start };
+export { accept, close, getAll, sendMessage, start };
 
 export const description: INodeProperties[] = [
 	{
@@ -15,6 +16,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['secretChat'] } },
 		default: 'sendMessage',
 		options: [
+			{ name: 'Accept', value: 'accept', action: 'Accept a secret chat', description: 'Accept a secret chat someone asked this account for' },
 			{ name: 'Close', value: 'close', action: 'Close a secret chat', description: 'Discard the chat and forget its keys' },
 			{ name: 'Get Many', value: 'getAll', action: 'Get many secret chats', description: 'List the secret chats this credential knows, with their state' },
 			{ name: 'Send Message', value: 'sendMessage', action: 'Send a secret message', description: 'Send an end-to-end encrypted text to a secret chat' },
@@ -22,6 +24,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	...start.description,
+	...accept.description,
 	...sendMessage.description,
 	...getAll.description,
 	...close.description,

@@ -1,0 +1,19 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { settle } from '../../../../shared/errors';
+import { acceptSecretChat, withTelegramAccount } from '../../transport';
+import { callOptions, optionsCollection } from '../fields';
+import { asFieldError, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+
+const show = { resource: ['secretChat'], operation: ['accept'] };
+
+export const description: INodeProperties[] = [secretChatIdField(show), optionsCollection(show)];
+
+/** Accepts a request someone sent us (the trigger's "Secret Chat Request", or Get Many's "requested"). */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const chatId = readSecretChatId(this, itemIndex);
+	return await withTelegramAccount(this, itemIndex, async (session, account) => {
+		const accepted = await settle(acceptSecretChat(session, account, chatId, callOptions(this, itemIndex, 'accepting the secret chat')));
+		if (!accepted.ok) throw asFieldError(this, accepted.error, itemIndex);
+		return secretChatOutput(accepted.value, this.getTimezone());
+	});
+}
