@@ -8,6 +8,7 @@ import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import { setUpOwner, OWNER } from '../test/e2e/browser';
 import { freePort, importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
+import { telegramCredentialData } from '../test/fakes/telegram/credential';
 
 const REPO = resolve(__dirname, '..');
 const PORT = Number(process.env.N8N_PORT ?? 5678);
@@ -41,15 +42,7 @@ async function main() {
 			id: 'sandboxTelegram',
 			name: 'telegramMtprotoApi (sandbox fake)',
 			type: 'telegramMtprotoApi',
-			data: {
-				apiId: telegram.apiId,
-				apiHashSecret: telegram.apiHash,
-				sessionToken: telegram.createSession(),
-				environment: 'production',
-				customServer: true,
-				serverAddress: `${telegram.host}:${telegram.port}`,
-				dcId: telegram.dcId,
-			},
+			data: telegramCredentialData(telegram),
 		},
 	]);
 	const names = await importExamples(install, { zulipScheduledApi: 'sandboxZulip', telnyxScheduledApi: 'sandboxTelnyx', telegramMtprotoApi: 'sandboxTelegram' });

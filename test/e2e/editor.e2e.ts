@@ -10,6 +10,7 @@ import { ZulipFake } from '../fakes/zulip/server';
 import { specsDirOrSkipReason } from '../fakes/specs';
 import { CHROMIUM_PATH, launchChromium, setUpOwner, signIn } from './browser';
 import { importJson, N8N_VERSION, prepareN8n, startN8n, type RunningN8n } from './n8nCli';
+import { telegramCredentialData } from '../fakes/telegram/credential';
 
 function skipReason(): string | false {
 	for (const spec of ['zulip-openapi.yaml', 'telnyx-messaging-subset.yml']) {
@@ -59,15 +60,7 @@ describe('the editor, in a real browser', { skip }, () => {
 				id: 'telegramAccount',
 				name: 'Telegram account',
 				type: 'telegramMtprotoApi',
-				data: {
-					apiId: telegram.apiId,
-					apiHashSecret: telegram.apiHash,
-					sessionToken: telegram.createSession(),
-					environment: 'production',
-					customServer: true,
-					serverAddress: `${telegram.host}:${telegram.port}`,
-					dcId: telegram.dcId,
-				},
+				data: telegramCredentialData(telegram),
 			},
 		]);
 		server = await startN8n(install);

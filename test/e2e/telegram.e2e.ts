@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { DateTime } from 'luxon';
 import { TelegramFake } from '../fakes/telegram/server';
 import { executeWorkflow, importJson, prepareN8n, type N8nInstall } from './n8nCli';
+import { telegramCredentialData } from '../fakes/telegram/credential';
 
 const TYPE = 'n8n-nodes-scheduled-messaging.telegram';
 const albumExample = JSON.parse(readFileSync(resolve(__dirname, '../../examples/telegram-weekly-album.json'), 'utf8'));
@@ -32,15 +33,7 @@ describe('Telegram through the real n8n CLI (the pack installed as n8n installs 
 				id: 'telegramAccount',
 				name: 'Telegram account',
 				type: 'telegramMtprotoApi',
-				data: {
-					apiId: fake.apiId,
-					apiHashSecret: fake.apiHash,
-					sessionToken: fake.createSession(),
-					environment: 'production',
-					customServer: true,
-					serverAddress: `${fake.host}:${fake.port}`,
-					dcId: fake.dcId,
-				},
+				data: telegramCredentialData(fake),
 			},
 		]);
 	});

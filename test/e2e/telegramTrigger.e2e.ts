@@ -7,6 +7,7 @@ import bigInt from 'big-integer';
 import { TelegramFake, type FakeEncryptedChat } from '../fakes/telegram/server';
 import { startPythonPeer, telethonAvailable, type PythonPeer } from '../fakes/secretPeer/pythonPeer';
 import { activateWorkflow, importJson, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
+import { telegramCredentialData } from '../fakes/telegram/credential';
 
 /**
  * The Telegram Trigger in a real `n8n start` with the packed pack: a published workflow keeps a
@@ -103,18 +104,11 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 				id: 'telegramTriggerAccount',
 				name: 'Telegram trigger account',
 				type: 'telegramMtprotoApi',
-				data: {
-					apiId: fake.apiId,
-					apiHashSecret: fake.apiHash,
-					sessionToken: fake.createSession(),
-					environment: 'production',
-					customServer: true,
-					serverAddress: `${fake.host}:${fake.port}`,
-					dcId: fake.dcId,
+				data: telegramCredentialData(fake, {
 					// No folder: the store must land in the n8n process's own user folder.
 					e2eStorage: 'file',
 					e2eStorageSecret: STORAGE_SECRET,
-				},
+				}),
 			},
 		]);
 		await importJson(install, 'workflow', [

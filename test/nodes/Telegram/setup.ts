@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { PACKAGE_ROOT, runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
 import { TelegramFake } from '../../fakes/telegram/server';
+import { telegramCredentialData } from '../../fakes/telegram/credential';
 
 /** The transport's module as n8n loads it (from dist/), typed from the source. */
 export const distTransport = {
@@ -24,18 +25,7 @@ export async function stopFake(fake: TelegramFake | undefined): Promise<void> {
 	await fake?.stop();
 }
 
-export function credentialData(fake: TelegramFake, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
-	return {
-		apiId: fake.apiId,
-		apiHashSecret: fake.apiHash,
-		sessionToken: fake.createSession(),
-		environment: 'production',
-		customServer: true,
-		serverAddress: `${fake.host}:${fake.port}`,
-		dcId: fake.dcId,
-		...overrides,
-	};
-}
+export { telegramCredentialData as credentialData };
 
 export interface TelegramRun extends ProviderRun {
 	/** The credential's data (default: a new logged-in session on the fake); `credentials` overrides fields of it. */
@@ -43,7 +33,7 @@ export interface TelegramRun extends ProviderRun {
 }
 
 export async function runTelegram(fake: TelegramFake, run: TelegramRun): Promise<NodeRunResult> {
-	const credential = run.credential ?? credentialData(fake);
+	const credential = run.credential ?? telegramCredentialData(fake);
 	return await runProviderNode('telegram', (overrides = {}) => ({ telegramMtprotoApi: { ...credential, ...(overrides as ICredentialDataDecryptedObject) } }), run);
 }
 
