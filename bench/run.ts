@@ -3,14 +3,8 @@
 import '../test/harness/env';
 import { runNode } from '../test/harness/engine';
 import { ZulipFake } from '../test/fakes/zulip/server';
-
-interface Row {
-	case: string;
-	items: number;
-	msTotal: number;
-	msPerItem: number;
-	heapMb: number;
-}
+import type { Row } from './row';
+import { benchTelegramSecret } from './telegramSecret';
 
 async function measure(name: string, items: number, work: () => Promise<void>): Promise<Row> {
 	global.gc?.();
@@ -67,6 +61,11 @@ async function main() {
 	console.table(rows);
 	const [baseline, create] = rows;
 	console.log(`Create vs baseline: ${(create.msPerItem / baseline.msPerItem).toFixed(2)}x the time per item (${create.msPerItem} ms vs ${baseline.msPerItem} ms)`);
+
+	const telegram = await benchTelegramSecret(measure, count);
+	console.table(telegram);
+	const [plain, secret] = telegram;
+	console.log(`Secret vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`);
 }
 
 main().catch((error) => {
