@@ -65,3 +65,12 @@ export async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
 		(error: unknown): Settled<T> => ({ ok: false, error }),
 	);
 }
+
+/** A synchronous call's outcome as a value: the twin of settle, for checks and parsers that throw. */
+export function attempt<T>(run: () => T): { ok: true; value: T } | { ok: false; error: Error } {
+	try {
+		return { ok: true, value: run() };
+	} catch (error) {
+		return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+	}
+}

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { attempt } from '../../../../shared/errors';
 import { keyFingerprint, openSecretPayload, sealSecretPayload, SecretPayloadError } from './crypto';
 import { checkDhParameters, checkDhPublicValue, dhPublicValue, dhSharedKey, newDhExponent, type DhParameters } from './dh';
 import { decodeSecretLayer, encodeSecretLayer, SECRET_LAYER, type SecretAction, type SecretLayerEnvelope, type SecretMessage } from './tl';
@@ -117,15 +118,6 @@ function dhOf(state: SecretChatState): DhParameters {
 
 function randomLong(random: Random): bigint {
 	return random.bytes(8).readBigInt64LE();
-}
-
-/** Runs a check or a parser; what it throws comes back as a value, for our own error to wrap. */
-function attempt<T>(run: () => T): { ok: true; value: T } | { ok: false; error: Error } {
-	try {
-		return { ok: true, value: run() };
-	} catch (error) {
-		return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
-	}
 }
 
 function checkedDh(params: DhParameters): DhParameters {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Api } from 'telegram';
-import { settle } from '../../../../shared/errors';
+import { attempt, settle } from '../../../../shared/errors';
 import type { TelegramAccount } from '../account';
 import { call, rpcFailureOf, type CallOptions } from '../call';
 import type { ResolvedChat } from '../peers';
@@ -79,6 +79,16 @@ async function sendAll(session: TelegramSession, state: SecretChatState, outgoin
 		return { sentCount: index, duplicates, error: outcome.error, mayHaveArrived: failure === undefined };
 	}
 	return { sentCount: outgoing.length, duplicates };
+}
+
+/**
+ * A chat just became ready: our layer goes out first. The chat is ready either way; a notice
+ * that surely did not go out is sent again before the first message.
+ */
+async function withLayerNotice(session: TelegramSession, ready: SecretChatState, options: CallOptions): Promise<SecretChatState> {
+	const notice = sealNotifyLayer(ready);
+	const sent = await sendAll(session, notice.state, [notice.outgoing], options);
+	return sent.error === undefined || sent.mayHaveArrived ? notice.state : ready;
 }
 
 /** Runs `change` under the chat's lock and throws what it reports after the state is saved. */
@@ -212,10 +222,7 @@ export async function acceptSecretChat(session: TelegramSession, account: Telegr
 			...options,
 			doing: 'accepting the secret chat',
 		});
-		const notice = sealNotifyLayer(accepted.state);
-		const sent = await sendAll(session, notice.state, [notice.outgoing], options);
-		// The chat is accepted either way; a notice that did not go out goes before the first message.
-		const next = sent.error === undefined || sent.mayHaveArrived ? notice.state : accepted.state;
+		const next = await withLayerNotice(session, accepted.state, options);
 		return { next: next as StoredState, result: next };
 	});
 }
@@ -228,7 +235,7 @@ export type SecretChatEvent =
 	| { event: 'secretMessage'; state: SecretChatState; delivered: DeliveredSecret; date: number }
 	| { event: 'secretMessageRefused'; chatId: number; reason: string };
 
-async function onEncryptionUpdate(session: TelegramSession, account: TelegramAccount, store: SecretChats, chat: Api.TypeEncryptedChat, options: CallOptions): Promise<SecretChatEvent[]> {
+async function onEncryptionUpdate(session: TelegramSession, store: SecretChats, chat: Api.TypeEncryptedChat, options: CallOptions): Promise<SecretChatEvent[]> {
 	const { Api } = session.gram;
 	if (chat instanceof Api.EncryptedChatRequested) {
 		const { params } = await dhConfig(session, options);
@@ -241,9 +248,7 @@ async function onEncryptionUpdate(session: TelegramSession, account: TelegramAcc
 		const ready = await underLock(store, chat.id, async (stored) => {
 			if (stored?.status !== 'waiting') return { next: 'unchanged', result: undefined };
 			const completed = completeRequest(stored, Buffer.from(chat.gAOrB), BigInt(String(chat.keyFingerprint)), nowSeconds());
-			const notice = sealNotifyLayer(completed);
-			const sent = await sendAll(session, notice.state, [notice.outgoing], options);
-			const next = sent.error === undefined || sent.mayHaveArrived ? notice.state : completed;
+			const next = await withLayerNotice(session, completed, options);
 			return { next: next as StoredState, result: next };
 		});
 		return ready ? [{ event: 'secretChatAccepted', state: ready }] : [];
@@ -262,9 +267,9 @@ async function onEncryptionUpdate(session: TelegramSession, account: TelegramAcc
 async function onEncryptedMessage(session: TelegramSession, store: SecretChats, message: Api.TypeEncryptedMessage, options: CallOptions): Promise<SecretChatEvent[]> {
 	return await underLock(store, message.chatId, async (stored) => {
 		if (!stored || stored.status !== 'ready') return { next: 'unchanged', result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason: `no ready secret chat ${message.chatId} in the store` }] };
-		const opened = await settle(Promise.resolve().then(() => openMessage(stored, Buffer.from(message.bytes), nowSeconds())));
+		const opened = attempt(() => openMessage(stored, Buffer.from(message.bytes), nowSeconds()));
 		if (!opened.ok) {
-			const reason = opened.error instanceof SecretChatError ? opened.error.message : String(opened.error);
+			const reason = opened.error.message;
 			return { next: 'unchanged', result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }] };
 		}
 		const { state, delivered, outgoing } = opened.value;
@@ -278,7 +283,7 @@ async function onEncryptedMessage(session: TelegramSession, store: SecretChats, 
 /** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */
 export async function handleSecretUpdate(session: TelegramSession, account: TelegramAccount, update: unknown, options: CallOptions): Promise<SecretChatEvent[]> {
 	const { Api } = session.gram;
-	if (update instanceof Api.UpdateEncryption) return await onEncryptionUpdate(session, account, await secretChatsOf(session, account), update.chat, options);
+	if (update instanceof Api.UpdateEncryption) return await onEncryptionUpdate(session, await secretChatsOf(session, account), update.chat, options);
 	if (update instanceof Api.UpdateNewEncryptedMessage) return await onEncryptedMessage(session, await secretChatsOf(session, account), update.message, options);
 	return [];
 }
