@@ -1,7 +1,7 @@
 import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { telegramMtprotoConnection } from './methods';
-import { readAccount, subscribeToUpdates, TELEGRAM_CREDENTIAL, toNodeError, usesSecretChats, type TelegramUpdateEvent } from './transport';
+import { readTelegramAccount, subscribeToUpdates, toNodeError, usesSecretChats, type TelegramUpdateEvent } from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
 
 /**
@@ -61,9 +61,7 @@ export class TelegramTrigger implements INodeType {
 		const filter = { events, includeOutgoing: this.getNodeParameter('includeOutgoing', false) as boolean };
 		const autoAccept = this.getNodeParameter('autoAccept', false) as boolean;
 		const zone = this.getTimezone();
-		const account = await (async () => readAccount(await this.getCredentials(TELEGRAM_CREDENTIAL)))().catch((error: unknown) => {
-			throw toNodeError(node, error, { doing: 'reading the credential' });
-		});
+		const account = await readTelegramAccount(this);
 		if (events.some((event) => event.startsWith('secret')) && !usesSecretChats(account)) {
 			throw new NodeOperationError(node, 'Secret chat events need the Secret Chat Storage Secret', {
 				description: 'Set "Secret Chat Storage Secret" in the Telegram credential (it encrypts the chat keys n8n keeps), or pick only New Message.',

@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { settle } from '../../../../shared/errors';
 import { acceptSecretChat, withTelegramAccount } from '../../transport';
 import { callOptions, optionsCollection } from '../fields';
-import { asFieldError, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+import { onSecretChat, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
 
 const show = { resource: ['secretChat'], operation: ['accept'] };
 
@@ -12,8 +11,7 @@ export const description: INodeProperties[] = [secretChatIdField(show), optionsC
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const chatId = readSecretChatId(this, itemIndex);
 	return await withTelegramAccount(this, itemIndex, async (session, account) => {
-		const accepted = await settle(acceptSecretChat(session, account, chatId, callOptions(this, itemIndex, 'accepting the secret chat')));
-		if (!accepted.ok) throw asFieldError(this, accepted.error, itemIndex);
-		return secretChatOutput(accepted.value, this.getTimezone());
+		const accepted = await onSecretChat(this, itemIndex, acceptSecretChat(session, account, chatId, callOptions(this, itemIndex, 'accepting the secret chat')));
+		return secretChatOutput(accepted, this.getTimezone());
 	});
 }

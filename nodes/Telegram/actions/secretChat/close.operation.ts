@@ -1,8 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { settle } from '../../../../shared/errors';
 import { closeSecretChat, withTelegramAccount } from '../../transport';
 import { callOptions, optionsCollection } from '../fields';
-import { asFieldError, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+import { onSecretChat, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
 
 const show = { resource: ['secretChat'], operation: ['close'] };
 
@@ -24,8 +23,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const chatId = readSecretChatId(this, itemIndex);
 	const deleteHistory = this.getNodeParameter('deleteHistory', itemIndex, false) as boolean;
 	return await withTelegramAccount(this, itemIndex, async (session, account) => {
-		const closed = await settle(closeSecretChat(session, account, chatId, deleteHistory, callOptions(this, itemIndex, 'closing the secret chat')));
-		if (!closed.ok) throw asFieldError(this, closed.error, itemIndex);
-		return secretChatOutput(closed.value, this.getTimezone());
+		const closed = await onSecretChat(this, itemIndex, closeSecretChat(session, account, chatId, deleteHistory, callOptions(this, itemIndex, 'closing the secret chat')));
+		return secretChatOutput(closed, this.getTimezone());
 	});
 }

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { DateTime } from 'luxon';
-import { fieldError } from '../../../../shared/errors';
+import { fieldError, settle } from '../../../../shared/errors';
 import { UnknownSecretChatError, type SecretChatState } from '../../transport';
 
 type Show = { resource: string[]; operation: string[] };
@@ -34,12 +34,14 @@ export function readSecretChatId(context: IExecuteFunctions, itemIndex: number):
 	return id;
 }
 
-/** An unknown chat id is the field's fault; anything else goes on as it is. */
-export function asFieldError(context: IExecuteFunctions, error: unknown, itemIndex: number): unknown {
-	if (error instanceof UnknownSecretChatError) {
-		return fieldError(context.getNode(), 'Secret Chat', error.message, 'Use Get Many to list the secret chats this credential knows (each account keeps its own).', itemIndex);
+/** Runs a call on one chat: an unknown chat id is the field's fault; anything else goes on as it is. */
+export async function onSecretChat<T>(context: IExecuteFunctions, itemIndex: number, work: Promise<T>): Promise<T> {
+	const outcome = await settle(work);
+	if (outcome.ok) return outcome.value;
+	if (outcome.error instanceof UnknownSecretChatError) {
+		throw fieldError(context.getNode(), 'Secret Chat', outcome.error.message, 'Use Get Many to list the secret chats this credential knows (each account keeps its own).', itemIndex);
 	}
-	return error;
+	throw outcome.error;
 }
 
 const iso = (seconds: number | undefined, zone: string) => (seconds === undefined ? null : DateTime.fromSeconds(seconds, { zone }).toISO());

@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { fieldError, settle } from '../../../../shared/errors';
+import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendSecretText, withTelegramAccount } from '../../transport';
 import { callOptions, optionsCollection, readOptions, silentOption, textField } from '../fields';
 import { messageRandomId } from '../idempotency';
-import { asFieldError, readSecretChatId, secretChatIdField } from './fields';
+import { onSecretChat, readSecretChatId, secretChatIdField } from './fields';
 
 const OPERATION = 'secretChat.sendMessage';
 const show = { resource: ['secretChat'], operation: ['sendMessage'] };
@@ -29,9 +29,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			await withTelegramAccount(this, itemIndex, async (session, account) => {
 				// The same random_id on a retry: an unclear first attempt is repeated byte for byte, never sent twice.
 				const randomId = messageRandomId(this, OPERATION, itemIndex);
-				const sent = await settle(sendSecretText(session, account, { chatId, text, randomId, silent }, callOptions(this, itemIndex, 'sending the secret message')));
-				if (!sent.ok) throw asFieldError(this, sent.error, itemIndex);
-				const { outSeqNo, alreadySent } = sent.value;
+				const sent = await onSecretChat(this, itemIndex, sendSecretText(session, account, { chatId, text, randomId, silent }, callOptions(this, itemIndex, 'sending the secret message')));
+				const { outSeqNo, alreadySent } = sent;
 				return { chatId, randomId: randomId.toString(), text, silent, outSeqNo, alreadySent };
 			}),
 		() => false,
