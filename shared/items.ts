@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeOperationError } from 'n8n-workflow';
 import { isNodeError } from './errors';
 import { runBounded } from './pool';
+import { stopSignalOf } from './stop';
 
 export type ItemOutput = IDataObject | IDataObject[];
 
@@ -34,8 +35,9 @@ export async function forEachItem(
 	const node = context.getNode();
 	const outputs: INodeExecutionData[][] = new Array(count);
 	let failure: { itemIndex: number; error: Error } | undefined;
+	const stop = stopSignalOf(context);
 
-	await runBounded(
+	const notStarted = await runBounded(
 		count,
 		options.concurrency ?? 1,
 		async (itemIndex) => {
@@ -55,9 +57,16 @@ export async function forEachItem(
 				}
 			}
 		},
-		() => failure !== undefined,
+		() => failure !== undefined || stop?.aborted === true,
 	);
 	if (failure) throw failure.error;
+	if (notStarted.length > 0 && stop?.aborted) {
+		// Stop pressed: the items not started were not sent, and no output may say otherwise.
+		throw new NodeOperationError(node, `The execution was stopped before item ${notStarted[0]} (of ${count}) was sent`, {
+			description: `Items ${notStarted.join(', ')} were not sent. Items before them ran as the execution log shows.`,
+			itemIndex: notStarted[0],
+		});
+	}
 	return [outputs.flat()];
 }
 
