@@ -11,7 +11,7 @@ export interface ForEachItemOptions {
 	concurrency?: number;
 }
 
-function asNodeError(node: INode, error: unknown, itemIndex: number) {
+export function asNodeError(node: INode, error: unknown, itemIndex: number) {
 	if (isNodeError(error)) {
 		error.context = { ...(error.context ?? {}), itemIndex: error.context?.itemIndex ?? itemIndex };
 		return error;
@@ -68,6 +68,34 @@ export async function forEachItem(
 		});
 	}
 	return [outputs.flat()];
+}
+
+/** What happened to one item, for operations that work on all items at once (batches). */
+export type ItemOutcome = { ok: true; json: IDataObject } | { ok: false; error: Error };
+
+/**
+ * Turns per-item outcomes into the node's output the way forEachItem does: items in input order
+ * with pairedItem; failures become `{ error }` items with Continue On Fail, else the earliest
+ * failure is thrown. Items without an outcome give no output.
+ */
+export function outputOfOutcomes(context: IExecuteFunctions, outcomes: Array<ItemOutcome | undefined>): INodeExecutionData[][] {
+	const node = context.getNode();
+	const continueOnFail = context.continueOnFail();
+	const items: INodeExecutionData[] = [];
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		if (!outcome) continue;
+		const pairedItem = { item: itemIndex };
+		if (outcome.ok) {
+			items.push({ json: outcome.json, pairedItem });
+			continue;
+		}
+		const error = asNodeError(node, outcome.error, itemIndex);
+		if (!continueOnFail) throw error;
+		const json: IDataObject = { error: error.message };
+		if (error.description) json.errorDescription = error.description;
+		items.push({ json, pairedItem });
+	}
+	return [items];
 }
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemOutput>;
