@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -23,6 +23,14 @@ async function withEnv<T>(env: { CI?: string; SPECS_DIR?: string }, body: () => 
 		apply(saved);
 	}
 }
+
+// The run-level check: under CI this is the one named failure to read first when the specs are absent.
+test('this run has the providers\' OpenAPI files (required under CI=true)', { skip: specTestSkip(ZULIP_SPEC_FILE) || specTestSkip(TELNYX_SPEC_FILE) }, () => {
+	for (const file of [ZULIP_SPEC_FILE, TELNYX_SPEC_FILE]) {
+		const head = readFileSync(path.join(requiredSpecsDir(file), file), 'utf8').slice(0, 4000);
+		assert.match(head, /^openapi: ["']?3\.\d/m, `${file} is an OpenAPI 3 document`);
+	}
+});
 
 describe('where the provider specs are looked for, and what happens without them', () => {
 	// Stand-ins for the spec files: only their presence matters here.
