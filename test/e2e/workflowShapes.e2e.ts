@@ -177,8 +177,11 @@ describe('every item sent once, whatever the workflow shape (real n8n CLI, one e
 			{ id: 'shapesTelegram', name: 'Telegram fake', type: 'telegramMtprotoApi', data: telegramCredentialData(telegram) },
 		]);
 		await importJson(install, 'workflow', running.flatMap(({ workflows }) => [workflows.subWorkflow, workflows.main]));
-		// n8n runs a sub-workflow's published version outside manual runs (`n8n execute` is mode cli).
+		// Outside manual runs (`n8n execute` is mode cli) n8n calls a sub-workflow's published version.
 		for (const { workflows } of running) await activateWorkflow(install, workflows.subWorkflow.id);
+		// A running n8n copies what is published into its publication table in the background; the
+		// CLI has no such worker, so let it read the published version from the workflow itself.
+		install = { ...install, env: { ...install.env, N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } };
 	});
 	after(async () => {
 		await zulip?.stop();
@@ -199,11 +202,11 @@ describe('every item sent once, whatever the workflow shape (real n8n CLI, one e
 				await t.test(`${shape.step}, ${shape.shape}: the fake holds one message per item`, () => assertHeld(step, shape));
 				await t.test(`${shape.step}, ${shape.shape}: each output item describes its own message`, () => assertOutputs(result, step, shape));
 			}
-			await t.test('nothing else was sent, and no request broke the provider spec', () => {
+			await t.test('the fake holds nothing else', () => {
 				const expected = provider.workflows.cases.reduce((count, shape) => count + shape.expected.length, 0);
 				assert.equal(provider.steps.reduce((count, step) => count + step.held().length, 0), expected);
-				assert.deepEqual(provider.violations(), []);
 			});
+			await t.test('no request broke the provider spec', () => assert.deepEqual(provider.violations(), []));
 		});
 	}
 });
