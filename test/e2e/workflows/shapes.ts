@@ -44,6 +44,8 @@ export interface ShapeCase {
 	outputNode: string;
 	/** One message per input item, each its own text. */
 	expected: string[];
+	/** How often `outputNode` runs in one execution: more than once is what the shape is for. */
+	runs: number;
 }
 
 export interface ShapeWorkflows {
@@ -146,7 +148,7 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			// Output 0 is "done", output 1 "loop": the body runs once per batch and returns to the loop.
 			flow.connect(loop, send, { output: 1 });
 			flow.connect(send, loop);
-			cases.push({ step: step.label, shape, prefix, outputNode: send, expected });
+			cases.push({ step: step.label, shape, prefix, outputNode: send, expected, runs: Math.ceil(expected.length / batchSize) });
 		}
 
 		{
@@ -175,7 +177,7 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			flow.connect(items, branch);
 			flow.connect(branch, send, { output: 0 });
 			flow.connect(branch, send, { output: 1 });
-			cases.push({ step: step.label, shape, prefix, outputNode: send, expected });
+			cases.push({ step: step.label, shape, prefix, outputNode: send, expected, runs: 2 });
 		}
 
 		{
@@ -193,7 +195,7 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			flow.connect(merge, send);
 			// The second path: the same send node runs again with other items.
 			flow.connect(direct, send);
-			cases.push({ step: step.label, shape, prefix, outputNode: send, expected });
+			cases.push({ step: step.label, shape, prefix, outputNode: send, expected, runs: 2 });
 		}
 
 		{
@@ -216,7 +218,8 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			});
 			flow.connect(start, items);
 			flow.connect(items, call);
-			cases.push({ step: step.label, shape, prefix, outputNode: call, expected });
+			// One run of Execute Workflow, one sub-execution (with its own execution id) per item.
+			cases.push({ step: step.label, shape, prefix, outputNode: call, expected, runs: 1 });
 		}
 	}
 
