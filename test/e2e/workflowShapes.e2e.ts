@@ -5,7 +5,7 @@ import { telegramCredentialData } from '../fakes/telegram/credential';
 import { TelegramFake } from '../fakes/telegram/server';
 import { TelnyxFake } from '../fakes/telnyx/server';
 import { ZulipFake } from '../fakes/zulip/server';
-import { activateWorkflow, executeWorkflow, importJson, prepareN8n, type N8nInstall } from './n8nCli';
+import { activateWorkflow, executeWorkflowDespiteExitCrash, importJson, prepareN8n, type N8nInstall } from './n8nCli';
 import { pairedOutputs, runCount, type ExecutionResult } from './workflows/runData';
 import { shapeWorkflows, type SendStep, type ShapeCase, type ShapeWorkflows, type NewNode } from './workflows/shapes';
 
@@ -188,7 +188,7 @@ describe('every item sent once, whatever the workflow shape (real n8n CLI, one e
 
 	for (const provider of providers) {
 		test(`${provider.name}: loops of 1 and 2, IF branches, Merge and a second path, a sub-workflow per item`, { skip: provider.skip }, async (t: TestContext) => {
-			const result = (await executeWorkflow(install, provider.workflows.main.id)) as ExecutionResult;
+			const result = (await executeWorkflowDespiteExitCrash(install, provider.workflows.main.id)) as ExecutionResult;
 			assert.equal(result.data.resultData.error, undefined, result.data.resultData.error?.message);
 			const steps = new Map(provider.steps.map((step) => [step.label, step]));
 			for (const shape of provider.workflows.cases) {
