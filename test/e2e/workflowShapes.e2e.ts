@@ -199,7 +199,8 @@ describe('every item sent once, whatever the workflow shape (real n8n CLI, one e
 			}
 			await t.test('the fake holds nothing else', () => {
 				const expected = provider.workflows.cases.reduce((count, shape) => count + shape.expected.length, 0);
-				assert.equal(provider.steps.reduce((count, step) => count + step.held().length, 0), expected);
+				const held = provider.steps.reduce((count, step) => count + step.held().length, 0);
+				assert.equal(held, expected, `the fake holds ${held} messages, the workflow meant ${expected}`);
 			});
 			await t.test('no request broke the provider spec', () => assert.deepEqual(provider.violations(), []));
 		});
