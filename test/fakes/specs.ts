@@ -53,6 +53,11 @@ export function optionalSpecsDir(file: string): string | undefined {
 	return undefined;
 }
 
+/** A fake's `specsDir` option: a folder to use, `false` for the model alone, undefined for the default. */
+export function specLayerDir(option: string | false | undefined, file: string): string | undefined {
+	return option === undefined ? optionalSpecsDir(file) : option || undefined;
+}
+
 /** For a test that checks something against the spec itself: the folder, or MissingSpecsError. */
 export function requiredSpecsDir(file: string): string {
 	const found = findSpec(file);

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkRequest, describeProblem, type ModelCheck } from '../requestModel';
-import { optionalSpecsDir, TELNYX_SPEC_FILE } from '../specs';
+import { specLayerDir, TELNYX_SPEC_FILE } from '../specs';
 import { telnyxErrors, telnyxRefusal, type ErrorAnswer } from './errors';
 import { telnyxOperations } from './model';
 import { routeFor, type Answer, type FakeState } from './routes';
@@ -99,7 +99,7 @@ export class TelnyxFake implements FakeState {
 
 	static async start(options: TelnyxFakeOptions = {}): Promise<TelnyxFake> {
 		const started = Date.now();
-		const dir = options.specsDir === undefined ? optionalSpecsDir(TELNYX_SPEC_FILE) : options.specsDir || undefined;
+		const dir = specLayerDir(options.specsDir, TELNYX_SPEC_FILE);
 		const spec = dir === undefined ? undefined : await loadTelnyxSpec(dir);
 		const loadMs = Date.now() - started;
 		const server = createServer();

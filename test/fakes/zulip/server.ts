@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Operation } from 'openapi-backend';
 import { loadSpecValidator, type SpecValidator } from '../openapi';
 import { checkRequest, describeProblem, type ModelCheck } from '../requestModel';
-import { optionalSpecsDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
+import { specLayerDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
 import { zulipErrors, zulipOperations, zulipRefusal } from './model';
 import { routes, runRoute, type Reply } from './routes';
 import { seedChannels, seedUsers, type SeenRequest, type ZulipChannel, type ZulipScheduled, type ZulipSent, type ZulipUser, type ZulipWorld } from './state';
@@ -101,7 +101,7 @@ export class ZulipFake implements ZulipWorld {
 	}
 
 	static async start(options: ZulipFakeOptions = {}): Promise<ZulipFake> {
-		const dir = options.specsDir === undefined ? optionalSpecsDir(ZULIP_SPEC_FILE) : options.specsDir || undefined;
+		const dir = specLayerDir(options.specsDir, ZULIP_SPEC_FILE);
 		const spec = dir === undefined ? undefined : await loadZulipSpec(dir);
 		let fake: ZulipFake | undefined;
 		const server = http.createServer((req, res) => {
