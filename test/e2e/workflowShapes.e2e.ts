@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { specsDirOrSkipReason } from '../fakes/specs';
 import { telegramCredentialData } from '../fakes/telegram/credential';
 import { TelegramFake } from '../fakes/telegram/server';
 import { TelnyxFake } from '../fakes/telnyx/server';
@@ -35,9 +34,6 @@ interface Provider {
 	/** Requests the fake's provider spec refuses (none expected). */
 	violations(): string[];
 }
-
-const zulipSpecs = specsDirOrSkipReason('zulip-openapi.yaml');
-const telnyxSpecs = specsDirOrSkipReason('telnyx-messaging-subset.yml');
 
 function packNode(type: string, credentials: Record<string, { id: string; name: string }>, parameters: Record<string, unknown>) {
 	return (name: string, position: [number, number]): NewNode => ({
@@ -154,18 +150,16 @@ describe('every item sent once, whatever the workflow shape (real n8n CLI, one e
 	let telnyx: TelnyxFake;
 	let telegram: TelegramFake;
 
-	const zulipSkip = 'skip' in zulipSpecs ? zulipSpecs.skip : false;
-	const telnyxSkip = 'skip' in telnyxSpecs ? telnyxSpecs.skip : false;
 	const providers: Array<Provider & { workflows: ShapeWorkflows }> = ([
-		{ name: 'zulip', idPrefix: 'shapesZulip', skip: zulipSkip, steps: zulipSteps(() => zulip), violations: () => zulip.violations },
-		{ name: 'telnyx', idPrefix: 'shapesTelnyx', skip: telnyxSkip, steps: telnyxSteps(() => telnyx), violations: () => [...telnyx.violations, ...telnyx.responseViolations] },
+		{ name: 'zulip', idPrefix: 'shapesZulip', skip: false, steps: zulipSteps(() => zulip), violations: () => zulip.violations },
+		{ name: 'telnyx', idPrefix: 'shapesTelnyx', skip: false, steps: telnyxSteps(() => telnyx), violations: () => [...telnyx.violations, ...telnyx.responseViolations] },
 		{ name: 'telegram', idPrefix: 'shapesTelegram', skip: false, steps: telegramSteps(() => telegram), violations: () => [] },
 	] as Provider[]).map((provider) => ({ ...provider, workflows: shapeWorkflows(provider.name, provider.idPrefix, provider.steps) }));
 	const running = providers.filter((provider) => provider.skip === false);
 
 	before(async () => {
-		if (!zulipSkip) zulip = await ZulipFake.start();
-		if (!telnyxSkip) telnyx = await TelnyxFake.start();
+		zulip = await ZulipFake.start();
+		telnyx = await TelnyxFake.start();
 		telegram = await TelegramFake.start();
 		install = await prepareN8n();
 		await importJson(install, 'credentials', [
