@@ -13,17 +13,40 @@ const TTL_MS = 6 * 60 * 60 * 1000;
 const MAX_ENTRIES = 50_000;
 const outcomes = new Map<string, { outcome: Outcome; expiresAt: number }>();
 
+/** The node's run index: a loop, two branches or a Merge run a node several times in one execution. */
+export function runIndexOf(context: IExecuteFunctions): number {
+	// n8n-core's execution contexts carry it as a public field; Retry On Fail keeps it.
+	const runIndex = (context as unknown as { runIndex?: unknown }).runIndex;
+	return typeof runIndex === 'number' && Number.isInteger(runIndex) ? runIndex : 0;
+}
+
+function instanceIdOf(context: IExecuteFunctions): string {
+	try {
+		return context.getInstanceId() ?? '';
+	} catch {
+		return '';
+	}
+}
+
 /**
- * One key per execution, node, operation and item. The request body is not part of it: a retry
- * re-evaluates expressions, so a `{{ $now }}`-based send time differs between attempts.
+ * What makes one send unique: n8n instance, workflow, execution, node, the node's run index,
+ * operation, item and part (album part, batch). A retry of the node (same run index) repeats it;
+ * the next pass of a loop or another branch (next run index) is a new send. The request body is
+ * not part of it: a retry re-evaluates expressions, so a `{{ $now }}` send time differs between
+ * attempts. Undefined without an execution id: nothing can then be recognised again.
  */
-export function sendKey(context: IExecuteFunctions, itemIndex: number, operation: string): string | undefined {
+export function sendIdentity(context: IExecuteFunctions, operation: string, itemIndex: number, part: number | string = 0): string | undefined {
 	const executionId = context.getExecutionId();
 	if (!executionId || executionId === '__UNKNOWN__') return undefined;
 	const node = context.getNode();
-	return createHash('sha256')
-		.update(JSON.stringify([executionId, node.id ?? node.name, operation, itemIndex]))
-		.digest('hex');
+	const workflowId = context.getWorkflow().id ?? '';
+	return JSON.stringify([instanceIdOf(context), workflowId, executionId, node.id ?? node.name, runIndexOf(context), operation, itemIndex, part]);
+}
+
+/** The once-only memory's key of one send (see sendIdentity). */
+export function sendKey(context: IExecuteFunctions, itemIndex: number, operation: string, part: number | string = 0): string | undefined {
+	const identity = sendIdentity(context, operation, itemIndex, part);
+	return identity === undefined ? undefined : createHash('sha256').update(identity).digest('hex');
 }
 
 function remember(key: string, outcome: Outcome) {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { NodeOperationError } from 'n8n-workflow';
 import { isNodeError } from './errors';
 import { runBounded } from './pool';
+import { stopSignalOf } from './stop';
 
 export type ItemOutput = IDataObject | IDataObject[];
 
@@ -10,7 +11,7 @@ export interface ForEachItemOptions {
 	concurrency?: number;
 }
 
-function asNodeError(node: INode, error: unknown, itemIndex: number) {
+export function asNodeError(node: INode, error: unknown, itemIndex: number) {
 	if (isNodeError(error)) {
 		error.context = { ...(error.context ?? {}), itemIndex: error.context?.itemIndex ?? itemIndex };
 		return error;
@@ -34,8 +35,9 @@ export async function forEachItem(
 	const node = context.getNode();
 	const outputs: INodeExecutionData[][] = new Array(count);
 	let failure: { itemIndex: number; error: Error } | undefined;
+	const stop = stopSignalOf(context);
 
-	await runBounded(
+	const notStarted = await runBounded(
 		count,
 		options.concurrency ?? 1,
 		async (itemIndex) => {
@@ -55,10 +57,45 @@ export async function forEachItem(
 				}
 			}
 		},
-		() => failure !== undefined,
+		() => failure !== undefined || stop?.aborted === true,
 	);
 	if (failure) throw failure.error;
+	if (notStarted.length > 0 && stop?.aborted) {
+		// Stop pressed: the items not started were not sent, and no output may say otherwise.
+		throw new NodeOperationError(node, `The execution was stopped before item ${notStarted[0]} (of ${count}) was sent`, {
+			description: `Items ${notStarted.join(', ')} were not sent. Items before them ran as the execution log shows.`,
+			itemIndex: notStarted[0],
+		});
+	}
 	return [outputs.flat()];
+}
+
+/** What happened to one item, for operations that work on all items at once (batches). */
+export type ItemOutcome = { ok: true; json: IDataObject } | { ok: false; error: Error };
+
+/**
+ * Turns per-item outcomes into the node's output the way forEachItem does: items in input order
+ * with pairedItem; failures become `{ error }` items with Continue On Fail, else the earliest
+ * failure is thrown. Items without an outcome give no output.
+ */
+export function outputOfOutcomes(context: IExecuteFunctions, outcomes: Array<ItemOutcome | undefined>): INodeExecutionData[][] {
+	const node = context.getNode();
+	const continueOnFail = context.continueOnFail();
+	const items: INodeExecutionData[] = [];
+	for (const [itemIndex, outcome] of outcomes.entries()) {
+		if (!outcome) continue;
+		const pairedItem = { item: itemIndex };
+		if (outcome.ok) {
+			items.push({ json: outcome.json, pairedItem });
+			continue;
+		}
+		const error = asNodeError(node, outcome.error, itemIndex);
+		if (!continueOnFail) throw error;
+		const json: IDataObject = { error: error.message };
+		if (error.description) json.errorDescription = error.description;
+		items.push({ json, pairedItem });
+	}
+	return [items];
 }
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemOutput>;

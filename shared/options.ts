@@ -1,17 +1,36 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { fieldError } from './errors';
 
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
+/** The longest wait the option allows: beyond it a run would look hung (Stop still ends it). */
+export const MAX_RATE_LIMIT_WAIT_SECONDS = 600;
 
-/** The option every HTTP operation has: how long a provider's "slow down" may be waited out. */
-export function maxRateLimitWaitOption(provider: string, defaultSeconds = DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS): INodeProperties {
+/** The option every operation has: how long a provider's "slow down" may be waited out. */
+export function maxRateLimitWaitOption(provider: string, signal = '429', defaultSeconds = DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS): INodeProperties {
 	return {
 		displayName: 'Max Rate-Limit Wait (Seconds)',
 		name: 'maxRateLimitWait',
 		type: 'number',
-		typeOptions: { minValue: 0 },
+		typeOptions: { minValue: 0, maxValue: MAX_RATE_LIMIT_WAIT_SECONDS },
 		default: defaultSeconds,
-		description: `When ${provider} says to slow down (429), wait up to this long and try again; a longer wait fails the item with the time to wait`,
+		description: `When ${provider} says to slow down (${signal}), wait up to this long (at most ${MAX_RATE_LIMIT_WAIT_SECONDS}) and try again; a longer wait fails the item with the time to wait`,
 	};
+}
+
+/** The item's Max Rate-Limit Wait, checked: a number of seconds from 0 to MAX_RATE_LIMIT_WAIT_SECONDS. */
+export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
+	const value = context.getNodeParameter('options.maxRateLimitWait', itemIndex, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as unknown;
+	const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_RATE_LIMIT_WAIT_SECONDS) {
+		throw fieldError(
+			context.getNode(),
+			'Max Rate-Limit Wait (Seconds)',
+			`is ${JSON.stringify(value)}, not a number of seconds from 0 to ${MAX_RATE_LIMIT_WAIT_SECONDS}`,
+			`Enter 0 (never wait) up to ${MAX_RATE_LIMIT_WAIT_SECONDS}; the default is ${DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS}.`,
+			itemIndex,
+		);
+	}
+	return seconds;
 }
 
 /** The Options collection of an operation (n8n's usual "Add Option" list). */

@@ -1,13 +1,16 @@
 import type { INode } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import { providerError } from './errors';
 import { describeWait, type RateLimitPolicy } from './rateLimit';
+import { waitUnlessStopped } from './stop';
 
-/** The usual policy: waits with n8n's sleep; a wait beyond the user's limit fails the item saying how long. */
-export function providerRateLimitPolicy(node: INode, provider: string, maxWaitSeconds: number, itemIndex?: number): RateLimitPolicy {
+/**
+ * The usual policy: waits with n8n's sleep, ended at once by Stop (`signal`); a wait beyond the
+ * user's limit fails the item saying how long.
+ */
+export function providerRateLimitPolicy(node: INode, provider: string, maxWaitSeconds: number, itemIndex?: number, signal?: AbortSignal): RateLimitPolicy {
 	return {
 		maxWaitSeconds,
-		sleep,
+		sleep: async (ms) => await waitUnlessStopped(ms, signal),
 		tooLong: (waitSeconds: number) =>
 			providerError(node, {
 				provider,

@@ -8,6 +8,7 @@ import type {
 import { isNodeError, settle } from './errors';
 import { RateLimitedSignal, waitOutRateLimits } from './rateLimit';
 import { providerRateLimitPolicy } from './rateLimitPolicy';
+import { stopSignalOf } from './stop';
 
 /** Declarative operations: every output item points back at the input item it came from. */
 export async function pairWithInputItem(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
@@ -46,7 +47,7 @@ export function rateLimitedRoutingRequest(options: RateLimitedRoutingOptions) {
 			const fromAnswer = error instanceof RateLimitedSignal || (options.isAnswerError?.(error) ?? isNodeError(error));
 			throw fromAnswer || !options.onRequestFailure ? error : options.onRequestFailure(this, error);
 		};
-		return await waitOutRateLimits(attempt, providerRateLimitPolicy(this.getNode(), options.provider, maxWait, this.getItemIndex()));
+		return await waitOutRateLimits(attempt, providerRateLimitPolicy(this.getNode(), options.provider, maxWait, this.getItemIndex(), stopSignalOf(this)));
 	};
 }
 

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { sleep } from 'n8n-workflow';
 import type { ForEachItemOptions } from './items';
 import { StartRateCap } from './pool';
+import { stopSignalOf, waitUnlessStopped } from './stop';
 
 /** How many sends run at once and how many may start per second, for one provider. */
 export interface ThroughputDefaults {
@@ -42,7 +42,8 @@ export function throughputOfRun(context: IExecuteFunctions, defaults: Throughput
 	const collection = defaults.collection ?? 'options';
 	const concurrency = Number(context.getNodeParameter(`${collection}.concurrency`, 0, defaults.concurrency));
 	const perSecond = Number(context.getNodeParameter(`${collection}.maxPerSecond`, 0, defaults.perSecond));
-	capByRun.set(context, new StartRateCap(perSecond, sleep));
+	const signal = stopSignalOf(context);
+	capByRun.set(context, new StartRateCap(perSecond, async (ms) => await waitUnlessStopped(ms, signal)));
 	return { concurrency: Number.isFinite(concurrency) && concurrency >= 1 ? Math.floor(concurrency) : 1 };
 }
 

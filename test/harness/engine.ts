@@ -169,14 +169,23 @@ export interface RunOptions {
 	node: NodeUnderTest;
 	/** The items fed into the node (json only). */
 	items?: IDataObject[];
+	/**
+	 * Several runs of the node in one execution, as a loop or two branches make (run index 0, 1,
+	 * ...), each fed its own items; overrides `items`.
+	 */
+	runs?: IDataObject[][];
+	/** Called once the execution started, with what n8n's Stop button calls. */
+	onStarted?: (stop: () => void) => void;
 	timezone?: string;
 	executionId?: string;
 	mode?: WorkflowExecuteMode;
 }
 
 export interface NodeRunResult {
-	/** Items on the node's first output. */
+	/** Items on the node's first output (of its first run). */
 	items: INodeExecutionData[];
+	/** Each run's items and error, by run index. */
+	runs: Array<{ items: INodeExecutionData[]; error?: NodeRunResult['error'] }>;
 	/** The node's error as the engine recorded it (a plain object), if it failed. */
 	error?: { name?: string; message: string; description?: string | null; httpCode?: string | null; context?: IDataObject };
 	run: IRun;
@@ -226,13 +235,19 @@ export async function runNode(options: RunOptions): Promise<NodeRunResult> {
 		currentNodeExecutionIndex: 0,
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const input: INodeExecutionData[] = (options.items ?? [{}]).map((json) => ({ json }));
-	const executeData: IExecuteData = { node, data: { main: [input] }, source: null };
-	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack: [executeData] } });
-	const run = await new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
-	const taskData = run.data.resultData.runData[name]?.[0];
-	const error = (taskData?.error ?? run.data.resultData.error) as NodeRunResult['error'];
-	return { items: taskData?.data?.main?.[0] ?? [], error, run };
+	const runs = options.runs ?? [options.items ?? [{}]];
+	const nodeExecutionStack: IExecuteData[] = runs.map((items) => ({ node, data: { main: [items.map((json) => ({ json }))] }, source: null }));
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
+	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	options.onStarted?.(() => execution.cancel());
+	const run = await execution;
+	const runResults = (run.data.resultData.runData[name] ?? []).map((taskData) => ({
+		items: taskData.data?.main?.[0] ?? [],
+		error: taskData.error as NodeRunResult['error'],
+	}));
+	const first = runResults[0];
+	const error = (first?.error ?? run.data.resultData.error) as NodeRunResult['error'];
+	return { items: first?.items ?? [], runs: runResults, error, run };
 }
 
 export interface CredentialTestResult {
@@ -272,6 +287,8 @@ export interface ProviderRun {
 	items?: IDataObject[];
 	timezone?: string;
 	executionId?: string;
+	runs?: IDataObject[][];
+	onStarted?: (stop: () => void) => void;
 	node?: Partial<NodeUnderTest>;
 	/** Overrides of the credential's fields (e.g. a wrong key). */
 	credentials?: IDataObject;
@@ -286,6 +303,8 @@ export async function runProviderNode(
 	return await runNode({
 		node: { type, parameters: run.parameters, credentials: credentialsFor(run.credentials), ...run.node },
 		items: run.items,
+		runs: run.runs,
+		onStarted: run.onStarted,
 		timezone: run.timezone,
 		executionId: run.executionId,
 	});

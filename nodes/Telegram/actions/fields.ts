@@ -1,8 +1,9 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { optionsCollection as sharedOptionsCollection } from '../../../shared/options';
+import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../shared/errors';
+import { stopSignalOf } from '../../../shared/stop';
 import { assertWithinWindow, formatInZone, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
 import {
 	ChatReferenceError,
@@ -106,14 +107,7 @@ export const replyToOption: INodeProperties = {
 	description: 'The ID of a message in the same chat to reply to (0: none)',
 };
 
-export const maxRateLimitWaitOption: INodeProperties = {
-	displayName: 'Max Rate-Limit Wait (Seconds)',
-	name: 'maxRateLimitWait',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: DEFAULT_MAX_FLOOD_WAIT_SECONDS,
-	description: 'When Telegram answers FLOOD_WAIT, wait up to this long and try again; a longer wait fails the item with the time to wait',
-};
+export const maxRateLimitWaitOption = rateLimitWaitOption('Telegram', 'FLOOD_WAIT', DEFAULT_MAX_FLOOD_WAIT_SECONDS);
 
 /** The Options collection each operation has: the operation's own plus the flood-wait limit. */
 export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {
@@ -125,9 +119,8 @@ export function readOptions(context: IExecuteFunctions, itemIndex: number): IDat
 }
 
 export function callOptions(context: IExecuteFunctions, itemIndex: number, doing: string): CallOptions {
-	const options = readOptions(context, itemIndex);
-	const maxFloodWaitSeconds = typeof options.maxRateLimitWait === 'number' ? options.maxRateLimitWait : DEFAULT_MAX_FLOOD_WAIT_SECONDS;
-	return { node: context.getNode(), itemIndex, maxFloodWaitSeconds, doing };
+	const maxFloodWaitSeconds = readMaxWait(context, itemIndex);
+	return { node: context.getNode(), itemIndex, maxFloodWaitSeconds, doing, signal: stopSignalOf(context) };
 }
 
 export function readFormatting(options: IDataObject): Formatting {

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { MessageRecord, ResolvedChat } from '../transport';
-import { WHEN_ONLINE } from './fields';
+import { describeSchedule, WHEN_ONLINE } from './fields';
 
 function isoIn(seconds: number, zone: string): string | null {
 	return DateTime.fromSeconds(seconds, { zone }).toISO();
@@ -29,4 +29,31 @@ export function chatOutput(chat: ResolvedChat): IDataObject {
 	const output: IDataObject = { chatId: chat.id, chat: chat.title };
 	if (chat.username) output.chatUsername = chat.username;
 	return output;
+}
+
+/**
+ * What a send did, as the server says: a time less than ~10 s ahead is sent at once, so the
+ * output says "scheduled" only for messages Telegram put into the scheduled queue.
+ */
+export function sendOutcomeOutput(records: MessageRecord[], requestedDate: number | undefined, zone: string): IDataObject {
+	if (records.length === 0) return describeSchedule(requestedDate, zone);
+	const scheduled = records.every((record) => record.scheduled);
+	if (scheduled) return describeSchedule(records[0].date, zone);
+	const output: IDataObject = { scheduled: false, date: isoIn(Math.max(...records.map((record) => record.date)), zone) };
+	if (requestedDate !== undefined) output.note = 'Telegram sent it at once: the time asked for was less than about 10 seconds ahead.';
+	return output;
+}
+
+/** A send Telegram refused as RANDOM_ID_DUPLICATE: an earlier attempt made these messages. */
+export function alreadySentOutput(chat: ResolvedChat, copies: MessageRecord[], requestedDate: number | undefined, zone: string): IDataObject {
+	return {
+		...chatOutput(chat),
+		...describeSchedule(requestedDate, zone),
+		messageIds: copies.length > 0 ? copies.map((copy) => copy.id) : null,
+		alreadySent: true,
+		note:
+			copies.length > 0
+				? 'Telegram already had this from an earlier attempt (same random_id), so it was not sent again.'
+				: 'Telegram already had this from an earlier attempt (same random_id), so it was not sent again; look for it in the chat.',
+	};
 }

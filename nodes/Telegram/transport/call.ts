@@ -1,8 +1,9 @@
-import type { INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, NodeApiError } from 'n8n-workflow';
 import type { Api } from 'telegram';
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import { isNodeError, providerError, settle } from '../../../shared/errors';
 import { describeWait, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
+import { ExecutionStoppedError, throwIfStopped, waitUnlessStopped } from '../../../shared/stop';
 import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
 import { AccountSettingError } from './account';
 import { ConnectFailure } from './connect';
@@ -25,6 +26,8 @@ export interface CallOptions {
 	timeoutMs?: number;
 	/** For messages: what was being done, e.g. "sending the message". */
 	doing: string;
+	/** n8n's Stop: ends flood waits at once, and no call starts after it. */
+	signal?: AbortSignal;
 }
 
 type TelegramRequest = Api.AnyRequest;
@@ -40,6 +43,9 @@ export function rpcFailureOf(error: unknown): RpcFailure | undefined {
 export function toNodeError(node: INode, error: unknown, options: { itemIndex?: number; doing: string }, session?: TelegramSession): TelegramNodeError {
 	if (isNodeError(error)) return error;
 	const { itemIndex, doing } = options;
+	if (error instanceof ExecutionStoppedError) {
+		return new NodeOperationError(node, `${error.message} (${doing})`, { itemIndex, description: 'Stop was pressed: what was sent before it stays sent.' });
+	}
 	if (error instanceof AccountSettingError) {
 		return providerError(node, { provider: 'Telegram', message: `the credential cannot be used: ${error.message}`, description: error.fix, itemIndex });
 	}
@@ -100,7 +106,7 @@ function secretChatFix(error: SecretChatError | SecretStoreError): string {
 function floodPolicy(options: CallOptions, maxWaitSeconds: number) {
 	return {
 		maxWaitSeconds,
-		sleep,
+		sleep: async (ms: number) => await waitUnlessStopped(ms, options.signal),
 		tooLong: (waitSeconds: number) => {
 			const error: TelegramNodeError = providerError(options.node, {
 				provider: 'Telegram',
@@ -123,6 +129,7 @@ function floodPolicy(options: CallOptions, maxWaitSeconds: number) {
  */
 export async function call<R extends TelegramRequest>(session: TelegramSession, request: R, options: CallOptions): Promise<R['__response']> {
 	const attempt = async () => {
+		throwIfStopped(options.signal);
 		const outcome = await settle(withTimeout(session.client.invoke(request), options.timeoutMs ?? CALL_TIMEOUT_MS));
 		if (outcome.ok) return outcome.value;
 		const failure = readRpcFailure(outcome.error);

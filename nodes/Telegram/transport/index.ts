@@ -12,6 +12,7 @@ export type { Formatting } from './formatting';
 export { checkIdentity, describeIdentity } from './identity';
 export {
 	deleteScheduled,
+	findScheduledCopies,
 	listScheduled,
 	reschedule,
 	sendAlbum,

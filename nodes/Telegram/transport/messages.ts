@@ -21,19 +21,39 @@ export interface TextToSend extends SendFlags {
 	randomId: bigint;
 }
 
-/** What a send did: the new message(s), or that Telegram had the random_id already. */
-export type SendResult = { alreadySent: false; sent: SentOutcome[] } | { alreadySent: true };
+/**
+ * What a send did: the message(s) Telegram answered with (new ones, or for a repeated random_id
+ * the originals), or that Telegram refused the random_id as used (RANDOM_ID_DUPLICATE).
+ */
+export type SendResult = { refusedAsDuplicate: false; sent: SentOutcome[] } | { refusedAsDuplicate: true };
 
 function replyTo(session: TelegramSession, replyToMessageId: number | undefined): Api.TypeInputReplyTo | undefined {
 	return replyToMessageId ? new session.gram.Api.InputReplyToMessage({ replyToMsgId: replyToMessageId }) : undefined;
 }
 
-/** RANDOM_ID_DUPLICATE means an earlier attempt of this very message arrived: nothing more to send. */
+/**
+ * Telegram answers a repeated random_id with the original message, or refuses it as
+ * RANDOM_ID_DUPLICATE: either way an earlier attempt of this very message arrived, and nothing
+ * more is sent.
+ */
 async function sendOnceByRandomId(send: () => Promise<Api.TypeUpdates>, randomIds: bigint[]): Promise<SendResult> {
 	const outcome = await settle(send());
-	if (outcome.ok) return { alreadySent: false, sent: sentMessagesOf(outcome.value, randomIds) };
-	if (rpcFailureOf(outcome.error)?.name === 'RANDOM_ID_DUPLICATE') return { alreadySent: true };
+	if (outcome.ok) return { refusedAsDuplicate: false, sent: sentMessagesOf(outcome.value, randomIds) };
+	if (rpcFailureOf(outcome.error)?.name === 'RANDOM_ID_DUPLICATE') return { refusedAsDuplicate: true };
 	throw outcome.error;
+}
+
+/**
+ * The scheduled messages an earlier attempt made, for a send refused as RANDOM_ID_DUPLICATE:
+ * found in the chat's queue by text (captions, in order) and due date. Empty when not found.
+ */
+export async function findScheduledCopies(session: TelegramSession, chat: ResolvedChat, texts: string[], scheduleDate: number, options: CallOptions): Promise<MessageRecord[]> {
+	const queue = (await listScheduled(session, chat, options)).sort((a, b) => a.id - b.id);
+	for (let start = 0; start + texts.length <= queue.length; start++) {
+		const run = queue.slice(start, start + texts.length);
+		if (run.every((message, index) => message.text === texts[index] && message.date === scheduleDate)) return run;
+	}
+	return [];
 }
 
 export async function sendText(session: TelegramSession, chat: ResolvedChat, message: TextToSend, options: CallOptions): Promise<SendResult> {

@@ -1,7 +1,6 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection } from '../../../shared/options';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
 import { throughputOptions, type ThroughputDefaults } from '../../../shared/throughput';
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../transport';
 import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './read';
 
 type Show = IDisplayOptions['show'];
@@ -235,6 +234,4 @@ export function optionsCollection(show: Show, sends: boolean): INodeProperties {
 	return sharedOptionsCollection(show, sends ? [...throughputOptions(TELNYX_THROUGHPUT), maxRateLimitWaitOption] : [maxRateLimitWaitOption]);
 }
 
-export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
-	return context.getNodeParameter('options.maxRateLimitWait', itemIndex, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as number;
-}
+export { readMaxWait };

@@ -9,6 +9,7 @@ import { markUnclearCreate } from '../../../shared/executionMemo';
 import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
 import { RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
+import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
 import { checkReplyWith, rateLimitedRoutingRequest } from '../../../shared/routing';
 
 export const TELNYX_CREDENTIAL = 'telnyxScheduledApi';
@@ -167,8 +168,11 @@ function connectionError(context: HttpContext, call: TelnyxCall, failure: Transp
 /** The one place that calls Telnyx for the programmatic operations, the editor's lists and the trigger. */
 export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Promise<IDataObject> {
 	const baseURL = await telnyxBaseUrl(context);
+	const signal = stopSignalOf(context);
 	const attempt = async () => {
 		await call.beforeAttempt?.();
+		// After a wait for the rate cap or a 429, Stop means nothing more is sent.
+		throwIfStopped(signal);
 		const outcome = await requestWithCredential(context, TELNYX_CREDENTIAL, {
 			method: call.method,
 			baseURL,
@@ -180,7 +184,7 @@ export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Pro
 		return interpretTelnyxReply(context, outcome.reply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
-	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex));
+	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex, signal));
 }
 
 /** Declarative operations: map Telnyx's answer (their requests run with ignoreHttpStatusErrors). */

@@ -2,9 +2,9 @@ import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties }
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { fieldError } from '../../../shared/errors';
-import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection } from '../../../shared/options';
+import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
 import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS, zulipRequest } from '../transport';
+import { zulipRequest } from '../transport';
 
 /** Where a message goes, as Zulip's API takes it. */
 export interface ZulipRecipient {
@@ -104,9 +104,7 @@ export const sendAtField = (show: IDisplayOptions['show']): INodeProperties => (
 
 export const maxRateLimitWaitOption = rateLimitWaitOption('Zulip');
 
-export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
-	return context.getNodeParameter('options.maxRateLimitWait', itemIndex, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as number;
-}
+export { readMaxWait };
 
 export function readContent(context: IExecuteFunctions, itemIndex: number, field = 'content'): string {
 	const content = String(context.getNodeParameter(field, itemIndex, '') ?? '');

@@ -6,6 +6,7 @@ import { requestWithCredential, type HttpContext, type HttpReply, type Transport
 import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { checkReplyWith, rateLimitedRoutingRequest } from '../../../shared/routing';
+import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
 
 export const ZULIP_CREDENTIAL = 'zulipScheduledApi';
 export { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS };
@@ -71,7 +72,9 @@ export function interpretZulipReply(context: HttpContext, reply: HttpReply | IN8
 /** The one place that calls Zulip for the programmatic operations and the editor's lists. */
 export async function zulipRequest(context: HttpContext, call: ZulipCall): Promise<IDataObject> {
 	const baseURL = await zulipBaseUrl(context);
+	const signal = stopSignalOf(context);
 	const attempt = async () => {
+		throwIfStopped(signal);
 		const outcome = await requestWithCredential(context, ZULIP_CREDENTIAL, {
 			method: call.method,
 			baseURL,
@@ -84,7 +87,7 @@ export async function zulipRequest(context: HttpContext, call: ZulipCall): Promi
 		return interpretZulipReply(context, outcome.reply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
-	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex));
+	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex, signal));
 }
 
 function connectionError(context: HttpContext, call: ZulipCall, failure: TransportFailure, baseURL: string) {

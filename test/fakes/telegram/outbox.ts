@@ -92,6 +92,34 @@ export class Outbox {
 		return this.world.messages.filter((m) => m.peerKey === peerKey && (shared || m.fromId === ownerId));
 	}
 
+	/**
+	 * A send whose random_ids all came before in this chat: Telegram answers a repeated send with
+	 * the original message(s) and sends nothing new. When an original is gone (sent from the
+	 * scheduled queue, deleted) or only some ids repeat, it answers RANDOM_ID_DUPLICATE.
+	 */
+	originalsOf(sender: FakeUser, peerKey: string, drafts: Draft[]): FakeMessage[] | undefined {
+		const randomKeys = drafts.map((d) => `${sender.id}:${peerKey}:${d.randomId}`);
+		const repeated = randomKeys.filter((k) => this.deps.usedRandomIds.has(k));
+		if (new Set(randomKeys).size !== randomKeys.length) throw badRequest('RANDOM_ID_DUPLICATE');
+		if (repeated.length === 0) return undefined;
+		const pool = [...this.world.scheduled, ...this.world.messages].filter((m) => m.peerKey === peerKey && m.fromId === sender.id && !m.fromScheduled);
+		const originals = drafts.map((d) => pool.find((m) => m.randomId === d.randomId));
+		if (repeated.length !== randomKeys.length || originals.some((m) => m === undefined)) throw badRequest('RANDOM_ID_DUPLICATE');
+		return originals as FakeMessage[];
+	}
+
+	/** The answer to a repeated send: updateMessageID and the original message, no new pts. */
+	repeatedUpdates(messages: FakeMessage[], viewerId: bigint): Api.TypeUpdate[] {
+		const ids = messages.map((m) => new Api.UpdateMessageID({ id: m.id, randomId: toLong(m.randomId) }));
+		const originals = messages.map((m) => {
+			if (m.scheduleDate !== undefined) return new Api.UpdateNewScheduledMessage({ message: this.view(m, viewerId, true) });
+			const view = this.view(m, viewerId, false);
+			const pts = this.deps.counters.current(`pts:${parsePeerKey(m.peerKey).kind === 'channel' ? m.peerKey : viewerId}`);
+			return parsePeerKey(m.peerKey).kind === 'channel' ? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 0 }) : new Api.UpdateNewMessage({ message: view, pts, ptsCount: 0 });
+		});
+		return [...ids, ...originals];
+	}
+
 	/** Records new messages (all or none), delivered or scheduled, and returns them. */
 	send(sender: FakeUser, peerKey: string, drafts: Draft[], flags: SendFlags): FakeMessage[] {
 		this.checkCanWrite(sender, peerKey);

@@ -79,7 +79,7 @@ describe('Telegram fake server (gramjs client)', () => {
 		assert.ok(fake.requests.every((r) => r.dcId === 2));
 	});
 
-	test('sends text at once with its flags, entities and reply, and refuses a repeated random_id', async () => {
+	test('sends text at once with its flags, entities and reply; a repeated random_id is answered with the original', async () => {
 		await withClient(fake, async (client) => {
 			const sent = await client.sendMessage('@alice_test', { message: 'hello **there**', silent: true, linkPreview: false });
 			assert.equal(sent.id, 1);
@@ -90,7 +90,14 @@ describe('Telegram fake server (gramjs client)', () => {
 			// Telegram answers a text sent at once to a private chat with updateShortSentMessage.
 			assert.ok(answer instanceof Api.UpdateShortSentMessage);
 			assert.equal(answer.id, 2);
-			await assert.rejects(client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: 'dup', randomId: bigInt(42) })), { errorMessage: 'RANDOM_ID_DUPLICATE' });
+			// As Telegram does: the original message again, nothing new sent.
+			const repeated = await client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: 'dup', randomId: bigInt(42) }));
+			assert.ok(repeated instanceof Api.Updates);
+			const idUpdate = repeated.updates.find((update): update is Api.UpdateMessageID => update instanceof Api.UpdateMessageID);
+			assert.equal(idUpdate?.id, 2);
+			const original = repeated.updates.find((update): update is Api.UpdateNewMessage => update instanceof Api.UpdateNewMessage);
+			assert.equal((original?.message as Api.Message).message, 'again');
+			assert.equal(original?.ptsCount, 0);
 			await assert.rejects(client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: '   ' })), { errorMessage: 'MESSAGE_EMPTY' });
 		});
 		assert.equal(fake.messages.length, 2);
@@ -302,16 +309,19 @@ describe('Telegram fake server (gramjs client)', () => {
 		assert.equal(fake.requests.filter((r) => r.name === 'messages.SendMessage').length, 2);
 	});
 
-	test('a connection dropped after the call is applied: sent once, the resend is a duplicate', async () => {
+	test('a connection dropped after the call is applied: sent once, the resend gets the original', async () => {
 		await withClient(fake, async (client) => {
 			fake.dropConnectionNext('messages.SendMessage', 'after-apply');
 			const request = new Api.messages.SendMessage({ peer: alicePeer(), message: 'sent, but no answer', randomId: bigInt(7), scheduleDate: inAnHour() });
-			await assert.rejects(client.invoke(request), { errorMessage: 'RANDOM_ID_DUPLICATE' });
+			const answer = await client.invoke(request);
+			assert.ok(answer instanceof Api.Updates);
+			assert.ok(answer.updates.some((update) => update instanceof Api.UpdateNewScheduledMessage && (update.message as Api.Message).message === 'sent, but no answer'));
+			// Once the original left the scheduled queue, a repeat is refused by name.
+			fake.scheduled.splice(0);
+			await assert.rejects(client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: 'sent, but no answer', randomId: bigInt(7), scheduleDate: inAnHour() })), { errorMessage: 'RANDOM_ID_DUPLICATE' });
 		});
-		assert.deepEqual(
-			fake.scheduled.map((m) => [m.text, m.randomId]),
-			[['sent, but no answer', 7n]],
-		);
+		assert.deepEqual(fake.scheduled, []);
+		assert.equal(fake.requests.filter((r) => r.name === 'messages.SendMessage').length, 3);
 	});
 
 	test('logs in from nothing: DH auth key, PHONE_MIGRATE followed, code, then a 2FA password checked by SRP', async () => {

@@ -113,8 +113,11 @@ export class TelegramFake implements FakeWorld {
 		trustFakeRsaKeyInThisProcess(this.rsaKey.publicKeyPem);
 	}
 
+	/** Moves the fake's clock ahead, e.g. to play a send that reaches Telegram later than planned. */
+	clockAheadMs = 0;
+
 	nowSeconds(): number {
-		return Math.floor(this.clock() / 1000);
+		return Math.floor((this.clock() + this.clockAheadMs) / 1000);
 	}
 
 	/** A StringSession with a pre-shared auth key on this fake's DC, logged in as `me` unless told. */
@@ -260,6 +263,7 @@ export class TelegramFake implements FakeWorld {
 
 	/** Back to the seed state; forgets requests, injections, uploads, codes and the password. Keys stay valid. */
 	reset(): void {
+		this.clockAheadMs = 0;
 		this.users = seedUsers();
 		this.me = this.users[0];
 		this.channels = seedChannels();

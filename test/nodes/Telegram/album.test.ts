@@ -75,12 +75,42 @@ describe('Telegram: Message > Send Album', () => {
 		assert.deepEqual(fake.messages.map((message) => [message.media?.kind, message.media?.fileName]), [['document', 'one.pdf'], ['document', 'two.txt']]);
 	});
 
-	test('an album whose answer was lost is not sent twice', async () => {
+	test('an album whose answer was lost is not sent twice: the repeat gets the originals, and the output names them', async () => {
 		fake.dropConnectionNext('messages.SendMultiMedia', 'after-apply');
 		const result = await runTelegram(fake, { parameters: album([fromUrl('https://example.com/a.jpg'), fromUrl('https://example.com/b.jpg')]) });
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.messages.length, 2);
-		assert.equal(result.items[0].json.alreadySent, true);
+		assert.equal(callsOf(fake, 'messages.SendMultiMedia'), 2, 'gramjs repeated the request after reconnecting');
+		assert.deepEqual(result.items[0].json.messageIds, fake.messages.map((message) => message.id));
+		assert.equal(result.items[0].json.alreadySent, false);
+	});
+
+	test('an album that reaches Telegram less than 10 s before its time is sent at once, and the output says so', async () => {
+		// The node accepts 60 s ahead; the album arrives (say after a slow upload) 55 s later.
+		fake.clockAheadMs = 55_000;
+		const result = await runTelegram(fake, {
+			parameters: album([fromUrl('https://example.com/a.jpg', 'one'), fromUrl('https://example.com/b.jpg', 'two')], { sendWhen: 'at', sendAt: '={{ $now.plus({ seconds: 60 }).toISO() }}' }),
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(fake.scheduled.length, 0);
+		assert.equal(fake.messages.length, 2);
+		const output = result.items[0].json;
+		assert.equal(output.scheduled, false);
+		assert.equal(output.scheduledFor, undefined);
+		assert.match(String(output.note), /sent it at once/);
+		assert.deepEqual((output.messages as IDataObject[]).map((message) => message.scheduled), [false, false]);
+	});
+
+	test('an album scheduled well ahead says scheduled, on top and per message', async () => {
+		const result = await runTelegram(fake, {
+			parameters: album([fromUrl('https://example.com/a.jpg', 'one'), fromUrl('https://example.com/b.jpg', 'two')], { sendWhen: 'at', sendAt: '={{ $now.plus({ hours: 1 }).toISO() }}' }),
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(fake.scheduled.length, 2);
+		const output = result.items[0].json;
+		assert.equal(output.scheduled, true);
+		assert.equal(Date.parse(String(output.scheduledFor)) / 1000, fake.scheduled[0].scheduleDate);
+		assert.deepEqual((output.messages as IDataObject[]).map((message) => message.scheduled), [true, true]);
 	});
 
 	const refusals: Array<[string, IDataObject[], RegExp]> = [

@@ -24,13 +24,30 @@ describe('Telegram: retries, flood waits, migrations, dropped connections', () =
 		assert.equal(new Set(result.items.map((item) => item.json.messageId)).size, 3);
 	});
 
-	test('a send whose answer was lost is not duplicated: the resend has the same random_id', async () => {
+	test('a send whose answer was lost is not duplicated: the resend has the same random_id and gets the original', async () => {
 		fake.dropConnectionNext('messages.SendMessage', 'after-apply');
 		const result = await runTelegram(fake, { parameters: scheduleText() });
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.scheduled.length, 1);
-		assert.equal(result.items[0].json.alreadySent, true);
-		assert.match(String(result.items[0].json.note), /not sent again/);
+		assert.equal(callsOf(fake, 'messages.SendMessage'), 2);
+		assert.equal(result.items[0].json.messageId, fake.scheduled[0].id);
+		assert.equal(result.items[0].json.scheduled, true);
+	});
+
+	test('a send refused as RANDOM_ID_DUPLICATE reports alreadySent with the id of the message sent earlier', async () => {
+		const credential = credentialData(fake);
+		const sendAt = new Date(Date.now() + 3 * 3600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+		const first = await runTelegram(fake, { parameters: scheduleText({ sendAt }), credential, executionId: 'dup-a' });
+		assert.equal(first.error, undefined, first.error?.message);
+		// Another process repeating that send (no memory of it here) is refused by Telegram.
+		fake.injectError('messages.SendMessage', { code: 400, message: 'RANDOM_ID_DUPLICATE' });
+		const repeat = await runTelegram(fake, { parameters: scheduleText({ sendAt }), credential, executionId: 'dup-b' });
+		assert.equal(repeat.error, undefined, repeat.error?.message);
+		assert.equal(fake.scheduled.length, 1);
+		assert.equal(repeat.items[0].json.alreadySent, true);
+		assert.equal(repeat.items[0].json.messageId, first.items[0].json.messageId);
+		assert.deepEqual(repeat.items[0].json.messageIds, [fake.scheduled[0].id]);
+		assert.match(String(repeat.items[0].json.note), /not sent again/);
 	});
 
 	test('a connection dropped before Telegram acted is simply sent again, once', async () => {

@@ -78,14 +78,15 @@ describe('Telegram: Scheduled Message operations', () => {
 		});
 		assert.equal(result.error, undefined);
 		assert.deepEqual(fake.scheduled.map((message) => message.text), ['a2']);
-		assert.equal(callsOf(fake, 'messages.DeleteScheduledMessages'), 4, 'the shared call, then each item alone');
+		assert.equal(callsOf(fake, 'messages.DeleteScheduledMessages'), 1, 'the wrong id is known from the queue before any delete');
+		assert.equal(callsOf(fake, 'messages.GetScheduledHistory'), 1);
 		assert.equal(result.items[0].json.deleted, true);
-		assert.match(String(result.items[1].json.error), /no such scheduled message in that chat \(MESSAGE_ID_INVALID\)/);
+		assert.match(String(result.items[1].json.error), /message 999 is not scheduled in .* \(MESSAGE_ID_INVALID\)/);
 		assert.equal(result.items[2].json.deleted, true);
 		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
-	test('without Continue On Fail a wrong id fails the run with its item index', async () => {
+	test('without Continue On Fail a wrong id fails the run with its item index, before anything is sent', async () => {
 		const alice = await schedule('@alice_test', ['a1']);
 		const result = await runTelegram(fake, {
 			credential,
@@ -94,7 +95,52 @@ describe('Telegram: Scheduled Message operations', () => {
 		});
 		assert.match(result.error?.message ?? '', /MESSAGE_ID_INVALID/);
 		assert.equal(result.error?.context?.itemIndex, 1);
-		assert.equal(fake.messages.length, 1, 'the valid item was sent');
+		// The queue tells before any call that item 1 is wrong: nothing is half-done.
+		assert.equal(fake.messages.length, 0, 'nothing was sent');
+		assert.equal(callsOf(fake, 'messages.SendScheduledMessages'), 0);
+	});
+
+	test('one stale id among 100 costs no extra call: its item fails, the other 99 are sent in one call', async () => {
+		const ids = await schedule('@alice_test', Array.from({ length: 99 }, (_unused, index) => `m${index}`));
+		const items = [...ids.map((id) => ({ chat: '@alice_test', id })), { chat: '@alice_test', id: 7777 }];
+		const result = await runTelegram(fake, { credential, parameters: scheduledOp('sendNow', { messageIds: '={{ $json.id }}' }), items, node: { continueOnFail: true } });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(callsOf(fake, 'messages.SendScheduledMessages'), 1);
+		assert.equal(fake.scheduled.length, 0);
+		assert.equal(fake.messages.length, 99);
+		assert.equal(result.items.filter((item) => item.json.sentNow === true).length, 99);
+		assert.match(String(result.items[99].json.error), /7777 is not scheduled/);
+	});
+
+	test('Retry On Fail after a failure in the second call of 150 ids goes on with the rest: nothing acted on twice, no MESSAGE_ID_INVALID', async () => {
+		fake.scheduledLimitPerChat = 200;
+		const ids = await schedule('@alice_test', Array.from({ length: 150 }, (_unused, index) => `m${index}`));
+		fake.injectError((name, request) => name === 'messages.SendScheduledMessages' && (request as { id: number[] }).id.length === 50, { code: 500, message: 'INTERNAL_SERVER_ERROR' });
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('sendNow', { messageIds: '={{ $json.ids }}' }),
+			items: [{ chat: '@alice_test', ids }],
+			node: { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const calls = fake.requests.filter((request) => request.name === 'messages.SendScheduledMessages').map((request) => (request.request as { id: number[] }).id.length);
+		assert.deepEqual(calls, [100, 50, 50], 'the first 100 were not sent again');
+		assert.equal(fake.messages.length, 150);
+		assert.equal(fake.scheduled.length, 0);
+		const sentIds = result.items[0].json.sentMessageIds as Array<number | null>;
+		assert.equal(sentIds.length, 150);
+		assert.ok(sentIds.every((id) => typeof id === 'number'));
+	});
+
+	test('a Send Now whose answer was lost is confirmed from the queue, not reported as a failure', async () => {
+		const ids = await schedule('@alice_test', ['a1', 'a2']);
+		fake.dropConnectionNext('messages.SendScheduledMessages', 'after-apply');
+		const result = await runTelegram(fake, { credential, parameters: scheduledOp('sendNow', { messageIds: ids.join(',') }), items: [{ chat: '@alice_test' }] });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(fake.messages.length, 2, 'sent once');
+		assert.equal(fake.scheduled.length, 0);
+		assert.equal(result.items[0].json.sentNow, true);
+		assert.deepEqual(result.items[0].json.scheduledMessageIds, ids);
 	});
 
 	test('ids that are not ids are refused before any call', async () => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { deriveRandomId } from '../../../nodes/Telegram/actions/idempotency';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { messageRandomId } from '../../../nodes/Telegram/actions/idempotency';
+import { sendKey } from '../../../shared/executionMemo';
 import { packBatches } from '../../../nodes/Telegram/actions/scheduledMessage/batch';
 import { parseChatReference } from '../../../nodes/Telegram/transport/chatReference';
 import { readRpcFailure } from '../../../nodes/Telegram/transport/rpcError';
@@ -21,18 +23,36 @@ describe('Telegram: the pieces without I/O', () => {
 		for (const bad of ['', '@ab', '+12', 'https://t.me/+invite', 'two words']) assert.throws(() => parseChatReference(bad), { name: 'ChatReferenceError' }, bad);
 	});
 
-	test('random_id: the same execution, node, item and part give the same id; anything else another', () => {
-		const id = deriveRandomId(['exec-1', 'node-1', 'message.sendText', 0, 0]);
+	test('random_id: a retry (same instance, workflow, execution, node, run index, item, part) repeats it; anything else is new', () => {
+		type Identity = { instance: string; workflow: string; execution: string; node: string; runIndex: number };
+		const base: Identity = { instance: 'instance-a', workflow: 'wf-1', execution: '17', node: 'node-1', runIndex: 0 };
+		const contextOf = (identity: Identity) =>
+			({
+				runIndex: identity.runIndex,
+				getInstanceId: () => identity.instance,
+				getWorkflow: () => ({ id: identity.workflow, name: 'w', active: false }),
+				getExecutionId: () => identity.execution,
+				getNode: () => ({ id: identity.node, name: 'Telegram' }),
+			}) as unknown as IExecuteFunctions;
+		const id = messageRandomId(contextOf(base), 'message.sendText', 0);
 		assert.equal(typeof id, 'bigint');
 		assert.ok(id >= -(2n ** 63n) && id < 2n ** 63n && id !== 0n);
-		assert.equal(deriveRandomId(['exec-1', 'node-1', 'message.sendText', 0, 0]), id);
+		assert.equal(messageRandomId(contextOf({ ...base }), 'message.sendText', 0), id);
 		const others = [
-			['exec-2', 'node-1', 'message.sendText', 0, 0],
-			['exec-1', 'node-2', 'message.sendText', 0, 0],
-			['exec-1', 'node-1', 'message.sendText', 1, 0],
-			['exec-1', 'node-1', 'message.sendText', 0, 1],
-		].map((parts) => deriveRandomId(parts));
-		assert.equal(new Set([id, ...others]).size, 5);
+			messageRandomId(contextOf({ ...base, instance: 'instance-b' }), 'message.sendText', 0),
+			messageRandomId(contextOf({ ...base, workflow: 'wf-2' }), 'message.sendText', 0),
+			messageRandomId(contextOf({ ...base, execution: '18' }), 'message.sendText', 0),
+			messageRandomId(contextOf({ ...base, node: 'node-2' }), 'message.sendText', 0),
+			messageRandomId(contextOf({ ...base, runIndex: 1 }), 'message.sendText', 0),
+			messageRandomId(contextOf(base), 'message.sendText', 1),
+			messageRandomId(contextOf(base), 'message.sendText', 0, 1),
+			messageRandomId(contextOf(base), 'message.sendAlbum', 0),
+		];
+		assert.equal(new Set([id, ...others]).size, others.length + 1);
+		// The once-only memory keys on the same identity.
+		assert.equal(sendKey(contextOf(base), 0, 'message.sendText'), sendKey(contextOf({ ...base }), 0, 'message.sendText'));
+		assert.notEqual(sendKey(contextOf(base), 0, 'message.sendText'), sendKey(contextOf({ ...base, runIndex: 1 }), 0, 'message.sendText'));
+		assert.equal(sendKey(contextOf({ ...base, execution: '__UNKNOWN__' }), 0, 'message.sendText'), undefined);
 	});
 
 	test('batches: whole items while their ids fit in 100, duplicates sent once, big items split', () => {

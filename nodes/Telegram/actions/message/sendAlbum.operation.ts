@@ -5,7 +5,6 @@ import {
 	assertWhenOnlineFits,
 	callOptions,
 	chatField,
-	describeSchedule,
 	findChat,
 	formattingOption,
 	optionsCollection,
@@ -18,7 +17,8 @@ import {
 	sendWhenFields,
 	silentOption,
 } from '../fields';
-import { chatOutput, messageOutput } from '../output';
+import { alreadySentOutput, chatOutput, messageOutput, sendOutcomeOutput } from '../output';
+import { findEarlierCopies } from './earlierCopies';
 import { albumItemsField, readAlbumItems } from './albumItems';
 
 const OPERATION = 'message.sendAlbum';
@@ -77,13 +77,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					},
 					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the album' : 'scheduling the album'),
 				);
-				if (result.alreadySent) {
-					return { ...chatOutput(chat), ...describeSchedule(scheduleDate, zone), itemCount: items.length, alreadySent: true, note: 'Telegram already had this album from an earlier attempt (same random_ids), so it was not sent again.' };
+				if (result.refusedAsDuplicate) {
+					const captions = items.map((item) => item.caption);
+					const copies = await findEarlierCopies(session, chat, captions, scheduleDate, callOptions(this, itemIndex, 'looking for the album sent earlier'));
+					return { ...alreadySentOutput(chat, copies, scheduleDate, zone), albumId: copies[0]?.groupedId ?? null, itemCount: items.length };
 				}
+				const records = result.sent.flatMap((sent) => (sent.message ? [sent.message] : []));
 				const messages = result.sent.map((sent, part) => (sent.message ? messageOutput(sent.message, zone) : { messageId: sent.id ?? null, text: items[part].caption }));
 				return {
 					...chatOutput(chat),
-					...describeSchedule(scheduleDate, zone),
+					...sendOutcomeOutput(records, scheduleDate, zone),
 					albumId: messages.find((message) => message.albumId)?.albumId ?? null,
 					messageIds: messages.map((message) => message.messageId as number),
 					messages,

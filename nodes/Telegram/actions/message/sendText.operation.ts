@@ -21,7 +21,8 @@ import {
 	silentOption,
 } from '../fields';
 import { messageRandomId } from '../idempotency';
-import { chatOutput, messageOutput } from '../output';
+import { alreadySentOutput, chatOutput, messageOutput } from '../output';
+import { findEarlierCopies } from './earlierCopies';
 
 const OPERATION = 'message.sendText';
 const show = { resource: ['message'], operation: ['sendText'] };
@@ -74,8 +75,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					},
 					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the message' : 'scheduling the message'),
 				);
-				if (result.alreadySent) {
-					return { ...chatOutput(chat), ...describeSchedule(scheduleDate, zone), alreadySent: true, note: 'Telegram already had this message from an earlier attempt (same random_id), so it was not sent again.' };
+				if (result.refusedAsDuplicate) {
+					const copies = await findEarlierCopies(session, chat, [text], scheduleDate, callOptions(this, itemIndex, 'looking for the message sent earlier'));
+					return { messageId: copies[0]?.id ?? null, text, ...alreadySentOutput(chat, copies, scheduleDate, zone) };
 				}
 				const [sent] = result.sent;
 				if (sent.message) return { ...messageOutput(sent.message, zone, chat), alreadySent: false };

@@ -39,6 +39,8 @@ export function sendRoutes(): RpcRoute[] {
 				randomId: randomIdOf(request.randomId),
 				replyToMsgId: replyToMsgIdOf(request.replyTo),
 			};
+			const originals = outbox.originalsOf(sender, peer.key, [draft]);
+			if (originals) return outbox.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key]).getBytes();
 			const [message] = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: !!request.noWebpage, dueDate });
 			// Telegram answers a plain text sent at once to a private chat in short form.
 			if (dueDate === undefined && parsePeerKey(peer.key).kind !== 'channel') {
@@ -67,6 +69,8 @@ export function sendRoutes(): RpcRoute[] {
 				randomId: randomIdOf(request.randomId),
 				replyToMsgId: replyToMsgIdOf(request.replyTo),
 			};
+			const originals = outbox.originalsOf(sender, peer.key, [draft]);
+			if (originals) return outbox.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key]).getBytes();
 			const messages = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: false, dueDate });
 			return outbox.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key]).getBytes();
 		}),
@@ -94,6 +98,8 @@ export function sendRoutes(): RpcRoute[] {
 			// Photos and videos may share an album; documents only go with documents.
 			const kinds = new Set(drafts.map((d) => (d.media?.kind === 'document' ? 'document' : 'visual')));
 			if (kinds.size > 1) throw badRequest('MEDIA_INVALID');
+			const originals = outbox.originalsOf(sender, peer.key, drafts);
+			if (originals) return outbox.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key]).getBytes();
 			const messages = outbox.send(sender, peer.key, drafts, { silent: !!request.silent, noWebpage: false, dueDate });
 			return outbox.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key]).getBytes();
 		}),
