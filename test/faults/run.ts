@@ -4,7 +4,7 @@
  * line `N passed, M failed`; exits 1 on any failed cell.
  *
  * FAULTS_ONLY=<text> runs only rows whose "provider operation" contains it (case-insensitive);
- * FAULTS_LANES=<n> sets how many cells run side by side (default 6).
+ * FAULTS_LANES=<n> sets how many cells run side by side (default 8).
  */
 import '../harness/env';
 import { existsSync } from 'node:fs';
@@ -27,7 +27,7 @@ async function main(): Promise<number> {
 	const rows: Array<Row<Lane>> = [...telegramRows, ...telnyxRows, ...zulipRows].filter(
 		(row) => !only || `${row.provider} ${row.operation}`.toLowerCase().includes(only),
 	);
-	const lanes = Number(process.env.FAULTS_LANES ?? 6);
+	const lanes = Number(process.env.FAULTS_LANES ?? 8);
 	const started = Date.now();
 	const results = await runCells(planCells(rows), lanes);
 	const seconds = ((Date.now() - started) / 1000).toFixed(1);

@@ -9,7 +9,8 @@ import { httpCell, jsonField, type HttpCellSpec, type HttpProvider } from './htt
 const FROM = '+15550001111';
 const TO = '+15557654321';
 const texts = () => Array.from({ length: ITEM_COUNT }, (_, i) => `telnyx item ${i}`);
-const fromNumber = { __rl: true, mode: 'number', value: FROM };
+// 'list' mode: n8n checks a 'number' mode value with its safe-regex, whose 250 ms wall-clock limit a loaded machine can hit.
+const fromNumber = { __rl: true, mode: 'list', value: FROM };
 
 const TELNYX: HttpProvider<TelnyxFake> = {
 	nodeType: 'telnyx',

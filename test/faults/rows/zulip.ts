@@ -5,7 +5,8 @@ import { zulipSpecs } from '../lane';
 import { HTTP_FAULTS, ITEM_COUNT, type HttpFault, type Row } from '../matrix';
 import { formField, httpCell, type HttpCellSpec, type HttpProvider } from './httpFaults';
 
-const CHANNEL = { __rl: true, mode: 'id', value: '14' };
+// 'list' mode: n8n checks an 'id' mode value with its safe-regex, whose 250 ms wall-clock limit a loaded machine can hit.
+const CHANNEL = { __rl: true, mode: 'list', value: '14' };
 const texts = () => Array.from({ length: ITEM_COUNT }, (_, i) => `zulip item ${i}`);
 
 const ZULIP: HttpProvider<ZulipFake> = {
