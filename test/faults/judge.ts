@@ -99,7 +99,7 @@ export function judge({ result, setup, fault, kind, order, column, k }: JudgeInp
 			seen = `${kindOf} (${error.message})`;
 			expectOutcome(kindOf);
 		} else {
-			seen = 'vague error';
+			seen = `vague error (${error.message})`;
 			problems.push(`item ${k}: ${kindOf.vague}`);
 			expectOutcome(undefined);
 		}
