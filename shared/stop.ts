@@ -1,4 +1,5 @@
 import { sleep } from 'n8n-workflow';
+import { settle } from './errors';
 
 /** n8n's Stop button for this execution, where the context has one (not in the editor's lists). */
 export function stopSignalOf(context: object): AbortSignal | undefined {
@@ -21,10 +22,7 @@ export function throwIfStopped(signal: AbortSignal | undefined): void {
 /** Waits `ms`, unless Stop is pressed first: then it ends at once with ExecutionStoppedError. */
 export async function waitUnlessStopped(ms: number, signal: AbortSignal | undefined): Promise<void> {
 	throwIfStopped(signal);
-	try {
-		await sleep(ms, signal);
-	} catch (error) {
-		if (signal?.aborted) throw new ExecutionStoppedError();
-		throw error;
-	}
+	const waited = await settle(sleep(ms, signal));
+	throwIfStopped(signal);
+	if (!waited.ok) throw waited.error;
 }

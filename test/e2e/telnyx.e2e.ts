@@ -3,11 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TelnyxFake } from '../fakes/telnyx/server';
-import { specsDirOrSkipReason } from '../fakes/specs';
 import { messageEvent, newSigningKey, signedHeaders, type SigningKey } from '../nodes/Telnyx/signing';
 import { activateWorkflow, importJson, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
 
-const specs = specsDirOrSkipReason('telnyx-messaging-subset.yml');
 const example = JSON.parse(readFileSync(resolve(__dirname, '../../examples/telnyx-webhook-sms-reminder.json'), 'utf8'));
 
 /** Receives what the trigger's workflow forwards, to prove the workflow ran and with what. */
@@ -39,7 +37,7 @@ const triggerWorkflow = (forwardTo: string) => ({
 	connections: { 'Telnyx Trigger': { main: [[{ node: 'Forward', type: 'main', index: 0 }]] } },
 });
 
-describe('Telnyx in a running n8n: the reminder example and the signed-event trigger', { skip: 'skip' in specs ? specs.skip : false }, () => {
+describe('Telnyx in a running n8n: the reminder example and the signed-event trigger', () => {
 	let fake: TelnyxFake;
 	let install: N8nInstall;
 	let server: RunningN8n;

@@ -3,13 +3,11 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ZulipFake } from '../fakes/zulip/server';
-import { specsDirOrSkipReason } from '../fakes/specs';
 import { activateWorkflow, importJson, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
 
-const specs = specsDirOrSkipReason('zulip-openapi.yaml');
 const example = JSON.parse(readFileSync(resolve(__dirname, '../../examples/zulip-book-and-cancel-announcement.json'), 'utf8'));
 
-describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-cancel-announcement.json)', { skip: 'skip' in specs ? specs.skip : false }, () => {
+describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-cancel-announcement.json)', () => {
 	let fake: ZulipFake;
 	let install: N8nInstall;
 	let server: RunningN8n;

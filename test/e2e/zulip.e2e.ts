@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ZulipFake } from '../fakes/zulip/server';
-import { specsDirOrSkipReason } from '../fakes/specs';
 import { executeWorkflow, importJson, prepareN8n, type N8nInstall } from './n8nCli';
 
-const specs = specsDirOrSkipReason('zulip-openapi.yaml');
 const TYPE = 'n8n-nodes-scheduled-messaging.zulip';
 
 function zulipNode(name: string, x: number, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
@@ -26,7 +24,7 @@ function chain(names: string[]) {
 	);
 }
 
-describe('Zulip through the real n8n CLI', { skip: 'skip' in specs ? specs.skip : false }, () => {
+describe('Zulip through the real n8n CLI', () => {
 	let fake: ZulipFake;
 	let install: N8nInstall;
 	before(async () => {

@@ -4,7 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { ZulipFake } from '../fakes/zulip/server';
 import type { TelnyxFake } from '../fakes/telnyx/server';
 import type { TelegramFake } from '../fakes/telegram/server';
-import { channelCreate, runZulip, specs as zulipSpecs } from '../nodes/Zulip/setup';
+import { channelCreate, runZulip } from '../nodes/Zulip/setup';
 import { runTelnyx, scheduleParams, startFake as startTelnyx } from '../nodes/Telnyx/setup';
 import { runTelegram, scheduleText, useTelegramFake } from '../nodes/Telegram/setup';
 
@@ -25,7 +25,7 @@ describe('a node run several times in one execution sends every run', () => {
 	describe('Zulip: Scheduled Message > Create', () => {
 		let fake: ZulipFake;
 		before(async () => {
-			fake = await ZulipFake.start({ specsDir: 'dir' in zulipSpecs ? zulipSpecs.dir : undefined });
+			fake = await ZulipFake.start();
 		});
 		after(async () => await fake?.stop());
 		beforeEach(() => fake.reset());

@@ -3,7 +3,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { ZulipFake } from '../fakes/zulip/server';
 import type { TelnyxFake } from '../fakes/telnyx/server';
 import type { TelegramFake } from '../fakes/telegram/server';
-import { channelCreate, runZulip, specs as zulipSpecs } from '../nodes/Zulip/setup';
+import { channelCreate, runZulip } from '../nodes/Zulip/setup';
 import { runTelnyx, sendParams, startFake as startTelnyx } from '../nodes/Telnyx/setup';
 import { callsOf, runTelegram, sendText, useTelegramFake } from '../nodes/Telegram/setup';
 
@@ -31,7 +31,7 @@ describe('Stop ends every wait at once, and nothing is sent after it', () => {
 	describe('Zulip', () => {
 		let fake: ZulipFake;
 		before(async () => {
-			fake = await ZulipFake.start({ specsDir: 'dir' in zulipSpecs ? zulipSpecs.dir : undefined });
+			fake = await ZulipFake.start();
 		});
 		after(async () => await fake?.stop());
 		beforeEach(() => fake.reset());

@@ -4,6 +4,8 @@
  * examples use. Where Telnyx documents no code for a case, the choice is marked ASSUMED.
  */
 
+import type { Problem } from '../requestModel';
+
 export interface TelnyxError {
 	code: string;
 	title: string;
@@ -17,8 +19,8 @@ export interface ErrorAnswer {
 	headers?: Record<string, string>;
 }
 
-export function errorAnswer(status: number, error: TelnyxError, headers?: Record<string, string>): ErrorAnswer {
-	return { status, body: { errors: [error] }, headers };
+export function errorAnswer(status: number, error: TelnyxError | TelnyxError[], headers?: Record<string, string>): ErrorAnswer {
+	return { status, body: { errors: Array.isArray(error) ? error : [error] }, headers };
 }
 
 const pointer = (at: string | undefined) => (at === undefined ? {} : { source: { pointer: at } });
@@ -80,3 +82,39 @@ export const telnyxErrors = {
 			source: { pointer: '/id' },
 		}),
 };
+
+/** One request problem as a Telnyx error, with the HTTP status it comes with. */
+function problemError(problem: Problem): { status: number; error: TelnyxError } {
+	const name = problem.field;
+	const source = problem.in === 'body' ? { pointer: `/${name}` } : { parameter: name };
+	if (problem.in === 'path') {
+		// ASSUMED status: the catalog's code for a malformed id.
+		return { status: 400, error: { code: '10006', title: 'Invalid ID', detail: `The '${name}' parameter must be ${problem.expected}.`, source } };
+	}
+	switch (problem.kind) {
+		case 'missing':
+			return { status: 422, error: telnyxErrors.missing(name).body.errors[0] };
+		case 'json':
+			return { status: 400, error: { code: '10023', title: 'Invalid JSON', detail: 'The request body is not valid JSON.' } };
+		case 'media-type':
+			// ASSUMED status (415): the catalog names the code, not the status.
+			return { status: 415, error: { code: '10014', title: 'Unsupported Media Type', detail: `The request body must be sent as ${problem.expected}.` } };
+		default:
+			if (problem.expected === 'an http(s) URL') {
+				return { status: 400, error: { code: '10003', title: 'Invalid URL', detail: `The '${name}' parameter must be a valid URL.`, source } };
+			}
+			return { status: 400, error: { code: '10015', title: 'Bad Request', detail: `The '${name}' parameter must be ${problem.expected}.`, source } };
+	}
+}
+
+/**
+ * Telnyx's answer to a request it cannot read, or undefined when it would serve it: every problem
+ * as an entry of `errors`, under the status of the first. Fields it does not know are ignored.
+ */
+export function telnyxRefusal(problems: readonly Problem[]): ErrorAnswer | undefined {
+	// A body Telnyx cannot read at all is the whole answer.
+	const unreadable = problems.find((p) => p.in === 'body' && (p.kind === 'json' || p.kind === 'media-type'));
+	const refused = (unreadable ? [unreadable] : problems.filter((p) => p.kind !== 'unknown')).map(problemError);
+	if (refused.length === 0) return undefined;
+	return errorAnswer(refused[0].status, refused.map((r) => r.error));
+}

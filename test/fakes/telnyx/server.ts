@@ -1,15 +1,19 @@
 /**
- * A local stand-in for the Telnyx messaging API (https://api.telnyx.com/v2) for tests. Every
- * request is checked against Telnyx's own OpenAPI files; anything they reject is recorded in
- * `violations`. It keeps state (messages, profiles, numbers), runs on a clock tests can move, and
- * can be told to answer 429, 500, or drop the connection.
+ * A local stand-in for the Telnyx messaging API (https://api.telnyx.com/v2) for tests. It models
+ * Telnyx by itself (model.ts: routes, fields, types; errors.ts: Telnyx's error answers; routes.ts:
+ * the documented rules and the account's state), so it works on a bare clone. When Telnyx's
+ * OpenAPI files are there, every request is also checked against them. Anything either layer
+ * rejects is recorded in `violations`. It runs on a clock tests can move, and can be told to
+ * answer 429, 500, or drop the connection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { specsDir } from '../specs';
-import { telnyxErrors, type ErrorAnswer } from './errors';
+import { checkRequest, describeProblem, type ModelCheck } from '../requestModel';
+import { optionalSpecsDir, TELNYX_SPEC_FILE } from '../specs';
+import { telnyxErrors, telnyxRefusal, type ErrorAnswer } from './errors';
+import { telnyxOperations } from './model';
 import { routeFor, type Answer, type FakeState } from './routes';
-import { checkRequest, checkResponse, loadTelnyxSpec, type TelnyxSpec } from './spec';
+import { checkRequest as checkSpecRequest, checkResponse, loadTelnyxSpec, type TelnyxSpec } from './spec';
 import { progress, seedPhoneNumbers, seedProfiles, type FakePhoneNumber, type FakeProfile, type TelnyxFakeMessage } from './state';
 
 export type { TelnyxFakeMessage, TelnyxFakeRecipient, RecipientStatus, FakePhoneNumber, FakeProfile } from './state';
@@ -29,8 +33,11 @@ export interface SeenRequest {
 
 export interface TelnyxFakeOptions {
 	apiKey?: string;
-	/** Folder holding the Telnyx specs; default: the shared specs folder (see test/fakes/specs.ts). */
-	specsDir?: string;
+	/**
+	 * Folder holding the Telnyx specs, for the spec layer. Default: the shared specs folder (see
+	 * test/fakes/specs.ts), used when present (required under CI). `false`: Telnyx's model alone.
+	 */
+	specsDir?: string | false;
 	/** The fake's wall clock (ms since epoch); `advance` adds to it. Default Date.now. */
 	now?: () => number;
 }
@@ -56,7 +63,7 @@ export class TelnyxFake implements FakeState {
 	phoneNumbers: FakePhoneNumber[] = seedPhoneNumbers();
 	profiles: FakeProfile[] = seedProfiles();
 	requests: SeenRequest[] = [];
-	/** Requests that break the Telnyx spec (or hit routes the fake does not serve). */
+	/** Requests that break Telnyx's model or spec (or hit routes the fake does not serve). */
 	violations: string[] = [];
 	/** The fake's own 2xx answers that break the spec: bugs in the fake, expected empty. */
 	responseViolations: string[] = [];
@@ -72,7 +79,8 @@ export class TelnyxFake implements FakeState {
 
 	private constructor(
 		private readonly server: Server,
-		private readonly spec: TelnyxSpec,
+		/** The OpenAPI layer; undefined when the spec files are absent. */
+		readonly spec: TelnyxSpec | undefined,
 		private readonly clock: () => number,
 		apiKey: string,
 		specLoadMs: number,
@@ -91,7 +99,8 @@ export class TelnyxFake implements FakeState {
 
 	static async start(options: TelnyxFakeOptions = {}): Promise<TelnyxFake> {
 		const started = Date.now();
-		const spec = await loadTelnyxSpec(options.specsDir ?? specsDir());
+		const dir = options.specsDir === undefined ? optionalSpecsDir(TELNYX_SPEC_FILE) : options.specsDir || undefined;
+		const spec = dir === undefined ? undefined : await loadTelnyxSpec(dir);
 		const loadMs = Date.now() - started;
 		const server = createServer();
 		await new Promise<void>((resolve, reject) => {
@@ -204,22 +213,24 @@ export class TelnyxFake implements FakeState {
 
 	private answer(r: { method: string; url: URL; req: IncomingMessage; body: unknown; rawBody: string; jsonError?: string }): Answer | ErrorAnswer | 'drop' {
 		const fullPath = r.url.pathname;
+		const label = `${r.method} ${fullPath}`;
 		if (fullPath !== BASE_PATH && !fullPath.startsWith(`${BASE_PATH}/`)) {
-			this.violations.push(`${r.method} ${fullPath}: outside the API base path ${BASE_PATH}`);
+			this.violations.push(`${label}: outside the API base path ${BASE_PATH}`);
 			return telnyxErrors.notFound();
 		}
-		// Spec paths are relative to the servers URL (https://api.telnyx.com/v2).
-		const specPath = fullPath.slice(BASE_PATH.length) || '/';
-		const check = checkRequest(this.spec, {
+		// Paths in the model and the spec are relative to the servers URL (https://api.telnyx.com/v2).
+		const apiPath = fullPath.slice(BASE_PATH.length) || '/';
+		const check = checkRequest(telnyxOperations, {
 			method: r.method,
-			path: specPath,
-			search: r.url.searchParams,
-			headers: r.req.headers,
-			body: r.jsonError ? undefined : r.body,
+			path: apiPath,
+			query: r.url.searchParams,
+			contentType: String(r.req.headers['content-type'] ?? ''),
 			rawBody: r.rawBody,
-			jsonError: r.jsonError,
 		});
-		this.violations.push(...check.violations);
+		if (!check.operation) this.violations.push(`${label}: no such route in the Telnyx messaging API`);
+		else this.violations.push(...check.problems.map((p) => `${label} (${check.operation?.id}): ${describeProblem(p, 'Telnyx')}`));
+		const specCheck = this.spec && this.checkSpec(r, apiPath, check.operation?.id);
+		this.violations.push(...(specCheck?.violations ?? []));
 
 		if (r.req.headers.authorization !== `Bearer ${this.apiKey}`) return telnyxErrors.unauthorized();
 		if (this.rateLimited > 0) {
@@ -236,28 +247,43 @@ export class TelnyxFake implements FakeState {
 		}
 		if (fault?.kind === 'http-500') return telnyxErrors.unexpected();
 
-		const answer = this.serve(check, r, fullPath);
+		const answer = this.serve(check, specCheck, r, label);
 		return fault?.kind === 'drop-after-body' ? 'drop' : answer;
 	}
 
-	private serve(
-		check: ReturnType<typeof checkRequest>,
-		r: { method: string; url: URL; body: unknown; jsonError?: string },
-		fullPath: string,
-	): Answer | ErrorAnswer {
-		if (!check.operation) return telnyxErrors.notFound();
-		if (r.jsonError) return telnyxErrors.invalidJson(`The request body is not valid JSON: ${r.jsonError}`);
-		if (check.violations.length > 0) return telnyxErrors.badRequest(check.violations.join('; '));
-		const route = routeFor(check.operation.operationId);
+	/** The spec layer: the operation the model routed to (when the loaded spec has it), else the spec's own match. */
+	private checkSpec(r: { method: string; url: URL; req: IncomingMessage; body: unknown; rawBody: string; jsonError?: string }, apiPath: string, operationId?: string) {
+		const spec = this.spec as TelnyxSpec;
+		// /phone_numbers comes from the full spec file; without it the subset cannot judge that route.
+		if (operationId && !spec.api.getOperation(operationId)) return undefined;
+		return checkSpecRequest(spec, {
+			method: r.method,
+			path: apiPath,
+			search: r.url.searchParams,
+			headers: r.req.headers,
+			body: r.jsonError ? undefined : r.body,
+			rawBody: r.rawBody,
+			jsonError: r.jsonError,
+		});
+	}
+
+	private serve(check: ModelCheck, specCheck: ReturnType<typeof checkSpecRequest> | undefined, r: { method: string; url: URL; body: unknown }, label: string): Answer | ErrorAnswer {
+		const { operation } = check;
+		if (!operation) return telnyxErrors.notFound();
+		const refusal = telnyxRefusal(check.problems);
+		if (refusal) return refusal;
+		// The spec layer refuses what the model missed (a gap in the model, recorded as a violation).
+		if (specCheck?.violations.length && check.problems.length === 0) return telnyxErrors.badRequest(specCheck.violations.join('; '));
+		const route = routeFor(operation.id);
 		if (!route) {
-			this.violations.push(`${r.method} ${fullPath}: ${check.operation.operationId} is in the spec but not served by the fake`);
+			this.violations.push(`${label}: ${operation.id} is modelled but not served by the fake`);
 			return telnyxErrors.notFound();
 		}
-		const answer = route({ state: this, params: check.params, search: r.url.searchParams, body: r.body });
-		if (answer.status < 300) {
+		const answer = route({ state: this, params: check.params, search: r.url.searchParams, body: check.body });
+		if (answer.status < 300 && specCheck?.operation) {
 			// Round-trip through JSON so the check sees exactly what goes on the wire.
 			const wire: unknown = JSON.parse(JSON.stringify(answer.body));
-			this.responseViolations.push(...checkResponse(this.spec, check.operation, answer.status, wire));
+			this.responseViolations.push(...checkResponse(this.spec as TelnyxSpec, specCheck.operation, answer.status, wire));
 		}
 		return answer;
 	}

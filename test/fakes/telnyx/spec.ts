@@ -6,9 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAPIBackend, { type Document, type Operation } from 'openapi-backend';
 import YAML from 'yaml';
+import { TELNYX_SPEC_FILE } from '../specs';
 import { graftPaths } from './graft';
 
-export const SUBSET_FILE = 'telnyx-messaging-subset.yml';
+export const SUBSET_FILE = TELNYX_SPEC_FILE;
 export const FULL_FILE = 'telnyx-openapi-spec3.yml';
 /** Number listings are not in the subset; they are taken from the full spec when it is present. */
 const GRAFTED_GET_PATHS = ['/phone_numbers', '/messaging_profiles/{id}/phone_numbers'];

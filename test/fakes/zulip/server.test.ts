@@ -1,10 +1,9 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { specsDirOrSkipReason } from '../specs';
-import { ZulipFake } from './server';
-
-const specs = specsDirOrSkipReason('zulip-openapi.yaml');
-const skip = 'skip' in specs ? specs.skip : false;
+import { differences } from '../conformance';
+import { requiredSpecsDir, specTestSkip, ZULIP_SPEC_FILE } from '../specs';
+import { zulipOperations } from './model';
+import { loadZulipSpec, ZulipFake } from './server';
 
 // A fixed clock: "in the future" is decided against it, not the machine's time.
 const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -17,7 +16,12 @@ interface CallOptions {
 	query?: Record<string, string>;
 }
 
-describe('Zulip fake server', { skip }, () => {
+/**
+ * The same behaviour twice: on Zulip's model alone (as on a bare clone) and with the OpenAPI layer
+ * on top (skipped, saying why, when the spec file is absent and this is not CI).
+ */
+for (const layers of ['model', 'model + spec'] as const) {
+describe(`Zulip fake server (${layers})`, { skip: layers === 'model' ? false : specTestSkip(ZULIP_SPEC_FILE) }, () => {
 	let fake: ZulipFake;
 
 	/** Call the fake like a Zulip client: Basic auth, form body, arrays and numbers JSON-encoded. */
@@ -41,8 +45,9 @@ describe('Zulip fake server', { skip }, () => {
 
 	before(async () => {
 		const started = Date.now();
-		fake = await ZulipFake.start({ specsDir: 'dir' in specs ? specs.dir : undefined, now: () => NOW_MS });
-		console.log(`# Zulip fake started (spec loaded) in ${Date.now() - started} ms`);
+		fake = await ZulipFake.start({ specsDir: layers === 'model' ? false : requiredSpecsDir(ZULIP_SPEC_FILE), now: () => NOW_MS });
+		assert.equal(fake.spec !== undefined, layers !== 'model');
+		console.log(`# Zulip fake (${layers}) started in ${Date.now() - started} ms`);
 	});
 	after(async () => {
 		await fake?.stop();
@@ -105,84 +110,101 @@ describe('Zulip fake server', { skip }, () => {
 		assert.equal(fake.requests[0].path, '/api/v1/server_settings');
 	});
 
-	test('requests that break the spec are recorded as violations and change nothing', async () => {
+	test("requests Zulip cannot read get Zulip's 400 (first problem, Zulip's codes) and change nothing", async () => {
 		const future = NOW_S + 3600;
-		const cases: Array<{ what: string; run: () => Promise<{ status: number }>; expect: RegExp; status: number }> = [
+		const post = (path: string, form: CallOptions['form']) => () => call('POST', path, { form });
+		const cases: Array<{ what: string; run: () => Promise<{ status: number; body: Record<string, unknown> }>; body: Record<string, unknown>; violation: RegExp }> = [
 			{
 				what: 'missing content',
-				run: () => call('POST', '/scheduled_messages', { form: { type: 'stream', to: 14, topic: 't', scheduled_delivery_timestamp: future } }),
-				expect: /POST \/api\/v1\/scheduled_messages \(create-scheduled-message\): .*body must have required property 'content'/,
-				status: 400,
+				run: post('/scheduled_messages', { type: 'stream', to: 14, topic: 't', scheduled_delivery_timestamp: future }),
+				body: { result: 'error', msg: "Missing 'content' argument", code: 'REQUEST_VARIABLE_MISSING', var_name: 'content' },
+				violation: /POST \/api\/v1\/scheduled_messages \(create-scheduled-message\): body\.content is required/,
 			},
 			{
 				what: '`to` not JSON',
-				run: () => call('POST', '/scheduled_messages', { form: { type: 'direct', to: '9,10', content: 'x', scheduled_delivery_timestamp: future } }),
-				expect: /body\.to must be integer/,
-				status: 400,
+				run: post('/scheduled_messages', { type: 'direct', to: '9,10', content: 'x', scheduled_delivery_timestamp: future }),
+				body: { result: 'error', msg: 'to is not valid JSON', code: 'BAD_REQUEST' },
+				violation: /body\.to must be JSON \(an integer or a list of integers\)/,
 			},
 			{
 				what: 'wrong field type',
-				run: () => call('POST', '/scheduled_messages', { form: { type: 'direct', to: [9], content: 'x', scheduled_delivery_timestamp: '"tomorrow"' } }),
-				expect: /body\.scheduled_delivery_timestamp must be integer/,
-				status: 400,
+				run: post('/scheduled_messages', { type: 'direct', to: [9], content: 'x', scheduled_delivery_timestamp: '"tomorrow"' }),
+				body: { result: 'error', msg: 'scheduled_delivery_timestamp is not an integer', code: 'BAD_REQUEST' },
+				violation: /body\.scheduled_delivery_timestamp must be an integer/,
 			},
 			{
 				what: 'value outside the enum',
-				run: () => call('POST', '/messages', { form: { type: 'email', to: [9], content: 'x' } }),
-				expect: /body\.type must be equal to one of the allowed values \("direct", "channel", "stream", "private"\)/,
-				status: 400,
+				run: post('/messages', { type: 'email', to: [9], content: 'x' }),
+				body: { result: 'error', msg: 'Invalid type', code: 'BAD_REQUEST' },
+				violation: /body\.type must be one of direct, channel, stream, private/,
 			},
 			{
-				what: 'field the spec does not know (old name of topic)',
-				run: () => call('POST', '/messages', { form: { type: 'stream', to: 14, subject: 'old', content: 'x' } }),
-				expect: /body field 'subject' is not in the spec/,
-				status: 400,
-			},
-			{
-				what: 'JSON body instead of a form',
+				what: 'JSON body instead of a form: Zulip reads no parameters at all',
 				run: () => call('POST', '/messages', { json: { type: 'stream', to: 14, topic: 't', content: 'x' } }),
-				expect: /body sent as 'application\/json', the spec accepts application\/x-www-form-urlencoded/,
-				status: 400,
+				body: { result: 'error', msg: "Missing 'type' argument", code: 'REQUEST_VARIABLE_MISSING', var_name: 'type' },
+				violation: /body is not application\/x-www-form-urlencoded/,
 			},
 			{
-				what: 'path parameter not an integer',
+				what: 'path parameter not an integer: no route',
 				run: () => call('DELETE', '/scheduled_messages/abc'),
-				expect: /path\.scheduled_message_id must be integer/,
-				status: 400,
-			},
-			{
-				what: 'unknown query parameter',
-				run: () => call('GET', '/scheduled_messages', { query: { limit: '5' } }),
-				expect: /query must NOT have additional properties \('limit'\)/,
-				status: 400,
+				body: { result: 'error', msg: 'Endpoint not found', code: 'BAD_REQUEST' },
+				violation: /path\.scheduled_message_id must be an integer/,
 			},
 			{
 				what: 'unknown route',
+				run: () => call('GET', '/no/such/endpoint'),
+				body: { result: 'error', msg: 'Endpoint not found', code: 'BAD_REQUEST' },
+				violation: /GET \/api\/v1\/no\/such\/endpoint: no Zulip route/,
+			},
+			{
+				what: 'a known path with another method',
 				run: () => call('GET', '/scheduled_messages/1'),
-				expect: /GET \/api\/v1\/scheduled_messages\/1: no operation in the spec matches this method and path/,
-				status: 404,
+				body: { result: 'error', msg: 'Method Not Allowed', allowed_methods: 'PATCH,DELETE' },
+				violation: /GET \/api\/v1\/scheduled_messages\/1: no Zulip route/,
 			},
 			{
 				what: 'route without the /api/v1 prefix',
 				run: async () => {
 					const res = await fetch(`${fake.url}/users/me`);
-					return { status: res.status };
+					return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 				},
-				expect: /GET \/users\/me: no operation/,
-				status: 404,
+				body: { result: 'error', msg: 'Endpoint not found', code: 'BAD_REQUEST' },
+				violation: /GET \/users\/me: no Zulip route/,
 			},
 		];
 		for (const c of cases) {
 			fake.reset();
-			const { status } = await c.run();
-			assert.equal(status, c.status, c.what);
-			assert.equal(fake.violations.length, 1, `${c.what}: ${fake.violations.join('\n')}`);
-			assert.match(fake.violations[0], c.expect, c.what);
+			const { status, body } = await c.run();
+			const expectedStatus = body.msg === 'Endpoint not found' ? 404 : body.msg === 'Method Not Allowed' ? 405 : 400;
+			assert.equal(status, expectedStatus, c.what);
+			assert.deepEqual(body, c.body, c.what);
+			assert.ok(fake.violations.some((v) => c.violation.test(v)), `${c.what}: ${fake.violations.join('\n')}`);
 			assert.equal(fake.requests.length, 1, c.what);
 			assert.equal(fake.scheduled.size + fake.sent.length, 0, c.what);
 		}
-		const unknown = await call('GET', '/no/such/endpoint');
-		assert.deepEqual(unknown.body, { result: 'error', msg: 'Endpoint not found', code: 'BAD_REQUEST' });
+	});
+
+	test('a channel message without topic: 400 with Zulip\'s error body, nothing scheduled or sent, no violation', async () => {
+		const scheduled = await call('POST', '/scheduled_messages', { form: { type: 'channel', to: 14, content: 'x', scheduled_delivery_timestamp: NOW_S + 60 } });
+		assert.equal(scheduled.status, 400);
+		assert.deepEqual(scheduled.body, { result: 'error', msg: 'Missing topic', code: 'BAD_REQUEST' });
+		const sent = await call('POST', '/messages', { form: { type: 'stream', to: 'general', content: 'x' } });
+		assert.equal(sent.status, 400);
+		assert.deepEqual(sent.body, { result: 'error', msg: 'Missing topic', code: 'BAD_REQUEST' });
+		assert.equal(fake.scheduled.size + fake.sent.length, 0);
+		// The request is well formed: Zulip's rule refused it, so the client is not at fault.
+		assert.deepEqual(fake.violations, []);
+	});
+
+	test('parameters Zulip does not know are ignored and listed, and are a violation of the client', async () => {
+		const res = await call('POST', '/messages', { form: { type: 'stream', to: 14, topic: 't', content: 'x', priority: 'high' } });
+		assert.equal(res.status, 200);
+		assert.deepEqual(res.body.ignored_parameters_unsupported, ['priority']);
+		assert.equal(fake.sent.length, 1);
+		assert.ok(fake.violations.some((v) => /body\.priority is not a parameter of this route/.test(v)), fake.violations.join('\n'));
+		const listed = await call('GET', '/scheduled_messages', { query: { limit: '5' } });
+		assert.deepEqual(listed.body.ignored_parameters_unsupported, ['limit']);
+		assert.ok(fake.violations.some((v) => /query\.limit is not a parameter of this route/.test(v)));
 	});
 
 	test('wrong or missing credentials get 401 and change nothing', async () => {
@@ -267,7 +289,6 @@ describe('Zulip fake server', { skip }, () => {
 		const past = await post({ type: 'direct', to: [9], content: 'x', scheduled_delivery_timestamp: NOW_S });
 		assert.equal(past.status, 400);
 		assert.equal(past.body.msg, 'Scheduled delivery time must be in the future.');
-		assert.equal((await post({ type: 'stream', to: 14, content: 'x', scheduled_delivery_timestamp: future })).body.msg, 'Missing topic');
 		assert.equal((await post({ type: 'direct', to: [9], content: '  ', scheduled_delivery_timestamp: future })).body.msg, 'Message must not be empty');
 		const noChannel = await call('POST', '/messages', { form: { type: 'stream', to: 'nope', topic: 't', content: 'x' } });
 		assert.deepEqual(noChannel.body, { result: 'error', msg: "Channel 'nope' does not exist", code: 'STREAM_DOES_NOT_EXIST', stream: 'nope' });
@@ -277,23 +298,62 @@ describe('Zulip fake server', { skip }, () => {
 		assert.deepEqual(fake.violations, []);
 	});
 });
+}
 
-describe('specsDirOrSkipReason', () => {
-	test('says why when the specs folder or file is missing', () => {
-		const saved = process.env.SPECS_DIR;
+describe("Zulip fake: checked against Zulip's OpenAPI file", { skip: specTestSkip(ZULIP_SPEC_FILE) }, () => {
+	test('the model the fake runs on without the spec agrees with the spec, route by route', async () => {
+		const spec = await loadZulipSpec(requiredSpecsDir(ZULIP_SPEC_FILE));
+		const found = zulipOperations.flatMap((model) => {
+			const operation = spec.operation(model.id);
+			return differences(model, operation, operation ? spec.requiresAuth(operation) : true);
+		});
+		assert.deepEqual(found, []);
+	});
+
+	test('the comparison is not vacuous: a drifted model is caught', async () => {
+		const spec = await loadZulipSpec(requiredSpecsDir(ZULIP_SPEC_FILE));
+		const create = zulipOperations.find((op) => op.id === 'create-scheduled-message');
+		assert.ok(create?.body);
+		const drifted = {
+			...create,
+			auth: false,
+			body: { ...create.body, fields: { ...create.body.fields, content: { schema: { type: 'integer' } }, topic_name: { schema: { type: 'string' } } } },
+		} as const;
+		const found = differences(drifted, spec.operation('create-scheduled-message'), true).join('\n');
+		assert.match(found, /authentication is required/);
+		assert.match(found, /body field content: the spec says it is required/);
+		assert.match(found, /body field content: the model reads integer, the spec says string/);
+		assert.match(found, /body field topic_name is in the model, not in the spec/);
+	});
+
+	test("bad requests are also named in the spec's words", async () => {
+		const fake = await ZulipFake.start({ specsDir: requiredSpecsDir(ZULIP_SPEC_FILE), now: () => NOW_MS });
 		try {
-			process.env.SPECS_DIR = '/nonexistent/specs';
-			const missingDir = specsDirOrSkipReason('zulip-openapi.yaml');
-			assert.ok('skip' in missingDir && /\/nonexistent\/specs not found/.test(missingDir.skip));
-			if ('dir' in specs) {
-				process.env.SPECS_DIR = specs.dir;
-				const missingFile = specsDirOrSkipReason('no-such-spec.yaml');
-				assert.ok('skip' in missingFile && /no-such-spec\.yaml not found/.test(missingFile.skip));
-				assert.deepEqual(specsDirOrSkipReason('zulip-openapi.yaml'), { dir: specs.dir });
-			}
+			const auth = `Basic ${Buffer.from(`${fake.email}:${fake.apiKey}`).toString('base64')}`;
+			const form = (fields: Record<string, string>) => ({
+				method: 'POST',
+				headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(fields).toString(),
+			});
+			await fetch(`${fake.url}/api/v1/scheduled_messages`, form({ type: 'stream', to: '14', topic: 't', scheduled_delivery_timestamp: String(NOW_S + 60) }));
+			await fetch(`${fake.url}/api/v1/scheduled_messages`, form({ type: 'direct', to: '9,10', content: 'x', scheduled_delivery_timestamp: String(NOW_S + 60) }));
+			await fetch(`${fake.url}/api/v1/messages`, form({ type: 'stream', to: '14', topic: 't', content: 'x', priority: 'high' }));
+			await fetch(`${fake.url}/api/v1/scheduled_messages?limit=5`, { headers: { Authorization: auth } });
+			const all = fake.violations.join('\n');
+			assert.match(all, /\(create-scheduled-message\): .*body must have required property 'content'/);
+			assert.match(all, /body\.to must be integer/);
+			assert.match(all, /body field 'priority' is not in the spec/);
+			assert.match(all, /query must NOT have additional properties \('limit'\)/);
 		} finally {
-			if (saved === undefined) delete process.env.SPECS_DIR;
-			else process.env.SPECS_DIR = saved;
+			await fake.stop();
 		}
+	});
+
+	test("the fake's answers are checked against the spec's response schemas, and that check is not vacuous", async () => {
+		const spec = await loadZulipSpec(requiredSpecsDir(ZULIP_SPEC_FILE));
+		const list = spec.operation('get-scheduled-messages');
+		assert.ok(list);
+		assert.notDeepEqual(spec.checkResponse(list, 200, { result: 'success', msg: '', scheduled_messages: [{ scheduled_message_id: 'one' }] }), []);
+		assert.deepEqual(spec.checkResponse(list, 200, { result: 'success', msg: '', scheduled_messages: [] }), []);
 	});
 });

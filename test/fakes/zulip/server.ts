@@ -1,27 +1,35 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadSpecValidator, type SpecCheck, type SpecValidator } from '../openapi';
-import { specsDir } from '../specs';
+import type { Operation } from 'openapi-backend';
+import { loadSpecValidator, type SpecValidator } from '../openapi';
+import { checkRequest, describeProblem, type ModelCheck } from '../requestModel';
+import { optionalSpecsDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
+import { zulipErrors, zulipOperations, zulipRefusal } from './model';
 import { routes, runRoute, type Reply } from './routes';
 import { seedChannels, seedUsers, type SeenRequest, type ZulipChannel, type ZulipScheduled, type ZulipSent, type ZulipUser, type ZulipWorld } from './state';
 
 export type { SeenRequest, ZulipChannel, ZulipScheduled, ZulipSent, ZulipUser } from './state';
 
 /**
- * A local Zulip server for tests. Every request is checked against Zulip's published OpenAPI
- * file (violations are collected, not thrown, so tests can assert on them) and the routes the
- * nodes use keep state like a real realm: scheduled messages, sent messages, users, channels.
+ * A local Zulip server for tests. It models Zulip by itself (model.ts: routes, parameters, types,
+ * Zulip's error answers; routes.ts: a realm's state and rules), so it works on a bare clone. When
+ * Zulip's published OpenAPI file is there, every request and every success answer is also checked
+ * against it. What breaks either is collected in `violations` (not thrown, so tests can assert on
+ * them); both layers must agree that a node's requests are clean.
  */
 
+export { ZULIP_SPEC_FILE } from '../specs';
 export const ZULIP_API_ROOT = '/api/v1';
-export const ZULIP_SPEC_FILE = 'zulip-openapi.yaml';
 
 export interface ZulipFakeOptions {
 	email?: string;
 	apiKey?: string;
-	/** Folder holding zulip-openapi.yaml; default `$SPECS_DIR`, else ../shared/specs. */
-	specsDir?: string;
+	/**
+	 * Folder holding zulip-openapi.yaml, for the spec layer. Default: `$SPECS_DIR`, else
+	 * ../shared/specs, used when present (required under CI). `false`: Zulip's model alone.
+	 */
+	specsDir?: string | false;
 	/** Clock in ms, for "must be in the future" and rate-limit reset times. */
 	now?: () => number;
 }
@@ -80,7 +88,8 @@ export class ZulipFake implements ZulipWorld {
 
 	private constructor(
 		private readonly server: http.Server,
-		private readonly spec: SpecValidator,
+		/** The OpenAPI layer; undefined when the spec file is absent. */
+		readonly spec: SpecValidator | undefined,
 		options: ZulipFakeOptions,
 	) {
 		const { port } = server.address() as AddressInfo;
@@ -92,7 +101,8 @@ export class ZulipFake implements ZulipWorld {
 	}
 
 	static async start(options: ZulipFakeOptions = {}): Promise<ZulipFake> {
-		const spec = await loadZulipSpec(options.specsDir);
+		const dir = options.specsDir === undefined ? optionalSpecsDir(ZULIP_SPEC_FILE) : options.specsDir || undefined;
+		const spec = dir === undefined ? undefined : await loadZulipSpec(dir);
 		let fake: ZulipFake | undefined;
 		const server = http.createServer((req, res) => {
 			if (fake) void fake.handle(req, res);
@@ -147,24 +157,30 @@ export class ZulipFake implements ZulipWorld {
 			const url = new URL(req.url ?? '/', this.url);
 			const query = Object.fromEntries(url.searchParams);
 			const rawBody = await readBody(req);
-			let operation = this.spec.match(method, url.pathname);
-			// The spec's /users/{email} and /users/{user_id} are the same template; Zulip tries the integer first.
-			if (operation?.operationId === 'get-user-by-email' && /^\/users\/\d+$/.test(url.pathname.slice(ZULIP_API_ROOT.length))) {
-				operation = this.spec.operation('get-user');
-			}
-			const check = this.spec.check({ method, path: url.pathname, query, headers: req.headers, rawBody }, operation);
+			const label = `${method} ${url.pathname}`;
+			const check: ModelCheck = url.pathname.startsWith(`${ZULIP_API_ROOT}/`)
+				? checkRequest(zulipOperations, {
+						method,
+						path: url.pathname.slice(ZULIP_API_ROOT.length),
+						query: url.searchParams,
+						contentType: String(req.headers['content-type'] ?? ''),
+						rawBody: rawBody.toString('utf8'),
+					})
+				: { params: {}, body: {}, problems: [], allowedMethods: [] };
+			const specOperation = this.spec && (check.operation ? this.spec.operation(check.operation.id) : this.spec.match(method, url.pathname));
+			const specProblems = this.spec?.check({ method, path: url.pathname, query, headers: req.headers, rawBody }, specOperation).problems ?? [];
 			this.requests.push({ method, path: url.pathname, query, body: check.body, headers: { ...req.headers } });
-			this.violations.push(...check.problems);
+			if (!check.operation) this.violations.push(`${label}: no Zulip route for this method and path`);
+			else this.violations.push(...check.problems.map((p) => `${label} (${check.operation?.id}): ${describeProblem(p, 'Zulip')}`));
+			this.violations.push(...specProblems);
 
 			if (this.rateLimited.count > 0) {
 				this.rateLimited.count--;
 				return this.rateLimitReply(res);
 			}
 			const failure = this.takeFailure(method, url.pathname);
-			if (failure?.kind === 'http-500') {
-				return send(res, { status: 500, body: { result: 'error', msg: 'Internal server error', code: 'BAD_REQUEST' } });
-			}
-			const reply = this.reply(check, req.headers.authorization);
+			if (failure?.kind === 'http-500') return send(res, zulipErrors.internal());
+			const reply = this.reply(check, specOperation, specProblems, req.headers.authorization);
 			if (failure?.kind === 'drop-after-body') {
 				req.socket.destroy();
 				return;
@@ -172,22 +188,24 @@ export class ZulipFake implements ZulipWorld {
 			send(res, reply);
 		} catch (error) {
 			this.violations.push(`Zulip fake crashed on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
-			if (!res.headersSent) send(res, { status: 500, body: { result: 'error', msg: 'Internal server error', code: 'BAD_REQUEST' } });
+			if (!res.headersSent) send(res, zulipErrors.internal());
 		}
 	}
 
 	/** What Zulip answers; applies the request's effect. */
-	private reply(check: SpecCheck, authorization: string | undefined): Reply {
+	private reply(check: ModelCheck, specOperation: Operation | undefined, specProblems: string[], authorization: string | undefined): Reply {
 		const { operation } = check;
-		if (!operation) return { status: 404, body: { result: 'error', msg: 'Endpoint not found', code: 'BAD_REQUEST' } };
-		if (this.spec.requiresAuth(operation) && !this.authorized(authorization)) {
-			return { status: 401, body: { result: 'error', msg: 'Invalid API key', code: 'INVALID_API_KEY' } };
+		if (!operation) return check.allowedMethods.length ? zulipErrors.methodNotAllowed(check.allowedMethods) : zulipErrors.endpointNotFound();
+		if (operation.auth && !this.authorized(authorization)) return zulipErrors.invalidApiKey();
+		const refusal = zulipRefusal(check.problems);
+		if (refusal) return refusal;
+		// The spec layer refuses what Zulip's model missed (a gap in the model, recorded above).
+		if (specProblems.length && check.problems.length === 0) {
+			return { status: 400, body: { result: 'error', msg: specProblems.join('; '), code: 'BAD_REQUEST' } };
 		}
-		// Zulip rejects malformed requests before acting on them.
-		if (check.problems.length) return { status: 400, body: { result: 'error', msg: check.problems.join('; '), code: 'BAD_REQUEST' } };
-		const route = operation.operationId ? routes[operation.operationId] : undefined;
+		const route = routes[operation.id];
 		if (!route) {
-			this.violations.push(`${operation.method.toUpperCase()} ${operation.path} (${operation.operationId}) is in the spec but not implemented by the Zulip fake`);
+			this.violations.push(`${operation.method} ${operation.path} (${operation.id}) is modelled but not implemented by the Zulip fake`);
 			return { status: 501, body: { result: 'error', msg: 'Not implemented by the Zulip fake', code: 'BAD_REQUEST' } };
 		}
 		const reply = runRoute(route, {
@@ -198,8 +216,10 @@ export class ZulipFake implements ZulipWorld {
 			nextScheduledId: () => ++this.lastScheduledId,
 			nextMessageId: () => ++this.lastMessageId,
 		});
+		const ignored = check.problems.filter((p) => p.kind === 'unknown').map((p) => p.field);
+		if (reply.status < 300 && ignored.length) reply.body.ignored_parameters_unsupported = ignored;
 		// Keep the fake honest: its success answers must match the spec too.
-		if (reply.status < 300) this.violations.push(...this.spec.checkResponse(operation, reply.status, reply.body));
+		if (reply.status < 300 && specOperation) this.violations.push(...(this.spec?.checkResponse(specOperation, reply.status, reply.body) ?? []));
 		return reply;
 	}
 
@@ -241,8 +261,10 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 	});
 }
 
+
 function send(res: http.ServerResponse, reply: Reply): void {
 	if (reply.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="zulip"');
+	if (reply.status === 405) res.setHeader('Allow', String(reply.body.allowed_methods));
 	res.writeHead(reply.status, { 'Content-Type': 'application/json' });
 	res.end(JSON.stringify(reply.body));
 }

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { TelnyxFake } from '../../fakes/telnyx/server';
-import { TO, messageIdParams, runTelnyx, scheduleParams, skip, startFake } from './setup';
+import { TO, messageIdParams, runTelnyx, scheduleParams, startFake } from './setup';
 
 const MINUTE = 60_000;
 const UNKNOWN_ID = '0b6e2f4a-3c1d-4e5f-8a9b-0c1d2e3f4a5b';
 
-describe('Telnyx: Message > Get and Cancel', { skip }, () => {
+describe('Telnyx: Message > Get and Cancel', () => {
 	let fake: TelnyxFake;
 	before(async () => {
 		fake = await startFake();

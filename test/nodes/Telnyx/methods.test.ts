@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { NodeHost } from '../../harness/nodeHost';
 import { PROFILE_A_ID, PROFILE_B_ID, type TelnyxFake } from '../../fakes/telnyx/server';
-import { credentialsFor, skip, startFake } from './setup';
+import { credentialsFor, startFake } from './setup';
 
-describe('Telnyx: the editor lists of numbers and messaging profiles', { skip }, () => {
+describe('Telnyx: the editor lists of numbers and messaging profiles', () => {
 	let fake: TelnyxFake;
 	let host: NodeHost;
 	before(async () => {

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { testCredential } from '../../harness/engine';
 import type { TelnyxFake } from '../../fakes/telnyx/server';
-import { TO, credentialsFor, messageIdParams, posts, runTelnyx, scheduleParams, sendParams, skip, startFake, storedMessages } from './setup';
+import { TO, credentialsFor, messageIdParams, posts, runTelnyx, scheduleParams, sendParams, startFake, storedMessages } from './setup';
 
 const recipients = (count: number) => Array.from({ length: count }, (_, i) => ({ to: `+1555765430${i}` }));
 
-describe('Telnyx: rate limits, unclear failures, retries, throughput, credentials', { skip }, () => {
+describe('Telnyx: rate limits, unclear failures, retries, throughput, credentials', () => {
 	let fake: TelnyxFake;
 	before(async () => {
 		fake = await startFake();

@@ -2,9 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { PROFILE_B_ID, type TelnyxFake } from '../../fakes/telnyx/server';
-import { FROM, FROM_B, TO, localIsoIn, numberLocator, posts, runTelnyx, scheduleParams, skip, startFake, storedMessages } from './setup';
+import { FROM, FROM_B, TO, localIsoIn, numberLocator, posts, runTelnyx, scheduleParams, startFake, storedMessages } from './setup';
 
-describe('Telnyx: Message > Schedule', { skip }, () => {
+describe('Telnyx: Message > Schedule', () => {
 	let fake: TelnyxFake;
 	before(async () => {
 		fake = await startFake();

@@ -2,9 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { TelnyxFake } from '../../fakes/telnyx/server';
-import { FROM, TO, groupParams, numberLocator, posts, runTelnyx, sendParams, skip, startFake, storedMessages } from './setup';
+import { FROM, TO, groupParams, numberLocator, posts, runTelnyx, sendParams, startFake, storedMessages } from './setup';
 
-describe('Telnyx: Message > Send and Send Group MMS', { skip }, () => {
+describe('Telnyx: Message > Send and Send Group MMS', () => {
 	let fake: TelnyxFake;
 	before(async () => {
 		fake = await startFake();

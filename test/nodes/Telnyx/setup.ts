@@ -1,20 +1,16 @@
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
-import { specsDirOrSkipReason } from '../../fakes/specs';
 import { TelnyxFake } from '../../fakes/telnyx/server';
-
-export const specs = specsDirOrSkipReason('telnyx-messaging-subset.yml');
-/** For `describe(name, { skip }, ...)`: the reason to skip, or false. */
-export const skip = 'skip' in specs ? specs.skip : false;
 
 /** Seeded on the fake: FROM and FROM_2 on profile A, FROM_B on profile B. */
 export const FROM = '+15550001111';
 export const FROM_B = '+15550003333';
 export const TO = '+15557654321';
 
+/** The fake checks requests against Telnyx's OpenAPI files too when they are there (see test/fakes/specs.ts). */
 export async function startFake(): Promise<TelnyxFake> {
-	return await TelnyxFake.start({ specsDir: 'dir' in specs ? specs.dir : undefined });
+	return await TelnyxFake.start();
 }
 
 export function credentialsFor(fake: TelnyxFake, overrides: IDataObject = {}) {

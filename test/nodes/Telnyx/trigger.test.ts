@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { PROFILE_A_ID, PROFILE_B_ID, type TelnyxFake, type TelnyxFakeMessage } from '../../fakes/telnyx/server';
 import { WebhookServer } from '../../harness/webhook';
-import { FROM, TO, credentialsFor, runTelnyx, sendParams, skip, startFake } from './setup';
+import { FROM, TO, credentialsFor, runTelnyx, sendParams, startFake } from './setup';
 import { messageEvent, newSigningKey, signedHeaders, type SigningKey } from './signing';
 
 const profileLocator = (id: string) => ({ __rl: true, mode: 'list', value: id });
 
-describe('Telnyx Trigger', { skip }, () => {
+describe('Telnyx Trigger', () => {
 	let fake: TelnyxFake;
 	let key: SigningKey;
 	let servers: WebhookServer[] = [];

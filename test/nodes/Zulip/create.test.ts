@@ -2,12 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, localIsoIn, postsTo, runZulip, skip, specs } from './setup';
+import { channelCreate, localIsoIn, postsTo, runZulip } from './setup';
 
-describe('Zulip: Scheduled Message > Create', { skip }, () => {
+describe('Zulip: Scheduled Message > Create', () => {
 	let fake: ZulipFake;
 	before(async () => {
-		fake = await ZulipFake.start({ specsDir: 'dir' in specs ? specs.dir : undefined });
+		fake = await ZulipFake.start();
 	});
 	after(async () => await fake?.stop());
 	beforeEach(() => fake.reset());

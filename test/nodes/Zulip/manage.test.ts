@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, runZulip, skip, specs } from './setup';
+import { channelCreate, runZulip } from './setup';
 
-describe('Zulip: Get Many, Update, Delete, Send Now, Send', { skip }, () => {
+describe('Zulip: Get Many, Update, Delete, Send Now, Send', () => {
 	let fake: ZulipFake;
 	before(async () => {
-		fake = await ZulipFake.start({ specsDir: 'dir' in specs ? specs.dir : undefined });
+		fake = await ZulipFake.start();
 	});
 	after(async () => await fake?.stop());
 	beforeEach(() => fake.reset());

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { testCredential } from '../../harness/engine';
 import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, credentialsFor, postsTo, runZulip, skip, specs } from './setup';
+import { channelCreate, credentialsFor, postsTo, runZulip } from './setup';
 
-describe('Zulip: rate limits, unclear failures, retries, credentials', { skip }, () => {
+describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 	let fake: ZulipFake;
 	before(async () => {
-		fake = await ZulipFake.start({ specsDir: 'dir' in specs ? specs.dir : undefined });
+		fake = await ZulipFake.start();
 	});
 	after(async () => await fake?.stop());
 	beforeEach(() => fake.reset());

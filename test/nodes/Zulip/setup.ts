@@ -1,11 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
 import { ZulipFake } from '../../fakes/zulip/server';
-import { specsDirOrSkipReason } from '../../fakes/specs';
-
-export const specs = specsDirOrSkipReason('zulip-openapi.yaml');
-/** For `describe(name, { skip }, ...)`: the reason to skip, or false. */
-export const skip = 'skip' in specs ? specs.skip : false;
 
 export function credentialsFor(fake: ZulipFake, overrides: IDataObject = {}) {
 	return { zulipScheduledApi: { url: fake.url, email: fake.email, apiKey: fake.apiKey, ...overrides } };
