@@ -124,3 +124,37 @@ export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 export async function activateWorkflow(install: N8nInstall, id: string): Promise<void> {
 	await n8n(install, install.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
 }
+
+/**
+ * `executeWorkflow` that survives n8n's crash at exit: n8n 2.41.1's `execute` on Node 24 often dies
+ * with SIGSEGV after printing a finished execution, with or without this pack, whenever an
+ * expression was evaluated (gdb: isolated-vm's thread pool is destroyed by exit handlers while
+ * one of its isolate threads still allocates). The execution ran and was stored, so the run data
+ * it printed in full is returned; every other failure, and a crash before that, still throws.
+ */
+export async function executeWorkflowDespiteExitCrash(install: N8nInstall, id: string): Promise<Record<string, unknown>> {
+	const args = ['execute', `--id=${id}`, '--rawOutput'];
+	const env = { ...install.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_PORT: String(await freePort()) };
+	const printed = (stdout: string): Record<string, unknown> | undefined => {
+		const start = stdout.indexOf('{');
+		const end = stdout.lastIndexOf('}');
+		if (start < 0 || end < start) return undefined;
+		try {
+			return JSON.parse(stdout.slice(start, end + 1)) as Record<string, unknown>;
+		} catch {
+			return undefined;
+		}
+	};
+	return await run(install.node, [install.bin, ...args], { env, maxBuffer: 1 << 26 }).then(
+		({ stdout }) => {
+			const execution = printed(stdout);
+			if (!execution) throw new Error(`n8n printed no JSON:\n${stdout}`);
+			return execution;
+		},
+		(error: { code?: number | null; signal?: string | null; stdout?: string; stderr?: string }) => {
+			const execution = error.signal === 'SIGSEGV' ? printed(error.stdout ?? '') : undefined;
+			if (execution?.finished === true) return execution;
+			throw new Error(`n8n ${args.join(' ')} failed (exit ${error.code}, signal ${error.signal}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+		},
+	);
+}
