@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { PACKAGE_ROOT } from '../harness/engine';
-import { specsDirOrSkipReason } from '../fakes/specs';
 import { telegramCredentialData } from '../fakes/telegram/credential';
 import { TelegramFake } from '../fakes/telegram/server';
 import { TelnyxFake } from '../fakes/telnyx/server';
@@ -15,9 +14,6 @@ import { HttpFaultProxy } from './httpFaultProxy';
  * other on a lane, lanes run side by side. Each Telegram fake has its own account session, so
  * lanes never share a pooled connection.
  */
-
-export const zulipSpecs = specsDirOrSkipReason('zulip-openapi.yaml');
-export const telnyxSpecs = specsDirOrSkipReason('telnyx-messaging-subset.yml');
 
 export interface HttpLane<Fake> {
 	fake: Fake;
@@ -57,12 +53,12 @@ export class Lane {
 	private telegramLane?: Promise<TelegramLane>;
 
 	async zulip(): Promise<HttpLane<ZulipFake>> {
-		this.zulipLane ??= startHttpLane(async () => await ZulipFake.start({ specsDir: 'dir' in zulipSpecs ? zulipSpecs.dir : undefined }));
+		this.zulipLane ??= startHttpLane(async () => await ZulipFake.start());
 		return resetHttpLane(await this.zulipLane);
 	}
 
 	async telnyx(): Promise<HttpLane<TelnyxFake>> {
-		this.telnyxLane ??= startHttpLane(async () => await TelnyxFake.start({ specsDir: 'dir' in telnyxSpecs ? telnyxSpecs.dir : undefined }));
+		this.telnyxLane ??= startHttpLane(async () => await TelnyxFake.start());
 		return resetHttpLane(await this.telnyxLane);
 	}
 

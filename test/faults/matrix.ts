@@ -181,8 +181,6 @@ export interface Row<Lane> {
 	/** Whether items after a failed one were already under way (Telnyx sends several at once). */
 	order: 'sequential' | 'parallel';
 	faults: Record<string, FaultSpec>;
-	/** Set when the whole row cannot run here, saying why. */
-	skip?: string;
 	/** Seeds what the operation needs and builds the cell. */
 	setup(lane: Lane, fault: string): Promise<CellSetup>;
 }

@@ -1,7 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { TelnyxFake } from '../../fakes/telnyx/server';
 import type { HttpLane, Lane } from '../lane';
-import { telnyxSpecs } from '../lane';
 import { HTTP_FAULTS, ITEM_COUNT, type HttpFault, type Row } from '../matrix';
 import { httpCell, jsonField, type HttpCellSpec, type HttpProvider } from './httpFaults';
 
@@ -48,7 +47,6 @@ function sendRow(operation: string, parameters: IDataObject, path: string): Row<
 		kind: 'send',
 		order: 'parallel',
 		faults: HTTP_FAULTS,
-		skip: 'skip' in telnyxSpecs ? telnyxSpecs.skip : undefined,
 		async setup(lanes, fault) {
 			const lane = await lanes.telnyx();
 			const contents = texts();
@@ -82,7 +80,6 @@ export const telnyxRows: Array<Row<Lane>> = [
 		// Routed (declarative): n8n sends every item's request at once.
 		order: 'parallel',
 		faults: HTTP_FAULTS,
-		skip: 'skip' in telnyxSpecs ? telnyxSpecs.skip : undefined,
 		async setup(lanes, fault) {
 			const lane = await lanes.telnyx();
 			const ids = await seedScheduled(lane.fake, texts());

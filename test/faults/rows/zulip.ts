@@ -1,7 +1,6 @@
 import type { ZulipFake } from '../../fakes/zulip/server';
 import type { ProxiedRequest } from '../httpFaultProxy';
 import type { HttpLane, Lane } from '../lane';
-import { zulipSpecs } from '../lane';
 import { HTTP_FAULTS, ITEM_COUNT, type HttpFault, type Row } from '../matrix';
 import { formField, httpCell, type HttpCellSpec, type HttpProvider } from './httpFaults';
 
@@ -41,7 +40,7 @@ const postTo = (path: string, content: string) => (request: ProxiedRequest) =>
 
 const sentWith = (fake: ZulipFake, content: string) => fake.sent.filter((message) => message.content === content);
 
-const base = { provider: 'Zulip' as const, faults: HTTP_FAULTS, skip: 'skip' in zulipSpecs ? zulipSpecs.skip : undefined };
+const base = { provider: 'Zulip' as const, faults: HTTP_FAULTS };
 
 export const zulipRows: Array<Row<Lane>> = [
 	{
