@@ -141,9 +141,13 @@ export class TelegramFake implements FakeWorld {
 		this.injectError(match, { code: 420, message: `FLOOD_WAIT_${seconds}` });
 	}
 
-	/** USER_MIGRATE_<dc> (PHONE_MIGRATE_<dc> for auth.sendCode/signIn); the client's next DH key lands on that DC. */
-	migrateNext(match: string, toDcId: number): void {
-		this.faults.arm(match, { kind: 'error', code: 303, message: migrateErrorName(match, toDcId), migrateToDc: toDcId });
+	/**
+	 * USER_MIGRATE_<dc> (PHONE_MIGRATE_<dc> for auth.sendCode/signIn named as a string; a predicate
+	 * gets USER_MIGRATE); the client's next DH key lands on that DC.
+	 */
+	migrateNext(match: RequestMatch, toDcId: number): void {
+		const message = migrateErrorName(typeof match === 'string' ? match : '', toDcId);
+		this.faults.arm(match, { kind: 'error', code: 303, message, migrateToDc: toDcId });
 	}
 
 	dropConnectionNext(match: RequestMatch, when: 'before-apply' | 'after-apply'): void {
