@@ -9,7 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { echo "[start] $*"; }
 
-eval "$(bash scripts/ensure-n8n.sh)"
+# (Not eval "$(...)" directly: the eval would succeed on the empty output of a failed install.)
+paths=$(bash scripts/ensure-n8n.sh) || exit 1
+eval "$paths"
 export N8N_USER_FOLDER="${N8N_USER_FOLDER:-$PWD/.n8n-dev}"
 if [ "${N8N_SM_PACK_INSTALLED:-}" != 1 ]; then
 	installed=$(bash scripts/install-pack.sh "$N8N_USER_FOLDER/.n8n/nodes")
