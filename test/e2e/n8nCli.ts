@@ -93,28 +93,40 @@ export interface RunningN8n {
 	stop(): Promise<void>;
 }
 
-/** `n8n start` in the background; resolves once /healthz answers. */
+/**
+ * `n8n start` in the background, through scripts/start-n8n.sh as `npm start` does (the pack is
+ * already in the user folder); resolves once /healthz/readiness answers. The script and n8n run in
+ * their own process group, which stop() ends as a whole.
+ */
 export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 	const port = await freePort();
-	const env = { ...install.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_SECURE_COOKIE: 'false' };
-	const child = spawn(install.node, [install.bin, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+	const env = {
+		...install.env,
+		N8N_PORT: String(port),
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_SM_PACK_INSTALLED: '1',
+	};
+	const child = spawn('bash', [join(REPO, 'scripts/start-n8n.sh')], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 	let log = '';
 	child.stdout.on('data', (chunk) => (log += chunk));
 	child.stderr.on('data', (chunk) => (log += chunk));
+	const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
 	const baseUrl = `http://127.0.0.1:${port}`;
 	for (let attempt = 0; ; attempt++) {
-		if (child.exitCode !== null) throw new Error(`n8n start exited (${child.exitCode}):\n${log}`);
+		if (child.exitCode !== null) throw new Error(`scripts/start-n8n.sh exited (${child.exitCode}):\n${log}`);
 		const healthy = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
 		if (healthy) break;
-		if (attempt > 600) throw new Error(`n8n did not become ready:\n${log}`);
+		if (attempt > 600) {
+			process.kill(-child.pid!, 'SIGKILL');
+			throw new Error(`n8n did not become ready:\n${log}`);
+		}
 		await new Promise((resolveWait) => setTimeout(resolveWait, 500));
 	}
 	return {
 		baseUrl,
 		stop: async () => {
-			if (child.exitCode !== null) return;
-			const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
-			child.kill('SIGTERM');
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			process.kill(-child.pid!, 'SIGTERM');
 			await exited;
 		},
 	};
