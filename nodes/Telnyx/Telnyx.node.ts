@@ -7,8 +7,8 @@ import * as message from './actions/message';
 import { searchMessagingProfiles, searchPhoneNumbers } from './methods';
 
 /**
- * Declarative: Get and Cancel are plain routing. Schedule, Send and Send Group MMS run as
- * customOperations: they check every input first, bound concurrency and rate, and never send twice.
+ * Every operation runs per item through one loop (perItemOperations: pairedItem, Continue On
+ * Fail, Stop, the run's concurrency and per-second cap); n8n picks it by resource and operation.
  */
 export class Telnyx implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,12 +24,6 @@ export class Telnyx implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'telnyxScheduledApi', required: true }],
-		requestDefaults: {
-			baseURL: '={{ ($credentials.baseUrl || "https://api.telnyx.com/v2").replace(/\\/+$/, "") }}',
-			headers: { Accept: 'application/json' },
-			// Telnyx's errors are read (and 429s waited out) by the transport, not by n8n's default handling.
-			ignoreHttpStatusErrors: true,
-		},
 		properties: [
 			{
 				displayName: 'Resource',
@@ -50,6 +44,8 @@ export class Telnyx implements INodeType {
 	customOperations = perItemOperations(
 		{
 			message: {
+				cancel: message.cancel.execute,
+				get: message.get.execute,
 				schedule: message.schedule.execute,
 				send: message.send.execute,
 				sendGroupMms: message.sendGroupMms.execute,

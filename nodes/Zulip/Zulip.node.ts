@@ -6,8 +6,8 @@ import * as scheduledMessage from './actions/scheduledMessage';
 import { getUsers, searchChannels } from './methods';
 
 /**
- * Declarative: Get Many and Delete are plain routing. Create, Update, Send Now and Send run as
- * customOperations because they check input against the server first and must never send twice.
+ * Every operation runs per item through one loop (perItemOperations: pairedItem, Continue On
+ * Fail, Stop); n8n picks it by resource and operation. Requests go through transport/ only.
  */
 export class Zulip implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,12 +23,6 @@ export class Zulip implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'zulipScheduledApi', required: true }],
-		requestDefaults: {
-			baseURL: '={{ $credentials.url.replace(/\\/+$/, "") }}/api/v1',
-			headers: { Accept: 'application/json' },
-			// Zulip's errors are read (and 429s waited out) by the transport, not by n8n's default handling.
-			ignoreHttpStatusErrors: true,
-		},
 		properties: [
 			{
 				displayName: 'Resource',
@@ -54,6 +48,8 @@ export class Zulip implements INodeType {
 	customOperations = perItemOperations({
 		scheduledMessage: {
 			create: scheduledMessage.create.execute,
+			delete: scheduledMessage.deleteScheduled.execute,
+			getAll: scheduledMessage.getAll.execute,
 			update: scheduledMessage.update.execute,
 			sendNow: scheduledMessage.sendNow.execute,
 		},

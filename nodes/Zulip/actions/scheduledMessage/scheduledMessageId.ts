@@ -2,8 +2,6 @@ import type {
 	IDataObject,
 	IDisplayOptions,
 	IExecuteFunctions,
-	IExecuteSingleFunctions,
-	IHttpRequestOptions,
 	INode,
 	INodeProperties,
 } from 'n8n-workflow';
@@ -34,15 +32,6 @@ export function parseScheduledMessageId(node: INode, value: unknown, itemIndex: 
 		);
 	}
 	return id;
-}
-
-/** Declarative operations: refuse a malformed ID before any request. */
-export async function validateScheduledMessageId(
-	this: IExecuteSingleFunctions,
-	requestOptions: IHttpRequestOptions,
-): Promise<IHttpRequestOptions> {
-	parseScheduledMessageId(this.getNode(), this.getNodeParameter('scheduledMessageId'), this.getItemIndex());
-	return requestOptions;
 }
 
 /** Zulip has no "get one scheduled message": list them and pick it. */
