@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-wor
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { perItemOperations } from '../../shared/items';
 import { throughputOfRun } from '../../shared/throughput';
-import { TELNYX_THROUGHPUT } from './actions/fields';
+import { TELNYX_THROUGHPUT } from './actions/properties';
 import * as message from './actions/message';
 import { searchMessagingProfiles, searchPhoneNumbers } from './methods';
 

@@ -1,17 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { providerError, settle } from '../../../../shared/errors';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
-import { flatMessage } from '../../output';
+import { readMaxWait } from '../../../../shared/options';
 import { telnyxRequest } from '../../transport';
-import { optionsCollection, readMaxWait } from '../fields';
-import { messageIdField, readMessageId } from './messageId';
+import { flatMessage } from '../output';
+import { messageIdField, optionsCollection } from '../properties';
+import { readMessageId } from '../readers';
 
-const show = { resource: ['message'], operation: ['cancel'] };
-
-export const description: INodeProperties[] = [
-	messageIdField(show, 'The message_id of a scheduled message (Schedule returned it); only possible until a minute before its send time'),
-	optionsCollection(show, false),
+const properties: INodeProperties[] = [
+	messageIdField('The message_id of a scheduled message (Schedule returned it); only possible until a minute before its send time'),
+	optionsCollection(false),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['cancel'] } }, properties);
 
 /** Telnyx answers 403 to a message that is no longer cancellable: say so, with where the message is now. */
 async function notCancellable(context: IExecuteFunctions, id: string, refusal: unknown, itemIndex: number): Promise<Error> {

@@ -1,15 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { flatMessage } from '../../output';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { readMaxWait } from '../../../../shared/options';
 import { telnyxRequest } from '../../transport';
-import { optionsCollection, readMaxWait } from '../fields';
-import { messageIdField, readMessageId } from './messageId';
+import { flatMessage } from '../output';
+import { messageIdField, optionsCollection } from '../properties';
+import { readMessageId } from '../readers';
 
-const show = { resource: ['message'], operation: ['get'] };
-
-export const description: INodeProperties[] = [
-	messageIdField(show, 'The message_id that Schedule or Send returned (Telnyx keeps messages for 10 days)'),
-	optionsCollection(show, false),
+const properties: INodeProperties[] = [
+	messageIdField('The message_id that Schedule or Send returned (Telnyx keeps messages for 10 days)'),
+	optionsCollection(false),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['get'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readMessageId(this, itemIndex);

@@ -1,18 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
-import { optionsCollection, readMaxWait } from '../fields';
-import { parseScheduledMessageId, scheduledMessageIdField } from './scheduledMessageId';
+import { optionsCollection, scheduledMessageIdField } from '../properties';
+import { readScheduledMessageId } from '../readers';
 
-const show = { resource: ['scheduledMessage'], operation: ['delete'] };
+const properties: INodeProperties[] = [scheduledMessageIdField, optionsCollection()];
 
-export const description: INodeProperties[] = [
-	scheduledMessageIdField(show),
-	optionsCollection(show),
-];
+export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['delete'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = parseScheduledMessageId(this.getNode(), this.getNodeParameter('scheduledMessageId', itemIndex), itemIndex);
+	const id = readScheduledMessageId(this, itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	// Once per execution: under Retry On Fail an item deleted by the first attempt keeps its result
 	// instead of failing on Zulip's "does not exist".

@@ -1,14 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { readMaxWait, returnAllOrLimit } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
-import { optionsCollection, readMaxWait, scheduledMessageOutput } from '../fields';
-import { returnAllOrLimitFields } from '../../../../shared/options';
+import { scheduledMessageOutput } from '../output';
+import { optionsCollection } from '../properties';
 
-const show = { resource: ['scheduledMessage'], operation: ['getAll'] };
+const properties: INodeProperties[] = [...returnAllOrLimit(), optionsCollection()];
 
-export const description: INodeProperties[] = [
-	...returnAllOrLimitFields(show),
-	optionsCollection(show),
-];
+export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['getAll'] } }, properties);
 
 /** Zulip returns every scheduled message at once (no paging): the limit is applied here. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
