@@ -86,3 +86,14 @@ test('every node description matches the stored snapshot of its parameters', asy
 		);
 	}
 });
+
+test('every action node runs through execute(), the only entry n8n uses for a node used as an AI tool', async () => {
+	const loader = await loadPackage();
+	for (const name of Object.keys(loader.known.nodes)) {
+		const type = loader.getNode(name).type as { execute?: unknown; trigger?: unknown; webhook?: unknown; description: INodeTypeDescription };
+		if (type.webhook || type.trigger) continue;
+		assert.equal(typeof type.execute, 'function', `${name} has no execute()`);
+		assert.equal(type.description.usableAsTool, true, `${name} is not usable as a tool`);
+		assert.equal('customOperations' in type, false, `${name} has customOperations, which a tool run would skip`);
+	}
+});

@@ -1,14 +1,24 @@
-import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { perItemOperations } from '../../shared/items';
+import { executeOperation, type ItemOperation } from '../../shared/items';
 import { throughputOfRun } from '../../shared/throughput';
 import { TELNYX_THROUGHPUT } from './actions/properties';
 import * as message from './actions/message';
 import { searchMessagingProfiles, searchPhoneNumbers } from './methods';
 
+const operations: Record<string, Record<string, ItemOperation>> = {
+	message: {
+		cancel: message.cancel.execute,
+		get: message.get.execute,
+		schedule: message.schedule.execute,
+		send: message.send.execute,
+		sendGroupMms: message.sendGroupMms.execute,
+	},
+};
+
 /**
- * Every operation runs per item through one loop (perItemOperations: pairedItem, Continue On
- * Fail, Stop, the run's concurrency and per-second cap); n8n picks it by resource and operation.
+ * A programmatic node: execute() runs the operation's per-item function through one loop
+ * (pairedItem, Continue On Fail, Stop, the run's concurrency and per-second cap).
  */
 export class Telnyx implements INodeType {
 	description: INodeTypeDescription = {
@@ -41,16 +51,7 @@ export class Telnyx implements INodeType {
 		listSearch: { searchMessagingProfiles, searchPhoneNumbers },
 	};
 
-	customOperations = perItemOperations(
-		{
-			message: {
-				cancel: message.cancel.execute,
-				get: message.get.execute,
-				schedule: message.schedule.execute,
-				send: message.send.execute,
-				sendGroupMms: message.sendGroupMms.execute,
-			},
-		},
-		(context: IExecuteFunctions) => throughputOfRun(context, TELNYX_THROUGHPUT),
-	);
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, operations, (context) => throughputOfRun(context, TELNYX_THROUGHPUT));
+	}
 }

@@ -1,13 +1,24 @@
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { perItemOperations } from '../../shared/items';
+import { executeOperation, type ItemOperation } from '../../shared/items';
 import * as message from './actions/message';
 import * as scheduledMessage from './actions/scheduledMessage';
 import { getUsers, searchChannels } from './methods';
 
+const operations: Record<string, Record<string, ItemOperation>> = {
+	scheduledMessage: {
+		create: scheduledMessage.create.execute,
+		delete: scheduledMessage.deleteScheduled.execute,
+		getAll: scheduledMessage.getAll.execute,
+		sendNow: scheduledMessage.sendNow.execute,
+		update: scheduledMessage.update.execute,
+	},
+	message: { send: message.send.execute },
+};
+
 /**
- * Every operation runs per item through one loop (perItemOperations: pairedItem, Continue On
- * Fail, Stop); n8n picks it by resource and operation. Requests go through transport/ only.
+ * A programmatic node: execute() runs the operation's per-item function through one loop
+ * (pairedItem, Continue On Fail, Stop). Requests go through transport/ only.
  */
 export class Zulip implements INodeType {
 	description: INodeTypeDescription = {
@@ -45,14 +56,7 @@ export class Zulip implements INodeType {
 		loadOptions: { getUsers },
 	};
 
-	customOperations = perItemOperations({
-		scheduledMessage: {
-			create: scheduledMessage.create.execute,
-			delete: scheduledMessage.deleteScheduled.execute,
-			getAll: scheduledMessage.getAll.execute,
-			update: scheduledMessage.update.execute,
-			sendNow: scheduledMessage.sendNow.execute,
-		},
-		message: { send: message.send.execute },
-	});
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, operations);
+	}
 }
