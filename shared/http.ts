@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	IExecuteSingleFunctions,
 	IHookFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
@@ -10,7 +9,7 @@ import type {
 } from 'n8n-workflow';
 import { settle } from './errors';
 
-export type HttpContext = IExecuteFunctions | IExecuteSingleFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type HttpContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
 
 export interface HttpCall {
 	method: IHttpRequestMethods;

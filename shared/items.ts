@@ -99,24 +99,25 @@ export function outputOfOutcomes(context: IExecuteFunctions, outcomes: Array<Ite
 }
 
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemOutput>;
-type CustomOperation = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
 /**
- * Builds a declarative node's `customOperations` from per-item functions: each runs through
- * forEachItem, the node's single place for pairedItem and Continue On Fail.
+ * A programmatic node's `execute()`: picks the per-item function for the node's resource and
+ * operation and runs it through forEachItem, the node's single place for pairedItem, Continue On
+ * Fail and Stop. (`execute`, not `customOperations`: n8n runs a node used as an AI tool through
+ * `execute` only.)
  */
-export function perItemOperations(
+export async function executeOperation(
+	context: IExecuteFunctions,
 	operations: Record<string, Record<string, ItemOperation>>,
 	options: (context: IExecuteFunctions) => ForEachItemOptions = () => ({}),
-): Record<string, Record<string, CustomOperation>> {
-	const result: Record<string, Record<string, CustomOperation>> = {};
-	for (const [resource, byOperation] of Object.entries(operations)) {
-		result[resource] = {};
-		for (const [operation, perItem] of Object.entries(byOperation)) {
-			result[resource][operation] = async function (this: IExecuteFunctions) {
-				return await forEachItem(this, async (itemIndex) => await perItem.call(this, itemIndex), options(this));
-			};
-		}
+): Promise<INodeExecutionData[][]> {
+	const resource = String(context.getNodeParameter('resource', 0));
+	const operation = String(context.getNodeParameter('operation', 0));
+	const perItem = operations[resource]?.[operation];
+	if (!perItem) {
+		throw new NodeOperationError(context.getNode(), `The operation "${operation}" of resource "${resource}" is not known`, {
+			description: 'Open the node and pick the resource and operation again (the workflow may come from a newer version of this node).',
+		});
 	}
-	return result;
+	return await forEachItem(context, async (itemIndex) => await perItem.call(context, itemIndex), options(context));
 }

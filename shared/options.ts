@@ -1,4 +1,5 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from './errors';
 
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
@@ -33,21 +34,27 @@ export function readMaxWait(context: IExecuteFunctions, itemIndex: number): numb
 	return seconds;
 }
 
-/** The Options collection of an operation (n8n's usual "Add Option" list). */
-export function optionsCollection(show: IDisplayOptions['show'], options: INodeProperties[]): INodeProperties {
+const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
+
+/** An operation's Options collection (n8n's usual "Add Option" list), its options sorted by name. */
+export function optionsProperty(options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		displayOptions: { show },
-		options,
+		options: [...options].sort(byDisplayName),
 	};
 }
 
+/** optionsProperty shown for `show` (for nodes whose properties are not yet scoped with updateDisplayOptions). */
+export function optionsCollection(show: IDisplayOptions['show'], options: INodeProperties[]): INodeProperties {
+	return { ...optionsProperty(options), displayOptions: { show } };
+}
+
 /** n8n's usual Return All toggle and the Limit shown when it is off. */
-export function returnAllOrLimitFields(show: IDisplayOptions['show'], defaultLimit = 50): INodeProperties[] {
+export function returnAllOrLimit(defaultLimit = 50): INodeProperties[] {
 	return [
 		{
 			displayName: 'Return All',
@@ -55,7 +62,6 @@ export function returnAllOrLimitFields(show: IDisplayOptions['show'], defaultLim
 			type: 'boolean',
 			default: false,
 			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: { show },
 		},
 		{
 			displayName: 'Limit',
@@ -64,7 +70,12 @@ export function returnAllOrLimitFields(show: IDisplayOptions['show'], defaultLim
 			typeOptions: { minValue: 1 },
 			default: defaultLimit,
 			description: 'Max number of results to return',
-			displayOptions: { show: { ...show, returnAll: [false] } },
+			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
+}
+
+/** returnAllOrLimit shown for `show`. */
+export function returnAllOrLimitFields(show: IDisplayOptions['show'], defaultLimit = 50): INodeProperties[] {
+	return updateDisplayOptions({ show }, returnAllOrLimit(defaultLimit));
 }

@@ -34,10 +34,10 @@ export function throughputOptions(defaults: ThroughputDefaults): INodeProperties
 	];
 }
 
-// One cap per node run: `this` of a custom operation is the same object for all its items.
+// One cap per node run: `this` of execute() is the same object for all its items.
 const capByRun = new WeakMap<IExecuteFunctions, StartRateCap>();
 
-/** For perItemOperations: the run's concurrency, after setting up its per-second cap. */
+/** For executeOperation: the run's concurrency, after setting up its per-second cap. */
 export function throughputOfRun(context: IExecuteFunctions, defaults: ThroughputDefaults): ForEachItemOptions {
 	const collection = defaults.collection ?? 'options';
 	const concurrency = Number(context.getNodeParameter(`${collection}.concurrency`, 0, defaults.concurrency));

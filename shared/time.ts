@@ -1,4 +1,7 @@
 import { DateTime, Duration, type DurationLike } from 'luxon';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+import { fieldError } from './errors';
 
 /** Why a time input was refused; callers turn it into a NodeOperationError naming their field. */
 export class TimeInputError extends Error {
@@ -118,4 +121,28 @@ export function humanDuration(duration: Duration): string {
 
 export function toUnixSeconds(time: DateTime): number {
 	return Math.floor(time.toSeconds());
+}
+
+/**
+ * The one send-time reader of every node: the item's `value` read as parseTimeInput does, in the
+ * workflow's time zone, and checked against the provider's `window`. A bad time is refused with
+ * an error naming `field`, the time given, now, and the window.
+ */
+export function readSendTime(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	window: TimeWindow,
+	field = 'Send At',
+	now: DateTime = DateTime.now(),
+): DateTime {
+	const zone = context.getTimezone();
+	try {
+		const time = parseTimeInput(value, zone);
+		assertWithinWindow(time, window, zone, now);
+		return time;
+	} catch (error) {
+		if (error instanceof TimeInputError) throw fieldError(context.getNode(), field, error.message, error.fix, itemIndex);
+		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+	}
 }

@@ -1,14 +1,24 @@
-import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { perItemOperations } from '../../shared/items';
+import { executeOperation, type ItemOperation } from '../../shared/items';
 import { throughputOfRun } from '../../shared/throughput';
-import { TELNYX_THROUGHPUT } from './actions/fields';
+import { TELNYX_THROUGHPUT } from './actions/properties';
 import * as message from './actions/message';
 import { searchMessagingProfiles, searchPhoneNumbers } from './methods';
 
+const operations: Record<string, Record<string, ItemOperation>> = {
+	message: {
+		cancel: message.cancel.execute,
+		get: message.get.execute,
+		schedule: message.schedule.execute,
+		send: message.send.execute,
+		sendGroupMms: message.sendGroupMms.execute,
+	},
+};
+
 /**
- * Declarative: Get and Cancel are plain routing. Schedule, Send and Send Group MMS run as
- * customOperations: they check every input first, bound concurrency and rate, and never send twice.
+ * A programmatic node: execute() runs the operation's per-item function through one loop
+ * (pairedItem, Continue On Fail, Stop, the run's concurrency and per-second cap).
  */
 export class Telnyx implements INodeType {
 	description: INodeTypeDescription = {
@@ -24,12 +34,6 @@ export class Telnyx implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'telnyxScheduledApi', required: true }],
-		requestDefaults: {
-			baseURL: '={{ ($credentials.baseUrl || "https://api.telnyx.com/v2").replace(/\\/+$/, "") }}',
-			headers: { Accept: 'application/json' },
-			// Telnyx's errors are read (and 429s waited out) by the transport, not by n8n's default handling.
-			ignoreHttpStatusErrors: true,
-		},
 		properties: [
 			{
 				displayName: 'Resource',
@@ -47,14 +51,7 @@ export class Telnyx implements INodeType {
 		listSearch: { searchMessagingProfiles, searchPhoneNumbers },
 	};
 
-	customOperations = perItemOperations(
-		{
-			message: {
-				schedule: message.schedule.execute,
-				send: message.send.execute,
-				sendGroupMms: message.sendGroupMms.execute,
-			},
-		},
-		(context: IExecuteFunctions) => throughputOfRun(context, TELNYX_THROUGHPUT),
-	);
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, operations, (context) => throughputOfRun(context, TELNYX_THROUGHPUT));
+	}
 }

@@ -7,7 +7,7 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { messagingProfileField } from './actions/fields';
+import { messagingProfileField } from './actions/properties';
 import { searchMessagingProfiles } from './methods';
 import { TELNYX_CREDENTIAL } from './transport';
 import { ANY_EVENT, EVENT_OPTIONS, eventOutput, isWanted, type TelnyxEvent } from './trigger/events';
@@ -73,7 +73,10 @@ export class TelnyxTrigger implements INodeType {
 				description:
 					"Whether activating the workflow sets this trigger's URL as the profile's webhook URL (deactivating puts the previous URL back)",
 			},
-			messagingProfileField({ registerWebhook: [true] }, 'The messaging profile whose events should start this workflow'),
+			{
+				...messagingProfileField('The messaging profile whose events should start this workflow'),
+				displayOptions: { show: { registerWebhook: [true] } },
+			},
 		],
 	};
 

@@ -1,13 +1,24 @@
-import type { INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
-import { perItemOperations } from '../../shared/items';
+import { executeOperation, type ItemOperation } from '../../shared/items';
 import * as message from './actions/message';
 import * as scheduledMessage from './actions/scheduledMessage';
 import { getUsers, searchChannels } from './methods';
 
+const operations: Record<string, Record<string, ItemOperation>> = {
+	scheduledMessage: {
+		create: scheduledMessage.create.execute,
+		delete: scheduledMessage.deleteScheduled.execute,
+		getAll: scheduledMessage.getAll.execute,
+		sendNow: scheduledMessage.sendNow.execute,
+		update: scheduledMessage.update.execute,
+	},
+	message: { send: message.send.execute },
+};
+
 /**
- * Declarative: Get Many and Delete are plain routing. Create, Update, Send Now and Send run as
- * customOperations because they check input against the server first and must never send twice.
+ * A programmatic node: execute() runs the operation's per-item function through one loop
+ * (pairedItem, Continue On Fail, Stop). Requests go through transport/ only.
  */
 export class Zulip implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,12 +34,6 @@ export class Zulip implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'zulipScheduledApi', required: true }],
-		requestDefaults: {
-			baseURL: '={{ $credentials.url.replace(/\\/+$/, "") }}/api/v1',
-			headers: { Accept: 'application/json' },
-			// Zulip's errors are read (and 429s waited out) by the transport, not by n8n's default handling.
-			ignoreHttpStatusErrors: true,
-		},
 		properties: [
 			{
 				displayName: 'Resource',
@@ -51,12 +56,7 @@ export class Zulip implements INodeType {
 		loadOptions: { getUsers },
 	};
 
-	customOperations = perItemOperations({
-		scheduledMessage: {
-			create: scheduledMessage.create.execute,
-			update: scheduledMessage.update.execute,
-			sendNow: scheduledMessage.sendNow.execute,
-		},
-		message: { send: message.send.execute },
-	});
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await executeOperation(this, operations);
+	}
 }

@@ -1,8 +1,4 @@
-import type {
-	IDataObject,
-	IHttpRequestMethods,
-	IN8nHttpFullResponse,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markUnclearCreate } from '../../../shared/executionMemo';
@@ -10,7 +6,6 @@ import { requestWithCredential, type HttpContext, type HttpReply, type Transport
 import { RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
-import { checkReplyWith, rateLimitedRoutingRequest } from '../../../shared/routing';
 
 export const TELNYX_CREDENTIAL = 'telnyxScheduledApi';
 export const TELNYX_DEFAULT_BASE_URL = 'https://api.telnyx.com/v2';
@@ -111,17 +106,8 @@ function describeEntry(entry: TelnyxErrorEntry, status: number): string {
 	return title || detail || `HTTP ${status}`;
 }
 
-// Errors made from Telnyx's answers, told apart from n8n's own errors for a lost connection.
-const answerErrors = new WeakSet<object>();
-
-/** Marks an error as made from Telnyx's answer (a routed operation's postReceive threw it). */
-export function fromTelnyxAnswer<E extends Error>(error: E): E {
-	answerErrors.add(error);
-	return error;
-}
-
 /** Turns a Telnyx answer into data, a RateLimitedSignal (429), or a NodeApiError with Telnyx's own words. */
-export function interpretTelnyxReply(context: HttpContext, reply: HttpReply | IN8nHttpFullResponse, itemIndex?: number): IDataObject {
+export function interpretTelnyxReply(context: HttpContext, reply: HttpReply, itemIndex?: number): IDataObject {
 	if (reply.statusCode === 429) throw new RateLimitedSignal(resetSeconds(reply.headers as Record<string, string>));
 	const body = (reply.body ?? {}) as IDataObject;
 	if (reply.statusCode >= 200 && reply.statusCode < 300) return body;
@@ -131,16 +117,14 @@ export function interpretTelnyxReply(context: HttpContext, reply: HttpReply | IN
 	const details: Record<string, string> = {};
 	if (first.code) details.telnyxCode = first.code;
 	if (first.source?.pointer) details.pointer = first.source.pointer;
-	throw fromTelnyxAnswer(
-		providerError(context.getNode(), {
-			provider: PROVIDER,
-			message: `${describeEntry(first, reply.statusCode)}${more}`,
-			description: hintFor(reply.statusCode, first),
-			httpCode: String(reply.statusCode),
-			itemIndex,
-			details,
-		}),
-	);
+	throw providerError(context.getNode(), {
+		provider: PROVIDER,
+		message: `${describeEntry(first, reply.statusCode)}${more}`,
+		description: hintFor(reply.statusCode, first),
+		httpCode: String(reply.statusCode),
+		itemIndex,
+		details,
+	});
 }
 
 function connectionError(context: HttpContext, call: TelnyxCall, failure: TransportFailure, baseURL: string) {
@@ -155,6 +139,16 @@ function connectionError(context: HttpContext, call: TelnyxCall, failure: Transp
 				details: { networkCode: code },
 			}),
 		);
+	}
+	if (failure.mayHaveArrived) {
+		// A read or a cancel: repeating it is harmless, so the user can simply run it again.
+		return providerError(context.getNode(), {
+			provider: PROVIDER,
+			message: `no answer from Telnyx (${code})`,
+			description: "Check the credential's API Base URL and that n8n can reach Telnyx, then run it again (reading or cancelling twice is harmless).",
+			itemIndex: call.itemIndex,
+			details: { networkCode: code },
+		});
 	}
 	return providerError(context.getNode(), {
 		provider: PROVIDER,
@@ -186,22 +180,3 @@ export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Pro
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
 	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex, signal));
 }
-
-/** Declarative operations: map Telnyx's answer (their requests run with ignoreHttpStatusErrors). */
-export const checkTelnyxReply = checkReplyWith(interpretTelnyxReply);
-
-/** Declarative operations run their request through this, so a 429 is waited out like elsewhere. */
-export const waitOutTelnyxRateLimits = rateLimitedRoutingRequest({
-	provider: PROVIDER,
-	maxWaitParameter: 'options.maxRateLimitWait',
-	defaultMaxWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-	isAnswerError: (error) => typeof error === 'object' && error !== null && answerErrors.has(error),
-	// n8n's own error for a lost connection is generic; this one says what to check.
-	onRequestFailure: (context, error) =>
-		providerError(context.getNode(), {
-			provider: PROVIDER,
-			message: `no answer from Telnyx (${String((error as { code?: unknown }).code ?? (error as Error).message ?? 'unknown')})`,
-			description: "Check the credential's API Base URL and that n8n can reach Telnyx, then run it again (reading or cancelling twice is harmless).",
-			itemIndex: context.getItemIndex(),
-		}),
-});

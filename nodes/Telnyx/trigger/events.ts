@@ -1,5 +1,5 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
-import { flatMessage } from '../output';
+import { flatMessage } from '../actions/output';
 
 export const ANY_EVENT = '*';
 

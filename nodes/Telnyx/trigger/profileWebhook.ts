@@ -1,7 +1,7 @@
 import type { IDataObject, IHookFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { settle } from '../../../shared/errors';
-import { locatorValue } from '../actions/read';
+import { locatorValue } from '../actions/readers';
 import { TELNYX_CREDENTIAL, telnyxRequest } from '../transport';
 import { parsePublicKey } from './signature';
 

@@ -1,11 +1,10 @@
-import type { IDataObject, IHttpRequestMethods, IN8nHttpFullResponse } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markUnclearCreate } from '../../../shared/executionMemo';
 import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
 import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
-import { checkReplyWith, rateLimitedRoutingRequest } from '../../../shared/routing';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
 
 export const ZULIP_CREDENTIAL = 'zulipScheduledApi';
@@ -36,7 +35,7 @@ export async function zulipBaseUrl(context: HttpContext): Promise<string> {
 	return `${url}/api/v1`;
 }
 
-function retryAfterSeconds(reply: HttpReply | IN8nHttpFullResponse): number {
+function retryAfterSeconds(reply: HttpReply): number {
 	const headers = reply.headers as Record<string, string | undefined>;
 	const fromHeader = parseRetryAfter(headers['retry-after']);
 	if (fromHeader !== undefined) return fromHeader;
@@ -54,7 +53,7 @@ const HINT_BY_STATUS: Record<number, string> = {
 };
 
 /** Turns a Zulip answer into data, a RateLimitedSignal (429), or a NodeApiError with Zulip's msg. */
-export function interpretZulipReply(context: HttpContext, reply: HttpReply | IN8nHttpFullResponse, itemIndex?: number): IDataObject {
+export function interpretZulipReply(context: HttpContext, reply: HttpReply, itemIndex?: number): IDataObject {
 	const body = (reply.body ?? {}) as IDataObject;
 	if (reply.statusCode === 429) throw new RateLimitedSignal(retryAfterSeconds(reply));
 	if (reply.statusCode >= 200 && reply.statusCode < 300 && body.result !== 'error') return body;
@@ -106,16 +105,3 @@ function connectionError(context: HttpContext, call: ZulipCall, failure: Transpo
 	});
 	return unclear ? markUnclearCreate(error) : error;
 }
-
-/** Declarative operations: map Zulip's answer (requests run with ignoreHttpStatusErrors). */
-export const checkZulipReply = checkReplyWith(interpretZulipReply);
-
-/**
- * Declarative operations run their request through this hook (n8n calls it "pagination"; it is
- * the only routing hook that can repeat a request), so a 429 is waited out like in the rest.
- */
-export const waitOutZulipRateLimits = rateLimitedRoutingRequest({
-	provider: 'Zulip',
-	maxWaitParameter: 'options.maxRateLimitWait',
-	defaultMaxWaitSeconds: DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-});

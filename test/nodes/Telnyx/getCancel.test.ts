@@ -109,9 +109,31 @@ describe('Telnyx: Message > Get and Cancel', () => {
 		assert.equal(result.items.length, 3);
 		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
 		assert.equal(result.items[0].json.message_id, id);
-		assert.match(String(result.items[1].error?.message), /Resource not found/);
-		assert.match(String(result.items[2].error?.message), /'Message ID' \("nope"\)/);
+		// The same { error, errorDescription } shape as every other operation's failed item.
+		assert.match(String(result.items[1].json.error), /Resource not found/);
+		assert.match(String(result.items[1].json.errorDescription), /10 days/);
+		assert.match(String(result.items[2].json.error), /'Message ID' \("nope"\)/);
 		assert.equal(fake.requests.length - before, 2, 'the malformed ID made no request');
+	});
+
+	test('Retry On Fail after a mid-batch Cancel failure cancels each message once and fails none', async () => {
+		const ids = [await scheduleOne(), await scheduleOne(), await scheduleOne()];
+		// Item 2's cancel fails with a 500 once; the node is re-run for all three items, and item 1
+		// (already cancelled) must not fail on Telnyx's 403 for a message no longer scheduled.
+		fake.failNext({ method: 'DELETE', path: /\/messages\// }, 'http-500', 1);
+		const result = await runTelnyx(fake, {
+			parameters: messageIdParams('cancel', '={{ $json.id }}'),
+			items: ids.map((id) => ({ id })),
+			node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(result.items.map((item) => [item.json.message_id, item.json.status]), ids.map((id) => [id, 'cancelled']));
+		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		for (const id of ids) assert.equal(fake.messages.get(id)?.to[0].status, 'cancelled');
+		// Items run concurrently, so item 3 may have been cancelled in the first attempt or in the retry:
+		// either way once. Item 2 twice (the 500, then the retry).
+		const deletes = fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.path);
+		assert.deepEqual([...deletes].sort(), [ids[0], ids[1], ids[1], ids[2]].map((id) => `/v2/messages/${id}`).sort());
 	});
 
 	test('a 429 on Get and on Cancel is waited out', async () => {

@@ -20,7 +20,7 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 		assert.equal(postsTo(fake, '/scheduled_messages'), 2, 'one refused, one accepted');
 	});
 
-	test('a 429 on a routed operation (Get Many) is waited out too', async () => {
+	test('a 429 on Get Many is waited out too', async () => {
 		fake.rateLimitNext(1, 0.2);
 		const result = await runZulip(fake, { parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true } });
 		assert.equal(result.error, undefined, result.error?.message);
@@ -33,15 +33,15 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 		assert.match(result.error?.message ?? '', /rate limit reached; Zulip asks to wait 95 s/);
 		assert.match(String(result.error?.description), /Wait 95 seconds .*'Max Rate-Limit Wait' \(now 10 s\)/);
 		assert.equal(fake.scheduled.size, 0);
-		const routed = await runZulip(fake, {
+		const listed = await runZulip(fake, {
 			parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true, options: { maxRateLimitWait: 1 } },
 		});
-		assert.equal(routed.error, undefined, 'the limit was used up by the first request');
+		assert.equal(listed.error, undefined, 'the limit was used up by the first request');
 		fake.rateLimitNext(1, 30);
-		const routedLimited = await runZulip(fake, {
+		const listedLimited = await runZulip(fake, {
 			parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true, options: { maxRateLimitWait: 1 } },
 		});
-		assert.match(routedLimited.error?.message ?? '', /wait 30 s/);
+		assert.match(listedLimited.error?.message ?? '', /wait 30 s/);
 	});
 
 	test('a connection lost after the create was sent fails the item and is not re-sent, even with Retry On Fail', async () => {
@@ -69,6 +69,25 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 		assert.deepEqual([...fake.scheduled.values()].map((message) => message.content).sort(), ['one', 'three', 'two']);
 		assert.deepEqual(result.items.map((item) => item.json.content), ['one', 'two', 'three']);
 		assert.equal(new Set(result.items.map((item) => item.json.scheduled_message_id)).size, 3);
+	});
+
+	test('Retry On Fail after a mid-batch Delete failure deletes each message once and fails none', async () => {
+		const created = await runZulip(fake, { parameters: channelCreate({ content: '={{ $json.text }}' }), items: [{ text: 'a' }, { text: 'b' }, { text: 'c' }] });
+		const ids = created.items.map((item) => Number(item.json.scheduled_message_id));
+		// Item 2's delete fails with a 500 once; the node is re-run for all three items, and item 1
+		// (already deleted) must not fail on Zulip's "does not exist".
+		fake.failNext({ method: 'DELETE', path: /\/scheduled_messages\/\d+$/ }, 'http-500', 1);
+		const result = await runZulip(fake, {
+			parameters: { resource: 'scheduledMessage', operation: 'delete', scheduledMessageId: '={{ $json.id }}' },
+			items: ids.map((id) => ({ id })),
+			node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(result.items.map((item) => item.json), ids.map((id) => ({ scheduled_message_id: id, deleted: true })));
+		assert.equal(fake.scheduled.size, 0);
+		const deletes = fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.path);
+		// Items 1 and 3 once; item 2 twice (the 500, then the retry).
+		assert.deepEqual(deletes.map((path) => Number(path.split('/').pop())), [ids[0], ids[1], ids[1], ids[2]]);
 	});
 
 	test('a separate execution is a new send (the memory is per execution)', async () => {

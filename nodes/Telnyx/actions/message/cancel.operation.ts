@@ -1,47 +1,54 @@
-import type { IDataObject, IExecuteSingleFunctions, IN8nHttpFullResponse, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { providerError, settle } from '../../../../shared/errors';
-import { pairWithInputItem } from '../../../../shared/routing';
-import { flatMessage } from '../../output';
-import { checkTelnyxReply, fromTelnyxAnswer, telnyxRequest, waitOutTelnyxRateLimits } from '../../transport';
-import { optionsCollection } from '../fields';
-import { messageIdField, messageIdOf, messageUrl, validateMessageId } from './messageId';
-import { toFlatMessage } from './readMessage';
+import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { readMaxWait } from '../../../../shared/options';
+import { telnyxRequest } from '../../transport';
+import { flatMessage } from '../output';
+import { messageIdField, optionsCollection } from '../properties';
+import { readMessageId } from '../readers';
 
-const show = { resource: ['message'], operation: ['cancel'] };
+const properties: INodeProperties[] = [
+	messageIdField('The message_id of a scheduled message (Schedule returned it); only possible until a minute before its send time'),
+	optionsCollection(false),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['cancel'] } }, properties);
 
 /** Telnyx answers 403 to a message that is no longer cancellable: say so, with where the message is now. */
-async function explainNotCancellable(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	if (response.statusCode !== 403) return items;
-	const id = messageIdOf(this);
-	const lookup = await settle(telnyxRequest(this, { method: 'GET', path: `/messages/${id}`, maxRateLimitWaitSeconds: 0 }));
-	const current = lookup.ok ? flatMessage((lookup.value.data ?? {}) as IDataObject, this.getTimezone()) : undefined;
+async function notCancellable(context: IExecuteFunctions, id: string, refusal: unknown, itemIndex: number): Promise<Error> {
+	const lookup = await settle(telnyxRequest(context, { method: 'GET', path: `/messages/${id}`, itemIndex, maxRateLimitWaitSeconds: 0 }));
+	const current = lookup.ok ? flatMessage((lookup.value.data ?? {}) as IDataObject, context.getTimezone()) : undefined;
 	const where = current?.status ? `: it is ${String(current.status)}${current.sent_at ? ` (sent at ${String(current.sent_at)})` : ''}` : '';
-	const code = (response.body as { errors?: Array<{ code?: string }> } | undefined)?.errors?.[0]?.code;
-	throw fromTelnyxAnswer(
-		providerError(this.getNode(), {
-			provider: 'Telnyx',
-			message: `message ${id} can no longer be cancelled${where}`,
-			description:
-				'Telnyx cancels only messages that are still scheduled and more than a minute before their send time. Use Get to follow this one; a message that was sent cannot be recalled.',
-			httpCode: '403',
-			itemIndex: this.getItemIndex(),
-			details: code ? { telnyxCode: code } : undefined,
-		}),
-	);
+	const code = (refusal as { errorResponse?: { telnyxCode?: string } }).errorResponse?.telnyxCode;
+	return providerError(context.getNode(), {
+		provider: 'Telnyx',
+		message: `message ${id} can no longer be cancelled${where}`,
+		description:
+			'Telnyx cancels only messages that are still scheduled and more than a minute before their send time. Use Get to follow this one; a message that was sent cannot be recalled.',
+		httpCode: '403',
+		itemIndex,
+		details: code ? { telnyxCode: code } : undefined,
+	});
 }
 
-export const routing = {
-	operations: { pagination: waitOutTelnyxRateLimits },
-	send: { paginate: true, preSend: [validateMessageId] },
-	request: { method: 'DELETE' as const, url: messageUrl },
-	output: { postReceive: [explainNotCancellable, checkTelnyxReply, toFlatMessage, pairWithInputItem] },
-};
-
-export const description: INodeProperties[] = [
-	messageIdField(show, 'The message_id of a scheduled message (Schedule returned it); only possible until a minute before its send time'),
-	optionsCollection(show, false),
-];
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = readMessageId(this, itemIndex);
+	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	// Once per execution: under Retry On Fail a message cancelled by the first attempt keeps its
+	// result instead of failing on Telnyx's 403 for a message that is no longer scheduled.
+	return await sendOnce(
+		sendKey(this, itemIndex, 'message.cancel'),
+		async () => {
+			const outcome = await settle(telnyxRequest(this, { method: 'DELETE', path: `/messages/${id}`, itemIndex, maxRateLimitWaitSeconds }));
+			if (!outcome.ok) {
+				const refused = String((outcome.error as { httpCode?: string }).httpCode) === '403';
+				throw refused ? await notCancellable(this, id, outcome.error, itemIndex) : outcome.error;
+			}
+			// Telnyx answers Cancel with the message itself, not under `data`.
+			const message = (outcome.value.data ?? outcome.value) as IDataObject;
+			return flatMessage(message, this.getTimezone());
+		},
+		isUnclearCreate,
+	);
+}

@@ -1,20 +1,21 @@
-import type { INodeProperties } from 'n8n-workflow';
-import { pairWithInputItem } from '../../../../shared/routing';
-import { checkTelnyxReply, waitOutTelnyxRateLimits } from '../../transport';
-import { optionsCollection } from '../fields';
-import { messageIdField, messageUrl, validateMessageId } from './messageId';
-import { toFlatMessage } from './readMessage';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { readMaxWait } from '../../../../shared/options';
+import { telnyxRequest } from '../../transport';
+import { flatMessage } from '../output';
+import { messageIdField, optionsCollection } from '../properties';
+import { readMessageId } from '../readers';
 
-const show = { resource: ['message'], operation: ['get'] };
-
-export const routing = {
-	operations: { pagination: waitOutTelnyxRateLimits },
-	send: { paginate: true, preSend: [validateMessageId] },
-	request: { method: 'GET' as const, url: messageUrl },
-	output: { postReceive: [checkTelnyxReply, toFlatMessage, pairWithInputItem] },
-};
-
-export const description: INodeProperties[] = [
-	messageIdField(show, 'The message_id that Schedule or Send returned (Telnyx keeps messages for 10 days)'),
-	optionsCollection(show, false),
+const properties: INodeProperties[] = [
+	messageIdField('The message_id that Schedule or Send returned (Telnyx keeps messages for 10 days)'),
+	optionsCollection(false),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['get'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = readMessageId(this, itemIndex);
+	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const reply = await telnyxRequest(this, { method: 'GET', path: `/messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
+	return flatMessage((reply.data ?? {}) as IDataObject, this.getTimezone());
+}

@@ -1,19 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { composeMessage } from '../compose';
-import { createMessage } from '../deliver';
-import { additionalFields, mediaUrlsField, optionsCollection, senderFields, sendAtField, textField, toField } from '../fields';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { additionalFields, mediaUrlsField, optionsCollection, senderFields, sendAtField, textField, toField } from '../properties';
+import { composeMessage } from './compose';
+import { createMessage } from './create';
 
-const show = { resource: ['message'], operation: ['schedule'] };
-
-export const description: INodeProperties[] = [
-	...senderFields(show),
-	toField(show),
-	textField(show),
-	mediaUrlsField(show),
-	sendAtField(show),
-	additionalFields(show, 'schedule'),
-	optionsCollection(show, true),
+const properties: INodeProperties[] = [
+	...senderFields,
+	toField,
+	textField,
+	mediaUrlsField,
+	sendAtField,
+	additionalFields('schedule'),
+	optionsCollection(true),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['schedule'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	return await createMessage(this, itemIndex, '/messages/schedule', composeMessage(this, itemIndex, 'schedule'));

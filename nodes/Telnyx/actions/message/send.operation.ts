@@ -1,18 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { composeMessage } from '../compose';
-import { createMessage } from '../deliver';
-import { additionalFields, mediaUrlsField, optionsCollection, senderFields, textField, toField } from '../fields';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { additionalFields, mediaUrlsField, optionsCollection, senderFields, textField, toField } from '../properties';
+import { composeMessage } from './compose';
+import { createMessage } from './create';
 
-const show = { resource: ['message'], operation: ['send'] };
+const properties: INodeProperties[] = [...senderFields, toField, textField, mediaUrlsField, additionalFields('send'), optionsCollection(true)];
 
-export const description: INodeProperties[] = [
-	...senderFields(show),
-	toField(show),
-	textField(show),
-	mediaUrlsField(show),
-	additionalFields(show, 'send'),
-	optionsCollection(show, true),
-];
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	return await createMessage(this, itemIndex, '/messages', composeMessage(this, itemIndex, 'send'));

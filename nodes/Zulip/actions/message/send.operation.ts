@@ -1,11 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { zulipRequest } from '../../transport';
-import { contentField, optionsCollection, readContent, readMaxWait, readRecipient, recipientFields } from '../fields';
+import { readMaxWait } from '../../../../shared/options';
+import { contentField, optionsCollection, recipientFields } from '../properties';
+import { readContent, readRecipient } from '../readers';
 
-const show = { resource: ['message'], operation: ['send'] };
+const properties: INodeProperties[] = [...recipientFields, contentField, optionsCollection()];
 
-export const description: INodeProperties[] = [...recipientFields(show), contentField(show), optionsCollection(show)];
+export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const content = readContent(this, itemIndex);

@@ -1,25 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
-import {
+import { scheduledMessageOutput } from '../output';
+import { contentField, optionsCollection, recipientFields, sendAtField } from '../properties';
+import { readContent, readRecipient, readSendAt } from '../readers';
+
+const properties: INodeProperties[] = [
+	...recipientFields,
 	contentField,
-	optionsCollection,
-	readContent,
-	readMaxWait,
-	readRecipient,
-	readSendAt,
-	recipientFields,
-	scheduledMessageOutput,
 	sendAtField,
-} from '../fields';
-
-const show = { resource: ['scheduledMessage'], operation: ['create'] };
-
-export const description: INodeProperties[] = [
-	...recipientFields(show),
-	contentField(show),
-	sendAtField(show),
-	optionsCollection(show, [
+	optionsCollection([
 		{
 			displayName: 'Mark as Read by Sender',
 			name: 'readBySender',
@@ -29,6 +21,8 @@ export const description: INodeProperties[] = [
 		},
 	]),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['create'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Everything is checked before the first request, so a bad item sends nothing.

@@ -1,27 +1,26 @@
-import type { IExecuteSingleFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { pairWithInputItem } from '../../../../shared/routing';
-import { checkZulipReply, waitOutZulipRateLimits } from '../../transport';
-import { optionsCollection } from '../fields';
-import { scheduledMessageIdField, validateScheduledMessageId } from './scheduledMessageId';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { readMaxWait } from '../../../../shared/options';
+import { zulipRequest } from '../../transport';
+import { optionsCollection, scheduledMessageIdField } from '../properties';
+import { readScheduledMessageId } from '../readers';
 
-const show = { resource: ['scheduledMessage'], operation: ['delete'] };
+const properties: INodeProperties[] = [scheduledMessageIdField, optionsCollection()];
 
-async function describeDeletion(this: IExecuteSingleFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
-	const scheduledMessageId = Number(this.getNodeParameter('scheduledMessageId'));
-	return items.map((item) => ({ ...item, json: { scheduled_message_id: scheduledMessageId, deleted: true } }));
+export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['delete'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const id = readScheduledMessageId(this, itemIndex);
+	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	// Once per execution: under Retry On Fail an item deleted by the first attempt keeps its result
+	// instead of failing on Zulip's "does not exist".
+	return await sendOnce(
+		sendKey(this, itemIndex, 'scheduledMessage.delete'),
+		async () => {
+			await zulipRequest(this, { method: 'DELETE', path: `/scheduled_messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
+			return { scheduled_message_id: id, deleted: true };
+		},
+		isUnclearCreate,
+	);
 }
-
-export const routing = {
-	operations: { pagination: waitOutZulipRateLimits },
-	send: { paginate: true, preSend: [validateScheduledMessageId] },
-	request: {
-		method: 'DELETE' as const,
-		url: '=/scheduled_messages/{{ encodeURIComponent(String($parameter.scheduledMessageId).trim()) }}',
-	},
-	output: { postReceive: [checkZulipReply, describeDeletion, pairWithInputItem] },
-};
-
-export const description: INodeProperties[] = [
-	scheduledMessageIdField(show),
-	optionsCollection(show),
-];

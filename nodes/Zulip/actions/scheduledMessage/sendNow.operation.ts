@@ -1,27 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { providerError } from '../../../../shared/errors';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
-import { optionsCollection, readMaxWait } from '../fields';
-import { findScheduledMessage, parseScheduledMessageId, scheduledMessageIdField } from './scheduledMessageId';
+import { optionsCollection, scheduledMessageIdField } from '../properties';
+import { readScheduledMessageId } from '../readers';
+import { findScheduledMessage } from './find';
 
-const show = { resource: ['scheduledMessage'], operation: ['sendNow'] };
-
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName:
 			'Zulip has no "send now" for scheduled messages: this sends the same content as a new message, then deletes the scheduled one. If the send fails, the scheduled message is kept.',
 		name: 'sendNowNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show },
 	},
-	scheduledMessageIdField(show),
-	optionsCollection(show),
+	scheduledMessageIdField,
+	optionsCollection(),
 ];
 
+export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['sendNow'] } }, properties);
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	const id = parseScheduledMessageId(this.getNode(), this.getNodeParameter('scheduledMessageId', itemIndex), itemIndex);
+	const id = readScheduledMessageId(this, itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const key = sendKey(this, itemIndex, 'scheduledMessage.sendNow');
 

@@ -1,33 +1,23 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
+import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
-import {
-	channelLocator,
-	optionsCollection,
-	readChannelId,
-	readContent,
-	readMaxWait,
-	readSendAt,
-	readTopic,
-	readUserIds,
-	scheduledMessageOutput,
-	usersField,
-} from '../fields';
-import { findScheduledMessage, parseScheduledMessageId, scheduledMessageIdField } from './scheduledMessageId';
+import { scheduledMessageOutput } from '../output';
+import { channelLocator, optionsCollection, scheduledMessageIdField, usersField } from '../properties';
+import { readChannelId, readContent, readScheduledMessageId, readSendAt, readTopic, readUserIds } from '../readers';
+import { findScheduledMessage } from './find';
 
-const show = { resource: ['scheduledMessage'], operation: ['update'] };
-
-export const description: INodeProperties[] = [
-	scheduledMessageIdField(show),
+const properties: INodeProperties[] = [
+	scheduledMessageIdField,
 	{
 		displayName: 'Update Fields',
 		name: 'updateFields',
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show },
 		options: [
-			{ ...channelLocator({}, false), description: 'Move the message to this channel (give Topic too when it was a direct message)' },
+			{ ...channelLocator, required: false, description: 'Move the message to this channel (give Topic too when it was a direct message)' },
 			{
 				displayName: 'Content',
 				name: 'content',
@@ -44,15 +34,17 @@ export const description: INodeProperties[] = [
 				description: "The new send time; without an offset it is read in the workflow's time zone",
 			},
 			{ displayName: 'Topic', name: 'topic', type: 'string', default: '', description: 'The new topic (channel messages)' },
-			{ ...usersField({}, false), description: 'Make it a direct message to these users (IDs or emails in an expression)' },
+			{ ...usersField, required: false, description: 'Make it a direct message to these users (IDs or emails in an expression)' },
 		],
 	},
-	optionsCollection(show),
+	optionsCollection(),
 ];
+
+export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['update'] } }, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
-	const id = parseScheduledMessageId(node, this.getNodeParameter('scheduledMessageId', itemIndex), itemIndex);
+	const id = readScheduledMessageId(this, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 	const given = (name: string) => fields[name] !== undefined && fields[name] !== '' && !(Array.isArray(fields[name]) && fields[name].length === 0);
 	const channelGiven = given('channel') && String((fields.channel as IDataObject).value ?? '') !== '';

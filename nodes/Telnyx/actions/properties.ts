@@ -1,9 +1,9 @@
-import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
+import type { INodeProperties } from 'n8n-workflow';
+import { maxRateLimitWaitOption, optionsProperty } from '../../../shared/options';
 import { throughputOptions, type ThroughputDefaults } from '../../../shared/throughput';
-import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './read';
+import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './readers';
 
-type Show = IDisplayOptions['show'];
+/** Properties several operations share; each operation scopes them with updateDisplayOptions. */
 
 export const TELNYX_THROUGHPUT: ThroughputDefaults = {
 	concurrency: 5,
@@ -18,14 +18,13 @@ const E164_VALIDATION = [
 	},
 ];
 
-export const fromNumberField = (show: Show): INodeProperties => ({
+export const fromNumberField: INodeProperties = {
 	displayName: 'From Number',
 	name: 'fromNumber',
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'One of your Telnyx numbers with a messaging profile',
-	displayOptions: { show },
 	modes: [
 		{
 			displayName: 'From List',
@@ -35,16 +34,16 @@ export const fromNumberField = (show: Show): INodeProperties => ({
 		},
 		{ displayName: 'Number', name: 'number', type: 'string', placeholder: 'e.g. +15551234567', validation: E164_VALIDATION },
 	],
-});
+};
 
-export const messagingProfileField = (show: Show, description: string): INodeProperties => ({
+/** The messaging profile locator; `description` says what the profile is used for. */
+export const messagingProfileField = (description: string): INodeProperties => ({
 	displayName: 'Messaging Profile',
 	name: 'messagingProfile',
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
 	description,
-	displayOptions: { show },
 	modes: [
 		{
 			displayName: 'From List',
@@ -71,28 +70,25 @@ export const messagingProfileField = (show: Show, description: string): INodePro
 });
 
 /** Send From (number or profile), then the matching field. */
-export function senderFields(show: Show): INodeProperties[] {
-	return [
-		{
-			displayName: 'Send From',
-			name: 'senderType',
-			type: 'options',
-			default: 'phoneNumber',
-			displayOptions: { show },
-			options: [
-				{ name: 'Phone Number', value: 'phoneNumber', description: 'One of your numbers sends it' },
-				{ name: 'Messaging Profile', value: 'messagingProfile', description: "The profile's number pool picks the sender" },
-			],
-		},
-		fromNumberField({ ...show, senderType: ['phoneNumber'] }),
-		messagingProfileField(
-			{ ...show, senderType: ['messagingProfile'] },
-			'The messaging profile whose number pool sends the message',
-		),
-	];
-}
+export const senderFields: INodeProperties[] = [
+	{
+		displayName: 'Send From',
+		name: 'senderType',
+		type: 'options',
+		default: 'phoneNumber',
+		options: [
+			{ name: 'Phone Number', value: 'phoneNumber', description: 'One of your numbers sends it' },
+			{ name: 'Messaging Profile', value: 'messagingProfile', description: "The profile's number pool picks the sender" },
+		],
+	},
+	{ ...fromNumberField, displayOptions: { show: { senderType: ['phoneNumber'] } } },
+	{
+		...messagingProfileField('The messaging profile whose number pool sends the message'),
+		displayOptions: { show: { senderType: ['messagingProfile'] } },
+	},
+];
 
-export const toField = (show: Show): INodeProperties => ({
+export const toField: INodeProperties = {
 	displayName: 'To',
 	name: 'to',
 	type: 'string',
@@ -100,10 +96,9 @@ export const toField = (show: Show): INodeProperties => ({
 	required: true,
 	placeholder: 'e.g. +15557654321',
 	description: 'The recipient in E.164 form (+, country code, number)',
-	displayOptions: { show },
-});
+};
 
-export const groupRecipientsField = (show: Show): INodeProperties => ({
+export const groupRecipientsField: INodeProperties = {
 	displayName: 'To',
 	name: 'recipients',
 	type: 'string',
@@ -111,41 +106,37 @@ export const groupRecipientsField = (show: Show): INodeProperties => ({
 	required: true,
 	placeholder: 'e.g. +15557654321, +15557654322',
 	description: `${GROUP_MMS_RECIPIENTS.min} to ${GROUP_MMS_RECIPIENTS.max} numbers in E.164 form, separated by commas or new lines, or an expression giving a list`,
-	displayOptions: { show },
-});
+};
 
-export const textField = (show: Show): INodeProperties => ({
+export const textField: INodeProperties = {
 	displayName: 'Text',
 	name: 'text',
 	type: 'string',
 	typeOptions: { rows: 4 },
 	default: '',
 	description: 'The message text; may be empty when Media URLs are given (MMS)',
-	displayOptions: { show },
-});
+};
 
-export const mediaUrlsField = (show: Show): INodeProperties => ({
+export const mediaUrlsField: INodeProperties = {
 	displayName: 'Media URLs',
 	name: 'mediaUrls',
 	type: 'string',
 	default: '',
 	placeholder: 'e.g. https://example.com/picture.jpg',
 	description: `Up to ${MAX_MEDIA_URLS} public http(s) URLs of images or files (under 1 MB in all), one per line, or an expression giving a list; makes it an MMS`,
-	displayOptions: { show },
-});
+};
 
 const sendAtDescription =
 	"When Telnyx should send it: 5 minutes to 5 days from now. A time without an offset is read in the workflow's time zone; {{ $now.plus({ hours: 1 }) }} works too.";
 
-export const sendAtField = (show: Show): INodeProperties => ({
+export const sendAtField: INodeProperties = {
 	displayName: 'Send At',
 	name: 'sendAt',
 	type: 'dateTime',
 	default: '',
 	required: true,
 	description: sendAtDescription,
-	displayOptions: { show },
-});
+};
 
 const webhookFields: INodeProperties[] = [
 	{
@@ -203,7 +194,7 @@ const typeFields: INodeProperties[] = [
 ];
 
 /** Optional message settings; Send also takes an optional send time here. */
-export function additionalFields(show: Show, kind: 'schedule' | 'send' | 'groupMms'): INodeProperties {
+export function additionalFields(kind: 'schedule' | 'send' | 'groupMms'): INodeProperties {
 	const options: INodeProperties[] = [subjectField, ...webhookFields];
 	if (kind !== 'groupMms') options.push(...typeFields);
 	if (kind === 'send') {
@@ -222,16 +213,23 @@ export function additionalFields(show: Show, kind: 'schedule' | 'send' | 'groupM
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		displayOptions: { show },
 		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
 
-export const maxRateLimitWaitOption = rateLimitWaitOption('Telnyx');
-
 /** Options: the rate-limit wait, and for sends how many run at once and per second. */
-export function optionsCollection(show: Show, sends: boolean): INodeProperties {
-	return sharedOptionsCollection(show, sends ? [...throughputOptions(TELNYX_THROUGHPUT), maxRateLimitWaitOption] : [maxRateLimitWaitOption]);
+export function optionsCollection(sends: boolean): INodeProperties {
+	const maxWait = maxRateLimitWaitOption('Telnyx');
+	return optionsProperty(sends ? [...throughputOptions(TELNYX_THROUGHPUT), maxWait] : [maxWait]);
 }
 
-export { readMaxWait };
+/** Get and Cancel: the message to look at; `description` says which. */
+export const messageIdField = (description: string): INodeProperties => ({
+	displayName: 'Message ID',
+	name: 'messageId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 40385f64-5717-4562-b3fc-2c963f66afa6',
+	description,
+});

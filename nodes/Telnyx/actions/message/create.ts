@@ -1,9 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { isUnclearCreate, sendKey, sendOnce } from '../../../shared/executionMemo';
-import { awaitStartSlot } from '../../../shared/throughput';
+import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { readMaxWait } from '../../../../shared/options';
+import { awaitStartSlot } from '../../../../shared/throughput';
 import { flatMessage } from '../output';
-import { telnyxRequest, type CreatedThing } from '../transport';
-import { readMaxWait } from './fields';
+import { telnyxRequest, type CreatedThing } from '../../transport';
 
 function describeCreated(body: IDataObject): CreatedThing {
 	const to = Array.isArray(body.to) ? body.to.join(', ') : String(body.to);

@@ -8,7 +8,7 @@ import {
 	readSendAt,
 	readSender,
 	type MessageType,
-} from './read';
+} from '../readers';
 
 export type MessageKind = 'schedule' | 'send' | 'groupMms';
 

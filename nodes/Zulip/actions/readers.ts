@@ -1,10 +1,10 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { DateTime } from 'luxon';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
-import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
-import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
+import { readMaxWait } from '../../../shared/options';
+import { readSendTime, toUnixSeconds } from '../../../shared/time';
 import { zulipRequest } from '../transport';
+
+/** Input readers: each checks one item's parameter and names the field and the fix when it is wrong. */
 
 /** Where a message goes, as Zulip's API takes it. */
 export interface ZulipRecipient {
@@ -12,99 +12,6 @@ export interface ZulipRecipient {
 	to: number | number[];
 	topic?: string;
 }
-
-export const channelLocator = (displayOptions: IDisplayOptions, required = true): INodeProperties => ({
-	displayName: 'Channel',
-	name: 'channel',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required,
-	description: 'The channel (stream) to post in',
-	displayOptions,
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchChannels', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 14',
-			validation: [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'A channel ID is a whole number' } }],
-		},
-	],
-});
-
-export const usersField = (displayOptions: IDisplayOptions, required = true): INodeProperties => ({
-	displayName: 'User Names or IDs',
-	name: 'users',
-	type: 'multiOptions',
-	typeOptions: { loadOptionsMethod: 'getUsers' },
-	default: [],
-	required,
-	description:
-		'Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-	hint: 'Who receives the direct message. An expression may give user IDs or emails, as a list or separated by commas.',
-	displayOptions,
-});
-
-/** Type, channel, topic and users: the recipient fields of Create and Send. */
-export function recipientFields(show: IDisplayOptions['show']): INodeProperties[] {
-	const when = (messageType: string): IDisplayOptions => ({ show: { ...show, messageType: [messageType] } });
-	return [
-		{
-			displayName: 'Message Type',
-			name: 'messageType',
-			type: 'options',
-			default: 'channel',
-			displayOptions: { show },
-			options: [
-				{ name: 'Channel Message', value: 'channel' },
-				{ name: 'Direct Message', value: 'direct' },
-			],
-		},
-		channelLocator(when('channel')),
-		{
-			displayName: 'Topic',
-			name: 'topic',
-			type: 'string',
-			default: '',
-			required: true,
-			description: 'The topic within the channel',
-			displayOptions: when('channel'),
-		},
-		usersField(when('direct')),
-	];
-}
-
-export const contentField = (show: IDisplayOptions['show']): INodeProperties => ({
-	displayName: 'Content',
-	name: 'content',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	default: '',
-	required: true,
-	description: 'The message text, in Zulip Markdown',
-	displayOptions: { show },
-});
-
-export const sendAtField = (show: IDisplayOptions['show']): INodeProperties => ({
-	displayName: 'Send At',
-	name: 'sendAt',
-	type: 'dateTime',
-	default: '',
-	required: true,
-	description:
-		"When Zulip should send the message. A time without an offset is read in the workflow's time zone; Unix seconds and {{ $now.plus({ hours: 1 }) }} work too.",
-	displayOptions: { show },
-});
-
-export const maxRateLimitWaitOption = rateLimitWaitOption('Zulip');
-
-export { readMaxWait };
 
 export function readContent(context: IExecuteFunctions, itemIndex: number, field = 'content'): string {
 	const content = String(context.getNodeParameter(field, itemIndex, '') ?? '');
@@ -122,17 +29,9 @@ export function readTopic(context: IExecuteFunctions, itemIndex: number, value: 
 	return topic;
 }
 
-/** A send time for Zulip: any time after now (Zulip refuses the past). */
+/** A send time for Zulip, as Unix seconds: any time after now (Zulip refuses the past). */
 export function readSendAt(context: IExecuteFunctions, itemIndex: number, value: unknown): number {
-	const zone = context.getTimezone();
-	try {
-		const time = parseTimeInput(value, zone);
-		assertWithinWindow(time, { min: { seconds: 1 } }, zone, DateTime.now());
-		return toUnixSeconds(time);
-	} catch (error) {
-		if (error instanceof TimeInputError) throw fieldError(context.getNode(), 'Send At', error.message, error.fix, itemIndex);
-		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-	}
+	return toUnixSeconds(readSendTime(context, itemIndex, value, { min: { seconds: 1 } }));
 }
 
 export function readChannelId(context: IExecuteFunctions, itemIndex: number, value: unknown): number {
@@ -212,16 +111,17 @@ export async function readRecipient(context: IExecuteFunctions, itemIndex: numbe
 	return { type: 'stream', to: channel, topic };
 }
 
-/** The shape every scheduled-message operation outputs: Zulip's fields plus a readable time. */
-export function scheduledMessageOutput(message: IDataObject, zone: string): IDataObject {
-	const timestamp = Number(message.scheduled_delivery_timestamp);
-	return {
-		...message,
-		scheduled_delivery_time: Number.isFinite(timestamp) ? DateTime.fromSeconds(timestamp, { zone }).toISO() : null,
-	};
-}
-
-/** The Options collection each operation has: the rate-limit wait plus the operation's own. */
-export function optionsCollection(show: IDisplayOptions['show'], extra: INodeProperties[] = []): INodeProperties {
-	return sharedOptionsCollection(show, [maxRateLimitWaitOption, ...extra]);
+export function readScheduledMessageId(context: IExecuteFunctions, itemIndex: number): number {
+	const raw = String(context.getNodeParameter('scheduledMessageId', itemIndex, '') ?? '').trim();
+	const id = Number(raw);
+	if (!/^\d+$/.test(raw) || id <= 0) {
+		throw fieldError(
+			context.getNode(),
+			'Scheduled Message ID',
+			`("${raw}") is not a scheduled message ID`,
+			'Use the scheduled_message_id from Create or Get Many, a whole number such as 42.',
+			itemIndex,
+		);
+	}
+	return id;
 }

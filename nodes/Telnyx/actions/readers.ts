@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
-import { DateTime } from 'luxon';
 import { fieldError } from '../../../shared/errors';
-import { assertWithinWindow, parseTimeInput, TimeInputError } from '../../../shared/time';
+import { readSendTime } from '../../../shared/time';
+
+/** Input readers: each checks one item's parameter and names the field and the fix when it is wrong. */
 
 /** Telnyx's documented limits that its schema does not carry. */
 export const MAX_MEDIA_URLS = 10;
@@ -149,15 +149,22 @@ export function readSender(context: IExecuteFunctions, itemIndex: number): Sende
 }
 
 /** A send time inside Telnyx's window (5 minutes .. 5 days ahead), as ISO 8601 in UTC. */
-export function readSendAt(context: IExecuteFunctions, itemIndex: number, value: unknown, now = DateTime.now()): string {
-	const zone = context.getTimezone();
-	try {
-		const time = parseTimeInput(value, zone);
-		assertWithinWindow(time, SCHEDULE_WINDOW, zone, now);
-		// Telnyx is accurate to the minute; whole seconds keep the request plain.
-		return time.toUTC().startOf('second').toISO({ suppressMilliseconds: true }) as string;
-	} catch (error) {
-		if (error instanceof TimeInputError) throw fieldError(context.getNode(), 'Send At', error.message, error.fix, itemIndex);
-		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
+export function readSendAt(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
+	// Telnyx is accurate to the minute; whole seconds keep the request plain.
+	return readSendTime(context, itemIndex, value, SCHEDULE_WINDOW).toUTC().startOf('second').toISO({ suppressMilliseconds: true }) as string;
+}
+
+/** Get and Cancel: the item's Message ID, trimmed; a malformed one is refused before any request. */
+export function readMessageId(context: IExecuteFunctions, itemIndex: number): string {
+	const id = String(context.getNodeParameter('messageId', itemIndex, '') ?? '').trim();
+	if (!isUuid(id)) {
+		throw fieldError(
+			context.getNode(),
+			'Message ID',
+			id === '' ? 'is empty' : `("${id.slice(0, 60)}") is not a Telnyx message ID`,
+			'Use the message_id that Schedule or Send returned, a UUID such as 40385f64-5717-4562-b3fc-2c963f66afa6.',
+			itemIndex,
+		);
 	}
+	return id;
 }
