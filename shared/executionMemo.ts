@@ -100,3 +100,38 @@ export function recallSent(key: string | undefined): IDataObject | undefined {
 export function rememberSent(key: string | undefined, result: IDataObject): void {
 	if (key) remember(key, { kind: 'sent', result });
 }
+
+/** Flags an error after which the provider may have acted on the request, whatever it was. */
+export function markMayHaveActed<E extends Error>(error: E): E {
+	return Object.assign(error, { mayHaveActed: true });
+}
+
+export function mayHaveActed(error: unknown): boolean {
+	return (error as { mayHaveActed?: boolean } | undefined)?.mayHaveActed === true;
+}
+
+/**
+ * A removal (delete, cancel) at most once per execution. A removed item returns its earlier
+ * result; after an attempt whose answer was lost (the provider may have acted), a retry that
+ * finds the target gone counts as done (`alreadyGone` says what to output), not as a failure.
+ */
+export async function removeOnce(
+	key: string | undefined,
+	remove: () => Promise<IDataObject>,
+	isGone: (error: unknown) => boolean,
+	alreadyGone: (error: unknown) => IDataObject,
+): Promise<IDataObject> {
+	const previous = key ? outcomes.get(key) : undefined;
+	const earlier = previous && previous.expiresAt > Date.now() ? previous.outcome : undefined;
+	if (earlier?.kind === 'sent') return earlier.result;
+	const outcome = await settle(remove());
+	let result: IDataObject | undefined = outcome.ok ? outcome.value : undefined;
+	if (!outcome.ok && earlier?.kind === 'unclear' && isGone(outcome.error)) result = alreadyGone(outcome.error);
+	if (result) {
+		if (key) remember(key, { kind: 'sent', result });
+		return result;
+	}
+	const { error } = outcome as { error: unknown };
+	if (key && mayHaveActed(error)) remember(key, { kind: 'unclear', error: error as Error });
+	throw error;
+}

@@ -102,3 +102,15 @@ export async function requestWithCredential(
 	const response = outcome.value;
 	return { reply: { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body } };
 }
+
+const GATEWAY_STATUSES = new Set([502, 503, 504]);
+
+/**
+ * A 502/503/504 that the provider did not write (a proxy's or load balancer's page, not the
+ * provider's error JSON): the request may have reached the provider and been acted on, so it is
+ * an unclear failure like a connection that broke after sending.
+ */
+export function gatewayFailureOf(reply: HttpReply, isProviderAnswer: (body: unknown) => boolean): TransportFailure | undefined {
+	if (!GATEWAY_STATUSES.has(reply.statusCode) || isProviderAnswer(reply.body)) return undefined;
+	return { code: `HTTP ${reply.statusCode} from a proxy or gateway`, mayHaveArrived: true };
+}

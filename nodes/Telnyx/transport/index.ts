@@ -1,8 +1,8 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
-import { markUnclearCreate } from '../../../shared/executionMemo';
-import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
+import { markMayHaveActed, markUnclearCreate } from '../../../shared/executionMemo';
+import { gatewayFailureOf, requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
 import { RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
@@ -127,10 +127,15 @@ export function interpretTelnyxReply(context: HttpContext, reply: HttpReply, ite
 	});
 }
 
+/** Telnyx's own error answers carry an `errors` list. */
+function isTelnyxAnswer(body: unknown): boolean {
+	return typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors);
+}
+
 function connectionError(context: HttpContext, call: TelnyxCall, failure: TransportFailure, baseURL: string) {
 	const { code } = failure;
 	if (call.creates && failure.mayHaveArrived) {
-		return markUnclearCreate(
+		return markMayHaveActed(markUnclearCreate(
 			providerError(context.getNode(), {
 				provider: PROVIDER,
 				message: `the connection failed (${code}) after the request was sent, so ${call.creates.what} may have been sent`,
@@ -138,17 +143,17 @@ function connectionError(context: HttpContext, call: TelnyxCall, failure: Transp
 				itemIndex: call.itemIndex,
 				details: { networkCode: code },
 			}),
-		);
+		));
 	}
 	if (failure.mayHaveArrived) {
 		// A read or a cancel: repeating it is harmless, so the user can simply run it again.
-		return providerError(context.getNode(), {
+		return markMayHaveActed(providerError(context.getNode(), {
 			provider: PROVIDER,
 			message: `no answer from Telnyx (${code})`,
 			description: "Check the credential's API Base URL and that n8n can reach Telnyx, then run it again (reading or cancelling twice is harmless).",
 			itemIndex: call.itemIndex,
 			details: { networkCode: code },
-		});
+		}));
 	}
 	return providerError(context.getNode(), {
 		provider: PROVIDER,
@@ -174,8 +179,9 @@ export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Pro
 			qs: call.qs,
 			body: call.body,
 		});
-		if (outcome.failure) throw connectionError(context, call, outcome.failure, baseURL);
-		return interpretTelnyxReply(context, outcome.reply, call.itemIndex);
+		const failure = outcome.failure ?? gatewayFailureOf(outcome.reply, isTelnyxAnswer);
+		if (failure) throw connectionError(context, call, failure, baseURL);
+		return interpretTelnyxReply(context, outcome.reply as HttpReply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
 	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex, signal));

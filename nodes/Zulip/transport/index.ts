@@ -1,8 +1,8 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
-import { markUnclearCreate } from '../../../shared/executionMemo';
-import { requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
+import { markMayHaveActed, markUnclearCreate } from '../../../shared/executionMemo';
+import { gatewayFailureOf, requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
 import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
@@ -52,6 +52,11 @@ const HINT_BY_STATUS: Record<number, string> = {
 	404: 'Check the Server URL in the credential, and that the server runs Zulip 7.0 or newer (scheduled messages).',
 };
 
+/** Zulip's own answers are JSON objects with `result` ("success" or "error"). */
+function isZulipAnswer(body: unknown): boolean {
+	return typeof body === 'object' && body !== null && 'result' in body;
+}
+
 /** Turns a Zulip answer into data, a RateLimitedSignal (429), or a NodeApiError with Zulip's msg. */
 export function interpretZulipReply(context: HttpContext, reply: HttpReply, itemIndex?: number): IDataObject {
 	const body = (reply.body ?? {}) as IDataObject;
@@ -82,8 +87,9 @@ export async function zulipRequest(context: HttpContext, call: ZulipCall): Promi
 			body: call.body,
 			form: call.body !== undefined,
 		});
-		if (outcome.failure) throw connectionError(context, call, outcome.failure, baseURL);
-		return interpretZulipReply(context, outcome.reply, call.itemIndex);
+		const failure = outcome.failure ?? gatewayFailureOf(outcome.reply, isZulipAnswer);
+		if (failure) throw connectionError(context, call, failure, baseURL);
+		return interpretZulipReply(context, outcome.reply as HttpReply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
 	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex, signal));
@@ -103,5 +109,11 @@ function connectionError(context: HttpContext, call: ZulipCall, failure: Transpo
 		itemIndex: call.itemIndex,
 		details: { networkCode: code },
 	});
+	if (failure.mayHaveArrived) markMayHaveActed(error);
 	return unclear ? markUnclearCreate(error) : error;
+}
+
+/** Zulip answers 400 (404 on some versions) for a scheduled message id it does not hold (any more). */
+export function isScheduledMessageGone(error: unknown): boolean {
+	return ['400', '404'].includes(String((error as { httpCode?: string }).httpCode));
 }

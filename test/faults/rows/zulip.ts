@@ -121,8 +121,8 @@ export const zulipRows: Array<Row<Lane>> = [
 		...base,
 		operation: 'Scheduled Message Delete',
 		kind: 'remove',
-		// Routed (declarative): n8n sends every item's request at once.
-		order: 'parallel',
+		// One item at a time, like every Zulip operation.
+		order: 'sequential',
 		async setup(lanes, fault) {
 			const lane = await lanes.zulip();
 			const contents = texts();

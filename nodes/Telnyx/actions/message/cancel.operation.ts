@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { providerError, settle } from '../../../../shared/errors';
-import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { removeOnce, sendKey } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
 import { telnyxRequest } from '../../transport';
 import { flatMessage } from '../output';
@@ -21,7 +21,7 @@ async function notCancellable(context: IExecuteFunctions, id: string, refusal: u
 	const current = lookup.ok ? flatMessage((lookup.value.data ?? {}) as IDataObject, context.getTimezone()) : undefined;
 	const where = current?.status ? `: it is ${String(current.status)}${current.sent_at ? ` (sent at ${String(current.sent_at)})` : ''}` : '';
 	const code = (refusal as { errorResponse?: { telnyxCode?: string } }).errorResponse?.telnyxCode;
-	return providerError(context.getNode(), {
+	const error = providerError(context.getNode(), {
 		provider: 'Telnyx',
 		message: `message ${id} can no longer be cancelled${where}`,
 		description:
@@ -30,14 +30,21 @@ async function notCancellable(context: IExecuteFunctions, id: string, refusal: u
 		itemIndex,
 		details: code ? { telnyxCode: code } : undefined,
 	});
+	return Object.assign(error, { currentMessage: current });
+}
+
+/** The message as Telnyx holds it now, when a refusal looked it up. */
+function currentMessageOf(error: unknown): IDataObject | undefined {
+	return (error as { currentMessage?: IDataObject }).currentMessage;
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readMessageId(this, itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	// Once per execution: under Retry On Fail a message cancelled by the first attempt keeps its
-	// result instead of failing on Telnyx's 403 for a message that is no longer scheduled.
-	return await sendOnce(
+	// result, and one whose cancel answer was lost is found cancelled, instead of failing on
+	// Telnyx's 403 for a message that is no longer scheduled.
+	return await removeOnce(
 		sendKey(this, itemIndex, 'message.cancel'),
 		async () => {
 			const outcome = await settle(telnyxRequest(this, { method: 'DELETE', path: `/messages/${id}`, itemIndex, maxRateLimitWaitSeconds }));
@@ -49,6 +56,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			const message = (outcome.value.data ?? outcome.value) as IDataObject;
 			return flatMessage(message, this.getTimezone());
 		},
-		isUnclearCreate,
+		(error) => currentMessageOf(error)?.status === 'cancelled',
+		(error) => currentMessageOf(error) as IDataObject,
 	);
 }

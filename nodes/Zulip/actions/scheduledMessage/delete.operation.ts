@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { removeOnce, sendKey } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
-import { zulipRequest } from '../../transport';
+import { isScheduledMessageGone, zulipRequest } from '../../transport';
 import { optionsCollection, scheduledMessageIdField } from '../properties';
 import { readScheduledMessageId } from '../readers';
 
@@ -13,14 +13,16 @@ export const description = updateDisplayOptions({ show: { resource: ['scheduledM
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readScheduledMessageId(this, itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
-	// Once per execution: under Retry On Fail an item deleted by the first attempt keeps its result
-	// instead of failing on Zulip's "does not exist".
-	return await sendOnce(
+	// Once per execution: under Retry On Fail an item deleted by the first attempt keeps its result,
+	// and one whose answer was lost is found gone, instead of failing on Zulip's "does not exist".
+	const deleted = { scheduled_message_id: id, deleted: true };
+	return await removeOnce(
 		sendKey(this, itemIndex, 'scheduledMessage.delete'),
 		async () => {
 			await zulipRequest(this, { method: 'DELETE', path: `/scheduled_messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
-			return { scheduled_message_id: id, deleted: true };
+			return deleted;
 		},
-		isUnclearCreate,
+		isScheduledMessageGone,
+		() => deleted,
 	);
 }

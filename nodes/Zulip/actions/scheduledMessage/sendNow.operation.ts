@@ -3,7 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { providerError } from '../../../../shared/errors';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
-import { zulipRequest } from '../../transport';
+import { isScheduledMessageGone, zulipRequest } from '../../transport';
 import { optionsCollection, scheduledMessageIdField } from '../properties';
 import { readScheduledMessageId } from '../readers';
 import { findScheduledMessage } from './find';
@@ -43,9 +43,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	try {
 		await zulipRequest(this, { method: 'DELETE', path: `/scheduled_messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
 	} catch (error) {
-		// Zulip answers 400 for an unknown id: it is gone already (a retry after the delete, say).
-		const alreadyGone = ['400', '404'].includes(String((error as { httpCode?: string }).httpCode));
-		if (!alreadyGone) {
+		// Gone already: a retry after the delete, say.
+		if (!isScheduledMessageGone(error)) {
 			throw providerError(this.getNode(), {
 				provider: 'Zulip',
 				message: `message ${String(sent.message_id)} was sent, but scheduled message ${id} could not be deleted: ${(error as Error).message}`,
