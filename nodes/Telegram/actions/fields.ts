@@ -1,5 +1,5 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { maxRateLimitWaitOption as rateLimitWaitOption, readMaxWait, returnAllOrLimitFields } from '../../../shared/options';
 import { NodeOperationError } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../shared/errors';
@@ -18,8 +18,6 @@ import {
 	type TelegramSession,
 } from '../transport';
 
-type Show = IDisplayOptions['show'];
-
 /**
  * Telegram sends at once what is scheduled less than ~10 s ahead, so a nearer time would not be
  * "scheduled" at all; and it refuses more than ~367 days ahead (365 leaves a margin).
@@ -28,7 +26,8 @@ export const SCHEDULE_WINDOW = { min: { seconds: 10 }, max: { days: 365 } };
 /** schedule_date that asks Telegram to deliver when the other user is next online. */
 export const WHEN_ONLINE = 0x7ffffffe;
 
-export const chatField = (show: Show): INodeProperties => ({
+/** A field every chat operation starts with. */
+export const chatField: INodeProperties = {
 	displayName: 'Chat',
 	name: 'chat',
 	type: 'string',
@@ -36,38 +35,20 @@ export const chatField = (show: Show): INodeProperties => ({
 	required: true,
 	placeholder: 'e.g. @username, https://t.me/channel, +15550001111, -1001234567890 or me',
 	description: 'The chat: @username, t.me link, phone number (with +), numeric ID (channels -100…), or "me" for Saved Messages',
-	displayOptions: { show },
-});
+};
 
 /** The message text field of the send operations. */
-export const textField = (show: Show, description = 'The message, up to 4096 characters'): INodeProperties => ({
+export const textField: INodeProperties = {
 	displayName: 'Text',
 	name: 'text',
 	type: 'string',
 	typeOptions: { rows: 4 },
 	default: '',
 	required: true,
-	description,
-	displayOptions: { show },
-});
+	description: 'The message, up to 4096 characters',
+};
 
-export const sendWhenFields = (show: Show): INodeProperties[] => [
-	{
-		displayName: 'Send',
-		name: 'sendWhen',
-		type: 'options',
-		default: 'now',
-		displayOptions: { show },
-		options: [
-			{ name: 'Now', value: 'now', description: 'Send at once' },
-			{ name: 'At a Time', value: 'at', description: "Schedule it: Telegram holds it in the chat's scheduled messages" },
-			{ name: 'When Online', value: 'online', description: 'Deliver when the other user is next online (private chats only)' },
-		],
-	},
-	sendAtField({ ...show, sendWhen: ['at'] }),
-];
-
-export const sendAtField = (show: Show): INodeProperties => ({
+export const sendAtField: INodeProperties = {
 	displayName: 'Send At',
 	name: 'sendAt',
 	type: 'dateTime',
@@ -75,8 +56,23 @@ export const sendAtField = (show: Show): INodeProperties => ({
 	required: true,
 	description:
 		"When Telegram should send it: 10 seconds to 365 days from now. A time without an offset is read in the workflow's time zone; Unix seconds and {{ $now.plus({ hours: 1 }) }} work too.",
-	displayOptions: { show },
-});
+};
+
+/** Send (now, at a time, when online) and the Send At shown for "at a time". */
+export const sendWhenFields: INodeProperties[] = [
+	{
+		displayName: 'Send',
+		name: 'sendWhen',
+		type: 'options',
+		default: 'now',
+		options: [
+			{ name: 'Now', value: 'now', description: 'Send at once' },
+			{ name: 'At a Time', value: 'at', description: "Schedule it: Telegram holds it in the chat's scheduled messages" },
+			{ name: 'When Online', value: 'online', description: 'Deliver when the other user is next online (private chats only)' },
+		],
+	},
+	{ ...sendAtField, displayOptions: { show: { sendWhen: ['at'] } } },
+];
 
 export const formattingOption: INodeProperties = {
 	displayName: 'Formatting',
@@ -109,10 +105,18 @@ export const replyToOption: INodeProperties = {
 
 export const maxRateLimitWaitOption = rateLimitWaitOption('Telegram', 'FLOOD_WAIT', DEFAULT_MAX_FLOOD_WAIT_SECONDS);
 
-/** The Options collection each operation has: the operation's own plus the flood-wait limit. */
-export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {
-	return sharedOptionsCollection(show, [...extra, maxRateLimitWaitOption]);
-}
+/** The Options collection of an operation whose only option is the flood-wait limit. */
+export const floodWaitOnlyOptions: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [maxRateLimitWaitOption],
+};
+
+/** Return All and Limit; each operation scopes them with its own displayOptions. */
+export const returnAllOrLimit = returnAllOrLimitFields({});
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;

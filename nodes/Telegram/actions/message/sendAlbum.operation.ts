@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendAlbum, withTelegramAccount } from '../../transport';
 import {
@@ -7,7 +8,7 @@ import {
 	chatField,
 	findChat,
 	formattingOption,
-	optionsCollection,
+	maxRateLimitWaitOption,
 	readChat,
 	readFormatting,
 	readOptions,
@@ -22,32 +23,42 @@ import { findEarlierCopies } from './earlierCopies';
 import { albumItemsField, readAlbumItems } from './albumItems';
 
 const OPERATION = 'message.sendAlbum';
-const show = { resource: ['message'], operation: ['sendAlbum'] };
+const displayOptions = { show: { resource: ['message'], operation: ['sendAlbum'] } };
 
-export const description: INodeProperties[] = [
-	chatField(show),
-	albumItemsField(show),
-	...sendWhenFields(show),
-	optionsCollection(show, [
-		{
-			displayName: 'Background',
-			name: 'background',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to send as a background message',
-		},
-		{
-			displayName: 'Clear Draft',
-			name: 'clearDraft',
-			type: 'boolean',
-			default: false,
-			description: "Whether to clear this account's draft in the chat",
-		},
-		{ ...formattingOption, description: 'How captions are formatted' },
-		replyToOption,
-		silentOption,
-	]),
+const properties: INodeProperties[] = [
+	chatField,
+	albumItemsField,
+	...sendWhenFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Background',
+				name: 'background',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to send as a background message',
+			},
+			{
+				displayName: 'Clear Draft',
+				name: 'clearDraft',
+				type: 'boolean',
+				default: false,
+				description: "Whether to clear this account's draft in the chat",
+			},
+			{ ...formattingOption, description: 'How captions are formatted' },
+			maxRateLimitWaitOption,
+			replyToOption,
+			silentOption,
+		],
+	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Files, kinds and counts are checked before the first call, so a bad album sends nothing.

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendText, withTelegramAccount } from '../../transport';
@@ -9,7 +10,7 @@ import {
 	describeSchedule,
 	findChat,
 	formattingOption,
-	optionsCollection,
+	maxRateLimitWaitOption,
 	readChat,
 	readFormatting,
 	readOptions,
@@ -25,25 +26,35 @@ import { alreadySentOutput, chatOutput, messageOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 
 const OPERATION = 'message.sendText';
-const show = { resource: ['message'], operation: ['sendText'] };
+const displayOptions = { show: { resource: ['message'], operation: ['sendText'] } };
 
-export const description: INodeProperties[] = [
-	chatField(show),
-	textField(show),
-	...sendWhenFields(show),
-	optionsCollection(show, [
-		{
-			displayName: 'Disable Link Preview',
-			name: 'disableLinkPreview',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to send links without a preview',
-		},
-		formattingOption,
-		replyToOption,
-		silentOption,
-	]),
+const properties: INodeProperties[] = [
+	chatField,
+	textField,
+	...sendWhenFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Disable Link Preview',
+				name: 'disableLinkPreview',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to send links without a preview',
+			},
+			formattingOption,
+			maxRateLimitWaitOption,
+			replyToOption,
+			silentOption,
+		],
+	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Everything is read and checked before the first call, so a bad item sends nothing.

@@ -3,16 +3,13 @@ import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../../shared/errors';
 import { UnknownSecretChatError, type SecretChatState } from '../../transport';
 
-type Show = { resource: string[]; operation: string[] };
-
-export const secretChatIdField = (show: Show): INodeProperties => ({
+export const secretChatIdField: INodeProperties = {
 	displayName: 'Secret Chat',
 	name: 'secretChatId',
 	type: 'resourceLocator',
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'The chat as Start, Get Many or the Telegram trigger output it (chatId)',
-	displayOptions: { show },
 	modes: [
 		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSecretChats', searchable: true } },
 		{
@@ -23,7 +20,7 @@ export const secretChatIdField = (show: Show): INodeProperties => ({
 			validation: [{ type: 'regex', properties: { regex: '^[0-9]{1,10}$', errorMessage: 'A secret chat ID is a positive number' } }],
 		},
 	],
-});
+};
 
 export function readSecretChatId(context: IExecuteFunctions, itemIndex: number): number {
 	const value = context.getNodeParameter('secretChatId', itemIndex, '', { extractValue: true });
