@@ -2,22 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendAlbum, withTelegramAccount } from '../../transport';
-import {
-	assertWhenOnlineFits,
-	callOptions,
-	chatField,
-	findChat,
-	formattingOption,
-	maxRateLimitWaitOption,
-	readChat,
-	readFormatting,
-	readOptions,
-	readReplyTo,
-	readSendWhen,
-	replyToOption,
-	sendWhenFields,
-	silentOption,
-} from '../fields';
+import { chatField, formattingOption, maxRateLimitWaitOption, replyToOption, sendWhenFields, silentOption } from '../properties';
+import { assertWhenOnlineFits, callOptions, findChat, readChat, readFormatting, readOptions, readReplyTo, readSendWhen } from '../readers';
 import { alreadySentOutput, chatOutput, messageOutput, sendOutcomeOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 import { albumItemsField, readAlbumItems } from './albumItems';

@@ -3,26 +3,10 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendText, withTelegramAccount } from '../../transport';
-import {
-	assertWhenOnlineFits,
-	callOptions,
-	chatField,
-	describeSchedule,
-	findChat,
-	formattingOption,
-	maxRateLimitWaitOption,
-	readChat,
-	readFormatting,
-	readOptions,
-	readReplyTo,
-	readSendWhen,
-	replyToOption,
-	sendWhenFields,
-	textField,
-	silentOption,
-} from '../fields';
+import { chatField, formattingOption, maxRateLimitWaitOption, replyToOption, sendWhenFields, silentOption, textField } from '../properties';
+import { assertWhenOnlineFits, callOptions, findChat, readChat, readFormatting, readOptions, readReplyTo, readSendWhen } from '../readers';
+import { alreadySentOutput, chatOutput, describeSchedule, messageOutput } from '../output';
 import { messageRandomId } from '../idempotency';
-import { alreadySentOutput, chatOutput, messageOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 
 const OPERATION = 'message.sendText';

@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { deleteScheduled } from '../../transport';
-import { callOptions, chatField, floodWaitOnlyOptions } from '../fields';
+import { chatField, floodWaitOnlyOptions } from '../properties';
+import { callOptions } from '../readers';
 import { runScheduledBatch, type ScheduledBatchOperation } from './batch';
 import { messageIdsField } from './messageIds';
 

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { listScheduled, withTelegramAccount } from '../../transport';
-import { callOptions, chatField, findChat, floodWaitOnlyOptions, readChat, returnAllOrLimit } from '../fields';
+import { chatField, floodWaitOnlyOptions, returnAllOrLimit } from '../properties';
+import { callOptions, findChat, readChat } from '../readers';
 import { messageOutput } from '../output';
 
 const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['getAll'] } };

@@ -1,8 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { reschedule, withTelegramAccount } from '../../transport';
-import { callOptions, chatField, describeSchedule, findChat, floodWaitOnlyOptions, readChat, readScheduleTime, sendAtField } from '../fields';
-import { chatOutput, messageOutput } from '../output';
+import { chatField, floodWaitOnlyOptions, sendAtField } from '../properties';
+import { callOptions, findChat, readChat, readScheduleTime } from '../readers';
+import { chatOutput, describeSchedule, messageOutput } from '../output';
 import { messageIdField, readMessageId } from './messageIds';
 
 const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['reschedule'] } };

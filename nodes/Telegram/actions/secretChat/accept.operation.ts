@@ -1,8 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { acceptSecretChat, withTelegramAccount } from '../../transport';
-import { callOptions, floodWaitOnlyOptions } from '../fields';
-import { onSecretChat, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+import { floodWaitOnlyOptions } from '../properties';
+import { callOptions } from '../readers';
+import { secretChatIdField } from './properties';
+import { onSecretChat, readSecretChatId } from './readers';
+import { secretChatOutput } from './output';
 
 const displayOptions = { show: { resource: ['secretChat'], operation: ['accept'] } };
 

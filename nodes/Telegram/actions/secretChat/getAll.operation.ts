@@ -1,8 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { returnAllOrLimit } from '../fields';
+import { returnAllOrLimit } from '../properties';
 import { listSecretChats, withTelegramAccount } from '../../transport';
-import { secretChatOutput } from './fields';
+import { secretChatOutput } from './output';
 
 const displayOptions = { show: { resource: ['secretChat'], operation: ['getAll'] } };
 

@@ -3,9 +3,11 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendSecretText, withTelegramAccount } from '../../transport';
-import { callOptions, maxRateLimitWaitOption, readOptions, silentOption, textField } from '../fields';
+import { maxRateLimitWaitOption, silentOption, textField } from '../properties';
+import { callOptions, readOptions } from '../readers';
 import { messageRandomId } from '../idempotency';
-import { onSecretChat, readSecretChatId, secretChatIdField } from './fields';
+import { secretChatIdField } from './properties';
+import { onSecretChat, readSecretChatId } from './readers';
 
 const OPERATION = 'secretChat.sendMessage';
 /** What Telegram's apps accept in one secret message. */

@@ -3,8 +3,9 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { startSecretChat, withTelegramAccount } from '../../transport';
-import { callOptions, chatField, findChat, floodWaitOnlyOptions, readChat } from '../fields';
-import { secretChatOutput } from './fields';
+import { chatField, floodWaitOnlyOptions } from '../properties';
+import { callOptions, findChat, readChat } from '../readers';
+import { secretChatOutput } from './output';
 
 const OPERATION = 'secretChat.start';
 const displayOptions = { show: { resource: ['secretChat'], operation: ['start'] } };

@@ -1,13 +1,12 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption, readMaxWait, returnAllOrLimitFields } from '../../../shared/options';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { readMaxWait } from '../../../shared/options';
 import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../shared/errors';
 import { stopSignalOf } from '../../../shared/stop';
-import { assertWithinWindow, formatInZone, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
+import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
 import {
 	ChatReferenceError,
-	DEFAULT_MAX_FLOOD_WAIT_SECONDS,
 	parseChatReference,
 	resolveChat,
 	UnknownChatError,
@@ -18,6 +17,8 @@ import {
 	type TelegramSession,
 } from '../transport';
 
+/* Input readers: each reads and checks one parameter, and refuses a bad value with a field error. */
+
 /**
  * Telegram sends at once what is scheduled less than ~10 s ahead, so a nearer time would not be
  * "scheduled" at all; and it refuses more than ~367 days ahead (365 leaves a margin).
@@ -25,98 +26,6 @@ import {
 export const SCHEDULE_WINDOW = { min: { seconds: 10 }, max: { days: 365 } };
 /** schedule_date that asks Telegram to deliver when the other user is next online. */
 export const WHEN_ONLINE = 0x7ffffffe;
-
-/** A field every chat operation starts with. */
-export const chatField: INodeProperties = {
-	displayName: 'Chat',
-	name: 'chat',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. @username, https://t.me/channel, +15550001111, -1001234567890 or me',
-	description: 'The chat: @username, t.me link, phone number (with +), numeric ID (channels -100…), or "me" for Saved Messages',
-};
-
-/** The message text field of the send operations. */
-export const textField: INodeProperties = {
-	displayName: 'Text',
-	name: 'text',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	default: '',
-	required: true,
-	description: 'The message, up to 4096 characters',
-};
-
-export const sendAtField: INodeProperties = {
-	displayName: 'Send At',
-	name: 'sendAt',
-	type: 'dateTime',
-	default: '',
-	required: true,
-	description:
-		"When Telegram should send it: 10 seconds to 365 days from now. A time without an offset is read in the workflow's time zone; Unix seconds and {{ $now.plus({ hours: 1 }) }} work too.",
-};
-
-/** Send (now, at a time, when online) and the Send At shown for "at a time". */
-export const sendWhenFields: INodeProperties[] = [
-	{
-		displayName: 'Send',
-		name: 'sendWhen',
-		type: 'options',
-		default: 'now',
-		options: [
-			{ name: 'Now', value: 'now', description: 'Send at once' },
-			{ name: 'At a Time', value: 'at', description: "Schedule it: Telegram holds it in the chat's scheduled messages" },
-			{ name: 'When Online', value: 'online', description: 'Deliver when the other user is next online (private chats only)' },
-		],
-	},
-	{ ...sendAtField, displayOptions: { show: { sendWhen: ['at'] } } },
-];
-
-export const formattingOption: INodeProperties = {
-	displayName: 'Formatting',
-	name: 'formatting',
-	type: 'options',
-	default: 'none',
-	options: [
-		{ name: 'None', value: 'none', description: 'Send the text as it is' },
-		{ name: 'Markdown', value: 'markdown', description: '**bold**, __italic__, `code`, [text](address)' },
-		{ name: 'HTML', value: 'html', description: 'Tags b, i, u, s, code, pre and a' },
-	],
-};
-
-export const silentOption: INodeProperties = {
-	displayName: 'Silent',
-	name: 'silent',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to send without a notification sound',
-};
-
-export const replyToOption: INodeProperties = {
-	displayName: 'Reply To Message ID',
-	name: 'replyToMessageId',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: 0,
-	description: 'The ID of a message in the same chat to reply to (0: none)',
-};
-
-export const maxRateLimitWaitOption = rateLimitWaitOption('Telegram', 'FLOOD_WAIT', DEFAULT_MAX_FLOOD_WAIT_SECONDS);
-
-/** The Options collection of an operation whose only option is the flood-wait limit. */
-export const floodWaitOnlyOptions: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add Option',
-	default: {},
-	options: [maxRateLimitWaitOption],
-};
-
-/** Return All and Limit; each operation scopes them with its own displayOptions. */
-export const returnAllOrLimit = returnAllOrLimitFields({});
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -180,10 +89,4 @@ export function assertWhenOnlineFits(context: IExecuteFunctions, chat: ResolvedC
 	if (chat.type !== 'user' || chat.inputPeer.className === 'InputPeerSelf') {
 		throw fieldError(context.getNode(), 'Send', `"When Online" needs a private chat with another user, and ${chat.title} is not one`, 'Pick "At a Time" or "Now" for groups, channels and Saved Messages.', itemIndex);
 	}
-}
-
-export function describeSchedule(scheduleDate: number | undefined, zone: string): IDataObject {
-	if (scheduleDate === undefined) return { scheduled: false };
-	if (scheduleDate === WHEN_ONLINE) return { scheduled: true, scheduledFor: 'when online' };
-	return { scheduled: true, scheduledFor: DateTime.fromSeconds(scheduleDate, { zone }).toISO(), scheduledForText: formatInZone(DateTime.fromSeconds(scheduleDate), zone) };
 }
