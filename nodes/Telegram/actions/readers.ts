@@ -40,9 +40,16 @@ export function readFormatting(options: IDataObject): Formatting {
 	return options.formatting === 'markdown' || options.formatting === 'html' ? options.formatting : 'none';
 }
 
-export function readReplyTo(options: IDataObject): number | undefined {
-	const id = Number(options.replyToMessageId ?? 0);
-	return Number.isInteger(id) && id > 0 ? id : undefined;
+/** Reply To Message ID: undefined for 0 (no reply); refused unless a whole message id. */
+export function readReplyTo(context: IExecuteFunctions, options: IDataObject, itemIndex: number): number | undefined {
+	const value = options.replyToMessageId ?? 0;
+	const id = typeof value === 'string' && value.trim() === '' ? 0 : Number(value);
+	if (id === 0) return undefined;
+	// Message ids are positive 32-bit integers; anything else would be sent as some other number.
+	if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
+		throw fieldError(context.getNode(), 'Reply To Message ID', `(${JSON.stringify(value)}) is not a message ID`, 'Use the ID of a message in the same chat, a whole number such as 12, or 0 for no reply.', itemIndex);
+	}
+	return id;
 }
 
 export function readChat(context: IExecuteFunctions, itemIndex: number): ChatReference {

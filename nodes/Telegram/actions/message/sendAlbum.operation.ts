@@ -52,6 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const items = await readAlbumItems(this, itemIndex);
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
+	const replyToMessageId = readReplyTo(this, options, itemIndex);
 	const zone = this.getTimezone();
 
 	return await sendOnce(
@@ -70,7 +71,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						silent: options.silent === true,
 						background: options.background === true,
 						clearDraft: options.clearDraft === true,
-						replyToMessageId: readReplyTo(options),
+						replyToMessageId,
 					},
 					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the album' : 'scheduling the album'),
 				);

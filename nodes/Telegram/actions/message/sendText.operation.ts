@@ -47,6 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (text.trim() === '') throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
+	const replyToMessageId = readReplyTo(this, options, itemIndex);
 	const zone = this.getTimezone();
 
 	// Within one execution a retried item returns what the first attempt sent, without a call.
@@ -66,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						scheduleDate,
 						silent: options.silent === true,
 						noWebpage: options.disableLinkPreview === true,
-						replyToMessageId: readReplyTo(options),
+						replyToMessageId,
 					},
 					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the message' : 'scheduling the message'),
 				);
