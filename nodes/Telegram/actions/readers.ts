@@ -45,7 +45,7 @@ export function readReplyTo(context: IExecuteFunctions, options: IDataObject, it
 	const value = options.replyToMessageId ?? 0;
 	const id = typeof value === 'string' && value.trim() === '' ? 0 : Number(value);
 	if (id === 0) return undefined;
-	// Message ids are positive 32-bit integers; anything else would be sent as some other number.
+	// Refused, not dropped: a message meant as a reply must not go out as a plain one.
 	if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
 		throw fieldError(context.getNode(), 'Reply To Message ID', `(${JSON.stringify(value)}) is not a message ID`, 'Use the ID of a message in the same chat, a whole number such as 12, or 0 for no reply.', itemIndex);
 	}
