@@ -40,18 +40,6 @@ export function providerError(node: INode, failure: ProviderFailure): NodeApiErr
 	return error;
 }
 
-/** Replaces every occurrence of each secret (and its URL-encoded form) with a mask. */
-export function redactSecrets(text: string, secrets: Array<string | undefined>): string {
-	let result = text;
-	for (const secret of secrets) {
-		if (!secret || secret.length < 4) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64')])) {
-			result = result.split(form).join('***');
-		}
-	}
-	return result;
-}
-
 export function isNodeError(error: unknown): error is NodeApiError | NodeOperationError {
 	return error instanceof NodeApiError || error instanceof NodeOperationError;
 }

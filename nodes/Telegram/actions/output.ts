@@ -1,10 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
+import { formatInZone } from '../../../shared/time';
 import type { MessageRecord, ResolvedChat } from '../transport';
-import { describeSchedule, WHEN_ONLINE } from './fields';
+import { WHEN_ONLINE } from './readers';
 
 function isoIn(seconds: number, zone: string): string | null {
 	return DateTime.fromSeconds(seconds, { zone }).toISO();
+}
+
+/** Whether and when a send is scheduled, as the send operations output it. */
+export function describeSchedule(scheduleDate: number | undefined, zone: string): IDataObject {
+	if (scheduleDate === undefined) return { scheduled: false };
+	if (scheduleDate === WHEN_ONLINE) return { scheduled: true, scheduledFor: 'when online' };
+	return { scheduled: true, scheduledFor: DateTime.fromSeconds(scheduleDate, { zone }).toISO(), scheduledForText: formatInZone(DateTime.fromSeconds(scheduleDate), zone) };
 }
 
 /** A message as every operation outputs it; times as ISO strings in the workflow's zone. */

@@ -1,6 +1,6 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { messageOutput } from '../actions/output';
-import { secretChatOutput } from '../actions/secretChat/fields';
+import { secretChatOutput } from '../actions/secretChat/output';
 import type { TelegramUpdateEvent } from '../transport';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [

@@ -120,6 +120,14 @@ describe('Telegram: Message > Send Album', () => {
 		['a URL that is none', [fromUrl('https://example.com/a.jpg'), fromUrl('ftp:/nope')], /'Media item 2 URL' \("ftp:\/nope"\) is not an http\(s\) address/],
 		['a missing binary property', [fromBinary('first'), fromBinary('nothing_here')], /nothing_here/],
 	];
+	test('refuses a negative Reply To Message ID before uploading or sending anything', async () => {
+		const media = [fromUrl('https://example.com/a.jpg'), fromUrl('https://example.com/b.jpg')];
+		const result = await runTelegram(fake, { parameters: album(media, { options: { replyToMessageId: -5 } }) });
+		assert.match(result.error?.message ?? '', /'Reply To Message ID' \(-5\) is not a message ID/);
+		assert.equal(sendCalls(fake), 0);
+		assert.equal(fake.messages.length + fake.scheduled.length, 0);
+	});
+
 	for (const [name, media, expected] of refusals) {
 		test(`refuses ${name} before uploading or sending anything`, async () => {
 			const result = await withBinaryInput([photos()], async () => await runTelegram(fake, { parameters: album(media) }));

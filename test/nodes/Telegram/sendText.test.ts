@@ -109,6 +109,9 @@ describe('Telegram: bad input is refused before anything is sent', () => {
 		['an invite link', { chat: 'https://t.me/+AbCdEf123' }, /'Chat' .* is an invite link/],
 		['an unknown username', { chat: '@nobody_here' }, /no user or chat has that username \(USERNAME_NOT_OCCUPIED\)/],
 		['an unknown numeric id', { chat: '424242' }, /'Chat' this account has no chat with ID 424242/],
+		['a negative Reply To Message ID', { options: { replyToMessageId: -5 } }, /'Reply To Message ID' \(-5\) is not a message ID/],
+		['a Reply To Message ID with a fraction', { options: { replyToMessageId: 2.5 } }, /'Reply To Message ID' \(2\.5\) is not a message ID/],
+		['a Reply To Message ID that is no number', { options: { replyToMessageId: '={{ "12abc" }}' } }, /'Reply To Message ID' \("12abc"\) is not a message ID/],
 	];
 	for (const [name, parameters, expected] of cases) {
 		test(`refuses ${name}`, async () => {

@@ -6,7 +6,7 @@ import { messageRandomId } from '../idempotency';
 export const ALBUM_MIN = 2;
 export const ALBUM_MAX = 10;
 
-export const albumItemsField = (show: Record<string, string[]>): INodeProperties => ({
+export const albumItemsField: INodeProperties = {
 	displayName: 'Media',
 	name: 'media',
 	type: 'fixedCollection',
@@ -15,7 +15,6 @@ export const albumItemsField = (show: Record<string, string[]>): INodeProperties
 	default: {},
 	required: true,
 	description: '2 to 10 items. Photos and videos may be mixed; documents only go with documents.',
-	displayOptions: { show },
 	options: [
 		{
 			displayName: 'Item',
@@ -69,7 +68,7 @@ export const albumItemsField = (show: Record<string, string[]>): INodeProperties
 			],
 		},
 	],
-});
+};
 
 const PHOTO_MIME = /^image\/(jpeg|png|webp)$/i;
 const PHOTO_EXTENSION = /\.(jpe?g|png|webp)$/i;

@@ -1,6 +1,6 @@
 import { settle } from '../../../../shared/errors';
 import { findScheduledCopies, type CallOptions, type MessageRecord, type ResolvedChat, type TelegramSession } from '../../transport';
-import { WHEN_ONLINE } from '../fields';
+import { WHEN_ONLINE } from '../readers';
 
 /**
  * For a send refused as RANDOM_ID_DUPLICATE: the messages an earlier attempt scheduled, so the

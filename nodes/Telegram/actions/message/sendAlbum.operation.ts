@@ -1,53 +1,50 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendAlbum, withTelegramAccount } from '../../transport';
-import {
-	assertWhenOnlineFits,
-	callOptions,
-	chatField,
-	findChat,
-	formattingOption,
-	optionsCollection,
-	readChat,
-	readFormatting,
-	readOptions,
-	readReplyTo,
-	readSendWhen,
-	replyToOption,
-	sendWhenFields,
-	silentOption,
-} from '../fields';
+import { chatField, formattingOption, maxRateLimitWaitOption, replyToOption, sendWhenFields, silentOption } from '../properties';
+import { assertWhenOnlineFits, callOptions, findChat, readChat, readFormatting, readOptions, readReplyTo, readSendWhen } from '../readers';
 import { alreadySentOutput, chatOutput, messageOutput, sendOutcomeOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 import { albumItemsField, readAlbumItems } from './albumItems';
 
 const OPERATION = 'message.sendAlbum';
-const show = { resource: ['message'], operation: ['sendAlbum'] };
+const displayOptions = { show: { resource: ['message'], operation: ['sendAlbum'] } };
 
-export const description: INodeProperties[] = [
-	chatField(show),
-	albumItemsField(show),
-	...sendWhenFields(show),
-	optionsCollection(show, [
-		{
-			displayName: 'Background',
-			name: 'background',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to send as a background message',
-		},
-		{
-			displayName: 'Clear Draft',
-			name: 'clearDraft',
-			type: 'boolean',
-			default: false,
-			description: "Whether to clear this account's draft in the chat",
-		},
-		{ ...formattingOption, description: 'How captions are formatted' },
-		replyToOption,
-		silentOption,
-	]),
+const properties: INodeProperties[] = [
+	chatField,
+	albumItemsField,
+	...sendWhenFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Background',
+				name: 'background',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to send as a background message',
+			},
+			{
+				displayName: 'Clear Draft',
+				name: 'clearDraft',
+				type: 'boolean',
+				default: false,
+				description: "Whether to clear this account's draft in the chat",
+			},
+			{ ...formattingOption, description: 'How captions are formatted' },
+			maxRateLimitWaitOption,
+			replyToOption,
+			silentOption,
+		],
+	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Files, kinds and counts are checked before the first call, so a bad album sends nothing.
@@ -55,6 +52,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const items = await readAlbumItems(this, itemIndex);
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
+	const replyToMessageId = readReplyTo(this, options, itemIndex);
 	const zone = this.getTimezone();
 
 	return await sendOnce(
@@ -73,7 +71,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						silent: options.silent === true,
 						background: options.background === true,
 						clearDraft: options.clearDraft === true,
-						replyToMessageId: readReplyTo(options),
+						replyToMessageId,
 					},
 					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the album' : 'scheduling the album'),
 				);

@@ -1,49 +1,44 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendText, withTelegramAccount } from '../../transport';
-import {
-	assertWhenOnlineFits,
-	callOptions,
-	chatField,
-	describeSchedule,
-	findChat,
-	formattingOption,
-	optionsCollection,
-	readChat,
-	readFormatting,
-	readOptions,
-	readReplyTo,
-	readSendWhen,
-	replyToOption,
-	sendWhenFields,
-	textField,
-	silentOption,
-} from '../fields';
+import { chatField, formattingOption, maxRateLimitWaitOption, replyToOption, sendWhenFields, silentOption, textField } from '../properties';
+import { assertWhenOnlineFits, callOptions, findChat, readChat, readFormatting, readOptions, readReplyTo, readSendWhen } from '../readers';
+import { alreadySentOutput, chatOutput, describeSchedule, messageOutput } from '../output';
 import { messageRandomId } from '../idempotency';
-import { alreadySentOutput, chatOutput, messageOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 
 const OPERATION = 'message.sendText';
-const show = { resource: ['message'], operation: ['sendText'] };
+const displayOptions = { show: { resource: ['message'], operation: ['sendText'] } };
 
-export const description: INodeProperties[] = [
-	chatField(show),
-	textField(show),
-	...sendWhenFields(show),
-	optionsCollection(show, [
-		{
-			displayName: 'Disable Link Preview',
-			name: 'disableLinkPreview',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to send links without a preview',
-		},
-		formattingOption,
-		replyToOption,
-		silentOption,
-	]),
+const properties: INodeProperties[] = [
+	chatField,
+	textField,
+	...sendWhenFields,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Disable Link Preview',
+				name: 'disableLinkPreview',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to send links without a preview',
+			},
+			formattingOption,
+			maxRateLimitWaitOption,
+			replyToOption,
+			silentOption,
+		],
+	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Everything is read and checked before the first call, so a bad item sends nothing.
@@ -52,6 +47,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (text.trim() === '') throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
+	const replyToMessageId = readReplyTo(this, options, itemIndex);
 	const zone = this.getTimezone();
 
 	// Within one execution a retried item returns what the first attempt sent, without a call.
@@ -71,7 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						scheduleDate,
 						silent: options.silent === true,
 						noWebpage: options.disableLinkPreview === true,
-						replyToMessageId: readReplyTo(options),
+						replyToMessageId,
 					},
 					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the message' : 'scheduling the message'),
 				);

@@ -5,7 +5,7 @@ import { recallSent, rememberSent, sendKey } from '../../../../shared/executionM
 import { outputOfOutcomes, type ItemOutcome } from '../../../../shared/items';
 import { ExecutionStoppedError, stopSignalOf } from '../../../../shared/stop';
 import { listScheduled, rpcFailureOf, withTelegramAccount, type ChatReference, type ResolvedChat, type TelegramSession } from '../../transport';
-import { callOptions, findChat, readChat } from '../fields';
+import { callOptions, findChat, readChat } from '../readers';
 import { chatOutput } from '../output';
 import { readMessageIds } from './messageIds';
 

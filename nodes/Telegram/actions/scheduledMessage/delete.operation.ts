@@ -1,23 +1,26 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { deleteScheduled } from '../../transport';
-import { callOptions, chatField, optionsCollection } from '../fields';
+import { chatField, floodWaitOnlyOptions } from '../properties';
+import { callOptions } from '../readers';
 import { runScheduledBatch, type ScheduledBatchOperation } from './batch';
 import { messageIdsField } from './messageIds';
 
-const show = { resource: ['scheduledMessage'], operation: ['delete'] };
+const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['delete'] } };
 
-export const description: INodeProperties[] = [
+const properties: INodeProperties[] = [
 	{
 		displayName: 'IDs from all input items are deleted together: one call per chat for up to 100 messages.',
 		name: 'deleteNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show },
 	},
-	chatField(show),
-	messageIdsField(show),
-	optionsCollection(show),
+	chatField,
+	messageIdsField,
+	floodWaitOnlyOptions,
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 const deleteOperation: ScheduledBatchOperation = {
 	name: 'scheduledMessage.delete',

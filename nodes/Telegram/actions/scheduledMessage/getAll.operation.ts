@@ -1,16 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { listScheduled, withTelegramAccount } from '../../transport';
-import { callOptions, chatField, findChat, optionsCollection, readChat } from '../fields';
+import { chatField, floodWaitOnlyOptions, returnAllOrLimit } from '../properties';
+import { callOptions, findChat, readChat } from '../readers';
 import { messageOutput } from '../output';
-import { returnAllOrLimitFields } from '../../../../shared/options';
 
-const show = { resource: ['scheduledMessage'], operation: ['getAll'] };
+const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['getAll'] } };
 
-export const description: INodeProperties[] = [
-	chatField(show),
-	...returnAllOrLimitFields(show),
-	optionsCollection(show),
-];
+const properties: INodeProperties[] = [chatField, ...returnAllOrLimit, floodWaitOnlyOptions];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** One output item per scheduled message of the chat, soonest first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {

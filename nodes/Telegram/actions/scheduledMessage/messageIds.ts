@@ -1,7 +1,7 @@
-import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 
-export const messageIdsField = (show: IDisplayOptions['show']): INodeProperties => ({
+export const messageIdsField: INodeProperties = {
 	displayName: 'Scheduled Message IDs',
 	name: 'messageIds',
 	type: 'string',
@@ -9,10 +9,9 @@ export const messageIdsField = (show: IDisplayOptions['show']): INodeProperties 
 	required: true,
 	placeholder: 'e.g. 12 or 12, 13, 14',
 	description: 'IDs of scheduled messages in the chat (as Get Many or Send gave them); several separated by commas, or a list from an expression',
-	displayOptions: { show },
-});
+};
 
-export const messageIdField = (show: IDisplayOptions['show']): INodeProperties => ({
+export const messageIdField: INodeProperties = {
 	displayName: 'Scheduled Message ID',
 	name: 'messageId',
 	type: 'number',
@@ -20,8 +19,7 @@ export const messageIdField = (show: IDisplayOptions['show']): INodeProperties =
 	default: 0,
 	required: true,
 	description: 'ID of the scheduled message in the chat (as Get Many or Send gave it)',
-	displayOptions: { show },
-});
+};
 
 function asList(value: unknown): unknown[] {
 	if (Array.isArray(value)) return value;

@@ -1,17 +1,16 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { reschedule, withTelegramAccount } from '../../transport';
-import { callOptions, chatField, describeSchedule, findChat, optionsCollection, readChat, readScheduleTime, sendAtField } from '../fields';
-import { chatOutput, messageOutput } from '../output';
+import { chatField, floodWaitOnlyOptions, sendAtField } from '../properties';
+import { callOptions, findChat, readChat, readScheduleTime } from '../readers';
+import { chatOutput, describeSchedule, messageOutput } from '../output';
 import { messageIdField, readMessageId } from './messageIds';
 
-const show = { resource: ['scheduledMessage'], operation: ['reschedule'] };
+const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['reschedule'] } };
 
-export const description: INodeProperties[] = [
-	chatField(show),
-	messageIdField(show),
-	{ ...sendAtField(show), displayName: 'New Send Time', name: 'newSendAt' },
-	optionsCollection(show),
-];
+const properties: INodeProperties[] = [chatField, messageIdField, { ...sendAtField, displayName: 'New Send Time', name: 'newSendAt' }, floodWaitOnlyOptions];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Moves one scheduled message (and the rest of its album, which Telegram moves with it). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

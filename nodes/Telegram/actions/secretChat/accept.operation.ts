@@ -1,11 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { acceptSecretChat, withTelegramAccount } from '../../transport';
-import { callOptions, optionsCollection } from '../fields';
-import { onSecretChat, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+import { floodWaitOnlyOptions } from '../properties';
+import { callOptions } from '../readers';
+import { secretChatIdField } from './properties';
+import { onSecretChat, readSecretChatId } from './readers';
+import { secretChatOutput } from './output';
 
-const show = { resource: ['secretChat'], operation: ['accept'] };
+const displayOptions = { show: { resource: ['secretChat'], operation: ['accept'] } };
 
-export const description: INodeProperties[] = [secretChatIdField(show), optionsCollection(show)];
+const properties: INodeProperties[] = [secretChatIdField, floodWaitOnlyOptions];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Accepts a request someone sent us (the trigger's "Secret Chat Request", or Get Many's "requested"). */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

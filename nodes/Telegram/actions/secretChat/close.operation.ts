@@ -1,22 +1,27 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { closeSecretChat, withTelegramAccount } from '../../transport';
-import { callOptions, optionsCollection } from '../fields';
-import { onSecretChat, readSecretChatId, secretChatIdField, secretChatOutput } from './fields';
+import { floodWaitOnlyOptions } from '../properties';
+import { callOptions } from '../readers';
+import { secretChatIdField } from './properties';
+import { onSecretChat, readSecretChatId } from './readers';
+import { secretChatOutput } from './output';
 
-const show = { resource: ['secretChat'], operation: ['close'] };
+const displayOptions = { show: { resource: ['secretChat'], operation: ['close'] } };
 
-export const description: INodeProperties[] = [
-	secretChatIdField(show),
+const properties: INodeProperties[] = [
+	secretChatIdField,
 	{
 		displayName: 'Delete History',
 		name: 'deleteHistory',
 		type: 'boolean',
 		default: false,
 		description: "Whether to ask the other side's apps to delete the chat's messages too",
-		displayOptions: { show },
 	},
-	optionsCollection(show),
+	floodWaitOnlyOptions,
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Discards the chat on Telegram and forgets its keys; closing a closed chat changes nothing. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

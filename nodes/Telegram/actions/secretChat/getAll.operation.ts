@@ -1,12 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { returnAllOrLimitFields } from '../../../../shared/options';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { returnAllOrLimit } from '../properties';
 import { listSecretChats, withTelegramAccount } from '../../transport';
-import { secretChatOutput } from './fields';
+import { secretChatOutput } from './output';
 
-const show = { resource: ['secretChat'], operation: ['getAll'] };
+const displayOptions = { show: { resource: ['secretChat'], operation: ['getAll'] } };
 
-export const description: INodeProperties[] = [
-	...returnAllOrLimitFields(show),
+const properties: INodeProperties[] = [
+	...returnAllOrLimit,
 	{
 		displayName: 'Status',
 		name: 'status',
@@ -19,9 +20,10 @@ export const description: INodeProperties[] = [
 			{ name: 'Requested', value: 'requested', description: 'Someone asked us; not accepted yet' },
 			{ name: 'Waiting', value: 'waiting', description: 'We asked; the other side has not accepted yet' },
 		],
-		displayOptions: { show },
 	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** The secret chats this credential's store knows, newest first: state only, never keys. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {

@@ -1,21 +1,33 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendSecretText, withTelegramAccount } from '../../transport';
-import { callOptions, optionsCollection, readOptions, silentOption, textField } from '../fields';
+import { maxRateLimitWaitOption, silentOption, textField } from '../properties';
+import { callOptions, readOptions } from '../readers';
 import { messageRandomId } from '../idempotency';
-import { onSecretChat, readSecretChatId, secretChatIdField } from './fields';
+import { secretChatIdField } from './properties';
+import { onSecretChat, readSecretChatId } from './readers';
 
 const OPERATION = 'secretChat.sendMessage';
-const show = { resource: ['secretChat'], operation: ['sendMessage'] };
 /** What Telegram's apps accept in one secret message. */
 const MAX_TEXT_LENGTH = 4096;
+const displayOptions = { show: { resource: ['secretChat'], operation: ['sendMessage'] } };
 
-export const description: INodeProperties[] = [
-	secretChatIdField(show),
-	textField(show, 'The message, end-to-end encrypted, up to 4096 characters'),
-	optionsCollection(show, [silentOption]),
+const properties: INodeProperties[] = [
+	secretChatIdField,
+	{ ...textField, description: 'The message, end-to-end encrypted, up to 4096 characters' },
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [maxRateLimitWaitOption, silentOption],
+	},
 ];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const chatId = readSecretChatId(this, itemIndex);

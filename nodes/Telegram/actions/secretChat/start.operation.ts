@@ -1,14 +1,18 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { startSecretChat, withTelegramAccount } from '../../transport';
-import { callOptions, chatField, findChat, optionsCollection, readChat } from '../fields';
-import { secretChatOutput } from './fields';
+import { chatField, floodWaitOnlyOptions } from '../properties';
+import { callOptions, findChat, readChat } from '../readers';
+import { secretChatOutput } from './output';
 
 const OPERATION = 'secretChat.start';
-const show = { resource: ['secretChat'], operation: ['start'] };
+const displayOptions = { show: { resource: ['secretChat'], operation: ['start'] } };
 
-export const description: INodeProperties[] = [{ ...chatField(show), displayName: 'User', description: 'Who to start the secret chat with: @username, t.me link, phone or user ID' }, optionsCollection(show)];
+const properties: INodeProperties[] = [{ ...chatField, displayName: 'User', description: 'Who to start the secret chat with: @username, t.me link, phone or user ID' }, floodWaitOnlyOptions];
+
+export const description = updateDisplayOptions(displayOptions, properties);
 
 /** Asks the user for an end-to-end encrypted chat; it is usable once they accept. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {

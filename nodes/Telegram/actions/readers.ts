@@ -1,13 +1,12 @@
-import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption, optionsCollection as sharedOptionsCollection, readMaxWait } from '../../../shared/options';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { readMaxWait } from '../../../shared/options';
 import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../shared/errors';
 import { stopSignalOf } from '../../../shared/stop';
-import { assertWithinWindow, formatInZone, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
+import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
 import {
 	ChatReferenceError,
-	DEFAULT_MAX_FLOOD_WAIT_SECONDS,
 	parseChatReference,
 	resolveChat,
 	UnknownChatError,
@@ -18,7 +17,7 @@ import {
 	type TelegramSession,
 } from '../transport';
 
-type Show = IDisplayOptions['show'];
+/* Input readers: each reads and checks one parameter, and refuses a bad value with a field error. */
 
 /**
  * Telegram sends at once what is scheduled less than ~10 s ahead, so a nearer time would not be
@@ -27,92 +26,6 @@ type Show = IDisplayOptions['show'];
 export const SCHEDULE_WINDOW = { min: { seconds: 10 }, max: { days: 365 } };
 /** schedule_date that asks Telegram to deliver when the other user is next online. */
 export const WHEN_ONLINE = 0x7ffffffe;
-
-export const chatField = (show: Show): INodeProperties => ({
-	displayName: 'Chat',
-	name: 'chat',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. @username, https://t.me/channel, +15550001111, -1001234567890 or me',
-	description: 'The chat: @username, t.me link, phone number (with +), numeric ID (channels -100…), or "me" for Saved Messages',
-	displayOptions: { show },
-});
-
-/** The message text field of the send operations. */
-export const textField = (show: Show, description = 'The message, up to 4096 characters'): INodeProperties => ({
-	displayName: 'Text',
-	name: 'text',
-	type: 'string',
-	typeOptions: { rows: 4 },
-	default: '',
-	required: true,
-	description,
-	displayOptions: { show },
-});
-
-export const sendWhenFields = (show: Show): INodeProperties[] => [
-	{
-		displayName: 'Send',
-		name: 'sendWhen',
-		type: 'options',
-		default: 'now',
-		displayOptions: { show },
-		options: [
-			{ name: 'Now', value: 'now', description: 'Send at once' },
-			{ name: 'At a Time', value: 'at', description: "Schedule it: Telegram holds it in the chat's scheduled messages" },
-			{ name: 'When Online', value: 'online', description: 'Deliver when the other user is next online (private chats only)' },
-		],
-	},
-	sendAtField({ ...show, sendWhen: ['at'] }),
-];
-
-export const sendAtField = (show: Show): INodeProperties => ({
-	displayName: 'Send At',
-	name: 'sendAt',
-	type: 'dateTime',
-	default: '',
-	required: true,
-	description:
-		"When Telegram should send it: 10 seconds to 365 days from now. A time without an offset is read in the workflow's time zone; Unix seconds and {{ $now.plus({ hours: 1 }) }} work too.",
-	displayOptions: { show },
-});
-
-export const formattingOption: INodeProperties = {
-	displayName: 'Formatting',
-	name: 'formatting',
-	type: 'options',
-	default: 'none',
-	options: [
-		{ name: 'None', value: 'none', description: 'Send the text as it is' },
-		{ name: 'Markdown', value: 'markdown', description: '**bold**, __italic__, `code`, [text](address)' },
-		{ name: 'HTML', value: 'html', description: 'Tags b, i, u, s, code, pre and a' },
-	],
-};
-
-export const silentOption: INodeProperties = {
-	displayName: 'Silent',
-	name: 'silent',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to send without a notification sound',
-};
-
-export const replyToOption: INodeProperties = {
-	displayName: 'Reply To Message ID',
-	name: 'replyToMessageId',
-	type: 'number',
-	typeOptions: { minValue: 0 },
-	default: 0,
-	description: 'The ID of a message in the same chat to reply to (0: none)',
-};
-
-export const maxRateLimitWaitOption = rateLimitWaitOption('Telegram', 'FLOOD_WAIT', DEFAULT_MAX_FLOOD_WAIT_SECONDS);
-
-/** The Options collection each operation has: the operation's own plus the flood-wait limit. */
-export function optionsCollection(show: Show, extra: INodeProperties[] = []): INodeProperties {
-	return sharedOptionsCollection(show, [...extra, maxRateLimitWaitOption]);
-}
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
 	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -127,9 +40,16 @@ export function readFormatting(options: IDataObject): Formatting {
 	return options.formatting === 'markdown' || options.formatting === 'html' ? options.formatting : 'none';
 }
 
-export function readReplyTo(options: IDataObject): number | undefined {
-	const id = Number(options.replyToMessageId ?? 0);
-	return Number.isInteger(id) && id > 0 ? id : undefined;
+/** Reply To Message ID: undefined for 0 (no reply); refused unless a whole message id. */
+export function readReplyTo(context: IExecuteFunctions, options: IDataObject, itemIndex: number): number | undefined {
+	const value = options.replyToMessageId ?? 0;
+	const id = typeof value === 'string' && value.trim() === '' ? 0 : Number(value);
+	if (id === 0) return undefined;
+	// Refused, not dropped: a message meant as a reply must not go out as a plain one.
+	if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
+		throw fieldError(context.getNode(), 'Reply To Message ID', `(${JSON.stringify(value)}) is not a message ID`, 'Use the ID of a message in the same chat, a whole number such as 12, or 0 for no reply.', itemIndex);
+	}
+	return id;
 }
 
 export function readChat(context: IExecuteFunctions, itemIndex: number): ChatReference {
@@ -176,10 +96,4 @@ export function assertWhenOnlineFits(context: IExecuteFunctions, chat: ResolvedC
 	if (chat.type !== 'user' || chat.inputPeer.className === 'InputPeerSelf') {
 		throw fieldError(context.getNode(), 'Send', `"When Online" needs a private chat with another user, and ${chat.title} is not one`, 'Pick "At a Time" or "Now" for groups, channels and Saved Messages.', itemIndex);
 	}
-}
-
-export function describeSchedule(scheduleDate: number | undefined, zone: string): IDataObject {
-	if (scheduleDate === undefined) return { scheduled: false };
-	if (scheduleDate === WHEN_ONLINE) return { scheduled: true, scheduledFor: 'when online' };
-	return { scheduled: true, scheduledFor: DateTime.fromSeconds(scheduleDate, { zone }).toISO(), scheduledForText: formatInZone(DateTime.fromSeconds(scheduleDate), zone) };
 }
