@@ -10,14 +10,17 @@ export class RateLimitedSignal extends Error {
 	}
 }
 
+/** Why waiting stopped: the provider asked for longer than allowed, or asked too often in a row. */
+export type RateLimitGiveUp = 'wait-too-long' | 'too-many-waits';
+
 export interface RateLimitPolicy {
 	/** Longest single wait the user allows before the item fails instead. */
 	maxWaitSeconds: number;
 	/** How many rate-limited answers in a row are waited out before giving up. */
 	maxAttempts?: number;
 	sleep: (ms: number) => Promise<void>;
-	/** Builds the error for a wait that is too long (or too many waits). */
-	tooLong: (waitSeconds: number) => Error;
+	/** Builds the error for a wait that is too long, or for one wait too many in a row. */
+	tooLong: (waitSeconds: number, reason: RateLimitGiveUp) => Error;
 }
 
 /**
@@ -32,14 +35,18 @@ export async function waitOutRateLimits<T>(attempt: () => Promise<T>, policy: Ra
 		if (outcome.ok) return outcome.value;
 		const { error } = outcome;
 		if (!(error instanceof RateLimitedSignal)) throw error;
-		if (error.waitSeconds > policy.maxWaitSeconds || tries >= maxAttempts) throw policy.tooLong(error.waitSeconds);
+		if (error.waitSeconds > policy.maxWaitSeconds) throw policy.tooLong(error.waitSeconds, 'wait-too-long');
+		if (tries >= maxAttempts) throw policy.tooLong(error.waitSeconds, 'too-many-waits');
 		await policy.sleep(Math.ceil(error.waitSeconds * 1000));
 	}
 }
 
-export function describeWait(waitSeconds: number, maxWaitSeconds: number): string {
-	const wait = Math.ceil(waitSeconds);
-	return `Wait ${humanDuration(Duration.fromObject({ seconds: wait }))} before running it again, or raise 'Max Rate-Limit Wait' (now ${maxWaitSeconds} s) so the node waits by itself.`;
+export function describeWait(waitSeconds: number, maxWaitSeconds: number, reason: RateLimitGiveUp = 'wait-too-long'): string {
+	const wait = humanDuration(Duration.fromObject({ seconds: Math.ceil(waitSeconds) }));
+	if (reason === 'too-many-waits') {
+		return `The node waited out several rate limits in a row and stopped trying. Wait ${wait} or more before running it again, or send fewer requests at once (Concurrency, Max Requests per Second).`;
+	}
+	return `Wait ${wait} before running it again, or raise 'Max Rate-Limit Wait' (now ${maxWaitSeconds} s) so the node waits by itself.`;
 }
 
 /** Reads Retry-After (seconds, possibly fractional, or an HTTP date) into seconds from now. */

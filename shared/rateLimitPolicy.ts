@@ -1,23 +1,49 @@
-import type { INode } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
 import { providerError } from './errors';
-import { describeWait, type RateLimitPolicy } from './rateLimit';
+import { describeWait, type RateLimitGiveUp, type RateLimitPolicy } from './rateLimit';
 import { waitUnlessStopped } from './stop';
 
+export interface RateLimitPolicyOptions {
+	provider: string;
+	maxWaitSeconds: number;
+	itemIndex?: number;
+	/** n8n's Stop: ends a wait at once. */
+	signal?: AbortSignal;
+	/** How the message starts, naming the provider's "slow down" (default `rate limit reached;`). */
+	signalName?: (waitSeconds: number) => string;
+	httpCode?: string;
+	/** What was being done, e.g. "sending the message". */
+	doing?: string;
+	details?: (waitSeconds: number) => JsonObject;
+}
+
 /**
- * The usual policy: waits with n8n's sleep, ended at once by Stop (`signal`); a wait beyond the
- * user's limit fails the item saying how long.
+ * The one rate-limit policy of every node: waits with n8n's sleep, ended at once by Stop; a wait
+ * beyond the user's limit, or one wait too many in a row, fails the item saying which and how long.
  */
-export function providerRateLimitPolicy(node: INode, provider: string, maxWaitSeconds: number, itemIndex?: number, signal?: AbortSignal): RateLimitPolicy {
+export function rateLimitPolicy(node: INode, options: RateLimitPolicyOptions): RateLimitPolicy {
+	const { provider, maxWaitSeconds, itemIndex, signal } = options;
 	return {
 		maxWaitSeconds,
 		sleep: async (ms) => await waitUnlessStopped(ms, signal),
-		tooLong: (waitSeconds: number) =>
-			providerError(node, {
+		tooLong: (waitSeconds: number, reason: RateLimitGiveUp) => {
+			const wait = Math.ceil(waitSeconds);
+			const name = options.signalName?.(wait) ?? 'rate limit reached;';
+			const doing = options.doing ? ` before ${options.doing}` : '';
+			const limit = reason === 'too-many-waits' ? ', again after several waits in a row' : ` (longer than Max Rate-Limit Wait, ${maxWaitSeconds} s)`;
+			return providerError(node, {
 				provider,
-				message: `rate limit reached; ${provider} asks to wait ${Math.ceil(waitSeconds)} s`,
-				description: describeWait(waitSeconds, maxWaitSeconds),
-				httpCode: '429',
+				message: `${name} ${provider} asks to wait ${wait} s${doing}${limit}`,
+				description: describeWait(waitSeconds, maxWaitSeconds, reason),
+				httpCode: options.httpCode ?? '429',
 				itemIndex,
-			}),
+				details: { ...(options.details?.(wait) ?? {}), rateLimit: reason, waitSeconds: wait },
+			});
+		},
 	};
+}
+
+/** The HTTP nodes' policy: a 429 from `provider`. */
+export function providerRateLimitPolicy(node: INode, provider: string, maxWaitSeconds: number, itemIndex?: number, signal?: AbortSignal): RateLimitPolicy {
+	return rateLimitPolicy(node, { provider, maxWaitSeconds, itemIndex, signal });
 }

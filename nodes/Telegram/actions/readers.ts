@@ -1,10 +1,9 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { readMaxWait } from '../../../shared/options';
-import { DateTime } from 'luxon';
 import { fieldError, settle } from '../../../shared/errors';
 import { stopSignalOf } from '../../../shared/stop';
-import { assertWithinWindow, parseTimeInput, TimeInputError, toUnixSeconds } from '../../../shared/time';
+import { readSendTime, toUnixSeconds } from '../../../shared/time';
 import {
 	ChatReferenceError,
 	parseChatReference,
@@ -71,15 +70,7 @@ export async function findChat(context: IExecuteFunctions, session: TelegramSess
 
 /** A schedule time inside SCHEDULE_WINDOW, as Unix seconds. */
 export function readScheduleTime(context: IExecuteFunctions, itemIndex: number, field = 'sendAt', label = 'Send At'): number {
-	const zone = context.getTimezone();
-	try {
-		const time = parseTimeInput(context.getNodeParameter(field, itemIndex), zone);
-		assertWithinWindow(time, SCHEDULE_WINDOW, zone, DateTime.now());
-		return toUnixSeconds(time);
-	} catch (error) {
-		if (error instanceof TimeInputError) throw fieldError(context.getNode(), label, error.message, error.fix, itemIndex);
-		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
-	}
+	return toUnixSeconds(readSendTime(context, itemIndex, context.getNodeParameter(field, itemIndex), SCHEDULE_WINDOW, label));
 }
 
 /** Send: undefined for now, a Unix time, or WHEN_ONLINE. */

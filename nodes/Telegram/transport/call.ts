@@ -2,8 +2,9 @@ import type { INode, NodeApiError } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import { NodeOperationError } from 'n8n-workflow';
 import { isNodeError, providerError, settle } from '../../../shared/errors';
-import { describeWait, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
-import { ExecutionStoppedError, throwIfStopped, waitUnlessStopped } from '../../../shared/stop';
+import { RateLimitedSignal, waitOutRateLimits, type RateLimitPolicy } from '../../../shared/rateLimit';
+import { rateLimitPolicy } from '../../../shared/rateLimitPolicy';
+import { ExecutionStoppedError, throwIfStopped } from '../../../shared/stop';
 import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
 import { AccountSettingError } from './account';
 import { ConnectFailure } from './connect';
@@ -103,19 +104,22 @@ function secretChatFix(error: SecretChatError | SecretStoreError): string {
 	return 'The message was ignored; the chat stays usable.';
 }
 
-function floodPolicy(options: CallOptions, maxWaitSeconds: number) {
-	return {
+/** FLOOD_WAIT is Telegram's "slow down": the shared policy, with Telegram's name kept on the error. */
+function floodPolicy(options: CallOptions, maxWaitSeconds: number): RateLimitPolicy {
+	const policy = rateLimitPolicy(options.node, {
+		provider: 'Telegram',
 		maxWaitSeconds,
-		sleep: async (ms: number) => await waitUnlessStopped(ms, options.signal),
-		tooLong: (waitSeconds: number) => {
-			const error: TelegramNodeError = providerError(options.node, {
-				provider: 'Telegram',
-				message: `too many requests (FLOOD_WAIT_${Math.ceil(waitSeconds)}): Telegram asks to wait ${Math.ceil(waitSeconds)} s before ${options.doing}`,
-				description: describeWait(waitSeconds, maxWaitSeconds),
-				httpCode: '420',
-				itemIndex: options.itemIndex,
-				details: { telegramError: `FLOOD_WAIT_${Math.ceil(waitSeconds)}`, waitSeconds: Math.ceil(waitSeconds) },
-			});
+		itemIndex: options.itemIndex,
+		signal: options.signal,
+		signalName: (wait) => `too many requests (FLOOD_WAIT_${wait}):`,
+		httpCode: '420',
+		doing: options.doing,
+		details: (wait) => ({ telegramError: `FLOOD_WAIT_${wait}` }),
+	});
+	return {
+		...policy,
+		tooLong: (waitSeconds, reason) => {
+			const error: TelegramNodeError = policy.tooLong(waitSeconds, reason) as TelegramNodeError;
 			error.rpcFailure = { name: `FLOOD_WAIT_${Math.ceil(waitSeconds)}`, code: 420, seconds: waitSeconds };
 			return error;
 		},

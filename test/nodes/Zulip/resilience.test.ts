@@ -44,6 +44,15 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 		assert.match(listedLimited.error?.message ?? '', /wait 30 s/);
 	});
 
+	test('a 429 again after several waits in a row fails the item saying so, not as a long wait', async () => {
+		fake.rateLimitNext(6, 1);
+		const result = await runZulip(fake, { parameters: channelCreate() });
+		assert.match(result.error?.message ?? '', /Zulip asks to wait 1 s, again after several waits in a row/);
+		assert.match(String(result.error?.description), /several rate limits in a row/);
+		assert.equal(fake.scheduled.size, 0);
+		assert.equal(fake.requests.length, 4, 'four tries, each answered 429');
+	});
+
 	test('a connection lost after the create was sent fails the item and is not re-sent, even with Retry On Fail', async () => {
 		fake.failNext({ method: 'POST', path: /\/scheduled_messages$/ }, 'drop-after-body');
 		const result = await runZulip(fake, {
