@@ -3,7 +3,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { telegramMtprotoConnection } from './methods';
 import { readTelegramAccount, subscribeToUpdates, toNodeError, usesSecretChats, type TelegramUpdateEvent } from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
-import { staticDataUpdateStore } from './trigger/updateStateStore';
+import { memoryUpdateStore, staticDataUpdateStore } from './trigger/updateStateStore';
 
 /**
  * Keeps one connection per account open while the workflow is active and starts it on what
@@ -81,7 +81,7 @@ export class TelegramTrigger implements INodeType {
 		const onError = (error: unknown) => this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
 		const onWarning = (message: string) => this.logger.warn(`Telegram trigger: ${message}`);
 		// Where this trigger stands in the account's updates, so what arrives while it is stopped is emitted when it is back.
-		const state = staticDataUpdateStore(this.getWorkflowStaticData('node'));
+		const state = this.getMode() === 'manual' ? memoryUpdateStore() : staticDataUpdateStore(this.getWorkflowStaticData('node'));
 		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError, onWarning, state }).catch((error: unknown) => {
 			throw toNodeError(node, error, { doing: 'connecting for Telegram updates' });
 		});

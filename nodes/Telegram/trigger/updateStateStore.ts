@@ -39,3 +39,15 @@ export function staticDataUpdateStore(staticData: IDataObject): UpdateStateStore
 		},
 	};
 }
+
+/**
+ * For a manual test ("listen for event"): it starts from Telegram's state now and keeps it only
+ * while it listens, so it neither replays what the active trigger missed nor moves its place.
+ */
+export function memoryUpdateStore(): UpdateStateStore {
+	const states = new Map<string, UpdateState>();
+	return {
+		load: (accountId) => states.get(accountId),
+		save: (accountId, state) => void states.set(accountId, state),
+	};
+}

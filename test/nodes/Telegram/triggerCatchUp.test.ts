@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, ITriggerResponse } from 'n8n-workflow';
 import { DEFAULT_UPDATE_LIMITS, type TelegramFake } from '../../fakes/telegram/server';
 import { NodeHost } from '../../harness/nodeHost';
 import { Emitted } from '../../harness/triggerEvents';
@@ -54,10 +54,10 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 	 * Activates the trigger on a new workflow object whose static data is `saved` (as n8n reads it
 	 * back from its database after a restart); returns the trigger's stop.
 	 */
-	async function activate(emitted: Emitted, saved: IDataObject = {}, parameters: IDataObject = { events: ['message'] }): Promise<{ host: NodeHost; stop: () => Promise<void> }> {
+	async function activate(emitted: Emitted, saved: IDataObject = {}, parameters: IDataObject = { events: ['message'] }, mode: 'trigger' | 'manual' = 'trigger'): Promise<{ host: NodeHost; stop: () => Promise<void>; response: ITriggerResponse }> {
 		const host = await NodeHost.create({ type: 'telegramTrigger', parameters, credentials: { telegramMtprotoApi: credential } });
 		Object.assign(host.workflow.staticData, JSON.parse(JSON.stringify(saved)) as IDataObject);
-		const response = await host.startTrigger(emitted);
+		const response = await host.startTrigger(emitted, mode);
 		let stopped = false;
 		const stop = async () => {
 			if (stopped) return;
@@ -65,7 +65,7 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 			await response.closeFunction?.();
 		};
 		stops.push(stop);
-		return { host, stop };
+		return { host, stop, response };
 	}
 
 	/** The static data as n8n would save it (JSON), without n8n's change marker. */
@@ -160,6 +160,25 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 		await waitForText(emitted, 'second');
 		assert.deepEqual(texts(emitted), ['first', 'sent from my phone', 'second']);
 		assert.deepEqual(emitted.items.map((item) => item.outgoing), [false, true, false]);
+	});
+
+	test('a manual test ("listen for event") starts from now: it neither replays what the active trigger missed nor moves its place', async () => {
+		const active = new Emitted();
+		const first = await activate(active);
+		await first.stop();
+		const state = saved(first.host);
+		fake.receiveMessage(ALICE, 'missed by the active trigger');
+		const manual = new Emitted();
+		const test = await activate(manual, state, { events: ['message'] }, 'manual');
+		assert.deepEqual(texts(manual), [], 'nothing emitted while it started');
+		fake.receiveMessage(ALICE, 'new for the test');
+		// In a manual test n8n takes the first emitted item as the result.
+		const [[result]] = (await test.response.manualTriggerResponse)!;
+		assert.equal(result.json.text, 'new for the test');
+		await test.stop();
+		assert.deepEqual(saved(test.host), state, 'the saved place is untouched');
+		await activate(active, state);
+		assert.deepEqual(texts(active), ['missed by the active trigger', 'new for the test']);
 	});
 
 	test('a long gap comes in slices (updates.differenceSlice), in order, once', async () => {
