@@ -181,6 +181,36 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 		assert.deepEqual(texts(active), ['missed by the active trigger', 'new for the test']);
 	});
 
+	test('a channel first heard of after a restart: its posts since the trigger first listened are emitted, older ones not', async () => {
+		fake.postToChannel(NEWS, 'posted before the trigger existed');
+		// Later by the fake's clock, so the trigger's first state is dated after that post.
+		fake.clockAheadMs = 60_000;
+		const emitted = new Emitted();
+		const first = await activate(emitted);
+		await first.stop();
+		fake.postToChannel(NEWS, 'posted while stopped 1');
+		fake.postToChannel(NEWS, 'posted while stopped 2');
+		await activate(emitted, saved(first.host));
+		assert.deepEqual(texts(emitted), ['posted while stopped 1', 'posted while stopped 2']);
+		fake.postToChannel(NEWS, 'posted live');
+		await waitForText(emitted, 'posted live');
+		assert.deepEqual(texts(emitted), ['posted while stopped 1', 'posted while stopped 2', 'posted live']);
+	});
+
+	test('a saved state that is not one (edited or from another version) is not trusted: the trigger starts from now', async () => {
+		const emitted = new Emitted();
+		fake.receiveMessage(ALICE, 'before activation');
+		const broken = { 'node:Hosted Node': { updateState: { [fake.me.id.toString()]: { pts: 'twelve', qts: 0, date: 1, seq: 0, since: 1, channels: {} } } } };
+		const before = calls('updates.GetState');
+		const { host } = await activate(emitted, broken);
+		assert.equal(calls('updates.GetState'), before + 1, 'asked Telegram where it stands');
+		assert.deepEqual(texts(emitted), []);
+		fake.receiveMessage(ALICE, 'after activation');
+		await waitForText(emitted, 'after activation');
+		const state = (saved(host)['node:Hosted Node'] as IDataObject).updateState as Record<string, IDataObject>;
+		assert.equal(state[fake.me.id.toString()].pts, 2);
+	});
+
 	test('a long gap comes in slices (updates.differenceSlice), in order, once', async () => {
 		fake.updateLimits = { ...DEFAULT_UPDATE_LIMITS, differencePage: 3 };
 		const emitted = new Emitted();
