@@ -145,7 +145,12 @@ export class UpdateTracker {
 		if (!channel) {
 			// First news from this channel since the trigger started: it starts counting here.
 			const accessHash = this.accessHashOf(update, box.channelId);
-			if (accessHash === undefined) return;
+			if (accessHash === undefined) {
+				// Without its access hash the channel cannot be asked for later; this message still counts.
+				const message = newMessageOf(this.session.gram, update);
+				if (message) this.sink.onMessage(message);
+				return;
+			}
 			channel = state.channels[box.channelId] = { pts: box.pts - box.ptsCount, accessHash, topMessage: 0 };
 		}
 		const verdict = ptsVerdict(channel.pts, box.pts, box.ptsCount);
