@@ -3,11 +3,13 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { telegramMtprotoConnection } from './methods';
 import { readTelegramAccount, subscribeToUpdates, toNodeError, usesSecretChats, type TelegramUpdateEvent } from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
+import { memoryUpdateStore, staticDataUpdateStore } from './trigger/updateStateStore';
 
 /**
  * Keeps one connection per account open while the workflow is active and starts it on what
  * Telegram pushes: new messages, secret chat requests and acceptances, and encrypted messages,
- * decrypted with the keys in the credential's secret-chat store.
+ * decrypted with the keys in the credential's secret-chat store. What arrived while it was
+ * stopped or disconnected is fetched when it is back (its place is kept in static data).
  */
 export class TelegramTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -78,7 +80,9 @@ export class TelegramTrigger implements INodeType {
 		};
 		const onError = (error: unknown) => this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
 		const onWarning = (message: string) => this.logger.warn(`Telegram trigger: ${message}`);
-		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError, onWarning }).catch((error: unknown) => {
+		// Where this trigger stands in the account's updates, so what arrives while it is stopped is emitted when it is back.
+		const state = this.getMode() === 'manual' ? memoryUpdateStore() : staticDataUpdateStore(this.getWorkflowStaticData('node'));
+		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError, onWarning, state }).catch((error: unknown) => {
 			throw toNodeError(node, error, { doing: 'connecting for Telegram updates' });
 		});
 		return { closeFunction: stop };

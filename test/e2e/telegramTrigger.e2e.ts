@@ -79,8 +79,11 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 		connections: { 'Telegram Trigger': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] } },
 	});
 
-	/** Each trigger asks for updates.getState once it listens: only then does a pushed update reach it. */
-	const getStateCalls = () => fake.requests.filter((request) => request.name === 'updates.GetState').length;
+	/**
+	 * Each trigger asks for updates.getState once it listens (only then does a pushed update reach
+	 * it), or, with a state saved before a restart, for updates.getDifference from there.
+	 */
+	const getStateCalls = () => fake.requests.filter((request) => request.name === 'updates.GetState' || request.name === 'updates.GetDifference').length;
 	const requestLog = () => `Requests the fake saw: ${fake.requests.map((request) => request.name + (request.error ? ` (${request.error.message})` : '')).join(', ')}`;
 
 	/** The next encrypted message our account sends alice in the secret chat, as the peer reads it. */
@@ -189,5 +192,19 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 		// The peer refuses a repeated or skipped sequence number: reading this proves the stored state was used.
 		const reply = await nextFromUs('the encrypted answer to "ping again"');
 		assert.deepEqual([reply.kind, reply.text], ['message', 'pong: ping again']);
+	});
+
+	test('a message that arrived while n8n was down is answered once after it starts again', { timeout: 5 * 60_000 }, async () => {
+		await server?.stop();
+		server = undefined;
+		// Numbered and kept by Telegram (the fake), pushed to nobody: no client of the account is connected.
+		fake.receiveMessage(alice, 'sent while n8n was down');
+		await startListening();
+		await until('"pong: sent while n8n was down" to alice', () => fake.messages.find((message) => message.text === 'pong: sent while n8n was down'), requestLog);
+		// A message after the restart is answered too; by then a second answer to the first would have come.
+		fake.receiveMessage(alice, 'after the restart');
+		await until('"pong: after the restart" to alice', () => fake.messages.find((message) => message.text === 'pong: after the restart'), requestLog);
+		const answers = (text: string) => fake.messages.filter((message) => message.text === `pong: ${text}`).length;
+		assert.deepEqual([answers('ping'), answers('sent while n8n was down'), answers('after the restart')], [1, 1, 1], 'each message answered once');
 	});
 });

@@ -3,6 +3,7 @@ import type { Counters } from './counters';
 import type { MediaStore } from './mediaStore';
 import { parsePeerKey, type FakeMessage, type FakeUser, type FakeWorld } from './state';
 import { entitiesFor, findChannelOfPeer, isChannelAdmin, messageToTl, peerToTl } from './tlViews';
+import type { UpdateLog } from './updateLog';
 import { badRequest, toLong } from './wire';
 
 /**
@@ -24,6 +25,8 @@ export interface OutboxDeps {
 	media: MediaStore;
 	counters: Counters;
 	usedRandomIds: Set<string>;
+	/** Keeps every pts-numbered update for getDifference. */
+	updateLog: UpdateLog;
 }
 
 export interface Draft {
@@ -185,14 +188,18 @@ export class Outbox {
 		const channel = parsePeerKey(message.peerKey).kind === 'channel';
 		const pts = this.nextPts(viewerId, message.peerKey);
 		const view = this.view(message, viewerId, false);
-		return channel ? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 1 }) : new Api.UpdateNewMessage({ message: view, pts, ptsCount: 1 });
+		const update = channel ? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 1 }) : new Api.UpdateNewMessage({ message: view, pts, ptsCount: 1 });
+		this.deps.updateLog.record(update, viewerId);
+		return update;
 	}
 
 	editedMessageUpdate(message: FakeMessage, viewerId: bigint): Api.TypeUpdate {
 		const channel = parsePeerKey(message.peerKey).kind === 'channel';
 		const pts = this.nextPts(viewerId, message.peerKey);
 		const view = this.view(message, viewerId, false);
-		return channel ? new Api.UpdateEditChannelMessage({ message: view, pts, ptsCount: 1 }) : new Api.UpdateEditMessage({ message: view, pts, ptsCount: 1 });
+		const update = channel ? new Api.UpdateEditChannelMessage({ message: view, pts, ptsCount: 1 }) : new Api.UpdateEditMessage({ message: view, pts, ptsCount: 1 });
+		this.deps.updateLog.record(update, viewerId);
+		return update;
 	}
 
 	/** updateMessageID(random_id) then the new (scheduled) message, per sent message. */

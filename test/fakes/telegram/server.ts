@@ -15,7 +15,9 @@ import { LoginSettings } from './rpc/loginSettings';
 import { SecretChatRelay, type FakeDhConfig, type FakeEncryptedChat, type FakeEncryptedMessage } from './secretChats';
 import { fakeRsaKey, trustFakeRsaKeyInThisProcess, type FakeRsaKey } from './rsaKey';
 import { peerKeyOf, seedChannels, seedUsers, type FakeChannel, type FakeMessage, type FakeUser, type FakeWorld, type SeenRequest } from './state';
-import { entitiesFor } from './tlViews';
+import { entitiesFor, peerToTl } from './tlViews';
+import { UpdateLog, type UpdateLimits } from './updateLog';
+import { toLong } from './wire';
 
 export type { FakeChannel, FakeMedia, FakeMessage, FakeUser, SeenRequest } from './state';
 export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
@@ -24,6 +26,7 @@ export { fixedAddressConnection, parseServerAddress, type ServerAddress } from '
 export { TRUST_FAKE_RSA_PRELOAD } from './rsaKey';
 export { DEFAULT_LOGIN_CODE } from './rpc/loginSettings';
 export { METHOD_NOT_IMPLEMENTED } from './rpc';
+export { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateLog';
 export { SCHEDULE_MAX_AHEAD_SECONDS, SCHEDULE_NOW_WINDOW_SECONDS, SEND_WHEN_ONLINE } from './outbox';
 
 /**
@@ -61,7 +64,7 @@ export class TelegramFake implements FakeWorld {
 	private readonly connections = new Set<FakeConnection>();
 	private readonly server = net.createServer((socket) => this.accept(socket));
 	private readonly secretChats = new SecretChatRelay({ world: this, push: (updates, toUserId) => this.pushUpdate(updates, toUserId) });
-	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, qtsOf: (userId) => this.secretChats.qtsOf(userId), secretChats: this.secretChats });
+	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, secretChats: this.secretChats });
 	private readonly msgIds = new ServerMessageIds();
 	private keyDcAfterMigration?: number;
 
@@ -73,14 +76,16 @@ export class TelegramFake implements FakeWorld {
 		const counters = new Counters();
 		const media = new MediaStore(() => this.uploads);
 		const usedRandomIds = new Set<string>();
+		const updateLog = new UpdateLog(counters, () => this.nowSeconds());
 		this.services = {
+			updateLog,
 			media,
 			counters,
 			usedRandomIds,
 			login: new LoginSettings(),
 			authKeys: new AuthKeyRegistry(),
 			exportedAuthorizations: new Map(),
-			outbox: new Outbox({ world: this, media, counters, usedRandomIds }),
+			outbox: new Outbox({ world: this, media, counters, usedRandomIds, updateLog }),
 		};
 		this.reset();
 	}
@@ -175,8 +180,13 @@ export class TelegramFake implements FakeWorld {
 
 	// --- Updates ---
 
-	/** Sends an Api.Update (wrapped in Api.Updates) or Api.Updates* to every logged-in client. */
+	/**
+	 * Sends an Api.Update (wrapped in Api.Updates) or Api.Updates* to every logged-in client (of
+	 * `toUserId` only, when given). Updates carrying pts are kept for getDifference first, in the
+	 * box of `toUserId` (default: `me`), or of their channel, as if Telegram had numbered them.
+	 */
 	pushUpdate(update: unknown, toUserId?: bigint): void {
+		this.keep(update, toUserId ?? this.me.id);
 		const updates = update as { SUBCLASS_OF_ID?: number; getBytes(): Buffer };
 		// gramjs dispatches only objects of type Updates; a bare Update must be wrapped.
 		const isUpdates = updates.SUBCLASS_OF_ID === UPDATES_TYPE_ID;
@@ -188,6 +198,66 @@ export class TelegramFake implements FakeWorld {
 				: new Api.Updates({ updates: [update as Api.TypeUpdate], ...entitiesFor(this, accountId, []), date: this.nowSeconds(), seq: 0 }).getBytes();
 			void connection.pushUpdates(body);
 		}
+	}
+
+	/** What getDifference hands out per call and how far back it answers (reset() restores the defaults). */
+	get updateLimits(): UpdateLimits {
+		return this.services.updateLog.limits;
+	}
+
+	set updateLimits(limits: UpdateLimits) {
+		this.services.updateLog.limits = { ...limits };
+	}
+
+	/**
+	 * A private message from `fromUserId` arrives for `toUserId` (default `me`): numbered in the
+	 * recipient's box (message id and pts), kept for getDifference, pushed to its connected clients.
+	 */
+	receiveMessage(fromUserId: bigint, text: string, options: { toUserId?: bigint } = {}): { id: number; pts: number } {
+		const toUserId = options.toUserId ?? this.me.id;
+		const from = this.userById(fromUserId);
+		const id = this.services.counters.next(`message:box:${toUserId}`);
+		const pts = this.services.counters.next(`pts:${toUserId}`);
+		const peer = new Api.PeerUser({ userId: toLong(from.id) });
+		const message = new Api.Message({ id, peerId: peer, fromId: peer, date: this.nowSeconds(), message: text });
+		const update = new Api.UpdateNewMessage({ message, pts, ptsCount: 1 });
+		this.pushUpdate(new Api.Updates({ updates: [update], ...entitiesFor(this, toUserId, [`user:${from.id}`]), date: this.nowSeconds(), seq: 0 }), toUserId);
+		return { id, pts };
+	}
+
+	/** A post in a channel (or a supergroup message from `fromUserId`): channel message id and pts, kept and pushed to every client. */
+	postToChannel(channelId: bigint, text: string, options: { fromUserId?: bigint } = {}): { id: number; pts: number } {
+		const channel = this.channels.find((c) => c.id === channelId);
+		if (!channel) throw new Error(`The Telegram fake has no channel ${channelId}`);
+		const peerKey = `channel:${channelId}`;
+		const id = this.services.counters.next(`message:${peerKey}`);
+		const pts = this.services.counters.next(`pts:${peerKey}`);
+		const from = options.fromUserId === undefined ? undefined : new Api.PeerUser({ userId: toLong(options.fromUserId) });
+		const message = new Api.Message({ id, peerId: peerToTl(peerKey), fromId: from, post: !channel.megagroup || undefined, date: this.nowSeconds(), message: text });
+		const update = new Api.UpdateNewChannelMessage({ message, pts, ptsCount: 1 });
+		this.pushUpdate(new Api.Updates({ updates: [update], ...entitiesFor(this, undefined, [peerKey], options.fromUserId === undefined ? [] : [options.fromUserId]), date: this.nowSeconds(), seq: 0 }));
+		return { id, pts };
+	}
+
+	/**
+	 * Closes every client connection (of one account, when given), as a network drop would: what
+	 * is pushed before the clients reconnect reaches none of them, but stays in the update log.
+	 */
+	dropConnections(userId?: bigint): number {
+		const dropped = [...this.connections].filter((connection) => userId === undefined || connection.accountId === userId);
+		for (const connection of dropped) connection.close();
+		return dropped.length;
+	}
+
+	private keep(update: unknown, accountId: bigint): void {
+		const log = this.services.updateLog;
+		if (update instanceof Api.Updates || update instanceof Api.UpdatesCombined) for (const inner of update.updates) log.record(inner, accountId);
+		else if (update instanceof Api.UpdateShort) log.record(update.update, accountId);
+		else if (update instanceof Api.UpdateShortMessage) {
+			const peer = new Api.PeerUser({ userId: update.userId });
+			const message = new Api.Message({ id: update.id, peerId: peer, fromId: update.out ? undefined : peer, out: update.out, date: update.date, message: update.message });
+			log.record(new Api.UpdateNewMessage({ message, pts: update.pts, ptsCount: update.ptsCount }), accountId);
+		} else log.record(update as Api.TypeUpdate, accountId);
 	}
 
 	// --- Secret chats: the relay, and the other account's side as the test drives it ---
@@ -277,6 +347,9 @@ export class TelegramFake implements FakeWorld {
 		this.services.login.reset();
 		this.services.media.reset();
 		this.services.counters.reset();
+		this.services.updateLog.reset();
+		// A channel's pts starts at 1 with its creation, as on Telegram; its first post is pts 2.
+		for (const channel of this.channels) this.services.counters.next(`pts:channel:${channel.id}`);
 		this.services.usedRandomIds.clear();
 		this.services.exportedAuthorizations.clear();
 		this.secretChats.reset();

@@ -9,8 +9,6 @@ export const FAKE_DC_IDS = [1, 2, 3, 4, 5];
 export interface ConnectionRoutesOptions {
 	host: () => string;
 	port: () => number;
-	/** The account's last encrypted-message qts (secret chats), for updates.getState. */
-	qtsOf?: (userId: bigint) => number;
 }
 
 export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
@@ -54,9 +52,5 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 			}).getBytes();
 		}),
 		on(Api.help.GetNearestDc, (ctx) => new Api.NearestDc({ country: 'US', thisDc: ctx.auth.dcId, nearestDc: ctx.auth.dcId }).getBytes()),
-		on(Api.updates.GetState, (ctx) => {
-			const user = ctx.user();
-			return new Api.updates.State({ pts: ctx.services.counters.current(`pts:${user.id}`), qts: options.qtsOf?.(user.id) ?? 0, date: ctx.now(), seq: 0, unreadCount: 0 }).getBytes();
-		}),
 	];
 }

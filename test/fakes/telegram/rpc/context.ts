@@ -3,6 +3,7 @@ import type { Counters } from '../counters';
 import type { MediaStore } from '../mediaStore';
 import type { Outbox } from '../outbox';
 import type { FakeUser, FakeWorld } from '../state';
+import type { UpdateLog } from '../updateLog';
 import { RpcFailure } from '../wire';
 import type { LoginSettings } from './loginSettings';
 
@@ -18,6 +19,8 @@ export interface FakeServices {
 	/** auth.exportAuthorization tokens -> account. */
 	readonly exportedAuthorizations: Map<string, bigint>;
 	readonly outbox: Outbox;
+	/** Every pts-numbered update sent, per account and per channel, for getDifference. */
+	readonly updateLog: UpdateLog;
 }
 
 export class RpcContext {

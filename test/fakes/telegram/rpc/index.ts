@@ -6,6 +6,7 @@ import type { RpcAnswer, RpcRoute } from './route';
 import { scheduledRoutes } from './scheduledRpc';
 import { secretRoutes } from './secretRpc';
 import { sendRoutes } from './sendRpc';
+import { updatesRoutes } from './updatesRpc';
 import { uploadRoutes } from './uploadRpc';
 import type { SecretChatRelay } from '../secretChats';
 import { badRequest } from '../wire';
@@ -30,6 +31,7 @@ export class RpcTable {
 			...scheduledRoutes(),
 			...uploadRoutes(),
 			...secretRoutes(options.secretChats),
+			...updatesRoutes(options.secretChats),
 		];
 		for (const route of all) this.routes.set(route.constructorId, route);
 	}

@@ -25,15 +25,6 @@ function sendTo(relay: SecretChatRelay, ctx: RpcContext, request: { peer: Api.Ty
 
 export function secretRoutes(relay: SecretChatRelay): RpcRoute[] {
 	return [
-		on(Api.updates.GetDifference, (ctx, request) => {
-			// Only encrypted messages are kept for offline clients here (no pts-based history).
-			const user = ctx.user();
-			const { messages, qts } = relay.differenceFor(user, request.qts);
-			const date = ctx.now();
-			if (messages.length === 0) return new Api.updates.DifferenceEmpty({ date, seq: 0 }).getBytes();
-			const state = new Api.updates.State({ pts: ctx.services.counters.current(`pts:${user.id}`), qts, date, seq: 0, unreadCount: 0 });
-			return new Api.updates.Difference({ newMessages: [], newEncryptedMessages: messages, otherUpdates: [], chats: [], users: [], state }).getBytes();
-		}),
 		on(Api.messages.GetDhConfig, (ctx, request) => {
 			ctx.user();
 			return relay.dhConfigAnswer(request.version, request.randomLength).getBytes();

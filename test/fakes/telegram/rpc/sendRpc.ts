@@ -44,10 +44,12 @@ export function sendRoutes(): RpcRoute[] {
 			const [message] = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: !!request.noWebpage, dueDate });
 			// Telegram answers a plain text sent at once to a private chat in short form.
 			if (dueDate === undefined && parsePeerKey(peer.key).kind !== 'channel') {
+				// Numbered and kept like any new message, so getDifference returns it to other sessions.
+				const { pts } = outbox.newMessageUpdate(message, sender.id) as Api.UpdateNewMessage;
 				return new Api.UpdateShortSentMessage({
 					out: true,
 					id: message.id,
-					pts: outbox.nextPts(sender.id, peer.key),
+					pts,
 					ptsCount: 1,
 					date: message.date,
 					entities: request.entities ?? undefined,
