@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { testCredential } from '../../harness/engine';
-import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, credentialsFor, postsTo, runZulip } from './setup';
+import type { ZulipFake } from '../../fakes/zulip/server';
+import { channelCreate, credentialsFor, postsTo, runZulip, useZulipFake } from './setup';
 
 describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 	let fake: ZulipFake;
-	before(async () => {
-		fake = await ZulipFake.start();
-	});
-	after(async () => await fake?.stop());
-	beforeEach(() => fake.reset());
+	useZulipFake((started) => (fake = started));
 
 	test('a short 429 is waited out and the message is created once', async () => {
 		fake.rateLimitNext(1, 0.3);

@@ -1,16 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, localIsoIn, postsTo, runZulip } from './setup';
+import { describe, test } from 'node:test';
+import type { ZulipFake } from '../../../../fakes/zulip/server';
+import { channelCreate, localIsoIn, postsTo, runZulip, useZulipFake } from '../../setup';
 
 describe('Zulip: Scheduled Message > Create', () => {
 	let fake: ZulipFake;
-	before(async () => {
-		fake = await ZulipFake.start();
-	});
-	after(async () => await fake?.stop());
-	beforeEach(() => fake.reset());
+	useZulipFake((started) => (fake = started));
 
 	test('schedules a channel message: Zulip holds it and the output describes it', async () => {
 		const result = await runZulip(fake, { parameters: channelCreate() });
