@@ -1,19 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { testCredential } from '../../harness/engine';
 import type { TelnyxFake } from '../../fakes/telnyx/server';
-import { TO, credentialsFor, messageIdParams, posts, runTelnyx, scheduleParams, sendParams, startFake, storedMessages } from './setup';
+import { TO, credentialsFor, messageIdParams, posts, runTelnyx, scheduleOneMessage, scheduleParams, sendParams, startFake, storedMessages, useTelnyxFake } from './setup';
 
 const recipients = (count: number) => Array.from({ length: count }, (_, i) => ({ to: `+1555765430${i}` }));
 
 describe('Telnyx: rate limits, unclear failures, retries, throughput, credentials', () => {
 	let fake: TelnyxFake;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await fake?.stop());
-	beforeEach(() => fake.reset());
+	useTelnyxFake((started) => (fake = started));
+
+	const scheduleOne = async (minutesAhead?: number) => await scheduleOneMessage(fake, minutesAhead);
 
 	test('a short 429 (code 10011) is waited out using x-ratelimit-reset; the message is created once', async () => {
 		fake.rateLimitNext(1, 1);
@@ -174,5 +172,21 @@ describe('Telnyx: rate limits, unclear failures, retries, throughput, credential
 		const result = await runTelnyx(fake, { parameters: sendParams({ to: TO }), credentials: { baseUrl: 'http://127.0.0.1:9/v2' } });
 		assert.match(result.error?.message ?? '', /could not reach http:\/\/127\.0\.0\.1:9\/v2 \(ECONNREFUSED\)/);
 		assert.match(String(result.error?.description), /nothing was sent/);
+	});
+
+	test('a 429 on Get and on Cancel is waited out', async () => {
+		const id = await scheduleOne();
+		fake.rateLimitNext(1, 1);
+		const got = await runTelnyx(fake, { parameters: messageIdParams('get', id) });
+		assert.equal(got.error, undefined, got.error?.message);
+		assert.equal(got.items[0].json.status, 'scheduled');
+		fake.rateLimitNext(1, 1);
+		const cancelled = await runTelnyx(fake, { parameters: messageIdParams('cancel', id) });
+		assert.equal(cancelled.error, undefined, cancelled.error?.message);
+		assert.equal(fake.messages.get(id)?.to[0].status, 'cancelled');
+		assert.deepEqual(
+			fake.requests.slice(1).map((request) => request.method),
+			['GET', 'GET', 'DELETE', 'DELETE'],
+		);
 	});
 });

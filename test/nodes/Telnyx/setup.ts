@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
@@ -69,4 +71,22 @@ export function storedMessages(fake: TelnyxFake) {
 /** An ISO time `minutes` from now, without offset, in `zone` (as the editor's date picker gives). */
 export function localIsoIn(minutes: number, zone: string): string {
 	return DateTime.now().setZone(zone).plus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** Starts one Telnyx fake for the enclosing describe, and empties it before each test. */
+export function useTelnyxFake(onStarted: (fake: TelnyxFake) => void): void {
+	let fake: TelnyxFake | undefined;
+	before(async () => {
+		fake = await startFake();
+		onStarted(fake);
+	});
+	after(async () => await fake?.stop());
+	beforeEach(() => fake?.reset());
+}
+
+/** Schedules a message through the node, `minutesAhead` from now; returns its id. */
+export async function scheduleOneMessage(fake: TelnyxFake, minutesAhead = 60): Promise<string> {
+	const result = await runTelnyx(fake, { parameters: scheduleParams({ sendAt: `={{ $now.plus({ minutes: ${minutesAhead} }).toISO() }}` }) });
+	assert.equal(result.error, undefined, result.error?.message);
+	return String(result.items[0].json.message_id);
 }

@@ -1,16 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { PROFILE_B_ID, type TelnyxFake } from '../../fakes/telnyx/server';
-import { FROM, FROM_B, TO, localIsoIn, numberLocator, posts, runTelnyx, scheduleParams, startFake, storedMessages } from './setup';
+import { describe, test } from 'node:test';
+import { PROFILE_B_ID, type TelnyxFake } from '../../../../fakes/telnyx/server';
+import { FROM, FROM_B, TO, localIsoIn, numberLocator, posts, runTelnyx, scheduleParams, storedMessages, useTelnyxFake } from '../../setup';
 
 describe('Telnyx: Message > Schedule', () => {
 	let fake: TelnyxFake;
-	before(async () => {
-		fake = await startFake();
-	});
-	after(async () => await fake?.stop());
-	beforeEach(() => fake.reset());
+	useTelnyxFake((started) => (fake = started));
 
 	test('schedules an SMS: Telnyx holds it as scheduled and the output describes it flat', async () => {
 		const result = await runTelnyx(fake, { parameters: scheduleParams() });
