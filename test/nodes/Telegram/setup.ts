@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
 import { resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
@@ -76,3 +77,17 @@ export function useTelegramFake(onStarted: (fake: TelegramFake) => void): void {
 		distTransport.peers.clearPeerCache();
 	});
 }
+
+/** Schedules one message per text in `chat`, a minute apart from 1 hour on; returns their ids. */
+export async function scheduleTexts(fake: TelegramFake, credential: ICredentialDataDecryptedObject, chat: string, texts: string[]): Promise<number[]> {
+	const result = await runTelegram(fake, {
+		credential,
+		parameters: scheduleText({ chat, text: '={{ $json.text }}', sendAt: '={{ $now.plus({ minutes: 60 + $itemIndex }).toISO() }}' }),
+		items: texts.map((text) => ({ text })),
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	return result.items.map((item) => item.json.messageId as number);
+}
+
+/** Scheduled Message parameters whose chat comes from each item's `chat`. */
+export const scheduledOp = (operation: string, extra: IDataObject = {}): IDataObject => ({ resource: 'scheduledMessage', operation, chat: '={{ $json.chat }}', ...extra });

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
-import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
-import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, credentialData, runTelegram, scheduleText, useTelegramFake } from './setup';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { TelegramFake } from '../../../../fakes/telegram/server';
+import { callsOf, credentialData, runTelegram, scheduledOp, scheduleTexts, useTelegramFake } from '../../setup';
 
-describe('Telegram: Scheduled Message operations', () => {
+describe('Telegram: Scheduled Message > Send Now', () => {
 	let fake: TelegramFake;
 	let credential: ICredentialDataDecryptedObject;
 	useTelegramFake((started) => (fake = started));
@@ -12,30 +12,7 @@ describe('Telegram: Scheduled Message operations', () => {
 		credential = credentialData(fake);
 	});
 
-	/** Schedules one message per text in `chat`, `minutes` apart from 1 hour on; returns their ids. */
-	async function schedule(chat: string, texts: string[]): Promise<number[]> {
-		const result = await runTelegram(fake, {
-			credential,
-			parameters: scheduleText({ chat, text: '={{ $json.text }}', sendAt: '={{ $now.plus({ minutes: 60 + $itemIndex }).toISO() }}' }),
-			items: texts.map((text) => ({ text })),
-		});
-		assert.equal(result.error, undefined, result.error?.message);
-		return result.items.map((item) => item.json.messageId as number);
-	}
-
-	const scheduledOp = (operation: string, extra: IDataObject = {}): IDataObject => ({ resource: 'scheduledMessage', operation, chat: '={{ $json.chat }}', ...extra });
-
-	test('Get Many lists the chat\'s scheduled messages, soonest first, up to the limit', async () => {
-		await schedule('@alice_test', ['a1', 'a2', 'a3']);
-		await schedule('@bob_test', ['b1']);
-		const all = await runTelegram(fake, { credential, parameters: { resource: 'scheduledMessage', operation: 'getAll', chat: '@alice_test', returnAll: true } });
-		assert.equal(all.error, undefined, all.error?.message);
-		assert.deepEqual(all.items.map((item) => item.json.text), ['a1', 'a2', 'a3']);
-		assert.ok(all.items.every((item) => item.json.scheduled === true && typeof item.json.scheduledFor === 'string'));
-		assert.deepEqual(all.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 0 }, { item: 0 }]);
-		const some = await runTelegram(fake, { credential, parameters: { resource: 'scheduledMessage', operation: 'getAll', chat: '@alice_test', returnAll: false, limit: 2 } });
-		assert.deepEqual(some.items.map((item) => item.json.text), ['a1', 'a2']);
-	});
+	const schedule = async (chat: string, texts: string[]) => await scheduleTexts(fake, credential, chat, texts);
 
 	test('Send Now batches the ids of all items: one call per chat', async () => {
 		const alice = await schedule('@alice_test', ['a1', 'a2', 'a3']);
@@ -51,39 +28,6 @@ describe('Telegram: Scheduled Message operations', () => {
 		assert.deepEqual(result.items.map((item) => item.json.scheduledMessageIds), items.map((item) => [item.id]));
 		const sentIds = result.items.map((item) => (item.json.sentMessageIds as number[])[0]);
 		assert.deepEqual([...sentIds].sort((a, b) => a - b), fake.messages.map((message) => message.id).sort((a, b) => a - b));
-	});
-
-	test('more than 100 ids of one chat take one call per 100', async () => {
-		fake.scheduledLimitPerChat = 150;
-		const ids = await schedule('@alice_test', Array.from({ length: 120 }, (_unused, index) => `m${index}`));
-		const result = await runTelegram(fake, {
-			credential,
-			parameters: scheduledOp('delete', { messageIds: '={{ $json.ids }}' }),
-			items: [{ chat: '@alice_test', ids: ids.slice(0, 30) }, { chat: '@alice_test', ids: ids.slice(30, 90) }, { chat: '@alice_test', ids: ids.slice(90) }],
-		});
-		assert.equal(result.error, undefined, result.error?.message);
-		const deletes = fake.requests.filter((request) => request.name === 'messages.DeleteScheduledMessages');
-		assert.deepEqual(deletes.map((request) => (request.request as { id: number[] }).id.length), [90, 30]);
-		assert.equal(fake.scheduled.length, 0);
-		assert.deepEqual(result.items.map((item) => item.json.deleted), [true, true, true]);
-	});
-
-	test('Delete batches too, and a wrong id fails only its own item (Continue On Fail)', async () => {
-		const alice = await schedule('@alice_test', ['a1', 'a2', 'a3']);
-		const result = await runTelegram(fake, {
-			credential,
-			parameters: scheduledOp('delete', { messageIds: '={{ $json.id }}' }),
-			items: [{ chat: '@alice_test', id: alice[0] }, { chat: '@alice_test', id: 999 }, { chat: '@alice_test', id: alice[2] }],
-			node: { continueOnFail: true },
-		});
-		assert.equal(result.error, undefined);
-		assert.deepEqual(fake.scheduled.map((message) => message.text), ['a2']);
-		assert.equal(callsOf(fake, 'messages.DeleteScheduledMessages'), 1, 'the wrong id is known from the queue before any delete');
-		assert.equal(callsOf(fake, 'messages.GetScheduledHistory'), 1);
-		assert.equal(result.items[0].json.deleted, true);
-		assert.match(String(result.items[1].json.error), /message 999 is not scheduled in .* \(MESSAGE_ID_INVALID\)/);
-		assert.equal(result.items[2].json.deleted, true);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
 	test('without Continue On Fail a wrong id fails the run with its item index, before anything is sent', async () => {
@@ -143,17 +87,6 @@ describe('Telegram: Scheduled Message operations', () => {
 		assert.deepEqual(result.items[0].json.scheduledMessageIds, ids);
 	});
 
-	test('ids that are not ids are refused before any call', async () => {
-		await schedule('@alice_test', ['a1']);
-		const before = fake.requests.length;
-		for (const messageIds of [', ,', 'abc', '12, -3', '1.5']) {
-			const result = await runTelegram(fake, { credential, parameters: scheduledOp('delete', { messageIds }), items: [{ chat: '@alice_test' }] });
-			assert.match(result.error?.message ?? '', /'Scheduled Message IDs' (is empty|contains)/, messageIds);
-		}
-		assert.equal(fake.requests.length, before);
-		assert.equal(fake.scheduled.length, 1);
-	});
-
 	test('Retry On Fail after a failed batch does not send the finished batches again', async () => {
 		const alice = await schedule('@alice_test', ['a1', 'a2']);
 		const bob = await schedule('@bob_test', ['b1']);
@@ -169,30 +102,5 @@ describe('Telegram: Scheduled Message operations', () => {
 		assert.equal(callsOf(fake, 'messages.SendScheduledMessages'), 3, 'bob failed, then bob again; alice once');
 		assert.deepEqual(fake.messages.map((message) => message.text).sort(), ['a1', 'a2', 'b1']);
 		assert.equal(result.items.length, 3);
-	});
-
-	test('Reschedule moves a scheduled message; moving it to the same time again is fine', async () => {
-		const [id] = await schedule('@alice_test', ['a1']);
-		const parameters = { resource: 'scheduledMessage', operation: 'reschedule', chat: '@alice_test', messageId: id, newSendAt: '={{ $now.plus({ days: 2 }).startOf("minute").toISO() }}' };
-		const result = await runTelegram(fake, { credential, parameters });
-		assert.equal(result.error, undefined, result.error?.message);
-		const expected = Math.floor(Date.now() / 60_000) * 60 + 2 * 86400;
-		assert.ok(Math.abs((fake.scheduled[0].scheduleDate ?? 0) - expected) <= 60);
-		assert.equal(result.items[0].json.rescheduled, true);
-		assert.equal(result.items[0].json.alreadyAtThatTime, false);
-		const again = await runTelegram(fake, { credential, parameters });
-		assert.equal(again.error, undefined, again.error?.message);
-		assert.equal(again.items[0].json.alreadyAtThatTime, true);
-		assert.equal(fake.scheduled.length, 1);
-	});
-
-	test('Reschedule refuses a time out of the window before any call', async () => {
-		const [id] = await schedule('@alice_test', ['a1']);
-		const result = await runTelegram(fake, {
-			credential,
-			parameters: { resource: 'scheduledMessage', operation: 'reschedule', chat: '@alice_test', messageId: id, newSendAt: '={{ $now.plus({ days: 400 }).toISO() }}' },
-		});
-		assert.match(result.error?.message ?? '', /'New Send Time' .* is too far ahead/);
-		assert.equal(callsOf(fake, 'messages.EditMessage'), 0);
 	});
 });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
-import { binaryFile, withBinaryInput } from '../../harness/binaryInput';
-import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, runTelegram, sendCalls, useTelegramFake } from './setup';
+import { binaryFile, withBinaryInput } from '../../../../harness/binaryInput';
+import type { TelegramFake } from '../../../../fakes/telegram/server';
+import { callsOf, runTelegram, sendCalls, useTelegramFake } from '../../setup';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 

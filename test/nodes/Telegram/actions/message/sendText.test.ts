@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, credentialData, runTelegram, scheduleText, sendCalls, sendText, startFake, stopFake, useTelegramFake } from './setup';
+import type { TelegramFake } from '../../../../fakes/telegram/server';
+import { callsOf, credentialData, runTelegram, scheduleText, sendCalls, sendText, startFake, stopFake, useTelegramFake } from '../../setup';
 
 describe('Telegram: Message > Send Text', () => {
 	let fake: TelegramFake;
