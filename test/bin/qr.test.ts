@@ -10,6 +10,7 @@ import { qrModules, renderQr } from '../../bin/qr';
 const zbarimg = spawnSync('zbarimg', ['--version']).status === 0;
 const needsZbar = { skip: zbarimg ? false : 'zbarimg (Debian package zbar-tools) is not installed' };
 
+// eslint-disable-next-line no-control-regex -- matches the terminal's ANSI colour codes
 const CELL = /\x1b\[(30|97);(40|107)m\u2580/g;
 
 /** Reads the terminal drawing back into modules: each character is a top and a bottom module. */

@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
  * program sees a real terminal (raw mode, its own echo, hidden password input).
  */
 
+// eslint-disable-next-line no-control-regex -- matches the terminal's ANSI escape codes
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 function shellQuote(word: string): string {

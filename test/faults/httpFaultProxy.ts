@@ -43,13 +43,13 @@ export class HttpFaultProxy {
 	}
 
 	static async start(targetUrl: string): Promise<HttpFaultProxy> {
-		let proxy: HttpFaultProxy | undefined;
-		const server = http.createServer((req, res) => void proxy?.handle(req, res));
+		// The handler runs only after `proxy` is set: no request is read before listen() resolves.
+		const server = http.createServer((req, res) => void proxy.handle(req, res));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		proxy = new HttpFaultProxy(server, new URL(targetUrl));
+		const proxy = new HttpFaultProxy(server, new URL(targetUrl));
 		return proxy;
 	}
 

@@ -28,10 +28,12 @@ export interface TelegramLane {
 }
 
 /** The transport's pool as n8n loads it (from dist/), to close pooled clients at the end. */
+/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
 const distPool = () =>
 	require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../../nodes/Telegram/transport/pool');
 const distSecretStores = () =>
 	require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js')) as typeof import('../../nodes/Telegram/transport/secret/chatStore');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 async function startHttpLane<Fake extends { url: string }>(start: () => Promise<Fake>): Promise<HttpLane<Fake>> {
 	const fake = await start();

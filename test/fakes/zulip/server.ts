@@ -103,16 +103,13 @@ export class ZulipFake implements ZulipWorld {
 	static async start(options: ZulipFakeOptions = {}): Promise<ZulipFake> {
 		const dir = specLayerDir(options.specsDir, ZULIP_SPEC_FILE);
 		const spec = dir === undefined ? undefined : await loadZulipSpec(dir);
-		let fake: ZulipFake | undefined;
-		const server = http.createServer((req, res) => {
-			if (fake) void fake.handle(req, res);
-			else res.destroy();
-		});
+		// The handler runs only after `fake` is set: no request is read before listen() resolves.
+		const server = http.createServer((req, res) => void fake.handle(req, res));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		fake = new ZulipFake(server, spec, options);
+		const fake = new ZulipFake(server, spec, options);
 		return fake;
 	}
 

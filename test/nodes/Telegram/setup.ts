@@ -8,9 +8,11 @@ import { telegramCredentialData } from '../../fakes/telegram/credential';
 
 /** The transport's module as n8n loads it (from dist/), typed from the source. */
 export const distTransport = {
+	/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
 	pool: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../../../nodes/Telegram/transport/pool'),
 	peers: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js')) as typeof import('../../../nodes/Telegram/transport/peers'),
 	secretStores: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js')) as typeof import('../../../nodes/Telegram/transport/secret/chatStore'),
+	/* eslint-enable @typescript-eslint/no-require-imports */
 };
 
 export async function startFake(): Promise<TelegramFake> {

@@ -94,7 +94,9 @@ describe('secret chat protocol', () => {
 	});
 
 	test('a gap holds later messages, asks for a resend, and delivers all in order once filled', () => {
-		let { creator, participant } = newChat();
+		const chat = newChat();
+		let creator = chat.creator;
+		const participant = chat.participant;
 		const sealed: OutgoingSecret[] = [];
 		for (const value of ['a', 'b', 'c']) {
 			const next = sealMessage(creator, text(value));

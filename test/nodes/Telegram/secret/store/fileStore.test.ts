@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { defaultSecretStoreFolder, type SecretStoreConfig } from '../../../../../nodes/Telegram/transport/secret/store';
 import { startWorker } from './fixtures/harness';
-import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores, type ChatState } from './fixtures/storeContract';
+import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores } from './fixtures/storeContract';
 
 let folder = '';
 const config = (accountId: string, secret = SECRET): SecretStoreConfig => ({ kind: 'file', folder, accountId, secret });

@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import Redis from 'ioredis';
 import type { SecretStoreConfig } from '../../../../../nodes/Telegram/transport/secret/store';
 import { freePort, redisMissing, startRedis, type RedisServer } from './fixtures/harness';
-import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores, type ChatState } from './fixtures/storeContract';
+import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores } from './fixtures/storeContract';
 
 const missing = redisMissing();
 const PREFIX = 'test-secret-chats:';
