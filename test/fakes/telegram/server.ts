@@ -12,19 +12,41 @@ import { Outbox } from './outbox';
 import { RpcTable } from './rpc';
 import type { FakeServices } from './rpc/context';
 import { LoginSettings } from './rpc/loginSettings';
-import { SecretChatRelay, type FakeDhConfig, type FakeEncryptedChat, type FakeEncryptedMessage } from './secretChats';
+import {
+	SecretChatRelay,
+	type FakeDhConfig,
+	type FakeEncryptedChat,
+	type FakeEncryptedMessage,
+} from './secretChats';
 import { fakeRsaKey, trustFakeRsaKeyInThisProcess, type FakeRsaKey } from './rsaKey';
-import { peerKeyOf, seedChannels, seedUsers, type FakeChannel, type FakeMessage, type FakeUser, type FakeWorld, type SeenRequest } from './state';
+import {
+	peerKeyOf,
+	seedChannels,
+	seedUsers,
+	type FakeChannel,
+	type FakeMessage,
+	type FakeUser,
+	type FakeWorld,
+	type SeenRequest,
+} from './state';
 import { entitiesFor } from './tlViews';
 
 export type { FakeChannel, FakeMedia, FakeMessage, FakeUser, SeenRequest } from './state';
 export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
 export { connectOptionsFor } from './connectOptions';
-export { fixedAddressConnection, parseServerAddress, type ServerAddress } from './fixedAddressConnection';
+export {
+	fixedAddressConnection,
+	parseServerAddress,
+	type ServerAddress,
+} from './fixedAddressConnection';
 export { TRUST_FAKE_RSA_PRELOAD } from './rsaKey';
 export { DEFAULT_LOGIN_CODE } from './rpc/loginSettings';
 export { METHOD_NOT_IMPLEMENTED } from './rpc';
-export { SCHEDULE_MAX_AHEAD_SECONDS, SCHEDULE_NOW_WINDOW_SECONDS, SEND_WHEN_ONLINE } from './outbox';
+export {
+	SCHEDULE_MAX_AHEAD_SECONDS,
+	SCHEDULE_NOW_WINDOW_SECONDS,
+	SEND_WHEN_ONLINE,
+} from './outbox';
 
 /**
  * A local Telegram for tests: an MTProto server on 127.0.0.1 that a real gramjs client talks to
@@ -60,8 +82,16 @@ export class TelegramFake implements FakeWorld {
 	private readonly services: FakeServices;
 	private readonly connections = new Set<FakeConnection>();
 	private readonly server = net.createServer((socket) => this.accept(socket));
-	private readonly secretChats = new SecretChatRelay({ world: this, push: (updates, toUserId) => this.pushUpdate(updates, toUserId) });
-	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, qtsOf: (userId) => this.secretChats.qtsOf(userId), secretChats: this.secretChats });
+	private readonly secretChats = new SecretChatRelay({
+		world: this,
+		push: (updates, toUserId) => this.pushUpdate(updates, toUserId),
+	});
+	private readonly rpc = new RpcTable({
+		host: () => this.host,
+		port: () => this.port,
+		qtsOf: (userId) => this.secretChats.qtsOf(userId),
+		secretChats: this.secretChats,
+	});
 	private readonly msgIds = new ServerMessageIds();
 	private keyDcAfterMigration?: number;
 
@@ -123,7 +153,11 @@ export class TelegramFake implements FakeWorld {
 	/** A StringSession with a pre-shared auth key on this fake's DC, logged in as `me` unless told. */
 	createSession(options: { authorized?: boolean } = {}): string {
 		const key = randomBytes(256);
-		this.services.authKeys.add(key, this.dcId, options.authorized === false ? undefined : this.me.id);
+		this.services.authKeys.add(
+			key,
+			this.dcId,
+			options.authorized === false ? undefined : this.me.id,
+		);
 		return encodeStringSession(this.dcId, this.host, key);
 	}
 
@@ -185,7 +219,12 @@ export class TelegramFake implements FakeWorld {
 			if (accountId === undefined || (toUserId !== undefined && accountId !== toUserId)) continue;
 			const body = isUpdates
 				? updates.getBytes()
-				: new Api.Updates({ updates: [update as Api.TypeUpdate], ...entitiesFor(this, accountId, []), date: this.nowSeconds(), seq: 0 }).getBytes();
+				: new Api.Updates({
+						updates: [update as Api.TypeUpdate],
+						...entitiesFor(this, accountId, []),
+						date: this.nowSeconds(),
+						seq: 0,
+					}).getBytes();
 			void connection.pushUpdates(body);
 		}
 	}
@@ -218,22 +257,45 @@ export class TelegramFake implements FakeWorld {
 
 	/** As if `fromUserId` called messages.requestEncryption (same rules; throws RpcFailure). */
 	requestEncryptionAs(fromUserId: bigint, toUserId: bigint, gA: Buffer): FakeEncryptedChat {
-		return this.secretChats.request(this.userById(fromUserId), this.users.find((u) => u.id === toUserId), gA);
+		return this.secretChats.request(
+			this.userById(fromUserId),
+			this.users.find((u) => u.id === toUserId),
+			gA,
+		);
 	}
 
 	/** As if `userId` called messages.acceptEncryption: the admin's clients get encryptedChat with g_b. */
-	acceptEncryptionAs(userId: bigint, chatId: number, gB: Buffer, keyFingerprint: bigint): FakeEncryptedChat {
+	acceptEncryptionAs(
+		userId: bigint,
+		chatId: number,
+		gB: Buffer,
+		keyFingerprint: bigint,
+	): FakeEncryptedChat {
 		return this.secretChats.accept(this.userById(userId), chatId, undefined, gB, keyFingerprint);
 	}
 
 	/** As if `fromUserId` called messages.sendEncrypted (or sendEncryptedService with `service`). */
-	sendEncryptedAs(fromUserId: bigint, chatId: number, bytes: Buffer, options: { service?: boolean; randomId?: bigint; silent?: boolean } = {}): FakeEncryptedMessage {
+	sendEncryptedAs(
+		fromUserId: bigint,
+		chatId: number,
+		bytes: Buffer,
+		options: { service?: boolean; randomId?: bigint; silent?: boolean } = {},
+	): FakeEncryptedMessage {
 		const randomId = options.randomId ?? randomBytes(8).readBigInt64LE(0) | 1n;
-		return this.secretChats.send(this.userById(fromUserId), chatId, undefined, { randomId, bytes, service: !!options.service, silent: !!options.silent });
+		return this.secretChats.send(this.userById(fromUserId), chatId, undefined, {
+			randomId,
+			bytes,
+			service: !!options.service,
+			silent: !!options.silent,
+		});
 	}
 
 	/** As if `userId` called messages.discardEncryption: the other side's clients get encryptedChatDiscarded. */
-	discardEncryptionAs(userId: bigint, chatId: number, options: { deleteHistory?: boolean } = {}): void {
+	discardEncryptionAs(
+		userId: bigint,
+		chatId: number,
+		options: { deleteHistory?: boolean } = {},
+	): void {
 		this.secretChats.discard(this.userById(userId), chatId, !!options.deleteHistory);
 	}
 
@@ -254,7 +316,14 @@ export class TelegramFake implements FakeWorld {
 				const batch = mine.filter((m) => m.peerKey === peerKey);
 				const released = outbox.release(owner, batch);
 				sent.push(...released);
-				const updates = [outbox.scheduledRemovedUpdate(peerKey, batch.map((m) => m.id), released.map((m) => m.id)), ...released.map((m) => outbox.newMessageUpdate(m, owner.id))];
+				const updates = [
+					outbox.scheduledRemovedUpdate(
+						peerKey,
+						batch.map((m) => m.id),
+						released.map((m) => m.id),
+					),
+					...released.map((m) => outbox.newMessageUpdate(m, owner.id)),
+				];
 				this.pushUpdate(outbox.updates(updates, owner.id, [peerKey]), owner.id);
 			}
 		}

@@ -26,7 +26,10 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		const hello = await peer.encryptText('hi from alice');
 		fake.sendEncryptedAs(ALICE, chatId, hello.data, { randomId: hello.randomId });
 		const item = await emitted.nextOf('secretMessage');
-		assert.deepEqual([item.chatId, item.userId, item.text, item.outSeqNo, item.layer], [chatId, ALICE.toString(), 'hi from alice', hello.outSeqNo, 73]);
+		assert.deepEqual(
+			[item.chatId, item.userId, item.text, item.outSeqNo, item.layer],
+			[chatId, ALICE.toString(), 'hi from alice', hello.outSeqNo, 73],
+		);
 
 		const tamperedSource = await peer.encryptText('tampered in transit');
 		const tampered = Buffer.from(tamperedSource.data);
@@ -45,11 +48,17 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 	});
 
 	test('the trigger accepts a request automatically; the peer (as creator) and we talk both ways', async () => {
-		const emitted = await startTrigger({ events: ['secretChatRequested', 'secretChatAccepted', 'secretMessage'], autoAccept: true });
+		const emitted = await startTrigger({
+			events: ['secretChatRequested', 'secretChatAccepted', 'secretMessage'],
+			autoAccept: true,
+		});
 		const { gA } = await peer.request({ p: fake.dhConfig.p, g: fake.dhConfig.g });
 		const chat = fake.requestEncryptionAs(ALICE, fake.me.id, gA);
 		const requested = await emitted.nextOf('secretChatRequested');
-		assert.deepEqual([requested.chatId, requested.status, requested.role], [chat.id, 'requested', 'participant']);
+		assert.deepEqual(
+			[requested.chatId, requested.status, requested.role],
+			[chat.id, 'requested', 'participant'],
+		);
 		const accepted = await emitted.nextOf('secretChatAccepted');
 		assert.equal(accepted.status, 'ready');
 		const stored = fake.encryptedChats.find((c) => c.id === chat.id);
@@ -74,7 +83,10 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		fake.sendEncryptedAs(ALICE, chatId, first.data, { randomId: first.randomId });
 		fake.sendEncryptedAs(ALICE, chatId, second.data, { randomId: second.randomId });
 		// The node's connection is still open and got both pushed: it must leave them for the trigger.
-		assert.equal((await run({ operation: 'getAll', returnAll: true })).items[0].json.messagesReceived, 0);
+		assert.equal(
+			(await run({ operation: 'getAll', returnAll: true })).items[0].json.messagesReceived,
+			0,
+		);
 		const emitted = await startTrigger({ events: ['secretMessage'] });
 		await emitted.until(() => (emitted.items.length >= 2 ? true : undefined));
 		assert.deepEqual(
@@ -112,14 +124,23 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		assert.equal(result.error, undefined, 'control: the right secret works');
 		await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
 		await distTransport.secretStores.closeSecretChatStores();
-		const wrong = await run({ operation: 'sendMessage', secretChatId: chatId, text: 'x' }, undefined, { e2eStorageSecret: 'another secret entirely' });
+		const wrong = await run(
+			{ operation: 'sendMessage', secretChatId: chatId, text: 'x' },
+			undefined,
+			{ e2eStorageSecret: 'another secret entirely' },
+		);
 		assert.match(`${wrong.error?.message} ${wrong.error?.description}`, /secret/i);
-		assert.ok(!`${wrong.error?.message} ${wrong.error?.description}`.includes('another secret entirely'));
+		assert.ok(
+			!`${wrong.error?.message} ${wrong.error?.description}`.includes('another secret entirely'),
+		);
 		assert.equal(fake.encryptedChats[0].messages.length, 2);
 		await distTransport.secretStores.closeSecretChatStores();
 		const right = await send(chatId, 'the right secret again');
 		assert.equal(right.error, undefined, right.error?.message);
-		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).outSeqNo, 5);
+		assert.equal(
+			(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).outSeqNo,
+			5,
+		);
 	});
 
 	describe('with the Redis store (queue mode)', { skip: redisMissing() ?? false }, () => {
@@ -128,16 +149,32 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		after(async () => await redis?.stop());
 
 		/** One worker process running the node; resolves with its output line. */
-		function worker(chatId: number, texts: string[]): Promise<{ error?: string; items: IDataObject[] }> {
-			const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures/sendSecretTexts.ts')], {
-				env: { ...process.env, TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credential), SECRET_CHAT_ID: String(chatId), SECRET_TEXTS: JSON.stringify(texts) },
-				stdio: ['ignore', 'pipe', 'inherit'],
-			});
+		function worker(
+			chatId: number,
+			texts: string[],
+		): Promise<{ error?: string; items: IDataObject[] }> {
+			const child = spawn(
+				process.execPath,
+				['--import', 'tsx', resolve(__dirname, 'fixtures/sendSecretTexts.ts')],
+				{
+					env: {
+						...process.env,
+						TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credential),
+						SECRET_CHAT_ID: String(chatId),
+						SECRET_TEXTS: JSON.stringify(texts),
+					},
+					stdio: ['ignore', 'pipe', 'inherit'],
+				},
+			);
 			let output = '';
 			child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 			return new Promise((resolveRun, reject) => {
 				child.on('error', reject);
-				child.on('exit', (code) => (code === 0 ? resolveRun(JSON.parse(output.trim().split('\n').at(-1) ?? '{}')) : reject(new Error(`worker exited ${code}: ${output}`))));
+				child.on('exit', (code) =>
+					code === 0
+						? resolveRun(JSON.parse(output.trim().split('\n').at(-1) ?? '{}'))
+						: reject(new Error(`worker exited ${code}: ${output}`)),
+				);
 			});
 		}
 
@@ -145,18 +182,32 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 			credential = { ...credential, e2eStorage: 'redis', e2eStorageRedisUrl: redis.url };
 			const chatId = await acceptedChat();
 			const textsOf = (name: string) => Array.from({ length: 8 }, (_, i) => `${name} ${i}`);
-			const [first, second] = await Promise.all([worker(chatId, textsOf('A')), worker(chatId, textsOf('B'))]);
+			const [first, second] = await Promise.all([
+				worker(chatId, textsOf('A')),
+				worker(chatId, textsOf('B')),
+			]);
 			assert.equal(first.error, undefined, first.error);
 			assert.equal(second.error, undefined, second.error);
-			const seqs = [...first.items, ...second.items].map((item) => Number(item.outSeqNo)).sort((a, b) => a - b);
+			const seqs = [...first.items, ...second.items]
+				.map((item) => Number(item.outSeqNo))
+				.sort((a, b) => a - b);
 			assert.deepEqual(
 				seqs,
 				Array.from({ length: 16 }, (_, i) => 3 + 2 * i),
 			);
 			const read: string[] = [];
-			for (let i = 0; i < 16; i++) read.push(String((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text));
-			assert.deepEqual(read.filter((text) => text.startsWith('A')), textsOf('A'));
-			assert.deepEqual(read.filter((text) => text.startsWith('B')), textsOf('B'));
+			for (let i = 0; i < 16; i++)
+				read.push(
+					String((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text),
+				);
+			assert.deepEqual(
+				read.filter((text) => text.startsWith('A')),
+				textsOf('A'),
+			);
+			assert.deepEqual(
+				read.filter((text) => text.startsWith('B')),
+				textsOf('B'),
+			);
 		});
 	});
 });

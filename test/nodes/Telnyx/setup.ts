@@ -16,7 +16,14 @@ export async function startFake(): Promise<TelnyxFake> {
 }
 
 export function credentialsFor(fake: TelnyxFake, overrides: IDataObject = {}) {
-	return { telnyxScheduledApi: { apiKey: fake.apiKey, baseUrl: `${fake.url}/v2`, publicKey: '', ...overrides } };
+	return {
+		telnyxScheduledApi: {
+			apiKey: fake.apiKey,
+			baseUrl: `${fake.url}/v2`,
+			publicKey: '',
+			...overrides,
+		},
+	};
 }
 
 export async function runTelnyx(fake: TelnyxFake, run: ProviderRun): Promise<NodeRunResult> {
@@ -52,7 +59,11 @@ export const groupParams = (overrides: IDataObject = {}): IDataObject => ({
 	...overrides,
 });
 
-export const messageIdParams = (operation: 'get' | 'cancel', messageId: string, overrides: IDataObject = {}): IDataObject => ({
+export const messageIdParams = (
+	operation: 'get' | 'cancel',
+	messageId: string,
+	overrides: IDataObject = {},
+): IDataObject => ({
 	resource: 'message',
 	operation,
 	messageId,
@@ -61,7 +72,9 @@ export const messageIdParams = (operation: 'get' | 'cancel', messageId: string, 
 
 /** POSTs the fake received on a path below /v2 (e.g. `/messages/schedule`). */
 export function posts(fake: TelnyxFake, path: string): number {
-	return fake.requests.filter((request) => request.method === 'POST' && request.path === `/v2${path}`).length;
+	return fake.requests.filter(
+		(request) => request.method === 'POST' && request.path === `/v2${path}`,
+	).length;
 }
 
 export function storedMessages(fake: TelnyxFake) {
@@ -86,7 +99,11 @@ export function useTelnyxFake(onStarted: (fake: TelnyxFake) => void): void {
 
 /** Schedules a message through the node, `minutesAhead` from now; returns its id. */
 export async function scheduleOneMessage(fake: TelnyxFake, minutesAhead = 60): Promise<string> {
-	const result = await runTelnyx(fake, { parameters: scheduleParams({ sendAt: `={{ $now.plus({ minutes: ${minutesAhead} }).toISO() }}` }) });
+	const result = await runTelnyx(fake, {
+		parameters: scheduleParams({
+			sendAt: `={{ $now.plus({ minutes: ${minutesAhead} }).toISO() }}`,
+		}),
+	});
 	assert.equal(result.error, undefined, result.error?.message);
 	return String(result.items[0].json.message_id);
 }

@@ -16,9 +16,19 @@ function encryptedPeerOf(input: Api.TypeInputEncryptedChat): EncryptedPeer {
 	return { chatId: input.chatId, accessHash: fromLong(input.accessHash) };
 }
 
-function sendTo(relay: SecretChatRelay, ctx: RpcContext, request: { peer: Api.TypeInputEncryptedChat; randomId?: Long; data: Buffer; silent?: boolean }, service: boolean): Buffer {
+function sendTo(
+	relay: SecretChatRelay,
+	ctx: RpcContext,
+	request: { peer: Api.TypeInputEncryptedChat; randomId?: Long; data: Buffer; silent?: boolean },
+	service: boolean,
+): Buffer {
 	const peer = encryptedPeerOf(request.peer);
-	const message = { randomId: request.randomId === undefined ? 0n : fromLong(request.randomId), bytes: request.data, service, silent: !!request.silent };
+	const message = {
+		randomId: request.randomId === undefined ? 0n : fromLong(request.randomId),
+		bytes: request.data,
+		service,
+		silent: !!request.silent,
+	};
 	const sent = relay.send(ctx.user(), peer.chatId, peer.accessHash, message);
 	return new Api.messages.SentEncryptedMessage({ date: sent.date }).getBytes();
 }
@@ -30,9 +40,23 @@ export function secretRoutes(relay: SecretChatRelay): RpcRoute[] {
 			const user = ctx.user();
 			const { messages, qts } = relay.differenceFor(user, request.qts);
 			const date = ctx.now();
-			if (messages.length === 0) return new Api.updates.DifferenceEmpty({ date, seq: 0 }).getBytes();
-			const state = new Api.updates.State({ pts: ctx.services.counters.current(`pts:${user.id}`), qts, date, seq: 0, unreadCount: 0 });
-			return new Api.updates.Difference({ newMessages: [], newEncryptedMessages: messages, otherUpdates: [], chats: [], users: [], state }).getBytes();
+			if (messages.length === 0)
+				return new Api.updates.DifferenceEmpty({ date, seq: 0 }).getBytes();
+			const state = new Api.updates.State({
+				pts: ctx.services.counters.current(`pts:${user.id}`),
+				qts,
+				date,
+				seq: 0,
+				unreadCount: 0,
+			});
+			return new Api.updates.Difference({
+				newMessages: [],
+				newEncryptedMessages: messages,
+				otherUpdates: [],
+				chats: [],
+				users: [],
+				state,
+			}).getBytes();
 		}),
 		on(Api.messages.GetDhConfig, (ctx, request) => {
 			ctx.user();
@@ -47,7 +71,13 @@ export function secretRoutes(relay: SecretChatRelay): RpcRoute[] {
 		on(Api.messages.AcceptEncryption, (ctx, request) => {
 			const user = ctx.user();
 			const peer = encryptedPeerOf(request.peer);
-			const chat = relay.accept(user, peer.chatId, peer.accessHash, request.gB, fromLong(request.keyFingerprint));
+			const chat = relay.accept(
+				user,
+				peer.chatId,
+				peer.accessHash,
+				request.gB,
+				fromLong(request.keyFingerprint),
+			);
 			return relay.chatToTl(chat, user.id).getBytes();
 		}),
 		on(Api.messages.DiscardEncryption, (ctx, request) => {

@@ -12,17 +12,48 @@ describe('Telegram: Scheduled Message > Get Many', () => {
 		credential = credentialData(fake);
 	});
 
-	const schedule = async (chat: string, texts: string[]) => await scheduleTexts(fake, credential, chat, texts);
+	const schedule = async (chat: string, texts: string[]) =>
+		await scheduleTexts(fake, credential, chat, texts);
 
-	test('Get Many lists the chat\'s scheduled messages, soonest first, up to the limit', async () => {
+	test("Get Many lists the chat's scheduled messages, soonest first, up to the limit", async () => {
 		await schedule('@alice_test', ['a1', 'a2', 'a3']);
 		await schedule('@bob_test', ['b1']);
-		const all = await runTelegram(fake, { credential, parameters: { resource: 'scheduledMessage', operation: 'getAll', chat: '@alice_test', returnAll: true } });
+		const all = await runTelegram(fake, {
+			credential,
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'getAll',
+				chat: '@alice_test',
+				returnAll: true,
+			},
+		});
 		assert.equal(all.error, undefined, all.error?.message);
-		assert.deepEqual(all.items.map((item) => item.json.text), ['a1', 'a2', 'a3']);
-		assert.ok(all.items.every((item) => item.json.scheduled === true && typeof item.json.scheduledFor === 'string'));
-		assert.deepEqual(all.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 0 }, { item: 0 }]);
-		const some = await runTelegram(fake, { credential, parameters: { resource: 'scheduledMessage', operation: 'getAll', chat: '@alice_test', returnAll: false, limit: 2 } });
-		assert.deepEqual(some.items.map((item) => item.json.text), ['a1', 'a2']);
+		assert.deepEqual(
+			all.items.map((item) => item.json.text),
+			['a1', 'a2', 'a3'],
+		);
+		assert.ok(
+			all.items.every(
+				(item) => item.json.scheduled === true && typeof item.json.scheduledFor === 'string',
+			),
+		);
+		assert.deepEqual(
+			all.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 0 }, { item: 0 }],
+		);
+		const some = await runTelegram(fake, {
+			credential,
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'getAll',
+				chat: '@alice_test',
+				returnAll: false,
+				limit: 2,
+			},
+		});
+		assert.deepEqual(
+			some.items.map((item) => item.json.text),
+			['a1', 'a2'],
+		);
 	});
 });

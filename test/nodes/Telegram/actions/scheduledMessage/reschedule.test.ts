@@ -12,11 +12,18 @@ describe('Telegram: Scheduled Message > Reschedule', () => {
 		credential = credentialData(fake);
 	});
 
-	const schedule = async (chat: string, texts: string[]) => await scheduleTexts(fake, credential, chat, texts);
+	const schedule = async (chat: string, texts: string[]) =>
+		await scheduleTexts(fake, credential, chat, texts);
 
 	test('Reschedule moves a scheduled message; moving it to the same time again is fine', async () => {
 		const [id] = await schedule('@alice_test', ['a1']);
-		const parameters = { resource: 'scheduledMessage', operation: 'reschedule', chat: '@alice_test', messageId: id, newSendAt: '={{ $now.plus({ days: 2 }).startOf("minute").toISO() }}' };
+		const parameters = {
+			resource: 'scheduledMessage',
+			operation: 'reschedule',
+			chat: '@alice_test',
+			messageId: id,
+			newSendAt: '={{ $now.plus({ days: 2 }).startOf("minute").toISO() }}',
+		};
 		const result = await runTelegram(fake, { credential, parameters });
 		assert.equal(result.error, undefined, result.error?.message);
 		const expected = Math.floor(Date.now() / 60_000) * 60 + 2 * 86400;
@@ -33,7 +40,13 @@ describe('Telegram: Scheduled Message > Reschedule', () => {
 		const [id] = await schedule('@alice_test', ['a1']);
 		const result = await runTelegram(fake, {
 			credential,
-			parameters: { resource: 'scheduledMessage', operation: 'reschedule', chat: '@alice_test', messageId: id, newSendAt: '={{ $now.plus({ days: 400 }).toISO() }}' },
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'reschedule',
+				chat: '@alice_test',
+				messageId: id,
+				newSendAt: '={{ $now.plus({ days: 400 }).toISO() }}',
+			},
 		});
 		assert.match(result.error?.message ?? '', /'New Send Time' .* is too far ahead/);
 		assert.equal(callsOf(fake, 'messages.EditMessage'), 0);

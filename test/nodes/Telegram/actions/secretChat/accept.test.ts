@@ -33,7 +33,10 @@ describe('Telegram: Secret Chat > Accept', { skip }, () => {
 		const stored = fake.encryptedChats[0];
 		assert.ok(stored.gB && stored.keyFingerprint !== undefined);
 		await peer.accepted({ gB: stored.gB, keyFingerprint: stored.keyFingerprint });
-		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chat.id)).bytes)).action?.kind, 'notifyLayer');
+		assert.equal(
+			(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chat.id)).bytes)).action?.kind,
+			'notifyLayer',
+		);
 		const twice = await run({ operation: 'accept', secretChatId: chat.id });
 		assert.match(twice.error?.message ?? '', /no request to accept \(it is ready\)/);
 	});

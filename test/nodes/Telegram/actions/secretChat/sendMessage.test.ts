@@ -19,13 +19,26 @@ describe('Telegram: Secret Chat > Send Message', { skip }, () => {
 
 	test("the editor's list offers the credential's chats, and a chat picked from it is sent to", async () => {
 		const chatId = await acceptedChat();
-		const host = await NodeHost.create({ type: 'telegram', parameters: { resource: 'secretChat', operation: 'sendMessage' }, credentials: { telegramMtprotoApi: credential } });
+		const host = await NodeHost.create({
+			type: 'telegram',
+			parameters: { resource: 'secretChat', operation: 'sendMessage' },
+			credentials: { telegramMtprotoApi: credential },
+		});
 		const listed = await host.listSearch('searchSecretChats');
-		assert.deepEqual(listed.results, [{ name: `${chatId} with user ${ALICE} (ready)`, value: String(chatId) }]);
+		assert.deepEqual(listed.results, [
+			{ name: `${chatId} with user ${ALICE} (ready)`, value: String(chatId) },
+		]);
 		assert.deepEqual((await host.listSearch('searchSecretChats', 'waiting')).results, []);
-		const picked = await run({ operation: 'sendMessage', secretChatId: { __rl: true, mode: 'list', value: listed.results[0].value }, text: 'picked from the list' });
+		const picked = await run({
+			operation: 'sendMessage',
+			secretChatId: { __rl: true, mode: 'list', value: listed.results[0].value },
+			text: 'picked from the list',
+		});
 		assert.equal(picked.error, undefined, picked.error?.message);
-		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text, 'picked from the list');
+		assert.equal(
+			(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text,
+			'picked from the list',
+		);
 	});
 
 	test('a send before the other side accepts fails saying so, and sends nothing', async () => {
@@ -47,19 +60,30 @@ describe('Telegram: Secret Chat > Send Message', { skip }, () => {
 		const before = await peer.state();
 		// With the layer notice, 99 texts make the 100 messages a key may carry.
 		const texts = Array.from({ length: 99 }, (_, i) => ({ text: `message ${i}` }));
-		const batch = await run({ operation: 'sendMessage', secretChatId: chatId, text: '={{ $json.text }}' }, texts);
+		const batch = await run(
+			{ operation: 'sendMessage', secretChatId: chatId, text: '={{ $json.text }}' },
+			texts,
+		);
 		assert.equal(batch.error, undefined, batch.error?.message);
 		assert.deepEqual(
 			batch.items.map((item) => item.pairedItem),
 			texts.map((_, item) => ({ item })),
 		);
-		for (let i = 0; i < 99; i++) assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text, `message ${i}`);
+		for (let i = 0; i < 99; i++)
+			assert.equal(
+				(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text,
+				`message ${i}`,
+			);
 		// The next send starts the re-key: requestKey first, then the message under the old key.
 		assert.equal((await send(chatId, 'starts the re-key')).error, undefined);
 		const requestKey = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
 		assert.equal(requestKey.action?.kind, 'requestKey');
-		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text, 'starts the re-key');
-		for (const reply of requestKey.replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		assert.equal(
+			(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text,
+			'starts the re-key',
+		);
+		for (const reply of requestKey.replies)
+			fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
 		// Our client reads acceptKey and commits under the old key; the peer switches on it.
 		const commit = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
 		assert.equal(commit.action?.kind, 'commitKey');
@@ -78,7 +102,10 @@ describe('Telegram: Secret Chat > Send Message', { skip }, () => {
 		assert.equal(lost.error, undefined, lost.error?.message);
 		assert.equal(lost.items[0].json.alreadySent, true);
 		assert.equal(fake.encryptedChats[0].messages.filter((m) => !m.service).length, 1);
-		assert.equal((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).outSeqNo, 3);
+		assert.equal(
+			(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).outSeqNo,
+			3,
+		);
 		fake.injectError('messages.SendEncrypted', { code: 400, message: 'ENCRYPTION_DECLINED' });
 		const refused = await send(chatId, 'refused by Telegram');
 		assert.match(refused.error?.message ?? '', /ENCRYPTION_DECLINED|declined/i);

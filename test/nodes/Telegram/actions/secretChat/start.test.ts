@@ -26,7 +26,10 @@ describe('Telegram: Secret Chat > Start', { skip }, () => {
 		assert.equal(relayed.silent, true);
 		assert.equal(relayed.service, false);
 		const read = await peer.decrypt(relayed.bytes);
-		assert.deepEqual([read.kind, read.text, read.layer, read.outSeqNo, read.inSeqNo], ['message', 'Hello, end to end', 73, 3, 0]);
+		assert.deepEqual(
+			[read.kind, read.text, read.layer, read.outSeqNo, read.inSeqNo],
+			['message', 'Hello, end to end', 73, 3, 0],
+		);
 		assert.equal(read.randomId.toString(), first.items[0].json.randomId);
 
 		const second = await send(chatId, 'and again');
@@ -37,7 +40,13 @@ describe('Telegram: Secret Chat > Start', { skip }, () => {
 		const listed = await run({ operation: 'getAll', returnAll: true });
 		assert.equal(listed.error, undefined, listed.error?.message);
 		assert.deepEqual(
-			listed.items.map((item) => [item.json.chatId, item.json.status, item.json.role, item.json.messagesSent, item.json.userId]),
+			listed.items.map((item) => [
+				item.json.chatId,
+				item.json.status,
+				item.json.role,
+				item.json.messagesSent,
+				item.json.userId,
+			]),
 			[[chatId, 'ready', 'creator', 3, ALICE.toString()]],
 		);
 		assert.ok(!JSON.stringify(listed.items).includes('key'), 'no key material in the output');

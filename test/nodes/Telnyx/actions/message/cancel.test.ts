@@ -29,8 +29,14 @@ describe('Telnyx: Message > Cancel', () => {
 		fake.advance(10 * MINUTE + 5000);
 		const result = await runTelnyx(fake, { parameters: messageIdParams('cancel', id) });
 		assert.ok(result.error);
-		assert.match(result.error.message, new RegExp(`^Telnyx: message ${id} can no longer be cancelled: it is delivered \\(sent at `));
-		assert.match(String(result.error.description), /only messages that are still scheduled and more than a minute before their send time/);
+		assert.match(
+			result.error.message,
+			new RegExp(`^Telnyx: message ${id} can no longer be cancelled: it is delivered \\(sent at `),
+		);
+		assert.match(
+			String(result.error.description),
+			/only messages that are still scheduled and more than a minute before their send time/,
+		);
 		assert.equal(result.error.httpCode, '403');
 		assert.equal(fake.messages.get(id)?.to[0].status, 'delivered');
 		assert.deepEqual(fake.violations, []);
@@ -47,7 +53,10 @@ describe('Telnyx: Message > Cancel', () => {
 	for (const operation of ['cancel'] as const) {
 		test(`${operation}: an ID that is not a Telnyx message ID is refused before any request`, async () => {
 			const result = await runTelnyx(fake, { parameters: messageIdParams(operation, '12345') });
-			assert.match(result.error?.message ?? '', /'Message ID' \("12345"\) is not a Telnyx message ID/);
+			assert.match(
+				result.error?.message ?? '',
+				/'Message ID' \("12345"\) is not a Telnyx message ID/,
+			);
 			assert.equal(fake.requests.length, 0);
 		});
 	}
@@ -63,12 +72,23 @@ describe('Telnyx: Message > Cancel', () => {
 			node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 		});
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual(result.items.map((item) => [item.json.message_id, item.json.status]), ids.map((id) => [id, 'cancelled']));
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			result.items.map((item) => [item.json.message_id, item.json.status]),
+			ids.map((id) => [id, 'cancelled']),
+		);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 		for (const id of ids) assert.equal(fake.messages.get(id)?.to[0].status, 'cancelled');
 		// Items run concurrently, so item 3 may have been cancelled in the first attempt or in the retry:
 		// either way once. Item 2 twice (the 500, then the retry).
-		const deletes = fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.path);
-		assert.deepEqual([...deletes].sort(), [ids[0], ids[1], ids[1], ids[2]].map((id) => `/v2/messages/${id}`).sort());
+		const deletes = fake.requests
+			.filter((request) => request.method === 'DELETE')
+			.map((request) => request.path);
+		assert.deepEqual(
+			[...deletes].sort(),
+			[ids[0], ids[1], ids[1], ids[2]].map((id) => `/v2/messages/${id}`).sort(),
+		);
 	});
 });

@@ -40,7 +40,10 @@ describe('Telnyx: Message > Get', () => {
 
 	test("Get of an unknown ID reports Telnyx's 404 with what to check", async () => {
 		const result = await runTelnyx(fake, { parameters: messageIdParams('get', UNKNOWN_ID) });
-		assert.match(result.error?.message ?? '', /^Telnyx: Resource not found: The requested resource or URL could not be found\./);
+		assert.match(
+			result.error?.message ?? '',
+			/^Telnyx: Resource not found: The requested resource or URL could not be found\./,
+		);
 		assert.match(String(result.error?.description), /10 days/);
 		assert.equal(result.error?.httpCode, '404');
 		assert.deepEqual(fake.violations, []);
@@ -49,7 +52,10 @@ describe('Telnyx: Message > Get', () => {
 	for (const operation of ['get'] as const) {
 		test(`${operation}: an ID that is not a Telnyx message ID is refused before any request`, async () => {
 			const result = await runTelnyx(fake, { parameters: messageIdParams(operation, '12345') });
-			assert.match(result.error?.message ?? '', /'Message ID' \("12345"\) is not a Telnyx message ID/);
+			assert.match(
+				result.error?.message ?? '',
+				/'Message ID' \("12345"\) is not a Telnyx message ID/,
+			);
 			assert.equal(fake.requests.length, 0);
 		});
 	}
@@ -65,7 +71,10 @@ describe('Telnyx: Message > Get', () => {
 		});
 		assert.equal(result.error, undefined);
 		assert.equal(result.items.length, 3);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 		assert.equal(result.items[0].json.message_id, id);
 		// The same { error, errorDescription } shape as every other operation's failed item.
 		assert.match(String(result.items[1].json.error), /Resource not found/);

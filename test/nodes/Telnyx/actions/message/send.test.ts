@@ -26,7 +26,9 @@ describe('Telnyx: Message > Send', () => {
 
 	test('Send with a send time is scheduled by Telnyx', async () => {
 		const result = await runTelnyx(fake, {
-			parameters: sendParams({ additionalFields: { sendAt: '={{ $now.plus({ minutes: 30 }).toISO() }}' } }),
+			parameters: sendParams({
+				additionalFields: { sendAt: '={{ $now.plus({ minutes: 30 }).toISO() }}' },
+			}),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(fake.violations, []);
@@ -38,14 +40,21 @@ describe('Telnyx: Message > Send', () => {
 
 	test("Send's send time is held to the same window", async () => {
 		const result = await runTelnyx(fake, {
-			parameters: sendParams({ additionalFields: { sendAt: '={{ $now.plus({ days: 6 }).toISO() }}' } }),
+			parameters: sendParams({
+				additionalFields: { sendAt: '={{ $now.plus({ days: 6 }).toISO() }}' },
+			}),
 		});
-		assert.match(result.error?.message ?? '', /'Send At' .*is too far ahead: it must be between 5 minutes and 5 days from now/);
+		assert.match(
+			result.error?.message ?? '',
+			/'Send At' .*is too far ahead: it must be between 5 minutes and 5 days from now/,
+		);
 		assert.equal(fake.requests.length, 0);
 	});
 
 	test('an MMS with media only (type left to Telnyx) goes out as MMS', async () => {
-		const result = await runTelnyx(fake, { parameters: sendParams({ text: '', mediaUrls: '={{ ["https://example.com/a.png"] }}' }) });
+		const result = await runTelnyx(fake, {
+			parameters: sendParams({ text: '', mediaUrls: '={{ ["https://example.com/a.png"] }}' }),
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		const [stored] = storedMessages(fake);
 		assert.equal(stored.type, 'MMS');

@@ -2,7 +2,16 @@ import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TelnyxFake } from '../../../../fakes/telnyx/server';
-import { FROM, TO, groupParams, numberLocator, posts, runTelnyx, storedMessages, useTelnyxFake } from '../../setup';
+import {
+	FROM,
+	TO,
+	groupParams,
+	numberLocator,
+	posts,
+	runTelnyx,
+	storedMessages,
+	useTelnyxFake,
+} from '../../setup';
 
 describe('Telnyx: Message > Send Group MMS', () => {
 	let fake: TelnyxFake;
@@ -10,7 +19,10 @@ describe('Telnyx: Message > Send Group MMS', () => {
 
 	test('Send Group MMS: one message to every recipient', async () => {
 		const result = await runTelnyx(fake, {
-			parameters: groupParams({ recipients: '+15557654321\n+15557654322; +15557654323', additionalFields: { subject: 'Photo' } }),
+			parameters: groupParams({
+				recipients: '+15557654321\n+15557654322; +15557654323',
+				additionalFields: { subject: 'Photo' },
+			}),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(fake.violations, []);
@@ -18,7 +30,10 @@ describe('Telnyx: Message > Send Group MMS', () => {
 		assert.equal(posts(fake, '/messages/group_mms'), 1);
 		const [stored] = storedMessages(fake);
 		assert.equal(stored.type, 'MMS');
-		assert.deepEqual(stored.to.map((r) => r.phone_number), ['+15557654321', '+15557654322', '+15557654323']);
+		assert.deepEqual(
+			stored.to.map((r) => r.phone_number),
+			['+15557654321', '+15557654322', '+15557654323'],
+		);
 		assert.deepEqual(result.items[0].json.to, ['+15557654321', '+15557654322', '+15557654323']);
 		assert.equal(result.items[0].json.status, 'queued');
 		assert.deepEqual(fake.requests[0].body, {
@@ -34,15 +49,30 @@ describe('Telnyx: Message > Send Group MMS', () => {
 			parameters: groupParams({ recipients: `={{ ["${TO}", "+15557654322", "${TO}"] }}` }),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual(storedMessages(fake)[0].to.map((r) => r.phone_number), [TO, '+15557654322']);
+		assert.deepEqual(
+			storedMessages(fake)[0].to.map((r) => r.phone_number),
+			[TO, '+15557654322'],
+		);
 	});
 
 	describe('bad group input is refused before any request', () => {
 		const nine = Array.from({ length: 9 }, (_, i) => `+1555765430${i}`).join(',');
 		const cases: Array<[string, IDataObject, RegExp]> = [
-			['more than 8 recipients', { recipients: nine }, /'To' has 9 different numbers; a group MMS goes to 2 to 8/],
-			['a single recipient', { recipients: TO }, /'To' has 1 different number; a group MMS goes to 2 to 8/],
-			['a recipient that is not E.164', { recipients: `${TO}, 5557654322` }, /'To' \("5557654322"\) is not an E\.164 phone number/],
+			[
+				'more than 8 recipients',
+				{ recipients: nine },
+				/'To' has 9 different numbers; a group MMS goes to 2 to 8/,
+			],
+			[
+				'a single recipient',
+				{ recipients: TO },
+				/'To' has 1 different number; a group MMS goes to 2 to 8/,
+			],
+			[
+				'a recipient that is not E.164',
+				{ recipients: `${TO}, 5557654322` },
+				/'To' \("5557654322"\) is not an E\.164 phone number/,
+			],
 			['no sender', { fromNumber: numberLocator('={{ "" }}') }, /'From Number' is empty/],
 			['neither text nor media', { text: '' }, /'Text' is empty and there are no Media URLs/],
 		];

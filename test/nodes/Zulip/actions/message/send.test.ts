@@ -9,11 +9,24 @@ describe('Zulip: Message > Send', () => {
 
 	test('Message > Send posts to a channel and to users', async () => {
 		const result = await runZulip(fake, {
-			parameters: { resource: 'message', operation: 'send', messageType: 'channel', channel: { __rl: true, mode: 'list', value: '16' }, topic: 'Standup', content: 'Hello' },
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				messageType: 'channel',
+				channel: { __rl: true, mode: 'list', value: '16' },
+				topic: 'Standup',
+				content: 'Hello',
+			},
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		const direct = await runZulip(fake, {
-			parameters: { resource: 'message', operation: 'send', messageType: 'direct', users: '={{ ["iago@example.com"] }}', content: 'Hi Iago' },
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				messageType: 'direct',
+				users: '={{ ["iago@example.com"] }}',
+				content: 'Hi Iago',
+			},
 		});
 		assert.equal(direct.error, undefined, direct.error?.message);
 		assert.equal(fake.sent.length, 2);

@@ -11,7 +11,13 @@ describe('Zulip: Scheduled Message > Send Now', () => {
 
 	test('Send Now sends the same content and removes the scheduled one', async () => {
 		const [id] = await schedule(1);
-		const result = await runZulip(fake, { parameters: { resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: String(id) } });
+		const result = await runZulip(fake, {
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'sendNow',
+				scheduledMessageId: String(id),
+			},
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.scheduled.size, 0);
 		assert.equal(fake.sent.length, 1);
@@ -24,21 +30,37 @@ describe('Zulip: Scheduled Message > Send Now', () => {
 	test('Send Now keeps the scheduled message when the send fails', async () => {
 		const [id] = await schedule(1);
 		fake.failNext({ method: 'POST', path: /\/messages$/ }, 'http-500');
-		const result = await runZulip(fake, { parameters: { resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: String(id) } });
+		const result = await runZulip(fake, {
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'sendNow',
+				scheduledMessageId: String(id),
+			},
+		});
 		assert.ok(result.error);
 		assert.equal(fake.sent.length, 0);
 		assert.ok(fake.scheduled.has(id), 'the scheduled message is still there');
 	});
 
 	test('Send Now of a direct message and of an unknown id', async () => {
-		const created = await runZulip(fake, { parameters: channelCreate({ messageType: 'direct', users: '={{ [10] }}' }) });
+		const created = await runZulip(fake, {
+			parameters: channelCreate({ messageType: 'direct', users: '={{ [10] }}' }),
+		});
 		const id = Number(created.items[0].json.scheduled_message_id);
-		const result = await runZulip(fake, { parameters: { resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: String(id) } });
+		const result = await runZulip(fake, {
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'sendNow',
+				scheduledMessageId: String(id),
+			},
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.sent.length, 1);
 		assert.equal(fake.scheduled.size, 0);
 
-		const unknown = await runZulip(fake, { parameters: { resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: '777' } });
+		const unknown = await runZulip(fake, {
+			parameters: { resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: '777' },
+		});
 		assert.match(unknown.error?.message ?? '', /no scheduled message 777/);
 		assert.equal(fake.sent.length, 1);
 		assert.deepEqual(fake.violations, []);
