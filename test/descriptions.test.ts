@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import type { INodeProperties, INodePropertyCollection, INodePropertyOptions, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	INodeProperties,
+	INodePropertyCollection,
+	INodePropertyOptions,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { loadPackage } from './harness/engine';
 
 /**
@@ -18,7 +23,9 @@ type Shape = Record<string, unknown>;
 function sortedKeys(value: unknown): unknown {
 	if (Array.isArray(value)) return value.map(sortedKeys);
 	if (typeof value !== 'object' || value === null) return value;
-	const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b));
+	const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+		a.localeCompare(b),
+	);
 	return Object.fromEntries(entries.map(([key, entry]) => [key, sortedKeys(entry)]));
 }
 
@@ -27,7 +34,11 @@ function isProperty(option: unknown): option is INodeProperties {
 }
 
 function shapeOf(property: INodeProperties): Shape {
-	const shape: Shape = { name: property.name, type: property.type, default: property.default ?? null };
+	const shape: Shape = {
+		name: property.name,
+		type: property.type,
+		default: property.default ?? null,
+	};
 	if (property.required) shape.required = true;
 	if (property.displayOptions) shape.displayOptions = sortedKeys(property.displayOptions);
 	if (property.modes) shape.modes = property.modes.map((mode) => mode.name);
@@ -37,7 +48,10 @@ function shapeOf(property: INodeProperties): Shape {
 	} else if (property.type === 'collection') {
 		shape.options = (options as INodeProperties[]).filter(isProperty).map(shapeOf);
 	} else if (property.type === 'fixedCollection') {
-		shape.options = (options as INodePropertyCollection[]).map((group) => ({ name: group.name, values: group.values.map(shapeOf) }));
+		shape.options = (options as INodePropertyCollection[]).map((group) => ({
+			name: group.name,
+			values: group.values.map(shapeOf),
+		}));
 	}
 	return shape;
 }
@@ -64,14 +78,19 @@ function differences(expected: Record<string, Shape[]>, actual: Record<string, S
 		const added = after.filter((line) => !before.includes(line));
 		for (const line of removed) lines.push(`${node} - ${line}`);
 		for (const line of added) lines.push(`${node} + ${line}`);
-		if (removed.length === 0 && added.length === 0 && before.join('\n') !== after.join('\n')) lines.push(`${node}: the properties' order changed`);
+		if (removed.length === 0 && added.length === 0 && before.join('\n') !== after.join('\n'))
+			lines.push(`${node}: the properties' order changed`);
 	}
 	return lines;
 }
 
 test('every node description matches the stored snapshot of its parameters', async () => {
 	const actual = await currentShapes();
-	assert.equal(Object.keys(actual).length, 5, `expected five nodes, found ${Object.keys(actual).join(', ')}`);
+	assert.equal(
+		Object.keys(actual).length,
+		5,
+		`expected five nodes, found ${Object.keys(actual).join(', ')}`,
+	);
 	if (process.env.UPDATE_SNAPSHOTS === '1') {
 		writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, '\t')}\n`);
 		return;
@@ -90,10 +109,19 @@ test('every node description matches the stored snapshot of its parameters', asy
 test('every action node runs through execute(), the only entry n8n uses for a node used as an AI tool', async () => {
 	const loader = await loadPackage();
 	for (const name of Object.keys(loader.known.nodes)) {
-		const type = loader.getNode(name).type as { execute?: unknown; trigger?: unknown; webhook?: unknown; description: INodeTypeDescription };
+		const type = loader.getNode(name).type as {
+			execute?: unknown;
+			trigger?: unknown;
+			webhook?: unknown;
+			description: INodeTypeDescription;
+		};
 		if (type.webhook || type.trigger) continue;
 		assert.equal(typeof type.execute, 'function', `${name} has no execute()`);
 		assert.equal(type.description.usableAsTool, true, `${name} is not usable as a tool`);
-		assert.equal('customOperations' in type, false, `${name} has customOperations, which a tool run would skip`);
+		assert.equal(
+			'customOperations' in type,
+			false,
+			`${name} has customOperations, which a tool run would skip`,
+		);
 	}
 });

@@ -8,8 +8,11 @@ import { qrModules, renderQr } from '../../bin/qr';
 
 // An independent decoder: zbarimg from Debian's zbar-tools (apt-get install zbar-tools).
 const zbarimg = spawnSync('zbarimg', ['--version']).status === 0;
-const needsZbar = { skip: zbarimg ? false : 'zbarimg (Debian package zbar-tools) is not installed' };
+const needsZbar = {
+	skip: zbarimg ? false : 'zbarimg (Debian package zbar-tools) is not installed',
+};
 
+// eslint-disable-next-line no-control-regex -- matches the terminal's ANSI colour codes
 const CELL = /\x1b\[(30|97);(40|107)m\u2580/g;
 
 /** Reads the terminal drawing back into modules: each character is a top and a bottom module. */
@@ -17,8 +20,15 @@ function modulesOfDrawing(drawing: string): boolean[][] {
 	const rows: boolean[][] = [];
 	for (const line of drawing.split('\n')) {
 		const cells = [...line.matchAll(CELL)];
-		assert.equal(line.replace(CELL, ''), '\x1b[0m', 'a line is only half blocks, then a colour reset');
-		rows.push(cells.map((cell) => cell[1] === '30'), cells.map((cell) => cell[2] === '40'));
+		assert.equal(
+			line.replace(CELL, ''),
+			'\x1b[0m',
+			'a line is only half blocks, then a colour reset',
+		);
+		rows.push(
+			cells.map((cell) => cell[1] === '30'),
+			cells.map((cell) => cell[2] === '40'),
+		);
 	}
 	return rows;
 }
@@ -31,7 +41,8 @@ function toPbm(modules: boolean[][]): string {
 	const rows: string[] = [];
 	for (let y = 0; y < size; y++) {
 		const row: string[] = [];
-		for (let x = 0; x < size; x++) row.push(modules[Math.floor(y / scale) - quiet]?.[Math.floor(x / scale) - quiet] ? '1' : '0');
+		for (let x = 0; x < size; x++)
+			row.push(modules[Math.floor(y / scale) - quiet]?.[Math.floor(x / scale) - quiet] ? '1' : '0');
 		rows.push(row.join(' '));
 	}
 	return `P1\n${size} ${size}\n${rows.join('\n')}\n`;
@@ -69,7 +80,8 @@ describe('the QR code of telegram-login --qr', () => {
 		assert.equal(drawn.length, size + (size % 2));
 		for (const [y, row] of drawn.entries()) {
 			assert.equal(row.length, size);
-			for (const [x, dark] of row.entries()) assert.equal(dark, modules[y - 2]?.[x - 2] === true, `module at ${x},${y}`);
+			for (const [x, dark] of row.entries())
+				assert.equal(dark, modules[y - 2]?.[x - 2] === true, `module at ${x},${y}`);
 		}
 		// Finder pattern in the top-left corner: a dark ring around a light ring.
 		assert.deepEqual(modules[0].slice(0, 7), [true, true, true, true, true, true, true]);

@@ -6,6 +6,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
  * program sees a real terminal (raw mode, its own echo, hidden password input).
  */
 
+// eslint-disable-next-line no-control-regex -- matches the terminal's ANSI escape codes
 const ANSI = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
 function shellQuote(word: string): string {
@@ -22,7 +23,10 @@ export class TerminalSession {
 	readonly exited: Promise<number | null>;
 
 	constructor(command: string[], env: NodeJS.ProcessEnv, cwd: string) {
-		this.child = spawn('script', ['-qfec', command.map(shellQuote).join(' '), '/dev/null'], { env: { ...env, TERM: 'xterm' }, cwd });
+		this.child = spawn('script', ['-qfec', command.map(shellQuote).join(' '), '/dev/null'], {
+			env: { ...env, TERM: 'xterm' },
+			cwd,
+		});
 		const collect = (chunk: Buffer) => {
 			this.raw += chunk.toString();
 			for (const wake of this.waiters) wake();
@@ -52,7 +56,10 @@ export class TerminalSession {
 				this.consumed += (match.index ?? 0) + match[0].length;
 				return match;
 			}
-			if (this.exitCode !== undefined) throw new Error(`the program ended (code ${this.exitCode}) without showing ${pattern}:\n${this.transcript}`);
+			if (this.exitCode !== undefined)
+				throw new Error(
+					`the program ended (code ${this.exitCode}) without showing ${pattern}:\n${this.transcript}`,
+				);
 			await new Promise<void>((wake) => {
 				const once = () => {
 					this.waiters.delete(once);

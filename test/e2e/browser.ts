@@ -21,7 +21,12 @@ export async function launchChromium(): Promise<Browser> {
 	});
 }
 
-export const OWNER = { email: 'owner@example.com', firstName: 'Ada', lastName: 'Owner', password: 'Passw0rd!Passw0rd' };
+export const OWNER = {
+	email: 'owner@example.com',
+	firstName: 'Ada',
+	lastName: 'Owner',
+	password: 'Passw0rd!Passw0rd',
+};
 
 /** Creates the instance owner through n8n's REST API (what the first-run screen does). */
 export async function setUpOwner(baseUrl: string): Promise<void> {
@@ -30,13 +35,17 @@ export async function setUpOwner(baseUrl: string): Promise<void> {
 		headers: { 'content-type': 'application/json' },
 		body: JSON.stringify(OWNER),
 	});
-	if (!response.ok) throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`owner setup failed: ${response.status} ${await response.text()}`);
 }
 
 export async function signIn(page: Page, baseUrl: string): Promise<void> {
 	await page.goto(`${baseUrl}/signin`);
 	await page.getByLabel(/email/i).first().fill(OWNER.email);
-	await page.getByLabel(/password/i).first().fill(OWNER.password);
+	await page
+		.getByLabel(/password/i)
+		.first()
+		.fill(OWNER.password);
 	await page.getByRole('button', { name: /sign in/i }).click();
 	await page.waitForURL((url) => !url.pathname.includes('signin'), { timeout: 60_000 });
 }

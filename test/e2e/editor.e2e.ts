@@ -12,8 +12,10 @@ import { importJson, N8N_VERSION, prepareN8n, startN8n, type RunningN8n } from '
 import { telegramCredentialData } from '../fakes/telegram/credential';
 
 function skipReason(): string | false {
-	if (!existsSync(CHROMIUM_PATH)) return `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
-	if (!N8N_VERSION.startsWith('2.')) return `the editor steps follow n8n 2.x's editor; N8N_VERSION is ${N8N_VERSION}`;
+	if (!existsSync(CHROMIUM_PATH))
+		return `no Chromium at ${CHROMIUM_PATH} (apt-get install chromium)`;
+	if (!N8N_VERSION.startsWith('2.'))
+		return `the editor steps follow n8n 2.x's editor; N8N_VERSION is ${N8N_VERSION}`;
 	return false;
 }
 const skip = skipReason();
@@ -26,12 +28,20 @@ const EDITOR_ZONE = 'America/New_York';
 const OUR_NODES = [
 	{ search: 'zulip', displayName: 'Zulip Scheduled Messages', type: 'zulip', icon: 'Zulip/zulip' },
 	{ search: 'telnyx', displayName: 'Telnyx Scheduled SMS', type: 'telnyx', icon: 'Telnyx/telnyx' },
-	{ search: 'telegram', displayName: 'Telegram Scheduled Messages', type: 'telegram', icon: 'Telegram/telegram' },
+	{
+		search: 'telegram',
+		displayName: 'Telegram Scheduled Messages',
+		type: 'telegram',
+		icon: 'Telegram/telegram',
+	},
 ] as const;
 
 /** A time both Telnyx (5 min..5 days) and Telegram (10 s..365 days) accept, as the editor's date field takes it. */
 function sendTimeInTwoDays(): { typed: string; unixSeconds: number } {
-	const time = DateTime.now().setZone(EDITOR_ZONE).plus({ days: 2 }).set({ hour: 10, minute: 30, second: 0, millisecond: 0 });
+	const time = DateTime.now()
+		.setZone(EDITOR_ZONE)
+		.plus({ days: 2 })
+		.set({ hour: 10, minute: 30, second: 0, millisecond: 0 });
 	return { typed: time.toFormat('yyyy-MM-dd HH:mm:ss'), unixSeconds: time.toUnixInteger() };
 }
 
@@ -49,8 +59,18 @@ describe('the editor, in a real browser', { skip }, () => {
 		const install = await prepareN8n();
 		// One credential per type, so the editor picks it when the node is added.
 		await importJson(install, 'credentials', [
-			{ id: 'zulipAccount', name: 'Zulip account', type: 'zulipScheduledApi', data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey } },
-			{ id: 'telnyxAccount', name: 'Telnyx account', type: 'telnyxScheduledApi', data: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
+			{
+				id: 'zulipAccount',
+				name: 'Zulip account',
+				type: 'zulipScheduledApi',
+				data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey },
+			},
+			{
+				id: 'telnyxAccount',
+				name: 'Telnyx account',
+				type: 'telnyxScheduledApi',
+				data: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` },
+			},
 			{
 				id: 'telegramAccount',
 				name: 'Telegram account',
@@ -71,7 +91,13 @@ describe('the editor, in a real browser', { skip }, () => {
 	async function newWorkflowPage(theme: 'light' | 'dark'): Promise<Page> {
 		const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 		// n8n keeps the chosen theme in the page's localStorage (this callback runs in the browser).
-		await page.addInitScript((value) => (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem('N8N_THEME', value), theme);
+		await page.addInitScript(
+			(value) =>
+				(
+					globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }
+				).localStorage.setItem('N8N_THEME', value),
+			theme,
+		);
 		await signIn(page, server.baseUrl);
 		await page.goto(`${server.baseUrl}/workflow/new`);
 		await page.getByTestId('node-creator-plus-button').click();
@@ -88,7 +114,11 @@ describe('the editor, in a real browser', { skip }, () => {
 	}
 
 	/** Searches, opens our node and picks the action; the node opens in the NDV. */
-	async function addNode(page: Page, node: (typeof OUR_NODES)[number], action: string): Promise<Locator> {
+	async function addNode(
+		page: Page,
+		node: (typeof OUR_NODES)[number],
+		action: string,
+	): Promise<Locator> {
 		await searchNodes(page, node.search);
 		await creatorItem(page, `${PACKAGE}.${node.type}`).click();
 		// A node that also has a trigger lists the trigger first, with its actions folded.
@@ -113,15 +143,24 @@ describe('the editor, in a real browser', { skip }, () => {
 		test(`our three nodes are found by "schedule" and by their names, with their ${theme} icons`, async () => {
 			const page = await newWorkflowPage(theme);
 			await searchNodes(page, 'schedule');
-			for (const node of OUR_NODES) await creatorItem(page, `${PACKAGE}.${node.type}`).getByTestId('node-creator-item-name').filter({ hasText: node.displayName }).waitFor();
+			for (const node of OUR_NODES)
+				await creatorItem(page, `${PACKAGE}.${node.type}`)
+					.getByTestId('node-creator-item-name')
+					.filter({ hasText: node.displayName })
+					.waitFor();
 			await page.screenshot({ path: `${ARTIFACTS}/node-search-schedule-${theme}.png` });
 
 			for (const node of OUR_NODES) {
 				await searchNodes(page, node.search);
 				const item = creatorItem(page, `${PACKAGE}.${node.type}`);
-				await item.getByTestId('node-creator-item-name').filter({ hasText: node.displayName }).waitFor();
+				await item
+					.getByTestId('node-creator-item-name')
+					.filter({ hasText: node.displayName })
+					.waitFor();
 				// The list has been filtered for this search (and no longer shows the previous one's results).
-				for (const other of OUR_NODES) if (other !== node) await creatorItem(page, `${PACKAGE}.${other.type}`).waitFor({ state: 'detached' });
+				for (const other of OUR_NODES)
+					if (other !== node)
+						await creatorItem(page, `${PACKAGE}.${other.type}`).waitFor({ state: 'detached' });
 				if (node.type === 'telegram') {
 					// n8n's own Telegram node is listed too, as a different entry.
 					await creatorItem(page, 'n8n-nodes-base.telegram').waitFor();
@@ -132,7 +171,10 @@ describe('the editor, in a real browser', { skip }, () => {
 				const icon = item.locator(`img[src*="${PACKAGE}"]`).first();
 				await icon.waitFor();
 				const src = String(await icon.getAttribute('src'));
-				assert.ok(src.endsWith(theme === 'dark' ? `${node.icon}.dark.svg` : `${node.icon}.svg`), `${node.displayName}'s ${theme} icon, got ${src}`);
+				assert.ok(
+					src.endsWith(theme === 'dark' ? `${node.icon}.dark.svg` : `${node.icon}.svg`),
+					`${node.displayName}'s ${theme} icon, got ${src}`,
+				);
 				const rendered = await icon.evaluate((image) => {
 					const loaded = image as unknown as { complete: boolean; naturalWidth: number };
 					return loaded.complete && loaded.naturalWidth > 0;
@@ -150,7 +192,10 @@ describe('the editor, in a real browser', { skip }, () => {
 		await page.getByTestId('rlc-search').fill('ann');
 		await page.getByTestId('rlc-item').filter({ hasText: 'announce' }).click();
 		await ndv.getByTestId('parameter-input-topic').locator('input').fill('Launch');
-		await ndv.getByTestId('parameter-input-content').locator('textarea').fill('Hello from the editor');
+		await ndv
+			.getByTestId('parameter-input-content')
+			.locator('textarea')
+			.fill('Hello from the editor');
 		await typeDate(ndv, 'sendAt', '2030-01-01 09:00:00');
 		await page.screenshot({ path: `${ARTIFACTS}/zulip-create-filled.png` });
 		await ndv.getByTestId('node-execute-button').click();
@@ -186,14 +231,17 @@ describe('the editor, in a real browser', { skip }, () => {
 		assert.equal(telnyx.messages.size, 1);
 		const [message] = [...telnyx.messages.values()];
 		assert.equal(message.from.phone_number, '+15550002222', 'the number picked from the list');
-		assert.deepEqual(message.to.map((recipient) => recipient.phone_number), ['+15557654321']);
+		assert.deepEqual(
+			message.to.map((recipient) => recipient.phone_number),
+			['+15557654321'],
+		);
 		assert.equal(message.text, 'Your table is booked');
 		assert.equal(Date.parse(String(message.send_at)), sendAt.unixSeconds * 1000);
 		assert.deepEqual(telnyx.violations, []);
 		await page.close();
 	});
 
-	test('Telegram: open our node (not n8n\'s Telegram), schedule a text in a chat, execute the step, see the output', async () => {
+	test("Telegram: open our node (not n8n's Telegram), schedule a text in a chat, execute the step, see the output", async () => {
 		const page = await newWorkflowPage('light');
 		// The node has no list to pick from (chats are typed: @username, link, phone, id).
 		const ndv = await addNode(page, OUR_NODES[2], 'Send a text message');

@@ -28,13 +28,19 @@ export async function prepareN8n(): Promise<N8nInstall> {
 		timeout: 40 * 60_000,
 	});
 	const paths = Object.fromEntries(
-		stdout.trim().split('\n').map((line) => {
-			const [key, value] = line.split('=');
-			return [key, value.replace(/^'|'$/g, '')];
-		}),
+		stdout
+			.trim()
+			.split('\n')
+			.map((line) => {
+				const [key, value] = line.split('=');
+				return [key, value.replace(/^'|'$/g, '')];
+			}),
 	);
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-sm-e2e-'));
-	await run('bash', [join(REPO, 'scripts/install-pack.sh'), join(userFolder, '.n8n/nodes')], { cwd: REPO, maxBuffer: 1 << 24 });
+	await run('bash', [join(REPO, 'scripts/install-pack.sh'), join(userFolder, '.n8n/nodes')], {
+		cwd: REPO,
+		maxBuffer: 1 << 24,
+	});
 	const major = Number(N8N_VERSION.split('.')[0]);
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
@@ -63,23 +69,38 @@ export async function freePort(): Promise<number> {
 }
 
 export async function n8n(install: N8nInstall, args: string[]): Promise<string> {
-	const env = { ...install.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_PORT: String(await freePort()) };
-	const result = await run(install.node, [install.bin, ...args], { env, maxBuffer: 1 << 26, timeout: 30 * 60_000 }).catch(
-		(error: { code?: number; stdout?: string; stderr?: string }) => {
-			throw new Error(`n8n ${args.join(' ')} failed (exit ${error.code}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
-		},
-	);
+	const env = {
+		...install.env,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_PORT: String(await freePort()),
+	};
+	const result = await run(install.node, [install.bin, ...args], {
+		env,
+		maxBuffer: 1 << 26,
+		timeout: 30 * 60_000,
+	}).catch((error: { code?: number; stdout?: string; stderr?: string }) => {
+		throw new Error(
+			`n8n ${args.join(' ')} failed (exit ${error.code}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`,
+		);
+	});
 	return result.stdout;
 }
 
-export async function importJson(install: N8nInstall, kind: 'credentials' | 'workflow', data: unknown): Promise<void> {
+export async function importJson(
+	install: N8nInstall,
+	kind: 'credentials' | 'workflow',
+	data: unknown,
+): Promise<void> {
 	const file = join(install.userFolder, `${kind}-${Date.now()}.json`);
 	writeFileSync(file, JSON.stringify(data));
 	await n8n(install, [`import:${kind}`, `--input=${file}`]);
 }
 
 /** `n8n execute --id --rawOutput` prints logs, then the run data as JSON: return that JSON. */
-export async function executeWorkflow(install: N8nInstall, id: string): Promise<Record<string, unknown>> {
+export async function executeWorkflow(
+	install: N8nInstall,
+	id: string,
+): Promise<Record<string, unknown>> {
 	const output = await n8n(install, ['execute', `--id=${id}`, '--rawOutput']);
 	// Log lines may come before and after the run data; the JSON is the outermost braces.
 	const start = output.indexOf('{');
@@ -106,7 +127,11 @@ export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_SM_PACK_INSTALLED: '1',
 	};
-	const child = spawn('bash', [join(REPO, 'scripts/start-n8n.sh')], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn('bash', [join(REPO, 'scripts/start-n8n.sh')], {
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let log = '';
 	child.stdout.on('data', (chunk) => (log += chunk));
 	child.stderr.on('data', (chunk) => (log += chunk));
@@ -114,8 +139,12 @@ export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 	const baseUrl = `http://127.0.0.1:${port}`;
 	// No deadline (a loaded machine may take minutes): n8n either answers or its script exits.
 	for (;;) {
-		if (child.exitCode !== null) throw new Error(`scripts/start-n8n.sh exited (${child.exitCode}):\n${log}`);
-		const healthy = await fetch(`${baseUrl}/healthz/readiness`).then((response) => response.ok, () => false);
+		if (child.exitCode !== null)
+			throw new Error(`scripts/start-n8n.sh exited (${child.exitCode}):\n${log}`);
+		const healthy = await fetch(`${baseUrl}/healthz/readiness`).then(
+			(response) => response.ok,
+			() => false,
+		);
 		if (healthy) break;
 		await new Promise((resolveWait) => setTimeout(resolveWait, 500));
 	}
@@ -131,7 +160,12 @@ export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 
 /** Makes an imported workflow's triggers live: `publish` in n8n 2.x, `update --active` in 1.x. */
 export async function activateWorkflow(install: N8nInstall, id: string): Promise<void> {
-	await n8n(install, install.major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
+	await n8n(
+		install,
+		install.major >= 2
+			? ['publish:workflow', `--id=${id}`]
+			: ['update:workflow', `--id=${id}`, '--active=true'],
+	);
 }
 
 /**
@@ -141,9 +175,16 @@ export async function activateWorkflow(install: N8nInstall, id: string): Promise
  * one of its isolate threads still allocates). The execution ran and was stored, so the run data
  * it printed in full is returned; every other failure, and a crash before that, still throws.
  */
-export async function executeWorkflowDespiteExitCrash(install: N8nInstall, id: string): Promise<Record<string, unknown>> {
+export async function executeWorkflowDespiteExitCrash(
+	install: N8nInstall,
+	id: string,
+): Promise<Record<string, unknown>> {
 	const args = ['execute', `--id=${id}`, '--rawOutput'];
-	const env = { ...install.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()), N8N_PORT: String(await freePort()) };
+	const env = {
+		...install.env,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_PORT: String(await freePort()),
+	};
 	const printed = (stdout: string): Record<string, unknown> | undefined => {
 		const start = stdout.indexOf('{');
 		const end = stdout.lastIndexOf('}');
@@ -163,7 +204,9 @@ export async function executeWorkflowDespiteExitCrash(install: N8nInstall, id: s
 		(error: { code?: number | null; signal?: string | null; stdout?: string; stderr?: string }) => {
 			const execution = error.signal === 'SIGSEGV' ? printed(error.stdout ?? '') : undefined;
 			if (execution?.finished === true) return execution;
-			throw new Error(`n8n ${args.join(' ')} failed (exit ${error.code}, signal ${error.signal}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
+			throw new Error(
+				`n8n ${args.join(' ')} failed (exit ${error.code}, signal ${error.signal}):\n${error.stdout ?? ''}\n${error.stderr ?? ''}`,
+			);
 		},
 	);
 }

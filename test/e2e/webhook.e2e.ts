@@ -3,9 +3,21 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ZulipFake } from '../fakes/zulip/server';
-import { activateWorkflow, importJson, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
+import {
+	activateWorkflow,
+	importJson,
+	prepareN8n,
+	startN8n,
+	type N8nInstall,
+	type RunningN8n,
+} from './n8nCli';
 
-const example = JSON.parse(readFileSync(resolve(__dirname, '../../examples/zulip-book-and-cancel-announcement.json'), 'utf8'));
+const example = JSON.parse(
+	readFileSync(
+		resolve(__dirname, '../../examples/zulip-book-and-cancel-announcement.json'),
+		'utf8',
+	),
+);
 
 describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-cancel-announcement.json)', () => {
 	let fake: ZulipFake;
@@ -15,9 +27,16 @@ describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-c
 		fake = await ZulipFake.start();
 		install = await prepareN8n();
 		await importJson(install, 'credentials', [
-			{ id: 'zulipAccount', name: 'Zulip account', type: 'zulipScheduledApi', data: { url: fake.url, email: fake.email, apiKey: fake.apiKey } },
+			{
+				id: 'zulipAccount',
+				name: 'Zulip account',
+				type: 'zulipScheduledApi',
+				data: { url: fake.url, email: fake.email, apiKey: fake.apiKey },
+			},
 		]);
-		await importJson(install, 'workflow', [{ ...example, id: 'zulipBookingExample', active: false }]);
+		await importJson(install, 'workflow', [
+			{ ...example, id: 'zulipBookingExample', active: false },
+		]);
 		await activateWorkflow(install, 'zulipBookingExample');
 		server = await startN8n(install);
 	});
@@ -28,7 +47,11 @@ describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-c
 
 	async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
 		for (let attempt = 0; ; attempt++) {
-			const response = await fetch(`${server.baseUrl}/webhook/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+			const response = await fetch(`${server.baseUrl}/webhook/${path}`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify(body),
+			});
 			// Published webhooks are registered just after start: retry a 404 briefly.
 			if (response.status === 404 && attempt < 40) {
 				await new Promise((wait) => setTimeout(wait, 250));
@@ -41,7 +64,12 @@ describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-c
 
 	test('booking schedules the announcement; cancelling deletes it', async () => {
 		const sendAt = new Date(Date.now() + 3 * 86400_000).toISOString();
-		const booked = await post('zulip/announcements', { channel_id: 15, topic: 'All hands', content: 'Friday 10:00, main hall', send_at: sendAt });
+		const booked = await post('zulip/announcements', {
+			channel_id: 15,
+			topic: 'All hands',
+			content: 'Friday 10:00, main hall',
+			send_at: sendAt,
+		});
 		assert.equal(fake.scheduled.size, 1);
 		const [stored] = [...fake.scheduled.values()];
 		assert.equal(stored.to, 15);
@@ -49,8 +77,13 @@ describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-c
 		assert.equal(stored.scheduled_delivery_timestamp, Math.floor(Date.parse(sendAt) / 1000));
 		assert.equal(booked.scheduled_message_id, stored.scheduled_message_id);
 
-		const cancelled = await post('zulip/announcements/cancel', { scheduled_message_id: booked.scheduled_message_id });
-		assert.deepEqual(cancelled, { scheduled_message_id: stored.scheduled_message_id, deleted: true });
+		const cancelled = await post('zulip/announcements/cancel', {
+			scheduled_message_id: booked.scheduled_message_id,
+		});
+		assert.deepEqual(cancelled, {
+			scheduled_message_id: stored.scheduled_message_id,
+			deleted: true,
+		});
 		assert.equal(fake.scheduled.size, 0);
 		assert.deepEqual(fake.violations, []);
 	});

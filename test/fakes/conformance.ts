@@ -10,23 +10,52 @@ import { FORM, type Field, type ModelOperation, type Schema } from './requestMod
 type Json = Record<string, unknown>;
 
 /** Differences between `model` and `spec`, in words; empty when they agree. */
-export function differences(model: ModelOperation, spec: Operation | undefined, specRequiresAuth: boolean): string[] {
+export function differences(
+	model: ModelOperation,
+	spec: Operation | undefined,
+	specRequiresAuth: boolean,
+): string[] {
 	const label = `${model.method} ${model.path} (${model.id})`;
 	if (!spec) return [`${label}: the spec has no operation ${model.id}`];
 	const out: string[] = [];
 	const note = (what: string) => out.push(`${label}: ${what}`);
-	if (spec.method.toUpperCase() !== model.method || spec.path !== model.path) note(`the spec has it as ${spec.method.toUpperCase()} ${spec.path}`);
-	if (specRequiresAuth !== model.auth) note(`the spec says authentication is ${specRequiresAuth ? '' : 'not '}required`);
+	if (spec.method.toUpperCase() !== model.method || spec.path !== model.path)
+		note(`the spec has it as ${spec.method.toUpperCase()} ${spec.path}`);
+	if (specRequiresAuth !== model.auth)
+		note(`the spec says authentication is ${specRequiresAuth ? '' : 'not '}required`);
 
 	const parameters = (spec.parameters ?? []) as unknown as Json[];
-	const specParams = Object.fromEntries(parameters.filter((p) => p.in === 'path').map((p) => [String(p.name), p.schema as Json]));
-	compareFields('path parameter', modelFields(model.params), specParams, new Set(Object.keys(specParams)), note);
+	const specParams = Object.fromEntries(
+		parameters.filter((p) => p.in === 'path').map((p) => [String(p.name), p.schema as Json]),
+	);
+	compareFields(
+		'path parameter',
+		modelFields(model.params),
+		specParams,
+		new Set(Object.keys(specParams)),
+		note,
+	);
 
 	const specQuery = flattenQuery(parameters.filter((p) => p.in === 'query'));
 	const modelQuery = model.query ?? {};
-	compareFields('query parameter', modelQuery, specQuery, requiredNames(parameters.filter((p) => p.in === 'query')), note);
+	compareFields(
+		'query parameter',
+		modelQuery,
+		specQuery,
+		requiredNames(parameters.filter((p) => p.in === 'query')),
+		note,
+	);
 
-	const content = (spec.requestBody as { content?: Record<string, { schema?: Json; encoding?: Record<string, { contentType?: string }> }> } | undefined)?.content;
+	const content = (
+		spec.requestBody as
+			| {
+					content?: Record<
+						string,
+						{ schema?: Json; encoding?: Record<string, { contentType?: string }> }
+					>;
+			  }
+			| undefined
+	)?.content;
 	if (!model.body) {
 		if (content) note(`the spec documents a body (${Object.keys(content).join(', ')})`);
 		return out;
@@ -38,18 +67,27 @@ export function differences(model: ModelOperation, spec: Operation | undefined, 
 	}
 	const schema = media.schema;
 	const properties = (schema.properties ?? {}) as Record<string, Json>;
-	compareFields('body field', model.body.fields, properties, new Set((schema.required as string[] | undefined) ?? []), note);
+	compareFields(
+		'body field',
+		model.body.fields,
+		properties,
+		new Set((schema.required as string[] | undefined) ?? []),
+		note,
+	);
 	if (model.body.mediaType === FORM) {
 		for (const [name, field] of Object.entries(model.body.fields)) {
 			const json = (media.encoding?.[name]?.contentType ?? '').startsWith('application/json');
-			if (Boolean(field.json) !== json) note(`body field ${name}: the spec says its value is ${json ? '' : 'not '}JSON`);
+			if (Boolean(field.json) !== json)
+				note(`body field ${name}: the spec says its value is ${json ? '' : 'not '}JSON`);
 		}
 	}
 	return out;
 }
 
 function modelFields(params: Record<string, Schema> | undefined): Record<string, Field> {
-	return Object.fromEntries(Object.entries(params ?? {}).map(([name, schema]) => [name, { schema, required: true }]));
+	return Object.fromEntries(
+		Object.entries(params ?? {}).map(([name, schema]) => [name, { schema, required: true }]),
+	);
 }
 
 function requiredNames(parameters: Json[]): Set<string> {
@@ -78,14 +116,16 @@ function compareFields(
 	specRequired: Set<string>,
 	note: (what: string) => void,
 ): void {
-	for (const name of Object.keys(spec)) if (!(name in model)) note(`${kind} ${name} is in the spec, not in the model`);
+	for (const name of Object.keys(spec))
+		if (!(name in model)) note(`${kind} ${name} is in the spec, not in the model`);
 	for (const [name, field] of Object.entries(model)) {
 		const specSchema = spec[name];
 		if (!specSchema) {
 			note(`${kind} ${name} is in the model, not in the spec`);
 			continue;
 		}
-		if (Boolean(field.required) !== specRequired.has(name)) note(`${kind} ${name}: the spec says it is ${specRequired.has(name) ? '' : 'not '}required`);
+		if (Boolean(field.required) !== specRequired.has(name))
+			note(`${kind} ${name}: the spec says it is ${specRequired.has(name) ? '' : 'not '}required`);
 		const [ours, theirs] = [modelShape(field), specShape(specSchema)];
 		if (ours !== theirs) note(`${kind} ${name}: the model reads ${ours}, the spec says ${theirs}`);
 	}
@@ -120,7 +160,10 @@ function specShape(schema: Json): string {
 	const type = types.find((t) => t !== 'null') ?? 'any';
 	let shape: string = type;
 	if (type === 'string') {
-		const format = typeof schema.format === 'string' && KNOWN_FORMATS.has(schema.format) ? `(${schema.format})` : '';
+		const format =
+			typeof schema.format === 'string' && KNOWN_FORMATS.has(schema.format)
+				? `(${schema.format})`
+				: '';
 		const values = Array.isArray(schema.enum) ? `[${(schema.enum as string[]).join(',')}]` : '';
 		shape = `string${format}${values}`;
 	} else if (type === 'integer') {

@@ -1,6 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import OpenAPIBackend, { type Document, type Operation, type ValidationResult } from 'openapi-backend';
+import OpenAPIBackend, {
+	type Document,
+	type Operation,
+	type ValidationResult,
+} from 'openapi-backend';
 import { parse } from 'yaml';
 
 /**
@@ -76,7 +80,9 @@ export class SpecValidator {
 	/** Whether the operation declares any security requirement (operation level, else document level). */
 	requiresAuth(operation: Operation): boolean {
 		const security = operation.security ?? this.api.definition.security ?? [];
-		return security.length > 0 && !security.some((requirement) => Object.keys(requirement).length === 0);
+		return (
+			security.length > 0 && !security.some((requirement) => Object.keys(requirement).length === 0)
+		);
 	}
 
 	/** Decode the body and validate method, path, path params, query and body against `operation` (or the matched one). */
@@ -84,17 +90,24 @@ export class SpecValidator {
 		const decoded = decodeBody(req, operation);
 		const label = `${req.method.toUpperCase()} ${req.path}`;
 		if (!operation) {
-			return { params: {}, body: decoded.body, problems: [`${label}: no operation in the spec matches this method and path`] };
+			return {
+				params: {},
+				body: decoded.body,
+				problems: [`${label}: no operation in the spec matches this method and path`],
+			};
 		}
 		const problems = [...decoded.problems];
 		const content = requestBodyContent(operation);
 		if (!content && decoded.present) {
-			problems.push(`the spec documents no request body, got fields ${Object.keys(decoded.body).join(', ') || '(none)'}`);
+			problems.push(
+				`the spec documents no request body, got fields ${Object.keys(decoded.body).join(', ') || '(none)'}`,
+			);
 		}
 		if (content && decoded.mediaType && this.rejectUnknownBodyFields) {
 			const known = schemaProperties(content[decoded.mediaType]?.schema);
 			for (const field of Object.keys(decoded.body)) {
-				if (known.size > 0 && !known.has(field)) problems.push(`body field '${field}' is not in the spec`);
+				if (known.size > 0 && !known.has(field))
+					problems.push(`body field '${field}' is not in the spec`);
 			}
 		}
 		const result = this.api.validateRequest(
@@ -109,12 +122,17 @@ export class SpecValidator {
 			operation,
 		);
 		problems.push(...formatErrors(result.errors));
-		const params = this.api.router.parseRequest({ method: req.method, path: req.path, headers: {} }, operation).params as Record<string, string>;
+		const params = this.api.router.parseRequest(
+			{ method: req.method, path: req.path, headers: {} },
+			operation,
+		).params as Record<string, string>;
 		return {
 			operation,
 			params,
 			body: decoded.body,
-			problems: problems.length ? [`${label} (${operation.operationId}): ${problems.join('; ')}`] : [],
+			problems: problems.length
+				? [`${label} (${operation.operationId}): ${problems.join('; ')}`]
+				: [],
 		};
 	}
 
@@ -124,9 +142,15 @@ export class SpecValidator {
 		try {
 			result = this.api.validateResponse(body, operation, status);
 		} catch (error) {
-			return [`cannot compile the spec's ${status} response schema of ${operation.operationId}: ${(error as Error).message}`];
+			return [
+				`cannot compile the spec's ${status} response schema of ${operation.operationId}: ${(error as Error).message}`,
+			];
 		}
-		return result.errors?.length ? [`fake's ${status} response to ${operation.operationId}: ${formatErrors(result.errors).join('; ')}`] : [];
+		return result.errors?.length
+			? [
+					`fake's ${status} response to ${operation.operationId}: ${formatErrors(result.errors).join('; ')}`,
+				]
+			: [];
 	}
 }
 
@@ -185,7 +209,8 @@ export function mediaTypeOf(header: string | string[] | undefined): string {
 }
 
 function requestBodyContent(operation: Operation): Record<string, MediaTypeView> | undefined {
-	return (operation.requestBody as { content?: Record<string, MediaTypeView> } | undefined)?.content;
+	return (operation.requestBody as { content?: Record<string, MediaTypeView> } | undefined)
+		?.content;
 }
 
 /**
@@ -203,7 +228,9 @@ function decodeBody(
 	const content = operation ? requestBodyContent(operation) : undefined;
 	const problems: string[] = [];
 	if (content && !(mediaType in content)) {
-		problems.push(`body sent as '${mediaType || 'no content type'}', the spec accepts ${Object.keys(content).join(', ')}`);
+		problems.push(
+			`body sent as '${mediaType || 'no content type'}', the spec accepts ${Object.keys(content).join(', ')}`,
+		);
 	}
 	let body: Record<string, unknown> = {};
 	if (mediaType === FORM) {
@@ -216,12 +243,18 @@ function decodeBody(
 		}
 	} else if (mediaType === JSON_TYPE) {
 		const parsed = parseJsonOr(text);
-		if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
+		if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed))
+			body = parsed as Record<string, unknown>;
 		else problems.push('body is not a JSON object');
 	} else {
 		problems.push(`cannot read a body sent as '${mediaType || 'no content type'}'`);
 	}
-	return { body, present: true, mediaType: mediaType in (content ?? {}) ? mediaType : undefined, problems };
+	return {
+		body,
+		present: true,
+		mediaType: mediaType in (content ?? {}) ? mediaType : undefined,
+		problems,
+	};
 }
 
 function parseJsonOr(text: string): unknown {
@@ -235,7 +268,8 @@ function parseJsonOr(text: string): unknown {
 function schemaProperties(schema: SchemaView | undefined, into = new Set<string>()): Set<string> {
 	if (!schema) return into;
 	for (const name of Object.keys(schema.properties ?? {})) into.add(name);
-	for (const sub of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) schemaProperties(sub, into);
+	for (const sub of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])])
+		schemaProperties(sub, into);
 	return into;
 }
 
@@ -258,6 +292,7 @@ function formatError(error: ValidationError): string {
 	const params = error.params as { additionalProperty?: string; allowedValues?: unknown[] };
 	let detail = '';
 	if (params.additionalProperty !== undefined) detail = ` ('${params.additionalProperty}')`;
-	if (params.allowedValues !== undefined) detail = ` (${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')})`;
+	if (params.allowedValues !== undefined)
+		detail = ` (${params.allowedValues.map((v) => JSON.stringify(v)).join(', ')})`;
 	return `${where} ${error.message ?? error.keyword}${detail}`;
 }

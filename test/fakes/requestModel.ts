@@ -83,16 +83,35 @@ export interface ModelRequest {
 export function checkRequest(operations: readonly ModelOperation[], req: ModelRequest): ModelCheck {
 	const found = route(operations, req.method, req.path);
 	if (!found) {
-		return { params: {}, body: {}, problems: [], allowedMethods: allowedMethods(operations, req.path) };
+		return {
+			params: {},
+			body: {},
+			problems: [],
+			allowedMethods: allowedMethods(operations, req.path),
+		};
 	}
 	const { operation, params, problems } = found;
 	for (const [name, values] of groupQuery(req.query)) {
 		const field = queryField(operation, name);
-		if (!field) problems.push({ in: 'query', field: name, kind: 'unknown', expected: 'no such parameter' });
-		else if (field.schema.type !== 'object') checkValue(problems, 'query', name, field, readScalar(values[values.length - 1], field.schema));
+		if (!field)
+			problems.push({ in: 'query', field: name, kind: 'unknown', expected: 'no such parameter' });
+		else if (field.schema.type !== 'object')
+			checkValue(
+				problems,
+				'query',
+				name,
+				field,
+				readScalar(values[values.length - 1], field.schema),
+			);
 	}
 	for (const [name, field] of Object.entries(operation.query ?? {})) {
-		if (field.required && !req.query.has(name)) problems.push({ in: 'query', field: name, kind: 'missing', expected: describe(field.schema) });
+		if (field.required && !req.query.has(name))
+			problems.push({
+				in: 'query',
+				field: name,
+				kind: 'missing',
+				expected: describe(field.schema),
+			});
 	}
 	const body = readBody(operation, req, problems);
 	return { operation, params, body, problems, allowedMethods: [] };
@@ -101,14 +120,22 @@ export function checkRequest(operations: readonly ModelOperation[], req: ModelRe
 function route(operations: readonly ModelOperation[], method: string, path: string) {
 	// Literal segments win over parameters (/users/me before /users/{email}); then a route whose
 	// parameters are valid wins (/users/{user_id} for digits, /users/{email} otherwise).
-	let fallback: { operation: ModelOperation; params: Record<string, string>; problems: Problem[] } | undefined;
+	let fallback:
+		| { operation: ModelOperation; params: Record<string, string>; problems: Problem[] }
+		| undefined;
 	for (const operation of bySpecificity(operations)) {
 		if (operation.method !== method.toUpperCase()) continue;
 		const params = matchPath(operation.path, path);
 		if (!params) continue;
 		const problems: Problem[] = [];
 		for (const [name, schema] of Object.entries(operation.params ?? {})) {
-			checkValue(problems, 'path', name, { schema, required: true }, readScalar(params[name], schema));
+			checkValue(
+				problems,
+				'path',
+				name,
+				{ schema, required: true },
+				readScalar(params[name], schema),
+			);
 		}
 		if (problems.length === 0) return { operation, params, problems };
 		fallback ??= { operation, params, problems };
@@ -123,10 +150,12 @@ function bySpecificity(operations: readonly ModelOperation[]): ModelOperation[] 
 
 function matchPath(template: string, path: string): Record<string, string> | undefined {
 	const names: string[] = [];
-	const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{(\w+)\}/g, (_, name: string) => {
-		names.push(name);
-		return '([^/]+)';
-	});
+	const pattern = template
+		.replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+		.replace(/\{(\w+)\}/g, (_, name: string) => {
+			names.push(name);
+			return '([^/]+)';
+		});
 	const match = new RegExp(`^${pattern}$`).exec(path);
 	if (!match) return undefined;
 	return Object.fromEntries(names.map((name, i) => [name, safeDecode(match[i + 1])]));
@@ -154,11 +183,17 @@ function queryField(operation: ModelOperation, name: string): Field | undefined 
 	const fields = operation.query ?? {};
 	if (fields[name]) return fields[name];
 	// `filter[number_type][eq]` belongs to the object parameter `filter[number_type]`.
-	const parent = Object.keys(fields).find((key) => fields[key].schema.type === 'object' && name.startsWith(`${key}[`));
+	const parent = Object.keys(fields).find(
+		(key) => fields[key].schema.type === 'object' && name.startsWith(`${key}[`),
+	);
 	return parent === undefined ? undefined : fields[parent];
 }
 
-function readBody(operation: ModelOperation, req: ModelRequest, problems: Problem[]): Record<string, unknown> {
+function readBody(
+	operation: ModelOperation,
+	req: ModelRequest,
+	problems: Problem[],
+): Record<string, unknown> {
 	if (req.rawBody === '') {
 		return checkFields(operation, {}, problems);
 	}
@@ -203,20 +238,33 @@ class NotJson {
 	constructor(readonly text: string) {}
 }
 
-function checkFields(operation: ModelOperation, body: Record<string, unknown>, problems: Problem[]): Record<string, unknown> {
+function checkFields(
+	operation: ModelOperation,
+	body: Record<string, unknown>,
+	problems: Problem[],
+): Record<string, unknown> {
 	const fields = operation.body?.fields ?? {};
 	for (const [name, field] of Object.entries(fields)) {
 		if (body[name] === undefined) {
-			if (field.required) problems.push({ in: 'body', field: name, kind: 'missing', expected: describe(field.schema) });
+			if (field.required)
+				problems.push({
+					in: 'body',
+					field: name,
+					kind: 'missing',
+					expected: describe(field.schema),
+				});
 			continue;
 		}
 		checkValue(problems, 'body', name, field, body[name]);
 	}
 	for (const name of Object.keys(body)) {
-		if (!(name in fields)) problems.push({ in: 'body', field: name, kind: 'unknown', expected: 'no such field' });
+		if (!(name in fields))
+			problems.push({ in: 'body', field: name, kind: 'unknown', expected: 'no such field' });
 	}
 	// Record what a field held: the raw text of a JSON field that was not JSON.
-	return Object.fromEntries(Object.entries(body).map(([k, v]) => [k, v instanceof NotJson ? v.text : v]));
+	return Object.fromEntries(
+		Object.entries(body).map(([k, v]) => [k, v instanceof NotJson ? v.text : v]),
+	);
 }
 
 /** Query and path values are text: read them as the schema's type when they can be. */
@@ -226,9 +274,20 @@ function readScalar(text: string, schema: Schema): unknown {
 	return text;
 }
 
-function checkValue(problems: Problem[], where: Problem['in'], name: string, field: Field, value: unknown): void {
+function checkValue(
+	problems: Problem[],
+	where: Problem['in'],
+	name: string,
+	field: Field,
+	value: unknown,
+): void {
 	if (value instanceof NotJson) {
-		problems.push({ in: where, field: name, kind: 'json', expected: `JSON (${describe(field.schema)})` });
+		problems.push({
+			in: where,
+			field: name,
+			kind: 'json',
+			expected: `JSON (${describe(field.schema)})`,
+		});
 		return;
 	}
 	if (value === null && field.nullable) return;
@@ -252,4 +311,3 @@ export function describeProblem(problem: Problem, provider: string): string {
 			return `${where} must be ${problem.expected}`;
 	}
 }
-

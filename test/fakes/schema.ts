@@ -33,7 +33,10 @@ export function validate(schema: Schema, value: unknown): Mismatch | undefined {
 		}
 		case 'integer': {
 			if (typeof value !== 'number' || !Number.isInteger(value)) return { kind: 'type', expected };
-			if ((schema.minimum !== undefined && value < schema.minimum) || (schema.maximum !== undefined && value > schema.maximum)) {
+			if (
+				(schema.minimum !== undefined && value < schema.minimum) ||
+				(schema.maximum !== undefined && value > schema.maximum)
+			) {
 				return { kind: 'range', expected };
 			}
 			return undefined;
@@ -41,23 +44,32 @@ export function validate(schema: Schema, value: unknown): Mismatch | undefined {
 		case 'boolean':
 			return typeof value === 'boolean' ? undefined : { kind: 'type', expected };
 		case 'object':
-			return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : { kind: 'type', expected };
+			return value !== null && typeof value === 'object' && !Array.isArray(value)
+				? undefined
+				: { kind: 'type', expected };
 		case 'array': {
 			if (!Array.isArray(value)) return { kind: 'type', expected };
 			const bad = value.map((item) => validate(schema.items, item)).find(Boolean);
 			return bad ? { kind: bad.kind, expected } : undefined;
 		}
 		case 'oneOf':
-			return schema.options.some((option) => !validate(option, value)) ? undefined : { kind: 'type', expected };
+			return schema.options.some((option) => !validate(option, value))
+				? undefined
+				: { kind: 'type', expected };
 	}
 }
 
 export function accepts(schema: Schema, type: Schema['type']): boolean {
-	return schema.type === type || (schema.type === 'oneOf' && schema.options.some((option) => accepts(option, type)));
+	return (
+		schema.type === type ||
+		(schema.type === 'oneOf' && schema.options.some((option) => accepts(option, type)))
+	);
 }
 
 const FORMATS: Record<StringFormat, (value: string) => boolean> = {
-	'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s)),
+	'date-time': (s) =>
+		/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) &&
+		!Number.isNaN(Date.parse(s)),
 	uuid: (s) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s),
 	url: (s) => /^https?:\/\/\S+$/i.test(s) && URL.canParse(s),
 };
@@ -72,7 +84,10 @@ export function describe(schema: Schema): string {
 			if (schema.format === 'url') return 'an http(s) URL';
 			return schema.pattern ? `a string matching ${String(schema.pattern)}` : 'a string';
 		case 'integer': {
-			const bounds = [schema.minimum !== undefined ? `>= ${schema.minimum}` : '', schema.maximum !== undefined ? `<= ${schema.maximum}` : ''].filter(Boolean);
+			const bounds = [
+				schema.minimum !== undefined ? `>= ${schema.minimum}` : '',
+				schema.maximum !== undefined ? `<= ${schema.maximum}` : '',
+			].filter(Boolean);
 			return bounds.length ? `an integer ${bounds.join(' and ')}` : 'an integer';
 		}
 		case 'boolean':

@@ -25,9 +25,16 @@ export function isCi(): boolean {
 
 /** A spec file that is not where it was looked for; the message says where and how to fix it. */
 export class MissingSpecsError extends Error {
-	constructor(readonly file: string, readonly dir: string) {
-		const where = process.env.SPECS_DIR ? `SPECS_DIR=${process.env.SPECS_DIR}` : `the default ${DEFAULT_DIR} (../shared/specs next to the repo root)`;
-		const what = existsSync(dir) ? `provider spec ${file} not found in ${dir}` : `provider specs folder ${dir} not found`;
+	constructor(
+		readonly file: string,
+		readonly dir: string,
+	) {
+		const where = process.env.SPECS_DIR
+			? `SPECS_DIR=${process.env.SPECS_DIR}`
+			: `the default ${DEFAULT_DIR} (../shared/specs next to the repo root)`;
+		const what = existsSync(dir)
+			? `provider spec ${file} not found in ${dir}`
+			: `provider specs folder ${dir} not found`;
 		super(
 			`${what} (looked in ${where}). Set SPECS_DIR to the folder holding ${ZULIP_SPEC_FILE} and ${TELNYX_SPEC_FILE} ` +
 				`(Zulip's and Telnyx's published OpenAPI files)${isCi() ? '; under CI=true they are required' : ''}.`,

@@ -26,7 +26,11 @@ export type ProxyAction =
 	/** The provider acts, then a gateway in between answers this status instead (e.g. 504). */
 	| { kind: 'gateway-after'; status: number };
 
-const GATEWAY_PAGES: Record<number, string> = { 502: 'Bad Gateway', 503: 'Service Temporarily Unavailable', 504: 'Gateway Time-out' };
+const GATEWAY_PAGES: Record<number, string> = {
+	502: 'Bad Gateway',
+	503: 'Service Temporarily Unavailable',
+	504: 'Gateway Time-out',
+};
 
 export class HttpFaultProxy {
 	readonly url: string;
@@ -43,13 +47,13 @@ export class HttpFaultProxy {
 	}
 
 	static async start(targetUrl: string): Promise<HttpFaultProxy> {
-		let proxy: HttpFaultProxy | undefined;
-		const server = http.createServer((req, res) => void proxy?.handle(req, res));
+		// The handler runs only after `proxy` is set: no request is read before listen() resolves.
+		const server = http.createServer((req, res) => void proxy.handle(req, res));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		proxy = new HttpFaultProxy(server, new URL(targetUrl));
+		const proxy = new HttpFaultProxy(server, new URL(targetUrl));
 		return proxy;
 	}
 
@@ -69,14 +73,23 @@ export class HttpFaultProxy {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
 		const body = Buffer.concat(chunks);
-		const request = { method: (req.method ?? 'GET').toUpperCase(), path: new URL(req.url ?? '/', this.url).pathname, body: body.toString('utf8') };
+		const request = {
+			method: (req.method ?? 'GET').toUpperCase(),
+			path: new URL(req.url ?? '/', this.url).pathname,
+			body: body.toString('utf8'),
+		};
 		const action = this.decide(request);
 		const turn = this.queue.then(async () => await this.act(action, req, res, body));
 		this.queue = turn.catch(() => undefined);
 		await turn.catch(() => req.socket.destroy());
 	}
 
-	private async act(action: ProxyAction, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+	private async act(
+		action: ProxyAction,
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		body: Buffer,
+	): Promise<void> {
 		if (action.kind === 'reset-before') {
 			req.socket.destroy();
 			return;
@@ -90,7 +103,9 @@ export class HttpFaultProxy {
 		if (action.kind === 'gateway-after') {
 			const title = `${action.status} ${GATEWAY_PAGES[action.status] ?? 'Gateway Error'}`;
 			res.writeHead(action.status, { 'content-type': 'text/html' });
-			res.end(`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`);
+			res.end(
+				`<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+			);
 			return;
 		}
 		res.writeHead(answer.status, answer.headers);
@@ -98,12 +113,26 @@ export class HttpFaultProxy {
 	}
 
 	/** The fake's whole answer; a connection the fake broke breaks the client's too (the caller destroys it). */
-	private async forward(req: http.IncomingMessage, body: Buffer): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+	private async forward(
+		req: http.IncomingMessage,
+		body: Buffer,
+	): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
 		return await new Promise((resolve, reject) => {
-			const headers = { ...req.headers, host: this.target.host, 'content-length': String(body.length) };
+			const headers = {
+				...req.headers,
+				host: this.target.host,
+				'content-length': String(body.length),
+			};
 			delete headers.connection;
 			const upstream = http.request(
-				{ host: this.target.hostname, port: this.target.port, method: req.method, path: req.url, headers, agent: this.upstream },
+				{
+					host: this.target.hostname,
+					port: this.target.port,
+					method: req.method,
+					path: req.url,
+					headers,
+					agent: this.upstream,
+				},
 				(answer) => {
 					const chunks: Buffer[] = [];
 					answer.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,6 +1,13 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { NodeRunResult } from '../harness/engine';
-import { ITEM_COUNT, type CellSetup, type Column, type FaultSpec, type Outcome, type RowKind } from './matrix';
+import {
+	ITEM_COUNT,
+	type CellSetup,
+	type Column,
+	type FaultSpec,
+	type Outcome,
+	type RowKind,
+} from './matrix';
 
 const PROVIDER_PREFIX = /^(Zulip|Telnyx|Telegram): /;
 
@@ -8,14 +15,21 @@ const PROVIDER_PREFIX = /^(Zulip|Telnyx|Telegram): /;
 export function classifyError(message: string, description: unknown): Outcome | { vague: string } {
 	const fix = typeof description === 'string' ? description : '';
 	const text = `${message} ${fix}`;
-	if (!PROVIDER_PREFIX.test(message)) return { vague: `error without the provider's name: "${message}"` };
+	if (!PROVIDER_PREFIX.test(message))
+		return { vague: `error without the provider's name: "${message}"` };
 	if (/may (already )?have been|might have been/i.test(text)) {
-		return /check|Get Many/i.test(text) ? 'unclear' : { vague: `says the message may have been sent but not what to check: "${text}"` };
+		return /check|Get Many/i.test(text)
+			? 'unclear'
+			: { vague: `says the message may have been sent but not what to check: "${text}"` };
 	}
 	if (/\b(rate limit|too many requests|FLOOD_WAIT)/i.test(text)) {
-		return /wait \d+/i.test(text) ? 'rate-limited' : { vague: `rate limited without the time to wait: "${text}"` };
+		return /wait \d+/i.test(text)
+			? 'rate-limited'
+			: { vague: `rate limited without the time to wait: "${text}"` };
 	}
-	return fix.trim() !== '' ? 'error' : { vague: `error without a description of what to do: "${message}"` };
+	return fix.trim() !== ''
+		? 'error'
+		: { vague: `error without a description of what to do: "${message}"` };
 }
 
 export interface Verdict {
@@ -57,12 +71,14 @@ export function judge({ result, setup, fault, kind, order, column, k }: JudgeInp
 			return kindOf;
 		}
 		const mismatch = setup.mismatch(i, json);
-		if (mismatch) problems.push(`item ${i}: success output does not describe its message: ${mismatch}`);
+		if (mismatch)
+			problems.push(`item ${i}: success output does not describe its message: ${mismatch}`);
 		return 'ok';
 	};
 	const expectOutcome = (outcome: Outcome | undefined) => {
 		const fits = outcome !== undefined && allowed.includes(outcome);
-		if (outcome !== undefined && !fits) problems.push(`item ${k}: ${outcome}, expected ${allowed.join(' or ')}`);
+		if (outcome !== undefined && !fits)
+			problems.push(`item ${k}: ${outcome}, expected ${allowed.join(' or ')}`);
 		// After an error the fake holds item k only if the faulted request acted; after several tries
 		// that ended in an error the fault does not explain, nothing is known but "not twice".
 		if (outcome !== 'ok') expected[k] = !fits && column.retryOnFail ? -1 : fault.acted ? 1 : 0;
@@ -73,13 +89,18 @@ export function judge({ result, setup, fault, kind, order, column, k }: JudgeInp
 		problems.push(`the node failed despite Continue On Fail: ${result.error.message}`);
 		expected.fill(-1);
 	} else if (!result.error) {
-		if (items.length !== ITEM_COUNT) problems.push(`${items.length} output items, expected ${ITEM_COUNT}`);
+		if (items.length !== ITEM_COUNT)
+			problems.push(`${items.length} output items, expected ${ITEM_COUNT}`);
 		items.forEach((item, position) => {
 			const paired = (item.pairedItem as { item?: number } | undefined)?.item;
-			if (paired !== position) problems.push(`output ${position} is paired with item ${String(paired)}`);
+			if (paired !== position)
+				problems.push(`output ${position} is paired with item ${String(paired)}`);
 			const outcome = outcomeOfItem(position, item.json);
 			if (position === k) {
-				seen = item.json.error === undefined ? (outcome ?? 'vague error') : `${outcome ?? 'vague error'} (${String(item.json.error)})`;
+				seen =
+					item.json.error === undefined
+						? (outcome ?? 'vague error')
+						: `${outcome ?? 'vague error'} (${String(item.json.error)})`;
 				expectOutcome(outcome);
 			} else if (outcome !== undefined && outcome !== 'ok') {
 				problems.push(`item ${position} (no fault) failed: ${String(item.json.error)}`);
@@ -93,7 +114,9 @@ export function judge({ result, setup, fault, kind, order, column, k }: JudgeInp
 		if (itemIndex !== k) {
 			// An item without a fault failed: what the fake must hold is no longer known, only that nothing is there twice.
 			seen = `error on item ${String(itemIndex)}`;
-			problems.push(`the node failed on item ${String(itemIndex)}, which had no fault: ${error.message}`);
+			problems.push(
+				`the node failed on item ${String(itemIndex)}, which had no fault: ${error.message}`,
+			);
 			expected.fill(-1);
 		} else if (typeof kindOf === 'string') {
 			seen = `${kindOf} (${error.message})`;
@@ -104,13 +127,15 @@ export function judge({ result, setup, fault, kind, order, column, k }: JudgeInp
 			expectOutcome(undefined);
 		}
 		// Items after k ran only if the node had them under way already.
-		for (let i = k + 1; i < ITEM_COUNT; i++) if (order === 'sequential' && expected[i] === 1) expected[i] = 0;
+		for (let i = k + 1; i < ITEM_COUNT; i++)
+			if (order === 'sequential' && expected[i] === 1) expected[i] = 0;
 	}
 
 	for (let i = 0; i < ITEM_COUNT; i++) {
 		const held = setup.count(i);
 		if (held > 1) problems.push(`item ${i}: the fake holds it ${held} times (a duplicate)`);
-		else if (expected[i] >= 0 && held !== expected[i]) problems.push(`item ${i}: the fake holds it ${held} time(s), expected ${expected[i]}`);
+		else if (expected[i] >= 0 && held !== expected[i])
+			problems.push(`item ${i}: the fake holds it ${held} time(s), expected ${expected[i]}`);
 	}
 	problems.push(...setup.problems());
 	return { passed: problems.length === 0, problems, seen: seen || (result.error ? 'error' : 'ok') };

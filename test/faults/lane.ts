@@ -28,12 +28,20 @@ export interface TelegramLane {
 }
 
 /** The transport's pool as n8n loads it (from dist/), to close pooled clients at the end. */
+/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
 const distPool = () =>
-	require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../../nodes/Telegram/transport/pool');
+	require(
+		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
+	) as typeof import('../../nodes/Telegram/transport/pool');
 const distSecretStores = () =>
-	require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js')) as typeof import('../../nodes/Telegram/transport/secret/chatStore');
+	require(
+		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js'),
+	) as typeof import('../../nodes/Telegram/transport/secret/chatStore');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
-async function startHttpLane<Fake extends { url: string }>(start: () => Promise<Fake>): Promise<HttpLane<Fake>> {
+async function startHttpLane<Fake extends { url: string }>(
+	start: () => Promise<Fake>,
+): Promise<HttpLane<Fake>> {
 	const fake = await start();
 	return { fake, proxy: await HttpFaultProxy.start(fake.url) };
 }
@@ -68,7 +76,11 @@ export class Lane {
 			// Lets this process's gramjs make auth keys with the fake (DH), for DC migrations.
 			fake.trustRsaKeyInThisProcess();
 			const folder = mkdtempSync(join(tmpdir(), 'fault-matrix-secret-'));
-			const credential = telegramCredentialData(fake, { e2eStorage: 'file', e2eStorageFolder: folder, e2eStorageSecret: SECRET_STORAGE_SECRET });
+			const credential = telegramCredentialData(fake, {
+				e2eStorage: 'file',
+				e2eStorageFolder: folder,
+				e2eStorageSecret: SECRET_STORAGE_SECRET,
+			});
 			return { fake, credential, folder };
 		})();
 		const lane = await this.telegramLane;
@@ -80,7 +92,12 @@ export class Lane {
 		const zulip = await this.zulipLane;
 		const telnyx = await this.telnyxLane;
 		const telegram = await this.telegramLane;
-		await Promise.all([zulip?.proxy.stop(), zulip?.fake.stop(), telnyx?.proxy.stop(), telnyx?.fake.stop()]);
+		await Promise.all([
+			zulip?.proxy.stop(),
+			zulip?.fake.stop(),
+			telnyx?.proxy.stop(),
+			telnyx?.fake.stop(),
+		]);
 		if (telegram) {
 			await telegram.fake.stop();
 			rmSync(telegram.folder, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });

@@ -40,10 +40,28 @@ export interface Column {
 }
 
 export const COLUMNS: Column[] = [
-	{ id: 'retry', label: 'Retry On Fail', retryOnFail: true, continueOnFail: false, positions: POSITIONS },
-	{ id: 'once', label: 'no retry', retryOnFail: false, continueOnFail: false, positions: POSITIONS },
+	{
+		id: 'retry',
+		label: 'Retry On Fail',
+		retryOnFail: true,
+		continueOnFail: false,
+		positions: POSITIONS,
+	},
+	{
+		id: 'once',
+		label: 'no retry',
+		retryOnFail: false,
+		continueOnFail: false,
+		positions: POSITIONS,
+	},
 	// With Continue On Fail every item runs whatever happens to item k: the middle one shows items on both sides.
-	{ id: 'cof', label: 'Continue On Fail', retryOnFail: false, continueOnFail: true, positions: [POSITIONS[1]] },
+	{
+		id: 'cof',
+		label: 'Continue On Fail',
+		retryOnFail: false,
+		continueOnFail: true,
+		positions: [POSITIONS[1]],
+	},
 ];
 
 /** Retry On Fail as the matrix sets it: three tries, 10 ms apart. */
@@ -68,7 +86,10 @@ export const HTTP_FAULTS = {
 	'http-500': {
 		label: 'HTTP 500, not acted',
 		acted: false,
-		allowed: { send: { retry: ['ok', 'unclear'], once: ['error', 'unclear'] }, remove: { retry: ['ok'], once: ['error'] } },
+		allowed: {
+			send: { retry: ['ok', 'unclear'], once: ['error', 'unclear'] },
+			remove: { retry: ['ok'], once: ['error'] },
+		},
 		why: "The provider's own 500 (its error body; the fake applied nothing). A retry may send it again, or the node may treat any 5xx as unclear; either way no duplicate.",
 	},
 	'gateway-504': {
@@ -145,8 +166,11 @@ export const TELEGRAM_FAULTS = {
 	'rpc-500': {
 		label: 'RPC 500 INTERNAL, not acted',
 		acted: false,
-		allowed: { send: { retry: ['ok'], once: ['ok', 'error'] }, remove: { retry: ['ok'], once: ['ok', 'error'] } },
-		why: 'Transient on Telegram\'s side, answered before acting. gramjs does not repeat it: the item fails saying to try again, and Retry On Fail repeats it safely (random_id, ids), which must end in success.',
+		allowed: {
+			send: { retry: ['ok'], once: ['ok', 'error'] },
+			remove: { retry: ['ok'], once: ['ok', 'error'] },
+		},
+		why: "Transient on Telegram's side, answered before acting. gramjs does not repeat it: the item fails saying to try again, and Retry On Fail repeats it safely (random_id, ids), which must end in success.",
 	},
 	timeout: {
 		label: 'timeout (no answer)',
@@ -162,7 +186,11 @@ export type TelegramFault = keyof typeof TELEGRAM_FAULTS;
 
 /** One cell's node and what the row knows about its items, ready to run. */
 export interface CellSetup {
-	node: { type: string; parameters: IDataObject; credentials: Record<string, ICredentialDataDecryptedObject> };
+	node: {
+		type: string;
+		parameters: IDataObject;
+		credentials: Record<string, ICredentialDataDecryptedObject>;
+	};
 	items: IDataObject[];
 	/** Arms the cell's fault for item k. */
 	arm(k: number): void;

@@ -20,7 +20,9 @@ import { expectationTable, failureReport, matrixTable, skipReport, summaryLine }
 
 async function main(): Promise<number> {
 	if (!existsSync(join(PACKAGE_ROOT, 'dist', 'nodes'))) {
-		console.error('dist/ is missing: run `npm run build` first (the matrix runs the built nodes, as n8n loads them).');
+		console.error(
+			'dist/ is missing: run `npm run build` first (the matrix runs the built nodes, as n8n loads them).',
+		);
 		return 1;
 	}
 	const only = process.env.FAULTS_ONLY?.toLowerCase();

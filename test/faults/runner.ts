@@ -22,7 +22,8 @@ export function planCells(rows: Array<Row<Lane>>): Cell[] {
 	const cells: Cell[] = [];
 	for (const row of rows) {
 		for (const fault of Object.keys(row.faults)) {
-			for (const column of COLUMNS) for (const position of column.positions) cells.push({ row, fault, column, position });
+			for (const column of COLUMNS)
+				for (const position of column.positions) cells.push({ row, fault, column, position });
 		}
 	}
 	return cells;
@@ -45,10 +46,30 @@ async function runCell(cell: Cell, lane: Lane): Promise<CellResult> {
 			},
 			items: setup.items,
 		});
-		const verdict = judge({ result, setup, fault: spec, kind: row.kind, order: row.order, column, k: position.index });
-		return { ...cell, status: verdict.passed ? 'pass' : 'fail', problems: verdict.problems, seen: verdict.seen, ms: Date.now() - started };
+		const verdict = judge({
+			result,
+			setup,
+			fault: spec,
+			kind: row.kind,
+			order: row.order,
+			column,
+			k: position.index,
+		});
+		return {
+			...cell,
+			status: verdict.passed ? 'pass' : 'fail',
+			problems: verdict.problems,
+			seen: verdict.seen,
+			ms: Date.now() - started,
+		};
 	} catch (error) {
-		return { ...cell, status: 'fail', problems: [`the cell could not run: ${(error as Error).stack ?? String(error)}`], seen: 'crash', ms: Date.now() - started };
+		return {
+			...cell,
+			status: 'fail',
+			problems: [`the cell could not run: ${(error as Error).stack ?? String(error)}`],
+			seen: 'crash',
+			ms: Date.now() - started,
+		};
 	}
 }
 
@@ -56,7 +77,11 @@ async function runCell(cell: Cell, lane: Lane): Promise<CellResult> {
  * Runs the cells on `laneCount` lanes side by side (each lane its own fakes, cells one after the
  * other); most of a cell's time is waiting (rate limits, reconnects), so lanes overlap it.
  */
-export async function runCells(cells: Cell[], laneCount: number, onResult?: (result: CellResult) => void): Promise<CellResult[]> {
+export async function runCells(
+	cells: Cell[],
+	laneCount: number,
+	onResult?: (result: CellResult) => void,
+): Promise<CellResult[]> {
 	const results = new Array<CellResult>(cells.length);
 	let next = 0;
 	const lanes = Array.from({ length: Math.max(1, laneCount) }, () => new Lane());

@@ -98,7 +98,8 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const properties = authenticate.properties as Record<string, Record<string, unknown>>;
 		for (const [target, entries] of Object.entries(properties)) {
 			const resolved: IDataObject = {};
-			for (const [key, value] of Object.entries(entries)) resolved[key] = resolveValue(value) as string;
+			for (const [key, value] of Object.entries(entries))
+				resolved[key] = resolveValue(value) as string;
 			const options = requestOptions as unknown as Record<string, IDataObject | undefined>;
 			options[target] = { ...(options[target] ?? {}), ...resolved };
 		}
@@ -117,7 +118,11 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by these tests');
 	}
 
-	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _node: unknown, type: string) {
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_node: unknown,
+		type: string,
+	) {
 		const data = this.data[type];
 		if (!data) throw new Error(`the test gave no credential data for ${type}`);
 		return { ...data };
@@ -187,7 +192,13 @@ export interface NodeRunResult {
 	/** Each run's items and error, by run index. */
 	runs: Array<{ items: INodeExecutionData[]; error?: NodeRunResult['error'] }>;
 	/** The node's error as the engine recorded it (a plain object), if it failed. */
-	error?: { name?: string; message: string; description?: string | null; httpCode?: string | null; context?: IDataObject };
+	error?: {
+		name?: string;
+		message: string;
+		description?: string | null;
+		httpCode?: string | null;
+		context?: IDataObject;
+	};
 	run: IRun;
 }
 
@@ -204,7 +215,9 @@ export async function runNode(options: RunOptions): Promise<NodeRunResult> {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.node.parameters as INode['parameters'],
-		credentials: Object.fromEntries(Object.keys(credentialData).map((type) => [type, { id: `${type}-1`, name: type }])),
+		credentials: Object.fromEntries(
+			Object.keys(credentialData).map((type) => [type, { id: `${type}-1`, name: type }]),
+		),
 		continueOnFail: options.node.continueOnFail,
 		retryOnFail: options.node.retryOnFail,
 		maxTries: options.node.maxTries,
@@ -236,9 +249,17 @@ export async function runNode(options: RunOptions): Promise<NodeRunResult> {
 	} as unknown as IWorkflowExecuteAdditionalData;
 
 	const runs = options.runs ?? [options.items ?? [{}]];
-	const nodeExecutionStack: IExecuteData[] = runs.map((items) => ({ node, data: { main: [items.map((json) => ({ json }))] }, source: null }));
+	const nodeExecutionStack: IExecuteData[] = runs.map((items) => ({
+		node,
+		data: { main: [items.map((json) => ({ json }))] },
+		source: null,
+	}));
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
-	const execution = new WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const execution = new WorkflowExecute(
+		additionalData,
+		mode,
+		runExecutionData,
+	).processRunExecutionData(workflow);
 	options.onStarted?.(() => execution.cancel());
 	const run = await execution;
 	const runResults = (run.data.resultData.runData[name] ?? []).map((taskData) => ({
@@ -257,20 +278,43 @@ export interface CredentialTestResult {
 }
 
 /** Runs a credential type's `test` request the way n8n's credential tester does. */
-export async function testCredential(type: string, data: ICredentialDataDecryptedObject): Promise<CredentialTestResult> {
+export async function testCredential(
+	type: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<CredentialTestResult> {
 	const loader = await loadPackage();
 	const credentialType = loader.getCredential(type).type;
 	const test = credentialType.test;
 	if (!test) throw new Error(`${type} has no test request`);
 	const helper = new TestCredentialsHelper(loader, { [type]: data });
 	const nodeTypes = new PackageNodeTypes(loader);
-	const node: INode = { id: 'cred-test', name: 'Credential Test', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [0, 0], parameters: {} };
+	const node: INode = {
+		id: 'cred-test',
+		name: 'Credential Test',
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	};
 	const workflow = new Workflow({ nodes: [], connections: {}, active: false, nodeTypes });
 	const request = Object.fromEntries(
-		Object.entries(test.request).map(([key, value]) => [key, resolveWithCredentials(value, data, workflow, node)]),
+		Object.entries(test.request).map(([key, value]) => [
+			key,
+			resolveWithCredentials(value, data, workflow, node),
+		]),
 	) as unknown as IHttpRequestOptions;
 	const url = new URL(`${String(request.baseURL ?? '').replace(/\/+$/, '')}${request.url}`);
-	const authenticated = await helper.authenticate(data, type, { url: url.toString(), method: request.method ?? 'GET', headers: { ...(request.headers ?? {}) } }, workflow, node);
+	const authenticated = await helper.authenticate(
+		data,
+		type,
+		{
+			url: url.toString(),
+			method: request.method ?? 'GET',
+			headers: { ...(request.headers ?? {}) },
+		},
+		workflow,
+		node,
+	);
 	const headers: Record<string, string> = { ...(authenticated.headers as Record<string, string>) };
 	if (authenticated.auth) {
 		headers.authorization = `Basic ${Buffer.from(`${authenticated.auth.username}:${authenticated.auth.password}`).toString('base64')}`;
@@ -278,7 +322,11 @@ export async function testCredential(type: string, data: ICredentialDataDecrypte
 	const response = await fetch(url, { method: request.method ?? 'GET', headers });
 	return response.ok
 		? { status: 'OK', statusCode: response.status, message: 'Connection tested successfully' }
-		: { status: 'Error', statusCode: response.status, message: `${response.status} ${await response.text()}` };
+		: {
+				status: 'Error',
+				statusCode: response.status,
+				message: `${response.status} ${await response.text()}`,
+			};
 }
 
 /** One test run of a provider node: what varies between tests, with the credential built per fake. */
@@ -301,7 +349,12 @@ export async function runProviderNode(
 	run: ProviderRun,
 ): Promise<NodeRunResult> {
 	return await runNode({
-		node: { type, parameters: run.parameters, credentials: credentialsFor(run.credentials), ...run.node },
+		node: {
+			type,
+			parameters: run.parameters,
+			credentials: credentialsFor(run.credentials),
+			...run.node,
+		},
 		items: run.items,
 		runs: run.runs,
 		onStarted: run.onStarted,

@@ -1,7 +1,14 @@
 import './env';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ExecutionLifecycleHooks, HookContext, LoadOptionsContext, TriggerContext, TriggersAndPollers, WebhookContext } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	HookContext,
+	LoadOptionsContext,
+	TriggerContext,
+	TriggersAndPollers,
+	WebhookContext,
+} from 'n8n-core';
 import {
 	Workflow,
 	type ICredentialDataDecryptedObject,
@@ -55,7 +62,9 @@ export class NodeHost {
 			position: [0, 0],
 			webhookId: randomUUID(),
 			parameters: spec.parameters as INode['parameters'],
-			credentials: Object.fromEntries(Object.keys(spec.credentials).map((type) => [type, { id: `${type}-1`, name: type }])),
+			credentials: Object.fromEntries(
+				Object.keys(spec.credentials).map((type) => [type, { id: `${type}-1`, name: type }]),
+			),
 		};
 		const workflow = new Workflow({
 			id: 'hosted-workflow',
@@ -67,14 +76,26 @@ export class NodeHost {
 			settings: { timezone: spec.timezone ?? 'America/New_York' },
 		});
 		const nodeType = nodeTypes.getByNameAndVersion(node.type, 1);
-		return new NodeHost(workflow, node, nodeType, new TestCredentialsHelper(loader, spec.credentials), spec.webhookBaseUrl ?? 'http://127.0.0.1:5678/webhook');
+		return new NodeHost(
+			workflow,
+			node,
+			nodeType,
+			new TestCredentialsHelper(loader, spec.credentials),
+			spec.webhookBaseUrl ?? 'http://127.0.0.1:5678/webhook',
+		);
 	}
 
-	additionalData(extra: Partial<IWorkflowExecuteAdditionalData> = {}): IWorkflowExecuteAdditionalData {
+	additionalData(
+		extra: Partial<IWorkflowExecuteAdditionalData> = {},
+	): IWorkflowExecuteAdditionalData {
 		const executionId = randomUUID();
 		return {
 			credentialsHelper: this.credentials,
-			hooks: new ExecutionLifecycleHooks('trigger', executionId, { id: this.workflow.id, nodes: [this.node], connections: {} } as never),
+			hooks: new ExecutionLifecycleHooks('trigger', executionId, {
+				id: this.workflow.id,
+				nodes: [this.node],
+				connections: {},
+			} as never),
 			executionId,
 			restApiUrl: 'http://127.0.0.1:5678/rest',
 			instanceBaseUrl: 'http://127.0.0.1:5678/',
@@ -117,7 +138,14 @@ export class NodeHost {
 		const fn = this.nodeType.webhookMethods?.default?.[method];
 		if (!fn) return undefined;
 		const webhookData = this.webhookData();
-		const context = new HookContext(this.workflow, this.node, webhookData.workflowExecuteAdditionalData, mode, activation, webhookData);
+		const context = new HookContext(
+			this.workflow,
+			this.node,
+			webhookData.workflowExecuteAdditionalData,
+			mode,
+			activation,
+			webhookData,
+		);
 		return await fn.call(context);
 	}
 
@@ -137,10 +165,24 @@ export class NodeHost {
 	}
 
 	/** Calls webhook() through n8n-core's WebhookContext with a request n8n already read. */
-	async runWebhook(request: IncomingMessage, response: ServerResponse): Promise<IWebhookResponseData> {
+	async runWebhook(
+		request: IncomingMessage,
+		response: ServerResponse,
+	): Promise<IWebhookResponseData> {
 		if (!this.nodeType.webhook) throw new Error(`${this.node.type} has no webhook()`);
-		const additionalData = this.additionalData({ httpRequest: request as never, httpResponse: response as never });
-		const context = new WebhookContext(this.workflow, this.node, additionalData, 'trigger', this.webhookData(additionalData), [], null);
+		const additionalData = this.additionalData({
+			httpRequest: request as never,
+			httpResponse: response as never,
+		});
+		const context = new WebhookContext(
+			this.workflow,
+			this.node,
+			additionalData,
+			'trigger',
+			this.webhookData(additionalData),
+			[],
+			null,
+		);
 		return await this.nodeType.webhook.call(context);
 	}
 
@@ -149,10 +191,34 @@ export class NodeHost {
 	 * receives what it starts workflows with, `emitError` what it reports. Call the response's
 	 * closeFunction to deactivate.
 	 */
-	async startTrigger(handlers: { emit(data: INodeExecutionData[][]): void; emitError(error: Error): void }, mode: WorkflowExecuteMode = 'trigger'): Promise<ITriggerResponse> {
-		const contextFor = (workflow: Workflow, node: INode, additionalData: IWorkflowExecuteAdditionalData, executeMode: WorkflowExecuteMode, activation: WorkflowActivateMode) =>
-			new TriggerContext(workflow, node, additionalData, executeMode, activation, (data) => handlers.emit(data), (error) => handlers.emitError(error));
-		const response = await new TriggersAndPollers().runTriggerFunction(this.workflow, this.node, contextFor, this.additionalData(), mode, 'activate');
+	async startTrigger(
+		handlers: { emit(data: INodeExecutionData[][]): void; emitError(error: Error): void },
+		mode: WorkflowExecuteMode = 'trigger',
+	): Promise<ITriggerResponse> {
+		const contextFor = (
+			workflow: Workflow,
+			node: INode,
+			additionalData: IWorkflowExecuteAdditionalData,
+			executeMode: WorkflowExecuteMode,
+			activation: WorkflowActivateMode,
+		) =>
+			new TriggerContext(
+				workflow,
+				node,
+				additionalData,
+				executeMode,
+				activation,
+				(data) => handlers.emit(data),
+				(error) => handlers.emitError(error),
+			);
+		const response = await new TriggersAndPollers().runTriggerFunction(
+			this.workflow,
+			this.node,
+			contextFor,
+			this.additionalData(),
+			mode,
+			'activate',
+		);
 		if (!response) throw new Error(`${this.node.type} has no trigger()`);
 		return response;
 	}

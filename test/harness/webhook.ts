@@ -33,12 +33,19 @@ async function readAll(request: IncomingMessage): Promise<Buffer> {
 }
 
 function isParsable(contentType: string): boolean {
-	return ['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) => contentType.startsWith(type)) || /[/+]xml$/.test(contentType);
+	return (
+		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) =>
+			contentType.startsWith(type),
+		) || /[/+]xml$/.test(contentType)
+	);
 }
 
 function answer(response: ServerResponse, status: number, body: unknown): void {
 	const text = JSON.stringify(body);
-	response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+	response.writeHead(status, {
+		'content-type': 'application/json',
+		'content-length': Buffer.byteLength(text),
+	});
 	response.end(text);
 }
 
@@ -56,7 +63,10 @@ export class WebhookServer {
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		const webhooks = new WebhookServer(server);
 		const { port } = server.address() as AddressInfo;
-		webhooks.host = await NodeHost.create({ ...node, webhookBaseUrl: `http://127.0.0.1:${port}/webhook` });
+		webhooks.host = await NodeHost.create({
+			...node,
+			webhookBaseUrl: `http://127.0.0.1:${port}/webhook`,
+		});
 		server.on('request', (request: IncomingMessage, response: ServerResponse) => {
 			void webhooks.handle(request as N8nRequest, response);
 		});
@@ -68,7 +78,11 @@ export class WebhookServer {
 		return this.host.webhookUrl();
 	}
 
-	async post(body: string | Buffer, headers: Record<string, string>, url = this.url): Promise<WebhookReply> {
+	async post(
+		body: string | Buffer,
+		headers: Record<string, string>,
+		url = this.url,
+	): Promise<WebhookReply> {
 		const response = await fetch(url, { method: 'POST', body, headers });
 		const text = await response.text();
 		let parsed: unknown = text;
@@ -95,7 +109,9 @@ export class WebhookServer {
 		request.readRawBody = async () => {
 			request.rawBody ??= await readAll(request);
 		};
-		const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim();
+		const contentType = String(request.headers['content-type'] ?? '')
+			.split(';')[0]
+			.trim();
 		if (isParsable(contentType)) {
 			await request.readRawBody();
 			if (contentType === 'application/json' && request.rawBody.length > 0) {
@@ -119,7 +135,10 @@ export class WebhookServer {
 			answer(response, 200, { message: 'Workflow was started' });
 		} catch (error) {
 			this.failures.push(error);
-			if (!response.headersSent) answer(response, 500, { message: 'Workflow Webhook Error: Workflow could not be started!' });
+			if (!response.headersSent)
+				answer(response, 500, {
+					message: 'Workflow Webhook Error: Workflow could not be started!',
+				});
 		}
 	}
 }

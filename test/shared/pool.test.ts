@@ -15,14 +15,22 @@ describe('runBounded', () => {
 			running--;
 		});
 		assert.equal(peak, 3);
-		assert.deepEqual([...seen].sort((a, b) => a - b), Array.from({ length: 20 }, (_, i) => i));
+		assert.deepEqual(
+			[...seen].sort((a, b) => a - b),
+			Array.from({ length: 20 }, (_, i) => i),
+		);
 	});
 
 	test('starts nothing new once asked to stop, and reports what never started', async () => {
 		let stop = false;
-		const skipped = await runBounded(10, 2, async (index) => {
-			if (index === 3) stop = true;
-		}, () => stop);
+		const skipped = await runBounded(
+			10,
+			2,
+			async (index) => {
+				if (index === 3) stop = true;
+			},
+			() => stop,
+		);
 		assert.ok(skipped.length >= 5, `skipped ${skipped.join(',')}`);
 		assert.equal(skipped[skipped.length - 1], 9);
 	});
@@ -32,7 +40,14 @@ describe('StartRateCap', () => {
 	test('spaces starts 1/perSecond apart on a fake clock', async () => {
 		let clock = 0;
 		const sleeps: number[] = [];
-		const cap = new StartRateCap(4, async (ms) => { sleeps.push(ms); clock += ms; }, () => clock);
+		const cap = new StartRateCap(
+			4,
+			async (ms) => {
+				sleeps.push(ms);
+				clock += ms;
+			},
+			() => clock,
+		);
 		for (let i = 0; i < 5; i++) await cap.take();
 		assert.deepEqual(sleeps, [250, 250, 250, 250]);
 	});

@@ -14,7 +14,11 @@ import { runTelegram, scheduleText, useTelegramFake } from '../nodes/Telegram/se
  * memory (and Telegram's random_id) must not take run 2 for a retry of run 1.
  */
 
-const RUNS: IDataObject[][] = [[{ text: 'first' }], [{ text: 'second' }, { text: 'third' }], [{ text: 'fourth' }]];
+const RUNS: IDataObject[][] = [
+	[{ text: 'first' }],
+	[{ text: 'second' }, { text: 'third' }],
+	[{ text: 'fourth' }],
+];
 const ALL_TEXTS = RUNS.flat().map((item) => item.text);
 
 function outputTexts(runs: Array<{ items: INodeExecutionData[] }>, field: string): unknown[] {
@@ -31,8 +35,15 @@ describe('a node run several times in one execution sends every run', () => {
 		beforeEach(() => fake.reset());
 
 		test('three runs, four items: four scheduled messages, each output its own', async () => {
-			const result = await runZulip(fake, { parameters: channelCreate({ content: '={{ $json.text }}' }), runs: RUNS, executionId: 'loop-zulip' });
-			assert.deepEqual(result.runs.map((run) => run.error), [undefined, undefined, undefined]);
+			const result = await runZulip(fake, {
+				parameters: channelCreate({ content: '={{ $json.text }}' }),
+				runs: RUNS,
+				executionId: 'loop-zulip',
+			});
+			assert.deepEqual(
+				result.runs.map((run) => run.error),
+				[undefined, undefined, undefined],
+			);
 			const stored = [...fake.scheduled.values()];
 			assert.deepEqual(stored.map((message) => message.content).sort(), [...ALL_TEXTS].sort());
 			assert.deepEqual(outputTexts(result.runs, 'content'), ALL_TEXTS);
@@ -56,14 +67,22 @@ describe('a node run several times in one execution sends every run', () => {
 		beforeEach(() => fake.reset());
 
 		test('three runs, four items: four messages, each output its own', async () => {
-			const result = await runTelnyx(fake, { parameters: scheduleParams({ text: '={{ $json.text }}' }), runs: RUNS, executionId: 'loop-telnyx' });
-			assert.deepEqual(result.runs.map((run) => run.error), [undefined, undefined, undefined]);
+			const result = await runTelnyx(fake, {
+				parameters: scheduleParams({ text: '={{ $json.text }}' }),
+				runs: RUNS,
+				executionId: 'loop-telnyx',
+			});
+			assert.deepEqual(
+				result.runs.map((run) => run.error),
+				[undefined, undefined, undefined],
+			);
 			const stored = [...fake.messages.values()];
 			assert.deepEqual(stored.map((message) => message.text).sort(), [...ALL_TEXTS].sort());
 			const ids = outputTexts(result.runs, 'message_id');
 			assert.equal(new Set(ids).size, 4);
 			for (const run of result.runs) {
-				for (const item of run.items) assert.equal(fake.messages.get(String(item.json.message_id))?.text, item.json.text);
+				for (const item of run.items)
+					assert.equal(fake.messages.get(String(item.json.message_id))?.text, item.json.text);
 			}
 		});
 	});
@@ -73,8 +92,15 @@ describe('a node run several times in one execution sends every run', () => {
 		useTelegramFake((started) => (fake = started));
 
 		test('three runs, four items: four scheduled messages with their own random_ids, each output its own', async () => {
-			const result = await runTelegram(fake, { parameters: scheduleText({ text: '={{ $json.text }}' }), runs: RUNS, executionId: 'loop-telegram' });
-			assert.deepEqual(result.runs.map((run) => run.error), [undefined, undefined, undefined]);
+			const result = await runTelegram(fake, {
+				parameters: scheduleText({ text: '={{ $json.text }}' }),
+				runs: RUNS,
+				executionId: 'loop-telegram',
+			});
+			assert.deepEqual(
+				result.runs.map((run) => run.error),
+				[undefined, undefined, undefined],
+			);
 			assert.deepEqual(fake.scheduled.map((message) => message.text).sort(), [...ALL_TEXTS].sort());
 			assert.deepEqual(outputTexts(result.runs, 'text'), ALL_TEXTS);
 			assert.deepEqual(outputTexts(result.runs, 'alreadySent'), [false, false, false, false]);

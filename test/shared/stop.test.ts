@@ -39,7 +39,10 @@ describe('Stop ends every wait at once, and nothing is sent after it', () => {
 		test('during a rate-limit wait: the item is not sent, the later items never start', async () => {
 			fake.rateLimitNext(1, 120);
 			const result = await runZulip(fake, {
-				parameters: channelCreate({ content: '={{ $json.text }}', options: { maxRateLimitWait: 300 } }),
+				parameters: channelCreate({
+					content: '={{ $json.text }}',
+					options: { maxRateLimitWait: 300 },
+				}),
 				items: [{ text: 'one' }, { text: 'two' }],
 				onStarted: stopWhen(() => fake.requests.length >= 1),
 			});
@@ -60,12 +63,19 @@ describe('Stop ends every wait at once, and nothing is sent after it', () => {
 		test('during the per-second cap: the items still waiting for their slot are never sent', async () => {
 			const items = Array.from({ length: 6 }, (_unused, index) => ({ text: `m${index}` }));
 			const result = await runTelnyx(fake, {
-				parameters: sendParams({ text: '={{ $json.text }}', options: { concurrency: 1, maxPerSecond: 0.5 } }),
+				parameters: sendParams({
+					text: '={{ $json.text }}',
+					options: { concurrency: 1, maxPerSecond: 0.5 },
+				}),
 				items,
 				onStarted: stopWhen(() => fake.messages.size >= 1),
 			});
 			assert.match(result.error?.message ?? '', /stopped/);
-			assert.equal(fake.messages.size, 1, 'one message went before Stop; the next waited 2 s for its slot and was never sent');
+			assert.equal(
+				fake.messages.size,
+				1,
+				'one message went before Stop; the next waited 2 s for its slot and was never sent',
+			);
 		});
 
 		test('during a rate-limit wait', async () => {

@@ -3,7 +3,11 @@
 type PairedItem = number | { item: number; input?: number };
 export type RunItem = { json: Record<string, unknown>; pairedItem?: PairedItem | PairedItem[] };
 type Source = { previousNode: string; previousNodeOutput?: number; previousNodeRun?: number };
-type TaskData = { data?: { main: Array<RunItem[] | null> }; source?: Array<Source | null>; error?: { message: string } };
+type TaskData = {
+	data?: { main: Array<RunItem[] | null> };
+	source?: Array<Source | null>;
+	error?: { message: string };
+};
 
 // A type alias (not an interface), so Record<string, unknown> converts to it.
 export type ExecutionResult = {
@@ -18,8 +22,17 @@ export interface PairedOutput {
 }
 
 function pairedIndexes(item: RunItem): Array<{ item: number; input: number }> {
-	const paired = item.pairedItem === undefined ? [] : Array.isArray(item.pairedItem) ? item.pairedItem : [item.pairedItem];
-	return paired.map((entry) => (typeof entry === 'number' ? { item: entry, input: 0 } : { item: entry.item, input: entry.input ?? 0 }));
+	const paired =
+		item.pairedItem === undefined
+			? []
+			: Array.isArray(item.pairedItem)
+				? item.pairedItem
+				: [item.pairedItem];
+	return paired.map((entry) =>
+		typeof entry === 'number'
+			? { item: entry, input: 0 }
+			: { item: entry.item, input: entry.input ?? 0 },
+	);
 }
 
 /** Every output item (main output 0) of every run of `node`, each with its paired input item. */
@@ -31,7 +44,9 @@ export function pairedOutputs(result: ExecutionResult, node: string): PairedOutp
 			const [paired] = pairedIndexes(item);
 			const source = paired ? task.source?.[paired.input] : undefined;
 			const input = source
-				? runData[source.previousNode]?.[source.previousNodeRun ?? 0]?.data?.main[source.previousNodeOutput ?? 0]?.[paired.item]?.json
+				? runData[source.previousNode]?.[source.previousNodeRun ?? 0]?.data?.main[
+						source.previousNodeOutput ?? 0
+					]?.[paired.item]?.json
 				: undefined;
 			return { run, output: item.json, input };
 		}),

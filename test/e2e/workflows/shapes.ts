@@ -24,7 +24,10 @@ export type Workflow = {
 	active: false;
 	settings: Record<string, unknown>;
 	nodes: WorkflowNode[];
-	connections: Record<string, { main: Array<Array<{ node: string; type: 'main'; index: number }>> }>;
+	connections: Record<
+		string,
+		{ main: Array<Array<{ node: string; type: 'main'; index: number }>> }
+	>;
 };
 
 /** One send operation under test: its node reads the message text from `$json.content`. */
@@ -75,7 +78,11 @@ class Builder {
 }
 
 /** A Code node that outputs the given items (one per entry). */
-function itemsNode(name: string, position: [number, number], items: Array<Record<string, unknown>>): NewNode {
+function itemsNode(
+	name: string,
+	position: [number, number],
+	items: Array<Record<string, unknown>>,
+): NewNode {
 	return {
 		name,
 		type: 'n8n-nodes-base.code',
@@ -86,7 +93,10 @@ function itemsNode(name: string, position: [number, number], items: Array<Record
 }
 
 function texts(prefix: string, count: number, first = 1): string[] {
-	return Array.from({ length: count }, (_, index) => `${prefix} #${first + index} ${WORDS[(first + index - 1) % WORDS.length]}`);
+	return Array.from(
+		{ length: count },
+		(_, index) => `${prefix} #${first + index} ${WORDS[(first + index - 1) % WORDS.length]}`,
+	);
 }
 
 /** A sub-workflow that sends the one item it is called with, by the send node of step number `$json.route`. */
@@ -107,17 +117,37 @@ function sendOneItemWorkflow(provider: string, id: string, steps: SendStep[]): W
 		parameters: { mode: 'expression', numberOutputs: steps.length, output: '={{ $json.route }}' },
 	});
 	sub.connect(trigger, route);
-	for (const [index, step] of steps.entries()) sub.connect(route, sub.add(step.node(`${step.label}: send`, [440, 200 * index])), { output: index });
-	return { id, name: `${provider}: send one item`, active: false, settings: SETTINGS, nodes: sub.nodes, connections: sub.connections };
+	for (const [index, step] of steps.entries())
+		sub.connect(route, sub.add(step.node(`${step.label}: send`, [440, 200 * index])), {
+			output: index,
+		});
+	return {
+		id,
+		name: `${provider}: send one item`,
+		active: false,
+		settings: SETTINGS,
+		nodes: sub.nodes,
+		connections: sub.connections,
+	};
 }
 
 /**
  * One main workflow per provider holding every shape of every step as its own branch off the
  * Manual Trigger, and the sub-workflow its "sub-workflow per item" shapes call.
  */
-export function shapeWorkflows(provider: string, idPrefix: string, steps: SendStep[]): ShapeWorkflows {
+export function shapeWorkflows(
+	provider: string,
+	idPrefix: string,
+	steps: SendStep[],
+): ShapeWorkflows {
 	const flow = new Builder();
-	const start = flow.add({ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} });
+	const start = flow.add({
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+	});
 	const cases: ShapeCase[] = [];
 	let row = 0;
 	const at = (column: number, lane = 0): [number, number] => [220 * column, 300 * row + 100 * lane];
@@ -134,7 +164,13 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			const shape = `loop of ${batchSize}`;
 			const { prefix, name } = begin(shape);
 			const expected = texts(prefix, batchSize === 1 ? 3 : 5);
-			const items = flow.add(itemsNode(name('items'), at(1), expected.map((content) => ({ content }))));
+			const items = flow.add(
+				itemsNode(
+					name('items'),
+					at(1),
+					expected.map((content) => ({ content })),
+				),
+			);
 			const loop = flow.add({
 				name: name('loop'),
 				type: 'n8n-nodes-base.splitInBatches',
@@ -148,14 +184,27 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			// Output 0 is "done", output 1 "loop": the body runs once per batch and returns to the loop.
 			flow.connect(loop, send, { output: 1 });
 			flow.connect(send, loop);
-			cases.push({ step: step.label, shape, prefix, outputNode: send, expected, runs: Math.ceil(expected.length / batchSize) });
+			cases.push({
+				step: step.label,
+				shape,
+				prefix,
+				outputNode: send,
+				expected,
+				runs: Math.ceil(expected.length / batchSize),
+			});
 		}
 
 		{
 			const shape = 'if branches';
 			const { prefix, name } = begin(shape);
 			const expected = texts(prefix, 4);
-			const items = flow.add(itemsNode(name('items'), at(1), expected.map((content, index) => ({ content, first: index % 2 === 0 }))));
+			const items = flow.add(
+				itemsNode(
+					name('items'),
+					at(1),
+					expected.map((content, index) => ({ content, first: index % 2 === 0 })),
+				),
+			);
 			const branch = flow.add({
 				name: name('if'),
 				type: 'n8n-nodes-base.if',
@@ -165,7 +214,12 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 					conditions: {
 						options: { caseSensitive: true, leftValue: '', typeValidation: 'strict' },
 						conditions: [
-							{ id: 'first', leftValue: '={{ $json.first }}', rightValue: '', operator: { type: 'boolean', operation: 'true', singleValue: true } },
+							{
+								id: 'first',
+								leftValue: '={{ $json.first }}',
+								rightValue: '',
+								operator: { type: 'boolean', operation: 'true', singleValue: true },
+							},
 						],
 						combinator: 'and',
 					},
@@ -184,10 +238,34 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			const shape = 'merge and a second path';
 			const { prefix, name } = begin(shape);
 			const expected = texts(prefix, 6);
-			const left = flow.add(itemsNode(name('items A'), at(1), expected.slice(0, 2).map((content) => ({ content }))));
-			const right = flow.add(itemsNode(name('items B'), at(1, 1), expected.slice(2, 4).map((content) => ({ content }))));
-			const direct = flow.add(itemsNode(name('items C'), at(1, 2), expected.slice(4).map((content) => ({ content }))));
-			const merge = flow.add({ name: name('merge'), type: 'n8n-nodes-base.merge', typeVersion: 3, position: at(2), parameters: {} });
+			const left = flow.add(
+				itemsNode(
+					name('items A'),
+					at(1),
+					expected.slice(0, 2).map((content) => ({ content })),
+				),
+			);
+			const right = flow.add(
+				itemsNode(
+					name('items B'),
+					at(1, 1),
+					expected.slice(2, 4).map((content) => ({ content })),
+				),
+			);
+			const direct = flow.add(
+				itemsNode(
+					name('items C'),
+					at(1, 2),
+					expected.slice(4).map((content) => ({ content })),
+				),
+			);
+			const merge = flow.add({
+				name: name('merge'),
+				type: 'n8n-nodes-base.merge',
+				typeVersion: 3,
+				position: at(2),
+				parameters: {},
+			});
 			const send = flow.add(step.node(name('send'), at(3)));
 			for (const source of [left, right, direct]) flow.connect(start, source);
 			flow.connect(left, merge, { input: 0 });
@@ -203,7 +281,13 @@ export function shapeWorkflows(provider: string, idPrefix: string, steps: SendSt
 			const { prefix, name } = begin(shape);
 			const expected = texts(prefix, 3);
 			// The sub-workflow sends each item with the send node of its step (the Switch routes by index).
-			const items = flow.add(itemsNode(name('items'), at(1), expected.map((content) => ({ content, route: stepIndex }))));
+			const items = flow.add(
+				itemsNode(
+					name('items'),
+					at(1),
+					expected.map((content) => ({ content, route: stepIndex })),
+				),
+			);
 			const call = flow.add({
 				name: name('call'),
 				type: 'n8n-nodes-base.executeWorkflow',

@@ -1,9 +1,28 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, test } from 'node:test';
-import { SecretPayloadError, keyFingerprint, openSecretPayload, sealSecretPayload } from '../../../nodes/Telegram/transport/secret/crypto';
-import { checkDhParameters, checkDhPublicValue, dhPublicValue, dhSharedKey, newDhExponent, type DhParameters } from '../../../nodes/Telegram/transport/secret/dh';
-import { SECRET_LAYER, decodeSecretLayer, encodeSecretLayer, type SecretAction, type SecretLayerEnvelope, type SecretMessage } from '../../../nodes/Telegram/transport/secret/tl';
+import {
+	SecretPayloadError,
+	keyFingerprint,
+	openSecretPayload,
+	sealSecretPayload,
+} from '../../../nodes/Telegram/transport/secret/crypto';
+import {
+	checkDhParameters,
+	checkDhPublicValue,
+	dhPublicValue,
+	dhSharedKey,
+	newDhExponent,
+	type DhParameters,
+} from '../../../nodes/Telegram/transport/secret/dh';
+import {
+	SECRET_LAYER,
+	decodeSecretLayer,
+	encodeSecretLayer,
+	type SecretAction,
+	type SecretLayerEnvelope,
+	type SecretMessage,
+} from '../../../nodes/Telegram/transport/secret/tl';
 import { PythonPeerError, startPythonPeer, telethonAvailable, type PythonPeer } from './pythonPeer';
 import { bytesFromBigint, TELEGRAM_DH_PRIME } from '../telegram/numbers';
 
@@ -42,21 +61,46 @@ class OurSide {
 			message,
 		};
 		this.outCount++;
-		return { data: sealSecretPayload({ chatKey: key, tl: encodeSecretLayer(envelope), fromCreator: this.creator }), envelope };
+		return {
+			data: sealSecretPayload({
+				chatKey: key,
+				tl: encodeSecretLayer(envelope),
+				fromCreator: this.creator,
+			}),
+			envelope,
+		};
 	}
 
 	text(text: string, extra: Partial<Extract<SecretMessage, { kind: 'message' }>> = {}) {
-		return this.seal({ kind: 'message', randomId: BigInt.asIntN(64, randomBytes(8).readBigUInt64LE()), ttl: 0, text, hasMedia: false, ...extra });
+		return this.seal({
+			kind: 'message',
+			randomId: BigInt.asIntN(64, randomBytes(8).readBigUInt64LE()),
+			ttl: 0,
+			text,
+			hasMedia: false,
+			...extra,
+		});
 	}
 
 	action(action: SecretAction, key?: Buffer) {
-		return this.seal({ kind: 'service', randomId: BigInt.asIntN(64, randomBytes(8).readBigUInt64LE()), action }, key);
+		return this.seal(
+			{ kind: 'service', randomId: BigInt.asIntN(64, randomBytes(8).readBigUInt64LE()), action },
+			key,
+		);
 	}
 
 	open(data: Buffer): SecretLayerEnvelope & { fingerprint: bigint } {
-		const { tl, fingerprint } = openSecretPayload({ keys: this.keys, data, fromCreator: !this.creator });
+		const { tl, fingerprint } = openSecretPayload({
+			keys: this.keys,
+			data,
+			fromCreator: !this.creator,
+		});
 		const envelope = decodeSecretLayer(tl);
-		assert.equal(envelope.outSeqNo, 2 * this.inCount + (this.creator ? 0 : 1), 'the peer numbers its messages by the rule');
+		assert.equal(
+			envelope.outSeqNo,
+			2 * this.inCount + (this.creator ? 0 : 1),
+			'the peer numbers its messages by the rule',
+		);
 		this.inCount++;
 		return { ...envelope, fingerprint };
 	}
@@ -67,7 +111,9 @@ class OurSide {
 }
 
 const telethon = telethonAvailable();
-const skip = telethon.ok ? false : `the Python peer needs telethon in /usr/bin/python3 (${telethon.reason}); install python3-telethon`;
+const skip = telethon.ok
+	? false
+	: `the Python peer needs telethon in /usr/bin/python3 (${telethon.reason}); install python3-telethon`;
 
 const peers: PythonPeer[] = [];
 after(async () => {
@@ -143,7 +189,13 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 
 				const answer = await peer.encryptText(`answer ${round}`, { ttl: round });
 				const opened = us.open(answer.data);
-				assert.deepEqual(opened.message, { kind: 'message', randomId: answer.randomId, ttl: round, text: `answer ${round}`, hasMedia: false });
+				assert.deepEqual(opened.message, {
+					kind: 'message',
+					randomId: answer.randomId,
+					ttl: round,
+					text: `answer ${round}`,
+					hasMedia: false,
+				});
 				assert.equal(opened.inSeqNo, answer.inSeqNo);
 				// The peer has received 1 + round + 1 messages of ours when it answers.
 				assert.equal(opened.inSeqNo, 2 * (round + 2) + (us.creator ? 1 : 0));
@@ -157,7 +209,8 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 				{ kind: 'noop' },
 				{ kind: 'abortKey', exchangeId: 5n },
 			];
-			for (const action of actions) assert.deepEqual((await peer.decrypt(us.action(action).data)).action, action);
+			for (const action of actions)
+				assert.deepEqual((await peer.decrypt(us.action(action).data)).action, action);
 			assert.deepEqual(await peer.state(), {
 				creator: !us.creator,
 				fingerprint: keyFingerprint(us.key),
@@ -172,23 +225,62 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 
 	test('what the peer writes that we only read: layer-46 messages, media, entities, typing, unknown actions', async () => {
 		const { peer, us } = await weCreate();
-		const legacy = await peer.encryptText('old', { legacy46: true, replyToRandomId: 4n, groupedId: 5n });
-		assert.deepEqual(us.open(legacy.data).message, { kind: 'message', randomId: legacy.randomId, ttl: 0, text: 'old', hasMedia: false, replyToRandomId: 4n });
+		const legacy = await peer.encryptText('old', {
+			legacy46: true,
+			replyToRandomId: 4n,
+			groupedId: 5n,
+		});
+		assert.deepEqual(us.open(legacy.data).message, {
+			kind: 'message',
+			randomId: legacy.randomId,
+			ttl: 0,
+			text: 'old',
+			hasMedia: false,
+			replyToRandomId: 4n,
+		});
 		const geo = await peer.encryptText('here', { geo: [52.52, 13.4], replyToRandomId: 4n });
-		assert.deepEqual(us.open(geo.data).message, { kind: 'message', randomId: geo.randomId, ttl: 0, text: 'here', hasMedia: true });
+		assert.deepEqual(us.open(geo.data).message, {
+			kind: 'message',
+			randomId: geo.randomId,
+			ttl: 0,
+			text: 'here',
+			hasMedia: true,
+		});
 		const entities = [
 			{ type: 'bold' as const, offset: 0, length: 4 },
 			{ type: 'textUrl' as const, offset: 5, length: 4, url: 'https://example.com/x' },
 		];
-		const styled = await peer.encryptText('bold link', { entities, replyToRandomId: -9n, groupedId: 12n });
-		assert.deepEqual(us.open(styled.data).message, { kind: 'message', randomId: styled.randomId, ttl: 0, text: 'bold link', hasMedia: false, replyToRandomId: -9n, groupedId: 12n });
+		const styled = await peer.encryptText('bold link', {
+			entities,
+			replyToRandomId: -9n,
+			groupedId: 12n,
+		});
+		assert.deepEqual(us.open(styled.data).message, {
+			kind: 'message',
+			randomId: styled.randomId,
+			ttl: 0,
+			text: 'bold link',
+			hasMedia: false,
+			replyToRandomId: -9n,
+			groupedId: 12n,
+		});
 		const typing = await peer.encryptAction({ kind: 'typing' });
-		assert.deepEqual(us.open(typing.data).message, { kind: 'service', randomId: typing.randomId, action: { kind: 'typing' } });
+		assert.deepEqual(us.open(typing.data).message, {
+			kind: 'service',
+			randomId: typing.randomId,
+			action: { kind: 'typing' },
+		});
 		const unknown = await peer.encryptAction({ kind: 'unsupported', constructorId: 0x12345678 });
-		assert.deepEqual(us.open(unknown.data).message, { kind: 'service', randomId: unknown.randomId, action: { kind: 'unsupported', constructorId: 0x12345678 } });
+		assert.deepEqual(us.open(unknown.data).message, {
+			kind: 'service',
+			randomId: unknown.randomId,
+			action: { kind: 'unsupported', constructorId: 0x12345678 },
+		});
 		// A forged number does not move the peer's counter: the next real one follows the last.
 		const forged = await peer.encryptText('again', { outSeqNo: 0, inSeqNo: 1, layer: 46 });
-		const opened = decodeSecretLayer(openSecretPayload({ keys: us.keys, data: forged.data, fromCreator: false }).tl);
+		const opened = decodeSecretLayer(
+			openSecretPayload({ keys: us.keys, data: forged.data, fromCreator: false }).tl,
+		);
 		assert.deepEqual([opened.outSeqNo, opened.inSeqNo, opened.layer], [0, 1, 46]);
 		assert.equal((await peer.encryptAction({ kind: 'noop' })).outSeqNo, 2 * us.inCount);
 	});
@@ -201,39 +293,88 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 			copy[at] ^= 0x80;
 			return copy;
 		};
-		await assert.rejects(peer.decrypt(flip(first.data, 40)), { name: 'PythonPeerError', message: 'msg_key mismatch' });
+		await assert.rejects(peer.decrypt(flip(first.data, 40)), {
+			name: 'PythonPeerError',
+			message: 'msg_key mismatch',
+		});
 		await assert.rejects(peer.decrypt(flip(first.data, 10)), { message: 'msg_key mismatch' });
-		await assert.rejects(peer.decrypt(flip(first.data, 3)), { message: /^unknown key fingerprint/ });
+		await assert.rejects(peer.decrypt(flip(first.data, 3)), {
+			message: /^unknown key fingerprint/,
+		});
 		const tl = encodeSecretLayer(first.envelope);
-		await assert.rejects(peer.decrypt(sealSecretPayload({ chatKey: randomBytes(256), tl, fromCreator: true })), { message: /^unknown key fingerprint/ });
-		await assert.rejects(peer.decrypt(sealSecretPayload({ chatKey: us.key, tl, fromCreator: false })), { message: 'msg_key mismatch' });
-		await assert.rejects(peer.decrypt(first.data.subarray(0, first.data.length - 16)), { message: 'msg_key mismatch' });
+		await assert.rejects(
+			peer.decrypt(sealSecretPayload({ chatKey: randomBytes(256), tl, fromCreator: true })),
+			{ message: /^unknown key fingerprint/ },
+		);
+		await assert.rejects(
+			peer.decrypt(sealSecretPayload({ chatKey: us.key, tl, fromCreator: false })),
+			{ message: 'msg_key mismatch' },
+		);
+		await assert.rejects(peer.decrypt(first.data.subarray(0, first.data.length - 16)), {
+			message: 'msg_key mismatch',
+		});
 		assert.equal((await peer.state()).inCount, 0);
 		assert.equal((await peer.decrypt(first.data)).text, 'first');
 
-		await assert.rejects(peer.decrypt(first.data), { message: 'replay: out_seq_no 1 was already received (expected 3)' });
+		await assert.rejects(peer.decrypt(first.data), {
+			message: 'replay: out_seq_no 1 was already received (expected 3)',
+		});
 		const second = us.text('second');
 		const third = us.text('third');
 		const fourth = us.text('fourth');
-		await assert.rejects(peer.decrypt(fourth.data), { message: 'gap: expected out_seq_no 3, got 7 (missing 3, 5)' });
-		await assert.rejects(peer.decrypt(third.data), { message: 'gap: expected out_seq_no 3, got 5 (missing 3)' });
-		for (const [sent, text] of [[second, 'second'], [third, 'third'], [fourth, 'fourth']] as const) assert.equal((await peer.decrypt(sent.data)).text, text);
+		await assert.rejects(peer.decrypt(fourth.data), {
+			message: 'gap: expected out_seq_no 3, got 7 (missing 3, 5)',
+		});
+		await assert.rejects(peer.decrypt(third.data), {
+			message: 'gap: expected out_seq_no 3, got 5 (missing 3)',
+		});
+		for (const [sent, text] of [
+			[second, 'second'],
+			[third, 'third'],
+			[fourth, 'fourth'],
+		] as const)
+			assert.equal((await peer.decrypt(sent.data)).text, text);
 
 		// in_seq_no may not claim more than was sent, nor go back; the layer may not go back.
 		const forge = (change: Partial<SecretLayerEnvelope>) => {
-			const envelope: SecretLayerEnvelope = { ...us.seal({ kind: 'service', randomId: 1n, action: { kind: 'noop' } }).envelope, ...change };
+			const envelope: SecretLayerEnvelope = {
+				...us.seal({ kind: 'service', randomId: 1n, action: { kind: 'noop' } }).envelope,
+				...change,
+			};
 			us.outCount--;
-			return sealSecretPayload({ chatKey: us.key, tl: encodeSecretLayer(envelope), fromCreator: true });
+			return sealSecretPayload({
+				chatKey: us.key,
+				tl: encodeSecretLayer(envelope),
+				fromCreator: true,
+			});
 		};
-		await assert.rejects(peer.decrypt(forge({ inSeqNo: 2 })), { message: 'in_seq_no 2 says 1 messages were received, but only 0 were sent' });
-		await assert.rejects(peer.decrypt(forge({ inSeqNo: 1 })), { message: 'in_seq_no 1 has the wrong parity' });
-		await assert.rejects(peer.decrypt(forge({ outSeqNo: 8 })), { message: 'out_seq_no 8 has the wrong parity (expected 9)' });
-		await assert.rejects(peer.decrypt(forge({ layer: 46 })), { message: 'layer 46 went back (it was 73)' });
+		await assert.rejects(peer.decrypt(forge({ inSeqNo: 2 })), {
+			message: 'in_seq_no 2 says 1 messages were received, but only 0 were sent',
+		});
+		await assert.rejects(peer.decrypt(forge({ inSeqNo: 1 })), {
+			message: 'in_seq_no 1 has the wrong parity',
+		});
+		await assert.rejects(peer.decrypt(forge({ outSeqNo: 8 })), {
+			message: 'out_seq_no 8 has the wrong parity (expected 9)',
+		});
+		await assert.rejects(peer.decrypt(forge({ layer: 46 })), {
+			message: 'layer 46 went back (it was 73)',
+		});
 		const answer = us.open((await peer.encryptText('one')).data);
 		assert.equal(answer.inSeqNo, 2 * 4 + 1);
 		assert.equal((await peer.decrypt(us.text('after the answer').data)).inSeqNo, 2);
-		await assert.rejects(peer.decrypt(forge({ inSeqNo: 0 })), { message: 'in_seq_no 0 went back (it was 2)' });
-		assert.deepEqual(await peer.state(), { creator: false, fingerprint: keyFingerprint(us.key), previousFingerprint: undefined, outCount: 1, inCount: 5, layerSeen: undefined, rekey: null });
+		await assert.rejects(peer.decrypt(forge({ inSeqNo: 0 })), {
+			message: 'in_seq_no 0 went back (it was 2)',
+		});
+		assert.deepEqual(await peer.state(), {
+			creator: false,
+			fingerprint: keyFingerprint(us.key),
+			previousFingerprint: undefined,
+			outCount: 1,
+			inCount: 5,
+			layerSeen: undefined,
+			rekey: null,
+		});
 	});
 
 	test('we refuse what the peer sends when it is altered or read in the wrong direction', async () => {
@@ -261,14 +402,26 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		const { gA } = await creator.request(TELEGRAM_DH);
 		const b = newDhExponent(randomBytes(256));
 		const key = dhSharedKey(TELEGRAM_DH, b, gA);
-		await assert.rejects(creator.accepted({ gB: dhPublicValue(TELEGRAM_DH, b), keyFingerprint: keyFingerprint(key) + 1n }), { message: /key_fingerprint mismatch/ });
+		await assert.rejects(
+			creator.accepted({
+				gB: dhPublicValue(TELEGRAM_DH, b),
+				keyFingerprint: keyFingerprint(key) + 1n,
+			}),
+			{ message: /key_fingerprint mismatch/ },
+		);
 		await assert.rejects(creator.encryptText('no key yet'), { message: 'no chat key yet' });
 		const participant = await newPeer();
-		await assert.rejects(participant.accept({ ...TELEGRAM_DH, gA: Buffer.from([1]) }), { message: 'g_a is out of range' });
+		await assert.rejects(participant.accept({ ...TELEGRAM_DH, gA: Buffer.from([1]) }), {
+			message: 'g_a is out of range',
+		});
 		const composite = Buffer.from(TELEGRAM_DH.p);
 		composite[255] ^= 2;
-		await assert.rejects(participant.accept({ p: composite, g: 3, gA }), { message: 'p is not a safe prime' });
-		await assert.rejects(participant.accept({ ...TELEGRAM_DH, g: 2, gA }), { message: /does not generate/ });
+		await assert.rejects(participant.accept({ p: composite, g: 3, gA }), {
+			message: 'p is not a safe prime',
+		});
+		await assert.rejects(participant.accept({ ...TELEGRAM_DH, g: 2, gA }), {
+			message: /does not generate/,
+		});
 		assert.ok((await participant.accept({ ...TELEGRAM_DH, gA })).gB.length === 256);
 	});
 
@@ -279,11 +432,17 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		await peer.decrypt(us.text('before').data);
 		const exponent = newDhExponent(randomBytes(256));
 		const exchangeId = 0x1234_5678_9abcn;
-		const request = await peer.decrypt(us.action({ kind: 'requestKey', exchangeId, gA: dhPublicValue(TELEGRAM_DH, exponent) }).data);
+		const request = await peer.decrypt(
+			us.action({ kind: 'requestKey', exchangeId, gA: dhPublicValue(TELEGRAM_DH, exponent) }).data,
+		);
 		assert.equal(request.replies.length, 1);
 		const accept = us.open(request.replies[0]);
 		assert.equal(accept.fingerprint, oldFingerprint, 'acceptKey travels under the old key');
-		assert.ok(accept.message.kind === 'service' && accept.message.action.kind === 'acceptKey' && accept.message.action.exchangeId === exchangeId);
+		assert.ok(
+			accept.message.kind === 'service' &&
+				accept.message.action.kind === 'acceptKey' &&
+				accept.message.action.exchangeId === exchangeId,
+		);
 		const newKey = newKeyFrom(accept.message.action, exponent);
 		const newFingerprint = keyFingerprint(newKey);
 		assert.equal((await peer.state()).rekey, 'accepted');
@@ -291,13 +450,29 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		assert.equal(beforeCommit.fingerprint, oldFingerprint);
 		assert.equal(us.open(beforeCommit.data).fingerprint, oldFingerprint);
 
-		const wrongCommit = us.action({ kind: 'commitKey', exchangeId, keyFingerprint: newFingerprint + 1n });
+		const wrongCommit = us.action({
+			kind: 'commitKey',
+			exchangeId,
+			keyFingerprint: newFingerprint + 1n,
+		});
 		us.outCount--;
-		await assert.rejects(peer.decrypt(wrongCommit.data), { message: 'commitKey key_fingerprint mismatch' });
-		const commit = await peer.decrypt(us.action({ kind: 'commitKey', exchangeId, keyFingerprint: newFingerprint }).data);
+		await assert.rejects(peer.decrypt(wrongCommit.data), {
+			message: 'commitKey key_fingerprint mismatch',
+		});
+		const commit = await peer.decrypt(
+			us.action({ kind: 'commitKey', exchangeId, keyFingerprint: newFingerprint }).data,
+		);
 		assert.deepEqual(commit.replies, []);
 		us.switchTo(newKey);
-		assert.deepEqual(await peer.state(), { creator: false, fingerprint: newFingerprint, previousFingerprint: oldFingerprint, outCount: 2, inCount: 3, layerSeen: undefined, rekey: null });
+		assert.deepEqual(await peer.state(), {
+			creator: false,
+			fingerprint: newFingerprint,
+			previousFingerprint: oldFingerprint,
+			outCount: 2,
+			inCount: 3,
+			layerSeen: undefined,
+			rekey: null,
+		});
 
 		const after = await peer.encryptText('after the commit');
 		assert.equal(after.fingerprint, newFingerprint);
@@ -305,9 +480,14 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		assert.equal((await peer.decrypt(us.text('new key').data)).fingerprint, newFingerprint);
 		// Once we used the new key, the peer forgets the old one.
 		assert.equal((await peer.state()).previousFingerprint, undefined);
-		const stale = us.seal({ kind: 'message', randomId: 3n, ttl: 0, text: 'old key', hasMedia: false }, oldKey);
+		const stale = us.seal(
+			{ kind: 'message', randomId: 3n, ttl: 0, text: 'old key', hasMedia: false },
+			oldKey,
+		);
 		us.outCount--;
-		await assert.rejects(peer.decrypt(stale.data), { message: `unknown key fingerprint ${oldFingerprint} (current ${newFingerprint})` });
+		await assert.rejects(peer.decrypt(stale.data), {
+			message: `unknown key fingerprint ${oldFingerprint} (current ${newFingerprint})`,
+		});
 	});
 
 	test('the peer re-keys: we accept, it sends commitKey under the old key and switches; it reads the old key until we use the new one', async () => {
@@ -324,19 +504,42 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		const exponent = newDhExponent(randomBytes(256));
 		const newKey = dhSharedKey(TELEGRAM_DH, exponent, gA);
 		const newFingerprint = keyFingerprint(newKey);
-		const accepted = await peer.decrypt(us.action({ kind: 'acceptKey', exchangeId, gB: dhPublicValue(TELEGRAM_DH, exponent), keyFingerprint: newFingerprint }).data);
+		const accepted = await peer.decrypt(
+			us.action({
+				kind: 'acceptKey',
+				exchangeId,
+				gB: dhPublicValue(TELEGRAM_DH, exponent),
+				keyFingerprint: newFingerprint,
+			}).data,
+		);
 		assert.equal(accepted.replies.length, 1);
 		const commit = us.open(accepted.replies[0]);
 		assert.equal(commit.fingerprint, oldFingerprint);
-		assert.deepEqual(commit.message.kind === 'service' && commit.message.action, { kind: 'commitKey', exchangeId, keyFingerprint: newFingerprint });
+		assert.deepEqual(commit.message.kind === 'service' && commit.message.action, {
+			kind: 'commitKey',
+			exchangeId,
+			keyFingerprint: newFingerprint,
+		});
 		us.switchTo(newKey);
 		assert.equal((await peer.state()).fingerprint, newFingerprint);
 
-		const late = us.seal({ kind: 'message', randomId: 8n, ttl: 0, text: 'sent before we saw the commit', hasMedia: false }, oldKey);
+		const late = us.seal(
+			{
+				kind: 'message',
+				randomId: 8n,
+				ttl: 0,
+				text: 'sent before we saw the commit',
+				hasMedia: false,
+			},
+			oldKey,
+		);
 		assert.equal((await peer.decrypt(late.data)).fingerprint, oldFingerprint);
 		assert.equal(us.open((await peer.encryptText('new')).data).fingerprint, newFingerprint);
 		assert.equal((await peer.decrypt(us.text('new too').data)).fingerprint, newFingerprint);
-		const stale = us.seal({ kind: 'message', randomId: 9n, ttl: 0, text: 'too late', hasMedia: false }, oldKey);
+		const stale = us.seal(
+			{ kind: 'message', randomId: 9n, ttl: 0, text: 'too late', hasMedia: false },
+			oldKey,
+		);
 		await assert.rejects(peer.decrypt(stale.data), { message: /^unknown key fingerprint/ });
 	});
 
@@ -344,11 +547,25 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		for (const ours of [2n ** 63n - 1n, -(2n ** 63n)]) {
 			const { peer, us } = await weCreate();
 			us.open((await peer.encryptAction({ kind: 'requestKey' })).data);
-			const answer = await peer.decrypt(us.action({ kind: 'requestKey', exchangeId: ours, gA: dhPublicValue(TELEGRAM_DH, newDhExponent(randomBytes(256))) }).data);
+			const answer = await peer.decrypt(
+				us.action({
+					kind: 'requestKey',
+					exchangeId: ours,
+					gA: dhPublicValue(TELEGRAM_DH, newDhExponent(randomBytes(256))),
+				}).data,
+			);
 			if (ours > 0n) {
-				assert.equal(answer.replies.length, 1, 'ours is larger: the peer drops its request and accepts ours');
+				assert.equal(
+					answer.replies.length,
+					1,
+					'ours is larger: the peer drops its request and accepts ours',
+				);
 				const accept = us.open(answer.replies[0]);
-				assert.ok(accept.message.kind === 'service' && accept.message.action.kind === 'acceptKey' && accept.message.action.exchangeId === ours);
+				assert.ok(
+					accept.message.kind === 'service' &&
+						accept.message.action.kind === 'acceptKey' &&
+						accept.message.action.exchangeId === ours,
+				);
 				assert.equal((await peer.state()).rekey, 'accepted');
 			} else {
 				assert.deepEqual(answer.replies, [], 'theirs is larger: the peer ignores ours');
@@ -362,22 +579,34 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 		const sent = [];
 		for (const text of ['one', 'two', 'three']) sent.push(await peer.encryptText(text));
 		us.open(sent[0].data);
-		const answer = await peer.decrypt(us.action({ kind: 'resend', startSeqNo: 2, endSeqNo: 4 }).data);
+		const answer = await peer.decrypt(
+			us.action({ kind: 'resend', startSeqNo: 2, endSeqNo: 4 }).data,
+		);
 		assert.equal(answer.replies.length, 2);
 		const again = answer.replies.map((data) => us.open(data));
 		assert.deepEqual(
-			again.map((envelope) => [envelope.outSeqNo, envelope.message.kind === 'message' && envelope.message.text, envelope.message.randomId]),
+			again.map((envelope) => [
+				envelope.outSeqNo,
+				envelope.message.kind === 'message' && envelope.message.text,
+				envelope.message.randomId,
+			]),
 			[
 				[2, 'two', sent[1].randomId],
 				[4, 'three', sent[2].randomId],
 			],
 		);
-		await assert.rejects(peer.decrypt(us.action({ kind: 'resend', startSeqNo: 2, endSeqNo: 10 }).data), { message: 'resend of 2..10, but out_seq_no only reached 4' });
+		await assert.rejects(
+			peer.decrypt(us.action({ kind: 'resend', startSeqNo: 2, endSeqNo: 10 }).data),
+			{ message: 'resend of 2..10, but out_seq_no only reached 4' },
+		);
 	});
 
 	test('the driver turns a refusal into PythonPeerError and reports a stopped peer', async () => {
 		const peer = await startPythonPeer();
-		await assert.rejects(peer.state().then(() => peer.decrypt(Buffer.alloc(8))), PythonPeerError);
+		await assert.rejects(
+			peer.state().then(() => peer.decrypt(Buffer.alloc(8))),
+			PythonPeerError,
+		);
 		await peer.stop();
 		await peer.stop();
 		await assert.rejects(peer.state(), { message: /peer.py is not running/ });

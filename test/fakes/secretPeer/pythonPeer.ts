@@ -17,8 +17,16 @@ let availability: { ok: true } | { ok: false; reason: string } | undefined;
 export function telethonAvailable(): { ok: true } | { ok: false; reason: string } {
 	if (!availability) {
 		const probe = spawnSync(PYTHON_WITH_TELETHON, ['-c', 'import telethon'], { encoding: 'utf8' });
-		if (probe.error) availability = { ok: false, reason: `${PYTHON_WITH_TELETHON} cannot be run: ${probe.error.message}` };
-		else if (probe.status !== 0) availability = { ok: false, reason: `${PYTHON_WITH_TELETHON} -c "import telethon" failed: ${probe.stderr.trim().split('\n').pop() ?? ''}` };
+		if (probe.error)
+			availability = {
+				ok: false,
+				reason: `${PYTHON_WITH_TELETHON} cannot be run: ${probe.error.message}`,
+			};
+		else if (probe.status !== 0)
+			availability = {
+				ok: false,
+				reason: `${PYTHON_WITH_TELETHON} -c "import telethon" failed: ${probe.stderr.trim().split('\n').pop() ?? ''}`,
+			};
 		else availability = { ok: true };
 	}
 	return availability;
@@ -55,7 +63,10 @@ export interface PeerTextOptions extends PeerSendOptions {
 	groupedId?: bigint;
 	/** Attach decryptedMessageMediaGeoPoint (media we do not parse). */
 	geo?: [latitude: number, longitude: number];
-	entities?: Array<{ type: 'bold'; offset: number; length: number } | { type: 'textUrl'; offset: number; length: number; url: string }>;
+	entities?: Array<
+		| { type: 'bold'; offset: number; length: number }
+		| { type: 'textUrl'; offset: number; length: number; url: string }
+	>;
 	/** Send as decryptedMessage46 (no grouped_id). */
 	legacy46?: boolean;
 }
@@ -102,7 +113,11 @@ export interface PeerState {
 
 export interface PythonPeer {
 	/** The peer accepts our request: it is the participant. */
-	accept(args: { p: Buffer; g: number; gA: Buffer }): Promise<{ gB: Buffer; keyFingerprint: bigint }>;
+	accept(args: {
+		p: Buffer;
+		g: number;
+		gA: Buffer;
+	}): Promise<{ gB: Buffer; keyFingerprint: bigint }>;
 	/** The peer requests a chat: it is the creator. Then call accepted() with our answer. */
 	request(args: { p: Buffer; g: number }): Promise<{ gA: Buffer }>;
 	accepted(args: { gB: Buffer; keyFingerprint: bigint }): Promise<void>;
@@ -121,7 +136,8 @@ type JsonObject = { [key: string]: Json };
 const b64 = (value: Buffer) => value.toString('base64');
 const bytes = (value: Json): Buffer => Buffer.from(String(value), 'base64');
 const big = (value: Json): bigint => BigInt(String(value));
-const optionalBig = (value: Json | undefined): bigint | undefined => (value === undefined || value === null ? undefined : big(value));
+const optionalBig = (value: Json | undefined): bigint | undefined =>
+	value === undefined || value === null ? undefined : big(value);
 
 function actionToJson(action: PeerActionRequest): JsonObject {
 	switch (action.kind) {
@@ -135,9 +151,18 @@ function actionToJson(action: PeerActionRequest): JsonObject {
 		case 'typing':
 			return { kind: action.kind };
 		case 'acceptKey':
-			return { kind: action.kind, exchange_id: action.exchangeId.toString(), g_b: b64(action.gB), key_fingerprint: action.keyFingerprint.toString() };
+			return {
+				kind: action.kind,
+				exchange_id: action.exchangeId.toString(),
+				g_b: b64(action.gB),
+				key_fingerprint: action.keyFingerprint.toString(),
+			};
 		case 'commitKey':
-			return { kind: action.kind, exchange_id: action.exchangeId.toString(), key_fingerprint: action.keyFingerprint.toString() };
+			return {
+				kind: action.kind,
+				exchange_id: action.exchangeId.toString(),
+				key_fingerprint: action.keyFingerprint.toString(),
+			};
 		case 'abortKey':
 			return { kind: action.kind, exchange_id: action.exchangeId.toString() };
 		case 'setMessageTtl':
@@ -161,7 +186,12 @@ function actionFromJson(json: JsonObject): SecretAction {
 		case 'requestKey':
 			return { kind, exchangeId: big(json.exchange_id), gA: bytes(json.g_a) };
 		case 'acceptKey':
-			return { kind, exchangeId: big(json.exchange_id), gB: bytes(json.g_b), keyFingerprint: big(json.key_fingerprint) };
+			return {
+				kind,
+				exchangeId: big(json.exchange_id),
+				gB: bytes(json.g_b),
+				keyFingerprint: big(json.key_fingerprint),
+			};
 		case 'commitKey':
 			return { kind, exchangeId: big(json.exchange_id), keyFingerprint: big(json.key_fingerprint) };
 		case 'abortKey':
@@ -189,14 +219,22 @@ function sendOptionsToJson(options: PeerSendOptions): JsonObject {
 }
 
 function encryptedFromJson(json: JsonObject): PeerEncrypted {
-	const result: PeerEncrypted = { data: bytes(json.data), randomId: big(json.random_id), inSeqNo: Number(json.in_seq_no), outSeqNo: Number(json.out_seq_no), fingerprint: big(json.fingerprint) };
+	const result: PeerEncrypted = {
+		data: bytes(json.data),
+		randomId: big(json.random_id),
+		inSeqNo: Number(json.in_seq_no),
+		outSeqNo: Number(json.out_seq_no),
+		fingerprint: big(json.fingerprint),
+	};
 	if (json.exchange_id !== undefined) result.exchangeId = big(json.exchange_id);
 	return result;
 }
 
 /** Starts peer.py under Debian's python3. Check telethonAvailable() first. */
 export async function startPythonPeer(): Promise<PythonPeer> {
-	const child: ChildProcessWithoutNullStreams = spawn(PYTHON_WITH_TELETHON, [PEER_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+	const child: ChildProcessWithoutNullStreams = spawn(PYTHON_WITH_TELETHON, [PEER_SCRIPT], {
+		stdio: ['pipe', 'pipe', 'pipe'],
+	});
 	let stderr = '';
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 	const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
@@ -204,7 +242,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 	const lines = createInterface({ input: child.stdout });
 	lines.on('line', (line) => waiting.shift()?.resolve(line));
 	void exited.then(() => {
-		for (const waiter of waiting.splice(0)) waiter.reject(new Error(`peer.py exited: ${stderr.trim() || 'no output'}`));
+		for (const waiter of waiting.splice(0))
+			waiter.reject(new Error(`peer.py exited: ${stderr.trim() || 'no output'}`));
 	});
 	await new Promise<void>((resolve, reject) => {
 		child.once('spawn', () => resolve());
@@ -261,7 +300,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			if (answer.kind === 'message') {
 				result.text = String(answer.text);
 				result.ttl = Number(answer.ttl);
-				if (answer.reply_to_random_id !== undefined) result.replyToRandomId = big(answer.reply_to_random_id);
+				if (answer.reply_to_random_id !== undefined)
+					result.replyToRandomId = big(answer.reply_to_random_id);
 				if (answer.grouped_id !== undefined) result.groupedId = big(answer.grouped_id);
 			} else {
 				result.action = actionFromJson(answer.action as JsonObject);
@@ -272,7 +312,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			const command: JsonObject = { op: 'encrypt', text, ...sendOptionsToJson(options) };
 			if (options.randomId !== undefined) command.random_id = options.randomId.toString();
 			if (options.ttl !== undefined) command.ttl = options.ttl;
-			if (options.replyToRandomId !== undefined) command.reply_to_random_id = options.replyToRandomId.toString();
+			if (options.replyToRandomId !== undefined)
+				command.reply_to_random_id = options.replyToRandomId.toString();
 			if (options.groupedId !== undefined) command.grouped_id = options.groupedId.toString();
 			if (options.geo) command.geo = options.geo;
 			if (options.entities) command.entities = options.entities;
@@ -280,7 +321,9 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			return encryptedFromJson(await call(command));
 		},
 		async encryptAction(action, options = {}) {
-			return encryptedFromJson(await call({ op: 'encrypt', action: actionToJson(action), ...sendOptionsToJson(options) }));
+			return encryptedFromJson(
+				await call({ op: 'encrypt', action: actionToJson(action), ...sendOptionsToJson(options) }),
+			);
 		},
 		async state() {
 			const answer = await call({ op: 'state' });

@@ -48,7 +48,14 @@ export class AuthKeyRegistry {
 	private readonly byId = new Map<string, AuthKeyRecord>();
 
 	add(key: Buffer, dcId: number, userId?: bigint): AuthKeyRecord {
-		const record: AuthKeyRecord = { key, keyId: authKeyIdOf(key), dcId, userId, serverSalt: randomBytes(8), sessions: new Map() };
+		const record: AuthKeyRecord = {
+			key,
+			keyId: authKeyIdOf(key),
+			dcId,
+			userId,
+			serverSalt: randomBytes(8),
+			sessions: new Map(),
+		};
 		this.byId.set(record.keyId.toString('hex'), record);
 		return record;
 	}

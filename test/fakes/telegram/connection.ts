@@ -5,7 +5,13 @@ import { BinaryReader } from 'telegram/extensions';
 import { FullPacketCodec } from 'telegram/network/connection/TCPFull';
 import { GZIPPacked, MessageContainer, type TLMessage } from 'telegram/tl/core';
 import type { AuthKeyRecord, MtprotoSession } from './authKeys';
-import { EnvelopeError, openClientPacket, plainMessage, sealServerMessage, type ServerMessageIds } from './envelope';
+import {
+	EnvelopeError,
+	openClientPacket,
+	plainMessage,
+	sealServerMessage,
+	type ServerMessageIds,
+} from './envelope';
 import type { FaultPlan } from './faults';
 import { AuthKeyExchange, HandshakeError } from './handshake';
 import { RpcContext, type FakeServices } from './rpc/context';
@@ -39,7 +45,10 @@ export interface ConnectionHost {
 }
 
 /** Wrappers whose `query` is the real call. */
-function unwrapQuery(request: unknown): { call: { className: string; CONSTRUCTOR_ID: number }; initConnection?: Api.InitConnection } {
+function unwrapQuery(request: unknown): {
+	call: { className: string; CONSTRUCTOR_ID: number };
+	initConnection?: Api.InitConnection;
+} {
 	let call = request as { className: string; CONSTRUCTOR_ID: number; query?: unknown };
 	let initConnection: Api.InitConnection | undefined;
 	for (;;) {
@@ -59,7 +68,11 @@ function unwrapQuery(request: unknown): { call: { className: string; CONSTRUCTOR
 export class FakeConnection {
 	private readonly codec = new FullPacketCodec(undefined);
 	private buffered = Buffer.alloc(0);
-	private reader?: { length: number; resolve: (data: Buffer) => void; reject: (error: Error) => void };
+	private reader?: {
+		length: number;
+		resolve: (data: Buffer) => void;
+		reject: (error: Error) => void;
+	};
 	private exchange?: AuthKeyExchange;
 	private closed = false;
 	/** The key and MTProto session last used here: where pushed updates go. */
@@ -125,7 +138,8 @@ export class FakeConnection {
 				await this.handlePacket(packet);
 			}
 		} catch (error) {
-			if (!this.closed && !(error instanceof EnvelopeError || error instanceof HandshakeError)) console.error('telegram fake: connection failed', error);
+			if (!this.closed && !(error instanceof EnvelopeError || error instanceof HandshakeError))
+				console.error('telegram fake: connection failed', error);
 			this.close();
 		}
 	}
@@ -154,10 +168,15 @@ export class FakeConnection {
 		reader.readLong();
 		const length = reader.readInt();
 		const request: unknown = new BinaryReader(reader.read(length)).tgReadObject();
-		if (!AuthKeyExchange.isStep(request)) throw new HandshakeError('plain message outside the DH exchange');
+		if (!AuthKeyExchange.isStep(request))
+			throw new HandshakeError('plain message outside the DH exchange');
 		const step = request as { className: string };
 		this.host.record({ name: step.className, request, dcId: this.host.dcForNewKeys() });
-		this.exchange ??= new AuthKeyExchange(this.host.rsaKey, () => this.host.world.nowSeconds(), (key) => this.host.addAuthKey(key));
+		this.exchange ??= new AuthKeyExchange(
+			this.host.rsaKey,
+			() => this.host.world.nowSeconds(),
+			(key) => this.host.addAuthKey(key),
+		);
 		const answer = await this.exchange.answer(request);
 		this.write(plainMessage(this.host.msgIds.next('answer'), answer.getBytes()));
 	}
@@ -208,8 +227,14 @@ export class FakeConnection {
 		return session;
 	}
 
-	private async handleMessage(auth: AuthKeyRecord, sessionId: Buffer, msgId: bigint, message: unknown): Promise<void> {
-		if (message instanceof GZIPPacked) message = await new BinaryReader(message.data).tgReadObject();
+	private async handleMessage(
+		auth: AuthKeyRecord,
+		sessionId: Buffer,
+		msgId: bigint,
+		message: unknown,
+	): Promise<void> {
+		if (message instanceof GZIPPacked)
+			message = await new BinaryReader(message.data).tgReadObject();
 		if (message instanceof Api.MsgsAck) return;
 		if (message instanceof Api.PingDelayDisconnect || message instanceof Api.Ping) {
 			// A top-level pong, not an rpc_result: gramjs matches it by msg_id.
@@ -221,19 +246,26 @@ export class FakeConnection {
 		await this.handleRpc(auth, sessionId, msgId, message);
 	}
 
-	private async handleRpc(auth: AuthKeyRecord, sessionId: Buffer, msgId: bigint, request: unknown): Promise<void> {
+	private async handleRpc(
+		auth: AuthKeyRecord,
+		sessionId: Buffer,
+		msgId: bigint,
+		request: unknown,
+	): Promise<void> {
 		const { call, initConnection } = unwrapQuery(request);
 		const name = call.className;
 		const seen: SeenRequest = { name, request: call, dcId: auth.dcId, userId: auth.userId };
 		this.host.record(seen);
 		if (!name.startsWith('upload.')) this.wantsUpdates = true;
-		const reply = (body: Buffer) => this.sendEncrypted(auth, sessionId, rpcResultBytes(msgId, body), 'answer', true);
+		const reply = (body: Buffer) =>
+			this.sendEncrypted(auth, sessionId, rpcResultBytes(msgId, body), 'answer', true);
 		const replyError = (code: number, message: string) => {
 			seen.error = { code, message };
 			return reply(rpcErrorBytes(code, message));
 		};
 
-		if (initConnection && initConnection.apiId !== this.host.world.apiId) return replyError(400, 'API_ID_INVALID');
+		if (initConnection && initConnection.apiId !== this.host.world.apiId)
+			return replyError(400, 'API_ID_INVALID');
 		const fault = this.host.faults.take(name, call);
 		if (fault?.kind === 'drop' && fault.when === 'before-apply') return this.drop(seen);
 		if (fault?.kind === 'error') {
@@ -243,9 +275,15 @@ export class FakeConnection {
 
 		let answer: Buffer;
 		try {
-			answer = await this.host.rpc.answer(new RpcContext(this.host.world, this.host.services, auth), call);
+			answer = await this.host.rpc.answer(
+				new RpcContext(this.host.world, this.host.services, auth),
+				call,
+			);
 		} catch (error) {
-			if (error instanceof RpcFailure) return fault?.kind === 'drop' ? this.drop(seen) : replyError(error.code, error.errorMessage);
+			if (error instanceof RpcFailure)
+				return fault?.kind === 'drop'
+					? this.drop(seen)
+					: replyError(error.code, error.errorMessage);
 			console.error(`telegram fake: ${name} failed`, error);
 			return replyError(500, 'INTERNAL_FAKE_ERROR');
 		}
@@ -259,11 +297,25 @@ export class FakeConnection {
 		this.close();
 	}
 
-	private async sendEncrypted(auth: AuthKeyRecord, sessionId: Buffer, body: Buffer, kind: 'answer' | 'notice', contentRelated: boolean): Promise<void> {
+	private async sendEncrypted(
+		auth: AuthKeyRecord,
+		sessionId: Buffer,
+		body: Buffer,
+		kind: 'answer' | 'notice',
+		contentRelated: boolean,
+	): Promise<void> {
 		const session = this.sessionOf(auth, sessionId);
-		const seqNo = contentRelated ? 2 * session.contentMessagesSent++ + 1 : 2 * session.contentMessagesSent;
+		const seqNo = contentRelated
+			? 2 * session.contentMessagesSent++ + 1
+			: 2 * session.contentMessagesSent;
 		const msgId = this.host.msgIds.next(kind);
-		const sealed = await sealServerMessage(auth.key, auth.keyId, { salt: auth.serverSalt, sessionId, msgId, seqNo, body });
+		const sealed = await sealServerMessage(auth.key, auth.keyId, {
+			salt: auth.serverSalt,
+			sessionId,
+			msgId,
+			seqNo,
+			body,
+		});
 		this.write(sealed);
 	}
 }

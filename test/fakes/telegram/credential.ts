@@ -2,7 +2,10 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { TelegramFake } from './server';
 
 /** The Telegram credential's fields for an account logged in on the fake (a new session each call). */
-export function telegramCredentialData(fake: TelegramFake, overrides: ICredentialDataDecryptedObject = {}): ICredentialDataDecryptedObject {
+export function telegramCredentialData(
+	fake: TelegramFake,
+	overrides: ICredentialDataDecryptedObject = {},
+): ICredentialDataDecryptedObject {
 	return {
 		apiId: fake.apiId,
 		apiHashSecret: fake.apiHash,

@@ -26,11 +26,15 @@ export class EnvelopeError extends Error {}
 
 /** Decrypts and checks one client packet (auth_key_id | msg_key | encrypted data). */
 export async function openClientPacket(authKey: Buffer, packet: Buffer): Promise<ClientEnvelope> {
-	if (packet.length < 24 + 32 || (packet.length - 24) % 16 !== 0) throw new EnvelopeError('bad encrypted packet length');
+	if (packet.length < 24 + 32 || (packet.length - 24) % 16 !== 0)
+		throw new EnvelopeError('bad encrypted packet length');
 	const msgKey = packet.subarray(8, 24);
 	const { key, iv } = await keyDerivation._calcKey(authKey, msgKey, true);
 	const plain = new IGE(key, iv).decryptIge(packet.subarray(24));
-	const expected = (await sha256(Buffer.concat([authKey.subarray(88, 88 + 32), plain]))).subarray(8, 24);
+	const expected = (await sha256(Buffer.concat([authKey.subarray(88, 88 + 32), plain]))).subarray(
+		8,
+		24,
+	);
 	if (!expected.equals(msgKey)) throw new EnvelopeError('msg_key mismatch');
 	const reader = new BinaryReader(plain);
 	const salt = reader.read(8);
@@ -57,7 +61,10 @@ export async function sealServerMessage(
 	// come after the hash and break it.
 	const padding = randomBytes(12 + ((16 - ((data.length + 12) % 16)) % 16));
 	const plain = Buffer.concat([data, padding]);
-	const msgKey = (await sha256(Buffer.concat([authKey.subarray(96, 96 + 32), plain]))).subarray(8, 24);
+	const msgKey = (await sha256(Buffer.concat([authKey.subarray(96, 96 + 32), plain]))).subarray(
+		8,
+		24,
+	);
 	const { key, iv } = await keyDerivation._calcKey(authKey, msgKey, false);
 	return Buffer.concat([authKeyId, msgKey, new IGE(key, iv).encryptIge(plain)]);
 }

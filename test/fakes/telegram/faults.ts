@@ -24,7 +24,11 @@ export class FaultPlan {
 
 	/** The first armed fault for this call, used up once. */
 	take(name: string, request: unknown): FaultAction | undefined {
-		const fault = this.armed.find((f) => f.remaining > 0 && (typeof f.match === 'string' ? f.match === name : f.match(name, request)));
+		const fault = this.armed.find(
+			(f) =>
+				f.remaining > 0 &&
+				(typeof f.match === 'string' ? f.match === name : f.match(name, request)),
+		);
 		if (!fault) return undefined;
 		fault.remaining -= 1;
 		this.armed = this.armed.filter((f) => f.remaining > 0);

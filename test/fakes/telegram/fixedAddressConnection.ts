@@ -17,7 +17,10 @@ export interface ServerAddress {
 	port: number;
 }
 
-export function fixedAddressConnection(address: ServerAddress, base: typeof ConnectionTCPFull): typeof ConnectionTCPFull {
+export function fixedAddressConnection(
+	address: ServerAddress,
+	base: typeof ConnectionTCPFull,
+): typeof ConnectionTCPFull {
 	return class FixedAddressConnection extends base {
 		constructor(params: ConstructorParameters<typeof ConnectionTCPFull>[0]) {
 			super({ ...params, ip: address.host, port: address.port });
@@ -29,6 +32,7 @@ export function fixedAddressConnection(address: ServerAddress, base: typeof Conn
 export function parseServerAddress(text: string): ServerAddress {
 	const match = /^\s*(?:\[([^\]]+)\]|([^:\s[\]]+)):(\d{1,5})\s*$/.exec(text);
 	const port = match ? Number(match[3]) : NaN;
-	if (!match || port < 1 || port > 65535) throw new Error(`Server Address must be host:port, got "${text}"`);
+	if (!match || port < 1 || port > 65535)
+		throw new Error(`Server Address must be host:port, got "${text}"`);
 	return { host: match[1] ?? match[2], port };
 }

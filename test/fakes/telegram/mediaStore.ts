@@ -37,11 +37,15 @@ export class MediaStore {
 
 	/** The bytes of an uploaded InputFile / InputFileBig, checking every part arrived. */
 	fileBytes(file: Api.TypeInputFile): Buffer {
-		if (!(file instanceof Api.InputFile || file instanceof Api.InputFileBig)) throw badRequest('FILE_ID_INVALID');
+		if (!(file instanceof Api.InputFile || file instanceof Api.InputFileBig))
+			throw badRequest('FILE_ID_INVALID');
 		const parts = this.parts.get(fromLong(file.id).toString());
 		if (!parts) throw badRequest('FILE_PARTS_INVALID');
-		for (let part = 0; part < file.parts; part++) if (!parts.has(part)) throw badRequest(`FILE_PART_${part}_MISSING`);
-		return Buffer.concat(Array.from({ length: file.parts }, (_, part) => parts.get(part) as Buffer));
+		for (let part = 0; part < file.parts; part++)
+			if (!parts.has(part)) throw badRequest(`FILE_PART_${part}_MISSING`);
+		return Buffer.concat(
+			Array.from({ length: file.parts }, (_, part) => parts.get(part) as Buffer),
+		);
 	}
 
 	/** Gives media an id and access hash, so it can be sent again by reference. */
@@ -62,7 +66,8 @@ export class MediaStore {
 	/** Stored media by id and access hash, of the given kinds. */
 	find(id: bigint, accessHash: bigint, kinds: Array<FakeMedia['kind']>): FakeMedia | undefined {
 		const media = this.byId.get(id.toString());
-		if (!media || !kinds.includes(media.kind) || this.identityOf(media).accessHash !== accessHash) return undefined;
+		if (!media || !kinds.includes(media.kind) || this.identityOf(media).accessHash !== accessHash)
+			return undefined;
 		return media;
 	}
 

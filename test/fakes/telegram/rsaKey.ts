@@ -28,9 +28,16 @@ const trustModule = require(TRUST_FAKE_RSA_PRELOAD) as TrustModule;
 let keyPromise: Promise<FakeRsaKey> | undefined;
 
 export function fakeRsaKey(): Promise<FakeRsaKey> {
-	keyPromise ??= promisify(generateKeyPair)('rsa', { modulusLength: 2048, publicExponent: 65537 }).then(({ privateKey, publicKey }) => {
+	keyPromise ??= promisify(generateKeyPair)('rsa', {
+		modulusLength: 2048,
+		publicExponent: 65537,
+	}).then(({ privateKey, publicKey }) => {
 		const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-		return { privateKey, publicKeyPem, fingerprint: trustModule.fakeRsaKeyOf(publicKeyPem).fingerprint };
+		return {
+			privateKey,
+			publicKeyPem,
+			fingerprint: trustModule.fakeRsaKeyOf(publicKeyPem).fingerprint,
+		};
 	});
 	return keyPromise;
 }

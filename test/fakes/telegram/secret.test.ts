@@ -17,7 +17,11 @@ import { closeFakeClient, connectedFakeClient } from './testClient';
 type UpdateClass<T> = { prototype: T; new (...args: never[]): T };
 
 /** Resolves with the first update of this class (matching `wanted`) the client dispatches. */
-function nextUpdate<T>(client: TelegramClient, type: UpdateClass<T>, wanted: (update: T) => boolean = () => true): Promise<T> {
+function nextUpdate<T>(
+	client: TelegramClient,
+	type: UpdateClass<T>,
+	wanted: (update: T) => boolean = () => true,
+): Promise<T> {
 	return new Promise((resolve) => {
 		const event = new Raw({ types: [type] });
 		const handler = (update: T) => {
@@ -36,7 +40,10 @@ interface DhSide {
 
 function dhSide(p: Buffer, g: number): DhSide {
 	const exponent = randomBigint(256);
-	return { exponent, publicValue: bytesFromBigint(modPow(BigInt(g), exponent, bigintFromBytes(p)), 256) };
+	return {
+		exponent,
+		publicValue: bytesFromBigint(modPow(BigInt(g), exponent, bigintFromBytes(p)), 256),
+	};
 }
 
 function sharedKey(p: Buffer, mine: DhSide, theirs: Buffer): Buffer {
@@ -60,18 +67,30 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 	let client: TelegramClient;
 	const alice = () => fake.users.find((u) => u.username === 'alice_test')!;
 	const bob = () => fake.users.find((u) => u.username === 'bob_test')!;
-	const aliceInput = () => new Api.InputUser({ userId: long(alice().id), accessHash: long(alice().accessHash) });
-	const inputChat = (chat: FakeEncryptedChat, accessHash = chat.accessHash) => new Api.InputEncryptedChat({ chatId: chat.id, accessHash: long(accessHash) });
+	const aliceInput = () =>
+		new Api.InputUser({ userId: long(alice().id), accessHash: long(alice().accessHash) });
+	const inputChat = (chat: FakeEncryptedChat, accessHash = chat.accessHash) =>
+		new Api.InputEncryptedChat({ chatId: chat.id, accessHash: long(accessHash) });
 
 	/** The node's account asks alice for a chat; the test, as alice, accepts. */
 	async function chatStartedByMe(): Promise<{ chat: FakeEncryptedChat; key: Buffer }> {
 		const { p, g } = fake.dhConfig;
 		const mine = dhSide(p, g);
-		await client.invoke(new Api.messages.RequestEncryption({ userId: aliceInput(), randomId: 1 + fake.encryptedChats.length, gA: mine.publicValue }));
+		await client.invoke(
+			new Api.messages.RequestEncryption({
+				userId: aliceInput(),
+				randomId: 1 + fake.encryptedChats.length,
+				gA: mine.publicValue,
+			}),
+		);
 		const chat = await fake.nextEncryptionRequest(alice().id);
 		const hers = dhSide(p, g);
 		const key = sharedKey(p, hers, chat.gA);
-		const accepted = nextUpdate(client, Api.UpdateEncryption, (u) => u.chat instanceof Api.EncryptedChat && u.chat.id === chat.id);
+		const accepted = nextUpdate(
+			client,
+			Api.UpdateEncryption,
+			(u) => u.chat instanceof Api.EncryptedChat && u.chat.id === chat.id,
+		);
 		fake.acceptEncryptionAs(alice().id, chat.id, hers.publicValue, fingerprintOf(key));
 		await accepted;
 		return { chat, key: sharedKey(p, mine, hers.publicValue) };
@@ -91,21 +110,34 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 	});
 
 	test('serves the DH config: Telegram\'s safe 2048-bit prime with g = 3, "not modified" for its version, fresh random bytes', async () => {
-		const config = await client.invoke(new Api.messages.GetDhConfig({ version: 0, randomLength: 256 }));
+		const config = await client.invoke(
+			new Api.messages.GetDhConfig({ version: 0, randomLength: 256 }),
+		);
 		assert.ok(config instanceof Api.messages.DhConfig);
 		assert.equal(config.g, 3);
 		assert.equal(config.p.length, 256);
 		assert.equal(config.p.subarray(0, 8).toString('hex'), 'c71caeb9c6b1c904');
-		assert.equal(createDiffieHellman(config.p, config.g).verifyError, 0, 'OpenSSL finds p a safe prime');
+		assert.equal(
+			createDiffieHellman(config.p, config.g).verifyError,
+			0,
+			'OpenSSL finds p a safe prime',
+		);
 		assert.equal(config.random.length, 256);
-		const again = await client.invoke(new Api.messages.GetDhConfig({ version: config.version, randomLength: 16 }));
+		const again = await client.invoke(
+			new Api.messages.GetDhConfig({ version: config.version, randomLength: 16 }),
+		);
 		assert.ok(again instanceof Api.messages.DhConfigNotModified);
 		assert.equal(again.random.length, 16);
 		assert.notDeepEqual(again.random, config.random.subarray(0, 16));
-		await assert.rejects(client.invoke(new Api.messages.GetDhConfig({ version: 0, randomLength: 100000 })), { errorMessage: 'RANDOM_LENGTH_INVALID' });
+		await assert.rejects(
+			client.invoke(new Api.messages.GetDhConfig({ version: 0, randomLength: 100000 })),
+			{ errorMessage: 'RANDOM_LENGTH_INVALID' },
+		);
 
 		fake.dhConfig = { ...fake.dhConfig, g: 2, version: 7 };
-		const changed = await client.invoke(new Api.messages.GetDhConfig({ version: config.version, randomLength: 0 }));
+		const changed = await client.invoke(
+			new Api.messages.GetDhConfig({ version: config.version, randomLength: 0 }),
+		);
 		assert.ok(changed instanceof Api.messages.DhConfig);
 		assert.deepEqual([changed.g, changed.version], [2, 7]);
 	});
@@ -113,7 +145,13 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 	test('relays a chat the node starts: request, acceptance with g_b, then encrypted bytes both ways with qts', async () => {
 		const { p, g } = fake.dhConfig;
 		const mine = dhSide(p, g);
-		const waiting = await client.invoke(new Api.messages.RequestEncryption({ userId: aliceInput(), randomId: 7, gA: mine.publicValue }));
+		const waiting = await client.invoke(
+			new Api.messages.RequestEncryption({
+				userId: aliceInput(),
+				randomId: 7,
+				gA: mine.publicValue,
+			}),
+		);
 		assert.ok(waiting instanceof Api.EncryptedChatWaiting);
 		assert.equal(waiting.participantId.toString(), alice().id.toString());
 
@@ -138,27 +176,48 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		assert.ok(entities.has(alice().id.toString()) && entities.has(fake.me.id.toString()));
 
 		const out = sealedLike(3);
-		const sent = await client.invoke(new Api.messages.SendEncrypted({ peer: inputChat(request), randomId: bigInt(99), data: out, silent: true }));
+		const sent = await client.invoke(
+			new Api.messages.SendEncrypted({
+				peer: inputChat(request),
+				randomId: bigInt(99),
+				data: out,
+				silent: true,
+			}),
+		);
 		assert.ok(sent instanceof Api.messages.SentEncryptedMessage);
 		const relayed = await fake.nextEncryptedMessage(alice().id, request.id);
 		assert.deepEqual(relayed.bytes, out);
-		assert.deepEqual([relayed.randomId, relayed.service, relayed.silent, relayed.fromId, relayed.date], [99n, false, true, fake.me.id, sent.date]);
+		assert.deepEqual(
+			[relayed.randomId, relayed.service, relayed.silent, relayed.fromId, relayed.date],
+			[99n, false, true, fake.me.id, sent.date],
+		);
 
-		const incoming = nextUpdate(client, Api.UpdateNewEncryptedMessage, (u) => u.message instanceof Api.EncryptedMessage);
+		const incoming = nextUpdate(
+			client,
+			Api.UpdateNewEncryptedMessage,
+			(u) => u.message instanceof Api.EncryptedMessage,
+		);
 		const inData = sealedLike(2);
 		fake.sendEncryptedAs(alice().id, request.id, inData, { randomId: 5n });
 		const message = await incoming;
 		assert.ok(message.message instanceof Api.EncryptedMessage);
 		assert.deepEqual(message.message.bytes, inData);
-		assert.deepEqual([message.message.chatId, String(message.message.randomId), message.qts], [request.id, '5', 1]);
+		assert.deepEqual(
+			[message.message.chatId, String(message.message.randomId), message.qts],
+			[request.id, '5', 1],
+		);
 		assert.ok(message.message.file instanceof Api.EncryptedFileEmpty);
 
-		const incomingService = nextUpdate(client, Api.UpdateNewEncryptedMessage, (u) => u.message instanceof Api.EncryptedMessageService);
+		const incomingService = nextUpdate(
+			client,
+			Api.UpdateNewEncryptedMessage,
+			(u) => u.message instanceof Api.EncryptedMessageService,
+		);
 		const serviceData = sealedLike(1);
 		fake.sendEncryptedAs(alice().id, request.id, serviceData, { service: true });
 		const service = await incomingService;
 		assert.deepEqual(service.message.bytes, serviceData);
-		assert.equal(service.qts, 2, 'qts counts the account\'s incoming encrypted messages');
+		assert.equal(service.qts, 2, "qts counts the account's incoming encrypted messages");
 		assert.equal(fake.qtsOf(fake.me.id), 2);
 		assert.equal(fake.qtsOf(alice().id), 1);
 
@@ -186,7 +245,14 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		const mine = dhSide(p, g);
 		const key = sharedKey(p, mine, update.chat.gA);
 		const answer = await client.invoke(
-			new Api.messages.AcceptEncryption({ peer: new Api.InputEncryptedChat({ chatId: update.chat.id, accessHash: update.chat.accessHash }), gB: mine.publicValue, keyFingerprint: long(fingerprintOf(key)) }),
+			new Api.messages.AcceptEncryption({
+				peer: new Api.InputEncryptedChat({
+					chatId: update.chat.id,
+					accessHash: update.chat.accessHash,
+				}),
+				gB: mine.publicValue,
+				keyFingerprint: long(fingerprintOf(key)),
+			}),
 		);
 		assert.ok(answer instanceof Api.EncryptedChat);
 		assert.deepEqual(answer.gAOrB, hers.publicValue, 'the participant gets g_a back');
@@ -195,53 +261,110 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		assert.equal(chat.keyFingerprint, fingerprintOf(key));
 
 		const data = sealedLike(4);
-		await client.invoke(new Api.messages.SendEncryptedService({ peer: inputChat(chat), randomId: bigInt(3), data }));
+		await client.invoke(
+			new Api.messages.SendEncryptedService({ peer: inputChat(chat), randomId: bigInt(3), data }),
+		);
 		const relayed = await fake.nextEncryptedMessage(alice().id, chat.id);
 		assert.deepEqual([relayed.service, relayed.bytes], [true, data]);
 
-		const discarded = nextUpdate(client, Api.UpdateEncryption, (u) => u.chat instanceof Api.EncryptedChatDiscarded);
+		const discarded = nextUpdate(
+			client,
+			Api.UpdateEncryption,
+			(u) => u.chat instanceof Api.EncryptedChatDiscarded,
+		);
 		fake.discardEncryptionAs(alice().id, chat.id, { deleteHistory: true });
 		const gone = await discarded;
 		assert.ok(gone.chat instanceof Api.EncryptedChatDiscarded);
 		assert.deepEqual([gone.chat.id, gone.chat.historyDeleted], [chat.id, true]);
-		await assert.rejects(client.invoke(new Api.messages.SendEncrypted({ peer: inputChat(chat), randomId: bigInt(4), data })), { errorMessage: 'ENCRYPTION_DECLINED' });
+		await assert.rejects(
+			client.invoke(
+				new Api.messages.SendEncrypted({ peer: inputChat(chat), randomId: bigInt(4), data }),
+			),
+			{ errorMessage: 'ENCRYPTION_DECLINED' },
+		);
 	});
 
 	test('requestEncryption errors: g_a length, oneself, a wrong access hash, a bot, a repeated random_id', async () => {
 		const gA = dhSide(fake.dhConfig.p, fake.dhConfig.g).publicValue;
-		const request = (userId: Api.TypeInputUser, value: Buffer, randomId: number) => client.invoke(new Api.messages.RequestEncryption({ userId, randomId, gA: value }));
-		await assert.rejects(request(aliceInput(), gA.subarray(1), 1), { errorMessage: 'DH_G_A_INVALID' });
-		await assert.rejects(request(aliceInput(), Buffer.concat([gA, Buffer.alloc(1)]), 2), { errorMessage: 'DH_G_A_INVALID' });
-		await assert.rejects(request(new Api.InputUserSelf(), gA, 3), { errorMessage: 'USER_ID_INVALID' });
-		await assert.rejects(request(new Api.InputUser({ userId: long(alice().id), accessHash: long(alice().accessHash + 1n) }), gA, 4), { errorMessage: 'USER_ID_INVALID' });
+		const request = (userId: Api.TypeInputUser, value: Buffer, randomId: number) =>
+			client.invoke(new Api.messages.RequestEncryption({ userId, randomId, gA: value }));
+		await assert.rejects(request(aliceInput(), gA.subarray(1), 1), {
+			errorMessage: 'DH_G_A_INVALID',
+		});
+		await assert.rejects(request(aliceInput(), Buffer.concat([gA, Buffer.alloc(1)]), 2), {
+			errorMessage: 'DH_G_A_INVALID',
+		});
+		await assert.rejects(request(new Api.InputUserSelf(), gA, 3), {
+			errorMessage: 'USER_ID_INVALID',
+		});
+		await assert.rejects(
+			request(
+				new Api.InputUser({ userId: long(alice().id), accessHash: long(alice().accessHash + 1n) }),
+				gA,
+				4,
+			),
+			{ errorMessage: 'USER_ID_INVALID' },
+		);
 		bob().bot = true;
-		await assert.rejects(request(new Api.InputUser({ userId: long(bob().id), accessHash: long(bob().accessHash) }), gA, 5), { errorMessage: 'USER_ID_INVALID' });
+		await assert.rejects(
+			request(
+				new Api.InputUser({ userId: long(bob().id), accessHash: long(bob().accessHash) }),
+				gA,
+				5,
+			),
+			{ errorMessage: 'USER_ID_INVALID' },
+		);
 		await request(aliceInput(), gA, 6);
 		await assert.rejects(request(aliceInput(), gA, 6), { errorMessage: 'RANDOM_ID_DUPLICATE' });
 		assert.equal(fake.encryptedChats.length, 1);
-		assert.throws(() => fake.requestEncryptionAs(alice().id, fake.me.id, gA.subarray(2)), /DH_G_A_INVALID/);
+		assert.throws(
+			() => fake.requestEncryptionAs(alice().id, fake.me.id, gA.subarray(2)),
+			/DH_G_A_INVALID/,
+		);
 	});
 
 	test('acceptEncryption errors: unknown chat, wrong access hash, not the invited side, g_b length, accepted or declined already', async () => {
 		const { p, g } = fake.dhConfig;
 		const gB = dhSide(p, g).publicValue;
-		const accept = (peer: Api.InputEncryptedChat, value = gB) => client.invoke(new Api.messages.AcceptEncryption({ peer, gB: value, keyFingerprint: bigInt(1) }));
+		const accept = (peer: Api.InputEncryptedChat, value = gB) =>
+			client.invoke(
+				new Api.messages.AcceptEncryption({ peer, gB: value, keyFingerprint: bigInt(1) }),
+			);
 		const incoming = fake.requestEncryptionAs(alice().id, fake.me.id, dhSide(p, g).publicValue);
-		await assert.rejects(accept(new Api.InputEncryptedChat({ chatId: incoming.id + 1, accessHash: long(incoming.accessHash) })), { errorMessage: 'CHAT_ID_INVALID' });
-		await assert.rejects(accept(inputChat(incoming, incoming.accessHash ^ 1n)), { errorMessage: 'CHAT_ID_INVALID' });
-		await assert.rejects(accept(inputChat(incoming), gB.subarray(0, 128)), { errorMessage: 'DH_G_B_INVALID' });
+		await assert.rejects(
+			accept(
+				new Api.InputEncryptedChat({
+					chatId: incoming.id + 1,
+					accessHash: long(incoming.accessHash),
+				}),
+			),
+			{ errorMessage: 'CHAT_ID_INVALID' },
+		);
+		await assert.rejects(accept(inputChat(incoming, incoming.accessHash ^ 1n)), {
+			errorMessage: 'CHAT_ID_INVALID',
+		});
+		await assert.rejects(accept(inputChat(incoming), gB.subarray(0, 128)), {
+			errorMessage: 'DH_G_B_INVALID',
+		});
 		assert.equal(incoming.status, 'requested', 'nothing applied');
 		await accept(inputChat(incoming));
-		await assert.rejects(accept(inputChat(incoming)), { errorMessage: 'ENCRYPTION_ALREADY_ACCEPTED' });
+		await assert.rejects(accept(inputChat(incoming)), {
+			errorMessage: 'ENCRYPTION_ALREADY_ACCEPTED',
+		});
 
 		const { chat: mine } = await chatStartedByMe();
 		// The requesting side may not accept its own request (nor can it twice).
 		await assert.rejects(accept(inputChat(mine)), { errorMessage: 'CHAT_ID_INVALID' });
-		assert.throws(() => fake.acceptEncryptionAs(alice().id, mine.id, gB, 1n), /ENCRYPTION_ALREADY_ACCEPTED/);
+		assert.throws(
+			() => fake.acceptEncryptionAs(alice().id, mine.id, gB, 1n),
+			/ENCRYPTION_ALREADY_ACCEPTED/,
+		);
 
 		const declined = fake.requestEncryptionAs(alice().id, fake.me.id, dhSide(p, g).publicValue);
 		await client.invoke(new Api.messages.DiscardEncryption({ chatId: declined.id }));
-		await assert.rejects(accept(inputChat(declined)), { errorMessage: 'ENCRYPTION_ALREADY_DECLINED' });
+		await assert.rejects(accept(inputChat(declined)), {
+			errorMessage: 'ENCRYPTION_ALREADY_DECLINED',
+		});
 
 		// A chat between two other accounts is not this account's to touch.
 		const others = fake.requestEncryptionAs(alice().id, bob().id, dhSide(p, g).publicValue);
@@ -250,10 +373,22 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 
 	test('sendEncrypted errors: not accepted yet, data not whole blocks or too short, repeated random_id, wrong access hash, discarded', async () => {
 		const { p, g } = fake.dhConfig;
-		await client.invoke(new Api.messages.RequestEncryption({ userId: aliceInput(), randomId: 11, gA: dhSide(p, g).publicValue }));
+		await client.invoke(
+			new Api.messages.RequestEncryption({
+				userId: aliceInput(),
+				randomId: 11,
+				gA: dhSide(p, g).publicValue,
+			}),
+		);
 		const pending = await fake.nextEncryptionRequest(alice().id);
 		const send = (chat: FakeEncryptedChat, data: Buffer, randomId: number, accessHash?: bigint) =>
-			client.invoke(new Api.messages.SendEncrypted({ peer: inputChat(chat, accessHash), randomId: bigInt(randomId), data }));
+			client.invoke(
+				new Api.messages.SendEncrypted({
+					peer: inputChat(chat, accessHash),
+					randomId: bigInt(randomId),
+					data,
+				}),
+			);
 		await assert.rejects(send(pending, sealedLike(1), 1), { errorMessage: 'CHAT_ID_INVALID' });
 
 		const { chat } = await chatStartedByMe();
@@ -263,11 +398,19 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		await send(chat, sealedLike(1), 1);
 		await assert.rejects(send(chat, sealedLike(1), 1), { errorMessage: 'RANDOM_ID_DUPLICATE' });
 		await assert.rejects(
-			client.invoke(new Api.messages.SendEncryptedService({ peer: inputChat(chat), randomId: bigInt(1), data: sealedLike(1) })),
+			client.invoke(
+				new Api.messages.SendEncryptedService({
+					peer: inputChat(chat),
+					randomId: bigInt(1),
+					data: sealedLike(1),
+				}),
+			),
 			{ errorMessage: 'RANDOM_ID_DUPLICATE' },
 			'random_id is unique per sender and chat, services included',
 		);
-		await assert.rejects(send(chat, sealedLike(1), 2, chat.accessHash + 1n), { errorMessage: 'CHAT_ID_INVALID' });
+		await assert.rejects(send(chat, sealedLike(1), 2, chat.accessHash + 1n), {
+			errorMessage: 'CHAT_ID_INVALID',
+		});
 		// The other side may use the same random_id: it is the sender's.
 		fake.sendEncryptedAs(alice().id, chat.id, sealedLike(1), { randomId: 1n });
 		assert.throws(() => fake.sendEncryptedAs(alice().id, chat.id, randomBytes(30)), /DATA_INVALID/);
@@ -276,25 +419,52 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		await client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id }));
 		assert.equal(chat.status, 'discarded');
 		await assert.rejects(send(chat, sealedLike(1), 3), { errorMessage: 'ENCRYPTION_DECLINED' });
-		assert.throws(() => fake.sendEncryptedAs(alice().id, chat.id, sealedLike(1)), /ENCRYPTION_DECLINED/);
+		assert.throws(
+			() => fake.sendEncryptedAs(alice().id, chat.id, sealedLike(1)),
+			/ENCRYPTION_DECLINED/,
+		);
 	});
 
 	test('discardEncryption: tells the other side, refuses a second discard and unknown chats', async () => {
 		const { chat } = await chatStartedByMe();
 		const bytes = sealedLike(1);
-		assert.equal(await client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id, deleteHistory: true })), true);
+		assert.equal(
+			await client.invoke(
+				new Api.messages.DiscardEncryption({ chatId: chat.id, deleteHistory: true }),
+			),
+			true,
+		);
 		assert.deepEqual([chat.status, chat.historyDeleted], ['discarded', true]);
-		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id })), { errorMessage: 'ENCRYPTION_ALREADY_DECLINED' });
-		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: 424242 })), { errorMessage: 'CHAT_ID_INVALID' });
-		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: 0 })), { errorMessage: 'CHAT_ID_EMPTY' });
-		assert.throws(() => fake.discardEncryptionAs(alice().id, chat.id), /ENCRYPTION_ALREADY_DECLINED/);
+		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id })), {
+			errorMessage: 'ENCRYPTION_ALREADY_DECLINED',
+		});
+		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: 424242 })), {
+			errorMessage: 'CHAT_ID_INVALID',
+		});
+		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: 0 })), {
+			errorMessage: 'CHAT_ID_EMPTY',
+		});
+		assert.throws(
+			() => fake.discardEncryptionAs(alice().id, chat.id),
+			/ENCRYPTION_ALREADY_DECLINED/,
+		);
 		assert.throws(() => fake.sendEncryptedAs(alice().id, chat.id, bytes), /ENCRYPTION_DECLINED/);
 
 		// Declining a request before it is accepted reaches the requester as encryptedChatDiscarded.
 		const { p, g } = fake.dhConfig;
-		await client.invoke(new Api.messages.RequestEncryption({ userId: aliceInput(), randomId: 21, gA: dhSide(p, g).publicValue }));
+		await client.invoke(
+			new Api.messages.RequestEncryption({
+				userId: aliceInput(),
+				randomId: 21,
+				gA: dhSide(p, g).publicValue,
+			}),
+		);
 		const asked = await fake.nextEncryptionRequest(alice().id);
-		const declined = nextUpdate(client, Api.UpdateEncryption, (u) => u.chat instanceof Api.EncryptedChatDiscarded);
+		const declined = nextUpdate(
+			client,
+			Api.UpdateEncryption,
+			(u) => u.chat instanceof Api.EncryptedChatDiscarded,
+		);
 		fake.discardEncryptionAs(alice().id, asked.id);
 		assert.equal((await declined).chat.id, asked.id);
 		assert.equal(asked.historyDeleted, undefined);
@@ -305,16 +475,33 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		const incoming = nextUpdate(client, Api.UpdateNewEncryptedMessage);
 		const message = fake.sendEncryptedAs(alice().id, chat.id, sealedLike(1));
 		assert.equal((await incoming).qts, 1);
-		assert.equal(await client.invoke(new Api.messages.ReadEncryptedHistory({ peer: inputChat(chat), maxDate: message.date })), true);
+		assert.equal(
+			await client.invoke(
+				new Api.messages.ReadEncryptedHistory({ peer: inputChat(chat), maxDate: message.date }),
+			),
+			true,
+		);
 		assert.equal(chat.readMaxDate.get(fake.me.id), message.date);
-		assert.equal(await client.invoke(new Api.messages.SetEncryptedTyping({ peer: inputChat(chat), typing: true })), true);
-		await assert.rejects(client.invoke(new Api.messages.ReadEncryptedHistory({ peer: inputChat(chat, 1n), maxDate: 0 })), { errorMessage: 'CHAT_ID_INVALID' });
+		assert.equal(
+			await client.invoke(
+				new Api.messages.SetEncryptedTyping({ peer: inputChat(chat), typing: true }),
+			),
+			true,
+		);
+		await assert.rejects(
+			client.invoke(
+				new Api.messages.ReadEncryptedHistory({ peer: inputChat(chat, 1n), maxDate: 0 }),
+			),
+			{ errorMessage: 'CHAT_ID_INVALID' },
+		);
 
 		assert.deepEqual(await client.invoke(new Api.messages.ReceivedQueue({ maxQts: 1 })), []);
-		await assert.rejects(client.invoke(new Api.messages.ReceivedQueue({ maxQts: 2 })), { errorMessage: 'MAX_QTS_INVALID' });
+		await assert.rejects(client.invoke(new Api.messages.ReceivedQueue({ maxQts: 2 })), {
+			errorMessage: 'MAX_QTS_INVALID',
+		});
 	});
 
-	test('two real clients: each account gets the other one\'s request, acceptance, messages and discard', async () => {
+	test("two real clients: each account gets the other one's request, acceptance, messages and discard", async () => {
 		// createSession() logs in as `me`: make alice `me` for one session.
 		const owner = fake.me;
 		fake.me = alice();
@@ -326,7 +513,13 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 			const { p, g } = fake.dhConfig;
 			const mine = dhSide(p, g);
 			const requested = nextUpdate(aliceClient, Api.UpdateEncryption);
-			const waiting = await client.invoke(new Api.messages.RequestEncryption({ userId: aliceInput(), randomId: 1, gA: mine.publicValue }));
+			const waiting = await client.invoke(
+				new Api.messages.RequestEncryption({
+					userId: aliceInput(),
+					randomId: 1,
+					gA: mine.publicValue,
+				}),
+			);
 			const request = (await requested).chat;
 			assert.ok(request instanceof Api.EncryptedChatRequested);
 			assert.equal(request.id, waiting.id);
@@ -334,24 +527,45 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 			const hers = dhSide(p, g);
 			const key = sharedKey(p, hers, request.gA);
 			const accepted = nextUpdate(client, Api.UpdateEncryption);
-			const peerOfAlice = new Api.InputEncryptedChat({ chatId: request.id, accessHash: request.accessHash });
-			await aliceClient.invoke(new Api.messages.AcceptEncryption({ peer: peerOfAlice, gB: hers.publicValue, keyFingerprint: long(fingerprintOf(key)) }));
+			const peerOfAlice = new Api.InputEncryptedChat({
+				chatId: request.id,
+				accessHash: request.accessHash,
+			});
+			await aliceClient.invoke(
+				new Api.messages.AcceptEncryption({
+					peer: peerOfAlice,
+					gB: hers.publicValue,
+					keyFingerprint: long(fingerprintOf(key)),
+				}),
+			);
 			const chat = (await accepted).chat;
 			assert.ok(chat instanceof Api.EncryptedChat);
 			assert.deepEqual(sharedKey(p, mine, chat.gAOrB), key);
 
 			const toAlice = nextUpdate(aliceClient, Api.UpdateNewEncryptedMessage);
 			const data = sealedLike(2);
-			await client.invoke(new Api.messages.SendEncrypted({ peer: new Api.InputEncryptedChat({ chatId: chat.id, accessHash: chat.accessHash }), randomId: bigInt(8), data }));
+			await client.invoke(
+				new Api.messages.SendEncrypted({
+					peer: new Api.InputEncryptedChat({ chatId: chat.id, accessHash: chat.accessHash }),
+					randomId: bigInt(8),
+					data,
+				}),
+			);
 			const received = await toAlice;
 			assert.deepEqual([received.message.bytes, received.qts], [data, 1]);
 
 			const toMe = nextUpdate(client, Api.UpdateNewEncryptedMessage);
 			const reply = sealedLike(1);
-			await aliceClient.invoke(new Api.messages.SendEncrypted({ peer: peerOfAlice, randomId: bigInt(8), data: reply }));
+			await aliceClient.invoke(
+				new Api.messages.SendEncrypted({ peer: peerOfAlice, randomId: bigInt(8), data: reply }),
+			);
 			assert.deepEqual((await toMe).message.bytes, reply);
 
-			const closed = nextUpdate(aliceClient, Api.UpdateEncryption, (u) => u.chat instanceof Api.EncryptedChatDiscarded);
+			const closed = nextUpdate(
+				aliceClient,
+				Api.UpdateEncryption,
+				(u) => u.chat instanceof Api.EncryptedChatDiscarded,
+			);
 			await client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id }));
 			assert.equal((await closed).chat.id, chat.id);
 		} finally {
@@ -371,6 +585,8 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		assert.deepEqual(fake.encryptedChats, []);
 		assert.equal(fake.qtsOf(fake.me.id), 0);
 		assert.equal(fake.dhConfig.version, 1);
-		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id })), { errorMessage: 'CHAT_ID_INVALID' });
+		await assert.rejects(client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id })), {
+			errorMessage: 'CHAT_ID_INVALID',
+		});
 	});
 });

@@ -74,7 +74,11 @@ export function defaultDhConfig(): FakeDhConfig {
 /** A queue a test reads with promises: each call takes the next item matching it, waiting if none is there yet. */
 class Mailbox<T> {
 	private readonly taken = new Set<T>();
-	private waiters: Array<{ wants: (item: T) => boolean; resolve: (item: T) => void; reject: (error: Error) => void }> = [];
+	private waiters: Array<{
+		wants: (item: T) => boolean;
+		resolve: (item: T) => void;
+		reject: (error: Error) => void;
+	}> = [];
 
 	constructor(private readonly items: () => T[]) {}
 
@@ -111,7 +115,9 @@ export class SecretChatRelay {
 	/** `${adminId}:${random_id}` of every messages.requestEncryption. */
 	private readonly requestRandomIds = new Set<string>();
 	private readonly requests = new Mailbox<FakeEncryptedChat>(() => this.chats);
-	private readonly received = new Mailbox<FakeEncryptedMessage>(() => this.chats.flatMap((c) => c.messages));
+	private readonly received = new Mailbox<FakeEncryptedMessage>(() =>
+		this.chats.flatMap((c) => c.messages),
+	);
 
 	constructor(private readonly deps: SecretRelayDeps) {}
 
@@ -138,16 +144,23 @@ export class SecretChatRelay {
 
 	/** messages.getDhConfig: the parameters, or "not modified" for the current version; always fresh random bytes. */
 	dhConfigAnswer(clientVersion: number, randomLength: number): Api.messages.TypeDhConfig {
-		if (randomLength < 0 || randomLength > DH_RANDOM_LENGTH_MAX) throw badRequest('RANDOM_LENGTH_INVALID');
+		if (randomLength < 0 || randomLength > DH_RANDOM_LENGTH_MAX)
+			throw badRequest('RANDOM_LENGTH_INVALID');
 		const random = randomBytes(randomLength);
 		const { g, p, version } = this.dhConfig;
 		if (clientVersion === version) return new Api.messages.DhConfigNotModified({ random });
 		return new Api.messages.DhConfig({ g, p, version, random });
 	}
 
-	request(admin: FakeUser, participant: FakeUser | undefined, gA: Buffer, randomId?: number): FakeEncryptedChat {
+	request(
+		admin: FakeUser,
+		participant: FakeUser | undefined,
+		gA: Buffer,
+		randomId?: number,
+	): FakeEncryptedChat {
 		// Not with oneself, not with a bot: Telegram names the user invalid.
-		if (!participant || participant.id === admin.id || participant.bot) throw badRequest('USER_ID_INVALID');
+		if (!participant || participant.id === admin.id || participant.bot)
+			throw badRequest('USER_ID_INVALID');
 		if (gA.length !== DH_VALUE_LENGTH) throw badRequest('DH_G_A_INVALID');
 		if (randomId !== undefined) {
 			const key = `${admin.id}:${randomId}`;
@@ -171,7 +184,13 @@ export class SecretChatRelay {
 		return chat;
 	}
 
-	accept(user: FakeUser, chatId: number, accessHash: bigint | undefined, gB: Buffer, keyFingerprint: bigint): FakeEncryptedChat {
+	accept(
+		user: FakeUser,
+		chatId: number,
+		accessHash: bigint | undefined,
+		gB: Buffer,
+		keyFingerprint: bigint,
+	): FakeEncryptedChat {
 		const chat = this.chatOf(user, chatId, accessHash);
 		// Only the invited side accepts.
 		if (chat.participantId !== user.id) throw badRequest('CHAT_ID_INVALID');
@@ -194,13 +213,20 @@ export class SecretChatRelay {
 		this.pushEncryptionUpdate(chat, this.otherSide(chat, user.id));
 	}
 
-	send(user: FakeUser, chatId: number, accessHash: bigint | undefined, message: { randomId: bigint; bytes: Buffer; service: boolean; silent: boolean }): FakeEncryptedMessage {
+	send(
+		user: FakeUser,
+		chatId: number,
+		accessHash: bigint | undefined,
+		message: { randomId: bigint; bytes: Buffer; service: boolean; silent: boolean },
+	): FakeEncryptedMessage {
 		const chat = this.openChatOf(user, chatId, accessHash);
 		if (message.randomId === 0n) throw badRequest('RANDOM_ID_EMPTY');
 		// Whole AES blocks after the 24-byte header (key fingerprint + msg_key).
 		const { length } = message.bytes;
-		if (length < ENCRYPTED_DATA_MIN || (length - ENCRYPTED_HEADER_LENGTH) % 16 !== 0) throw badRequest('DATA_INVALID');
-		if (chat.messages.some((m) => m.fromId === user.id && m.randomId === message.randomId)) throw badRequest('RANDOM_ID_DUPLICATE');
+		if (length < ENCRYPTED_DATA_MIN || (length - ENCRYPTED_HEADER_LENGTH) % 16 !== 0)
+			throw badRequest('DATA_INVALID');
+		if (chat.messages.some((m) => m.fromId === user.id && m.randomId === message.randomId))
+			throw badRequest('RANDOM_ID_DUPLICATE');
 		const toId = this.otherSide(chat, user.id);
 		const qts = this.qtsOf(toId) + 1;
 		this.qts.set(toId, qts);
@@ -216,7 +242,11 @@ export class SecretChatRelay {
 			qts,
 		};
 		chat.messages.push(sent);
-		this.push(new Api.UpdateNewEncryptedMessage({ message: this.messageToTl(sent), qts }), toId, user.id);
+		this.push(
+			new Api.UpdateNewEncryptedMessage({ message: this.messageToTl(sent), qts }),
+			toId,
+			user.id,
+		);
 		this.received.offer(sent);
 		return sent;
 	}
@@ -224,25 +254,40 @@ export class SecretChatRelay {
 	read(user: FakeUser, chatId: number, accessHash: bigint | undefined, maxDate: number): void {
 		const chat = this.openChatOf(user, chatId, accessHash);
 		chat.readMaxDate.set(user.id, maxDate);
-		const update = new Api.UpdateEncryptedMessagesRead({ chatId: chat.id, maxDate, date: this.deps.world.nowSeconds() });
+		const update = new Api.UpdateEncryptedMessagesRead({
+			chatId: chat.id,
+			maxDate,
+			date: this.deps.world.nowSeconds(),
+		});
 		this.push(update, this.otherSide(chat, user.id), user.id);
 	}
 
 	typing(user: FakeUser, chatId: number, accessHash: bigint | undefined, typing: boolean): void {
 		const chat = this.openChatOf(user, chatId, accessHash);
-		if (typing) this.push(new Api.UpdateEncryptedChatTyping({ chatId: chat.id }), this.otherSide(chat, user.id), user.id);
+		if (typing)
+			this.push(
+				new Api.UpdateEncryptedChatTyping({ chatId: chat.id }),
+				this.otherSide(chat, user.id),
+				user.id,
+			);
 	}
 
 	/**
 	 * updates.getDifference for secret chats: the account's encrypted messages after `qts`, in
 	 * order (Telegram keeps them for a client that was offline; gramjs never asks by itself).
 	 */
-	differenceFor(user: FakeUser, qts: number): { messages: Api.TypeEncryptedMessage[]; qts: number } {
+	differenceFor(
+		user: FakeUser,
+		qts: number,
+	): { messages: Api.TypeEncryptedMessage[]; qts: number } {
 		const pending = this.chats
 			.flatMap((chat) => chat.messages)
 			.filter((message) => message.toId === user.id && message.qts > qts)
 			.sort((a, b) => a.qts - b.qts);
-		return { messages: pending.map((message) => this.messageToTl(message)), qts: this.qtsOf(user.id) };
+		return {
+			messages: pending.map((message) => this.messageToTl(message)),
+			qts: this.qtsOf(user.id),
+		};
 	}
 
 	/** messages.receivedQueue: max_qts may not pass what the account was given. */
@@ -264,32 +309,63 @@ export class SecretChatRelay {
 
 	/** The chat as `viewerId` sees it now (encryptedChatWaiting / Requested / encryptedChat / Discarded). */
 	chatToTl(chat: FakeEncryptedChat, viewerId: bigint): Api.TypeEncryptedChat {
-		if (chat.status === 'discarded') return new Api.EncryptedChatDiscarded({ id: chat.id, historyDeleted: chat.historyDeleted });
-		const common = { id: chat.id, accessHash: toLong(chat.accessHash), date: chat.date, adminId: toLong(chat.adminId), participantId: toLong(chat.participantId) };
+		if (chat.status === 'discarded')
+			return new Api.EncryptedChatDiscarded({ id: chat.id, historyDeleted: chat.historyDeleted });
+		const common = {
+			id: chat.id,
+			accessHash: toLong(chat.accessHash),
+			date: chat.date,
+			adminId: toLong(chat.adminId),
+			participantId: toLong(chat.participantId),
+		};
 		const admin = viewerId === chat.adminId;
-		if (chat.status === 'requested') return admin ? new Api.EncryptedChatWaiting(common) : new Api.EncryptedChatRequested({ ...common, gA: chat.gA });
+		if (chat.status === 'requested')
+			return admin
+				? new Api.EncryptedChatWaiting(common)
+				: new Api.EncryptedChatRequested({ ...common, gA: chat.gA });
 		// Each side gets the other side's public value.
 		const gAOrB = admin ? (chat.gB as Buffer) : chat.gA;
-		return new Api.EncryptedChat({ ...common, gAOrB, keyFingerprint: toLong(chat.keyFingerprint ?? 0n) });
+		return new Api.EncryptedChat({
+			...common,
+			gAOrB,
+			keyFingerprint: toLong(chat.keyFingerprint ?? 0n),
+		});
 	}
 
 	private messageToTl(message: FakeEncryptedMessage): Api.TypeEncryptedMessage {
-		const common = { randomId: toLong(message.randomId), chatId: message.chatId, date: message.date, bytes: message.bytes };
-		return message.service ? new Api.EncryptedMessageService(common) : new Api.EncryptedMessage({ ...common, file: new Api.EncryptedFileEmpty() });
+		const common = {
+			randomId: toLong(message.randomId),
+			chatId: message.chatId,
+			date: message.date,
+			bytes: message.bytes,
+		};
+		return message.service
+			? new Api.EncryptedMessageService(common)
+			: new Api.EncryptedMessage({ ...common, file: new Api.EncryptedFileEmpty() });
 	}
 
 	// --- Helpers ---
 
 	/** Unknown chat, a wrong access hash or a chat of other accounts: all CHAT_ID_INVALID, as Telegram answers. */
-	private chatOf(user: FakeUser, chatId: number, accessHash: bigint | undefined): FakeEncryptedChat {
+	private chatOf(
+		user: FakeUser,
+		chatId: number,
+		accessHash: bigint | undefined,
+	): FakeEncryptedChat {
 		const chat = this.chats.find((c) => c.id === chatId);
-		if (!chat || (chat.adminId !== user.id && chat.participantId !== user.id)) throw badRequest('CHAT_ID_INVALID');
-		if (accessHash !== undefined && chat.accessHash !== BigInt.asIntN(64, accessHash)) throw badRequest('CHAT_ID_INVALID');
+		if (!chat || (chat.adminId !== user.id && chat.participantId !== user.id))
+			throw badRequest('CHAT_ID_INVALID');
+		if (accessHash !== undefined && chat.accessHash !== BigInt.asIntN(64, accessHash))
+			throw badRequest('CHAT_ID_INVALID');
 		return chat;
 	}
 
 	/** A chat messages may go through: accepted by both sides, not discarded. */
-	private openChatOf(user: FakeUser, chatId: number, accessHash: bigint | undefined): FakeEncryptedChat {
+	private openChatOf(
+		user: FakeUser,
+		chatId: number,
+		accessHash: bigint | undefined,
+	): FakeEncryptedChat {
 		const chat = this.chatOf(user, chatId, accessHash);
 		if (chat.status === 'discarded') throw badRequest('ENCRYPTION_DECLINED');
 		// Before the other side accepts there is no key; Telegram knows no such chat to write to.
@@ -309,7 +385,10 @@ export class SecretChatRelay {
 	}
 
 	private pushEncryptionUpdate(chat: FakeEncryptedChat, toUserId: bigint): void {
-		const update = new Api.UpdateEncryption({ chat: this.chatToTl(chat, toUserId), date: this.deps.world.nowSeconds() });
+		const update = new Api.UpdateEncryption({
+			chat: this.chatToTl(chat, toUserId),
+			date: this.deps.world.nowSeconds(),
+		});
 		this.push(update, toUserId, this.otherSide(chat, toUserId));
 	}
 
@@ -317,6 +396,9 @@ export class SecretChatRelay {
 	private push(update: Api.TypeUpdate, toUserId: bigint, otherUserId: bigint): void {
 		const { world } = this.deps;
 		const { users } = entitiesFor(world, toUserId, [], [otherUserId]);
-		this.deps.push(new Api.Updates({ updates: [update], users, chats: [], date: world.nowSeconds(), seq: 0 }), toUserId);
+		this.deps.push(
+			new Api.Updates({ updates: [update], users, chats: [], date: world.nowSeconds(), seq: 0 }),
+			toUserId,
+		);
 	}
 }

@@ -7,7 +7,12 @@ import bigInt from 'big-integer';
 import { Api, errors, type TelegramClient } from 'telegram';
 import { CustomFile } from 'telegram/client/uploads';
 import { StringSession } from 'telegram/sessions';
-import { METHOD_NOT_IMPLEMENTED, parseServerAddress, TelegramFake, TRUST_FAKE_RSA_PRELOAD } from './server';
+import {
+	METHOD_NOT_IMPLEMENTED,
+	parseServerAddress,
+	TelegramFake,
+	TRUST_FAKE_RSA_PRELOAD,
+} from './server';
 import { closeFakeClient, connectedFakeClient, fakeClient } from './testClient';
 
 /**
@@ -28,7 +33,11 @@ function sha256Hex(bytes: Buffer): string {
 }
 
 /** Runs `body` with a connected client and always closes it. */
-async function withClient<T>(fake: TelegramFake, body: (client: TelegramClient) => Promise<T>, session?: string): Promise<T> {
+async function withClient<T>(
+	fake: TelegramFake,
+	body: (client: TelegramClient) => Promise<T>,
+	session?: string,
+): Promise<T> {
 	const client = await connectedFakeClient(fake, { session });
 	try {
 		return await body(client);
@@ -40,7 +49,11 @@ async function withClient<T>(fake: TelegramFake, body: (client: TelegramClient) 
 describe('Telegram fake server (gramjs client)', () => {
 	let fake: TelegramFake;
 	const alice = () => fake.users.find((u) => u.username === 'alice_test')!;
-	const alicePeer = () => new Api.InputPeerUser({ userId: bigInt(alice().id.toString()), accessHash: bigInt(alice().accessHash.toString()) });
+	const alicePeer = () =>
+		new Api.InputPeerUser({
+			userId: bigInt(alice().id.toString()),
+			accessHash: bigInt(alice().accessHash.toString()),
+		});
 	const inAnHour = () => fake.nowSeconds() + HOUR;
 
 	before(async () => {
@@ -48,7 +61,9 @@ describe('Telegram fake server (gramjs client)', () => {
 		fake = await TelegramFake.start();
 		// Lets this process's gramjs create auth keys with the fake (DH exchange).
 		fake.trustRsaKeyInThisProcess();
-		console.log(`# Telegram fake started (RSA key made) in ${Date.now() - started} ms on ${fake.host}:${fake.port}`);
+		console.log(
+			`# Telegram fake started (RSA key made) in ${Date.now() - started} ms on ${fake.host}:${fake.port}`,
+		);
 	});
 	after(async () => {
 		await fake?.stop();
@@ -64,13 +79,20 @@ describe('Telegram fake server (gramjs client)', () => {
 			const resolved = (await client.getEntity('@alice_test')) as Api.User;
 			assert.equal(resolved.id.toString(), alice().id.toString());
 			assert.equal(resolved.accessHash?.toString(), alice().accessHash.toString());
-			const byPhone = await client.invoke(new Api.contacts.ResolvePhone({ phone: '+1 555 000 1111' }));
+			const byPhone = await client.invoke(
+				new Api.contacts.ResolvePhone({ phone: '+1 555 000 1111' }),
+			);
 			assert.equal((byPhone.users[0] as Api.User).username, 'alice_test');
-			await assert.rejects(client.getEntity('@nobody_here'), /No user has "nobody_here" as username/);
+			await assert.rejects(
+				client.getEntity('@nobody_here'),
+				/No user has "nobody_here" as username/,
+			);
 			const full = await client.invoke(new Api.users.GetFullUser({ id: new Api.InputUserSelf() }));
 			assert.equal(full.fullUser.id.toString(), fake.me.id.toString());
 			// gramjs's keep-alive: answered by a top-level pong.
-			const pong = await client.invoke(new Api.PingDelayDisconnect({ pingId: bigInt(99), disconnectDelay: 60 }));
+			const pong = await client.invoke(
+				new Api.PingDelayDisconnect({ pingId: bigInt(99), disconnectDelay: 60 }),
+			);
 			assert.equal(pong.pingId.toString(), '99');
 		});
 		const names = fake.requests.map((r) => r.name);
@@ -81,30 +103,61 @@ describe('Telegram fake server (gramjs client)', () => {
 
 	test('sends text at once with its flags, entities and reply; a repeated random_id is answered with the original', async () => {
 		await withClient(fake, async (client) => {
-			const sent = await client.sendMessage('@alice_test', { message: 'hello **there**', silent: true, linkPreview: false });
+			const sent = await client.sendMessage('@alice_test', {
+				message: 'hello **there**',
+				silent: true,
+				linkPreview: false,
+			});
 			assert.equal(sent.id, 1);
 			const entity = new Api.MessageEntityBold({ offset: 0, length: 5 });
 			const answer = await client.invoke(
-				new Api.messages.SendMessage({ peer: alicePeer(), message: 'again', entities: [entity], randomId: bigInt(42), replyTo: new Api.InputReplyToMessage({ replyToMsgId: 1 }) }),
+				new Api.messages.SendMessage({
+					peer: alicePeer(),
+					message: 'again',
+					entities: [entity],
+					randomId: bigInt(42),
+					replyTo: new Api.InputReplyToMessage({ replyToMsgId: 1 }),
+				}),
 			);
 			// Telegram answers a text sent at once to a private chat with updateShortSentMessage.
 			assert.ok(answer instanceof Api.UpdateShortSentMessage);
 			assert.equal(answer.id, 2);
 			// As Telegram does: the original message again, nothing new sent.
-			const repeated = await client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: 'dup', randomId: bigInt(42) }));
+			const repeated = await client.invoke(
+				new Api.messages.SendMessage({ peer: alicePeer(), message: 'dup', randomId: bigInt(42) }),
+			);
 			assert.ok(repeated instanceof Api.Updates);
-			const idUpdate = repeated.updates.find((update): update is Api.UpdateMessageID => update instanceof Api.UpdateMessageID);
+			const idUpdate = repeated.updates.find(
+				(update): update is Api.UpdateMessageID => update instanceof Api.UpdateMessageID,
+			);
 			assert.equal(idUpdate?.id, 2);
-			const original = repeated.updates.find((update): update is Api.UpdateNewMessage => update instanceof Api.UpdateNewMessage);
+			const original = repeated.updates.find(
+				(update): update is Api.UpdateNewMessage => update instanceof Api.UpdateNewMessage,
+			);
 			assert.equal((original?.message as Api.Message).message, 'again');
 			assert.equal(original?.ptsCount, 0);
-			await assert.rejects(client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: '   ' })), { errorMessage: 'MESSAGE_EMPTY' });
+			await assert.rejects(
+				client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: '   ' })),
+				{ errorMessage: 'MESSAGE_EMPTY' },
+			);
 		});
 		assert.equal(fake.messages.length, 2);
 		const [first, second] = fake.messages;
 		assert.deepEqual(
-			{ peerKey: first.peerKey, fromId: first.fromId, text: first.text, silent: first.silent, noWebpage: first.noWebpage },
-			{ peerKey: fake.peerKey({ userId: alice().id }), fromId: fake.me.id, text: 'hello there', silent: true, noWebpage: true },
+			{
+				peerKey: first.peerKey,
+				fromId: first.fromId,
+				text: first.text,
+				silent: first.silent,
+				noWebpage: first.noWebpage,
+			},
+			{
+				peerKey: fake.peerKey({ userId: alice().id }),
+				fromId: fake.me.id,
+				text: 'hello there',
+				silent: true,
+				noWebpage: true,
+			},
 		);
 		assert.equal((first.entities[0] as Api.MessageEntityBold).className, 'MessageEntityBold');
 		assert.equal(second.randomId, 42n);
@@ -117,7 +170,9 @@ describe('Telegram fake server (gramjs client)', () => {
 			const post = await client.sendMessage('@news_test', { message: 'news' });
 			assert.equal(post.id, 1);
 			fake.channels[0].adminIds = [];
-			await assert.rejects(client.sendMessage('@news_test', { message: 'not allowed' }), { errorMessage: 'CHAT_WRITE_FORBIDDEN' });
+			await assert.rejects(client.sendMessage('@news_test', { message: 'not allowed' }), {
+				errorMessage: 'CHAT_WRITE_FORBIDDEN',
+			});
 		});
 		assert.deepEqual(
 			fake.messages.map((m) => [m.peerKey, m.text]),
@@ -130,11 +185,16 @@ describe('Telegram fake server (gramjs client)', () => {
 		const due = inAnHour();
 		await withClient(fake, async (client) => {
 			const first = await client.sendMessage('@alice_test', { message: 'first', schedule: due });
-			const second = await client.sendMessage('@alice_test', { message: 'second', schedule: due + 60 });
+			const second = await client.sendMessage('@alice_test', {
+				message: 'second',
+				schedule: due + 60,
+			});
 			assert.deepEqual([first.id, second.id], [1, 2]);
 			assert.equal(fake.messages.length, 0);
 
-			const history = (await client.invoke(new Api.messages.GetScheduledHistory({ peer: alicePeer(), hash: bigInt.zero }))) as Api.messages.Messages;
+			const history = (await client.invoke(
+				new Api.messages.GetScheduledHistory({ peer: alicePeer(), hash: bigInt.zero }),
+			)) as Api.messages.Messages;
 			assert.deepEqual(
 				history.messages.map((m) => [(m as Api.Message).message, (m as Api.Message).date]),
 				[
@@ -142,22 +202,45 @@ describe('Telegram fake server (gramjs client)', () => {
 					['first', due],
 				],
 			);
-			const picked = (await client.invoke(new Api.messages.GetScheduledMessages({ peer: alicePeer(), id: [2, 99] }))) as Api.messages.Messages;
-			assert.deepEqual(picked.messages.map((m) => m.id), [2]);
+			const picked = (await client.invoke(
+				new Api.messages.GetScheduledMessages({ peer: alicePeer(), id: [2, 99] }),
+			)) as Api.messages.Messages;
+			assert.deepEqual(
+				picked.messages.map((m) => m.id),
+				[2],
+			);
 
 			const newDate = due + 2 * HOUR;
-			await client.invoke(new Api.messages.EditMessage({ peer: alicePeer(), id: 1, scheduleDate: newDate }));
+			await client.invoke(
+				new Api.messages.EditMessage({ peer: alicePeer(), id: 1, scheduleDate: newDate }),
+			);
 			assert.equal(fake.scheduled.find((m) => m.id === 1)?.scheduleDate, newDate);
-			await assert.rejects(client.invoke(new Api.messages.EditMessage({ peer: alicePeer(), id: 1, scheduleDate: newDate })), { errorMessage: 'MESSAGE_NOT_MODIFIED' });
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.EditMessage({ peer: alicePeer(), id: 1, scheduleDate: newDate }),
+				),
+				{ errorMessage: 'MESSAGE_NOT_MODIFIED' },
+			);
 
-			const sentNow = (await client.invoke(new Api.messages.SendScheduledMessages({ peer: alicePeer(), id: [1] }))) as Api.Updates;
-			const removed = sentNow.updates.find((u): u is Api.UpdateDeleteScheduledMessages => u instanceof Api.UpdateDeleteScheduledMessages);
+			const sentNow = (await client.invoke(
+				new Api.messages.SendScheduledMessages({ peer: alicePeer(), id: [1] }),
+			)) as Api.Updates;
+			const removed = sentNow.updates.find(
+				(u): u is Api.UpdateDeleteScheduledMessages =>
+					u instanceof Api.UpdateDeleteScheduledMessages,
+			);
 			assert.deepEqual(removed?.messages, [1]);
 			assert.equal(fake.messages.length, 1);
-			assert.deepEqual({ text: fake.messages[0].text, fromScheduled: fake.messages[0].fromScheduled }, { text: 'first', fromScheduled: true });
+			assert.deepEqual(
+				{ text: fake.messages[0].text, fromScheduled: fake.messages[0].fromScheduled },
+				{ text: 'first', fromScheduled: true },
+			);
 			assert.deepEqual(removed?.sentMessages, [fake.messages[0].id]);
 
-			await assert.rejects(client.invoke(new Api.messages.DeleteScheduledMessages({ peer: alicePeer(), id: [1] })), { errorMessage: 'MESSAGE_ID_INVALID' });
+			await assert.rejects(
+				client.invoke(new Api.messages.DeleteScheduledMessages({ peer: alicePeer(), id: [1] })),
+				{ errorMessage: 'MESSAGE_ID_INVALID' },
+			);
 			await client.invoke(new Api.messages.DeleteScheduledMessages({ peer: alicePeer(), id: [2] }));
 		});
 		assert.equal(fake.scheduled.length, 0);
@@ -166,18 +249,39 @@ describe('Telegram fake server (gramjs client)', () => {
 
 	test('applies Telegram schedule rules: 10 s window, 367 days, the per-chat limit, no past reschedule', async () => {
 		await withClient(fake, async (client) => {
-			const soon = await client.sendMessage('@alice_test', { message: 'almost now', schedule: fake.nowSeconds() + 5 });
+			const soon = await client.sendMessage('@alice_test', {
+				message: 'almost now',
+				schedule: fake.nowSeconds() + 5,
+			});
 			assert.equal(soon.id, 1);
 			assert.equal(fake.messages.length, 1, 'scheduled under 10 s ahead goes out at once');
-			await assert.rejects(client.sendMessage('@alice_test', { message: 'too late', schedule: fake.nowSeconds() + 368 * 24 * HOUR }), { errorMessage: 'SCHEDULE_DATE_TOO_LATE' });
+			await assert.rejects(
+				client.sendMessage('@alice_test', {
+					message: 'too late',
+					schedule: fake.nowSeconds() + 368 * 24 * HOUR,
+				}),
+				{ errorMessage: 'SCHEDULE_DATE_TOO_LATE' },
+			);
 			fake.scheduledLimitPerChat = 2;
 			await client.sendMessage('@alice_test', { message: 'a', schedule: inAnHour() });
 			await client.sendMessage('@alice_test', { message: 'b', schedule: inAnHour() });
-			await assert.rejects(client.sendMessage('@alice_test', { message: 'c', schedule: inAnHour() }), { errorMessage: 'SCHEDULE_TOO_MUCH' });
+			await assert.rejects(
+				client.sendMessage('@alice_test', { message: 'c', schedule: inAnHour() }),
+				{ errorMessage: 'SCHEDULE_TOO_MUCH' },
+			);
 			await client.sendMessage('@bob_test', { message: 'other chat', schedule: inAnHour() });
-			await assert.rejects(client.invoke(new Api.messages.EditMessage({ peer: alicePeer(), id: 1, scheduleDate: fake.nowSeconds() - 60 })), {
-				errorMessage: 'SCHEDULE_DATE_INVALID',
-			});
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.EditMessage({
+						peer: alicePeer(),
+						id: 1,
+						scheduleDate: fake.nowSeconds() - 60,
+					}),
+				),
+				{
+					errorMessage: 'SCHEDULE_DATE_INVALID',
+				},
+			);
 		});
 		assert.deepEqual(
 			fake.scheduled.map((m) => m.text),
@@ -189,7 +293,11 @@ describe('Telegram fake server (gramjs client)', () => {
 		const files = [photo('one.jpg', 'a', 3000), photo('two.jpg', 'b', 70000)];
 		const scheduleDate = inAnHour();
 		await withClient(fake, async (client) => {
-			const album = (await client.sendFile('@alice_test', { file: files, caption: ['first photo', 'second photo'], scheduleDate })) as unknown as Api.Message[];
+			const album = (await client.sendFile('@alice_test', {
+				file: files,
+				caption: ['first photo', 'second photo'],
+				scheduleDate,
+			})) as unknown as Api.Message[];
 			assert.deepEqual(
 				album.map((m) => m.id),
 				[1, 2],
@@ -200,7 +308,14 @@ describe('Telegram fake server (gramjs client)', () => {
 		assert.equal(one.groupedId, two.groupedId);
 		assert.notEqual(one.groupedId, undefined);
 		assert.deepEqual(
-			fake.scheduled.map((m) => [m.text, m.scheduleDate, m.media?.kind, m.media?.fileName, m.media?.size, m.media?.sha256]),
+			fake.scheduled.map((m) => [
+				m.text,
+				m.scheduleDate,
+				m.media?.kind,
+				m.media?.fileName,
+				m.media?.size,
+				m.media?.sha256,
+			]),
 			[
 				['first photo', scheduleDate, 'photo', 'one.jpg', 3000, sha256Hex(files[0].buffer!)],
 				['second photo', scheduleDate, 'photo', 'two.jpg', 70000, sha256Hex(files[1].buffer!)],
@@ -220,16 +335,32 @@ describe('Telegram fake server (gramjs client)', () => {
 	test('sends a single document and a single scheduled photo through messages.sendMedia', async () => {
 		const report = new CustomFile('report.pdf', 5000, '', Buffer.alloc(5000, 'r'));
 		await withClient(fake, async (client) => {
-			const sent = await client.sendFile('@alice_test', { file: report, caption: 'the report', forceDocument: true });
+			const sent = await client.sendFile('@alice_test', {
+				file: report,
+				caption: 'the report',
+				forceDocument: true,
+			});
 			assert.equal(sent.id, 1);
-			const later = await client.sendFile('@bob_test', { file: photo('pic.jpg', 'p', 1500), scheduleDate: inAnHour() });
+			const later = await client.sendFile('@bob_test', {
+				file: photo('pic.jpg', 'p', 1500),
+				scheduleDate: inAnHour(),
+			});
 			assert.equal(later.id, 1);
 		});
 		assert.deepEqual(
-			[fake.messages[0].text, fake.messages[0].media?.kind, fake.messages[0].media?.fileName, fake.messages[0].media?.mimeType, fake.messages[0].media?.size],
+			[
+				fake.messages[0].text,
+				fake.messages[0].media?.kind,
+				fake.messages[0].media?.fileName,
+				fake.messages[0].media?.mimeType,
+				fake.messages[0].media?.size,
+			],
 			['the report', 'document', 'report.pdf', 'application/pdf', 5000],
 		);
-		assert.deepEqual([fake.scheduled[0].peerKey, fake.scheduled[0].media?.kind], [fake.peerKey({ userId: fake.users[2].id }), 'photo']);
+		assert.deepEqual(
+			[fake.scheduled[0].peerKey, fake.scheduled[0].media?.kind],
+			[fake.peerKey({ userId: fake.users[2].id }), 'photo'],
+		);
 		assert.deepEqual(
 			fake.requests.map((r) => r.name).filter((n) => n.startsWith('messages.')),
 			['messages.SendMedia', 'messages.SendMedia'],
@@ -239,15 +370,31 @@ describe('Telegram fake server (gramjs client)', () => {
 	test('checks albums: by URL, at most 10 items, documents not mixed with photos', async () => {
 		const item = (i: number, kind: 'photo' | 'document' = 'photo') =>
 			new Api.InputSingleMedia({
-				media: kind === 'photo' ? new Api.InputMediaPhotoExternal({ url: `https://example.test/p${i}.jpg` }) : new Api.InputMediaDocumentExternal({ url: `https://example.test/d${i}.pdf` }),
+				media:
+					kind === 'photo'
+						? new Api.InputMediaPhotoExternal({ url: `https://example.test/p${i}.jpg` })
+						: new Api.InputMediaDocumentExternal({ url: `https://example.test/d${i}.pdf` }),
 				message: `item ${i}`,
 				randomId: bigInt(1000 + i),
 			});
 		await withClient(fake, async (client) => {
 			const eleven = Array.from({ length: 11 }, (_, i) => item(i));
-			await assert.rejects(client.invoke(new Api.messages.SendMultiMedia({ peer: alicePeer(), multiMedia: eleven })), { errorMessage: 'MULTI_MEDIA_TOO_LONG' });
-			await assert.rejects(client.invoke(new Api.messages.SendMultiMedia({ peer: alicePeer(), multiMedia: [item(20), item(21, 'document')] })), { errorMessage: 'MEDIA_INVALID' });
-			await client.invoke(new Api.messages.SendMultiMedia({ peer: alicePeer(), multiMedia: [item(30), item(31)] }));
+			await assert.rejects(
+				client.invoke(new Api.messages.SendMultiMedia({ peer: alicePeer(), multiMedia: eleven })),
+				{ errorMessage: 'MULTI_MEDIA_TOO_LONG' },
+			);
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.SendMultiMedia({
+						peer: alicePeer(),
+						multiMedia: [item(20), item(21, 'document')],
+					}),
+				),
+				{ errorMessage: 'MEDIA_INVALID' },
+			);
+			await client.invoke(
+				new Api.messages.SendMultiMedia({ peer: alicePeer(), multiMedia: [item(30), item(31)] }),
+			);
 		});
 		assert.deepEqual(
 			fake.messages.map((m) => [m.text, m.media?.url]),
@@ -261,23 +408,39 @@ describe('Telegram fake server (gramjs client)', () => {
 	test('answers injected errors, flood waits and unknown methods like Telegram', async () => {
 		await withClient(fake, async (client) => {
 			fake.injectError('messages.SendMessage', { code: 400, message: 'PEER_ID_INVALID' });
-			await assert.rejects(client.sendMessage('@alice_test', { message: 'x' }), (error: unknown) => {
-				assert.ok(error instanceof errors.RPCError);
-				assert.equal(error.errorMessage, 'PEER_ID_INVALID');
-				assert.equal(error.code, 400);
-				return true;
-			});
+			await assert.rejects(
+				client.sendMessage('@alice_test', { message: 'x' }),
+				(error: unknown) => {
+					assert.ok(error instanceof errors.RPCError);
+					assert.equal(error.errorMessage, 'PEER_ID_INVALID');
+					assert.equal(error.code, 400);
+					return true;
+				},
+			);
 			fake.floodWaitNext('messages.SendMessage', 5);
-			await assert.rejects(client.sendMessage('@alice_test', { message: 'x' }), (error: unknown) => {
-				assert.ok(error instanceof errors.FloodWaitError);
-				assert.equal(error.seconds, 5);
-				return true;
-			});
+			await assert.rejects(
+				client.sendMessage('@alice_test', { message: 'x' }),
+				(error: unknown) => {
+					assert.ok(error instanceof errors.FloodWaitError);
+					assert.equal(error.seconds, 5);
+					return true;
+				},
+			);
 			await client.sendMessage('@alice_test', { message: 'after the faults' });
-			await assert.rejects(client.invoke(new Api.messages.GetDialogFilters()), { errorMessage: METHOD_NOT_IMPLEMENTED });
-			await assert.rejects(client.invoke(new Api.messages.SendMessage({ peer: new Api.InputPeerUser({ userId: bigInt(999), accessHash: bigInt(1) }), message: 'x' })), {
-				errorMessage: 'PEER_ID_INVALID',
+			await assert.rejects(client.invoke(new Api.messages.GetDialogFilters()), {
+				errorMessage: METHOD_NOT_IMPLEMENTED,
 			});
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.SendMessage({
+						peer: new Api.InputPeerUser({ userId: bigInt(999), accessHash: bigInt(1) }),
+						message: 'x',
+					}),
+				),
+				{
+					errorMessage: 'PEER_ID_INVALID',
+				},
+			);
 		});
 		assert.deepEqual(
 			fake.messages.map((m) => m.text),
@@ -312,13 +475,34 @@ describe('Telegram fake server (gramjs client)', () => {
 	test('a connection dropped after the call is applied: sent once, the resend gets the original', async () => {
 		await withClient(fake, async (client) => {
 			fake.dropConnectionNext('messages.SendMessage', 'after-apply');
-			const request = new Api.messages.SendMessage({ peer: alicePeer(), message: 'sent, but no answer', randomId: bigInt(7), scheduleDate: inAnHour() });
+			const request = new Api.messages.SendMessage({
+				peer: alicePeer(),
+				message: 'sent, but no answer',
+				randomId: bigInt(7),
+				scheduleDate: inAnHour(),
+			});
 			const answer = await client.invoke(request);
 			assert.ok(answer instanceof Api.Updates);
-			assert.ok(answer.updates.some((update) => update instanceof Api.UpdateNewScheduledMessage && (update.message as Api.Message).message === 'sent, but no answer'));
+			assert.ok(
+				answer.updates.some(
+					(update) =>
+						update instanceof Api.UpdateNewScheduledMessage &&
+						(update.message as Api.Message).message === 'sent, but no answer',
+				),
+			);
 			// Once the original left the scheduled queue, a repeat is refused by name.
 			fake.scheduled.splice(0);
-			await assert.rejects(client.invoke(new Api.messages.SendMessage({ peer: alicePeer(), message: 'sent, but no answer', randomId: bigInt(7), scheduleDate: inAnHour() })), { errorMessage: 'RANDOM_ID_DUPLICATE' });
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.SendMessage({
+						peer: alicePeer(),
+						message: 'sent, but no answer',
+						randomId: bigInt(7),
+						scheduleDate: inAnHour(),
+					}),
+				),
+				{ errorMessage: 'RANDOM_ID_DUPLICATE' },
+			);
 		});
 		assert.deepEqual(fake.scheduled, []);
 		assert.equal(fake.requests.filter((r) => r.name === 'messages.SendMessage').length, 3);
@@ -361,7 +545,15 @@ describe('Telegram fake server (gramjs client)', () => {
 		);
 		assert.deepEqual(
 			names.filter((n) => n.startsWith('auth.') || n === 'account.GetPassword'),
-			['auth.SendCode', 'auth.SendCode', 'auth.SignIn', 'account.GetPassword', 'auth.CheckPassword', 'account.GetPassword', 'auth.CheckPassword'],
+			[
+				'auth.SendCode',
+				'auth.SendCode',
+				'auth.SignIn',
+				'account.GetPassword',
+				'auth.CheckPassword',
+				'account.GetPassword',
+				'auth.CheckPassword',
+			],
 		);
 		assert.equal(fake.requests.find((r) => r.name === 'auth.SignIn')?.dcId, 4);
 	});
@@ -386,10 +578,23 @@ describe('Telegram fake server (gramjs client)', () => {
 			async (client) => {
 				assert.equal(await client.checkAuthorization(), false);
 				await assert.rejects(client.getMe(), { errorMessage: 'AUTH_KEY_UNREGISTERED' });
-				await assert.rejects(client.sendCode({ apiId: fake.apiId, apiHash: 'not-the-hash' }, '15550001111'), { errorMessage: 'API_ID_INVALID' });
-				const { phoneCodeHash } = await client.sendCode({ apiId: fake.apiId, apiHash: fake.apiHash }, '15550001111');
-				await assert.rejects(client.invoke(new Api.auth.SignIn({ phoneNumber: '15550001111', phoneCodeHash, phoneCode: '00000' })), { errorMessage: 'PHONE_CODE_INVALID' });
-				await client.invoke(new Api.auth.SignIn({ phoneNumber: '15550001111', phoneCodeHash, phoneCode: '12345' }));
+				await assert.rejects(
+					client.sendCode({ apiId: fake.apiId, apiHash: 'not-the-hash' }, '15550001111'),
+					{ errorMessage: 'API_ID_INVALID' },
+				);
+				const { phoneCodeHash } = await client.sendCode(
+					{ apiId: fake.apiId, apiHash: fake.apiHash },
+					'15550001111',
+				);
+				await assert.rejects(
+					client.invoke(
+						new Api.auth.SignIn({ phoneNumber: '15550001111', phoneCodeHash, phoneCode: '00000' }),
+					),
+					{ errorMessage: 'PHONE_CODE_INVALID' },
+				);
+				await client.invoke(
+					new Api.auth.SignIn({ phoneNumber: '15550001111', phoneCodeHash, phoneCode: '12345' }),
+				);
 				assert.equal(((await client.getMe()) as Api.User).username, 'alice_test');
 			},
 			session,
@@ -432,14 +637,26 @@ describe('Telegram fake server (gramjs client)', () => {
 				process.stdout.write(client.session.save());
 				await client.destroy();
 			})().catch((error) => { console.error(error); process.exit(1); });`;
-		const env = { ...process.env, ...fake.rsaTrustEnv(), FAKE_HOST: fake.host, FAKE_PORT: String(fake.port), FAKE_API_ID: String(fake.apiId), FAKE_API_HASH: fake.apiHash };
-		const { stdout } = await promisify(execFile)(process.execPath, ['--require', TRUST_FAKE_RSA_PRELOAD, '-e', cli], { env });
+		const env = {
+			...process.env,
+			...fake.rsaTrustEnv(),
+			FAKE_HOST: fake.host,
+			FAKE_PORT: String(fake.port),
+			FAKE_API_ID: String(fake.apiId),
+			FAKE_API_HASH: fake.apiHash,
+		};
+		const { stdout } = await promisify(execFile)(
+			process.execPath,
+			['--require', TRUST_FAKE_RSA_PRELOAD, '-e', cli],
+			{ env },
+		);
 		assert.match(stdout, /^1[A-Za-z0-9+/=]+$/);
 		assert.equal(fake.sessionInfo(stdout)?.userId, fake.me.id);
-		assert.deepEqual(
-			fake.requests.map((r) => r.name).slice(0, 3),
-			['ReqPqMulti', 'ReqDHParams', 'SetClientDHParams'],
-		);
+		assert.deepEqual(fake.requests.map((r) => r.name).slice(0, 3), [
+			'ReqPqMulti',
+			'ReqDHParams',
+			'SetClientDHParams',
+		]);
 	});
 
 	test('pushes updates to connected clients, and delivers due scheduled messages by its clock', async () => {
@@ -459,7 +676,10 @@ describe('Telegram fake server (gramjs client)', () => {
 					message: 'pushed by the test',
 				});
 				timed.pushUpdate(new Api.UpdateNewMessage({ message: incoming, pts: 1, ptsCount: 1 }));
-				await client.sendMessage('@alice_test', { message: 'later', schedule: timed.nowSeconds() + HOUR });
+				await client.sendMessage('@alice_test', {
+					message: 'later',
+					schedule: timed.nowSeconds() + HOUR,
+				});
 				clockMs += 2 * HOUR * 1000;
 				assert.deepEqual(
 					timed.deliverDueScheduled().map((m) => m.text),
@@ -467,7 +687,9 @@ describe('Telegram fake server (gramjs client)', () => {
 				);
 				// A round trip after both pushes: they were written before its answer.
 				await client.getMe();
-				const texts = received.filter((u): u is Api.UpdateNewMessage => u instanceof Api.UpdateNewMessage).map((u) => (u.message as Api.Message).message);
+				const texts = received
+					.filter((u): u is Api.UpdateNewMessage => u instanceof Api.UpdateNewMessage)
+					.map((u) => (u.message as Api.Message).message);
 				assert.deepEqual(texts, ['pushed by the test', 'later']);
 				assert.ok(received.some((u) => u instanceof Api.UpdateDeleteScheduledMessages));
 			});

@@ -96,13 +96,29 @@ export const SEED_ME: Readonly<FakeUser> = {
 export function seedUsers(): FakeUser[] {
 	return [
 		{ ...SEED_ME },
-		{ id: 5000002n, accessHash: 7101000000000000002n, firstName: 'Alice', lastName: 'Test', username: 'alice_test', phone: '15550001111' },
+		{
+			id: 5000002n,
+			accessHash: 7101000000000000002n,
+			firstName: 'Alice',
+			lastName: 'Test',
+			username: 'alice_test',
+			phone: '15550001111',
+		},
 		{ id: 5000003n, accessHash: 7101000000000000003n, firstName: 'Bob', username: 'bob_test' },
 	];
 }
 
 export function seedChannels(): FakeChannel[] {
-	return [{ id: 1700000001n, accessHash: 7201000000000000001n, title: 'News Test', username: 'news_test', megagroup: false, adminIds: [SEED_ME.id] }];
+	return [
+		{
+			id: 1700000001n,
+			accessHash: 7201000000000000001n,
+			title: 'News Test',
+			username: 'news_test',
+			megagroup: false,
+			adminIds: [SEED_ME.id],
+		},
+	];
 }
 
 export function peerKeyOf(peer: { userId?: bigint; channelId?: bigint; chatId?: bigint }): string {
@@ -114,6 +130,7 @@ export function peerKeyOf(peer: { userId?: bigint; channelId?: bigint; chatId?: 
 
 export function parsePeerKey(key: string): { kind: 'user' | 'channel' | 'chat'; id: bigint } {
 	const [kind, id] = key.split(':');
-	if (kind !== 'user' && kind !== 'channel' && kind !== 'chat') throw new Error(`Not a peer key: ${key}`);
+	if (kind !== 'user' && kind !== 'channel' && kind !== 'chat')
+		throw new Error(`Not a peer key: ${key}`);
 	return { kind, id: BigInt(id) };
 }

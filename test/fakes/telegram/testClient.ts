@@ -18,16 +18,24 @@ export interface FakeClientOptions {
 
 export function fakeClient(fake: TelegramFake, options: FakeClientOptions = {}): TelegramClient {
 	const level = (process.env.TELEGRAM_FAKE_LOG as LogLevel | undefined) ?? LogLevel.NONE;
-	return new TelegramClient(new StringSession(options.session ?? fake.createSession()), fake.apiId, fake.apiHash, {
-		...connectOptionsFor(fake),
-		connectionRetries: 2,
-		retryDelay: 100,
-		floodSleepThreshold: 0,
-		baseLogger: new Logger(level),
-	});
+	return new TelegramClient(
+		new StringSession(options.session ?? fake.createSession()),
+		fake.apiId,
+		fake.apiHash,
+		{
+			...connectOptionsFor(fake),
+			connectionRetries: 2,
+			retryDelay: 100,
+			floodSleepThreshold: 0,
+			baseLogger: new Logger(level),
+		},
+	);
 }
 
-export async function connectedFakeClient(fake: TelegramFake, options: FakeClientOptions = {}): Promise<TelegramClient> {
+export async function connectedFakeClient(
+	fake: TelegramFake,
+	options: FakeClientOptions = {},
+): Promise<TelegramClient> {
 	const client = fakeClient(fake, options);
 	// connect() resolves false (instead of throwing) when it gives up; later calls would then hang.
 	if (!(await client.connect())) throw new Error('gramjs could not connect to the Telegram fake');
@@ -36,11 +44,15 @@ export async function connectedFakeClient(fake: TelegramFake, options: FakeClien
 
 /** destroy() misses the upload connection and its 30 s release timer: close those first. */
 export async function closeFakeClient(client: TelegramClient): Promise<void> {
-	const internals = client as unknown as { _exportedSenderReleaseTimeouts: Map<number, NodeJS.Timeout> };
+	const internals = client as unknown as {
+		_exportedSenderReleaseTimeouts: Map<number, NodeJS.Timeout>;
+	};
 	for (const timeout of internals._exportedSenderReleaseTimeouts.values()) clearTimeout(timeout);
 	internals._exportedSenderReleaseTimeouts.clear();
 	const senders = await Promise.allSettled([...client._exportedSenderPromises.values()]);
-	await Promise.all(senders.map((s) => (s.status === 'fulfilled' ? s.value?.disconnect() : undefined)));
+	await Promise.all(
+		senders.map((s) => (s.status === 'fulfilled' ? s.value?.disconnect() : undefined)),
+	);
 	client._exportedSenderPromises.clear();
 	await client.destroy();
 }

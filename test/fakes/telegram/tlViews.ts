@@ -1,6 +1,13 @@
 import { Api } from 'telegram';
 import type { MediaStore } from './mediaStore';
-import { parsePeerKey, type FakeChannel, type FakeMedia, type FakeMessage, type FakeUser, type FakeWorld } from './state';
+import {
+	parsePeerKey,
+	type FakeChannel,
+	type FakeMedia,
+	type FakeMessage,
+	type FakeUser,
+	type FakeWorld,
+} from './state';
 import { toLong } from './wire';
 
 /** The fake's records as the Api.* objects Telegram would send for them. */
@@ -37,7 +44,9 @@ export function channelToTl(channel: FakeChannel, viewerId: bigint | undefined):
 		megagroup: channel.megagroup,
 		photo: new Api.ChatPhotoEmpty(),
 		date: 0,
-		adminRights: admin ? new Api.ChatAdminRights({ postMessages: true, editMessages: true, deleteMessages: true }) : undefined,
+		adminRights: admin
+			? new Api.ChatAdminRights({ postMessages: true, editMessages: true, deleteMessages: true })
+			: undefined,
 	});
 }
 
@@ -53,11 +62,22 @@ export function mediaToTl(media: FakeMedia, store: MediaStore, dcId: number): Ap
 	const fileReference = Buffer.from(`fake-ref-${id}`);
 	if (media.kind === 'photo') {
 		const sizes = [new Api.PhotoSize({ type: 'y', w: 1280, h: 960, size: media.size })];
-		return new Api.MessageMediaPhoto({ photo: new Api.Photo({ id: toLong(id), accessHash: toLong(accessHash), fileReference, date, sizes, dcId }) });
+		return new Api.MessageMediaPhoto({
+			photo: new Api.Photo({
+				id: toLong(id),
+				accessHash: toLong(accessHash),
+				fileReference,
+				date,
+				sizes,
+				dcId,
+			}),
+		});
 	}
 	const attributes: Api.TypeDocumentAttribute[] = [];
-	if (media.fileName) attributes.push(new Api.DocumentAttributeFilename({ fileName: media.fileName }));
-	if (media.kind === 'video') attributes.push(new Api.DocumentAttributeVideo({ duration: 0, w: 1280, h: 720 }));
+	if (media.fileName)
+		attributes.push(new Api.DocumentAttributeFilename({ fileName: media.fileName }));
+	if (media.kind === 'video')
+		attributes.push(new Api.DocumentAttributeVideo({ duration: 0, w: 1280, h: 720 }));
 	const document = new Api.Document({
 		id: toLong(id),
 		accessHash: toLong(accessHash),
@@ -88,14 +108,19 @@ export function messageToTl(message: FakeMessage, options: MessageViewOptions): 
 		peerId: peerToTl(message.peerKey),
 		fromId: broadcastPost ? undefined : new Api.PeerUser({ userId: toLong(message.fromId) }),
 		// A scheduled message carries its due time in `date`, as Telegram sends it.
-		date: options.scheduled && message.scheduleDate !== undefined ? message.scheduleDate : message.date,
+		date:
+			options.scheduled && message.scheduleDate !== undefined ? message.scheduleDate : message.date,
 		message: message.text,
-		entities: message.entities.length > 0 ? (message.entities as Api.TypeMessageEntity[]) : undefined,
+		entities:
+			message.entities.length > 0 ? (message.entities as Api.TypeMessageEntity[]) : undefined,
 		media: message.media ? mediaToTl(message.media, options.store, options.world.dcId) : undefined,
 		silent: message.silent || undefined,
 		fromScheduled: message.fromScheduled || undefined,
 		groupedId: message.groupedId !== undefined ? toLong(message.groupedId) : undefined,
-		replyTo: message.replyToMsgId !== undefined ? new Api.MessageReplyHeader({ replyToMsgId: message.replyToMsgId }) : undefined,
+		replyTo:
+			message.replyToMsgId !== undefined
+				? new Api.MessageReplyHeader({ replyToMsgId: message.replyToMsgId })
+				: undefined,
 		editDate: message.editDate,
 	});
 }
@@ -106,7 +131,12 @@ export function findChannelOfPeer(world: FakeWorld, peerKey: string): FakeChanne
 }
 
 /** The users and chats an answer about these peers must carry. */
-export function entitiesFor(world: FakeWorld, viewerId: bigint | undefined, peerKeys: string[], extraUserIds: bigint[] = []) {
+export function entitiesFor(
+	world: FakeWorld,
+	viewerId: bigint | undefined,
+	peerKeys: string[],
+	extraUserIds: bigint[] = [],
+) {
 	const userIds = new Set<bigint>(extraUserIds);
 	if (viewerId !== undefined) userIds.add(viewerId);
 	const channelIds = new Set<bigint>();

@@ -23,7 +23,10 @@ function fakeRsaKeyOf(publicKeyPem) {
 	const n = Buffer.from(jwk.n, 'base64url');
 	const e = Buffer.from(jwk.e, 'base64url');
 	const { serializeBytes } = requireGramjs('telegram/tl/generationHelpers');
-	const digest = crypto.createHash('sha1').update(Buffer.concat([serializeBytes(n), serializeBytes(e)])).digest();
+	const digest = crypto
+		.createHash('sha1')
+		.update(Buffer.concat([serializeBytes(n), serializeBytes(e)]))
+		.digest();
 	return {
 		fingerprint: digest.subarray(12, 20).readBigInt64LE(0).toString(),
 		n: BigInt('0x' + n.toString('hex')),
@@ -35,13 +38,16 @@ function fakeRsaKeyOf(publicKeyPem) {
 function trustFakeRsaKey(publicKeyPem) {
 	const { _serverKeys } = requireGramjs('telegram/crypto/RSA');
 	// The big-integer copy gramjs itself loads, so its modExp accepts our n.
-	const gramjsDir = path.dirname(require.resolve('telegram', { paths: [process.cwd(), __dirname] }));
+	const gramjsDir = path.dirname(
+		require.resolve('telegram', { paths: [process.cwd(), __dirname] }),
+	);
 	const bigInt = require(require.resolve('big-integer', { paths: [gramjsDir] }));
 	const key = fakeRsaKeyOf(publicKeyPem);
 	_serverKeys.set(key.fingerprint, { n: bigInt(key.n.toString()), e: key.e });
 	return key.fingerprint;
 }
 
-if (process.env.TELEGRAM_FAKE_RSA_PUBLIC_PEM) trustFakeRsaKey(process.env.TELEGRAM_FAKE_RSA_PUBLIC_PEM);
+if (process.env.TELEGRAM_FAKE_RSA_PUBLIC_PEM)
+	trustFakeRsaKey(process.env.TELEGRAM_FAKE_RSA_PUBLIC_PEM);
 
 module.exports = { trustFakeRsaKey, fakeRsaKeyOf };

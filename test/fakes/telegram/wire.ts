@@ -40,7 +40,11 @@ export function longBytes(value: bigint): Buffer {
 }
 
 export function vectorBytes(items: Array<{ getBytes(): Buffer }>): Buffer {
-	return Buffer.concat([uint32(VECTOR_ID), int32(items.length), ...items.map((item) => item.getBytes())]);
+	return Buffer.concat([
+		uint32(VECTOR_ID),
+		int32(items.length),
+		...items.map((item) => item.getBytes()),
+	]);
 }
 
 export function boolBytes(value: boolean): Buffer {

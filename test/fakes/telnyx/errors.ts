@@ -19,7 +19,11 @@ export interface ErrorAnswer {
 	headers?: Record<string, string>;
 }
 
-export function errorAnswer(status: number, error: TelnyxError | TelnyxError[], headers?: Record<string, string>): ErrorAnswer {
+export function errorAnswer(
+	status: number,
+	error: TelnyxError | TelnyxError[],
+	headers?: Record<string, string>,
+): ErrorAnswer {
 	return { status, body: { errors: Array.isArray(error) ? error : [error] }, headers };
 }
 
@@ -31,20 +35,32 @@ export const telnyxErrors = {
 		errorAnswer(401, {
 			code: '10009',
 			title: 'Authentication failed',
-			detail: 'The required authentication headers were either invalid or not included in the request.',
+			detail:
+				'The required authentication headers were either invalid or not included in the request.',
 		}),
 	notFound: (detail = 'The requested resource or URL could not be found.') =>
 		errorAnswer(404, { code: '10005', title: 'Resource not found', detail }),
 	tooManyRequests: (resetSeconds: number) =>
 		errorAnswer(
 			429,
-			{ code: '10011', title: 'Too many requests', detail: 'You have exceeded the maximum number of allowed requests.' },
+			{
+				code: '10011',
+				title: 'Too many requests',
+				detail: 'You have exceeded the maximum number of allowed requests.',
+			},
 			{ 'x-ratelimit-reset': String(resetSeconds), 'x-ratelimit-remaining': '0' },
 		),
-	unexpected: () => errorAnswer(500, { code: '10007', title: 'Unexpected error', detail: 'An unexpected error occured.' }),
-	invalidJson: (detail: string) => errorAnswer(400, { code: '10023', title: 'Invalid JSON', detail }),
+	unexpected: () =>
+		errorAnswer(500, {
+			code: '10007',
+			title: 'Unexpected error',
+			detail: 'An unexpected error occured.',
+		}),
+	invalidJson: (detail: string) =>
+		errorAnswer(400, { code: '10023', title: 'Invalid JSON', detail }),
 	/** A request the spec rejects (type, format, required...). */
-	badRequest: (detail: string, at?: string) => errorAnswer(400, { code: '10015', title: 'Bad Request', detail, ...pointer(at) }),
+	badRequest: (detail: string, at?: string) =>
+		errorAnswer(400, { code: '10015', title: 'Bad Request', detail, ...pointer(at) }),
 	missing: (field: string) =>
 		errorAnswer(422, {
 			code: '10004',
@@ -78,7 +94,8 @@ export const telnyxErrors = {
 		errorAnswer(403, {
 			code: '10015',
 			title: 'Message cannot be cancelled',
-			detail: 'Only messages with status=scheduled and send_at more than a minute from now can be cancelled.',
+			detail:
+				'Only messages with status=scheduled and send_at more than a minute from now can be cancelled.',
 			source: { pointer: '/id' },
 		}),
 };
@@ -89,21 +106,59 @@ function problemError(problem: Problem): { status: number; error: TelnyxError } 
 	const source = problem.in === 'body' ? { pointer: `/${name}` } : { parameter: name };
 	if (problem.in === 'path') {
 		// ASSUMED status: the catalog's code for a malformed id.
-		return { status: 400, error: { code: '10006', title: 'Invalid ID', detail: `The '${name}' parameter must be ${problem.expected}.`, source } };
+		return {
+			status: 400,
+			error: {
+				code: '10006',
+				title: 'Invalid ID',
+				detail: `The '${name}' parameter must be ${problem.expected}.`,
+				source,
+			},
+		};
 	}
 	switch (problem.kind) {
 		case 'missing':
 			return { status: 422, error: telnyxErrors.missing(name).body.errors[0] };
 		case 'json':
-			return { status: 400, error: { code: '10023', title: 'Invalid JSON', detail: 'The request body is not valid JSON.' } };
+			return {
+				status: 400,
+				error: {
+					code: '10023',
+					title: 'Invalid JSON',
+					detail: 'The request body is not valid JSON.',
+				},
+			};
 		case 'media-type':
 			// ASSUMED status (415): the catalog names the code, not the status.
-			return { status: 415, error: { code: '10014', title: 'Unsupported Media Type', detail: `The request body must be sent as ${problem.expected}.` } };
+			return {
+				status: 415,
+				error: {
+					code: '10014',
+					title: 'Unsupported Media Type',
+					detail: `The request body must be sent as ${problem.expected}.`,
+				},
+			};
 		default:
 			if (problem.expected === 'an http(s) URL') {
-				return { status: 400, error: { code: '10003', title: 'Invalid URL', detail: `The '${name}' parameter must be a valid URL.`, source } };
+				return {
+					status: 400,
+					error: {
+						code: '10003',
+						title: 'Invalid URL',
+						detail: `The '${name}' parameter must be a valid URL.`,
+						source,
+					},
+				};
 			}
-			return { status: 400, error: { code: '10015', title: 'Bad Request', detail: `The '${name}' parameter must be ${problem.expected}.`, source } };
+			return {
+				status: 400,
+				error: {
+					code: '10015',
+					title: 'Bad Request',
+					detail: `The '${name}' parameter must be ${problem.expected}.`,
+					source,
+				},
+			};
 	}
 }
 
@@ -113,8 +168,15 @@ function problemError(problem: Problem): { status: number; error: TelnyxError } 
  */
 export function telnyxRefusal(problems: readonly Problem[]): ErrorAnswer | undefined {
 	// A body Telnyx cannot read at all is the whole answer.
-	const unreadable = problems.find((p) => p.in === 'body' && (p.kind === 'json' || p.kind === 'media-type'));
-	const refused = (unreadable ? [unreadable] : problems.filter((p) => p.kind !== 'unknown')).map(problemError);
+	const unreadable = problems.find(
+		(p) => p.in === 'body' && (p.kind === 'json' || p.kind === 'media-type'),
+	);
+	const refused = (unreadable ? [unreadable] : problems.filter((p) => p.kind !== 'unknown')).map(
+		problemError,
+	);
 	if (refused.length === 0) return undefined;
-	return errorAnswer(refused[0].status, refused.map((r) => r.error));
+	return errorAnswer(
+		refused[0].status,
+		refused.map((r) => r.error),
+	);
 }

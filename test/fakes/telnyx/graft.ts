@@ -45,8 +45,11 @@ function componentSections(text: string): Map<string, [number, number]> {
 	const re = /\n {2}([A-Za-z]+):\n/g;
 	re.lastIndex = componentsAt;
 	const starts: [string, number][] = [];
-	for (let m = re.exec(text); m && m.index < componentsEnd; m = re.exec(text)) starts.push([m[1], m.index]);
-	starts.forEach(([name, at], i) => sections.set(name, [at, i + 1 < starts.length ? starts[i + 1][1] : componentsEnd]));
+	for (let m = re.exec(text); m && m.index < componentsEnd; m = re.exec(text))
+		starts.push([m[1], m.index]);
+	starts.forEach(([name, at], i) =>
+		sections.set(name, [at, i + 1 < starts.length ? starts[i + 1][1] : componentsEnd]),
+	);
 	return sections;
 }
 
@@ -63,7 +66,8 @@ export function graftPaths(doc: Json, fullText: string, paths: string[], method:
 	const grafted: string[] = [];
 	for (const p of paths) {
 		const block = sliceBlock(fullText, `  ${p}:`, pathsAt, fullText.length);
-		const op = block === undefined ? undefined : (YAML.parse(block) as Json)[p] as Json | undefined;
+		const op =
+			block === undefined ? undefined : ((YAML.parse(block) as Json)[p] as Json | undefined);
 		if (!op?.[method]) continue;
 		docPaths[p] = { ...(docPaths[p] as Json | undefined), [method]: op[method] };
 		collectRefs(op[method], pending);

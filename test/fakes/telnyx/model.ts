@@ -9,7 +9,10 @@ const string: Field = { schema: { type: 'string' } };
 const bool: Field = { schema: { type: 'boolean' } };
 const url: Field = { schema: { type: 'string', format: 'url' } };
 const nullableUrl: Field = { ...url, nullable: true };
-const uuidParam = { id: { type: 'string', format: 'uuid' } } as const satisfies Record<string, Schema>;
+const uuidParam = { id: { type: 'string', format: 'uuid' } } as const satisfies Record<
+	string,
+	Schema
+>;
 const mediaUrls: Field = { schema: { type: 'array', items: { type: 'string', format: 'url' } } };
 const messageType: Field = { schema: { type: 'string', enum: ['SMS', 'MMS'] } };
 const dateTime: Schema = { type: 'string', format: 'date-time' };
@@ -42,7 +45,11 @@ export const telnyxOperations: readonly ModelOperation[] = [
 		auth: true,
 		body: {
 			mediaType: JSON_MEDIA,
-			fields: { ...oneRecipient, encoding: enumOf('auto', 'gsm7', 'ucs2'), send_at: { schema: dateTime, nullable: true } },
+			fields: {
+				...oneRecipient,
+				encoding: enumOf('auto', 'gsm7', 'ucs2'),
+				send_at: { schema: dateTime, nullable: true },
+			},
 		},
 	},
 	{
@@ -79,9 +86,20 @@ export const telnyxOperations: readonly ModelOperation[] = [
 		method: 'GET',
 		path: '/messaging_profiles',
 		auth: true,
-		query: { ...page, 'filter[name]': string, 'filter[name][eq]': string, 'filter[name][contains]': string },
+		query: {
+			...page,
+			'filter[name]': string,
+			'filter[name][eq]': string,
+			'filter[name][contains]': string,
+		},
 	},
-	{ id: 'RetrieveMessagingProfile', method: 'GET', path: '/messaging_profiles/{id}', auth: true, params: uuidParam },
+	{
+		id: 'RetrieveMessagingProfile',
+		method: 'GET',
+		path: '/messaging_profiles/{id}',
+		auth: true,
+		params: uuidParam,
+	},
 	{
 		id: 'UpdateMessagingProfile',
 		method: 'PATCH',
@@ -92,7 +110,10 @@ export const telnyxOperations: readonly ModelOperation[] = [
 			mediaType: JSON_MEDIA,
 			fields: {
 				ai_assistant_id: { ...string, nullable: true },
-				alpha_sender: { schema: { type: 'string', pattern: /^[A-Za-z0-9 ]{1,11}$/ }, nullable: true },
+				alpha_sender: {
+					schema: { type: 'string', pattern: /^[A-Za-z0-9 ]{1,11}$/ },
+					nullable: true,
+				},
 				created_at: { schema: dateTime },
 				daily_spend_limit: { schema: { type: 'string', pattern: /^[0-9]+(?:\.[0-9]+)?$/ } },
 				daily_spend_limit_enabled: bool,
@@ -111,7 +132,9 @@ export const telnyxOperations: readonly ModelOperation[] = [
 				webhook_api_version: enumOf('1', '2', '2010-04-01'),
 				webhook_failover_url: nullableUrl,
 				webhook_url: nullableUrl,
-				whitelisted_destinations: { schema: { type: 'array', items: { type: 'string', pattern: /^[A-Z]{2}$/ } } },
+				whitelisted_destinations: {
+					schema: { type: 'array', items: { type: 'string', pattern: /^[A-Z]{2}$/ } },
+				},
 			},
 		},
 	},
@@ -125,7 +148,12 @@ export const telnyxOperations: readonly ModelOperation[] = [
 			sort: enumOf('purchased_at', 'phone_number', 'connection_name', 'usage_payment_method'),
 			'filter[billing_group_id]': string,
 			'filter[connection_id]': string,
-			'filter[country_iso_alpha2]': { schema: { type: 'oneOf', options: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] } },
+			'filter[country_iso_alpha2]': {
+				schema: {
+					type: 'oneOf',
+					options: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
+				},
+			},
 			'filter[customer_reference]': string,
 			'filter[emergency_address_id]': string,
 			'filter[number_type]': { schema: { type: 'object' } },
@@ -149,5 +177,12 @@ export const telnyxOperations: readonly ModelOperation[] = [
 			handle_messaging_profile_error: enumOf('true', 'false'),
 		},
 	},
-	{ id: 'ListProfilePhoneNumbers', method: 'GET', path: '/messaging_profiles/{id}/phone_numbers', auth: true, params: uuidParam, query: page },
+	{
+		id: 'ListProfilePhoneNumbers',
+		method: 'GET',
+		path: '/messaging_profiles/{id}/phone_numbers',
+		auth: true,
+		params: uuidParam,
+		query: page,
+	},
 ];

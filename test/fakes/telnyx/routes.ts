@@ -47,40 +47,67 @@ const SCHEDULE_MAX_MS = 5 * 24 * 60 * MINUTE;
 const MAX_MEDIA_URLS = 10;
 const MAX_GROUP_RECIPIENTS = 8;
 
-const asBody = (body: unknown): Body => (body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {});
+const asBody = (body: unknown): Body =>
+	body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const ok = (body: unknown): Answer => ({ status: 200, body });
-const pageParams = (search: URLSearchParams) => ({ number: search.get('page[number]') ?? undefined, size: search.get('page[size]') ?? undefined });
+const pageParams = (search: URLSearchParams) => ({
+	number: search.get('page[number]') ?? undefined,
+	size: search.get('page[size]') ?? undefined,
+});
 
 /** The sender: one of the account's numbers, or a profile whose number pool picks one. */
-function findSender(state: FakeState, from: string | undefined, profileId: string | undefined): ErrorAnswer | FakePhoneNumber {
+function findSender(
+	state: FakeState,
+	from: string | undefined,
+	profileId: string | undefined,
+): ErrorAnswer | FakePhoneNumber {
 	if (from === undefined) {
 		if (profileId === undefined) return telnyxErrors.missing('from');
-		return state.phoneNumbers.find((n) => n.messaging_profile_id === profileId) ?? telnyxErrors.unknownSender('messaging_profile_id', profileId);
+		return (
+			state.phoneNumbers.find((n) => n.messaging_profile_id === profileId) ??
+			telnyxErrors.unknownSender('messaging_profile_id', profileId)
+		);
 	}
 	const number = state.phoneNumbers.find((n) => n.phone_number === from);
 	if (!number) return telnyxErrors.unknownSender('from', from);
-	if (profileId !== undefined && profileId !== number.messaging_profile_id) return telnyxErrors.unknownSender('messaging_profile_id', profileId);
+	if (profileId !== undefined && profileId !== number.messaging_profile_id)
+		return telnyxErrors.unknownSender('messaging_profile_id', profileId);
 	return number;
 }
 
 /** Checks shared by every send: content, sender, send_at. Returns an error or the message to store. */
-function compose(state: FakeState, body: Body, to: string[], mode: 'send' | 'schedule' | 'group'): ErrorAnswer | TelnyxFakeMessage {
+function compose(
+	state: FakeState,
+	body: Body,
+	to: string[],
+	mode: 'send' | 'schedule' | 'group',
+): ErrorAnswer | TelnyxFakeMessage {
 	const text = str(body.text);
 	const subject = str(body.subject);
 	const mediaUrls = Array.isArray(body.media_urls) ? (body.media_urls as string[]) : [];
 	if ((text ?? '') === '' && mediaUrls.length === 0) return telnyxErrors.missing('text');
 	if (mediaUrls.length > MAX_MEDIA_URLS) {
-		return telnyxErrors.unprocessable(`No more than ${MAX_MEDIA_URLS} media URLs are allowed.`, '/media_urls');
+		return telnyxErrors.unprocessable(
+			`No more than ${MAX_MEDIA_URLS} media URLs are allowed.`,
+			'/media_urls',
+		);
 	}
-	const type = (str(body.type) as 'SMS' | 'MMS' | undefined) ?? (mode === 'group' || mediaUrls.length > 0 || subject !== undefined ? 'MMS' : 'SMS');
+	const type =
+		(str(body.type) as 'SMS' | 'MMS' | undefined) ??
+		(mode === 'group' || mediaUrls.length > 0 || subject !== undefined ? 'MMS' : 'SMS');
 	if (type === 'SMS' && (text ?? '') === '') return telnyxErrors.missing('text');
 
 	const number = findSender(state, str(body.from), str(body.messaging_profile_id));
 	if ('status' in number) return number;
 	const profile = state.profiles.find((p) => p.id === number.messaging_profile_id);
-	if (!profile) return telnyxErrors.unknownSender('messaging_profile_id', number.messaging_profile_id);
-	if (!profile.enabled) return telnyxErrors.unprocessable('The messaging profile is disabled.', '/messaging_profile_id');
+	if (!profile)
+		return telnyxErrors.unknownSender('messaging_profile_id', number.messaging_profile_id);
+	if (!profile.enabled)
+		return telnyxErrors.unprocessable(
+			'The messaging profile is disabled.',
+			'/messaging_profile_id',
+		);
 
 	// send_at: required by /messages/schedule, optional (nullable) on /messages, absent for group MMS.
 	const now = state.now();
@@ -138,7 +165,10 @@ const routes: Record<string, Route> = {
 		const to = Array.isArray(b.to) ? (b.to as string[]) : [];
 		if (to.length === 0) return telnyxErrors.missing('to');
 		if (to.length > MAX_GROUP_RECIPIENTS) {
-			return telnyxErrors.unprocessable(`No more than ${MAX_GROUP_RECIPIENTS} destinations are allowed.`, '/to');
+			return telnyxErrors.unprocessable(
+				`No more than ${MAX_GROUP_RECIPIENTS} destinations are allowed.`,
+				'/to',
+			);
 		}
 		if (!to.every(isE164)) return telnyxErrors.notE164('to');
 		return store(state, compose(state, b, to, 'group'));
@@ -162,7 +192,8 @@ const routes: Record<string, Route> = {
 		const exact = search.get('filter[name][eq]') ?? search.get('filter[name]');
 		const contains = search.get('filter[name][contains]');
 		const found = state.profiles.filter(
-			(p) => (exact === null || p.name === exact) && (contains === null || p.name.includes(contains)),
+			(p) =>
+				(exact === null || p.name === exact) && (contains === null || p.name.includes(contains)),
 		);
 		const page = paginate(found, pageParams(search));
 		return ok({ data: page.data.map(renderProfile), meta: page.meta });
@@ -178,7 +209,8 @@ const routes: Record<string, Route> = {
 		if (!profile) return telnyxErrors.notFound();
 		const b = asBody(body);
 		if ('webhook_url' in b) profile.webhook_url = (b.webhook_url as string | null) || null;
-		if ('webhook_failover_url' in b) profile.webhook_failover_url = (b.webhook_failover_url as string | null) || null;
+		if ('webhook_failover_url' in b)
+			profile.webhook_failover_url = (b.webhook_failover_url as string | null) || null;
 		if (typeof b.name === 'string') profile.name = b.name;
 		if (typeof b.enabled === 'boolean') profile.enabled = b.enabled;
 		return ok({ data: renderProfile(profile) });

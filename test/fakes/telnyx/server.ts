@@ -13,10 +13,28 @@ import { specLayerDir, TELNYX_SPEC_FILE } from '../specs';
 import { telnyxErrors, telnyxRefusal, type ErrorAnswer } from './errors';
 import { telnyxOperations } from './model';
 import { routeFor, type Answer, type FakeState } from './routes';
-import { checkRequest as checkSpecRequest, checkResponse, loadTelnyxSpec, type TelnyxSpec } from './spec';
-import { progress, seedPhoneNumbers, seedProfiles, type FakePhoneNumber, type FakeProfile, type TelnyxFakeMessage } from './state';
+import {
+	checkRequest as checkSpecRequest,
+	checkResponse,
+	loadTelnyxSpec,
+	type TelnyxSpec,
+} from './spec';
+import {
+	progress,
+	seedPhoneNumbers,
+	seedProfiles,
+	type FakePhoneNumber,
+	type FakeProfile,
+	type TelnyxFakeMessage,
+} from './state';
 
-export type { TelnyxFakeMessage, TelnyxFakeRecipient, RecipientStatus, FakePhoneNumber, FakeProfile } from './state';
+export type {
+	TelnyxFakeMessage,
+	TelnyxFakeRecipient,
+	RecipientStatus,
+	FakePhoneNumber,
+	FakeProfile,
+} from './state';
 export { PROFILE_A_ID, PROFILE_B_ID, ORGANIZATION_ID } from './state';
 
 export interface SeenRequest {
@@ -107,7 +125,13 @@ export class TelnyxFake implements FakeState {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		return new TelnyxFake(server, spec, options.now ?? Date.now, options.apiKey ?? 'KEYtest_123', loadMs);
+		return new TelnyxFake(
+			server,
+			spec,
+			options.now ?? Date.now,
+			options.apiKey ?? 'KEYtest_123',
+			loadMs,
+		);
 	}
 
 	now(): number {
@@ -193,7 +217,14 @@ export class TelnyxFake implements FakeState {
 				jsonError = (err as Error).message;
 			}
 		}
-		this.requests.push({ method, path: url.pathname, query: Object.fromEntries(url.searchParams), body, headers: { ...req.headers }, receivedAt });
+		this.requests.push({
+			method,
+			path: url.pathname,
+			query: Object.fromEntries(url.searchParams),
+			body,
+			headers: { ...req.headers },
+			receivedAt,
+		});
 		this.tick();
 
 		const answer = this.answer({ method, url, req, body, rawBody, jsonError });
@@ -211,7 +242,14 @@ export class TelnyxFake implements FakeState {
 		res.end(payload);
 	}
 
-	private answer(r: { method: string; url: URL; req: IncomingMessage; body: unknown; rawBody: string; jsonError?: string }): Answer | ErrorAnswer | 'drop' {
+	private answer(r: {
+		method: string;
+		url: URL;
+		req: IncomingMessage;
+		body: unknown;
+		rawBody: string;
+		jsonError?: string;
+	}): Answer | ErrorAnswer | 'drop' {
 		const fullPath = r.url.pathname;
 		const label = `${r.method} ${fullPath}`;
 		if (fullPath !== BASE_PATH && !fullPath.startsWith(`${BASE_PATH}/`)) {
@@ -227,8 +265,14 @@ export class TelnyxFake implements FakeState {
 			contentType: String(r.req.headers['content-type'] ?? ''),
 			rawBody: r.rawBody,
 		});
-		if (!check.operation) this.violations.push(`${label}: no such route in the Telnyx messaging API`);
-		else this.violations.push(...check.problems.map((p) => `${label} (${check.operation?.id}): ${describeProblem(p, 'Telnyx')}`));
+		if (!check.operation)
+			this.violations.push(`${label}: no such route in the Telnyx messaging API`);
+		else
+			this.violations.push(
+				...check.problems.map(
+					(p) => `${label} (${check.operation?.id}): ${describeProblem(p, 'Telnyx')}`,
+				),
+			);
 		const specCheck = this.spec && this.checkSpec(r, apiPath, check.operation?.id);
 		this.violations.push(...(specCheck?.violations ?? []));
 
@@ -252,7 +296,18 @@ export class TelnyxFake implements FakeState {
 	}
 
 	/** The spec layer: the operation the model routed to (when the loaded spec has it), else the spec's own match. */
-	private checkSpec(r: { method: string; url: URL; req: IncomingMessage; body: unknown; rawBody: string; jsonError?: string }, apiPath: string, operationId?: string) {
+	private checkSpec(
+		r: {
+			method: string;
+			url: URL;
+			req: IncomingMessage;
+			body: unknown;
+			rawBody: string;
+			jsonError?: string;
+		},
+		apiPath: string,
+		operationId?: string,
+	) {
 		const spec = this.spec as TelnyxSpec;
 		// /phone_numbers comes from the full spec file; without it the subset cannot judge that route.
 		if (operationId && !spec.api.getOperation(operationId)) return undefined;
@@ -267,23 +322,36 @@ export class TelnyxFake implements FakeState {
 		});
 	}
 
-	private serve(check: ModelCheck, specCheck: ReturnType<typeof checkSpecRequest> | undefined, r: { method: string; url: URL; body: unknown }, label: string): Answer | ErrorAnswer {
+	private serve(
+		check: ModelCheck,
+		specCheck: ReturnType<typeof checkSpecRequest> | undefined,
+		r: { method: string; url: URL; body: unknown },
+		label: string,
+	): Answer | ErrorAnswer {
 		const { operation } = check;
 		if (!operation) return telnyxErrors.notFound();
 		const refusal = telnyxRefusal(check.problems);
 		if (refusal) return refusal;
 		// The spec layer refuses what the model missed (a gap in the model, recorded as a violation).
-		if (specCheck?.violations.length && check.problems.length === 0) return telnyxErrors.badRequest(specCheck.violations.join('; '));
+		if (specCheck?.violations.length && check.problems.length === 0)
+			return telnyxErrors.badRequest(specCheck.violations.join('; '));
 		const route = routeFor(operation.id);
 		if (!route) {
 			this.violations.push(`${label}: ${operation.id} is modelled but not served by the fake`);
 			return telnyxErrors.notFound();
 		}
-		const answer = route({ state: this, params: check.params, search: r.url.searchParams, body: check.body });
+		const answer = route({
+			state: this,
+			params: check.params,
+			search: r.url.searchParams,
+			body: check.body,
+		});
 		if (answer.status < 300 && specCheck?.operation) {
 			// Round-trip through JSON so the check sees exactly what goes on the wire.
 			const wire: unknown = JSON.parse(JSON.stringify(answer.body));
-			this.responseViolations.push(...checkResponse(this.spec as TelnyxSpec, specCheck.operation, answer.status, wire));
+			this.responseViolations.push(
+				...checkResponse(this.spec as TelnyxSpec, specCheck.operation, answer.status, wire),
+			);
 		}
 		return answer;
 	}

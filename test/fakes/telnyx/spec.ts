@@ -26,7 +26,9 @@ type FormatCheck = (value: string) => boolean;
 
 /** ajv knows no string formats by default; these are the ones the Telnyx files use. */
 const FORMATS: Record<string, FormatCheck> = {
-	'date-time': (s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) && !Number.isNaN(Date.parse(s)),
+	'date-time': (s) =>
+		/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(s) &&
+		!Number.isNaN(Date.parse(s)),
 	date: (s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(s)),
 	uuid: (s) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s),
 	url: (s) => /^https?:\/\/[^\s]+$/i.test(s) && URL.canParse(s),
@@ -52,10 +54,15 @@ function collectFormats(value: unknown, into: Set<string>): void {
  */
 function widenRecipientStatus(doc: Json): void {
 	const schemas = (doc.components as Record<string, Json>).schemas as Record<string, Json>;
-	const to = (schemas.OutboundMessagePayload?.properties as Json | undefined)?.to as Json | undefined;
-	const status = ((to?.items as Json | undefined)?.properties as Json | undefined)?.status as Json | undefined;
+	const to = (schemas.OutboundMessagePayload?.properties as Json | undefined)?.to as
+		| Json
+		| undefined;
+	const status = ((to?.items as Json | undefined)?.properties as Json | undefined)?.status as
+		| Json
+		| undefined;
 	const values = status?.enum;
-	if (!Array.isArray(values)) throw new Error('OutboundMessagePayload.to[].status enum not found: spec changed?');
+	if (!Array.isArray(values))
+		throw new Error('OutboundMessagePayload.to[].status enum not found: spec changed?');
 	for (const extra of ['scheduled', 'cancelled']) if (!values.includes(extra)) values.push(extra);
 }
 
@@ -63,7 +70,9 @@ async function load(dir: string): Promise<TelnyxSpec> {
 	const started = Date.now();
 	const doc = YAML.parse(readFileSync(path.join(dir, SUBSET_FILE), 'utf8')) as Json;
 	const fullPath = path.join(dir, FULL_FILE);
-	const grafted = existsSync(fullPath) ? graftPaths(doc, readFileSync(fullPath, 'utf8'), GRAFTED_GET_PATHS, 'get') : [];
+	const grafted = existsSync(fullPath)
+		? graftPaths(doc, readFileSync(fullPath, 'utf8'), GRAFTED_GET_PATHS, 'get')
+		: [];
 	widenRecipientStatus(doc);
 	const formats = new Set<string>();
 	collectFormats(doc, formats);
@@ -75,7 +84,10 @@ async function load(dir: string): Promise<TelnyxSpec> {
 		customizeAjv: (ajv) => {
 			for (const name of formats) {
 				if (name in FORMATS) ajv.addFormat(name, { type: 'string', validate: FORMATS[name] });
-				else if (!['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'].includes(name)) ajv.addFormat(name, true);
+				else if (
+					!['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password'].includes(name)
+				)
+					ajv.addFormat(name, true);
 			}
 			return ajv;
 		},
@@ -110,7 +122,10 @@ export interface RequestCheck {
  * become nested objects, but a parameter literally named with brackets (`filter[name][eq]`)
  * stays flat, as the spec declares it.
  */
-function queryFor(operation: Operation, search: URLSearchParams): Record<string, string | string[]> {
+function queryFor(
+	operation: Operation,
+	search: URLSearchParams,
+): Record<string, string | string[]> {
 	const declared = new Set((operation.parameters ?? []).map((p) => ('name' in p ? p.name : '')));
 	const out: Json = {};
 	for (const key of new Set(search.keys())) {
@@ -144,30 +159,53 @@ export function checkRequest(
 ): RequestCheck {
 	const label = `${req.method} ${req.path}`;
 	const operation = spec.api.matchOperation({ method: req.method, path: req.path, headers: {} });
-	if (!operation) return { params: {}, violations: [`${label}: no such operation in the Telnyx spec`] };
-	const params = spec.api.router.parseRequest({ method: req.method, path: req.path, headers: {} }, operation).params as Record<string, string>;
+	if (!operation)
+		return { params: {}, violations: [`${label}: no such operation in the Telnyx spec`] };
+	const params = spec.api.router.parseRequest(
+		{ method: req.method, path: req.path, headers: {} },
+		operation,
+	).params as Record<string, string>;
 	const violations: string[] = [];
 	const headers: Record<string, string | string[]> = {};
 	for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = v;
 	const contentType = String(req.headers['content-type'] ?? '');
 	if (req.rawBody !== '' && !/^application\/json\b/i.test(contentType)) {
-		violations.push(`${label}: body sent as '${contentType}', the spec only declares application/json`);
+		violations.push(
+			`${label}: body sent as '${contentType}', the spec only declares application/json`,
+		);
 	}
 	if (req.jsonError !== undefined) violations.push(`${label}: body is not JSON (${req.jsonError})`);
 	const result = spec.api.validateRequest(
-		{ method: req.method, path: req.path, headers, query: queryFor(operation, req.search), body: req.body },
+		{
+			method: req.method,
+			path: req.path,
+			headers,
+			query: queryFor(operation, req.search),
+			body: req.body,
+		},
 		operation,
 	);
 	for (const e of result.errors ?? []) {
-		const aboutBody = e.instancePath.startsWith('/requestBody') || e.params.missingProperty === 'requestBody';
+		const aboutBody =
+			e.instancePath.startsWith('/requestBody') || e.params.missingProperty === 'requestBody';
 		if (req.jsonError !== undefined && aboutBody) continue;
-		violations.push(`${label} (${operation.operationId}): ${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+		violations.push(
+			`${label} (${operation.operationId}): ${e.instancePath || '/'} ${e.message ?? e.keyword}`,
+		);
 	}
 	return { operation, params, violations };
 }
 
 /** Checks one of the fake's own answers against the documented response schema. */
-export function checkResponse(spec: TelnyxSpec, operation: Operation, status: number, body: unknown): string[] {
+export function checkResponse(
+	spec: TelnyxSpec,
+	operation: Operation,
+	status: number,
+	body: unknown,
+): string[] {
 	const result = spec.api.validateResponse(body, operation, status);
-	return (result.errors ?? []).map((e) => `${operation.operationId} ${status} response: ${e.instancePath || '/'} ${e.message ?? e.keyword}`);
+	return (result.errors ?? []).map(
+		(e) =>
+			`${operation.operationId} ${status} response: ${e.instancePath || '/'} ${e.message ?? e.keyword}`,
+	);
 }

@@ -75,8 +75,20 @@ const SEEDED_AT = '2026-01-05T09:00:00.000Z';
 
 export function seedProfiles(): FakeProfile[] {
 	return [
-		{ id: PROFILE_A_ID, name: 'Profile A', webhook_url: 'https://hooks.example.com/telnyx', webhook_failover_url: null, enabled: true },
-		{ id: PROFILE_B_ID, name: 'Profile B', webhook_url: null, webhook_failover_url: null, enabled: true },
+		{
+			id: PROFILE_A_ID,
+			name: 'Profile A',
+			webhook_url: 'https://hooks.example.com/telnyx',
+			webhook_failover_url: null,
+			enabled: true,
+		},
+		{
+			id: PROFILE_B_ID,
+			name: 'Profile B',
+			webhook_url: null,
+			webhook_failover_url: null,
+			enabled: true,
+		},
 	];
 }
 
@@ -92,7 +104,8 @@ export function seedPhoneNumbers(): FakePhoneNumber[] {
 export const isE164 = (value: string): boolean => /^\+[1-9]\d{7,14}$/.test(value);
 
 // GSM 03.38 basic set plus the extension table (extension characters count double).
-const GSM7_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM7_BASIC =
+	'@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 const GSM7_EXTENDED = '^{}\\[~]|€\f';
 
 export function encodingOf(text: string): { encoding: 'GSM-7' | 'UCS-2'; parts: number } {
@@ -126,7 +139,8 @@ export interface NewMessage {
 
 export function createMessage(m: NewMessage): TelnyxFakeMessage {
 	const text = m.text ?? '';
-	const { encoding, parts } = m.type === 'MMS' ? { encoding: encodingOf(text).encoding, parts: 1 } : encodingOf(text);
+	const { encoding, parts } =
+		m.type === 'MMS' ? { encoding: encodingOf(text).encoding, parts: 1 } : encodingOf(text);
 	const status: RecipientStatus = m.sendAt === undefined ? 'queued' : 'scheduled';
 	const message: TelnyxFakeMessage = {
 		id: randomUUID(),
@@ -136,13 +150,24 @@ export function createMessage(m: NewMessage): TelnyxFakeMessage {
 		messaging_profile_id: m.profile.id,
 		organization_id: ORGANIZATION_ID,
 		from: { phone_number: m.from, carrier: 'TELNYX LLC', line_type: 'VoIP' },
-		to: m.to.map((phone_number) => ({ phone_number, status, carrier: 'T-MOBILE USA, INC.', line_type: 'Wireless' })),
+		to: m.to.map((phone_number) => ({
+			phone_number,
+			status,
+			carrier: 'T-MOBILE USA, INC.',
+			line_type: 'Wireless',
+		})),
 		cc: [],
 		text,
 		subject: m.subject ?? null,
-		media: (m.mediaUrls ?? []).map((url) => ({ url, content_type: null, sha256: null, size: null })),
+		media: (m.mediaUrls ?? []).map((url) => ({
+			url,
+			content_type: null,
+			sha256: null,
+			size: null,
+		})),
 		webhook_url: m.webhookUrl ?? (m.useProfileWebhooks ? m.profile.webhook_url : null),
-		webhook_failover_url: m.webhookFailoverUrl ?? (m.useProfileWebhooks ? m.profile.webhook_failover_url : null),
+		webhook_failover_url:
+			m.webhookFailoverUrl ?? (m.useProfileWebhooks ? m.profile.webhook_failover_url : null),
 		encoding,
 		parts,
 		num_chars: [...text].length,
@@ -172,10 +197,16 @@ export function progress(message: TelnyxFakeMessage, now: number): void {
 		if ((r.status === 'queued' || r.status === 'scheduled') && due <= now) r.status = 'sent';
 		if (r.status === 'sent' && due + DELIVERY_MS <= now) r.status = 'delivered';
 	}
-	if (message.sent_at === null && message.to.some((r) => r.status === 'sent' || r.status === 'delivered')) {
+	if (
+		message.sent_at === null &&
+		message.to.some((r) => r.status === 'sent' || r.status === 'delivered')
+	) {
 		message.sent_at = new Date(due).toISOString();
 		const perPart = message.type === 'MMS' ? 0.015 : 0.004;
-		message.cost = { amount: (perPart * message.parts * message.to.length).toFixed(4), currency: 'USD' };
+		message.cost = {
+			amount: (perPart * message.parts * message.to.length).toFixed(4),
+			currency: 'USD',
+		};
 	}
 	if (message.completed_at === null && message.to.every((r) => r.status === 'delivered')) {
 		message.completed_at = new Date(due + DELIVERY_MS).toISOString();
@@ -185,7 +216,9 @@ export function progress(message: TelnyxFakeMessage, now: number): void {
 /** Documented rule: only while scheduled, and not within a minute of send_at. */
 export function cancellable(message: TelnyxFakeMessage, now: number): boolean {
 	if (message.send_at === undefined) return false;
-	return message.to.every((r) => r.status === 'scheduled') && Date.parse(message.send_at) - now > 60_000;
+	return (
+		message.to.every((r) => r.status === 'scheduled') && Date.parse(message.send_at) - now > 60_000
+	);
 }
 
 export function cancel(message: TelnyxFakeMessage): void {
@@ -221,7 +254,11 @@ export function renderProfile(p: FakeProfile): Record<string, unknown> {
 
 /** PhoneNumberWithMessagingSettings (GET /messaging_profiles/{id}/phone_numbers). */
 export function renderProfileNumber(n: FakePhoneNumber): Record<string, unknown> {
-	const features = { domestic_two_way: true, international_inbound: false, international_outbound: true };
+	const features = {
+		domestic_two_way: true,
+		international_inbound: false,
+		international_outbound: true,
+	};
 	return {
 		record_type: 'messaging_settings',
 		id: n.id,

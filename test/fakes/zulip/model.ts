@@ -11,11 +11,19 @@ import type { Reply } from './routes';
 const bool: Field = { schema: { type: 'boolean' } };
 const MESSAGE_TYPE: Schema = { type: 'string', enum: ['direct', 'channel', 'stream', 'private'] };
 /** A channel ID, or user IDs for a direct message. */
-const SCHEDULED_TO: Schema = { type: 'oneOf', options: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }] };
+const SCHEDULED_TO: Schema = {
+	type: 'oneOf',
+	options: [{ type: 'integer' }, { type: 'array', items: { type: 'integer' } }],
+};
 /** POST /messages also takes a channel name, and user emails. */
 const MESSAGE_TO: Schema = {
 	type: 'oneOf',
-	options: [{ type: 'string' }, { type: 'integer' }, { type: 'array', items: { type: 'string' } }, { type: 'array', items: { type: 'integer' } }],
+	options: [
+		{ type: 'string' },
+		{ type: 'integer' },
+		{ type: 'array', items: { type: 'string' } },
+		{ type: 'array', items: { type: 'integer' } },
+	],
 };
 const USER_QUERY = { client_gravatar: bool, include_custom_profile_fields: bool };
 const SCHEDULED_ID = { scheduled_message_id: { type: 'integer' } } as const;
@@ -25,8 +33,22 @@ export const zulipOperations: readonly ModelOperation[] = [
 	{ id: 'get-own-user', method: 'GET', path: '/users/me', auth: true },
 	{ id: 'get-users', method: 'GET', path: '/users', auth: true, query: USER_QUERY },
 	// Zulip routes /users/<int> to "by id" and anything else to "by email".
-	{ id: 'get-user', method: 'GET', path: '/users/{user_id}', auth: true, params: { user_id: { type: 'integer' } }, query: USER_QUERY },
-	{ id: 'get-user-by-email', method: 'GET', path: '/users/{email}', auth: true, params: { email: { type: 'string' } }, query: USER_QUERY },
+	{
+		id: 'get-user',
+		method: 'GET',
+		path: '/users/{user_id}',
+		auth: true,
+		params: { user_id: { type: 'integer' } },
+		query: USER_QUERY,
+	},
+	{
+		id: 'get-user-by-email',
+		method: 'GET',
+		path: '/users/{email}',
+		auth: true,
+		params: { email: { type: 'string' } },
+		query: USER_QUERY,
+	},
 	{
 		id: 'get-streams',
 		method: 'GET',
@@ -41,7 +63,13 @@ export const zulipOperations: readonly ModelOperation[] = [
 			include_owner_subscribed: bool,
 		},
 	},
-	{ id: 'get-subscriptions', method: 'GET', path: '/users/me/subscriptions', auth: true, query: { include_subscribers: bool } },
+	{
+		id: 'get-subscriptions',
+		method: 'GET',
+		path: '/users/me/subscriptions',
+		auth: true,
+		query: { include_subscribers: bool },
+	},
 	{ id: 'get-scheduled-messages', method: 'GET', path: '/scheduled_messages', auth: true },
 	{
 		id: 'create-scheduled-message',
@@ -77,7 +105,13 @@ export const zulipOperations: readonly ModelOperation[] = [
 			},
 		},
 	},
-	{ id: 'delete-scheduled-message', method: 'DELETE', path: '/scheduled_messages/{scheduled_message_id}', auth: true, params: SCHEDULED_ID },
+	{
+		id: 'delete-scheduled-message',
+		method: 'DELETE',
+		path: '/scheduled_messages/{scheduled_message_id}',
+		auth: true,
+		params: SCHEDULED_ID,
+	},
 	{
 		id: 'send-message',
 		method: 'POST',
@@ -98,7 +132,11 @@ export const zulipOperations: readonly ModelOperation[] = [
 	},
 ];
 
-const error = (status: number, msg: string, extra: Record<string, unknown> = { code: 'BAD_REQUEST' }): Reply => ({
+const error = (
+	status: number,
+	msg: string,
+	extra: Record<string, unknown> = { code: 'BAD_REQUEST' },
+): Reply => ({
 	status,
 	body: { result: 'error', msg, ...extra },
 });
@@ -106,7 +144,10 @@ const error = (status: number, msg: string, extra: Record<string, unknown> = { c
 export const zulipErrors = {
 	endpointNotFound: () => error(404, 'Endpoint not found'),
 	/** Zulip's answer for a known path with another method: 405 and the methods it takes. */
-	methodNotAllowed: (allowed: string[]) => ({ status: 405, body: { result: 'error', msg: 'Method Not Allowed', allowed_methods: allowed.join(',') } }),
+	methodNotAllowed: (allowed: string[]) => ({
+		status: 405,
+		body: { result: 'error', msg: 'Method Not Allowed', allowed_methods: allowed.join(',') },
+	}),
 	invalidApiKey: () => error(401, 'Invalid API key', { code: 'INVALID_API_KEY' }),
 	internal: () => error(500, 'Internal server error'),
 };
@@ -124,7 +165,10 @@ export function zulipRefusal(problems: readonly Problem[]): Reply | undefined {
 	const name = first.field;
 	switch (first.kind) {
 		case 'missing':
-			return error(400, `Missing '${name}' argument`, { code: 'REQUEST_VARIABLE_MISSING', var_name: name });
+			return error(400, `Missing '${name}' argument`, {
+				code: 'REQUEST_VARIABLE_MISSING',
+				var_name: name,
+			});
 		case 'json':
 			return error(400, `${name} is not valid JSON`);
 		case 'enum':

@@ -35,7 +35,10 @@ export interface RouteContext {
 
 type Route = (ctx: RouteContext) => Reply;
 
-const ok = (fields: Record<string, unknown> = {}): Reply => ({ status: 200, body: { result: 'success', msg: '', ...fields } });
+const ok = (fields: Record<string, unknown> = {}): Reply => ({
+	status: 200,
+	body: { result: 'success', msg: '', ...fields },
+});
 
 /** Zulip's JsonableError: 400 with code BAD_REQUEST unless stated. */
 class ZulipError extends Error {
@@ -53,24 +56,54 @@ class ZulipError extends Error {
 }
 
 const channelIdMissing = (id: number) =>
-	new ZulipError(`Channel with ID '${id}' does not exist`, 400, { code: 'STREAM_DOES_NOT_EXIST', stream_id: id });
+	new ZulipError(`Channel with ID '${id}' does not exist`, 400, {
+		code: 'STREAM_DOES_NOT_EXIST',
+		stream_id: id,
+	});
 // The spec documents 404 (code BAD_REQUEST) for an unknown scheduled message id.
 const scheduledMissing = () => new ZulipError('Scheduled message does not exist', 404);
 
 export const routes: Record<string, Route> = {
 	'get-own-user': ({ world }) => {
-		const me = world.users.find((u) => u.email === world.email) ?? { user_id: BOT_USER_ID, email: world.email, full_name: 'Bot', is_bot: true };
-		return ok(ownUserJson(me, world.sent.reduce((max, m) => Math.max(max, m.id), 0)));
+		const me = world.users.find((u) => u.email === world.email) ?? {
+			user_id: BOT_USER_ID,
+			email: world.email,
+			full_name: 'Bot',
+			is_bot: true,
+		};
+		return ok(
+			ownUserJson(
+				me,
+				world.sent.reduce((max, m) => Math.max(max, m.id), 0),
+			),
+		);
 	},
 	'get-users': ({ world }) => ok({ members: world.users.map(userJson) }),
 	// Zulip routes /users/<int> to "get user by id" and anything else to "get user by email".
 	'get-user': ({ world, params }) => findUser(world, (u) => u.user_id === Number(params.user_id)),
-	'get-user-by-email': ({ world, params }) => findUser(world, (u) => u.email.toLowerCase() === decodeURIComponent(params.email).toLowerCase()),
+	'get-user-by-email': ({ world, params }) =>
+		findUser(
+			world,
+			(u) => u.email.toLowerCase() === decodeURIComponent(params.email).toLowerCase(),
+		),
 	'get-streams': ({ world }) => ok({ streams: world.channels.map(channelJson) }),
 	'get-subscriptions': ({ world }) => ok({ subscriptions: world.channels.map(subscriptionJson) }),
 	'get-server-settings': ({ world }) =>
 		ok({
-			authentication_methods: { password: true, dev: false, email: true, ldap: false, remoteuser: false, github: false, azuread: false, gitlab: false, apple: false, google: false, saml: false, 'openid connect': false },
+			authentication_methods: {
+				password: true,
+				dev: false,
+				email: true,
+				ldap: false,
+				remoteuser: false,
+				github: false,
+				azuread: false,
+				gitlab: false,
+				apple: false,
+				google: false,
+				saml: false,
+				'openid connect': false,
+			},
 			external_authentication_methods: [],
 			zulip_feature_level: FEATURE_LEVEL,
 			zulip_version: ZULIP_VERSION,
@@ -89,7 +122,11 @@ export const routes: Record<string, Route> = {
 	'get-scheduled-messages': ({ world }) =>
 		ok({
 			scheduled_messages: [...world.scheduled.values()]
-				.sort((a, b) => a.scheduled_delivery_timestamp - b.scheduled_delivery_timestamp || a.scheduled_message_id - b.scheduled_message_id)
+				.sort(
+					(a, b) =>
+						a.scheduled_delivery_timestamp - b.scheduled_delivery_timestamp ||
+						a.scheduled_message_id - b.scheduled_message_id,
+				)
 				.map(scheduledJson),
 		}),
 	'create-scheduled-message': (ctx) => {
@@ -113,18 +150,23 @@ export const routes: Record<string, Route> = {
 		const existing = world.scheduled.get(Number(ctx.params.scheduled_message_id));
 		if (!existing) throw scheduledMissing();
 		const has = (field: string) => body[field] !== undefined;
-		if (!['type', 'to', 'content', 'topic', 'scheduled_delivery_timestamp'].some(has)) throw new ZulipError('Nothing to change');
+		if (!['type', 'to', 'content', 'topic', 'scheduled_delivery_timestamp'].some(has))
+			throw new ZulipError('Nothing to change');
 		const next: ZulipScheduled = { ...existing };
 		if (has('type')) {
 			// Changing the type needs the new recipients (and a topic for a channel).
-			if (!has('to')) throw new ZulipError('Recipient required when updating type of scheduled message.');
+			if (!has('to'))
+				throw new ZulipError('Recipient required when updating type of scheduled message.');
 			if (isChannelType(String(body.type)) && !has('topic')) {
 				throw new ZulipError('Topic required when updating scheduled message type to channel.');
 			}
 			delete next.topic;
 			Object.assign(next, scheduledTarget(world, String(body.type), body.to, body.topic));
 		} else if (has('to')) {
-			Object.assign(next, scheduledTarget(world, existing.type, body.to, body.topic ?? existing.topic));
+			Object.assign(
+				next,
+				scheduledTarget(world, existing.type, body.to, body.topic ?? existing.topic),
+			);
 		} else if (has('topic') && existing.type === 'stream') {
 			next.topic = requireTopic(body.topic);
 		}
@@ -133,7 +175,10 @@ export const routes: Record<string, Route> = {
 			next.rendered_content = renderContent(next.content);
 		}
 		if (has('scheduled_delivery_timestamp')) {
-			next.scheduled_delivery_timestamp = requireFuture(body.scheduled_delivery_timestamp, ctx.nowMs);
+			next.scheduled_delivery_timestamp = requireFuture(
+				body.scheduled_delivery_timestamp,
+				ctx.nowMs,
+			);
 			next.failed = false;
 		} else if (existing.failed) {
 			// A message the server failed to send can only be edited together with a new time.
@@ -158,7 +203,14 @@ export const routes: Record<string, Route> = {
 		const topic = isChannelType(type) ? requireTopic(body.topic) : undefined;
 		const content = requireContent(body.content);
 		const id = ctx.nextMessageId();
-		world.sent.push({ id, type, to: body.to, ...(topic !== undefined ? { topic } : {}), content, sender_email: world.email });
+		world.sent.push({
+			id,
+			type,
+			to: body.to,
+			...(topic !== undefined ? { topic } : {}),
+			content,
+			sender_email: world.email,
+		});
 		return ok({ id });
 	},
 };
@@ -173,7 +225,10 @@ export function runRoute(route: Route, ctx: RouteContext): Reply {
 	}
 }
 
-function findUser(world: ZulipWorld, predicate: (user: ZulipWorld['users'][number]) => boolean): Reply {
+function findUser(
+	world: ZulipWorld,
+	predicate: (user: ZulipWorld['users'][number]) => boolean,
+): Reply {
 	const user = world.users.find(predicate);
 	if (!user) throw new ZulipError('No such user');
 	return ok({ user: userJson(user) });
@@ -184,7 +239,12 @@ function isChannelType(type: string): boolean {
 }
 
 /** Recipients of a scheduled message, normalised to the type GET /scheduled_messages reports. */
-function scheduledTarget(world: ZulipWorld, type: string, to: unknown, topic: unknown): Pick<ZulipScheduled, 'type' | 'to' | 'topic'> {
+function scheduledTarget(
+	world: ZulipWorld,
+	type: string,
+	to: unknown,
+	topic: unknown,
+): Pick<ZulipScheduled, 'type' | 'to' | 'topic'> {
 	if (isChannelType(type)) {
 		const channelId = resolveChannel(world, to, true);
 		return { type: 'stream', to: channelId, topic: requireTopic(topic) };
@@ -201,23 +261,35 @@ function resolveChannel(world: ZulipWorld, to: unknown, idOnly = false): number 
 	}
 	if (typeof single === 'string' && !idOnly) {
 		const channel = world.channels.find((c) => c.name === single);
-		if (!channel) throw new ZulipError(`Channel '${single}' does not exist`, 400, { code: 'STREAM_DOES_NOT_EXIST', stream: single });
+		if (!channel)
+			throw new ZulipError(`Channel '${single}' does not exist`, 400, {
+				code: 'STREAM_DOES_NOT_EXIST',
+				stream: single,
+			});
 		return channel.stream_id;
 	}
-	throw new ZulipError(Array.isArray(to) ? 'Cannot send to multiple channels' : 'Invalid data type for channel');
+	throw new ZulipError(
+		Array.isArray(to) ? 'Cannot send to multiple channels' : 'Invalid data type for channel',
+	);
 }
 
 /** Direct message recipients: user ids, or (for sending) emails, as a list. */
-function resolveDirectRecipients(world: ZulipWorld, to: unknown, allowEmails: boolean): Array<number | string> {
+function resolveDirectRecipients(
+	world: ZulipWorld,
+	to: unknown,
+	allowEmails: boolean,
+): Array<number | string> {
 	// Legacy clients send a comma-separated string of emails to POST /messages.
 	const list = typeof to === 'string' && allowEmails ? to.split(',').map((e) => e.trim()) : to;
 	if (!Array.isArray(list)) throw new ZulipError('Invalid data type for recipients');
 	if (list.length === 0) throw new ZulipError('Message must have recipients');
 	for (const recipient of list) {
 		if (typeof recipient === 'number') {
-			if (!world.users.some((u) => u.user_id === recipient && u.is_active !== false)) throw new ZulipError(`Invalid user ID ${recipient}`);
+			if (!world.users.some((u) => u.user_id === recipient && u.is_active !== false))
+				throw new ZulipError(`Invalid user ID ${recipient}`);
 		} else if (typeof recipient === 'string' && allowEmails) {
-			if (!world.users.some((u) => u.email.toLowerCase() === recipient.toLowerCase())) throw new ZulipError(`Invalid email '${recipient}'`);
+			if (!world.users.some((u) => u.email.toLowerCase() === recipient.toLowerCase()))
+				throw new ZulipError(`Invalid email '${recipient}'`);
 		} else {
 			throw new ZulipError('Invalid data type for recipients');
 		}
@@ -232,12 +304,14 @@ function requireTopic(topic: unknown): string {
 }
 
 function requireContent(content: unknown): string {
-	if (typeof content !== 'string' || content.trim() === '') throw new ZulipError('Message must not be empty');
+	if (typeof content !== 'string' || content.trim() === '')
+		throw new ZulipError('Message must not be empty');
 	return content;
 }
 
 function requireFuture(timestamp: unknown, nowMs: number): number {
 	const seconds = Number(timestamp);
-	if (!(seconds * 1000 > nowMs)) throw new ZulipError('Scheduled delivery time must be in the future.');
+	if (!(seconds * 1000 > nowMs))
+		throw new ZulipError('Scheduled delivery time must be in the future.');
 	return seconds;
 }

@@ -7,7 +7,16 @@ import { checkRequest, describeProblem, type ModelCheck } from '../requestModel'
 import { specLayerDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
 import { zulipErrors, zulipOperations, zulipRefusal } from './model';
 import { routes, runRoute, type Reply } from './routes';
-import { seedChannels, seedUsers, type SeenRequest, type ZulipChannel, type ZulipScheduled, type ZulipSent, type ZulipUser, type ZulipWorld } from './state';
+import {
+	seedChannels,
+	seedUsers,
+	type SeenRequest,
+	type ZulipChannel,
+	type ZulipScheduled,
+	type ZulipSent,
+	type ZulipUser,
+	type ZulipWorld,
+} from './state';
 
 export type { SeenRequest, ZulipChannel, ZulipScheduled, ZulipSent, ZulipUser } from './state';
 
@@ -46,7 +55,11 @@ interface InjectedFailure {
 
 /** The spec, loaded and patched once per process (parsing it takes a second or two). */
 export function loadZulipSpec(dir = specsDir()): Promise<SpecValidator> {
-	return loadSpecValidator({ file: path.join(dir, ZULIP_SPEC_FILE), apiRoot: ZULIP_API_ROOT, patch: patchZulipSpec });
+	return loadSpecValidator({
+		file: path.join(dir, ZULIP_SPEC_FILE),
+		apiRoot: ZULIP_API_ROOT,
+		patch: patchZulipSpec,
+	});
 }
 
 /** Known quirks of the published file, fixed in memory only. */
@@ -63,7 +76,8 @@ function patchZulipSpec(doc: Record<string, unknown>): void {
 	};
 	rename(doc.security);
 	const paths = (doc.paths ?? {}) as Record<string, Record<string, { security?: unknown }>>;
-	for (const item of Object.values(paths)) for (const operation of Object.values(item)) rename(operation?.security);
+	for (const item of Object.values(paths))
+		for (const operation of Object.values(item)) rename(operation?.security);
 	// Its description says it needs no authentication at all, but it inherits the global requirement.
 	const serverSettings = paths['/server_settings']?.get;
 	if (serverSettings) serverSettings.security = [];
@@ -103,16 +117,13 @@ export class ZulipFake implements ZulipWorld {
 	static async start(options: ZulipFakeOptions = {}): Promise<ZulipFake> {
 		const dir = specLayerDir(options.specsDir, ZULIP_SPEC_FILE);
 		const spec = dir === undefined ? undefined : await loadZulipSpec(dir);
-		let fake: ZulipFake | undefined;
-		const server = http.createServer((req, res) => {
-			if (fake) void fake.handle(req, res);
-			else res.destroy();
-		});
+		// The handler runs only after `fake` is set: no request is read before listen() resolves.
+		const server = http.createServer((req, res) => void fake.handle(req, res));
 		await new Promise<void>((resolve, reject) => {
 			server.once('error', reject);
 			server.listen(0, '127.0.0.1', () => resolve());
 		});
-		fake = new ZulipFake(server, spec, options);
+		const fake = new ZulipFake(server, spec, options);
 		return fake;
 	}
 
@@ -167,11 +178,31 @@ export class ZulipFake implements ZulipWorld {
 						rawBody: rawBody.toString('utf8'),
 					})
 				: { params: {}, body: {}, problems: [], allowedMethods: [] };
-			const specOperation = this.spec && (check.operation ? this.spec.operation(check.operation.id) : this.spec.match(method, url.pathname));
-			const specProblems = this.spec?.check({ method, path: url.pathname, query, headers: req.headers, rawBody }, specOperation).problems ?? [];
-			this.requests.push({ method, path: url.pathname, query, body: check.body, headers: { ...req.headers } });
-			if (!check.operation) this.violations.push(`${label}: no Zulip route for this method and path`);
-			else this.violations.push(...check.problems.map((p) => `${label} (${check.operation?.id}): ${describeProblem(p, 'Zulip')}`));
+			const specOperation =
+				this.spec &&
+				(check.operation
+					? this.spec.operation(check.operation.id)
+					: this.spec.match(method, url.pathname));
+			const specProblems =
+				this.spec?.check(
+					{ method, path: url.pathname, query, headers: req.headers, rawBody },
+					specOperation,
+				).problems ?? [];
+			this.requests.push({
+				method,
+				path: url.pathname,
+				query,
+				body: check.body,
+				headers: { ...req.headers },
+			});
+			if (!check.operation)
+				this.violations.push(`${label}: no Zulip route for this method and path`);
+			else
+				this.violations.push(
+					...check.problems.map(
+						(p) => `${label} (${check.operation?.id}): ${describeProblem(p, 'Zulip')}`,
+					),
+				);
 			this.violations.push(...specProblems);
 
 			if (this.rateLimited.count > 0) {
@@ -187,26 +218,44 @@ export class ZulipFake implements ZulipWorld {
 			}
 			send(res, reply);
 		} catch (error) {
-			this.violations.push(`Zulip fake crashed on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`);
+			this.violations.push(
+				`Zulip fake crashed on ${req.method} ${req.url}: ${(error as Error).stack ?? String(error)}`,
+			);
 			if (!res.headersSent) send(res, zulipErrors.internal());
 		}
 	}
 
 	/** What Zulip answers; applies the request's effect. */
-	private reply(check: ModelCheck, specOperation: Operation | undefined, specProblems: string[], authorization: string | undefined): Reply {
+	private reply(
+		check: ModelCheck,
+		specOperation: Operation | undefined,
+		specProblems: string[],
+		authorization: string | undefined,
+	): Reply {
 		const { operation } = check;
-		if (!operation) return check.allowedMethods.length ? zulipErrors.methodNotAllowed(check.allowedMethods) : zulipErrors.endpointNotFound();
+		if (!operation)
+			return check.allowedMethods.length
+				? zulipErrors.methodNotAllowed(check.allowedMethods)
+				: zulipErrors.endpointNotFound();
 		if (operation.auth && !this.authorized(authorization)) return zulipErrors.invalidApiKey();
 		const refusal = zulipRefusal(check.problems);
 		if (refusal) return refusal;
 		// The spec layer refuses what Zulip's model missed (a gap in the model, recorded above).
 		if (specProblems.length && check.problems.length === 0) {
-			return { status: 400, body: { result: 'error', msg: specProblems.join('; '), code: 'BAD_REQUEST' } };
+			return {
+				status: 400,
+				body: { result: 'error', msg: specProblems.join('; '), code: 'BAD_REQUEST' },
+			};
 		}
 		const route = routes[operation.id];
 		if (!route) {
-			this.violations.push(`${operation.method} ${operation.path} (${operation.id}) is modelled but not implemented by the Zulip fake`);
-			return { status: 501, body: { result: 'error', msg: 'Not implemented by the Zulip fake', code: 'BAD_REQUEST' } };
+			this.violations.push(
+				`${operation.method} ${operation.path} (${operation.id}) is modelled but not implemented by the Zulip fake`,
+			);
+			return {
+				status: 501,
+				body: { result: 'error', msg: 'Not implemented by the Zulip fake', code: 'BAD_REQUEST' },
+			};
 		}
 		const reply = runRoute(route, {
 			world: this,
@@ -219,7 +268,10 @@ export class ZulipFake implements ZulipWorld {
 		const ignored = check.problems.filter((p) => p.kind === 'unknown').map((p) => p.field);
 		if (reply.status < 300 && ignored.length) reply.body.ignored_parameters_unsupported = ignored;
 		// Keep the fake honest: its success answers must match the spec too.
-		if (reply.status < 300 && specOperation) this.violations.push(...(this.spec?.checkResponse(specOperation, reply.status, reply.body) ?? []));
+		if (reply.status < 300 && specOperation)
+			this.violations.push(
+				...(this.spec?.checkResponse(specOperation, reply.status, reply.body) ?? []),
+			);
 		return reply;
 	}
 
@@ -228,7 +280,11 @@ export class ZulipFake implements ZulipWorld {
 		if (!match) return false;
 		const decoded = Buffer.from(match[1], 'base64').toString('utf8');
 		const colon = decoded.indexOf(':');
-		return colon >= 0 && decoded.slice(0, colon) === this.email && decoded.slice(colon + 1) === this.apiKey;
+		return (
+			colon >= 0 &&
+			decoded.slice(0, colon) === this.email &&
+			decoded.slice(colon + 1) === this.apiKey
+		);
 	}
 
 	private takeFailure(method: string, urlPath: string): InjectedFailure | undefined {
@@ -248,7 +304,15 @@ export class ZulipFake implements ZulipWorld {
 		res.setHeader('X-RateLimit-Remaining', '0');
 		// Zulip sends the absolute reset time (Unix seconds), unlike Retry-After.
 		res.setHeader('X-RateLimit-Reset', String(Math.ceil(this.now() / 1000 + retryAfter)));
-		send(res, { status: 429, body: { result: 'error', msg: 'API usage exceeded rate limit', code: 'RATE_LIMIT_HIT', 'retry-after': retryAfter } });
+		send(res, {
+			status: 429,
+			body: {
+				result: 'error',
+				msg: 'API usage exceeded rate limit',
+				code: 'RATE_LIMIT_HIT',
+				'retry-after': retryAfter,
+			},
+		});
 	}
 }
 
@@ -260,7 +324,6 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 		req.on('error', reject);
 	});
 }
-
 
 function send(res: http.ServerResponse, reply: Reply): void {
 	if (reply.status === 401) res.setHeader('WWW-Authenticate', 'Basic realm="zulip"');

@@ -68,10 +68,28 @@ const CHANNEL_CREATED = 1704067200;
 
 export function seedUsers(botEmail: string): ZulipUser[] {
 	return [
-		{ user_id: BOT_USER_ID, email: botEmail, full_name: 'Scheduler Bot', is_active: true, is_bot: true },
+		{
+			user_id: BOT_USER_ID,
+			email: botEmail,
+			full_name: 'Scheduler Bot',
+			is_active: true,
+			is_bot: true,
+		},
 		{ user_id: 9, email: 'iago@example.com', full_name: 'Iago', is_active: true, is_bot: false },
-		{ user_id: 10, email: 'hamlet@example.com', full_name: 'King Hamlet', is_active: true, is_bot: false },
-		{ user_id: 11, email: 'othello@example.com', full_name: 'Othello, the Moor of Venice', is_active: true, is_bot: false },
+		{
+			user_id: 10,
+			email: 'hamlet@example.com',
+			full_name: 'King Hamlet',
+			is_active: true,
+			is_bot: false,
+		},
+		{
+			user_id: 11,
+			email: 'othello@example.com',
+			full_name: 'Othello, the Moor of Venice',
+			is_active: true,
+			is_bot: false,
+		},
 	];
 }
 
@@ -85,7 +103,11 @@ export function seedChannels(): ZulipChannel[] {
 
 /** Stand-in for Zulip's Markdown renderer: enough for clients that only display it. */
 export function renderContent(content: string): string {
-	const escaped = content.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+	const escaped = content
+		.replace(/&/g, '&amp;')
+		.replace(/</g, '&lt;')
+		.replace(/>/g, '&gt;')
+		.replace(/"/g, '&quot;');
 	return `<p>${escaped}</p>`;
 }
 

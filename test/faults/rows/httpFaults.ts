@@ -19,7 +19,13 @@ const exactly = (path: string) => new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\
  * Makes `fault` happen to the requests `isTarget` picks (item k's): once, on its first request,
  * except a long 429, which the provider keeps answering to every try of that item.
  */
-export function armHttpFault(proxy: HttpFaultProxy, fake: HttpFakeHooks, fault: HttpFault, isTarget: (request: ProxiedRequest) => boolean, shortResetSeconds: number): void {
+export function armHttpFault(
+	proxy: HttpFaultProxy,
+	fake: HttpFakeHooks,
+	fault: HttpFault,
+	isTarget: (request: ProxiedRequest) => boolean,
+	shortResetSeconds: number,
+): void {
 	let fired = false;
 	const once = (action: (request: ProxiedRequest) => ProxyAction) => (request: ProxiedRequest) => {
 		if (fired || !isTarget(request)) return FORWARD;
@@ -28,16 +34,26 @@ export function armHttpFault(proxy: HttpFaultProxy, fake: HttpFakeHooks, fault: 
 	};
 	switch (fault) {
 		case 'http-500':
-			proxy.decide = once((request) => ({ kind: 'forward', armFake: () => fake.failNext({ method: request.method, path: exactly(request.path) }, 'http-500') }));
+			proxy.decide = once((request) => ({
+				kind: 'forward',
+				armFake: () =>
+					fake.failNext({ method: request.method, path: exactly(request.path) }, 'http-500'),
+			}));
 			return;
 		case 'gateway-504':
 			proxy.decide = once(() => ({ kind: 'gateway-after', status: 504 }));
 			return;
 		case 'rate-short':
-			proxy.decide = once(() => ({ kind: 'forward', armFake: () => fake.rateLimitNext(1, shortResetSeconds) }));
+			proxy.decide = once(() => ({
+				kind: 'forward',
+				armFake: () => fake.rateLimitNext(1, shortResetSeconds),
+			}));
 			return;
 		case 'rate-long':
-			proxy.decide = (request) => (isTarget(request) ? { kind: 'forward', armFake: () => fake.rateLimitNext(1, LONG_RESET_SECONDS) } : FORWARD);
+			proxy.decide = (request) =>
+				isTarget(request)
+					? { kind: 'forward', armFake: () => fake.rateLimitNext(1, LONG_RESET_SECONDS) }
+					: FORWARD;
 			return;
 		case 'reset-before':
 			proxy.decide = once(() => ({ kind: 'reset-before' }));
@@ -82,11 +98,27 @@ export interface HttpProvider<Fake extends HttpFakeHooks> {
 	violations(fake: Fake): string[];
 }
 
-export function httpCell<Fake extends HttpFakeHooks>(provider: HttpProvider<Fake>, lane: HttpLane<Fake>, fault: HttpFault, spec: HttpCellSpec): CellSetup {
+export function httpCell<Fake extends HttpFakeHooks>(
+	provider: HttpProvider<Fake>,
+	lane: HttpLane<Fake>,
+	fault: HttpFault,
+	spec: HttpCellSpec,
+): CellSetup {
 	return {
-		node: { type: provider.nodeType, parameters: spec.parameters, credentials: provider.credentials(lane) },
+		node: {
+			type: provider.nodeType,
+			parameters: spec.parameters,
+			credentials: provider.credentials(lane),
+		},
 		items: spec.items,
-		arm: (k) => armHttpFault(lane.proxy, lane.fake, fault, (request) => spec.isTarget(k, request), provider.shortResetSeconds),
+		arm: (k) =>
+			armHttpFault(
+				lane.proxy,
+				lane.fake,
+				fault,
+				(request) => spec.isTarget(k, request),
+				provider.shortResetSeconds,
+			),
 		count: spec.count,
 		mismatch: spec.mismatch,
 		problems: () => provider.violations(lane.fake),

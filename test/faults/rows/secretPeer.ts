@@ -26,12 +26,25 @@ function acceptHalf(p: Buffer, g: number, gA: Buffer): { gB: Buffer; keyFingerpr
 	return { gB: pad(group.getPublicKey()), keyFingerprint };
 }
 
-async function runSecret(credential: ICredentialDataDecryptedObject, parameters: Record<string, unknown>) {
-	return await runNode({ node: { type: 'telegram', parameters: { resource: 'secretChat', ...parameters }, credentials: { telegramMtprotoApi: credential } } });
+async function runSecret(
+	credential: ICredentialDataDecryptedObject,
+	parameters: Record<string, unknown>,
+) {
+	return await runNode({
+		node: {
+			type: 'telegram',
+			parameters: { resource: 'secretChat', ...parameters },
+			credentials: { telegramMtprotoApi: credential },
+		},
+	});
 }
 
 /** Starts a secret chat with `peerId` through the node, accepts it as the peer, and waits until our store has it ready. */
-export async function readySecretChat(fake: TelegramFake, credential: ICredentialDataDecryptedObject, peerUsername: string): Promise<number> {
+export async function readySecretChat(
+	fake: TelegramFake,
+	credential: ICredentialDataDecryptedObject,
+	peerUsername: string,
+): Promise<number> {
 	const peer = fake.users.find((user) => user.username === peerUsername);
 	if (!peer) throw new Error(`the Telegram fake has no @${peerUsername}`);
 	const started = await runSecret(credential, { operation: 'start', chat: `@${peerUsername}` });
@@ -44,7 +57,8 @@ export async function readySecretChat(fake: TelegramFake, credential: ICredentia
 	await fake.nextEncryptedMessage(peer.id, chatId);
 	for (let attempt = 0; attempt < 200; attempt++) {
 		const listed = await runSecret(credential, { operation: 'getAll', returnAll: true });
-		if (listed.items.some((item) => item.json.chatId === chatId && item.json.status === 'ready')) return chatId;
+		if (listed.items.some((item) => item.json.chatId === chatId && item.json.status === 'ready'))
+			return chatId;
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
 	throw new Error(`secret chat ${chatId} never became ready in the store`);

@@ -10,7 +10,9 @@ const texts = () => Array.from({ length: ITEM_COUNT }, (_, i) => `zulip item ${i
 
 const ZULIP: HttpProvider<ZulipFake> = {
 	nodeType: 'zulip',
-	credentials: (lane) => ({ zulipScheduledApi: { url: lane.proxy.url, email: lane.fake.email, apiKey: lane.fake.apiKey } }),
+	credentials: (lane) => ({
+		zulipScheduledApi: { url: lane.proxy.url, email: lane.fake.email, apiKey: lane.fake.apiKey },
+	}),
 	// Zulip's Retry-After is in (fractional) seconds.
 	shortResetSeconds: 0.25,
 	violations: (fake) => fake.violations.map((violation) => `Zulip spec: ${violation}`),
@@ -20,25 +22,39 @@ const ZULIP: HttpProvider<ZulipFake> = {
 async function seedScheduled(fake: ZulipFake, contents: string[]): Promise<number[]> {
 	const ids: number[] = [];
 	for (const content of contents) {
-		const body = new URLSearchParams({ type: 'stream', to: '14', topic: 'Faults', content, scheduled_delivery_timestamp: String(Math.floor(Date.now() / 1000) + 7200) });
+		const body = new URLSearchParams({
+			type: 'stream',
+			to: '14',
+			topic: 'Faults',
+			content,
+			scheduled_delivery_timestamp: String(Math.floor(Date.now() / 1000) + 7200),
+		});
 		const answer = await fetch(`${fake.url}/api/v1/scheduled_messages`, {
 			method: 'POST',
-			headers: { authorization: `Basic ${Buffer.from(`${fake.email}:${fake.apiKey}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+			headers: {
+				authorization: `Basic ${Buffer.from(`${fake.email}:${fake.apiKey}`).toString('base64')}`,
+				'content-type': 'application/x-www-form-urlencoded',
+			},
 			body,
 		});
 		const json = (await answer.json()) as { scheduled_message_id?: number };
-		if (typeof json.scheduled_message_id !== 'number') throw new Error(`seeding a Zulip scheduled message failed: ${JSON.stringify(json)}`);
+		if (typeof json.scheduled_message_id !== 'number')
+			throw new Error(`seeding a Zulip scheduled message failed: ${JSON.stringify(json)}`);
 		ids.push(json.scheduled_message_id);
 	}
 	return ids;
 }
 
-const cell = (lane: HttpLane<ZulipFake>, fault: string, spec: HttpCellSpec) => httpCell(ZULIP, lane, fault as HttpFault, spec);
+const cell = (lane: HttpLane<ZulipFake>, fault: string, spec: HttpCellSpec) =>
+	httpCell(ZULIP, lane, fault as HttpFault, spec);
 
 const postTo = (path: string, content: string) => (request: ProxiedRequest) =>
-	request.method === 'POST' && request.path === `/api/v1${path}` && formField(request, 'content') === content;
+	request.method === 'POST' &&
+	request.path === `/api/v1${path}` &&
+	formField(request, 'content') === content;
 
-const sentWith = (fake: ZulipFake, content: string) => fake.sent.filter((message) => message.content === content);
+const sentWith = (fake: ZulipFake, content: string) =>
+	fake.sent.filter((message) => message.content === content);
 
 const base = { provider: 'Zulip' as const, faults: HTTP_FAULTS };
 
@@ -51,7 +67,8 @@ export const zulipRows: Array<Row<Lane>> = [
 		async setup(lanes, fault) {
 			const lane = await lanes.zulip();
 			const contents = texts();
-			const scheduledWith = (content: string) => [...lane.fake.scheduled.values()].filter((message) => message.content === content);
+			const scheduledWith = (content: string) =>
+				[...lane.fake.scheduled.values()].filter((message) => message.content === content);
 			return cell(lane, fault, {
 				parameters: {
 					resource: 'scheduledMessage',
@@ -67,7 +84,8 @@ export const zulipRows: Array<Row<Lane>> = [
 				count: (i) => scheduledWith(contents[i]).length,
 				mismatch: (i, json) => {
 					const held = lane.fake.scheduled.get(Number(json.scheduled_message_id));
-					if (held?.content !== contents[i]) return `scheduled_message_id ${String(json.scheduled_message_id)} is not "${contents[i]}" in Zulip`;
+					if (held?.content !== contents[i])
+						return `scheduled_message_id ${String(json.scheduled_message_id)} is not "${contents[i]}" in Zulip`;
 					return json.content === contents[i] ? undefined : `content "${String(json.content)}"`;
 				},
 			});
@@ -82,13 +100,22 @@ export const zulipRows: Array<Row<Lane>> = [
 			const lane = await lanes.zulip();
 			const contents = texts();
 			return cell(lane, fault, {
-				parameters: { resource: 'message', operation: 'send', messageType: 'channel', channel: CHANNEL, topic: 'Faults', content: '={{ $json.text }}' },
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					messageType: 'channel',
+					channel: CHANNEL,
+					topic: 'Faults',
+					content: '={{ $json.text }}',
+				},
 				items: contents.map((text) => ({ text })),
 				isTarget: (k, request) => postTo('/messages', contents[k])(request),
 				count: (i) => sentWith(lane.fake, contents[i]).length,
 				mismatch: (i, json) => {
 					const held = lane.fake.sent.find((message) => message.id === json.message_id);
-					return held?.content === contents[i] ? undefined : `message_id ${String(json.message_id)} is not "${contents[i]}" in Zulip`;
+					return held?.content === contents[i]
+						? undefined
+						: `message_id ${String(json.message_id)} is not "${contents[i]}" in Zulip`;
 				},
 			});
 		},
@@ -103,16 +130,24 @@ export const zulipRows: Array<Row<Lane>> = [
 			const contents = texts();
 			const ids = await seedScheduled(lane.fake, contents);
 			return cell(lane, fault, {
-				parameters: { resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: '={{ $json.id }}' },
+				parameters: {
+					resource: 'scheduledMessage',
+					operation: 'sendNow',
+					scheduledMessageId: '={{ $json.id }}',
+				},
 				items: ids.map((id) => ({ id })),
 				// The fault hits the send (POST /messages), the step that must never be repeated.
 				isTarget: (k, request) => postTo('/messages', contents[k])(request),
 				count: (i) => sentWith(lane.fake, contents[i]).length,
 				mismatch: (i, json) => {
-					if (json.scheduled_message_id !== ids[i]) return `scheduled_message_id ${String(json.scheduled_message_id)}, expected ${ids[i]}`;
+					if (json.scheduled_message_id !== ids[i])
+						return `scheduled_message_id ${String(json.scheduled_message_id)}, expected ${ids[i]}`;
 					const held = lane.fake.sent.find((message) => message.id === json.message_id);
-					if (held?.content !== contents[i]) return `message_id ${String(json.message_id)} is not "${contents[i]}" in Zulip`;
-					return lane.fake.scheduled.has(ids[i]) ? `scheduled message ${ids[i]} is still scheduled (it will be sent again)` : undefined;
+					if (held?.content !== contents[i])
+						return `message_id ${String(json.message_id)} is not "${contents[i]}" in Zulip`;
+					return lane.fake.scheduled.has(ids[i])
+						? `scheduled message ${ids[i]} is still scheduled (it will be sent again)`
+						: undefined;
 				},
 			});
 		},
@@ -128,11 +163,19 @@ export const zulipRows: Array<Row<Lane>> = [
 			const contents = texts();
 			const ids = await seedScheduled(lane.fake, contents);
 			return cell(lane, fault, {
-				parameters: { resource: 'scheduledMessage', operation: 'delete', scheduledMessageId: '={{ $json.id }}' },
+				parameters: {
+					resource: 'scheduledMessage',
+					operation: 'delete',
+					scheduledMessageId: '={{ $json.id }}',
+				},
 				items: ids.map((id) => ({ id })),
-				isTarget: (k, request) => request.method === 'DELETE' && request.path === `/api/v1/scheduled_messages/${ids[k]}`,
+				isTarget: (k, request) =>
+					request.method === 'DELETE' && request.path === `/api/v1/scheduled_messages/${ids[k]}`,
 				count: (i) => (lane.fake.scheduled.has(ids[i]) ? 0 : 1),
-				mismatch: (i, json) => (json.scheduled_message_id === ids[i] && json.deleted === true ? undefined : `${JSON.stringify(json)} for scheduled message ${ids[i]}`),
+				mismatch: (i, json) =>
+					json.scheduled_message_id === ids[i] && json.deleted === true
+						? undefined
+						: `${JSON.stringify(json)} for scheduled message ${ids[i]}`,
 			});
 		},
 	},

@@ -14,19 +14,31 @@ describe('Telegram: after a run the process is free to exit', () => {
 	after(async () => await stopFake(fake));
 
 	test('a process that ran one workflow ends by itself (no socket or timer left behind)', async () => {
-		const child = spawn(process.execPath, ['--import', 'tsx', resolve(__dirname, 'fixtures/runOneWorkflow.ts')], {
-			cwd: PACKAGE_ROOT,
-			env: { ...process.env, TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credentialData(fake)) },
-			stdio: ['ignore', 'pipe', 'inherit'],
-		});
+		const child = spawn(
+			process.execPath,
+			['--import', 'tsx', resolve(__dirname, 'fixtures/runOneWorkflow.ts')],
+			{
+				cwd: PACKAGE_ROOT,
+				env: { ...process.env, TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credentialData(fake)) },
+				stdio: ['ignore', 'pipe', 'inherit'],
+			},
+		);
 		let output = '';
 		child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-		const exitCode = await new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+		const exitCode = await new Promise<number | null>((done) =>
+			child.on('exit', (code) => done(code)),
+		);
 		assert.doesNotMatch(output, /LEAKED/);
 		assert.equal(exitCode, 0, output);
-		const reported = JSON.parse(output.trim().split('\n')[0]) as { error?: string; items: Array<{ text?: string }> };
+		const reported = JSON.parse(output.trim().split('\n')[0]) as {
+			error?: string;
+			items: Array<{ text?: string }>;
+		};
 		assert.equal(reported.error, undefined);
 		assert.equal(reported.items[0].text, 'from a child process');
-		assert.deepEqual(fake.messages.map((message) => message.text), ['from a child process']);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			['from a child process'],
+		);
 	});
 });

@@ -1,15 +1,29 @@
+import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
 import { resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
-import { PACKAGE_ROOT, runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
+import {
+	PACKAGE_ROOT,
+	runProviderNode,
+	type NodeRunResult,
+	type ProviderRun,
+} from '../../harness/engine';
 import { TelegramFake } from '../../fakes/telegram/server';
 import { telegramCredentialData } from '../../fakes/telegram/credential';
 
 /** The transport's module as n8n loads it (from dist/), typed from the source. */
 export const distTransport = {
-	pool: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../../../nodes/Telegram/transport/pool'),
-	peers: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js')) as typeof import('../../../nodes/Telegram/transport/peers'),
-	secretStores: require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js')) as typeof import('../../../nodes/Telegram/transport/secret/chatStore'),
+	/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
+	pool: require(
+		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
+	) as typeof import('../../../nodes/Telegram/transport/pool'),
+	peers: require(
+		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js'),
+	) as typeof import('../../../nodes/Telegram/transport/peers'),
+	secretStores: require(
+		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js'),
+	) as typeof import('../../../nodes/Telegram/transport/secret/chatStore'),
+	/* eslint-enable @typescript-eslint/no-require-imports */
 };
 
 export async function startFake(): Promise<TelegramFake> {
@@ -34,7 +48,13 @@ export interface TelegramRun extends ProviderRun {
 
 export async function runTelegram(fake: TelegramFake, run: TelegramRun): Promise<NodeRunResult> {
 	const credential = run.credential ?? telegramCredentialData(fake);
-	return await runProviderNode('telegram', (overrides = {}) => ({ telegramMtprotoApi: { ...credential, ...(overrides as ICredentialDataDecryptedObject) } }), run);
+	return await runProviderNode(
+		'telegram',
+		(overrides = {}) => ({
+			telegramMtprotoApi: { ...credential, ...(overrides as ICredentialDataDecryptedObject) },
+		}),
+		run,
+	);
 }
 
 /** How many calls of a TL method (e.g. 'messages.SendMessage') reached the fake. */
@@ -42,7 +62,13 @@ export function callsOf(fake: TelegramFake, name: string): number {
 	return fake.requests.filter((request) => request.name === name).length;
 }
 
-export const SEND_CALLS = ['messages.SendMessage', 'messages.SendMedia', 'messages.SendMultiMedia', 'upload.SaveFilePart', 'messages.UploadMedia'];
+export const SEND_CALLS = [
+	'messages.SendMessage',
+	'messages.SendMedia',
+	'messages.SendMultiMedia',
+	'upload.SaveFilePart',
+	'messages.UploadMedia',
+];
 
 export function sendCalls(fake: TelegramFake): number {
 	return SEND_CALLS.reduce((sum, name) => sum + callsOf(fake, name), 0);
@@ -76,3 +102,31 @@ export function useTelegramFake(onStarted: (fake: TelegramFake) => void): void {
 		distTransport.peers.clearPeerCache();
 	});
 }
+
+/** Schedules one message per text in `chat`, a minute apart from 1 hour on; returns their ids. */
+export async function scheduleTexts(
+	fake: TelegramFake,
+	credential: ICredentialDataDecryptedObject,
+	chat: string,
+	texts: string[],
+): Promise<number[]> {
+	const result = await runTelegram(fake, {
+		credential,
+		parameters: scheduleText({
+			chat,
+			text: '={{ $json.text }}',
+			sendAt: '={{ $now.plus({ minutes: 60 + $itemIndex }).toISO() }}',
+		}),
+		items: texts.map((text) => ({ text })),
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	return result.items.map((item) => item.json.messageId as number);
+}
+
+/** Scheduled Message parameters whose chat comes from each item's `chat`. */
+export const scheduledOp = (operation: string, extra: IDataObject = {}): IDataObject => ({
+	resource: 'scheduledMessage',
+	operation,
+	chat: '={{ $json.chat }}',
+	...extra,
+});

@@ -9,7 +9,11 @@ describe('Telnyx: the editor lists of numbers and messaging profiles', () => {
 	let host: NodeHost;
 	before(async () => {
 		fake = await startFake();
-		host = await NodeHost.create({ type: 'telnyx', parameters: { resource: 'message', operation: 'schedule' }, credentials: credentialsFor(fake) });
+		host = await NodeHost.create({
+			type: 'telnyx',
+			parameters: { resource: 'message', operation: 'schedule' },
+			credentials: credentialsFor(fake),
+		});
 	});
 	after(async () => await fake?.stop());
 	beforeEach(() => fake.reset());
@@ -21,34 +25,56 @@ describe('Telnyx: the editor lists of numbers and messaging profiles', () => {
 			{ name: 'Profile B', value: PROFILE_B_ID },
 		]);
 		const filtered = await host.listSearch('searchMessagingProfiles', 'B');
-		assert.deepEqual(filtered.results.map((result) => result.value), [PROFILE_B_ID]);
+		assert.deepEqual(
+			filtered.results.map((result) => result.value),
+			[PROFILE_B_ID],
+		);
 		assert.equal(fake.requests.at(-1)?.query['filter[name][contains]'], 'B');
 		assert.deepEqual(fake.violations, []);
 	});
 
 	test('numbers with their profile, filtered by digits', async () => {
 		const all = await host.listSearch('searchPhoneNumbers');
-		assert.deepEqual(all.results.map((result) => result.name), ['+15550001111 (Profile A)', '+15550002222 (Profile A)', '+15550003333 (Profile B)']);
+		assert.deepEqual(
+			all.results.map((result) => result.name),
+			['+15550001111 (Profile A)', '+15550002222 (Profile A)', '+15550003333 (Profile B)'],
+		);
 		const filtered = await host.listSearch('searchPhoneNumbers', '+1 (555) 000-3333');
-		assert.deepEqual(filtered.results, [{ name: '+15550003333 (Profile B)', value: '+15550003333' }]);
+		assert.deepEqual(filtered.results, [
+			{ name: '+15550003333 (Profile B)', value: '+15550003333' },
+		]);
 		assert.equal(fake.requests.at(-1)?.query['filter[phone_number]'], '15550003333');
 		assert.deepEqual(fake.violations, []);
 	});
 
 	test('numbers without a messaging profile cannot send, so they are not offered', async () => {
-		fake.phoneNumbers.push({ id: '1293384261075731499', phone_number: '+15550009999', messaging_profile_id: '' });
+		fake.phoneNumbers.push({
+			id: '1293384261075731499',
+			phone_number: '+15550009999',
+			messaging_profile_id: '',
+		});
 		const all = await host.listSearch('searchPhoneNumbers', '9999');
 		assert.deepEqual(all.results, []);
 	});
 
 	test('more pages: the next page number comes back as the pagination token', async () => {
 		fake.profiles.push(
-			...Array.from({ length: 150 }, (_, i) => ({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, name: `Bulk ${i}`, webhook_url: null, webhook_failover_url: null, enabled: true })),
+			...Array.from({ length: 150 }, (_, i) => ({
+				id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+				name: `Bulk ${i}`,
+				webhook_url: null,
+				webhook_failover_url: null,
+				enabled: true,
+			})),
 		);
 		const first = await host.listSearch('searchMessagingProfiles');
 		assert.equal(first.results.length, 100);
 		assert.equal(first.paginationToken, '2');
-		const second = await host.listSearch('searchMessagingProfiles', undefined, String(first.paginationToken));
+		const second = await host.listSearch(
+			'searchMessagingProfiles',
+			undefined,
+			String(first.paginationToken),
+		);
 		assert.equal(second.results.length, 52);
 		assert.equal(second.paginationToken, undefined);
 	});

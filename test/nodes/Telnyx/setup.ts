@@ -1,3 +1,5 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
@@ -14,7 +16,14 @@ export async function startFake(): Promise<TelnyxFake> {
 }
 
 export function credentialsFor(fake: TelnyxFake, overrides: IDataObject = {}) {
-	return { telnyxScheduledApi: { apiKey: fake.apiKey, baseUrl: `${fake.url}/v2`, publicKey: '', ...overrides } };
+	return {
+		telnyxScheduledApi: {
+			apiKey: fake.apiKey,
+			baseUrl: `${fake.url}/v2`,
+			publicKey: '',
+			...overrides,
+		},
+	};
 }
 
 export async function runTelnyx(fake: TelnyxFake, run: ProviderRun): Promise<NodeRunResult> {
@@ -50,7 +59,11 @@ export const groupParams = (overrides: IDataObject = {}): IDataObject => ({
 	...overrides,
 });
 
-export const messageIdParams = (operation: 'get' | 'cancel', messageId: string, overrides: IDataObject = {}): IDataObject => ({
+export const messageIdParams = (
+	operation: 'get' | 'cancel',
+	messageId: string,
+	overrides: IDataObject = {},
+): IDataObject => ({
 	resource: 'message',
 	operation,
 	messageId,
@@ -59,7 +72,9 @@ export const messageIdParams = (operation: 'get' | 'cancel', messageId: string, 
 
 /** POSTs the fake received on a path below /v2 (e.g. `/messages/schedule`). */
 export function posts(fake: TelnyxFake, path: string): number {
-	return fake.requests.filter((request) => request.method === 'POST' && request.path === `/v2${path}`).length;
+	return fake.requests.filter(
+		(request) => request.method === 'POST' && request.path === `/v2${path}`,
+	).length;
 }
 
 export function storedMessages(fake: TelnyxFake) {
@@ -69,4 +84,26 @@ export function storedMessages(fake: TelnyxFake) {
 /** An ISO time `minutes` from now, without offset, in `zone` (as the editor's date picker gives). */
 export function localIsoIn(minutes: number, zone: string): string {
 	return DateTime.now().setZone(zone).plus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+}
+
+/** Starts one Telnyx fake for the enclosing describe, and empties it before each test. */
+export function useTelnyxFake(onStarted: (fake: TelnyxFake) => void): void {
+	let fake: TelnyxFake | undefined;
+	before(async () => {
+		fake = await startFake();
+		onStarted(fake);
+	});
+	after(async () => await fake?.stop());
+	beforeEach(() => fake?.reset());
+}
+
+/** Schedules a message through the node, `minutesAhead` from now; returns its id. */
+export async function scheduleOneMessage(fake: TelnyxFake, minutesAhead = 60): Promise<string> {
+	const result = await runTelnyx(fake, {
+		parameters: scheduleParams({
+			sendAt: `={{ $now.plus({ minutes: ${minutesAhead} }).toISO() }}`,
+		}),
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	return String(result.items[0].json.message_id);
 }

@@ -20,7 +20,11 @@ export function signature(body: string, key: SigningKey, timestamp: number | str
 	return sign(null, Buffer.from(`${timestamp}|${body}`, 'utf8'), key.privateKey).toString('base64');
 }
 
-export function signedHeaders(body: string, key: SigningKey, timestamp: number = nowSeconds()): Record<string, string> {
+export function signedHeaders(
+	body: string,
+	key: SigningKey,
+	timestamp: number = nowSeconds(),
+): Record<string, string> {
 	return {
 		'content-type': 'application/json',
 		'telnyx-signature-ed25519': signature(body, key, timestamp),
@@ -35,9 +39,19 @@ export type MessageEventType = 'message.sent' | 'message.finalized' | 'message.r
  * message the fake really holds. Indented and with non-ASCII text, so that only a check of the
  * raw bytes (not of re-serialized JSON) can pass.
  */
-export function messageEvent(eventType: MessageEventType, payload: TelnyxFakeMessage | Record<string, unknown>, deliveredTo = 'https://example.com/hook'): string {
+export function messageEvent(
+	eventType: MessageEventType,
+	payload: TelnyxFakeMessage | Record<string, unknown>,
+	deliveredTo = 'https://example.com/hook',
+): string {
 	const event = {
-		data: { event_type: eventType, id: randomUUID(), occurred_at: new Date().toISOString(), payload, record_type: 'event' },
+		data: {
+			event_type: eventType,
+			id: randomUUID(),
+			occurred_at: new Date().toISOString(),
+			payload,
+			record_type: 'event',
+		},
 		meta: { attempt: 1, delivered_to: deliveredTo },
 	};
 	return JSON.stringify(event, null, 2);

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { testCredential } from '../../harness/engine';
-import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, credentialsFor, postsTo, runZulip } from './setup';
+import type { ZulipFake } from '../../fakes/zulip/server';
+import { channelCreate, credentialsFor, postsTo, runZulip, useZulipFake } from './setup';
 
 describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 	let fake: ZulipFake;
-	before(async () => {
-		fake = await ZulipFake.start();
-	});
-	after(async () => await fake?.stop());
-	beforeEach(() => fake.reset());
+	useZulipFake((started) => (fake = started));
 
 	test('a short 429 is waited out and the message is created once', async () => {
 		fake.rateLimitNext(1, 0.3);
@@ -22,24 +18,41 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 
 	test('a 429 on Get Many is waited out too', async () => {
 		fake.rateLimitNext(1, 0.2);
-		const result = await runZulip(fake, { parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true } });
+		const result = await runZulip(fake, {
+			parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true },
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.requests.filter((request) => request.method === 'GET').length, 2);
 	});
 
 	test('a 429 longer than the allowed wait fails at once, saying how long to wait', async () => {
 		fake.rateLimitNext(1, 95);
-		const result = await runZulip(fake, { parameters: channelCreate({ options: { maxRateLimitWait: 10 } }) });
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ options: { maxRateLimitWait: 10 } }),
+		});
 		assert.match(result.error?.message ?? '', /rate limit reached; Zulip asks to wait 95 s/);
-		assert.match(String(result.error?.description), /Wait 95 seconds .*'Max Rate-Limit Wait' \(now 10 s\)/);
+		assert.match(
+			String(result.error?.description),
+			/Wait 95 seconds .*'Max Rate-Limit Wait' \(now 10 s\)/,
+		);
 		assert.equal(fake.scheduled.size, 0);
 		const listed = await runZulip(fake, {
-			parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true, options: { maxRateLimitWait: 1 } },
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'getAll',
+				returnAll: true,
+				options: { maxRateLimitWait: 1 },
+			},
 		});
 		assert.equal(listed.error, undefined, 'the limit was used up by the first request');
 		fake.rateLimitNext(1, 30);
 		const listedLimited = await runZulip(fake, {
-			parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true, options: { maxRateLimitWait: 1 } },
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'getAll',
+				returnAll: true,
+				options: { maxRateLimitWait: 1 },
+			},
 		});
 		assert.match(listedLimited.error?.message ?? '', /wait 30 s/);
 	});
@@ -75,28 +88,50 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 			node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 		});
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual([...fake.scheduled.values()].map((message) => message.content).sort(), ['one', 'three', 'two']);
-		assert.deepEqual(result.items.map((item) => item.json.content), ['one', 'two', 'three']);
+		assert.deepEqual([...fake.scheduled.values()].map((message) => message.content).sort(), [
+			'one',
+			'three',
+			'two',
+		]);
+		assert.deepEqual(
+			result.items.map((item) => item.json.content),
+			['one', 'two', 'three'],
+		);
 		assert.equal(new Set(result.items.map((item) => item.json.scheduled_message_id)).size, 3);
 	});
 
 	test('Retry On Fail after a mid-batch Delete failure deletes each message once and fails none', async () => {
-		const created = await runZulip(fake, { parameters: channelCreate({ content: '={{ $json.text }}' }), items: [{ text: 'a' }, { text: 'b' }, { text: 'c' }] });
+		const created = await runZulip(fake, {
+			parameters: channelCreate({ content: '={{ $json.text }}' }),
+			items: [{ text: 'a' }, { text: 'b' }, { text: 'c' }],
+		});
 		const ids = created.items.map((item) => Number(item.json.scheduled_message_id));
 		// Item 2's delete fails with a 500 once; the node is re-run for all three items, and item 1
 		// (already deleted) must not fail on Zulip's "does not exist".
 		fake.failNext({ method: 'DELETE', path: /\/scheduled_messages\/\d+$/ }, 'http-500', 1);
 		const result = await runZulip(fake, {
-			parameters: { resource: 'scheduledMessage', operation: 'delete', scheduledMessageId: '={{ $json.id }}' },
+			parameters: {
+				resource: 'scheduledMessage',
+				operation: 'delete',
+				scheduledMessageId: '={{ $json.id }}',
+			},
 			items: ids.map((id) => ({ id })),
 			node: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 		});
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual(result.items.map((item) => item.json), ids.map((id) => ({ scheduled_message_id: id, deleted: true })));
+		assert.deepEqual(
+			result.items.map((item) => item.json),
+			ids.map((id) => ({ scheduled_message_id: id, deleted: true })),
+		);
 		assert.equal(fake.scheduled.size, 0);
-		const deletes = fake.requests.filter((request) => request.method === 'DELETE').map((request) => request.path);
+		const deletes = fake.requests
+			.filter((request) => request.method === 'DELETE')
+			.map((request) => request.path);
 		// Items 1 and 3 once; item 2 twice (the 500, then the retry).
-		assert.deepEqual(deletes.map((path) => Number(path.split('/').pop())), [ids[0], ids[1], ids[1], ids[2]]);
+		assert.deepEqual(
+			deletes.map((path) => Number(path.split('/').pop())),
+			[ids[0], ids[1], ids[1], ids[2]],
+		);
 	});
 
 	test('a separate execution is a new send (the memory is per execution)', async () => {
@@ -108,22 +143,39 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 	test('the credential test passes with the right key and fails with a wrong one', async () => {
 		const good = await testCredential('zulipScheduledApi', credentialsFor(fake).zulipScheduledApi);
 		assert.equal(good.status, 'OK');
-		const bad = await testCredential('zulipScheduledApi', credentialsFor(fake, { apiKey: 'wrong-key' }).zulipScheduledApi);
+		const bad = await testCredential(
+			'zulipScheduledApi',
+			credentialsFor(fake, { apiKey: 'wrong-key' }).zulipScheduledApi,
+		);
 		assert.equal(bad.status, 'Error');
 		assert.equal(bad.statusCode, 401);
 	});
 
 	test('a wrong key gives a clear error that never shows the key', async () => {
 		const secret = 'super-secret-key-value';
-		const result = await runZulip(fake, { parameters: channelCreate(), credentials: { apiKey: secret } });
+		const result = await runZulip(fake, {
+			parameters: channelCreate(),
+			credentials: { apiKey: secret },
+		});
 		assert.match(result.error?.message ?? '', /Zulip: Invalid API key/);
 		assert.match(String(result.error?.description), /email and API key/);
 		assert.equal(JSON.stringify(result.run).includes(secret), false);
-		assert.equal(JSON.stringify(result.run).includes(Buffer.from(`${fake.email}:${secret}`).toString('base64')), false);
+		assert.equal(
+			JSON.stringify(result.run).includes(
+				Buffer.from(`${fake.email}:${secret}`).toString('base64'),
+			),
+			false,
+		);
 	});
 
 	test('an unreachable server is reported with the address to check', async () => {
-		const result = await runZulip(fake, { parameters: channelCreate({ messageType: 'direct', users: '9' }), credentials: { url: 'http://127.0.0.1:9' } });
-		assert.match(result.error?.message ?? '', /could not reach http:\/\/127\.0\.0\.1:9\/api\/v1 \(ECONNREFUSED\)/);
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ messageType: 'direct', users: '9' }),
+			credentials: { url: 'http://127.0.0.1:9' },
+		});
+		assert.match(
+			result.error?.message ?? '',
+			/could not reach http:\/\/127\.0\.0\.1:9\/api\/v1 \(ECONNREFUSED\)/,
+		);
 	});
 });

@@ -1,9 +1,13 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
 import { ZulipFake } from '../../fakes/zulip/server';
 
 export function credentialsFor(fake: ZulipFake, overrides: IDataObject = {}) {
-	return { zulipScheduledApi: { url: fake.url, email: fake.email, apiKey: fake.apiKey, ...overrides } };
+	return {
+		zulipScheduledApi: { url: fake.url, email: fake.email, apiKey: fake.apiKey, ...overrides },
+	};
 }
 
 export async function runZulip(fake: ZulipFake, run: ProviderRun): Promise<NodeRunResult> {
@@ -26,7 +30,8 @@ export function localIsoIn(minutes: number, zone = 'America/New_York'): string {
 }
 
 export function postsTo(fake: ZulipFake, path: string): number {
-	return fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith(path)).length;
+	return fake.requests.filter((request) => request.method === 'POST' && request.path.endsWith(path))
+		.length;
 }
 
 export const channelCreate = (overrides: IDataObject = {}): IDataObject => ({
@@ -39,3 +44,31 @@ export const channelCreate = (overrides: IDataObject = {}): IDataObject => ({
 	sendAt: '={{ $now.plus({ hours: 2 }).toISO() }}',
 	...overrides,
 });
+
+/** Starts one Zulip fake for the enclosing describe, and empties it before each test. */
+export function useZulipFake(onStarted: (fake: ZulipFake) => void): void {
+	let fake: ZulipFake | undefined;
+	before(async () => {
+		fake = await ZulipFake.start();
+		onStarted(fake);
+	});
+	after(async () => await fake?.stop());
+	beforeEach(() => fake?.reset());
+}
+
+/** Creates `count` channel messages through the node, an hour apart from 1 hour on; returns their ids. */
+export async function scheduleChannelMessages(fake: ZulipFake, count: number): Promise<number[]> {
+	const items = Array.from({ length: count }, (_, index) => ({
+		text: `message ${index + 1}`,
+		hours: index + 1,
+	}));
+	const result = await runZulip(fake, {
+		parameters: channelCreate({
+			content: '={{ $json.text }}',
+			sendAt: '={{ $now.plus({ hours: $json.hours }).toISO() }}',
+		}),
+		items,
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	return result.items.map((item) => Number(item.json.scheduled_message_id));
+}

@@ -29,21 +29,29 @@ function secureAlgo() {
 export function authRoutes(): RpcRoute[] {
 	return [
 		on(Api.auth.SendCode, (ctx, request) => {
-			if (request.apiId !== ctx.world.apiId || request.apiHash !== ctx.world.apiHash) throw badRequest('API_ID_INVALID');
+			if (request.apiId !== ctx.world.apiId || request.apiHash !== ctx.world.apiHash)
+				throw badRequest('API_ID_INVALID');
 			const phone = normalizePhone(request.phoneNumber);
-			if (!ctx.world.users.some((u) => u.phone === phone && !u.bot)) throw badRequest('PHONE_NUMBER_INVALID');
+			if (!ctx.world.users.some((u) => u.phone === phone && !u.bot))
+				throw badRequest('PHONE_NUMBER_INVALID');
 			const phoneCodeHash = randomBytes(9).toString('hex');
 			ctx.auth.login = { phone, phoneCodeHash };
 			const code = ctx.services.login.codeFor(phone);
-			return new Api.auth.SentCode({ type: new Api.auth.SentCodeTypeApp({ length: code.length }), phoneCodeHash, timeout: 60 }).getBytes();
+			return new Api.auth.SentCode({
+				type: new Api.auth.SentCodeTypeApp({ length: code.length }),
+				phoneCodeHash,
+				timeout: 60,
+			}).getBytes();
 		}),
 		on(Api.auth.SignIn, (ctx, request) => {
 			const phone = normalizePhone(request.phoneNumber);
 			if (!request.phoneCodeHash) throw badRequest('PHONE_CODE_HASH_EMPTY');
 			const login = ctx.auth.login;
-			if (!login || login.phone !== phone || login.phoneCodeHash !== request.phoneCodeHash) throw badRequest('PHONE_CODE_EXPIRED');
+			if (!login || login.phone !== phone || login.phoneCodeHash !== request.phoneCodeHash)
+				throw badRequest('PHONE_CODE_EXPIRED');
 			if (!request.phoneCode) throw badRequest('PHONE_CODE_EMPTY');
-			if (request.phoneCode !== ctx.services.login.codeFor(phone)) throw badRequest('PHONE_CODE_INVALID');
+			if (request.phoneCode !== ctx.services.login.codeFor(phone))
+				throw badRequest('PHONE_CODE_INVALID');
 			const user = ctx.world.users.find((u) => u.phone === phone) as { id: bigint };
 			if (ctx.services.login.hasPassword()) {
 				ctx.auth.login = undefined;
@@ -54,8 +62,13 @@ export function authRoutes(): RpcRoute[] {
 		}),
 		on(Api.account.GetPassword, async (ctx) => {
 			const login = ctx.services.login;
-			const common = { newAlgo: login.algo, newSecureAlgo: secureAlgo(), secureRandom: randomBytes(32) };
-			if (!login.hasPassword()) return new Api.account.Password({ ...common, hasPassword: false }).getBytes();
+			const common = {
+				newAlgo: login.algo,
+				newSecureAlgo: secureAlgo(),
+				secureRandom: randomBytes(32),
+			};
+			if (!login.hasPassword())
+				return new Api.account.Password({ ...common, hasPassword: false }).getBytes();
 			const userId = ctx.auth.passwordPendingUserId ?? ctx.user().id;
 			const challenge = newSrpChallenge(await login.passwordVerifier(), userId);
 			ctx.auth.srp = challenge;
@@ -72,9 +85,14 @@ export function authRoutes(): RpcRoute[] {
 			// An SRP challenge answers one attempt; the next needs account.getPassword again.
 			ctx.auth.srp = undefined;
 			if (!challenge) throw badRequest('SRP_ID_INVALID');
-			if (!(request.password instanceof Api.InputCheckPasswordSRP) || !ctx.services.login.hasPassword()) throw badRequest('PASSWORD_HASH_INVALID');
+			if (
+				!(request.password instanceof Api.InputCheckPasswordSRP) ||
+				!ctx.services.login.hasPassword()
+			)
+				throw badRequest('PASSWORD_HASH_INVALID');
 			const verifier = await ctx.services.login.passwordVerifier();
-			if (!isSrpAnswerValid(challenge, verifier, ctx.services.login.algo, request.password)) throw badRequest('PASSWORD_HASH_INVALID');
+			if (!isSrpAnswerValid(challenge, verifier, ctx.services.login.algo, request.password))
+				throw badRequest('PASSWORD_HASH_INVALID');
 			return authorizeKey(ctx, challenge.userId);
 		}),
 		on(Api.auth.ExportAuthorization, (ctx) => {
@@ -85,7 +103,8 @@ export function authRoutes(): RpcRoute[] {
 		}),
 		on(Api.auth.ImportAuthorization, (ctx, request) => {
 			const userId = ctx.services.exportedAuthorizations.get(request.bytes.toString('hex'));
-			if (userId === undefined || userId.toString() !== request.id.toString()) throw badRequest('AUTH_BYTES_INVALID');
+			if (userId === undefined || userId.toString() !== request.id.toString())
+				throw badRequest('AUTH_BYTES_INVALID');
 			return authorizeKey(ctx, userId);
 		}),
 		on(Api.auth.LogOut, (ctx) => {

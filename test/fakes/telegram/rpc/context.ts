@@ -32,7 +32,10 @@ export class RpcContext {
 
 	/** The logged-in account; calls that need one answer 401 without it, like Telegram. */
 	user(): FakeUser {
-		const user = this.auth.userId === undefined ? undefined : this.world.users.find((u) => u.id === this.auth.userId);
+		const user =
+			this.auth.userId === undefined
+				? undefined
+				: this.world.users.find((u) => u.id === this.auth.userId);
 		if (!user) throw new RpcFailure(401, 'AUTH_KEY_UNREGISTERED');
 		return user;
 	}

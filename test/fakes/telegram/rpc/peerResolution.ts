@@ -30,24 +30,41 @@ export function resolveInputPeer(ctx: RpcContext, input: unknown): ResolvedPeer 
 	throw badRequest('PEER_ID_INVALID');
 }
 
-export function resolveInputUser(ctx: RpcContext, input: unknown, options: { allowZeroHash?: boolean } = {}): FakeUser | undefined {
+export function resolveInputUser(
+	ctx: RpcContext,
+	input: unknown,
+	options: { allowZeroHash?: boolean } = {},
+): FakeUser | undefined {
 	if (input instanceof Api.InputUserSelf) return ctx.user();
 	if (input instanceof Api.InputUser) {
 		const hash = fromLong(input.accessHash);
 		// Contacts (every seeded account) are found with access_hash 0, as gramjs relies on.
-		return findUser(ctx, fromLong(input.userId), options.allowZeroHash && hash === 0n ? undefined : hash);
+		return findUser(
+			ctx,
+			fromLong(input.userId),
+			options.allowZeroHash && hash === 0n ? undefined : hash,
+		);
 	}
 	return undefined;
 }
 
-function findUser(ctx: RpcContext, id: bigint, accessHash: bigint | undefined): FakeUser | undefined {
+function findUser(
+	ctx: RpcContext,
+	id: bigint,
+	accessHash: bigint | undefined,
+): FakeUser | undefined {
 	const user = ctx.world.users.find((u) => u.id === id);
 	if (!user) return undefined;
-	if (id === ctx.auth.userId || accessHash === undefined || user.accessHash === accessHash) return user;
+	if (id === ctx.auth.userId || accessHash === undefined || user.accessHash === accessHash)
+		return user;
 	return undefined;
 }
 
-export function findChannel(ctx: RpcContext, id: bigint, accessHash: bigint | undefined): FakeChannel | undefined {
+export function findChannel(
+	ctx: RpcContext,
+	id: bigint,
+	accessHash: bigint | undefined,
+): FakeChannel | undefined {
 	const channel = ctx.world.channels.find((c) => c.id === id);
 	if (!channel || (accessHash !== undefined && channel.accessHash !== accessHash)) return undefined;
 	return channel;

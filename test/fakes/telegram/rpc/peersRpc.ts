@@ -31,7 +31,11 @@ export function peersRoutes(): RpcRoute[] {
 				notifySettings: new Api.PeerNotifySettings({}),
 				commonChatsCount: 0,
 			});
-			return new Api.users.UserFull({ fullUser, chats: [], users: [userToTl(user, me.id)] }).getBytes();
+			return new Api.users.UserFull({
+				fullUser,
+				chats: [],
+				users: [userToTl(user, me.id)],
+			}).getBytes();
 		}),
 		on(Api.contacts.ResolveUsername, (ctx, request) => {
 			const me = ctx.user();
@@ -39,10 +43,19 @@ export function peersRoutes(): RpcRoute[] {
 			if (!USERNAME_SHAPE.test(username)) throw badRequest('USERNAME_INVALID');
 			const wanted = username.toLowerCase();
 			const user = ctx.world.users.find((u) => u.username?.toLowerCase() === wanted);
-			if (user) return new Api.contacts.ResolvedPeer({ peer: new Api.PeerUser({ userId: toLong(user.id) }), chats: [], users: [userToTl(user, me.id)] }).getBytes();
+			if (user)
+				return new Api.contacts.ResolvedPeer({
+					peer: new Api.PeerUser({ userId: toLong(user.id) }),
+					chats: [],
+					users: [userToTl(user, me.id)],
+				}).getBytes();
 			const channel = ctx.world.channels.find((c) => c.username?.toLowerCase() === wanted);
 			if (channel) {
-				return new Api.contacts.ResolvedPeer({ peer: new Api.PeerChannel({ channelId: toLong(channel.id) }), chats: [channelToTl(channel, me.id)], users: [] }).getBytes();
+				return new Api.contacts.ResolvedPeer({
+					peer: new Api.PeerChannel({ channelId: toLong(channel.id) }),
+					chats: [channelToTl(channel, me.id)],
+					users: [],
+				}).getBytes();
 			}
 			throw badRequest('USERNAME_NOT_OCCUPIED');
 		}),
@@ -51,7 +64,11 @@ export function peersRoutes(): RpcRoute[] {
 			const phone = normalizePhone(request.phone);
 			const user = ctx.world.users.find((u) => u.phone === phone);
 			if (!user) throw badRequest('PHONE_NOT_OCCUPIED');
-			return new Api.contacts.ResolvedPeer({ peer: new Api.PeerUser({ userId: toLong(user.id) }), chats: [], users: [userToTl(user, me.id)] }).getBytes();
+			return new Api.contacts.ResolvedPeer({
+				peer: new Api.PeerUser({ userId: toLong(user.id) }),
+				chats: [],
+				users: [userToTl(user, me.id)],
+			}).getBytes();
 		}),
 		on(Api.contacts.GetContacts, (ctx) => {
 			const me = ctx.user();

@@ -9,6 +9,12 @@ export interface RpcRoute {
 	handle(ctx: RpcContext, request: unknown): RpcAnswer;
 }
 
-export function on<T>(requestClass: { CONSTRUCTOR_ID: number; prototype: T }, handle: (ctx: RpcContext, request: T) => RpcAnswer): RpcRoute {
-	return { constructorId: requestClass.CONSTRUCTOR_ID, handle: (ctx, request) => handle(ctx, request as T) };
+export function on<T>(
+	requestClass: { CONSTRUCTOR_ID: number; prototype: T },
+	handle: (ctx: RpcContext, request: T) => RpcAnswer,
+): RpcRoute {
+	return {
+		constructorId: requestClass.CONSTRUCTOR_ID,
+		handle: (ctx, request) => handle(ctx, request as T),
+	};
 }

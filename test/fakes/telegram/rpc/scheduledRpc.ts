@@ -16,7 +16,8 @@ import { on, type RpcRoute } from './route';
 function pickScheduled(ctx: RpcContext, peerKey: string, ids: number[]): FakeMessage[] {
 	const queue = ctx.services.outbox.scheduledIn(ctx.user().id, peerKey);
 	const picked = ids.map((id) => queue.find((m) => m.id === id));
-	if (ids.length === 0 || picked.some((m) => m === undefined)) throw badRequest('MESSAGE_ID_INVALID');
+	if (ids.length === 0 || picked.some((m) => m === undefined))
+		throw badRequest('MESSAGE_ID_INVALID');
 	return picked as FakeMessage[];
 }
 
@@ -32,13 +33,17 @@ export function scheduledRoutes(): RpcRoute[] {
 		on(Api.messages.GetScheduledHistory, (ctx, request) => {
 			const peer = resolveInputPeer(ctx, request.peer);
 			// Newest first, like Telegram; `hash` is ignored, so the answer is never "not modified".
-			const queue = [...ctx.services.outbox.scheduledIn(ctx.user().id, peer.key)].sort((a, b) => b.id - a.id);
+			const queue = [...ctx.services.outbox.scheduledIn(ctx.user().id, peer.key)].sort(
+				(a, b) => b.id - a.id,
+			);
 			return messagesAnswer(ctx, peer.key, queue);
 		}),
 		on(Api.messages.GetScheduledMessages, (ctx, request) => {
 			const peer = resolveInputPeer(ctx, request.peer);
 			const queue = ctx.services.outbox.scheduledIn(ctx.user().id, peer.key);
-			const found = request.id.map((id) => queue.find((m) => m.id === id)).filter((m): m is FakeMessage => m !== undefined);
+			const found = request.id
+				.map((id) => queue.find((m) => m.id === id))
+				.filter((m): m is FakeMessage => m !== undefined);
 			return messagesAnswer(ctx, peer.key, found);
 		}),
 		on(Api.messages.SendScheduledMessages, (ctx, request) => {
@@ -48,7 +53,11 @@ export function scheduledRoutes(): RpcRoute[] {
 			const outbox = ctx.services.outbox;
 			const sent = outbox.release(sender, picked);
 			const updates = [
-				outbox.scheduledRemovedUpdate(peer.key, picked.map((m) => m.id), sent.map((m) => m.id)),
+				outbox.scheduledRemovedUpdate(
+					peer.key,
+					picked.map((m) => m.id),
+					sent.map((m) => m.id),
+				),
 				...sent.map((m) => outbox.newMessageUpdate(m, sender.id)),
 			];
 			return outbox.updates(updates, sender.id, [peer.key]).getBytes();
@@ -59,7 +68,9 @@ export function scheduledRoutes(): RpcRoute[] {
 			const picked = new Set(pickScheduled(ctx, peer.key, request.id));
 			ctx.world.scheduled = ctx.world.scheduled.filter((m) => !picked.has(m));
 			const outbox = ctx.services.outbox;
-			return outbox.updates([outbox.scheduledRemovedUpdate(peer.key, request.id)], sender.id, [peer.key]).getBytes();
+			return outbox
+				.updates([outbox.scheduledRemovedUpdate(peer.key, request.id)], sender.id, [peer.key])
+				.getBytes();
 		}),
 		on(Api.messages.EditMessage, (ctx, request) => {
 			const editor = ctx.user();
@@ -67,31 +78,52 @@ export function scheduledRoutes(): RpcRoute[] {
 			const outbox = ctx.services.outbox;
 			// With schedule_date the id is one of the chat's scheduled queue, else a sent message.
 			const scheduled = request.scheduleDate !== null && request.scheduleDate !== undefined;
-			const pool = scheduled ? outbox.scheduledIn(editor.id, peer.key) : outbox.deliveredIn(editor.id, peer.key);
+			const pool = scheduled
+				? outbox.scheduledIn(editor.id, peer.key)
+				: outbox.deliveredIn(editor.id, peer.key);
 			const target = pool.find((m) => m.id === request.id);
 			if (!target) throw badRequest('MESSAGE_ID_INVALID');
 			if (target.fromId !== editor.id && !peer.channel) throw badRequest('MESSAGE_AUTHOR_REQUIRED');
 
 			const text = request.message ?? target.text;
-			const entities = request.entities ?? (request.message !== null && request.message !== undefined ? [] : target.entities);
+			const entities =
+				request.entities ??
+				(request.message !== null && request.message !== undefined ? [] : target.entities);
 			const media = request.media ? resolveInputMedia(ctx, request.media) : target.media;
-			if (text.length > (media ? CAPTION_LENGTH_MAX : MESSAGE_LENGTH_MAX)) throw badRequest(media ? 'MEDIA_CAPTION_TOO_LONG' : 'MESSAGE_TOO_LONG');
+			if (text.length > (media ? CAPTION_LENGTH_MAX : MESSAGE_LENGTH_MAX))
+				throw badRequest(media ? 'MEDIA_CAPTION_TOO_LONG' : 'MESSAGE_TOO_LONG');
 			if (!media && !text.trim()) throw badRequest('MESSAGE_EMPTY');
 			const newDate = scheduled ? (request.scheduleDate as number) : undefined;
 			if (newDate !== undefined) outbox.checkRescheduleDate(peer.key, editor.id, newDate);
-			const unchanged = text === target.text && request.entities == null && media === target.media && (newDate === undefined || newDate === target.scheduleDate);
+			const unchanged =
+				text === target.text &&
+				request.entities == null &&
+				media === target.media &&
+				(newDate === undefined || newDate === target.scheduleDate);
 			if (unchanged) throw badRequest('MESSAGE_NOT_MODIFIED');
 
 			const textSent = request.message !== null && request.message !== undefined;
-			Object.assign(target, { text, entities, media, noWebpage: textSent ? !!request.noWebpage : target.noWebpage });
+			Object.assign(target, {
+				text,
+				entities,
+				media,
+				noWebpage: textSent ? !!request.noWebpage : target.noWebpage,
+			});
 			if (!scheduled) {
 				target.editDate = ctx.now();
-				return outbox.updates([outbox.editedMessageUpdate(target, editor.id)], editor.id, [peer.key]).getBytes();
+				return outbox
+					.updates([outbox.editedMessageUpdate(target, editor.id)], editor.id, [peer.key])
+					.getBytes();
 			}
 			// Rescheduling one item of an album moves the whole album, as Telegram does.
-			const moved = target.groupedId === undefined ? [target] : pool.filter((m) => m.groupedId === target.groupedId);
+			const moved =
+				target.groupedId === undefined
+					? [target]
+					: pool.filter((m) => m.groupedId === target.groupedId);
 			for (const m of moved) m.scheduleDate = newDate;
-			const updates = moved.map((m) => new Api.UpdateNewScheduledMessage({ message: outbox.view(m, editor.id, true) }));
+			const updates = moved.map(
+				(m) => new Api.UpdateNewScheduledMessage({ message: outbox.view(m, editor.id, true) }),
+			);
 			return outbox.updates(updates, editor.id, [peer.key]).getBytes();
 		}),
 	];

@@ -40,8 +40,15 @@ export function sendRoutes(): RpcRoute[] {
 				replyToMsgId: replyToMsgIdOf(request.replyTo),
 			};
 			const originals = outbox.originalsOf(sender, peer.key, [draft]);
-			if (originals) return outbox.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key]).getBytes();
-			const [message] = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: !!request.noWebpage, dueDate });
+			if (originals)
+				return outbox
+					.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key])
+					.getBytes();
+			const [message] = outbox.send(sender, peer.key, [draft], {
+				silent: !!request.silent,
+				noWebpage: !!request.noWebpage,
+				dueDate,
+			});
 			// Telegram answers a plain text sent at once to a private chat in short form.
 			if (dueDate === undefined && parsePeerKey(peer.key).kind !== 'channel') {
 				// Numbered and kept like any new message, so getDifference returns it to other sessions.
@@ -55,7 +62,9 @@ export function sendRoutes(): RpcRoute[] {
 					entities: request.entities ?? undefined,
 				}).getBytes();
 			}
-			return outbox.updates(outbox.sentUpdates([message], sender.id), sender.id, [peer.key]).getBytes();
+			return outbox
+				.updates(outbox.sentUpdates([message], sender.id), sender.id, [peer.key])
+				.getBytes();
 		}),
 		on(Api.messages.SendMedia, (ctx, request) => {
 			const sender = ctx.user();
@@ -72,9 +81,18 @@ export function sendRoutes(): RpcRoute[] {
 				replyToMsgId: replyToMsgIdOf(request.replyTo),
 			};
 			const originals = outbox.originalsOf(sender, peer.key, [draft]);
-			if (originals) return outbox.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key]).getBytes();
-			const messages = outbox.send(sender, peer.key, [draft], { silent: !!request.silent, noWebpage: false, dueDate });
-			return outbox.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key]).getBytes();
+			if (originals)
+				return outbox
+					.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key])
+					.getBytes();
+			const messages = outbox.send(sender, peer.key, [draft], {
+				silent: !!request.silent,
+				noWebpage: false,
+				dueDate,
+			});
+			return outbox
+				.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key])
+				.getBytes();
 		}),
 		on(Api.messages.SendMultiMedia, (ctx, request) => {
 			const sender = ctx.user();
@@ -98,12 +116,23 @@ export function sendRoutes(): RpcRoute[] {
 				};
 			});
 			// Photos and videos may share an album; documents only go with documents.
-			const kinds = new Set(drafts.map((d) => (d.media?.kind === 'document' ? 'document' : 'visual')));
+			const kinds = new Set(
+				drafts.map((d) => (d.media?.kind === 'document' ? 'document' : 'visual')),
+			);
 			if (kinds.size > 1) throw badRequest('MEDIA_INVALID');
 			const originals = outbox.originalsOf(sender, peer.key, drafts);
-			if (originals) return outbox.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key]).getBytes();
-			const messages = outbox.send(sender, peer.key, drafts, { silent: !!request.silent, noWebpage: false, dueDate });
-			return outbox.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key]).getBytes();
+			if (originals)
+				return outbox
+					.updates(outbox.repeatedUpdates(originals, sender.id), sender.id, [peer.key])
+					.getBytes();
+			const messages = outbox.send(sender, peer.key, drafts, {
+				silent: !!request.silent,
+				noWebpage: false,
+				dueDate,
+			});
+			return outbox
+				.updates(outbox.sentUpdates(messages, sender.id), sender.id, [peer.key])
+				.getBytes();
 		}),
 	];
 }

@@ -1,7 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Api } from 'telegram';
 import type { SrpChallenge } from '../authKeys';
-import { bigintFromBytes, bytesFromBigint, isSafeDhValue, modPow, randomBigint, TELEGRAM_DH_G, TELEGRAM_DH_PRIME } from '../numbers';
+import {
+	bigintFromBytes,
+	bytesFromBigint,
+	isSafeDhValue,
+	modPow,
+	randomBigint,
+	TELEGRAM_DH_G,
+	TELEGRAM_DH_PRIME,
+} from '../numbers';
 import { fromLong } from '../wire';
 
 /**

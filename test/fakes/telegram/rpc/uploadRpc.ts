@@ -25,7 +25,11 @@ export function uploadRoutes(): RpcRoute[] {
 		on(Api.messages.UploadMedia, (ctx, request) => {
 			ctx.user();
 			resolveInputPeer(ctx, request.peer);
-			return mediaToTl(resolveInputMedia(ctx, request.media), ctx.services.media, ctx.world.dcId).getBytes();
+			return mediaToTl(
+				resolveInputMedia(ctx, request.media),
+				ctx.services.media,
+				ctx.world.dcId,
+			).getBytes();
 		}),
 	];
 }

@@ -25,7 +25,13 @@ const PARAMS = { p: getDiffieHellman('modp14').getPrime(), g: 2 };
 const NOW = 1_800_000_000;
 
 function text(value: string): SecretMessage {
-	return { kind: 'message', randomId: randomBytes(8).readBigInt64LE(), ttl: 0, text: value, hasMedia: false };
+	return {
+		kind: 'message',
+		randomId: randomBytes(8).readBigInt64LE(),
+		ttl: 0,
+		text: value,
+		hasMedia: false,
+	};
 }
 
 /** Both ends of one chat, built only from the protocol functions. */
@@ -35,7 +41,10 @@ function newChat(): { creator: SecretChatState; participant: SecretChatState } {
 	const waiting = waitingChat({ ...chat, peerUserId: 2n }, PARAMS, request.exponent);
 	const incoming = requestedChat({ ...chat, peerUserId: 1n }, PARAMS, request.gA);
 	const accepted = acceptRequest(incoming, PARAMS, randomBytes(256), NOW);
-	return { creator: completeRequest(waiting, accepted.gB, accepted.fingerprint, NOW), participant: accepted.state };
+	return {
+		creator: completeRequest(waiting, accepted.gB, accepted.fingerprint, NOW),
+		participant: accepted.state,
+	};
 }
 
 /** Delivers sealed data to the other side and returns its state, what it read, and its replies. */
@@ -48,9 +57,22 @@ describe('secret chat protocol', () => {
 		const { creator, participant } = newChat();
 		assert.equal(creator.current?.fingerprint, participant.current?.fingerprint);
 		const request = prepareRequest(PARAMS, randomBytes(256));
-		const waiting = waitingChat({ chatId: 1, accessHash: 1n, peerUserId: 2n, date: NOW }, PARAMS, request.exponent);
-		const accepted = acceptRequest(requestedChat({ chatId: 1, accessHash: 1n, peerUserId: 1n, date: NOW }, PARAMS, request.gA), PARAMS, randomBytes(256), NOW);
-		assert.throws(() => completeRequest(waiting, accepted.gB, accepted.fingerprint + 1n, NOW), (error: unknown) => error instanceof SecretChatError && error.reason === 'fingerprint-mismatch');
+		const waiting = waitingChat(
+			{ chatId: 1, accessHash: 1n, peerUserId: 2n, date: NOW },
+			PARAMS,
+			request.exponent,
+		);
+		const accepted = acceptRequest(
+			requestedChat({ chatId: 1, accessHash: 1n, peerUserId: 1n, date: NOW }, PARAMS, request.gA),
+			PARAMS,
+			randomBytes(256),
+			NOW,
+		);
+		assert.throws(
+			() => completeRequest(waiting, accepted.gB, accepted.fingerprint + 1n, NOW),
+			(error: unknown) =>
+				error instanceof SecretChatError && error.reason === 'fingerprint-mismatch',
+		);
 	});
 
 	test('messages both ways carry the sequence numbers of each role and arrive in order', () => {
@@ -65,7 +87,11 @@ describe('secret chat protocol', () => {
 		opened = deliver(participant, first.outgoing);
 		participant = opened.state;
 		assert.deepEqual(
-			opened.delivered.map((d) => [d.outSeqNo, d.inSeqNo, d.message.kind === 'message' ? d.message.text : '']),
+			opened.delivered.map((d) => [
+				d.outSeqNo,
+				d.inSeqNo,
+				d.message.kind === 'message' ? d.message.text : '',
+			]),
 			[[3, 0, 'one']],
 		);
 		const reply = sealMessage(participant, text('two'));
@@ -84,17 +110,25 @@ describe('secret chat protocol', () => {
 		const sent = sealMessage(creator, text('once'));
 		creator = sent.state;
 		participant = deliver(participant, sent.outgoing).state;
-		assert.throws(() => deliver(participant, sent.outgoing), (error: unknown) => error instanceof SecretChatError && error.reason === 'replayed');
+		assert.throws(
+			() => deliver(participant, sent.outgoing),
+			(error: unknown) => error instanceof SecretChatError && error.reason === 'replayed',
+		);
 		const next = sealMessage(creator, text('tampered'));
 		const tampered = Buffer.from(next.outgoing.data);
 		tampered[40] ^= 1;
-		assert.throws(() => openMessage(participant, tampered, NOW), (error: unknown) => error instanceof SecretChatError && error.reason === 'tampered');
+		assert.throws(
+			() => openMessage(participant, tampered, NOW),
+			(error: unknown) => error instanceof SecretChatError && error.reason === 'tampered',
+		);
 		// The refused copy changed nothing: the genuine one is still next in sequence.
 		assert.equal(deliver(participant, next.outgoing).delivered.length, 1);
 	});
 
 	test('a gap holds later messages, asks for a resend, and delivers all in order once filled', () => {
-		let { creator, participant } = newChat();
+		const chat = newChat();
+		let creator = chat.creator;
+		const participant = chat.participant;
 		const sealed: OutgoingSecret[] = [];
 		for (const value of ['a', 'b', 'c']) {
 			const next = sealMessage(creator, text(value));
@@ -115,7 +149,8 @@ describe('secret chat protocol', () => {
 		for (const resent of asked.outgoing) {
 			const opened = deliver(state, resent);
 			state = opened.state;
-			for (const d of opened.delivered) if (d.message.kind === 'message') texts.push(d.message.text);
+			for (const d of opened.delivered)
+				if (d.message.kind === 'message') texts.push(d.message.text);
 		}
 		assert.deepEqual(texts, ['a', 'b', 'c']);
 		assert.equal(state.held.length, 0);
@@ -146,7 +181,10 @@ describe('secret chat protocol', () => {
 		const after = sealMessage(creator, text('under the new key'));
 		assert.equal(after.outgoing.data.readBigInt64LE(0).toString(), creator.current?.fingerprint);
 		const read = deliver(participant, after.outgoing);
-		assert.ok(read.delivered[0].message.kind === 'message' && read.delivered[0].message.text === 'under the new key');
+		assert.ok(
+			read.delivered[0].message.kind === 'message' &&
+				read.delivered[0].message.text === 'under the new key',
+		);
 	});
 
 	test('the same random_id sent again is the same envelope (no new sequence number)', () => {
@@ -157,23 +195,43 @@ describe('secret chat protocol', () => {
 		const again = sealMessage(creator, message);
 		assert.equal(again.state.outCount, creator.outCount);
 		participant = deliver(participant, again.outgoing).state;
-		assert.throws(() => deliver(participant, first.outgoing), (error: unknown) => error instanceof SecretChatError && error.reason === 'replayed');
+		assert.throws(
+			() => deliver(participant, first.outgoing),
+			(error: unknown) => error instanceof SecretChatError && error.reason === 'replayed',
+		);
 	});
 
 	test('a chat that is waiting or closed refuses to send, saying why', () => {
 		const request = prepareRequest(PARAMS, randomBytes(256));
-		const waiting = waitingChat({ chatId: 5, accessHash: 1n, peerUserId: 2n, date: NOW }, PARAMS, request.exponent);
-		assert.throws(() => sealMessage(waiting, text('x')), /not accepted yet \(the other side has not accepted it\)/);
+		const waiting = waitingChat(
+			{ chatId: 5, accessHash: 1n, peerUserId: 2n, date: NOW },
+			PARAMS,
+			request.exponent,
+		);
+		assert.throws(
+			() => sealMessage(waiting, text('x')),
+			/not accepted yet \(the other side has not accepted it\)/,
+		);
 		const { creator } = newChat();
 		const closed = closedChat(creator, NOW);
 		assert.equal(closed.current, undefined);
-		assert.throws(() => sealMessage(closed, text('x')), (error: unknown) => error instanceof SecretChatError && error.reason === 'closed');
+		assert.throws(
+			() => sealMessage(closed, text('x')),
+			(error: unknown) => error instanceof SecretChatError && error.reason === 'closed',
+		);
 	});
 
 	test('bad DH parameters are refused before anything is sent', () => {
 		const notSafe = { p: Buffer.alloc(256, 0xff), g: 3 };
-		assert.throws(() => prepareRequest(notSafe, randomBytes(256)), (error: unknown) => error instanceof SecretChatError && error.reason === 'bad-parameters');
-		const incoming = requestedChat({ chatId: 9, accessHash: 1n, peerUserId: 1n, date: NOW }, PARAMS, Buffer.from([1]));
+		assert.throws(
+			() => prepareRequest(notSafe, randomBytes(256)),
+			(error: unknown) => error instanceof SecretChatError && error.reason === 'bad-parameters',
+		);
+		const incoming = requestedChat(
+			{ chatId: 9, accessHash: 1n, peerUserId: 1n, date: NOW },
+			PARAMS,
+			Buffer.from([1]),
+		);
 		assert.throws(() => acceptRequest(incoming, PARAMS, randomBytes(256), NOW), /g_a was refused/);
 	});
 });

@@ -1,10 +1,28 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
-import { SECRET_LAYER, SecretTlError, decodeSecretLayer, encodeSecretLayer, type SecretAction, type SecretLayerEnvelope, type SecretMessage } from '../../../../nodes/Telegram/transport/secret/tl';
+import {
+	SECRET_LAYER,
+	SecretTlError,
+	decodeSecretLayer,
+	encodeSecretLayer,
+	type SecretAction,
+	type SecretLayerEnvelope,
+	type SecretMessage,
+} from '../../../../nodes/Telegram/transport/secret/tl';
 
-function envelope(message: SecretMessage, overrides: Partial<SecretLayerEnvelope> = {}): SecretLayerEnvelope {
-	return { randomBytes: randomBytes(15), layer: SECRET_LAYER, inSeqNo: 4, outSeqNo: 7, message, ...overrides };
+function envelope(
+	message: SecretMessage,
+	overrides: Partial<SecretLayerEnvelope> = {},
+): SecretLayerEnvelope {
+	return {
+		randomBytes: randomBytes(15),
+		layer: SECRET_LAYER,
+		inSeqNo: 4,
+		outSeqNo: 7,
+		message,
+		...overrides,
+	};
 }
 
 /** Little-endian words, as a reader of the TL would see them. */
@@ -29,7 +47,13 @@ function tlString(text: string): Buffer {
 
 /** A layer wrapper head written by hand: 16 random bytes, layer 73, in 2, out 3. */
 function wrapperHead(): Buffer {
-	return Buffer.concat([words(0x1be31789), Buffer.from([16]), Buffer.alloc(16, 0xab), Buffer.alloc(3), words(73, 2, 3)]);
+	return Buffer.concat([
+		words(0x1be31789),
+		Buffer.from([16]),
+		Buffer.alloc(16, 0xab),
+		Buffer.alloc(3),
+		words(73, 2, 3),
+	]);
 }
 
 const bold = words(0xbd610bc9, 0, 2);
@@ -38,10 +62,38 @@ describe('secret chats: TL of the layer wrapper', () => {
 	test('text messages round-trip, with and without reply and album ids, short and long text', () => {
 		const cases: SecretMessage[] = [
 			{ kind: 'message', randomId: 1n, ttl: 0, text: '', hasMedia: false },
-			{ kind: 'message', randomId: -(2n ** 63n), ttl: 30, text: 'héllo 👋 secret', hasMedia: false },
-			{ kind: 'message', randomId: 2n ** 63n - 1n, ttl: 0, text: 'x'.repeat(253), hasMedia: false, replyToRandomId: -5n },
-			{ kind: 'message', randomId: 42n, ttl: 5, text: 'y'.repeat(254), hasMedia: false, groupedId: 77n },
-			{ kind: 'message', randomId: 43n, ttl: 0, text: 'z'.repeat(70_000), hasMedia: false, replyToRandomId: 9n, groupedId: 10n },
+			{
+				kind: 'message',
+				randomId: -(2n ** 63n),
+				ttl: 30,
+				text: 'héllo 👋 secret',
+				hasMedia: false,
+			},
+			{
+				kind: 'message',
+				randomId: 2n ** 63n - 1n,
+				ttl: 0,
+				text: 'x'.repeat(253),
+				hasMedia: false,
+				replyToRandomId: -5n,
+			},
+			{
+				kind: 'message',
+				randomId: 42n,
+				ttl: 5,
+				text: 'y'.repeat(254),
+				hasMedia: false,
+				groupedId: 77n,
+			},
+			{
+				kind: 'message',
+				randomId: 43n,
+				ttl: 0,
+				text: 'z'.repeat(70_000),
+				hasMedia: false,
+				replyToRandomId: 9n,
+				groupedId: 10n,
+			},
 		];
 		for (const message of cases) {
 			const original = envelope(message);
@@ -67,24 +119,62 @@ describe('secret chats: TL of the layer wrapper', () => {
 			{ kind: 'flushHistory' },
 		];
 		for (const action of actions) {
-			const original = envelope({ kind: 'service', randomId: 5n, action }, { randomBytes: randomBytes(40) });
+			const original = envelope(
+				{ kind: 'service', randomId: 5n, action },
+				{ randomBytes: randomBytes(40) },
+			);
 			assert.deepEqual(decodeSecretLayer(encodeSecretLayer(original)), original, action.kind);
 		}
 	});
 
 	test('the bytes are the TL layout: constructor ids, flags, long-form lengths', () => {
-		const noop = encodeSecretLayer({ randomBytes: Buffer.alloc(16, 0xab), layer: 73, inSeqNo: 2, outSeqNo: 3, message: { kind: 'service', randomId: 1n, action: { kind: 'noop' } } });
-		assert.equal(noop.toString('hex'), Buffer.concat([wrapperHead(), words(0x73164160), long(1n), words(0xa82fdd63)]).toString('hex'));
+		const noop = encodeSecretLayer({
+			randomBytes: Buffer.alloc(16, 0xab),
+			layer: 73,
+			inSeqNo: 2,
+			outSeqNo: 3,
+			message: { kind: 'service', randomId: 1n, action: { kind: 'noop' } },
+		});
+		assert.equal(
+			noop.toString('hex'),
+			Buffer.concat([wrapperHead(), words(0x73164160), long(1n), words(0xa82fdd63)]).toString(
+				'hex',
+			),
+		);
 		const reply = encodeSecretLayer({
 			randomBytes: Buffer.alloc(16, 0xab),
 			layer: 73,
 			inSeqNo: 2,
 			outSeqNo: 3,
-			message: { kind: 'message', randomId: 9n, ttl: 0, text: 'hi', hasMedia: false, replyToRandomId: 8n, groupedId: 6n },
+			message: {
+				kind: 'message',
+				randomId: 9n,
+				ttl: 0,
+				text: 'hi',
+				hasMedia: false,
+				replyToRandomId: 8n,
+				groupedId: 6n,
+			},
 		});
 		const flags = (1 << 3) | (1 << 17);
-		assert.equal(reply.toString('hex'), Buffer.concat([wrapperHead(), words(0x91cc4674, flags), long(9n), words(0), tlString('hi'), long(8n), long(6n)]).toString('hex'));
-		const longText = encodeSecretLayer(envelope({ kind: 'message', randomId: 1n, ttl: 0, text: 'a'.repeat(300), hasMedia: false }, { randomBytes: Buffer.alloc(16) }));
+		assert.equal(
+			reply.toString('hex'),
+			Buffer.concat([
+				wrapperHead(),
+				words(0x91cc4674, flags),
+				long(9n),
+				words(0),
+				tlString('hi'),
+				long(8n),
+				long(6n),
+			]).toString('hex'),
+		);
+		const longText = encodeSecretLayer(
+			envelope(
+				{ kind: 'message', randomId: 1n, ttl: 0, text: 'a'.repeat(300), hasMedia: false },
+				{ randomBytes: Buffer.alloc(16) },
+			),
+		);
 		const textAt = wrapperHead().length + 4 * 2 + 8 + 4;
 		assert.deepEqual([...longText.subarray(textAt, textAt + 4)], [254, 300 & 0xff, 300 >> 8, 0]);
 		assert.equal(longText.length, textAt + 4 + 300);
@@ -92,11 +182,37 @@ describe('secret chats: TL of the layer wrapper', () => {
 
 	test('older and richer messages are read: decryptedMessage46, empty media, entities, via bot, real media', () => {
 		const head = wrapperHead();
-		const legacy = Buffer.concat([head, words(0x36b091de, 1 << 3), long(11n), words(0), tlString('old'), long(10n)]);
-		assert.deepEqual(decodeSecretLayer(legacy).message, { kind: 'message', randomId: 11n, ttl: 0, text: 'old', hasMedia: false, replyToRandomId: 10n });
+		const legacy = Buffer.concat([
+			head,
+			words(0x36b091de, 1 << 3),
+			long(11n),
+			words(0),
+			tlString('old'),
+			long(10n),
+		]);
+		assert.deepEqual(decodeSecretLayer(legacy).message, {
+			kind: 'message',
+			randomId: 11n,
+			ttl: 0,
+			text: 'old',
+			hasMedia: false,
+			replyToRandomId: 10n,
+		});
 		// grouped_id is not a field of the layer-46 constructor: flag 17 there adds nothing.
-		const legacyFlag17 = Buffer.concat([head, words(0x36b091de, 1 << 17), long(11n), words(0), tlString('old')]);
-		assert.deepEqual(decodeSecretLayer(legacyFlag17).message, { kind: 'message', randomId: 11n, ttl: 0, text: 'old', hasMedia: false });
+		const legacyFlag17 = Buffer.concat([
+			head,
+			words(0x36b091de, 1 << 17),
+			long(11n),
+			words(0),
+			tlString('old'),
+		]);
+		assert.deepEqual(decodeSecretLayer(legacyFlag17).message, {
+			kind: 'message',
+			randomId: 11n,
+			ttl: 0,
+			text: 'old',
+			hasMedia: false,
+		});
 
 		const flags = (1 << 9) | (1 << 7) | (1 << 11) | (1 << 3) | (1 << 17);
 		const rich = Buffer.concat([
@@ -115,59 +231,205 @@ describe('secret chats: TL of the layer wrapper', () => {
 			long(-3n),
 			long(4n),
 		]);
-		assert.deepEqual(decodeSecretLayer(rich).message, { kind: 'message', randomId: 12n, ttl: 60, text: 'rich', hasMedia: false, replyToRandomId: -3n, groupedId: 4n });
+		assert.deepEqual(decodeSecretLayer(rich).message, {
+			kind: 'message',
+			randomId: 12n,
+			ttl: 60,
+			text: 'rich',
+			hasMedia: false,
+			replyToRandomId: -3n,
+			groupedId: 4n,
+		});
 
 		const geo = Buffer.alloc(16);
 		geo.writeDoubleLE(52.5, 0);
 		geo.writeDoubleLE(13.4, 8);
-		const withMedia = Buffer.concat([head, words(0x91cc4674, (1 << 9) | (1 << 3)), long(13n), words(0), tlString('caption'), words(0x35480a59), geo, long(1n)]);
-		assert.deepEqual(decodeSecretLayer(withMedia).message, { kind: 'message', randomId: 13n, ttl: 0, text: 'caption', hasMedia: true });
+		const withMedia = Buffer.concat([
+			head,
+			words(0x91cc4674, (1 << 9) | (1 << 3)),
+			long(13n),
+			words(0),
+			tlString('caption'),
+			words(0x35480a59),
+			geo,
+			long(1n),
+		]);
+		assert.deepEqual(decodeSecretLayer(withMedia).message, {
+			kind: 'message',
+			randomId: 13n,
+			ttl: 0,
+			text: 'caption',
+			hasMedia: true,
+		});
 
 		// An entity of a later layer: its size is unknown, so the text is kept and the rest skipped.
-		const newerEntity = Buffer.concat([head, words(0x91cc4674, (1 << 7) | (1 << 3)), long(14n), words(0), tlString('t'), words(0x1cb5c415, 2, 0xbd610bc9, 0, 1, 0x9c4e7e8b, 0, 1), long(1n)]);
-		assert.deepEqual(decodeSecretLayer(newerEntity).message, { kind: 'message', randomId: 14n, ttl: 0, text: 't', hasMedia: false });
+		const newerEntity = Buffer.concat([
+			head,
+			words(0x91cc4674, (1 << 7) | (1 << 3)),
+			long(14n),
+			words(0),
+			tlString('t'),
+			words(0x1cb5c415, 2, 0xbd610bc9, 0, 1, 0x9c4e7e8b, 0, 1),
+			long(1n),
+		]);
+		assert.deepEqual(decodeSecretLayer(newerEntity).message, {
+			kind: 'message',
+			randomId: 14n,
+			ttl: 0,
+			text: 't',
+			hasMedia: false,
+		});
 	});
 
 	test('typing and unknown actions are read, never written', () => {
 		const head = wrapperHead();
-		const typing = Buffer.concat([head, words(0x73164160), long(1n), words(0xccb27641, 0x16bf744e)]);
-		assert.deepEqual(decodeSecretLayer(typing).message, { kind: 'service', randomId: 1n, action: { kind: 'typing' } });
+		const typing = Buffer.concat([
+			head,
+			words(0x73164160),
+			long(1n),
+			words(0xccb27641, 0x16bf744e),
+		]);
+		assert.deepEqual(decodeSecretLayer(typing).message, {
+			kind: 'service',
+			randomId: 1n,
+			action: { kind: 'typing' },
+		});
 		const unknown = Buffer.concat([head, words(0x73164160), long(2n), words(0xdeadbeef, 1, 2)]);
-		assert.deepEqual(decodeSecretLayer(unknown).message, { kind: 'service', randomId: 2n, action: { kind: 'unsupported', constructorId: 0xdeadbeef } });
-		for (const action of [{ kind: 'typing' }, { kind: 'unsupported', constructorId: 1 }] as SecretAction[]) {
-			assert.throws(() => encodeSecretLayer(envelope({ kind: 'service', randomId: 1n, action })), SecretTlError);
+		assert.deepEqual(decodeSecretLayer(unknown).message, {
+			kind: 'service',
+			randomId: 2n,
+			action: { kind: 'unsupported', constructorId: 0xdeadbeef },
+		});
+		for (const action of [
+			{ kind: 'typing' },
+			{ kind: 'unsupported', constructorId: 1 },
+		] as SecretAction[]) {
+			assert.throws(
+				() => encodeSecretLayer(envelope({ kind: 'service', randomId: 1n, action })),
+				SecretTlError,
+			);
 		}
 	});
 
 	test('values that cannot be written are refused', () => {
-		const text: SecretMessage = { kind: 'message', randomId: 1n, ttl: 0, text: 'a', hasMedia: false };
-		assert.throws(() => encodeSecretLayer(envelope(text, { randomBytes: randomBytes(14) })), { name: 'SecretTlError', message: /at least 15 random bytes/ });
-		assert.throws(() => encodeSecretLayer(envelope({ ...text, hasMedia: true })), { name: 'SecretTlError', message: /media/ });
-		assert.throws(() => encodeSecretLayer(envelope({ ...text, randomId: 2n ** 63n })), { name: 'SecretTlError', message: /randomId must be a signed 64-bit/ });
-		assert.throws(() => encodeSecretLayer(envelope({ ...text, replyToRandomId: -(2n ** 63n) - 1n })), { name: 'SecretTlError', message: /replyToRandomId/ });
-		assert.throws(() => encodeSecretLayer(envelope(text, { outSeqNo: 2 ** 31 })), { name: 'SecretTlError', message: /outSeqNo must be a 32-bit/ });
-		assert.throws(() => encodeSecretLayer(envelope(text, { layer: 1.5 })), { name: 'SecretTlError', message: /layer/ });
-		assert.throws(() => encodeSecretLayer(envelope({ kind: 'service', randomId: 1n, action: { kind: 'readMessages', randomIds: [2n ** 64n] } })), { name: 'SecretTlError', message: /randomIds/ });
+		const text: SecretMessage = {
+			kind: 'message',
+			randomId: 1n,
+			ttl: 0,
+			text: 'a',
+			hasMedia: false,
+		};
+		assert.throws(() => encodeSecretLayer(envelope(text, { randomBytes: randomBytes(14) })), {
+			name: 'SecretTlError',
+			message: /at least 15 random bytes/,
+		});
+		assert.throws(() => encodeSecretLayer(envelope({ ...text, hasMedia: true })), {
+			name: 'SecretTlError',
+			message: /media/,
+		});
+		assert.throws(() => encodeSecretLayer(envelope({ ...text, randomId: 2n ** 63n })), {
+			name: 'SecretTlError',
+			message: /randomId must be a signed 64-bit/,
+		});
+		assert.throws(
+			() => encodeSecretLayer(envelope({ ...text, replyToRandomId: -(2n ** 63n) - 1n })),
+			{ name: 'SecretTlError', message: /replyToRandomId/ },
+		);
+		assert.throws(() => encodeSecretLayer(envelope(text, { outSeqNo: 2 ** 31 })), {
+			name: 'SecretTlError',
+			message: /outSeqNo must be a 32-bit/,
+		});
+		assert.throws(() => encodeSecretLayer(envelope(text, { layer: 1.5 })), {
+			name: 'SecretTlError',
+			message: /layer/,
+		});
+		assert.throws(
+			() =>
+				encodeSecretLayer(
+					envelope({
+						kind: 'service',
+						randomId: 1n,
+						action: { kind: 'readMessages', randomIds: [2n ** 64n] },
+					}),
+				),
+			{ name: 'SecretTlError', message: /randomIds/ },
+		);
 	});
 
 	test('bytes that are not a readable wrapper are refused with SecretTlError', () => {
-		const good = encodeSecretLayer(envelope({ kind: 'message', randomId: 1n, ttl: 0, text: 'hello there', hasMedia: false, replyToRandomId: 3n }));
+		const good = encodeSecretLayer(
+			envelope({
+				kind: 'message',
+				randomId: 1n,
+				ttl: 0,
+				text: 'hello there',
+				hasMedia: false,
+				replyToRandomId: 3n,
+			}),
+		);
 		// Cut anywhere: always a SecretTlError, never a RangeError from Buffer.
 		for (let length = 0; length < good.length; length++) {
-			assert.throws(() => decodeSecretLayer(good.subarray(0, length)), SecretTlError, `cut at ${length}`);
+			assert.throws(
+				() => decodeSecretLayer(good.subarray(0, length)),
+				SecretTlError,
+				`cut at ${length}`,
+			);
 		}
-		const service = encodeSecretLayer(envelope({ kind: 'service', randomId: 1n, action: { kind: 'readMessages', randomIds: [1n, 2n] } }));
+		const service = encodeSecretLayer(
+			envelope({
+				kind: 'service',
+				randomId: 1n,
+				action: { kind: 'readMessages', randomIds: [1n, 2n] },
+			}),
+		);
 		for (let length = 0; length < service.length; length++) {
-			assert.throws(() => decodeSecretLayer(service.subarray(0, length)), SecretTlError, `service cut at ${length}`);
+			assert.throws(
+				() => decodeSecretLayer(service.subarray(0, length)),
+				SecretTlError,
+				`service cut at ${length}`,
+			);
 		}
-		assert.throws(() => decodeSecretLayer(Buffer.concat([words(0x91cc4674), good.subarray(4)])), { name: 'SecretTlError', message: /not a decryptedMessageLayer \(constructor 0x91cc4674\)/ });
-		const fewRandom = Buffer.concat([words(0x1be31789), Buffer.from([14]), Buffer.alloc(14), Buffer.alloc(1), words(73, 0, 1, 0x73164160), long(1n), words(0xa82fdd63)]);
-		assert.throws(() => decodeSecretLayer(fewRandom), { name: 'SecretTlError', message: /14 random bytes/ });
+		assert.throws(() => decodeSecretLayer(Buffer.concat([words(0x91cc4674), good.subarray(4)])), {
+			name: 'SecretTlError',
+			message: /not a decryptedMessageLayer \(constructor 0x91cc4674\)/,
+		});
+		const fewRandom = Buffer.concat([
+			words(0x1be31789),
+			Buffer.from([14]),
+			Buffer.alloc(14),
+			Buffer.alloc(1),
+			words(73, 0, 1, 0x73164160),
+			long(1n),
+			words(0xa82fdd63),
+		]);
+		assert.throws(() => decodeSecretLayer(fewRandom), {
+			name: 'SecretTlError',
+			message: /14 random bytes/,
+		});
 		const unknownMessage = Buffer.concat([wrapperHead(), words(0x204d3878), long(1n)]);
-		assert.throws(() => decodeSecretLayer(unknownMessage), { name: 'SecretTlError', message: /unknown message constructor 0x204d3878/ });
-		const hugeVector = Buffer.concat([wrapperHead(), words(0x73164160), long(1n), words(0x0c4f40be, 0x1cb5c415, 1_000_000)]);
-		assert.throws(() => decodeSecretLayer(hugeVector), { name: 'SecretTlError', message: /1000000 items/ });
-		const notVector = Buffer.concat([wrapperHead(), words(0x73164160), long(1n), words(0x0c4f40be, 0x12345678, 0)]);
-		assert.throws(() => decodeSecretLayer(notVector), { name: 'SecretTlError', message: /not a vector/ });
+		assert.throws(() => decodeSecretLayer(unknownMessage), {
+			name: 'SecretTlError',
+			message: /unknown message constructor 0x204d3878/,
+		});
+		const hugeVector = Buffer.concat([
+			wrapperHead(),
+			words(0x73164160),
+			long(1n),
+			words(0x0c4f40be, 0x1cb5c415, 1_000_000),
+		]);
+		assert.throws(() => decodeSecretLayer(hugeVector), {
+			name: 'SecretTlError',
+			message: /1000000 items/,
+		});
+		const notVector = Buffer.concat([
+			wrapperHead(),
+			words(0x73164160),
+			long(1n),
+			words(0x0c4f40be, 0x12345678, 0),
+		]);
+		assert.throws(() => decodeSecretLayer(notVector), {
+			name: 'SecretTlError',
+			message: /not a vector/,
+		});
 	});
 });

@@ -1,23 +1,54 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import {
+	cp,
+	mkdir,
+	mkdtemp,
+	readdir,
+	readFile,
+	rm,
+	stat,
+	utimes,
+	writeFile,
+} from 'node:fs/promises';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { defaultSecretStoreFolder, type SecretStoreConfig } from '../../../../../nodes/Telegram/transport/secret/store';
+import {
+	defaultSecretStoreFolder,
+	type SecretStoreConfig,
+} from '../../../../../nodes/Telegram/transport/secret/store';
 import { startWorker } from './fixtures/harness';
-import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores, type ChatState } from './fixtures/storeContract';
+import {
+	newAccount,
+	rejectsWithStoreError,
+	sampleChat,
+	SECRET,
+	storeContract,
+	trackStores,
+} from './fixtures/storeContract';
 
 let folder = '';
-const config = (accountId: string, secret = SECRET): SecretStoreConfig => ({ kind: 'file', folder, accountId, secret });
-const chatPath = (accountId: string, chatId: number) => join(folder, accountId, `chat_${chatId}.sealed`);
-const lockPath = (accountId: string, chatId: number) => join(folder, accountId, `chat_${chatId}.lock`);
+const config = (accountId: string, secret = SECRET): SecretStoreConfig => ({
+	kind: 'file',
+	folder,
+	accountId,
+	secret,
+});
+const chatPath = (accountId: string, chatId: number) =>
+	join(folder, accountId, `chat_${chatId}.sealed`);
+const lockPath = (accountId: string, chatId: number) =>
+	join(folder, accountId, `chat_${chatId}.lock`);
 
 async function snapshot(accountId: string): Promise<string> {
 	const dir = join(folder, accountId);
 	const names = (await readdir(dir)).sort();
 	const hash = createHash('sha256');
-	for (const name of names) hash.update(`${name}\0`).update(await readFile(join(dir, name))).update('\0');
+	for (const name of names)
+		hash
+			.update(`${name}\0`)
+			.update(await readFile(join(dir, name)))
+			.update('\0');
 	return `${names.join(',')}:${hash.digest('hex')}`;
 }
 
@@ -25,7 +56,11 @@ describe('secret-chat store: file', () => {
 	const open = trackStores();
 
 	before(async () => {
-		folder = join(await mkdtemp(join(tmpdir(), 'secret-store-')), 'nested', 'telegram-secret-chats');
+		folder = join(
+			await mkdtemp(join(tmpdir(), 'secret-store-')),
+			'nested',
+			'telegram-secret-chats',
+		);
 	});
 	after(async () => {
 		await rm(join(folder, '..', '..'), { recursive: true, force: true });
@@ -38,7 +73,16 @@ describe('secret-chat store: file', () => {
 		snapshot,
 		copyAccount: (from, to) => cp(join(folder, from), join(folder, to), { recursive: true }),
 		async stealLock(accountId, chatId) {
-			await writeFile(lockPath(accountId, chatId), JSON.stringify({ token: 'someone-else', pid: 1, host: 'elsewhere', instance: 'x', since: new Date().toISOString() }));
+			await writeFile(
+				lockPath(accountId, chatId),
+				JSON.stringify({
+					token: 'someone-else',
+					pid: 1,
+					host: 'elsewhere',
+					instance: 'x',
+					since: new Date().toISOString(),
+				}),
+			);
 		},
 	});
 
@@ -47,10 +91,12 @@ describe('secret-chat store: file', () => {
 		const store = await open(config(account));
 		await store.update(1, async () => ({ next: sampleChat(1), result: undefined }));
 		await store.close();
-		for (const dir of [folder, join(folder, account)]) assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
+		for (const dir of [folder, join(folder, account)])
+			assert.equal((await stat(dir)).mode & 0o777, 0o700, dir);
 		const names = await readdir(join(folder, account));
 		assert.deepEqual(names.sort(), ['chat_1.sealed', 'store.json']);
-		for (const name of names) assert.equal((await stat(join(folder, account, name))).mode & 0o777, 0o600, name);
+		for (const name of names)
+			assert.equal((await stat(join(folder, account, name))).mode & 0o777, 0o600, name);
 	});
 
 	test('a damaged or missing key file is an error naming the file, never a fresh start', async () => {
@@ -73,7 +119,11 @@ describe('secret-chat store: file', () => {
 
 		await rm(keyFile);
 		await rejectsWithStoreError(open(config(account)), 'damaged', [keyFile, 'missing', 'chat 1']);
-		assert.deepEqual(await readdir(join(folder, account)), ['chat_1.sealed'], 'no new key file was made');
+		assert.deepEqual(
+			await readdir(join(folder, account)),
+			['chat_1.sealed'],
+			'no new key file was made',
+		);
 
 		await writeFile(keyFile, original);
 		const restored = await open(config(account));
@@ -81,7 +131,7 @@ describe('secret-chat store: file', () => {
 		await restored.close();
 	});
 
-	test('temp files left by a crashed writer are ignored, and removed by the chat\'s next update', async () => {
+	test("temp files left by a crashed writer are ignored, and removed by the chat's next update", async () => {
 		const account = newAccount();
 		const store = await open(config(account));
 		await store.update(3, async () => ({ next: { chatId: 3, counter: 1 }, result: undefined }));
@@ -92,10 +142,19 @@ describe('secret-chat store: file', () => {
 		await writeFile(otherChatLeftover, 'partial');
 		await writeFile(join(dir, '.chat_3.lock.99999.abcdef.tmp'), '{"token":');
 		assert.equal((await store.get(3))?.counter, 1);
-		assert.deepEqual((await store.list()).map((chat) => chat.chatId), [3]);
-		await store.update(3, async (current) => ({ next: { chatId: 3, counter: current!.counter + 1 }, result: undefined }));
+		assert.deepEqual(
+			(await store.list()).map((chat) => chat.chatId),
+			[3],
+		);
+		await store.update(3, async (current) => ({
+			next: { chatId: 3, counter: current!.counter + 1 },
+			result: undefined,
+		}));
 		const names = await readdir(dir);
-		assert.ok(!names.includes('.chat_3.sealed.99999.abcdef.tmp') && !names.includes('.chat_3.lock.99999.abcdef.tmp'));
+		assert.ok(
+			!names.includes('.chat_3.sealed.99999.abcdef.tmp') &&
+				!names.includes('.chat_3.lock.99999.abcdef.tmp'),
+		);
 		// Only the chat's own leftovers are removed: another chat's may belong to a live writer.
 		assert.ok(names.includes('.chat_4.sealed.99999.abcdef.tmp'));
 		assert.equal((await store.get(3))?.counter, 2);
@@ -110,12 +169,27 @@ describe('secret-chat store: file', () => {
 			const stuck = await writer.until((line) => line.stuck === phase);
 			await writer.kill();
 			const names = (await readdir(dir)).sort();
-			assert.deepEqual(names, ['.' + String(stuck.path).split('/.')[1], 'chat_9.lock', 'chat_9.sealed', 'store.json'].sort(), 'a temp file and the dead writer\'s lock are left behind');
+			assert.deepEqual(
+				names,
+				[
+					'.' + String(stuck.path).split('/.')[1],
+					'chat_9.lock',
+					'chat_9.sealed',
+					'store.json',
+				].sort(),
+				"a temp file and the dead writer's lock are left behind",
+			);
 
 			const store = await open(config(account));
 			assert.deepEqual(await store.get(9), { chatId: 9, counter: 1 });
-			assert.deepEqual((await store.list()).map((chat) => chat.counter), [1]);
-			await store.update(9, async (current) => ({ next: { chatId: 9, counter: current!.counter + 1 }, result: undefined }));
+			assert.deepEqual(
+				(await store.list()).map((chat) => chat.counter),
+				[1],
+			);
+			await store.update(9, async (current) => ({
+				next: { chatId: 9, counter: current!.counter + 1 },
+				result: undefined,
+			}));
 			assert.deepEqual((await readdir(dir)).sort(), ['chat_9.sealed', 'store.json']);
 			assert.deepEqual(await store.get(9), { chatId: 9, counter: 2 });
 			await store.close();
@@ -135,7 +209,10 @@ describe('secret-chat store: file', () => {
 			assert.ok(chat && chat.counter >= round, `round ${round}: a saved state survives`);
 			assert.equal((chat.padding as string | undefined)?.length, 1024 * 1024);
 			// The next update takes over the dead writer's lock and clears its temp file.
-			await store.update(6, async (current) => ({ next: { ...current!, counter: current!.counter }, result: undefined }));
+			await store.update(6, async (current) => ({
+				next: { ...current!, counter: current!.counter },
+				result: undefined,
+			}));
 			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 			await store.close();
 		}
@@ -144,29 +221,56 @@ describe('secret-chat store: file', () => {
 	test('a lock left by a killed process on this machine is taken over at once, without waiting for its lease', async () => {
 		const account = newAccount();
 		const long = { leaseMs: 10 * 60_000, lockWaitMs: 20_000 };
-		const holder = startWorker({ kind: 'hold', config: config(account), timings: long, chatId: 13 });
+		const holder = startWorker({
+			kind: 'hold',
+			config: config(account),
+			timings: long,
+			chatId: 13,
+		});
 		await holder.until((line) => line.holding === true);
 		const lock = JSON.parse(await readFile(lockPath(account, 13), 'utf8')) as { pid: number };
 		assert.equal(lock.pid, holder.child.pid);
 		await holder.kill();
 		const store = await open(config(account), long);
-		assert.equal(await store.update(13, async () => ({ next: { chatId: 13, counter: 1 }, result: 'mine' })), 'mine');
+		assert.equal(
+			await store.update(13, async () => ({ next: { chatId: 13, counter: 1 }, result: 'mine' })),
+			'mine',
+		);
 		await store.close();
-		assert.deepEqual((await readdir(join(folder, account))).sort(), ['chat_13.sealed', 'store.json']);
+		assert.deepEqual((await readdir(join(folder, account))).sort(), [
+			'chat_13.sealed',
+			'store.json',
+		]);
 	});
 
 	test('a lock held from another machine is respected until its lease runs out, then taken over', async () => {
 		const account = newAccount();
 		const store = await open(config(account), { leaseMs: 60_000, lockWaitMs: 300 });
 		await mkdir(join(folder, account), { recursive: true });
-		await writeFile(lockPath(account, 14), JSON.stringify({ token: 't', pid: process.pid, host: `not-${hostname()}`, instance: 'i', since: '2026-01-01T00:00:00.000Z' }));
-		await rejectsWithStoreError(store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: undefined })), 'locked', ['Secret chat 14', 'still locked']);
+		await writeFile(
+			lockPath(account, 14),
+			JSON.stringify({
+				token: 't',
+				pid: process.pid,
+				host: `not-${hostname()}`,
+				instance: 'i',
+				since: '2026-01-01T00:00:00.000Z',
+			}),
+		);
+		await rejectsWithStoreError(
+			store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: undefined })),
+			'locked',
+			['Secret chat 14', 'still locked'],
+		);
 		assert.equal(await store.get(14), undefined);
 
 		// Its owner stopped renewing it two lease lengths ago.
 		const stale = new Date(Date.now() - 120_000);
 		await utimes(lockPath(account, 14), stale, stale);
-		assert.equal(await store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: 'taken' })), 'taken');
+		assert.equal(
+			await store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: 'taken' })),
+			'taken',
+		);
 		await store.close();
 	});
 
@@ -188,6 +292,9 @@ describe('secret-chat store: file', () => {
 			await rejectsWithStoreError(open(config(accountId)), 'invalid', ['account id']);
 		}
 		await rejectsWithStoreError(open(config(newAccount(), '')), 'invalid', ['storage secret']);
-		assert.deepEqual((await readdir(folder)).filter((name) => !name.startsWith('acct-')), []);
+		assert.deepEqual(
+			(await readdir(folder)).filter((name) => !name.startsWith('acct-')),
+			[],
+		);
 	});
 });

@@ -4,7 +4,14 @@ import { after, before, describe, test } from 'node:test';
 import Redis from 'ioredis';
 import type { SecretStoreConfig } from '../../../../../nodes/Telegram/transport/secret/store';
 import { freePort, redisMissing, startRedis, type RedisServer } from './fixtures/harness';
-import { newAccount, rejectsWithStoreError, sampleChat, SECRET, storeContract, trackStores, type ChatState } from './fixtures/storeContract';
+import {
+	newAccount,
+	rejectsWithStoreError,
+	sampleChat,
+	SECRET,
+	storeContract,
+	trackStores,
+} from './fixtures/storeContract';
 
 const missing = redisMissing();
 const PREFIX = 'test-secret-chats:';
@@ -12,7 +19,13 @@ const PREFIX = 'test-secret-chats:';
 let server: RedisServer | undefined;
 let redis: Redis | undefined;
 const client = () => redis!;
-const config = (accountId: string, secret = SECRET): SecretStoreConfig => ({ kind: 'redis', url: server!.url, accountId, secret, keyPrefix: PREFIX });
+const config = (accountId: string, secret = SECRET): SecretStoreConfig => ({
+	kind: 'redis',
+	url: server!.url,
+	accountId,
+	secret,
+	keyPrefix: PREFIX,
+});
 const chatKey = (accountId: string, chatId: number) => `${PREFIX}${accountId}:chat:${chatId}`;
 
 async function snapshot(accountId: string): Promise<string> {
@@ -20,7 +33,10 @@ async function snapshot(accountId: string): Promise<string> {
 	const hash = createHash('sha256');
 	for (const key of keys) {
 		const type = await client().type(key);
-		const value = type === 'set' ? (await client().smembers(key)).sort().join(',') : (await client().getBuffer(key))!.toString('base64');
+		const value =
+			type === 'set'
+				? (await client().smembers(key)).sort().join(',')
+				: (await client().getBuffer(key))!.toString('base64');
 		hash.update(`${key}\0${type}\0${value}\0`);
 	}
 	return `${keys.join(',')}:${hash.digest('hex')}`;
@@ -40,14 +56,16 @@ describe('secret-chat store: Redis', { skip: missing }, () => {
 
 	storeContract({
 		config,
-		readBlob: async (accountId, chatId) => (await client().getBuffer(chatKey(accountId, chatId))) ?? undefined,
+		readBlob: async (accountId, chatId) =>
+			(await client().getBuffer(chatKey(accountId, chatId))) ?? undefined,
 		async writeBlob(accountId, chatId, blob) {
 			await client().set(chatKey(accountId, chatId), blob);
 			await client().sadd(`${PREFIX}${accountId}:chats`, String(chatId));
 		},
 		snapshot,
 		async copyAccount(from, to) {
-			for (const key of await client().keys(`${PREFIX}${from}:*`)) await client().copy(key, key.replace(`${PREFIX}${from}:`, `${PREFIX}${to}:`));
+			for (const key of await client().keys(`${PREFIX}${from}:*`))
+				await client().copy(key, key.replace(`${PREFIX}${from}:`, `${PREFIX}${to}:`));
 		},
 		async stealLock(accountId, chatId) {
 			await client().set(`${PREFIX}${accountId}:lock:${chatId}`, 'someone-else', 'PX', 60_000);
@@ -64,7 +82,11 @@ describe('secret-chat store: Redis', { skip: missing }, () => {
 			return { next: sampleChat(1), result: undefined };
 		});
 		await store.close();
-		assert.deepEqual((await client().keys(`${PREFIX}${account}:*`)).sort(), [`${PREFIX}${account}:chat:1`, `${PREFIX}${account}:chats`, `${PREFIX}${account}:store`]);
+		assert.deepEqual((await client().keys(`${PREFIX}${account}:*`)).sort(), [
+			`${PREFIX}${account}:chat:1`,
+			`${PREFIX}${account}:chats`,
+			`${PREFIX}${account}:store`,
+		]);
 	});
 
 	test('a missing store key beside saved chats is an error, never a fresh start', async () => {
@@ -75,7 +97,11 @@ describe('secret-chat store: Redis', { skip: missing }, () => {
 		const storeKey = `${PREFIX}${account}:store`;
 		const saved = await client().get(storeKey);
 		await client().del(storeKey);
-		await rejectsWithStoreError(open(config(account)), 'damaged', [storeKey, 'missing', 'Nothing was reset']);
+		await rejectsWithStoreError(open(config(account)), 'damaged', [
+			storeKey,
+			'missing',
+			'Nothing was reset',
+		]);
 		assert.equal(await client().exists(storeKey), 0, 'no new key was made');
 		await client().set(storeKey, saved!);
 		const restored = await open(config(account));
@@ -83,10 +109,15 @@ describe('secret-chat store: Redis', { skip: missing }, () => {
 		await restored.close();
 	});
 
-	test('an unreachable Redis gives an error without the URL\'s password', async () => {
+	test("an unreachable Redis gives an error without the URL's password", async () => {
 		const port = await freePort();
 		const error = await rejectsWithStoreError(
-			open({ kind: 'redis', url: `redis://worker:hunter2-password@127.0.0.1:${port}`, accountId: newAccount(), secret: SECRET }),
+			open({
+				kind: 'redis',
+				url: `redis://worker:hunter2-password@127.0.0.1:${port}`,
+				accountId: newAccount(),
+				secret: SECRET,
+			}),
 			'unavailable',
 			[`127.0.0.1:${port}`],
 		);

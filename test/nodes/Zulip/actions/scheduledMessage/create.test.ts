@@ -1,16 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
-import { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, localIsoIn, postsTo, runZulip } from './setup';
+import { describe, test } from 'node:test';
+import type { ZulipFake } from '../../../../fakes/zulip/server';
+import { channelCreate, localIsoIn, postsTo, runZulip, useZulipFake } from '../../setup';
 
 describe('Zulip: Scheduled Message > Create', () => {
 	let fake: ZulipFake;
-	before(async () => {
-		fake = await ZulipFake.start();
-	});
-	after(async () => await fake?.stop());
-	beforeEach(() => fake.reset());
+	useZulipFake((started) => (fake = started));
 
 	test('schedules a channel message: Zulip holds it and the output describes it', async () => {
 		const result = await runZulip(fake, { parameters: channelCreate() });
@@ -26,13 +22,19 @@ describe('Zulip: Scheduled Message > Create', () => {
 		assert.ok(Math.abs(stored.scheduled_delivery_timestamp - expected) < 5);
 		assert.equal(result.items.length, 1);
 		assert.equal(result.items[0].json.scheduled_message_id, stored.scheduled_message_id);
-		assert.equal(result.items[0].json.scheduled_delivery_timestamp, stored.scheduled_delivery_timestamp);
+		assert.equal(
+			result.items[0].json.scheduled_delivery_timestamp,
+			stored.scheduled_delivery_timestamp,
+		);
 		assert.deepEqual(result.items[0].pairedItem, { item: 0 });
 	});
 
 	test('a direct message takes user IDs and emails, resolved to IDs', async () => {
 		const result = await runZulip(fake, {
-			parameters: channelCreate({ messageType: 'direct', users: '={{ ["9", "hamlet@example.com"] }}' }),
+			parameters: channelCreate({
+				messageType: 'direct',
+				users: '={{ ["9", "hamlet@example.com"] }}',
+			}),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(fake.violations, []);
@@ -54,22 +56,54 @@ describe('Zulip: Scheduled Message > Create', () => {
 
 	test('many items keep their order and pairing', async () => {
 		const items = [{ text: 'one' }, { text: 'two' }, { text: 'three' }];
-		const result = await runZulip(fake, { parameters: channelCreate({ content: '={{ $json.text }}' }), items });
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ content: '={{ $json.text }}' }),
+			items,
+		});
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual(result.items.map((item) => item.json.content), ['one', 'two', 'three']);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
-		assert.deepEqual([...fake.scheduled.values()].map((message) => message.content), ['one', 'two', 'three']);
+		assert.deepEqual(
+			result.items.map((item) => item.json.content),
+			['one', 'two', 'three'],
+		);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
+		assert.deepEqual(
+			[...fake.scheduled.values()].map((message) => message.content),
+			['one', 'two', 'three'],
+		);
 	});
 
 	describe('bad input is refused before anything is created', () => {
 		const cases: Array<[string, IDataObject, RegExp]> = [
-			['a time in the past', { sendAt: '={{ $now.minus({ minutes: 5 }).toISO() }}' }, /'Send At' .*is in the past/],
-			['a time that is not a time', { sendAt: 'tomorrowish' }, /'Send At' \("tomorrowish"\) is not a date and time/],
+			[
+				'a time in the past',
+				{ sendAt: '={{ $now.minus({ minutes: 5 }).toISO() }}' },
+				/'Send At' .*is in the past/,
+			],
+			[
+				'a time that is not a time',
+				{ sendAt: 'tomorrowish' },
+				/'Send At' \("tomorrowish"\) is not a date and time/,
+			],
 			['a channel message without topic', { topic: '  ' }, /'Topic' is empty/],
 			['empty content', { content: '={{ "" }}' }, /'Content' is empty/],
-			['a recipient that is neither ID nor email', { messageType: 'direct', users: '={{ ["bob"] }}' }, /"bob", which is neither a user ID nor an email/],
-			['an email of nobody in the realm', { messageType: 'direct', users: 'ghost@example.com' }, /ghost@example.com, not a user of this Zulip organization/],
-			['a channel that is not an ID', { channel: { __rl: true, mode: 'id', value: '={{ "general" }}' } }, /'Channel' \("general"\) is not a channel ID/],
+			[
+				'a recipient that is neither ID nor email',
+				{ messageType: 'direct', users: '={{ ["bob"] }}' },
+				/"bob", which is neither a user ID nor an email/,
+			],
+			[
+				'an email of nobody in the realm',
+				{ messageType: 'direct', users: 'ghost@example.com' },
+				/ghost@example.com, not a user of this Zulip organization/,
+			],
+			[
+				'a channel that is not an ID',
+				{ channel: { __rl: true, mode: 'id', value: '={{ "general" }}' } },
+				/'Channel' \("general"\) is not a channel ID/,
+			],
 		];
 		for (const [name, overrides, message] of cases) {
 			test(name, async () => {
@@ -85,7 +119,9 @@ describe('Zulip: Scheduled Message > Create', () => {
 	});
 
 	test("Zulip's own refusal arrives with Zulip's msg", async () => {
-		const result = await runZulip(fake, { parameters: channelCreate({ channel: { __rl: true, mode: 'id', value: '99' } }) });
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ channel: { __rl: true, mode: 'id', value: '99' } }),
+		});
 		assert.ok(result.error);
 		assert.match(result.error.message, /Zulip: Channel with ID '99' does not exist/);
 		assert.equal(result.error.httpCode, '400');
@@ -100,18 +136,30 @@ describe('Zulip: Scheduled Message > Create', () => {
 		});
 		assert.equal(result.error, undefined);
 		assert.equal(result.items.length, 3);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 		assert.match(String(result.items[1].json.error), /'Content' is empty/);
 		assert.equal(result.items[0].json.content, 'first');
-		assert.deepEqual([...fake.scheduled.values()].map((message) => message.content), ['first', 'third']);
+		assert.deepEqual(
+			[...fake.scheduled.values()].map((message) => message.content),
+			['first', 'third'],
+		);
 	});
 
 	test('without Continue On Fail, items after a failing one are not sent', async () => {
 		const items = [{ text: 'first' }, { text: '' }, { text: 'third' }];
-		const result = await runZulip(fake, { parameters: channelCreate({ content: '={{ $json.text }}' }), items });
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ content: '={{ $json.text }}' }),
+			items,
+		});
 		assert.ok(result.error);
 		assert.match(result.error.message, /'Content' is empty/);
 		assert.equal(result.error.context?.itemIndex, 1);
-		assert.deepEqual([...fake.scheduled.values()].map((message) => message.content), ['first']);
+		assert.deepEqual(
+			[...fake.scheduled.values()].map((message) => message.content),
+			['first'],
+		);
 	});
 });

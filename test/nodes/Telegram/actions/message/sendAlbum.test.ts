@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
-import { binaryFile, withBinaryInput } from '../../harness/binaryInput';
-import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, runTelegram, sendCalls, useTelegramFake } from './setup';
+import { binaryFile, withBinaryInput } from '../../../../harness/binaryInput';
+import type { TelegramFake } from '../../../../fakes/telegram/server';
+import { callsOf, runTelegram, sendCalls, useTelegramFake } from '../../setup';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -17,8 +17,18 @@ const album = (media: IDataObject[], extra: IDataObject = {}): IDataObject => ({
 	...extra,
 });
 
-const fromBinary = (binaryProperty: string, caption = '', kind = 'auto'): IDataObject => ({ source: 'binary', binaryProperty, caption, kind });
-const fromUrl = (url: string, caption = '', kind = 'auto'): IDataObject => ({ source: 'url', url, caption, kind });
+const fromBinary = (binaryProperty: string, caption = '', kind = 'auto'): IDataObject => ({
+	source: 'binary',
+	binaryProperty,
+	caption,
+	kind,
+});
+const fromUrl = (url: string, caption = '', kind = 'auto'): IDataObject => ({
+	source: 'url',
+	url,
+	caption,
+	kind,
+});
 
 describe('Telegram: Message > Send Album', () => {
 	let fake: TelegramFake;
@@ -26,11 +36,18 @@ describe('Telegram: Message > Send Album', () => {
 
 	const sunrise = Buffer.alloc(700 * 1024, 'a');
 	const sunset = Buffer.from('a small second photo');
-	const photos = () => ({ first: binaryFile(sunrise, 'sunrise.jpg', 'image/jpeg'), second: binaryFile(sunset, 'sunset.png', 'image/png') });
+	const photos = () => ({
+		first: binaryFile(sunrise, 'sunrise.jpg', 'image/jpeg'),
+		second: binaryFile(sunset, 'sunset.png', 'image/png'),
+	});
 
 	test('sends two photos from binary properties as one album, each with its caption', async () => {
-		const result = await withBinaryInput([photos()], async () =>
-			await runTelegram(fake, { parameters: album([fromBinary('first', 'Sunrise'), fromBinary('second', 'Sunset')]) }),
+		const result = await withBinaryInput(
+			[photos()],
+			async () =>
+				await runTelegram(fake, {
+					parameters: album([fromBinary('first', 'Sunrise'), fromBinary('second', 'Sunset')]),
+				}),
 		);
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.messages.length, 2);
@@ -39,7 +56,11 @@ describe('Telegram: Message > Send Album', () => {
 		assert.deepEqual([one.media?.kind, two.media?.kind], ['photo', 'photo']);
 		assert.deepEqual([one.media?.sha256, two.media?.sha256], [sha256(sunrise), sha256(sunset)]);
 		assert.ok(one.groupedId !== undefined && one.groupedId === two.groupedId);
-		assert.equal(callsOf(fake, 'upload.SaveFilePart'), 3, 'the 700 KB photo in two parts, the small one in one');
+		assert.equal(
+			callsOf(fake, 'upload.SaveFilePart'),
+			3,
+			'the 700 KB photo in two parts, the small one in one',
+		);
 		assert.equal(callsOf(fake, 'messages.SendMultiMedia'), 1);
 		assert.deepEqual(result.items[0].json.messageIds, [one.id, two.id]);
 		assert.deepEqual(result.items[0].pairedItem, { item: 0 });
@@ -47,41 +68,82 @@ describe('Telegram: Message > Send Album', () => {
 
 	test('schedules photos from URLs (Telegram fetches them), silently, as a reply', async () => {
 		const result = await runTelegram(fake, {
-			parameters: album([fromUrl('https://example.com/a.jpg', 'A'), fromUrl('https://example.com/b.png', 'B')], {
-				sendWhen: 'at',
-				sendAt: '={{ $now.plus({ days: 1 }).toISO() }}',
-				options: { silent: true, replyToMessageId: 3 },
-			}),
+			parameters: album(
+				[fromUrl('https://example.com/a.jpg', 'A'), fromUrl('https://example.com/b.png', 'B')],
+				{
+					sendWhen: 'at',
+					sendAt: '={{ $now.plus({ days: 1 }).toISO() }}',
+					options: { silent: true, replyToMessageId: 3 },
+				},
+			),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.messages.length, 0);
 		assert.equal(fake.scheduled.length, 2);
-		assert.deepEqual(fake.scheduled.map((message) => message.media?.url), ['https://example.com/a.jpg', 'https://example.com/b.png']);
+		assert.deepEqual(
+			fake.scheduled.map((message) => message.media?.url),
+			['https://example.com/a.jpg', 'https://example.com/b.png'],
+		);
 		assert.ok(fake.scheduled.every((message) => message.silent && message.replyToMsgId === 3));
 		assert.equal(result.items[0].json.scheduled, true);
 	});
 
 	test('mixes a photo and a video from binary properties', async () => {
-		const files = { photo: binaryFile(Buffer.from('jpeg bytes'), 'p.jpg', 'image/jpeg'), clip: binaryFile(Buffer.from('mp4 bytes'), 'clip.mp4', 'video/mp4') };
-		const result = await withBinaryInput([files], async () => await runTelegram(fake, { parameters: album([fromBinary('photo'), fromBinary('clip')]) }));
+		const files = {
+			photo: binaryFile(Buffer.from('jpeg bytes'), 'p.jpg', 'image/jpeg'),
+			clip: binaryFile(Buffer.from('mp4 bytes'), 'clip.mp4', 'video/mp4'),
+		};
+		const result = await withBinaryInput(
+			[files],
+			async () =>
+				await runTelegram(fake, { parameters: album([fromBinary('photo'), fromBinary('clip')]) }),
+		);
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual(fake.messages.map((message) => message.media?.kind), ['photo', 'video']);
+		assert.deepEqual(
+			fake.messages.map((message) => message.media?.kind),
+			['photo', 'video'],
+		);
 	});
 
 	test('sends documents with documents', async () => {
-		const files = { a: binaryFile(Buffer.from('%PDF-1.4 one'), 'one.pdf', 'application/pdf'), b: binaryFile(Buffer.from('two'), 'two.txt', 'text/plain') };
-		const result = await withBinaryInput([files], async () => await runTelegram(fake, { parameters: album([fromBinary('a'), fromBinary('b')]) }));
+		const files = {
+			a: binaryFile(Buffer.from('%PDF-1.4 one'), 'one.pdf', 'application/pdf'),
+			b: binaryFile(Buffer.from('two'), 'two.txt', 'text/plain'),
+		};
+		const result = await withBinaryInput(
+			[files],
+			async () =>
+				await runTelegram(fake, { parameters: album([fromBinary('a'), fromBinary('b')]) }),
+		);
 		assert.equal(result.error, undefined, result.error?.message);
-		assert.deepEqual(fake.messages.map((message) => [message.media?.kind, message.media?.fileName]), [['document', 'one.pdf'], ['document', 'two.txt']]);
+		assert.deepEqual(
+			fake.messages.map((message) => [message.media?.kind, message.media?.fileName]),
+			[
+				['document', 'one.pdf'],
+				['document', 'two.txt'],
+			],
+		);
 	});
 
 	test('an album whose answer was lost is not sent twice: the repeat gets the originals, and the output names them', async () => {
 		fake.dropConnectionNext('messages.SendMultiMedia', 'after-apply');
-		const result = await runTelegram(fake, { parameters: album([fromUrl('https://example.com/a.jpg'), fromUrl('https://example.com/b.jpg')]) });
+		const result = await runTelegram(fake, {
+			parameters: album([
+				fromUrl('https://example.com/a.jpg'),
+				fromUrl('https://example.com/b.jpg'),
+			]),
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.messages.length, 2);
-		assert.equal(callsOf(fake, 'messages.SendMultiMedia'), 2, 'gramjs repeated the request after reconnecting');
-		assert.deepEqual(result.items[0].json.messageIds, fake.messages.map((message) => message.id));
+		assert.equal(
+			callsOf(fake, 'messages.SendMultiMedia'),
+			2,
+			'gramjs repeated the request after reconnecting',
+		);
+		assert.deepEqual(
+			result.items[0].json.messageIds,
+			fake.messages.map((message) => message.id),
+		);
 		assert.equal(result.items[0].json.alreadySent, false);
 	});
 
@@ -89,7 +151,10 @@ describe('Telegram: Message > Send Album', () => {
 		// The node accepts 60 s ahead; the album arrives (say after a slow upload) 55 s later.
 		fake.clockAheadMs = 55_000;
 		const result = await runTelegram(fake, {
-			parameters: album([fromUrl('https://example.com/a.jpg', 'one'), fromUrl('https://example.com/b.jpg', 'two')], { sendWhen: 'at', sendAt: '={{ $now.plus({ seconds: 60 }).toISO() }}' }),
+			parameters: album(
+				[fromUrl('https://example.com/a.jpg', 'one'), fromUrl('https://example.com/b.jpg', 'two')],
+				{ sendWhen: 'at', sendAt: '={{ $now.plus({ seconds: 60 }).toISO() }}' },
+			),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.scheduled.length, 0);
@@ -98,31 +163,62 @@ describe('Telegram: Message > Send Album', () => {
 		assert.equal(output.scheduled, false);
 		assert.equal(output.scheduledFor, undefined);
 		assert.match(String(output.note), /sent it at once/);
-		assert.deepEqual((output.messages as IDataObject[]).map((message) => message.scheduled), [false, false]);
+		assert.deepEqual(
+			(output.messages as IDataObject[]).map((message) => message.scheduled),
+			[false, false],
+		);
 	});
 
 	test('an album scheduled well ahead says scheduled, on top and per message', async () => {
 		const result = await runTelegram(fake, {
-			parameters: album([fromUrl('https://example.com/a.jpg', 'one'), fromUrl('https://example.com/b.jpg', 'two')], { sendWhen: 'at', sendAt: '={{ $now.plus({ hours: 1 }).toISO() }}' }),
+			parameters: album(
+				[fromUrl('https://example.com/a.jpg', 'one'), fromUrl('https://example.com/b.jpg', 'two')],
+				{ sendWhen: 'at', sendAt: '={{ $now.plus({ hours: 1 }).toISO() }}' },
+			),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.scheduled.length, 2);
 		const output = result.items[0].json;
 		assert.equal(output.scheduled, true);
 		assert.equal(Date.parse(String(output.scheduledFor)) / 1000, fake.scheduled[0].scheduleDate);
-		assert.deepEqual((output.messages as IDataObject[]).map((message) => message.scheduled), [true, true]);
+		assert.deepEqual(
+			(output.messages as IDataObject[]).map((message) => message.scheduled),
+			[true, true],
+		);
 	});
 
 	const refusals: Array<[string, IDataObject[], RegExp]> = [
-		['one item', [fromUrl('https://example.com/a.jpg')], /'Media' has 1 item, but an album holds 2 to 10/],
-		['eleven items', Array.from({ length: 11 }, (_unused, index) => fromUrl(`https://example.com/${index}.jpg`)), /'Media' has 11 items, but an album holds 2 to 10/],
-		['a document with a photo', [fromUrl('https://example.com/a.jpg'), fromUrl('https://example.com/b.pdf')], /'Media' mixes 1 document with photos or videos/],
-		['a URL that is none', [fromUrl('https://example.com/a.jpg'), fromUrl('ftp:/nope')], /'Media item 2 URL' \("ftp:\/nope"\) is not an http\(s\) address/],
-		['a missing binary property', [fromBinary('first'), fromBinary('nothing_here')], /nothing_here/],
+		[
+			'one item',
+			[fromUrl('https://example.com/a.jpg')],
+			/'Media' has 1 item, but an album holds 2 to 10/,
+		],
+		[
+			'eleven items',
+			Array.from({ length: 11 }, (_unused, index) => fromUrl(`https://example.com/${index}.jpg`)),
+			/'Media' has 11 items, but an album holds 2 to 10/,
+		],
+		[
+			'a document with a photo',
+			[fromUrl('https://example.com/a.jpg'), fromUrl('https://example.com/b.pdf')],
+			/'Media' mixes 1 document with photos or videos/,
+		],
+		[
+			'a URL that is none',
+			[fromUrl('https://example.com/a.jpg'), fromUrl('ftp:/nope')],
+			/'Media item 2 URL' \("ftp:\/nope"\) is not an http\(s\) address/,
+		],
+		[
+			'a missing binary property',
+			[fromBinary('first'), fromBinary('nothing_here')],
+			/nothing_here/,
+		],
 	];
 	test('refuses a negative Reply To Message ID before uploading or sending anything', async () => {
 		const media = [fromUrl('https://example.com/a.jpg'), fromUrl('https://example.com/b.jpg')];
-		const result = await runTelegram(fake, { parameters: album(media, { options: { replyToMessageId: -5 } }) });
+		const result = await runTelegram(fake, {
+			parameters: album(media, { options: { replyToMessageId: -5 } }),
+		});
 		assert.match(result.error?.message ?? '', /'Reply To Message ID' \(-5\) is not a message ID/);
 		assert.equal(sendCalls(fake), 0);
 		assert.equal(fake.messages.length + fake.scheduled.length, 0);
@@ -130,7 +226,10 @@ describe('Telegram: Message > Send Album', () => {
 
 	for (const [name, media, expected] of refusals) {
 		test(`refuses ${name} before uploading or sending anything`, async () => {
-			const result = await withBinaryInput([photos()], async () => await runTelegram(fake, { parameters: album(media) }));
+			const result = await withBinaryInput(
+				[photos()],
+				async () => await runTelegram(fake, { parameters: album(media) }),
+			);
 			assert.match(result.error?.message ?? '', expected);
 			assert.equal(sendCalls(fake), 0);
 			assert.equal(fake.messages.length + fake.scheduled.length, 0);

@@ -1,8 +1,18 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { TelegramFake } from '../../fakes/telegram/server';
-import { callsOf, credentialData, runTelegram, scheduleText, sendCalls, sendText, startFake, stopFake, useTelegramFake } from './setup';
+import type { TelegramFake } from '../../../../fakes/telegram/server';
+import {
+	callsOf,
+	credentialData,
+	runTelegram,
+	scheduleText,
+	sendCalls,
+	sendText,
+	startFake,
+	stopFake,
+	useTelegramFake,
+} from '../../setup';
 
 describe('Telegram: Message > Send Text', () => {
 	let fake: TelegramFake;
@@ -17,7 +27,10 @@ describe('Telegram: Message > Send Text', () => {
 		assert.equal(sent.peerKey, fake.peerKey({ userId: 5000002n }));
 		assert.equal(sent.text, 'Hello from n8n');
 		assert.equal(sent.silent, false);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }]);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }],
+		);
 		assert.equal(result.items[0].json.messageId, sent.id);
 		assert.equal(result.items[0].json.chatId, '5000002');
 		assert.equal(result.items[0].json.scheduled, false);
@@ -25,7 +38,10 @@ describe('Telegram: Message > Send Text', () => {
 
 	test('schedules at a time with silent, reply-to and no link preview', async () => {
 		const result = await runTelegram(fake, {
-			parameters: scheduleText({ text: 'See https://example.com', options: { silent: true, disableLinkPreview: true, replyToMessageId: 7 } }),
+			parameters: scheduleText({
+				text: 'See https://example.com',
+				options: { silent: true, disableLinkPreview: true, replyToMessageId: 7 },
+			}),
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.messages.length, 0);
@@ -37,27 +53,57 @@ describe('Telegram: Message > Send Text', () => {
 		assert.equal(scheduled.replyToMsgId, 7);
 		assert.equal(result.items[0].json.scheduled, true);
 		assert.equal(result.items[0].json.messageId, scheduled.id);
-		assert.equal(Date.parse(String(result.items[0].json.scheduledFor)) / 1000, scheduled.scheduleDate);
+		assert.equal(
+			Date.parse(String(result.items[0].json.scheduledFor)) / 1000,
+			scheduled.scheduleDate,
+		);
 	});
 
 	test("a time without offset is read in the workflow's time zone", async () => {
-		const inTokyo = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Tokyo', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(Date.now() + 90 * 60_000)).replace(' ', 'T');
-		const result = await runTelegram(fake, { parameters: scheduleText({ sendAt: inTokyo }), timezone: 'Asia/Tokyo' });
+		const inTokyo = new Intl.DateTimeFormat('sv-SE', {
+			timeZone: 'Asia/Tokyo',
+			dateStyle: 'short',
+			timeStyle: 'medium',
+		})
+			.format(new Date(Date.now() + 90 * 60_000))
+			.replace(' ', 'T');
+		const result = await runTelegram(fake, {
+			parameters: scheduleText({ sendAt: inTokyo }),
+			timezone: 'Asia/Tokyo',
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.equal(fake.scheduled[0].scheduleDate, Math.floor(Date.parse(`${inTokyo}+09:00`) / 1000));
 		assert.match(String(result.items[0].json.scheduledFor), /\+09:00$/);
 	});
 
 	test('Markdown and HTML become entities; None sends the text as typed', async () => {
-		await runTelegram(fake, { parameters: sendText({ text: '**bold** and __it__', options: { formatting: 'markdown' } }) });
-		await runTelegram(fake, { parameters: sendText({ text: '<b>bold</b> <i>it</i>', options: { formatting: 'html' } }) });
+		await runTelegram(fake, {
+			parameters: sendText({ text: '**bold** and __it__', options: { formatting: 'markdown' } }),
+		});
+		await runTelegram(fake, {
+			parameters: sendText({ text: '<b>bold</b> <i>it</i>', options: { formatting: 'html' } }),
+		});
 		await runTelegram(fake, { parameters: sendText({ text: '**as is**' }) });
-		assert.deepEqual(fake.messages.map((message) => message.text), ['bold and it', 'bold it', '**as is**']);
-		assert.deepEqual(fake.messages.map((message) => message.entities.length), [2, 2, 0]);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			['bold and it', 'bold it', '**as is**'],
+		);
+		assert.deepEqual(
+			fake.messages.map((message) => message.entities.length),
+			[2, 2, 0],
+		);
 	});
 
 	test('chats by @username, t.me link, phone, numeric id, -100 channel id and "me"', async () => {
-		const chats = ['@alice_test', 'https://t.me/bob_test', '+1 555 000 1111', '5000003', '@news_test', '-1001700000001', 'me'];
+		const chats = [
+			'@alice_test',
+			'https://t.me/bob_test',
+			'+1 555 000 1111',
+			'5000003',
+			'@news_test',
+			'-1001700000001',
+			'me',
+		];
 		const result = await runTelegram(fake, {
 			parameters: sendText({ chat: '={{ $json.chat }}', text: '={{ "to " + $json.chat }}' }),
 			items: chats.map((chat) => ({ chat })),
@@ -65,10 +111,24 @@ describe('Telegram: Message > Send Text', () => {
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(
 			fake.messages.map((message) => message.peerKey),
-			['user:5000002', 'user:5000003', 'user:5000002', 'user:5000003', 'channel:1700000001', 'channel:1700000001', 'user:5000001'],
+			[
+				'user:5000002',
+				'user:5000003',
+				'user:5000002',
+				'user:5000003',
+				'channel:1700000001',
+				'channel:1700000001',
+				'user:5000001',
+			],
 		);
-		assert.deepEqual(result.items.map((item) => item.json.chatId), ['5000002', '5000003', '5000002', '5000003', '-1001700000001', '-1001700000001', '5000001']);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), chats.map((_chat, item) => ({ item })));
+		assert.deepEqual(
+			result.items.map((item) => item.json.chatId),
+			['5000002', '5000003', '5000002', '5000003', '-1001700000001', '-1001700000001', '5000001'],
+		);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			chats.map((_chat, item) => ({ item })),
+		);
 	});
 
 	test('resolved chats are cached per account: a second execution asks Telegram nothing new', async () => {
@@ -85,7 +145,9 @@ describe('Telegram: Message > Send Text', () => {
 		assert.equal(ok.error, undefined, ok.error?.message);
 		assert.equal(fake.scheduled[0].scheduleDate, 0x7ffffffe);
 		assert.equal(ok.items[0].json.scheduledFor, 'when online');
-		const refused = await runTelegram(fake, { parameters: sendText({ sendWhen: 'online', chat: '@news_test' }) });
+		const refused = await runTelegram(fake, {
+			parameters: sendText({ sendWhen: 'online', chat: '@news_test' }),
+		});
 		assert.match(refused.error?.message ?? '', /"When Online" needs a private chat/);
 		assert.equal(callsOf(fake, 'messages.SendMessage'), 1);
 	});
@@ -101,17 +163,49 @@ describe('Telegram: bad input is refused before anything is sent', () => {
 
 	const cases: Array<[string, IDataObject, RegExp]> = [
 		['empty text', { text: '   ' }, /'Text' is empty/],
-		['a time in the past', { sendWhen: 'at', sendAt: '={{ $now.minus({ minutes: 5 }).toISO() }}' }, /'Send At' .* is in the past/],
-		['a time too soon to be scheduled', { sendWhen: 'at', sendAt: '={{ $now.plus({ seconds: 3 }).toISO() }}' }, /'Send At' .* is too soon: it must be between 10 seconds and 365 days from now/],
-		['a time more than a year ahead', { sendWhen: 'at', sendAt: '={{ $now.plus({ days: 366 }).toISO() }}' }, /'Send At' .* is too far ahead/],
-		['a time that is no time', { sendWhen: 'at', sendAt: 'next tuesday-ish' }, /'Send At' .* is not a date and time/],
+		[
+			'a time in the past',
+			{ sendWhen: 'at', sendAt: '={{ $now.minus({ minutes: 5 }).toISO() }}' },
+			/'Send At' .* is in the past/,
+		],
+		[
+			'a time too soon to be scheduled',
+			{ sendWhen: 'at', sendAt: '={{ $now.plus({ seconds: 3 }).toISO() }}' },
+			/'Send At' .* is too soon: it must be between 10 seconds and 365 days from now/,
+		],
+		[
+			'a time more than a year ahead',
+			{ sendWhen: 'at', sendAt: '={{ $now.plus({ days: 366 }).toISO() }}' },
+			/'Send At' .* is too far ahead/,
+		],
+		[
+			'a time that is no time',
+			{ sendWhen: 'at', sendAt: 'next tuesday-ish' },
+			/'Send At' .* is not a date and time/,
+		],
 		['a chat that is no chat', { chat: 'not a chat!' }, /'Chat' \("not a chat!"\) is not a chat/],
 		['an invite link', { chat: 'https://t.me/+AbCdEf123' }, /'Chat' .* is an invite link/],
-		['an unknown username', { chat: '@nobody_here' }, /no user or chat has that username \(USERNAME_NOT_OCCUPIED\)/],
+		[
+			'an unknown username',
+			{ chat: '@nobody_here' },
+			/no user or chat has that username \(USERNAME_NOT_OCCUPIED\)/,
+		],
 		['an unknown numeric id', { chat: '424242' }, /'Chat' this account has no chat with ID 424242/],
-		['a negative Reply To Message ID', { options: { replyToMessageId: -5 } }, /'Reply To Message ID' \(-5\) is not a message ID/],
-		['a Reply To Message ID with a fraction', { options: { replyToMessageId: 2.5 } }, /'Reply To Message ID' \(2\.5\) is not a message ID/],
-		['a Reply To Message ID that is no number', { options: { replyToMessageId: '={{ "12abc" }}' } }, /'Reply To Message ID' \("12abc"\) is not a message ID/],
+		[
+			'a negative Reply To Message ID',
+			{ options: { replyToMessageId: -5 } },
+			/'Reply To Message ID' \(-5\) is not a message ID/,
+		],
+		[
+			'a Reply To Message ID with a fraction',
+			{ options: { replyToMessageId: 2.5 } },
+			/'Reply To Message ID' \(2\.5\) is not a message ID/,
+		],
+		[
+			'a Reply To Message ID that is no number',
+			{ options: { replyToMessageId: '={{ "12abc" }}' } },
+			/'Reply To Message ID' \("12abc"\) is not a message ID/,
+		],
 	];
 	for (const [name, parameters, expected] of cases) {
 		test(`refuses ${name}`, async () => {
@@ -124,7 +218,10 @@ describe('Telegram: bad input is refused before anything is sent', () => {
 	}
 
 	test('a bad item stops the run before any item is sent (items are checked as they come, fail-fast)', async () => {
-		const result = await runTelegram(fake, { parameters: sendText({ text: '={{ $json.text }}' }), items: [{ text: '' }, { text: 'fine' }] });
+		const result = await runTelegram(fake, {
+			parameters: sendText({ text: '={{ $json.text }}' }),
+			items: [{ text: '' }, { text: 'fine' }],
+		});
 		assert.match(result.error?.message ?? '', /'Text' is empty/);
 		assert.equal(sendCalls(fake), 0);
 	});
@@ -136,8 +233,14 @@ describe('Telegram: bad input is refused before anything is sent', () => {
 			node: { continueOnFail: true },
 		});
 		assert.equal(result.error, undefined);
-		assert.deepEqual(fake.messages.map((message) => message.text), ['one', 'three']);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			['one', 'three'],
+		);
 		assert.match(String(result.items[1].json.error), /'Text' is empty/);
-		assert.deepEqual(result.items.map((item) => item.pairedItem), [{ item: 0 }, { item: 1 }, { item: 2 }]);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
 	});
 });

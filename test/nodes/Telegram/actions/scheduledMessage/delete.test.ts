@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { TelegramFake } from '../../../../fakes/telegram/server';
+import {
+	callsOf,
+	credentialData,
+	runTelegram,
+	scheduledOp,
+	scheduleTexts,
+	useTelegramFake,
+} from '../../setup';
+
+describe('Telegram: Scheduled Message > Delete', () => {
+	let fake: TelegramFake;
+	let credential: ICredentialDataDecryptedObject;
+	useTelegramFake((started) => (fake = started));
+	beforeEach(() => {
+		credential = credentialData(fake);
+	});
+
+	const schedule = async (chat: string, texts: string[]) =>
+		await scheduleTexts(fake, credential, chat, texts);
+
+	test('more than 100 ids of one chat take one call per 100', async () => {
+		fake.scheduledLimitPerChat = 150;
+		const ids = await schedule(
+			'@alice_test',
+			Array.from({ length: 120 }, (_unused, index) => `m${index}`),
+		);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('delete', { messageIds: '={{ $json.ids }}' }),
+			items: [
+				{ chat: '@alice_test', ids: ids.slice(0, 30) },
+				{ chat: '@alice_test', ids: ids.slice(30, 90) },
+				{ chat: '@alice_test', ids: ids.slice(90) },
+			],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const deletes = fake.requests.filter(
+			(request) => request.name === 'messages.DeleteScheduledMessages',
+		);
+		assert.deepEqual(
+			deletes.map((request) => (request.request as { id: number[] }).id.length),
+			[90, 30],
+		);
+		assert.equal(fake.scheduled.length, 0);
+		assert.deepEqual(
+			result.items.map((item) => item.json.deleted),
+			[true, true, true],
+		);
+	});
+
+	test('Delete batches too, and a wrong id fails only its own item (Continue On Fail)', async () => {
+		const alice = await schedule('@alice_test', ['a1', 'a2', 'a3']);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('delete', { messageIds: '={{ $json.id }}' }),
+			items: [
+				{ chat: '@alice_test', id: alice[0] },
+				{ chat: '@alice_test', id: 999 },
+				{ chat: '@alice_test', id: alice[2] },
+			],
+			node: { continueOnFail: true },
+		});
+		assert.equal(result.error, undefined);
+		assert.deepEqual(
+			fake.scheduled.map((message) => message.text),
+			['a2'],
+		);
+		assert.equal(
+			callsOf(fake, 'messages.DeleteScheduledMessages'),
+			1,
+			'the wrong id is known from the queue before any delete',
+		);
+		assert.equal(callsOf(fake, 'messages.GetScheduledHistory'), 1);
+		assert.equal(result.items[0].json.deleted, true);
+		assert.match(
+			String(result.items[1].json.error),
+			/message 999 is not scheduled in .* \(MESSAGE_ID_INVALID\)/,
+		);
+		assert.equal(result.items[2].json.deleted, true);
+		assert.deepEqual(
+			result.items.map((item) => item.pairedItem),
+			[{ item: 0 }, { item: 1 }, { item: 2 }],
+		);
+	});
+
+	test('ids that are not ids are refused before any call', async () => {
+		await schedule('@alice_test', ['a1']);
+		const before = fake.requests.length;
+		for (const messageIds of [', ,', 'abc', '12, -3', '1.5']) {
+			const result = await runTelegram(fake, {
+				credential,
+				parameters: scheduledOp('delete', { messageIds }),
+				items: [{ chat: '@alice_test' }],
+			});
+			assert.match(
+				result.error?.message ?? '',
+				/'Scheduled Message IDs' (is empty|contains)/,
+				messageIds,
+			);
+		}
+		assert.equal(fake.requests.length, before);
+		assert.equal(fake.scheduled.length, 1);
+	});
+});
