@@ -13,27 +13,58 @@ async function measure(name: string, items: number, work: () => Promise<void>): 
 	await work();
 	const msTotal = Number(process.hrtime.bigint() - start) / 1e6;
 	const heapMb = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
-	return { case: name, items, msTotal: Math.round(msTotal), msPerItem: Number((msTotal / items).toFixed(2)), heapMb: Number(heapMb.toFixed(1)) };
+	return {
+		case: name,
+		items,
+		msTotal: Math.round(msTotal),
+		msPerItem: Number((msTotal / items).toFixed(2)),
+		heapMb: Number(heapMb.toFixed(1)),
+	};
 }
 
 async function main() {
 	const count = Number(process.env.BENCH_ITEMS ?? 300);
 	const fake = await ZulipFake.start();
-	const credentials = { zulipScheduledApi: { url: fake.url, email: fake.email, apiKey: fake.apiKey } };
+	const credentials = {
+		zulipScheduledApi: { url: fake.url, email: fake.email, apiKey: fake.apiKey },
+	};
 	const auth = `Basic ${Buffer.from(`${fake.email}:${fake.apiKey}`).toString('base64')}`;
 	const items = Array.from({ length: count }, (_, index) => ({ text: `message ${index}` }));
 	const sendAt = Math.floor(Date.now() / 1000) + 3600;
 
 	// Warm up: the fake compiles its validators and n8n-core loads on first use.
-	await runNode({ node: { type: 'zulip', credentials, parameters: { resource: 'message', operation: 'send', messageType: 'channel', channel: { __rl: true, mode: 'id', value: '14' }, topic: 'warm', content: 'x' } } });
+	await runNode({
+		node: {
+			type: 'zulip',
+			credentials,
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				messageType: 'channel',
+				channel: { __rl: true, mode: 'id', value: '14' },
+				topic: 'warm',
+				content: 'x',
+			},
+		},
+	});
 	fake.reset();
 
 	const rows: Row[] = [];
 	rows.push(
 		await measure('baseline: fetch loop, POST /scheduled_messages', count, async () => {
 			for (const item of items) {
-				const body = new URLSearchParams({ type: 'stream', to: '14', topic: 'bench', content: item.text, scheduled_delivery_timestamp: String(sendAt) });
-				const response = await fetch(`${fake.url}/api/v1/scheduled_messages`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' }, body });
+				const body = new URLSearchParams({
+					type: 'stream',
+					to: '14',
+					topic: 'bench',
+					content: item.text,
+					scheduled_delivery_timestamp: String(sendAt),
+				});
+				const response = await fetch(`${fake.url}/api/v1/scheduled_messages`, {
+					method: 'POST',
+					headers: { authorization: auth, 'content-type': 'application/x-www-form-urlencoded' },
+					body,
+				});
 				await response.json();
 			}
 		}),
@@ -42,16 +73,35 @@ async function main() {
 	rows.push(
 		await measure('Zulip node: Scheduled Message > Create', count, async () => {
 			const result = await runNode({
-				node: { type: 'zulip', credentials, parameters: { resource: 'scheduledMessage', operation: 'create', messageType: 'channel', channel: { __rl: true, mode: 'id', value: '14' }, topic: 'bench', content: '={{ $json.text }}', sendAt: String(sendAt) } },
+				node: {
+					type: 'zulip',
+					credentials,
+					parameters: {
+						resource: 'scheduledMessage',
+						operation: 'create',
+						messageType: 'channel',
+						channel: { __rl: true, mode: 'id', value: '14' },
+						topic: 'bench',
+						content: '={{ $json.text }}',
+						sendAt: String(sendAt),
+					},
+				},
 				items,
 			});
-			if (result.error || result.items.length !== count) throw new Error(`bench run failed: ${result.error?.message}`);
+			if (result.error || result.items.length !== count)
+				throw new Error(`bench run failed: ${result.error?.message}`);
 		}),
 	);
 	const created = fake.scheduled.size;
 	rows.push(
 		await measure('Zulip node: Scheduled Message > Get Many (routing)', count, async () => {
-			const result = await runNode({ node: { type: 'zulip', credentials, parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true } } });
+			const result = await runNode({
+				node: {
+					type: 'zulip',
+					credentials,
+					parameters: { resource: 'scheduledMessage', operation: 'getAll', returnAll: true },
+				},
+			});
 			if (result.items.length !== created) throw new Error('bench list failed');
 		}),
 	);
@@ -60,12 +110,16 @@ async function main() {
 
 	console.table(rows);
 	const [baseline, create] = rows;
-	console.log(`Create vs baseline: ${(create.msPerItem / baseline.msPerItem).toFixed(2)}x the time per item (${create.msPerItem} ms vs ${baseline.msPerItem} ms)`);
+	console.log(
+		`Create vs baseline: ${(create.msPerItem / baseline.msPerItem).toFixed(2)}x the time per item (${create.msPerItem} ms vs ${baseline.msPerItem} ms)`,
+	);
 
 	const telegram = await benchTelegramSecret(measure, count);
 	console.table(telegram);
 	const [plain, secret] = telegram;
-	console.log(`Secret vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`);
+	console.log(
+		`Secret vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`,
+	);
 }
 
 main().catch((error) => {

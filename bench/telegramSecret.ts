@@ -14,17 +14,26 @@ import type { Row } from './row';
 type Measure = (name: string, items: number, work: () => Promise<void>) => Promise<Row>;
 
 const ALICE = 5000002n;
-const pool = require(resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js')) as typeof import('../nodes/Telegram/transport/pool');
+const pool = require(
+	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
+) as typeof import('../nodes/Telegram/transport/pool');
 
 export async function benchTelegramSecret(measure: Measure, count: number): Promise<Row[]> {
 	const fake = await TelegramFake.start();
 	const folder = mkdtempSync(join(tmpdir(), 'bench-secret-'));
-	const credentials = { telegramMtprotoApi: telegramCredentialData(fake, { e2eStorageFolder: folder, e2eStorageSecret: 'bench storage secret, long enough' }) };
+	const credentials = {
+		telegramMtprotoApi: telegramCredentialData(fake, {
+			e2eStorageFolder: folder,
+			e2eStorageSecret: 'bench storage secret, long enough',
+		}),
+	};
 	const items = Array.from({ length: count }, (_, index) => ({ text: `message ${index}` }));
 	const node = (parameters: IDataObject) => ({ type: 'telegram', credentials, parameters });
 	try {
 		// The chat: started by the node, accepted here as alice (the bench measures sends, not peers).
-		const started = await runNode({ node: node({ resource: 'secretChat', operation: 'start', chat: '@alice_test' }) });
+		const started = await runNode({
+			node: node({ resource: 'secretChat', operation: 'start', chat: '@alice_test' }),
+		});
 		const chatId = Number(started.items[0]?.json.chatId);
 		const request = await fake.nextEncryptionRequest(ALICE);
 		const params = { p: fake.dhConfig.p, g: fake.dhConfig.g };
@@ -32,20 +41,41 @@ export async function benchTelegramSecret(measure: Measure, count: number): Prom
 		const key = dhSharedKey(params, exponent, request.gA);
 		fake.acceptEncryptionAs(ALICE, chatId, dhPublicValue(params, exponent), keyFingerprint(key));
 		for (let ready = false; !ready; ) {
-			const listed = await runNode({ node: node({ resource: 'secretChat', operation: 'getAll', returnAll: true }) });
+			const listed = await runNode({
+				node: node({ resource: 'secretChat', operation: 'getAll', returnAll: true }),
+			});
 			ready = listed.items.some((item) => item.json.status === 'ready');
 		}
 		const rows: Row[] = [];
 		rows.push(
 			await measure('Telegram node: Message > Send Text', count, async () => {
-				const result = await runNode({ node: node({ resource: 'message', operation: 'sendText', chat: '@alice_test', text: '={{ $json.text }}', sendWhen: 'now' }), items });
-				if (result.error || result.items.length !== count) throw new Error(`bench send failed: ${result.error?.message}`);
+				const result = await runNode({
+					node: node({
+						resource: 'message',
+						operation: 'sendText',
+						chat: '@alice_test',
+						text: '={{ $json.text }}',
+						sendWhen: 'now',
+					}),
+					items,
+				});
+				if (result.error || result.items.length !== count)
+					throw new Error(`bench send failed: ${result.error?.message}`);
 			}),
 		);
 		rows.push(
 			await measure('Telegram node: Secret Chat > Send Message (file store)', count, async () => {
-				const result = await runNode({ node: node({ resource: 'secretChat', operation: 'sendMessage', secretChatId: chatId, text: '={{ $json.text }}' }), items });
-				if (result.error || result.items.length !== count) throw new Error(`bench secret send failed: ${result.error?.message}`);
+				const result = await runNode({
+					node: node({
+						resource: 'secretChat',
+						operation: 'sendMessage',
+						secretChatId: chatId,
+						text: '={{ $json.text }}',
+					}),
+					items,
+				});
+				if (result.error || result.items.length !== count)
+					throw new Error(`bench secret send failed: ${result.error?.message}`);
 			}),
 		);
 		return rows;

@@ -15,7 +15,9 @@ async function main(argv: string[]): Promise<number> {
 	try {
 		if (command === 'telegram-login') return await telegramLogin(terminal, rest);
 		terminal.say(USAGE);
-		return command === undefined || command === 'help' || command === '--help' || command === '-h' ? 0 : 2;
+		return command === undefined || command === 'help' || command === '--help' || command === '-h'
+			? 0
+			: 2;
 	} finally {
 		terminal.close();
 	}

@@ -4,7 +4,9 @@ import { create } from 'qrcode';
 export function qrModules(text: string): boolean[][] {
 	// Level L: the smallest code, which matters when it is drawn with text characters.
 	const { modules } = create(text, { errorCorrectionLevel: 'L' });
-	return Array.from({ length: modules.size }, (_row, y) => Array.from({ length: modules.size }, (_column, x) => Boolean(modules.get(y, x))));
+	return Array.from({ length: modules.size }, (_row, y) =>
+		Array.from({ length: modules.size }, (_column, x) => Boolean(modules.get(y, x))),
+	);
 }
 
 /**

@@ -1,6 +1,15 @@
 import { parseArgs } from 'node:util';
-import { AccountSettingError, parseServerAddress, type ServerAddress } from '../nodes/Telegram/transport/account';
-import { describeIdentity, LoginProblem, TelegramLogin, type SignInOutcome } from '../nodes/Telegram/transport/login';
+import {
+	AccountSettingError,
+	parseServerAddress,
+	type ServerAddress,
+} from '../nodes/Telegram/transport/account';
+import {
+	describeIdentity,
+	LoginProblem,
+	TelegramLogin,
+	type SignInOutcome,
+} from '../nodes/Telegram/transport/login';
 import { renderQr } from './qr';
 import type { Terminal } from './terminal';
 
@@ -42,33 +51,61 @@ async function askApiId(terminal: Terminal, given: string | undefined): Promise<
 		terminal.say(`Error: "${text}" is not an API ID (a number such as 1234567).`);
 		text = undefined;
 	}
-	throw new LoginProblem('no valid API ID was given', 'Run the login again with the api_id from https://my.telegram.org.');
+	throw new LoginProblem(
+		'no valid API ID was given',
+		'Run the login again with the api_id from https://my.telegram.org.',
+	);
 }
 
 /** Retries a step while it fails in a way the person can correct by typing again. */
-async function withRetries<T>(terminal: Terminal, retryOn: string[], attempt: () => Promise<T>): Promise<T> {
+async function withRetries<T>(
+	terminal: Terminal,
+	retryOn: string[],
+	attempt: () => Promise<T>,
+): Promise<T> {
 	for (let tries = 1; ; tries++) {
 		try {
 			return await attempt();
 		} catch (error) {
-			const correctable = error instanceof LoginProblem && error.telegramError !== undefined && retryOn.includes(error.telegramError);
+			const correctable =
+				error instanceof LoginProblem &&
+				error.telegramError !== undefined &&
+				retryOn.includes(error.telegramError);
 			if (!correctable || tries >= ATTEMPTS) throw asProblem(error);
 			report(terminal, error);
 		}
 	}
 }
 
-async function loginWithPhone(terminal: Terminal, login: TelegramLogin, givenPhone: string | undefined): Promise<SignInOutcome> {
+async function loginWithPhone(
+	terminal: Terminal,
+	login: TelegramLogin,
+	givenPhone: string | undefined,
+): Promise<SignInOutcome> {
 	const sent = await withRetries(terminal, givenPhone ? [] : ['PHONE_NUMBER_INVALID'], async () => {
-		const phone = givenPhone ?? (await terminal.ask('Phone number (international format, e.g. +4915123456789): '));
+		const phone =
+			givenPhone ??
+			(await terminal.ask('Phone number (international format, e.g. +4915123456789): '));
 		return await login.sendCode(phone);
 	});
-	terminal.say(sent.via === 'app' ? 'Telegram sent a login code to your Telegram app.' : sent.via === 'sms' ? 'Telegram sent a login code by SMS.' : 'Telegram sent a login code.');
-	return await withRetries(terminal, ['PHONE_CODE_INVALID', 'PHONE_CODE_EMPTY'], async () => await login.signIn(await terminal.ask('Login code: ')));
+	terminal.say(
+		sent.via === 'app'
+			? 'Telegram sent a login code to your Telegram app.'
+			: sent.via === 'sms'
+				? 'Telegram sent a login code by SMS.'
+				: 'Telegram sent a login code.',
+	);
+	return await withRetries(
+		terminal,
+		['PHONE_CODE_INVALID', 'PHONE_CODE_EMPTY'],
+		async () => await login.signIn(await terminal.ask('Login code: ')),
+	);
 }
 
 async function loginWithQr(terminal: Terminal, login: TelegramLogin): Promise<SignInOutcome> {
-	terminal.say('On a phone logged in to Telegram: Settings > Devices > Link Desktop Device, then scan:');
+	terminal.say(
+		'On a phone logged in to Telegram: Settings > Devices > Link Desktop Device, then scan:',
+	);
 	return await login.loginWithQr((link, expiresAt) => {
 		terminal.say();
 		terminal.say(renderQr(link));
@@ -77,11 +114,19 @@ async function loginWithQr(terminal: Terminal, login: TelegramLogin): Promise<Si
 	});
 }
 
-async function finishWithPassword(terminal: Terminal, login: TelegramLogin, outcome: SignInOutcome) {
+async function finishWithPassword(
+	terminal: Terminal,
+	login: TelegramLogin,
+	outcome: SignInOutcome,
+) {
 	if (outcome.kind === 'done') return outcome.identity;
 	terminal.say('This account has two-step verification.');
 	const question = outcome.hint ? `Password (hint: ${outcome.hint}): ` : 'Password: ';
-	return await withRetries(terminal, ['PASSWORD_HASH_INVALID'], async () => await login.checkPassword(await terminal.askSecret(question)));
+	return await withRetries(
+		terminal,
+		['PASSWORD_HASH_INVALID'],
+		async () => await login.checkPassword(await terminal.askSecret(question)),
+	);
 }
 
 function readServer(server: string | undefined, dc: string | undefined): ServerAddress | undefined {
@@ -112,16 +157,28 @@ export async function telegramLogin(terminal: Terminal, argv: string[]): Promise
 	let login: TelegramLogin | undefined;
 	try {
 		const apiId = await askApiId(terminal, values['api-id'] ?? process.env.TELEGRAM_API_ID);
-		const apiHash = values['api-hash'] ?? process.env.TELEGRAM_API_HASH ?? (await terminal.askSecret('API hash: '));
+		const apiHash =
+			values['api-hash'] ??
+			process.env.TELEGRAM_API_HASH ??
+			(await terminal.askSecret('API hash: '));
 		const server = readServer(values.server, values.dc);
 		terminal.say('Connecting to Telegram...');
-		login = await TelegramLogin.start({ apiId, apiHash, testServers: values['test-servers'] === true, server });
-		const outcome = values.qr ? await loginWithQr(terminal, login) : await loginWithPhone(terminal, login, values.phone);
+		login = await TelegramLogin.start({
+			apiId,
+			apiHash,
+			testServers: values['test-servers'] === true,
+			server,
+		});
+		const outcome = values.qr
+			? await loginWithQr(terminal, login)
+			: await loginWithPhone(terminal, login, values.phone);
 		const identity = await finishWithPassword(terminal, login, outcome);
 		const session = login.sessionString();
 		terminal.say();
 		terminal.say(`Logged in as ${describeIdentity(identity)}.`);
-		terminal.say('Session string: paste it into the "Session String" field of the n8n credential. Keep it secret: it logs in as you.');
+		terminal.say(
+			'Session string: paste it into the "Session String" field of the n8n credential. Keep it secret: it logs in as you.',
+		);
 		terminal.say();
 		terminal.say(session);
 		terminal.say();

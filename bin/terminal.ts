@@ -22,7 +22,11 @@ export class Terminal {
 	private closed = false;
 
 	constructor() {
-		this.lines = createInterface({ input: process.stdin, output: this.output, terminal: process.stdin.isTTY === true });
+		this.lines = createInterface({
+			input: process.stdin,
+			output: this.output,
+			terminal: process.stdin.isTTY === true,
+		});
 		this.lines.on('close', () => {
 			this.closed = true;
 		});

@@ -49,7 +49,11 @@ export class TelegramMtprotoApi implements ICredentialType {
 			default: 'production',
 			options: [
 				{ name: 'Production', value: 'production' },
-				{ name: 'Test', value: 'test', description: "Telegram's test servers (separate accounts, for development)" },
+				{
+					name: 'Test',
+					value: 'test',
+					description: "Telegram's test servers (separate accounts, for development)",
+				},
 			],
 		},
 		{
@@ -57,7 +61,8 @@ export class TelegramMtprotoApi implements ICredentialType {
 			name: 'customServer',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to connect to a given host and port instead of the address in the session (advanced: test servers, proxies, local fakes)',
+			description:
+				'Whether to connect to a given host and port instead of the address in the session (advanced: test servers, proxies, local fakes)',
 		},
 		{
 			displayName: 'Server Address',
@@ -81,10 +86,19 @@ export class TelegramMtprotoApi implements ICredentialType {
 			name: 'e2eStorage',
 			type: 'options',
 			default: 'file',
-			description: 'Where the keys and sequence numbers of secret chats are kept (encrypted). Only secret chats use it.',
+			description:
+				'Where the keys and sequence numbers of secret chats are kept (encrypted). Only secret chats use it.',
 			options: [
-				{ name: 'File in the n8n User Folder', value: 'file', description: 'One n8n instance (regular mode)' },
-				{ name: 'Redis', value: 'redis', description: 'Queue mode: every worker sees the same chats' },
+				{
+					name: 'File in the n8n User Folder',
+					value: 'file',
+					description: 'One n8n instance (regular mode)',
+				},
+				{
+					name: 'Redis',
+					value: 'redis',
+					description: 'Queue mode: every worker sees the same chats',
+				},
 			],
 		},
 		{
@@ -102,7 +116,8 @@ export class TelegramMtprotoApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: '~/.n8n/telegram-secret-chats',
-			description: 'Folder for the secret-chat files; empty means telegram-secret-chats in the n8n user folder',
+			description:
+				'Folder for the secret-chat files; empty means telegram-secret-chats in the n8n user folder',
 			displayOptions: { show: { e2eStorage: ['file'] } },
 		},
 		// eslint-disable-next-line @n8n/community-nodes/credential-unnecessary-password -- the URL carries the Redis password

@@ -23,7 +23,8 @@ export class TelnyxScheduledApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'A Telnyx API v2 key (Mission Control > Account Settings > Keys & Credentials > API Keys)',
+			description:
+				'A Telnyx API v2 key (Mission Control > Account Settings > Keys & Credentials > API Keys)',
 		},
 		{
 			displayName: 'Webhook Public Key',

@@ -21,7 +21,8 @@ async function importExamples(install: N8nInstall, credentialIds: Record<string,
 			const workflow = JSON.parse(readFileSync(join(folder, file), 'utf8'));
 			for (const node of workflow.nodes) {
 				for (const type of Object.keys(node.credentials ?? {})) {
-					if (credentialIds[type]) node.credentials[type] = { id: credentialIds[type], name: `${type} (sandbox fake)` };
+					if (credentialIds[type])
+						node.credentials[type] = { id: credentialIds[type], name: `${type} (sandbox fake)` };
 				}
 			}
 			return { ...workflow, id: `sandboxExample${index + 1}`, active: false };
@@ -36,8 +37,18 @@ async function main() {
 	const telegram = await TelegramFake.start();
 	const install = await prepareN8n();
 	await importJson(install, 'credentials', [
-		{ id: 'sandboxZulip', name: 'zulipScheduledApi (sandbox fake)', type: 'zulipScheduledApi', data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey } },
-		{ id: 'sandboxTelnyx', name: 'telnyxScheduledApi (sandbox fake)', type: 'telnyxScheduledApi', data: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
+		{
+			id: 'sandboxZulip',
+			name: 'zulipScheduledApi (sandbox fake)',
+			type: 'zulipScheduledApi',
+			data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey },
+		},
+		{
+			id: 'sandboxTelnyx',
+			name: 'telnyxScheduledApi (sandbox fake)',
+			type: 'telnyxScheduledApi',
+			data: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` },
+		},
 		{
 			id: 'sandboxTelegram',
 			name: 'telegramMtprotoApi (sandbox fake)',
@@ -45,7 +56,11 @@ async function main() {
 			data: telegramCredentialData(telegram),
 		},
 	]);
-	const names = await importExamples(install, { zulipScheduledApi: 'sandboxZulip', telnyxScheduledApi: 'sandboxTelnyx', telegramMtprotoApi: 'sandboxTelegram' });
+	const names = await importExamples(install, {
+		zulipScheduledApi: 'sandboxZulip',
+		telnyxScheduledApi: 'sandboxTelnyx',
+		telegramMtprotoApi: 'sandboxTelegram',
+	});
 
 	// The task broker's default port (5679) may be taken by another n8n on this machine.
 	const brokerPort = String(process.env.N8N_RUNNERS_BROKER_PORT ?? (await freePort()));
@@ -54,13 +69,25 @@ async function main() {
 		stdio: ['ignore', 'inherit', 'inherit'],
 	});
 	const baseUrl = `http://localhost:${PORT}`;
-	while (!(await fetch(`${baseUrl}/healthz/readiness`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 500));
+	while (
+		!(await fetch(`${baseUrl}/healthz/readiness`).then(
+			(r) => r.ok,
+			() => false,
+		))
+	)
+		await new Promise((r) => setTimeout(r, 500));
 	await setUpOwner(baseUrl);
 
 	console.log(`\nSandbox ready: ${baseUrl}\n  sign in as ${OWNER.email} / ${OWNER.password}`);
-	console.log(`  Zulip fake: ${zulip.url} (channels: ${zulip.channels.map((c) => c.name).join(', ')})`);
-	console.log(`  Telnyx fake: ${telnyx.url}/v2 (numbers: ${telnyx.phoneNumbers.map((n) => n.phone_number).join(', ')})`);
-	console.log(`  Telegram fake: ${telegram.host}:${telegram.port} (chats: @alice_test, @bob_test, @news_test, me)`);
+	console.log(
+		`  Zulip fake: ${zulip.url} (channels: ${zulip.channels.map((c) => c.name).join(', ')})`,
+	);
+	console.log(
+		`  Telnyx fake: ${telnyx.url}/v2 (numbers: ${telnyx.phoneNumbers.map((n) => n.phone_number).join(', ')})`,
+	);
+	console.log(
+		`  Telegram fake: ${telegram.host}:${telegram.port} (chats: @alice_test, @bob_test, @news_test, me)`,
+	);
 	console.log(`  example workflows: ${names.join('; ')}`);
 	console.log('  What the fakes receive is printed below. Ctrl+C stops everything.\n');
 
@@ -68,12 +95,17 @@ async function main() {
 	const seen = { zulip: 0, telnyx: 0 };
 	let seenTelegram = 0;
 	const report = setInterval(() => {
-		for (const [name, fake] of Object.entries(fakes) as Array<[keyof typeof fakes, ZulipFake | TelnyxFake]>) {
-			for (const request of fake.requests.slice(seen[name])) console.log(`[${name} fake] ${request.method} ${request.path}`);
+		for (const [name, fake] of Object.entries(fakes) as Array<
+			[keyof typeof fakes, ZulipFake | TelnyxFake]
+		>) {
+			for (const request of fake.requests.slice(seen[name]))
+				console.log(`[${name} fake] ${request.method} ${request.path}`);
 			seen[name] = fake.requests.length;
-			for (const violation of fake.violations.splice(0)) console.log(`[${name} fake] SPEC VIOLATION: ${violation}`);
+			for (const violation of fake.violations.splice(0))
+				console.log(`[${name} fake] SPEC VIOLATION: ${violation}`);
 		}
-		for (const call of telegram.requests.slice(seenTelegram)) console.log(`[telegram fake] ${call.name}`);
+		for (const call of telegram.requests.slice(seenTelegram))
+			console.log(`[telegram fake] ${call.name}`);
 		seenTelegram = telegram.requests.length;
 	}, 1000);
 	const stop = async () => {

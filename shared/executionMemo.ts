@@ -35,16 +35,35 @@ function instanceIdOf(context: IExecuteFunctions): string {
  * not part of it: a retry re-evaluates expressions, so a `{{ $now }}` send time differs between
  * attempts. Undefined without an execution id: nothing can then be recognised again.
  */
-export function sendIdentity(context: IExecuteFunctions, operation: string, itemIndex: number, part: number | string = 0): string | undefined {
+export function sendIdentity(
+	context: IExecuteFunctions,
+	operation: string,
+	itemIndex: number,
+	part: number | string = 0,
+): string | undefined {
 	const executionId = context.getExecutionId();
 	if (!executionId || executionId === '__UNKNOWN__') return undefined;
 	const node = context.getNode();
 	const workflowId = context.getWorkflow().id ?? '';
-	return JSON.stringify([instanceIdOf(context), workflowId, executionId, node.id ?? node.name, runIndexOf(context), operation, itemIndex, part]);
+	return JSON.stringify([
+		instanceIdOf(context),
+		workflowId,
+		executionId,
+		node.id ?? node.name,
+		runIndexOf(context),
+		operation,
+		itemIndex,
+		part,
+	]);
 }
 
 /** The once-only memory's key of one send (see sendIdentity). */
-export function sendKey(context: IExecuteFunctions, itemIndex: number, operation: string, part: number | string = 0): string | undefined {
+export function sendKey(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	operation: string,
+	part: number | string = 0,
+): string | undefined {
 	const identity = sendIdentity(context, operation, itemIndex, part);
 	return identity === undefined ? undefined : createHash('sha256').update(identity).digest('hex');
 }
@@ -52,7 +71,8 @@ export function sendKey(context: IExecuteFunctions, itemIndex: number, operation
 function remember(key: string, outcome: Outcome) {
 	const now = Date.now();
 	if (outcomes.size >= MAX_ENTRIES) {
-		for (const [oldKey, entry] of outcomes) if (entry.expiresAt < now || outcomes.size >= MAX_ENTRIES) outcomes.delete(oldKey);
+		for (const [oldKey, entry] of outcomes)
+			if (entry.expiresAt < now || outcomes.size >= MAX_ENTRIES) outcomes.delete(oldKey);
 	}
 	outcomes.set(key, { outcome, expiresAt: now + TTL_MS });
 }
@@ -76,7 +96,8 @@ export async function sendOnce(
 		if (key) remember(key, { kind: 'sent', result: outcome.value });
 		return outcome.value;
 	}
-	if (key && isUnclear(outcome.error)) remember(key, { kind: 'unclear', error: outcome.error as Error });
+	if (key && isUnclear(outcome.error))
+		remember(key, { kind: 'unclear', error: outcome.error as Error });
 	throw outcome.error;
 }
 
@@ -93,7 +114,9 @@ export function isUnclearCreate(error: unknown): boolean {
 /** What this execution already sent for `key`, for sends made in batches rather than through sendOnce. */
 export function recallSent(key: string | undefined): IDataObject | undefined {
 	const previous = key ? outcomes.get(key) : undefined;
-	return previous && previous.expiresAt > Date.now() && previous.outcome.kind === 'sent' ? previous.outcome.result : undefined;
+	return previous && previous.expiresAt > Date.now() && previous.outcome.kind === 'sent'
+		? previous.outcome.result
+		: undefined;
 }
 
 /** Records a batched send's result for `key`, so a retry of the node finds it (see recallSent). */
@@ -126,7 +149,8 @@ export async function removeOnce(
 	if (earlier?.kind === 'sent') return earlier.result;
 	const outcome = await settle(remove());
 	let result: IDataObject | undefined = outcome.ok ? outcome.value : undefined;
-	if (!outcome.ok && earlier?.kind === 'unclear' && isGone(outcome.error)) result = alreadyGone(outcome.error);
+	if (!outcome.ok && earlier?.kind === 'unclear' && isGone(outcome.error))
+		result = alreadyGone(outcome.error);
 	if (result) {
 		if (key) remember(key, { kind: 'sent', result });
 		return result;

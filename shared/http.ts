@@ -34,10 +34,20 @@ export interface TransportFailure {
 	mayHaveArrived: boolean;
 }
 
-export type HttpOutcome = { reply: HttpReply; failure?: undefined } | { reply?: undefined; failure: TransportFailure };
+export type HttpOutcome =
+	| { reply: HttpReply; failure?: undefined }
+	| { reply?: undefined; failure: TransportFailure };
 
 // Failures that happen before a request can reach the provider: nothing was sent.
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'CERT_HAS_EXPIRED', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ERR_INVALID_URL',
+	'CERT_HAS_EXPIRED',
+	'DEPTH_ZERO_SELF_SIGNED_CERT',
+	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
 
 function errorCode(error: unknown): string {
 	let current: unknown = error;
@@ -58,7 +68,9 @@ function formEncode(fields: IDataObject): string {
 	return params.toString();
 }
 
-function lowerCaseHeaders(headers: IN8nHttpFullResponse['headers'] | undefined): Record<string, string> {
+function lowerCaseHeaders(
+	headers: IN8nHttpFullResponse['headers'] | undefined,
+): Record<string, string> {
 	const result: Record<string, string> = {};
 	for (const [key, value] of Object.entries(headers ?? {})) {
 		result[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
@@ -93,14 +105,24 @@ export async function requestWithCredential(
 		options.body = call.body;
 	}
 	const outcome = await settle(
-		context.helpers.httpRequestWithAuthentication.call(context, credentialType, options) as Promise<IN8nHttpFullResponse>,
+		context.helpers.httpRequestWithAuthentication.call(
+			context,
+			credentialType,
+			options,
+		) as Promise<IN8nHttpFullResponse>,
 	);
 	if (!outcome.ok) {
 		const code = errorCode(outcome.error);
 		return { failure: { code, mayHaveArrived: !NOT_SENT_CODES.has(code) } };
 	}
 	const response = outcome.value;
-	return { reply: { statusCode: response.statusCode, headers: lowerCaseHeaders(response.headers), body: response.body } };
+	return {
+		reply: {
+			statusCode: response.statusCode,
+			headers: lowerCaseHeaders(response.headers),
+			body: response.body,
+		},
+	};
 }
 
 const GATEWAY_STATUSES = new Set([502, 503, 504]);
@@ -110,7 +132,10 @@ const GATEWAY_STATUSES = new Set([502, 503, 504]);
  * provider's error JSON): the request may have reached the provider and been acted on, so it is
  * an unclear failure like a connection that broke after sending.
  */
-export function gatewayFailureOf(reply: HttpReply, isProviderAnswer: (body: unknown) => boolean): TransportFailure | undefined {
+export function gatewayFailureOf(
+	reply: HttpReply,
+	isProviderAnswer: (body: unknown) => boolean,
+): TransportFailure | undefined {
 	if (!GATEWAY_STATUSES.has(reply.statusCode) || isProviderAnswer(reply.body)) return undefined;
 	return { code: `HTTP ${reply.statusCode} from a proxy or gateway`, mayHaveArrived: true };
 }

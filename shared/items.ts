@@ -62,10 +62,14 @@ export async function forEachItem(
 	if (failure) throw failure.error;
 	if (notStarted.length > 0 && stop?.aborted) {
 		// Stop pressed: the items not started were not sent, and no output may say otherwise.
-		throw new NodeOperationError(node, `The execution was stopped before item ${notStarted[0]} (of ${count}) was sent`, {
-			description: `Items ${notStarted.join(', ')} were not sent. Items before them ran as the execution log shows.`,
-			itemIndex: notStarted[0],
-		});
+		throw new NodeOperationError(
+			node,
+			`The execution was stopped before item ${notStarted[0]} (of ${count}) was sent`,
+			{
+				description: `Items ${notStarted.join(', ')} were not sent. Items before them ran as the execution log shows.`,
+				itemIndex: notStarted[0],
+			},
+		);
 	}
 	return [outputs.flat()];
 }
@@ -78,7 +82,10 @@ export type ItemOutcome = { ok: true; json: IDataObject } | { ok: false; error: 
  * with pairedItem; failures become `{ error }` items with Continue On Fail, else the earliest
  * failure is thrown. Items without an outcome give no output.
  */
-export function outputOfOutcomes(context: IExecuteFunctions, outcomes: Array<ItemOutcome | undefined>): INodeExecutionData[][] {
+export function outputOfOutcomes(
+	context: IExecuteFunctions,
+	outcomes: Array<ItemOutcome | undefined>,
+): INodeExecutionData[][] {
 	const node = context.getNode();
 	const continueOnFail = context.continueOnFail();
 	const items: INodeExecutionData[] = [];
@@ -115,9 +122,18 @@ export async function executeOperation(
 	const operation = String(context.getNodeParameter('operation', 0));
 	const perItem = operations[resource]?.[operation];
 	if (!perItem) {
-		throw new NodeOperationError(context.getNode(), `The operation "${operation}" of resource "${resource}" is not known`, {
-			description: 'Open the node and pick the resource and operation again (the workflow may come from a newer version of this node).',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" of resource "${resource}" is not known`,
+			{
+				description:
+					'Open the node and pick the resource and operation again (the workflow may come from a newer version of this node).',
+			},
+		);
 	}
-	return await forEachItem(context, async (itemIndex) => await perItem.call(context, itemIndex), options(context));
+	return await forEachItem(
+		context,
+		async (itemIndex) => await perItem.call(context, itemIndex),
+		options(context),
+	);
 }

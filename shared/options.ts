@@ -7,7 +7,11 @@ export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
 export const MAX_RATE_LIMIT_WAIT_SECONDS = 600;
 
 /** The option every operation has: how long a provider's "slow down" may be waited out. */
-export function maxRateLimitWaitOption(provider: string, signal = '429', defaultSeconds = DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS): INodeProperties {
+export function maxRateLimitWaitOption(
+	provider: string,
+	signal = '429',
+	defaultSeconds = DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+): INodeProperties {
 	return {
 		displayName: 'Max Rate-Limit Wait (Seconds)',
 		name: 'maxRateLimitWait',
@@ -20,9 +24,18 @@ export function maxRateLimitWaitOption(provider: string, signal = '429', default
 
 /** The item's Max Rate-Limit Wait, checked: a number of seconds from 0 to MAX_RATE_LIMIT_WAIT_SECONDS. */
 export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter('options.maxRateLimitWait', itemIndex, DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS) as unknown;
+	const value = context.getNodeParameter(
+		'options.maxRateLimitWait',
+		itemIndex,
+		DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+	) as unknown;
 	const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_RATE_LIMIT_WAIT_SECONDS) {
+	if (
+		typeof seconds !== 'number' ||
+		!Number.isFinite(seconds) ||
+		seconds < 0 ||
+		seconds > MAX_RATE_LIMIT_WAIT_SECONDS
+	) {
 		throw fieldError(
 			context.getNode(),
 			'Max Rate-Limit Wait (Seconds)',
@@ -34,7 +47,8 @@ export function readMaxWait(context: IExecuteFunctions, itemIndex: number): numb
 	return seconds;
 }
 
-const byDisplayName = (a: INodeProperties, b: INodeProperties) => a.displayName.localeCompare(b.displayName);
+const byDisplayName = (a: INodeProperties, b: INodeProperties) =>
+	a.displayName.localeCompare(b.displayName);
 
 /** An operation's Options collection (n8n's usual "Add Option" list), its options sorted by name. */
 export function optionsProperty(options: INodeProperties[]): INodeProperties {
@@ -49,7 +63,10 @@ export function optionsProperty(options: INodeProperties[]): INodeProperties {
 }
 
 /** optionsProperty shown for `show` (for nodes whose properties are not yet scoped with updateDisplayOptions). */
-export function optionsCollection(show: IDisplayOptions['show'], options: INodeProperties[]): INodeProperties {
+export function optionsCollection(
+	show: IDisplayOptions['show'],
+	options: INodeProperties[],
+): INodeProperties {
 	return { ...optionsProperty(options), displayOptions: { show } };
 }
 
@@ -76,6 +93,9 @@ export function returnAllOrLimit(defaultLimit = 50): INodeProperties[] {
 }
 
 /** returnAllOrLimit shown for `show`. */
-export function returnAllOrLimitFields(show: IDisplayOptions['show'], defaultLimit = 50): INodeProperties[] {
+export function returnAllOrLimitFields(
+	show: IDisplayOptions['show'],
+	defaultLimit = 50,
+): INodeProperties[] {
 	return updateDisplayOptions({ show }, returnAllOrLimit(defaultLimit));
 }

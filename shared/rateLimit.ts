@@ -28,20 +28,28 @@ export interface RateLimitPolicy {
  * is within the policy. A 429 means the provider did not act on the request, so repeating even a
  * create is safe.
  */
-export async function waitOutRateLimits<T>(attempt: () => Promise<T>, policy: RateLimitPolicy): Promise<T> {
+export async function waitOutRateLimits<T>(
+	attempt: () => Promise<T>,
+	policy: RateLimitPolicy,
+): Promise<T> {
 	const maxAttempts = policy.maxAttempts ?? 4;
 	for (let tries = 1; ; tries++) {
 		const outcome = await settle(attempt());
 		if (outcome.ok) return outcome.value;
 		const { error } = outcome;
 		if (!(error instanceof RateLimitedSignal)) throw error;
-		if (error.waitSeconds > policy.maxWaitSeconds) throw policy.tooLong(error.waitSeconds, 'wait-too-long');
+		if (error.waitSeconds > policy.maxWaitSeconds)
+			throw policy.tooLong(error.waitSeconds, 'wait-too-long');
 		if (tries >= maxAttempts) throw policy.tooLong(error.waitSeconds, 'too-many-waits');
 		await policy.sleep(Math.ceil(error.waitSeconds * 1000));
 	}
 }
 
-export function describeWait(waitSeconds: number, maxWaitSeconds: number, reason: RateLimitGiveUp = 'wait-too-long'): string {
+export function describeWait(
+	waitSeconds: number,
+	maxWaitSeconds: number,
+	reason: RateLimitGiveUp = 'wait-too-long',
+): string {
 	const wait = humanDuration(Duration.fromObject({ seconds: Math.ceil(waitSeconds) }));
 	if (reason === 'too-many-waits') {
 		return `The node waited out several rate limits in a row and stopped trying. Wait ${wait} or more before running it again, or send fewer requests at once (Concurrency, Max Requests per Second).`;

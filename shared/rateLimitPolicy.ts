@@ -30,7 +30,10 @@ export function rateLimitPolicy(node: INode, options: RateLimitPolicyOptions): R
 			const wait = Math.ceil(waitSeconds);
 			const name = options.signalName?.(wait) ?? 'rate limit reached;';
 			const doing = options.doing ? ` before ${options.doing}` : '';
-			const limit = reason === 'too-many-waits' ? ', again after several waits in a row' : ` (longer than Max Rate-Limit Wait, ${maxWaitSeconds} s)`;
+			const limit =
+				reason === 'too-many-waits'
+					? ', again after several waits in a row'
+					: ` (longer than Max Rate-Limit Wait, ${maxWaitSeconds} s)`;
 			return providerError(node, {
 				provider,
 				message: `${name} ${provider} asks to wait ${wait} s${doing}${limit}`,
@@ -44,6 +47,12 @@ export function rateLimitPolicy(node: INode, options: RateLimitPolicyOptions): R
 }
 
 /** The HTTP nodes' policy: a 429 from `provider`. */
-export function providerRateLimitPolicy(node: INode, provider: string, maxWaitSeconds: number, itemIndex?: number, signal?: AbortSignal): RateLimitPolicy {
+export function providerRateLimitPolicy(
+	node: INode,
+	provider: string,
+	maxWaitSeconds: number,
+	itemIndex?: number,
+	signal?: AbortSignal,
+): RateLimitPolicy {
 	return rateLimitPolicy(node, { provider, maxWaitSeconds, itemIndex, signal });
 }

@@ -38,13 +38,25 @@ export function throughputOptions(defaults: ThroughputDefaults): INodeProperties
 const capByRun = new WeakMap<IExecuteFunctions, StartRateCap>();
 
 /** For executeOperation: the run's concurrency, after setting up its per-second cap. */
-export function throughputOfRun(context: IExecuteFunctions, defaults: ThroughputDefaults): ForEachItemOptions {
+export function throughputOfRun(
+	context: IExecuteFunctions,
+	defaults: ThroughputDefaults,
+): ForEachItemOptions {
 	const collection = defaults.collection ?? 'options';
-	const concurrency = Number(context.getNodeParameter(`${collection}.concurrency`, 0, defaults.concurrency));
-	const perSecond = Number(context.getNodeParameter(`${collection}.maxPerSecond`, 0, defaults.perSecond));
+	const concurrency = Number(
+		context.getNodeParameter(`${collection}.concurrency`, 0, defaults.concurrency),
+	);
+	const perSecond = Number(
+		context.getNodeParameter(`${collection}.maxPerSecond`, 0, defaults.perSecond),
+	);
 	const signal = stopSignalOf(context);
-	capByRun.set(context, new StartRateCap(perSecond, async (ms) => await waitUnlessStopped(ms, signal)));
-	return { concurrency: Number.isFinite(concurrency) && concurrency >= 1 ? Math.floor(concurrency) : 1 };
+	capByRun.set(
+		context,
+		new StartRateCap(perSecond, async (ms) => await waitUnlessStopped(ms, signal)),
+	);
+	return {
+		concurrency: Number.isFinite(concurrency) && concurrency >= 1 ? Math.floor(concurrency) : 1,
+	};
 }
 
 /** Waits until the run's per-second cap lets one more request start (no-op without a cap). */

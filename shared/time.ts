@@ -34,11 +34,13 @@ function isLuxonLike(value: unknown): value is DateTime {
  */
 export function parseTimeInput(value: unknown, zone: string): DateTime {
 	if (isLuxonLike(value)) {
-		if (!value.isValid) throw new TimeInputError('is an invalid date', 'Check the expression that builds it.');
+		if (!value.isValid)
+			throw new TimeInputError('is an invalid date', 'Check the expression that builds it.');
 		return DateTime.fromMillis(value.toMillis(), { zone });
 	}
 	if (value instanceof Date) {
-		if (Number.isNaN(value.getTime())) throw new TimeInputError('is an invalid date', 'Check the expression that builds it.');
+		if (Number.isNaN(value.getTime()))
+			throw new TimeInputError('is an invalid date', 'Check the expression that builds it.');
 		return DateTime.fromJSDate(value, { zone });
 	}
 	if (typeof value === 'number' && Number.isFinite(value)) return fromEpoch(value).setZone(zone);
@@ -66,7 +68,7 @@ export function parseTimeInput(value: unknown, zone: string): DateTime {
 
 function describeValue(value: unknown): string {
 	if (value === undefined || value === null) return 'nothing';
-	const text = typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+	const text = typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -84,7 +86,12 @@ export function formatInZone(time: DateTime, zone: string): string {
 }
 
 /** Throws when `time` is not within [now + min, now + max], saying the time, now and the window. */
-export function assertWithinWindow(time: DateTime, window: TimeWindow, zone: string, now: DateTime = DateTime.now()): void {
+export function assertWithinWindow(
+	time: DateTime,
+	window: TimeWindow,
+	zone: string,
+	now: DateTime = DateTime.now(),
+): void {
 	const min = Duration.fromDurationLike(window.min);
 	const max = window.max === undefined ? undefined : Duration.fromDurationLike(window.max);
 	const earliest = now.plus(min);
@@ -94,7 +101,8 @@ export function assertWithinWindow(time: DateTime, window: TimeWindow, zone: str
 	const rule = latest
 		? `between ${humanDuration(min)} and ${humanDuration(max as Duration)} from now, i.e. ${formatInZone(earliest, zone)} .. ${formatInZone(latest, zone)}`
 		: `at least ${humanDuration(min)} from now, i.e. ${formatInZone(earliest, zone)} or later`;
-	const problem = time < earliest ? (time <= now ? 'is in the past' : 'is too soon') : 'is too far ahead';
+	const problem =
+		time < earliest ? (time <= now ? 'is in the past' : 'is too soon') : 'is too far ahead';
 	throw new TimeInputError(
 		`${given} ${problem}: it must be ${rule}. The time now is ${formatInZone(now, zone)}`,
 		'Pick a time inside that window (times without an offset are read in the workflow time zone).',
@@ -142,7 +150,8 @@ export function readSendTime(
 		assertWithinWindow(time, window, zone, now);
 		return time;
 	} catch (error) {
-		if (error instanceof TimeInputError) throw fieldError(context.getNode(), field, error.message, error.fix, itemIndex);
+		if (error instanceof TimeInputError)
+			throw fieldError(context.getNode(), field, error.message, error.fix, itemIndex);
 		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
 }

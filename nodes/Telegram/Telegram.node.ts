@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import * as message from './actions/message';
 import { route } from './actions/router';
@@ -18,12 +23,15 @@ export class Telegram implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Send, schedule, list, reschedule, send now and cancel Telegram messages as your own account, and send end-to-end encrypted secret chat messages',
+		description:
+			'Send, schedule, list, reschedule, send now and cancel Telegram messages as your own account, and send end-to-end encrypted secret chat messages',
 		defaults: { name: 'Telegram Scheduled Messages' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'telegramMtprotoApi', required: true, testedBy: 'telegramMtprotoConnection' }],
+		credentials: [
+			{ name: 'telegramMtprotoApi', required: true, testedBy: 'telegramMtprotoConnection' },
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -34,7 +42,11 @@ export class Telegram implements INodeType {
 				options: [
 					{ name: 'Message', value: 'message' },
 					{ name: 'Scheduled Message', value: 'scheduledMessage' },
-					{ name: 'Secret Chat', value: 'secretChat', description: 'End-to-end encrypted one-to-one chats' },
+					{
+						name: 'Secret Chat',
+						value: 'secretChat',
+						description: 'End-to-end encrypted one-to-one chats',
+					},
 				],
 			},
 			...message.description,

@@ -1,7 +1,18 @@
-import type { INodeType, INodeTypeDescription, ITriggerFunctions, ITriggerResponse } from 'n8n-workflow';
+import type {
+	INodeType,
+	INodeTypeDescription,
+	ITriggerFunctions,
+	ITriggerResponse,
+} from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { telegramMtprotoConnection } from './methods';
-import { readTelegramAccount, subscribeToUpdates, toNodeError, usesSecretChats, type TelegramUpdateEvent } from './transport';
+import {
+	readTelegramAccount,
+	subscribeToUpdates,
+	toNodeError,
+	usesSecretChats,
+	type TelegramUpdateEvent,
+} from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
 import { memoryUpdateStore, staticDataUpdateStore } from './trigger/updateStateStore';
 
@@ -19,12 +30,15 @@ export class TelegramTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
-		description: 'Starts the workflow on new Telegram messages, secret chat requests and acceptances, and encrypted messages (decrypted)',
+		description:
+			'Starts the workflow on new Telegram messages, secret chat requests and acceptances, and encrypted messages (decrypted)',
 		eventTriggerDescription: 'Waiting for Telegram to push an event',
 		defaults: { name: 'Telegram Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'telegramMtprotoApi', required: true, testedBy: 'telegramMtprotoConnection' }],
+		credentials: [
+			{ name: 'telegramMtprotoApi', required: true, testedBy: 'telegramMtprotoConnection' },
+		],
 		properties: [
 			{
 				displayName: 'Events',
@@ -39,14 +53,16 @@ export class TelegramTrigger implements INodeType {
 				name: 'autoAccept',
 				type: 'boolean',
 				default: false,
-				description: 'Whether to accept every secret chat request as it arrives (then "Secret Chat Accepted" follows). Off: requests stay in Get Many as "requested".',
+				description:
+					'Whether to accept every secret chat request as it arrives (then "Secret Chat Accepted" follows). Off: requests stay in Get Many as "requested".',
 			},
 			{
 				displayName: 'Include My Own Messages',
 				name: 'includeOutgoing',
 				type: 'boolean',
 				default: false,
-				description: 'Whether "New Message" also fires for messages this account sends (from any device)',
+				description:
+					'Whether "New Message" also fires for messages this account sends (from any device)',
 				displayOptions: { show: { events: ['message'] } },
 			},
 		],
@@ -59,14 +75,21 @@ export class TelegramTrigger implements INodeType {
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {
 		const node = this.getNode();
 		const events = this.getNodeParameter('events', []) as string[];
-		if (events.length === 0) throw new NodeOperationError(node, 'No event is selected', { description: 'Pick at least one event under Events.' });
-		const filter = { events, includeOutgoing: this.getNodeParameter('includeOutgoing', false) as boolean };
+		if (events.length === 0)
+			throw new NodeOperationError(node, 'No event is selected', {
+				description: 'Pick at least one event under Events.',
+			});
+		const filter = {
+			events,
+			includeOutgoing: this.getNodeParameter('includeOutgoing', false) as boolean,
+		};
 		const autoAccept = this.getNodeParameter('autoAccept', false) as boolean;
 		const zone = this.getTimezone();
 		const account = await readTelegramAccount(this);
 		if (events.some((event) => event.startsWith('secret')) && !usesSecretChats(account)) {
 			throw new NodeOperationError(node, 'Secret chat events need the Secret Chat Storage Secret', {
-				description: 'Set "Secret Chat Storage Secret" in the Telegram credential (it encrypts the chat keys n8n keeps), or pick only New Message.',
+				description:
+					'Set "Secret Chat Storage Secret" in the Telegram credential (it encrypts the chat keys n8n keeps), or pick only New Message.',
 			});
 		}
 		const onEvent = (event: TelegramUpdateEvent) => {
@@ -78,11 +101,21 @@ export class TelegramTrigger implements INodeType {
 			const item = eventItem(event, filter, zone);
 			if (item) this.emit([this.helpers.returnJsonArray([item])]);
 		};
-		const onError = (error: unknown) => this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
+		const onError = (error: unknown) =>
+			this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
 		const onWarning = (message: string) => this.logger.warn(`Telegram trigger: ${message}`);
 		// Where this trigger stands in the account's updates, so what arrives while it is stopped is emitted when it is back.
-		const state = this.getMode() === 'manual' ? memoryUpdateStore() : staticDataUpdateStore(this.getWorkflowStaticData('node'));
-		const stop = await subscribeToUpdates(account, node, { autoAccept, onEvent, onError, onWarning, state }).catch((error: unknown) => {
+		const state =
+			this.getMode() === 'manual'
+				? memoryUpdateStore()
+				: staticDataUpdateStore(this.getWorkflowStaticData('node'));
+		const stop = await subscribeToUpdates(account, node, {
+			autoAccept,
+			onEvent,
+			onError,
+			onWarning,
+			state,
+		}).catch((error: unknown) => {
 			throw toNodeError(node, error, { doing: 'connecting for Telegram updates' });
 		});
 		return { closeFunction: stop };

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { executeOperation, type ItemOperation } from '../../shared/items';
 import { throughputOfRun } from '../../shared/throughput';
@@ -52,6 +57,8 @@ export class Telnyx implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, operations, (context) => throughputOfRun(context, TELNYX_THROUGHPUT));
+		return await executeOperation(this, operations, (context) =>
+			throughputOfRun(context, TELNYX_THROUGHPUT),
+		);
 	}
 }

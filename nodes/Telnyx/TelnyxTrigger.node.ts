@@ -10,7 +10,13 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { messagingProfileField } from './actions/properties';
 import { searchMessagingProfiles } from './methods';
 import { TELNYX_CREDENTIAL } from './transport';
-import { ANY_EVENT, EVENT_OPTIONS, eventOutput, isWanted, type TelnyxEvent } from './trigger/events';
+import {
+	ANY_EVENT,
+	EVENT_OPTIONS,
+	eventOutput,
+	isWanted,
+	type TelnyxEvent,
+} from './trigger/events';
 import { isRegistered, register, unregister } from './trigger/profileWebhook';
 import { parsePublicKey, verifyTelnyxSignature } from './trigger/signature';
 
@@ -22,7 +28,8 @@ function header(headers: IDataObject, name: string): string | undefined {
 /** n8n reads the body into `rawBody` before parsing it; the signature covers those exact bytes. */
 async function rawBodyOf(context: IWebhookFunctions): Promise<Buffer | undefined> {
 	const request = context.getRequestObject();
-	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function') await request.readRawBody();
+	if (!Buffer.isBuffer(request.rawBody) && typeof request.readRawBody === 'function')
+		await request.readRawBody();
 	return Buffer.isBuffer(request.rawBody) ? request.rawBody : undefined;
 }
 
@@ -42,12 +49,15 @@ export class TelnyxTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
-		description: 'Starts the workflow on Telnyx message events (sent, delivered, failed, received), after checking their signature',
+		description:
+			'Starts the workflow on Telnyx message events (sent, delivered, failed, received), after checking their signature',
 		defaults: { name: 'Telnyx Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'telnyxScheduledApi', required: true }],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+		],
 		properties: [
 			{
 				displayName:
@@ -102,14 +112,20 @@ export class TelnyxTrigger implements INodeType {
 		const credentials = await this.getCredentials<{ publicKey?: string }>(TELNYX_CREDENTIAL);
 		const publicKey = parsePublicKey(String(credentials.publicKey ?? ''));
 		if (!publicKey) {
-			this.logger.error('Telnyx Trigger: the credential has no valid Webhook Public Key; events cannot be verified');
+			this.logger.error(
+				'Telnyx Trigger: the credential has no valid Webhook Public Key; events cannot be verified',
+			);
 			return refuse(this, 500, 'This endpoint cannot verify Telnyx signatures yet');
 		}
 		const rawBody = await rawBodyOf(this);
 		const headers = this.getHeaderData() as IDataObject;
 		const verdict = rawBody
 			? verifyTelnyxSignature(
-					{ rawBody, signature: header(headers, 'telnyx-signature-ed25519'), timestamp: header(headers, 'telnyx-timestamp') },
+					{
+						rawBody,
+						signature: header(headers, 'telnyx-signature-ed25519'),
+						timestamp: header(headers, 'telnyx-timestamp'),
+					},
 					publicKey,
 					Math.floor(Date.now() / 1000),
 				)
@@ -126,7 +142,12 @@ export class TelnyxTrigger implements INodeType {
 		}
 		const wanted = this.getNodeParameter('events', [ANY_EVENT]) as string[];
 		if (!isWanted(event, wanted)) {
-			return { webhookResponse: { received: true, ignored: `${String(event.data?.event_type)} is not one of this trigger's events` } };
+			return {
+				webhookResponse: {
+					received: true,
+					ignored: `${String(event.data?.event_type)} is not one of this trigger's events`,
+				},
+			};
 		}
 		return { workflowData: [[{ json: eventOutput(event, this.getTimezone()) }]] };
 	}

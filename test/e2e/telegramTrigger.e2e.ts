@@ -5,8 +5,19 @@ import { after, before, describe, test } from 'node:test';
 import { Api } from 'telegram';
 import bigInt from 'big-integer';
 import { TelegramFake, type FakeEncryptedChat } from '../fakes/telegram/server';
-import { startPythonPeer, telethonAvailable, type PythonPeer } from '../fakes/secretPeer/pythonPeer';
-import { activateWorkflow, importJson, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
+import {
+	startPythonPeer,
+	telethonAvailable,
+	type PythonPeer,
+} from '../fakes/secretPeer/pythonPeer';
+import {
+	activateWorkflow,
+	importJson,
+	prepareN8n,
+	startN8n,
+	type N8nInstall,
+	type RunningN8n,
+} from './n8nCli';
 import { telegramCredentialData } from '../fakes/telegram/credential';
 
 /**
@@ -27,7 +38,11 @@ const secretSkip = telethon.ok ? false : `the secret-chat peer needs telethon: $
 const GIVE_UP_MS = 3 * 60_000;
 
 /** Waits until `probe` returns a value; polls because the fake's state has no events to await. */
-async function until<T>(what: string, probe: () => T | undefined | false | null, describeState: () => string = () => ''): Promise<T> {
+async function until<T>(
+	what: string,
+	probe: () => T | undefined | false | null,
+	describeState: () => string = () => '',
+): Promise<T> {
 	const giveUpAt = Date.now() + GIVE_UP_MS;
 	for (;;) {
 		const value = probe();
@@ -38,10 +53,17 @@ async function until<T>(what: string, probe: () => T | undefined | false | null,
 }
 
 /** `promise`, or an error naming `what` if it never settles. */
-async function guarded<T>(what: string, promise: Promise<T>, describeState: () => string = () => ''): Promise<T> {
+async function guarded<T>(
+	what: string,
+	promise: Promise<T>,
+	describeState: () => string = () => '',
+): Promise<T> {
 	let timer: NodeJS.Timeout | undefined;
 	const giveUp = new Promise<never>((_, reject) => {
-		timer = setTimeout(() => reject(new Error(`gave up waiting for ${what}. ${describeState()}`)), GIVE_UP_MS);
+		timer = setTimeout(
+			() => reject(new Error(`gave up waiting for ${what}. ${describeState()}`)),
+			GIVE_UP_MS,
+		);
 	});
 	try {
 		return await Promise.race([promise, giveUp]);
@@ -66,11 +88,24 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 	/** The secret chat alice asked for in the second test; the restart test writes to it again. */
 	let secretChat: FakeEncryptedChat;
 
-	const credentials = { telegramMtprotoApi: { id: 'telegramTriggerAccount', name: 'Telegram trigger account' } };
+	const credentials = {
+		telegramMtprotoApi: { id: 'telegramTriggerAccount', name: 'Telegram trigger account' },
+	};
 	const node = (name: string, type: string, x: number, parameters: Record<string, unknown>) => ({
-		id: `${name.replace(/\W/g, '')}-${x}`, name, type, typeVersion: 1, position: [x, 0], parameters, credentials,
+		id: `${name.replace(/\W/g, '')}-${x}`,
+		name,
+		type,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters,
+		credentials,
 	});
-	const workflow = (id: string, name: string, trigger: Record<string, unknown>, reply: Record<string, unknown>) => ({
+	const workflow = (
+		id: string,
+		name: string,
+		trigger: Record<string, unknown>,
+		reply: Record<string, unknown>,
+	) => ({
 		id,
 		name,
 		active: false,
@@ -83,17 +118,28 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 	 * Each trigger asks for updates.getState once it listens (only then does a pushed update reach
 	 * it), or, with a state saved before a restart, for updates.getDifference from there.
 	 */
-	const getStateCalls = () => fake.requests.filter((request) => request.name === 'updates.GetState' || request.name === 'updates.GetDifference').length;
-	const requestLog = () => `Requests the fake saw: ${fake.requests.map((request) => request.name + (request.error ? ` (${request.error.message})` : '')).join(', ')}`;
+	const getStateCalls = () =>
+		fake.requests.filter(
+			(request) => request.name === 'updates.GetState' || request.name === 'updates.GetDifference',
+		).length;
+	const requestLog = () =>
+		`Requests the fake saw: ${fake.requests.map((request) => request.name + (request.error ? ` (${request.error.message})` : '')).join(', ')}`;
 
 	/** The next encrypted message our account sends alice in the secret chat, as the peer reads it. */
-	const nextFromUs = async (what: string) => await peer!.decrypt((await guarded(what, fake.nextEncryptedMessage(alice, secretChat.id), requestLog)).bytes);
+	const nextFromUs = async (what: string) =>
+		await peer!.decrypt(
+			(await guarded(what, fake.nextEncryptedMessage(alice, secretChat.id), requestLog)).bytes,
+		);
 
 	/** Starts n8n and waits until both published triggers are listening. */
 	async function startListening(): Promise<void> {
 		const before = getStateCalls();
 		server = await startN8n(install);
-		await until('both triggers to listen for updates', () => getStateCalls() >= before + 2, requestLog);
+		await until(
+			'both triggers to listen for updates',
+			() => getStateCalls() >= before + 2,
+			requestLog,
+		);
 	}
 
 	before(async () => {
@@ -119,13 +165,23 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 				'telegramPingPong',
 				'Telegram ping-pong',
 				{ events: ['message'] },
-				{ resource: 'message', operation: 'sendText', chat: '={{ $json.chatId }}', text: '=pong: {{ $json.text }}' },
+				{
+					resource: 'message',
+					operation: 'sendText',
+					chat: '={{ $json.chatId }}',
+					text: '=pong: {{ $json.text }}',
+				},
 			),
 			workflow(
 				'telegramSecretAutoReply',
 				'Secret auto-reply',
 				{ events: ['secretMessage'], autoAccept: true },
-				{ resource: 'secretChat', operation: 'sendMessage', secretChatId: '={{ $json.chatId }}', text: '=pong: {{ $json.text }}' },
+				{
+					resource: 'secretChat',
+					operation: 'sendMessage',
+					secretChatId: '={{ $json.chatId }}',
+					text: '=pong: {{ $json.text }}',
+				},
 			),
 		]);
 		await activateWorkflow(install, 'telegramPingPong');
@@ -139,72 +195,124 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 		await fake?.stop();
 	});
 
-	test('a message from alice starts "Telegram ping-pong", which answers her', { timeout: 5 * 60_000 }, async () => {
-		const incoming = new Api.Message({
-			id: 1001,
-			peerId: new Api.PeerUser({ userId: bigInt(alice.toString()) }),
-			fromId: new Api.PeerUser({ userId: bigInt(alice.toString()) }),
-			date: fake.nowSeconds(),
-			message: 'ping',
-		});
-		fake.pushUpdate(new Api.UpdateNewMessage({ message: incoming, pts: 1, ptsCount: 1 }), fake.me.id);
-		const alicesChat = fake.peerKey({ userId: alice });
-		const pong = await until('"pong: ping" to alice', () => fake.messages.find((message) => message.text === 'pong: ping'), requestLog);
-		assert.equal(pong.peerKey, alicesChat);
-		assert.equal(pong.fromId, fake.me.id);
-		assert.equal(fake.messages.filter((message) => message.text.startsWith('pong')).length, 1, 'one answer');
-	});
+	test(
+		'a message from alice starts "Telegram ping-pong", which answers her',
+		{ timeout: 5 * 60_000 },
+		async () => {
+			const incoming = new Api.Message({
+				id: 1001,
+				peerId: new Api.PeerUser({ userId: bigInt(alice.toString()) }),
+				fromId: new Api.PeerUser({ userId: bigInt(alice.toString()) }),
+				date: fake.nowSeconds(),
+				message: 'ping',
+			});
+			fake.pushUpdate(
+				new Api.UpdateNewMessage({ message: incoming, pts: 1, ptsCount: 1 }),
+				fake.me.id,
+			);
+			const alicesChat = fake.peerKey({ userId: alice });
+			const pong = await until(
+				'"pong: ping" to alice',
+				() => fake.messages.find((message) => message.text === 'pong: ping'),
+				requestLog,
+			);
+			assert.equal(pong.peerKey, alicesChat);
+			assert.equal(pong.fromId, fake.me.id);
+			assert.equal(
+				fake.messages.filter((message) => message.text.startsWith('pong')).length,
+				1,
+				'one answer',
+			);
+		},
+	);
 
-	test('alice asks for a secret chat: "Secret auto-reply" accepts it and answers "ping" encrypted, keys stored sealed in the user folder', { skip: secretSkip, timeout: 5 * 60_000 }, async () => {
-		peer = await startPythonPeer();
-		const { gA } = await peer.request({ p: fake.dhConfig.p, g: fake.dhConfig.g });
-		secretChat = fake.requestEncryptionAs(alice, fake.me.id, gA);
-		const accepted = await until('the trigger to accept the secret chat', () => {
-			const chat = fake.encryptedChats.find((c) => c.id === secretChat.id);
-			return chat?.gB && chat.keyFingerprint !== undefined ? { gB: chat.gB, keyFingerprint: chat.keyFingerprint } : undefined;
-		}, requestLog);
-		await peer.accepted(accepted);
-		// Our side tells its layer first; the peer checks it, which also moves its sequence numbers.
-		const notice = await nextFromUs('our layer notice');
-		assert.deepEqual([notice.kind, notice.action], ['service', { kind: 'notifyLayer', layer: 73 }]);
+	test(
+		'alice asks for a secret chat: "Secret auto-reply" accepts it and answers "ping" encrypted, keys stored sealed in the user folder',
+		{ skip: secretSkip, timeout: 5 * 60_000 },
+		async () => {
+			peer = await startPythonPeer();
+			const { gA } = await peer.request({ p: fake.dhConfig.p, g: fake.dhConfig.g });
+			secretChat = fake.requestEncryptionAs(alice, fake.me.id, gA);
+			const accepted = await until(
+				'the trigger to accept the secret chat',
+				() => {
+					const chat = fake.encryptedChats.find((c) => c.id === secretChat.id);
+					return chat?.gB && chat.keyFingerprint !== undefined
+						? { gB: chat.gB, keyFingerprint: chat.keyFingerprint }
+						: undefined;
+				},
+				requestLog,
+			);
+			await peer.accepted(accepted);
+			// Our side tells its layer first; the peer checks it, which also moves its sequence numbers.
+			const notice = await nextFromUs('our layer notice');
+			assert.deepEqual(
+				[notice.kind, notice.action],
+				['service', { kind: 'notifyLayer', layer: 73 }],
+			);
 
-		const ping = await peer.encryptText('ping');
-		fake.sendEncryptedAs(alice, secretChat.id, ping.data, { randomId: ping.randomId });
-		const reply = await nextFromUs('the encrypted answer to "ping"');
-		assert.deepEqual([reply.kind, reply.text], ['message', 'pong: ping']);
+			const ping = await peer.encryptText('ping');
+			fake.sendEncryptedAs(alice, secretChat.id, ping.data, { randomId: ping.randomId });
+			const reply = await nextFromUs('the encrypted answer to "ping"');
+			assert.deepEqual([reply.kind, reply.text], ['message', 'pong: ping']);
 
-		const store = join(install.userFolder, '.n8n', 'telegram-secret-chats');
-		const files = filesUnder(store);
-		assert.ok(files.length > 0, `no files under ${store}`);
-		for (const file of files) {
-			const content = readFileSync(file).toString('latin1');
-			assert.ok(!content.includes('ping') && !content.includes('pong'), `${file} holds a message text in plaintext`);
-		}
-	});
+			const store = join(install.userFolder, '.n8n', 'telegram-secret-chats');
+			const files = filesUnder(store);
+			assert.ok(files.length > 0, `no files under ${store}`);
+			for (const file of files) {
+				const content = readFileSync(file).toString('latin1');
+				assert.ok(
+					!content.includes('ping') && !content.includes('pong'),
+					`${file} holds a message text in plaintext`,
+				);
+			}
+		},
+	);
 
-	test('after n8n restarts on the same user folder, the chat goes on where it stopped', { skip: secretSkip, timeout: 5 * 60_000 }, async () => {
-		assert.ok(peer && secretChat, 'the secret chat test set up the chat');
-		await server?.stop();
-		server = undefined;
-		await startListening();
-		const ping = await peer.encryptText('ping again');
-		fake.sendEncryptedAs(alice, secretChat.id, ping.data, { randomId: ping.randomId });
-		// The peer refuses a repeated or skipped sequence number: reading this proves the stored state was used.
-		const reply = await nextFromUs('the encrypted answer to "ping again"');
-		assert.deepEqual([reply.kind, reply.text], ['message', 'pong: ping again']);
-	});
+	test(
+		'after n8n restarts on the same user folder, the chat goes on where it stopped',
+		{ skip: secretSkip, timeout: 5 * 60_000 },
+		async () => {
+			assert.ok(peer && secretChat, 'the secret chat test set up the chat');
+			await server?.stop();
+			server = undefined;
+			await startListening();
+			const ping = await peer.encryptText('ping again');
+			fake.sendEncryptedAs(alice, secretChat.id, ping.data, { randomId: ping.randomId });
+			// The peer refuses a repeated or skipped sequence number: reading this proves the stored state was used.
+			const reply = await nextFromUs('the encrypted answer to "ping again"');
+			assert.deepEqual([reply.kind, reply.text], ['message', 'pong: ping again']);
+		},
+	);
 
-	test('a message that arrived while n8n was down is answered once after it starts again', { timeout: 5 * 60_000 }, async () => {
-		await server?.stop();
-		server = undefined;
-		// Numbered and kept by Telegram (the fake), pushed to nobody: no client of the account is connected.
-		fake.receiveMessage(alice, 'sent while n8n was down');
-		await startListening();
-		await until('"pong: sent while n8n was down" to alice', () => fake.messages.find((message) => message.text === 'pong: sent while n8n was down'), requestLog);
-		// A message after the restart is answered too; by then a second answer to the first would have come.
-		fake.receiveMessage(alice, 'after the restart');
-		await until('"pong: after the restart" to alice', () => fake.messages.find((message) => message.text === 'pong: after the restart'), requestLog);
-		const answers = (text: string) => fake.messages.filter((message) => message.text === `pong: ${text}`).length;
-		assert.deepEqual([answers('ping'), answers('sent while n8n was down'), answers('after the restart')], [1, 1, 1], 'each message answered once');
-	});
+	test(
+		'a message that arrived while n8n was down is answered once after it starts again',
+		{ timeout: 5 * 60_000 },
+		async () => {
+			await server?.stop();
+			server = undefined;
+			// Numbered and kept by Telegram (the fake), pushed to nobody: no client of the account is connected.
+			fake.receiveMessage(alice, 'sent while n8n was down');
+			await startListening();
+			await until(
+				'"pong: sent while n8n was down" to alice',
+				() => fake.messages.find((message) => message.text === 'pong: sent while n8n was down'),
+				requestLog,
+			);
+			// A message after the restart is answered too; by then a second answer to the first would have come.
+			fake.receiveMessage(alice, 'after the restart');
+			await until(
+				'"pong: after the restart" to alice',
+				() => fake.messages.find((message) => message.text === 'pong: after the restart'),
+				requestLog,
+			);
+			const answers = (text: string) =>
+				fake.messages.filter((message) => message.text === `pong: ${text}`).length;
+			assert.deepEqual(
+				[answers('ping'), answers('sent while n8n was down'), answers('after the restart')],
+				[1, 1, 1],
+				'each message answered once',
+			);
+		},
+	);
 });

@@ -3,12 +3,24 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { findSpec, isCi, MissingSpecsError, optionalSpecsDir, requiredSpecsDir, specTestSkip, TELNYX_SPEC_FILE, ZULIP_SPEC_FILE } from './specs';
+import {
+	findSpec,
+	isCi,
+	MissingSpecsError,
+	optionalSpecsDir,
+	requiredSpecsDir,
+	specTestSkip,
+	TELNYX_SPEC_FILE,
+	ZULIP_SPEC_FILE,
+} from './specs';
 import { TelnyxFake } from './telnyx/server';
 import { ZulipFake } from './zulip/server';
 
 /** Runs `body` with CI and SPECS_DIR set as given (undefined: unset), then puts them back. */
-async function withEnv<T>(env: { CI?: string; SPECS_DIR?: string }, body: () => T | Promise<T>): Promise<T> {
+async function withEnv<T>(
+	env: { CI?: string; SPECS_DIR?: string },
+	body: () => T | Promise<T>,
+): Promise<T> {
 	const saved = { CI: process.env.CI, SPECS_DIR: process.env.SPECS_DIR };
 	const apply = (values: typeof env) => {
 		for (const key of ['CI', 'SPECS_DIR'] as const) {
@@ -25,12 +37,16 @@ async function withEnv<T>(env: { CI?: string; SPECS_DIR?: string }, body: () => 
 }
 
 // The run-level check: under CI this is the one named failure to read first when the specs are absent.
-test('this run has the providers\' OpenAPI files (required under CI=true)', { skip: specTestSkip(ZULIP_SPEC_FILE) || specTestSkip(TELNYX_SPEC_FILE) }, () => {
-	for (const file of [ZULIP_SPEC_FILE, TELNYX_SPEC_FILE]) {
-		const head = readFileSync(path.join(requiredSpecsDir(file), file), 'utf8').slice(0, 4000);
-		assert.match(head, /^openapi: ["']?3\.\d/m, `${file} is an OpenAPI 3 document`);
-	}
-});
+test(
+	"this run has the providers' OpenAPI files (required under CI=true)",
+	{ skip: specTestSkip(ZULIP_SPEC_FILE) || specTestSkip(TELNYX_SPEC_FILE) },
+	() => {
+		for (const file of [ZULIP_SPEC_FILE, TELNYX_SPEC_FILE]) {
+			const head = readFileSync(path.join(requiredSpecsDir(file), file), 'utf8').slice(0, 4000);
+			assert.match(head, /^openapi: ["']?3\.\d/m, `${file} is an OpenAPI 3 document`);
+		}
+	},
+);
 
 describe('where the provider specs are looked for, and what happens without them', () => {
 	// Stand-ins for the spec files: only their presence matters here.
@@ -39,7 +55,15 @@ describe('where the provider specs are looked for, and what happens without them
 	after(() => rmSync(folder, { recursive: true, force: true }));
 
 	test('CI is on for CI=true or 1, off when unset, empty, false or 0', async () => {
-		for (const [value, expected] of [['true', true], ['1', true], ['TRUE', true], [undefined, false], ['', false], ['false', false], ['0', false]] as const) {
+		for (const [value, expected] of [
+			['true', true],
+			['1', true],
+			['TRUE', true],
+			[undefined, false],
+			['', false],
+			['false', false],
+			['0', false],
+		] as const) {
 			assert.equal(await withEnv({ CI: value }, isCi), expected, String(value));
 		}
 	});
@@ -60,11 +84,17 @@ describe('where the provider specs are looked for, and what happens without them
 			assert.equal(optionalSpecsDir(ZULIP_SPEC_FILE), undefined);
 			const reason = specTestSkip(ZULIP_SPEC_FILE);
 			assert.ok(reason);
-			assert.match(reason, /provider specs folder \/nonexistent\/specs not found \(looked in SPECS_DIR=\/nonexistent\/specs\)\. Set SPECS_DIR to the folder holding zulip-openapi\.yaml/);
+			assert.match(
+				reason,
+				/provider specs folder \/nonexistent\/specs not found \(looked in SPECS_DIR=\/nonexistent\/specs\)\. Set SPECS_DIR to the folder holding zulip-openapi\.yaml/,
+			);
 			assert.throws(() => requiredSpecsDir(ZULIP_SPEC_FILE), MissingSpecsError);
 		});
 		await withEnv({ CI: undefined, SPECS_DIR: folder }, () => {
-			assert.match(String(specTestSkip(TELNYX_SPEC_FILE)), new RegExp(`provider spec ${TELNYX_SPEC_FILE} not found in ${folder}`));
+			assert.match(
+				String(specTestSkip(TELNYX_SPEC_FILE)),
+				new RegExp(`provider spec ${TELNYX_SPEC_FILE} not found in ${folder}`),
+			);
 		});
 	});
 
@@ -75,7 +105,9 @@ describe('where the provider specs are looked for, and what happens without them
 				(error: unknown) =>
 					error instanceof MissingSpecsError &&
 					/\/nonexistent\/specs not found/.test(error.message) &&
-					/Set SPECS_DIR to the folder holding zulip-openapi\.yaml and telnyx-messaging-subset\.yml/.test(error.message) &&
+					/Set SPECS_DIR to the folder holding zulip-openapi\.yaml and telnyx-messaging-subset\.yml/.test(
+						error.message,
+					) &&
 					/under CI=true they are required/.test(error.message),
 			);
 			// Spec-specific tests do not skip under CI: they run and fail on requiredSpecsDir.
@@ -84,7 +116,10 @@ describe('where the provider specs are looked for, and what happens without them
 		await withEnv({ CI: 'true', SPECS_DIR: undefined }, () => {
 			// Without SPECS_DIR the message names the default folder (present or not on this machine).
 			const error = new MissingSpecsError(TELNYX_SPEC_FILE, '/nonexistent/specs');
-			assert.match(error.message, /looked in the default .*shared\/specs \(\.\.\/shared\/specs next to the repo root\)/);
+			assert.match(
+				error.message,
+				/looked in the default .*shared\/specs \(\.\.\/shared\/specs next to the repo root\)/,
+			);
 		});
 	});
 

@@ -15,7 +15,12 @@ export function deriveRandomId(identity: string): bigint {
 	return id === 0n ? 1n : id;
 }
 
-export function messageRandomId(context: IExecuteFunctions, operation: string, itemIndex: number, part = 0): bigint {
+export function messageRandomId(
+	context: IExecuteFunctions,
+	operation: string,
+	itemIndex: number,
+	part = 0,
+): bigint {
 	const identity = sendIdentity(context, operation, itemIndex, part);
 	// Without an execution id nothing can be recognised again, so each attempt is new.
 	if (identity === undefined) return randomBytes(8).readBigInt64BE(0) || 1n;

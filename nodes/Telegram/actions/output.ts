@@ -12,11 +12,19 @@ function isoIn(seconds: number, zone: string): string | null {
 export function describeSchedule(scheduleDate: number | undefined, zone: string): IDataObject {
 	if (scheduleDate === undefined) return { scheduled: false };
 	if (scheduleDate === WHEN_ONLINE) return { scheduled: true, scheduledFor: 'when online' };
-	return { scheduled: true, scheduledFor: DateTime.fromSeconds(scheduleDate, { zone }).toISO(), scheduledForText: formatInZone(DateTime.fromSeconds(scheduleDate), zone) };
+	return {
+		scheduled: true,
+		scheduledFor: DateTime.fromSeconds(scheduleDate, { zone }).toISO(),
+		scheduledForText: formatInZone(DateTime.fromSeconds(scheduleDate), zone),
+	};
 }
 
 /** A message as every operation outputs it; times as ISO strings in the workflow's zone. */
-export function messageOutput(record: MessageRecord, zone: string, chat?: ResolvedChat): IDataObject {
+export function messageOutput(
+	record: MessageRecord,
+	zone: string,
+	chat?: ResolvedChat,
+): IDataObject {
 	const output: IDataObject = {
 		messageId: record.id,
 		chatId: record.chatId,
@@ -24,7 +32,8 @@ export function messageOutput(record: MessageRecord, zone: string, chat?: Resolv
 	if (chat) output.chat = chat.title;
 	output.text = record.text;
 	output.scheduled = record.scheduled;
-	if (record.scheduled) output.scheduledFor = record.date === WHEN_ONLINE ? 'when online' : isoIn(record.date, zone);
+	if (record.scheduled)
+		output.scheduledFor = record.date === WHEN_ONLINE ? 'when online' : isoIn(record.date, zone);
 	else output.date = isoIn(record.date, zone);
 	output.silent = record.silent;
 	if (record.groupedId) output.albumId = record.groupedId;
@@ -43,17 +52,31 @@ export function chatOutput(chat: ResolvedChat): IDataObject {
  * What a send did, as the server says: a time less than ~10 s ahead is sent at once, so the
  * output says "scheduled" only for messages Telegram put into the scheduled queue.
  */
-export function sendOutcomeOutput(records: MessageRecord[], requestedDate: number | undefined, zone: string): IDataObject {
+export function sendOutcomeOutput(
+	records: MessageRecord[],
+	requestedDate: number | undefined,
+	zone: string,
+): IDataObject {
 	if (records.length === 0) return describeSchedule(requestedDate, zone);
 	const scheduled = records.every((record) => record.scheduled);
 	if (scheduled) return describeSchedule(records[0].date, zone);
-	const output: IDataObject = { scheduled: false, date: isoIn(Math.max(...records.map((record) => record.date)), zone) };
-	if (requestedDate !== undefined) output.note = 'Telegram sent it at once: the time asked for was less than about 10 seconds ahead.';
+	const output: IDataObject = {
+		scheduled: false,
+		date: isoIn(Math.max(...records.map((record) => record.date)), zone),
+	};
+	if (requestedDate !== undefined)
+		output.note =
+			'Telegram sent it at once: the time asked for was less than about 10 seconds ahead.';
 	return output;
 }
 
 /** A send Telegram refused as RANDOM_ID_DUPLICATE: an earlier attempt made these messages. */
-export function alreadySentOutput(chat: ResolvedChat, copies: MessageRecord[], requestedDate: number | undefined, zone: string): IDataObject {
+export function alreadySentOutput(
+	chat: ResolvedChat,
+	copies: MessageRecord[],
+	requestedDate: number | undefined,
+	zone: string,
+): IDataObject {
 	return {
 		...chatOutput(chat),
 		...describeSchedule(requestedDate, zone),

@@ -1,5 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption as rateLimitWaitOption, returnAllOrLimitFields } from '../../../shared/options';
+import {
+	maxRateLimitWaitOption as rateLimitWaitOption,
+	returnAllOrLimitFields,
+} from '../../../shared/options';
 import { DEFAULT_MAX_FLOOD_WAIT_SECONDS } from '../transport';
 
 /*
@@ -15,7 +18,8 @@ export const chatField: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. @username, https://t.me/channel, +15550001111, -1001234567890 or me',
-	description: 'The chat: @username, t.me link, phone number (with +), numeric ID (channels -100…), or "me" for Saved Messages',
+	description:
+		'The chat: @username, t.me link, phone number (with +), numeric ID (channels -100…), or "me" for Saved Messages',
 };
 
 /** The message text field of the send operations. */
@@ -48,8 +52,16 @@ export const sendWhenFields: INodeProperties[] = [
 		default: 'now',
 		options: [
 			{ name: 'Now', value: 'now', description: 'Send at once' },
-			{ name: 'At a Time', value: 'at', description: "Schedule it: Telegram holds it in the chat's scheduled messages" },
-			{ name: 'When Online', value: 'online', description: 'Deliver when the other user is next online (private chats only)' },
+			{
+				name: 'At a Time',
+				value: 'at',
+				description: "Schedule it: Telegram holds it in the chat's scheduled messages",
+			},
+			{
+				name: 'When Online',
+				value: 'online',
+				description: 'Deliver when the other user is next online (private chats only)',
+			},
 		],
 	},
 	{ ...sendAtField, displayOptions: { show: { sendWhen: ['at'] } } },
@@ -62,7 +74,11 @@ export const formattingOption: INodeProperties = {
 	default: 'none',
 	options: [
 		{ name: 'None', value: 'none', description: 'Send the text as it is' },
-		{ name: 'Markdown', value: 'markdown', description: '**bold**, __italic__, `code`, [text](address)' },
+		{
+			name: 'Markdown',
+			value: 'markdown',
+			description: '**bold**, __italic__, `code`, [text](address)',
+		},
 		{ name: 'HTML', value: 'html', description: 'Tags b, i, u, s, code, pre and a' },
 	],
 };
@@ -84,7 +100,11 @@ export const replyToOption: INodeProperties = {
 	description: 'The ID of a message in the same chat to reply to (0: none)',
 };
 
-export const maxRateLimitWaitOption = rateLimitWaitOption('Telegram', 'FLOOD_WAIT', DEFAULT_MAX_FLOOD_WAIT_SECONDS);
+export const maxRateLimitWaitOption = rateLimitWaitOption(
+	'Telegram',
+	'FLOOD_WAIT',
+	DEFAULT_MAX_FLOOD_WAIT_SECONDS,
+);
 
 /** The Options collection of an operation whose only option is the flood-wait limit. */
 export const floodWaitOnlyOptions: INodeProperties = {

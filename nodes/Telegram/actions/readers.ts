@@ -30,23 +30,45 @@ export function readOptions(context: IExecuteFunctions, itemIndex: number): IDat
 	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
-export function callOptions(context: IExecuteFunctions, itemIndex: number, doing: string): CallOptions {
+export function callOptions(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	doing: string,
+): CallOptions {
 	const maxFloodWaitSeconds = readMaxWait(context, itemIndex);
-	return { node: context.getNode(), itemIndex, maxFloodWaitSeconds, doing, signal: stopSignalOf(context) };
+	return {
+		node: context.getNode(),
+		itemIndex,
+		maxFloodWaitSeconds,
+		doing,
+		signal: stopSignalOf(context),
+	};
 }
 
 export function readFormatting(options: IDataObject): Formatting {
-	return options.formatting === 'markdown' || options.formatting === 'html' ? options.formatting : 'none';
+	return options.formatting === 'markdown' || options.formatting === 'html'
+		? options.formatting
+		: 'none';
 }
 
 /** Reply To Message ID: undefined for 0 (no reply); refused unless a whole message id. */
-export function readReplyTo(context: IExecuteFunctions, options: IDataObject, itemIndex: number): number | undefined {
+export function readReplyTo(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): number | undefined {
 	const value = options.replyToMessageId ?? 0;
 	const id = typeof value === 'string' && value.trim() === '' ? 0 : Number(value);
 	if (id === 0) return undefined;
 	// Refused, not dropped: a message meant as a reply must not go out as a plain one.
 	if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
-		throw fieldError(context.getNode(), 'Reply To Message ID', `(${JSON.stringify(value)}) is not a message ID`, 'Use the ID of a message in the same chat, a whole number such as 12, or 0 for no reply.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Reply To Message ID',
+			`(${JSON.stringify(value)}) is not a message ID`,
+			'Use the ID of a message in the same chat, a whole number such as 12, or 0 for no reply.',
+			itemIndex,
+		);
 	}
 	return id;
 }
@@ -55,22 +77,50 @@ export function readChat(context: IExecuteFunctions, itemIndex: number): ChatRef
 	try {
 		return parseChatReference(context.getNodeParameter('chat', itemIndex, ''));
 	} catch (error) {
-		if (error instanceof ChatReferenceError) throw fieldError(context.getNode(), 'Chat', error.message, error.fix, itemIndex);
+		if (error instanceof ChatReferenceError)
+			throw fieldError(context.getNode(), 'Chat', error.message, error.fix, itemIndex);
 		throw new NodeOperationError(context.getNode(), error as Error, { itemIndex });
 	}
 }
 
 /** Resolves a chat; "not found" becomes an error on the Chat field. */
-export async function findChat(context: IExecuteFunctions, session: TelegramSession, reference: ChatReference, itemIndex: number): Promise<ResolvedChat> {
-	const outcome = await settle(resolveChat(session, reference, callOptions(context, itemIndex, 'looking up the chat')));
+export async function findChat(
+	context: IExecuteFunctions,
+	session: TelegramSession,
+	reference: ChatReference,
+	itemIndex: number,
+): Promise<ResolvedChat> {
+	const outcome = await settle(
+		resolveChat(session, reference, callOptions(context, itemIndex, 'looking up the chat')),
+	);
 	if (outcome.ok) return outcome.value;
-	if (outcome.error instanceof UnknownChatError) throw fieldError(context.getNode(), 'Chat', outcome.error.message, outcome.error.fix, itemIndex);
+	if (outcome.error instanceof UnknownChatError)
+		throw fieldError(
+			context.getNode(),
+			'Chat',
+			outcome.error.message,
+			outcome.error.fix,
+			itemIndex,
+		);
 	throw outcome.error;
 }
 
 /** A schedule time inside SCHEDULE_WINDOW, as Unix seconds. */
-export function readScheduleTime(context: IExecuteFunctions, itemIndex: number, field = 'sendAt', label = 'Send At'): number {
-	return toUnixSeconds(readSendTime(context, itemIndex, context.getNodeParameter(field, itemIndex), SCHEDULE_WINDOW, label));
+export function readScheduleTime(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field = 'sendAt',
+	label = 'Send At',
+): number {
+	return toUnixSeconds(
+		readSendTime(
+			context,
+			itemIndex,
+			context.getNodeParameter(field, itemIndex),
+			SCHEDULE_WINDOW,
+			label,
+		),
+	);
 }
 
 /** Send: undefined for now, a Unix time, or WHEN_ONLINE. */
@@ -82,9 +132,20 @@ export function readSendWhen(context: IExecuteFunctions, itemIndex: number): num
 }
 
 /** "When Online" only works in a private chat with someone else; refused before anything is sent. */
-export function assertWhenOnlineFits(context: IExecuteFunctions, chat: ResolvedChat, scheduleDate: number | undefined, itemIndex: number) {
+export function assertWhenOnlineFits(
+	context: IExecuteFunctions,
+	chat: ResolvedChat,
+	scheduleDate: number | undefined,
+	itemIndex: number,
+) {
 	if (scheduleDate !== WHEN_ONLINE) return;
 	if (chat.type !== 'user' || chat.inputPeer.className === 'InputPeerSelf') {
-		throw fieldError(context.getNode(), 'Send', `"When Online" needs a private chat with another user, and ${chat.title} is not one`, 'Pick "At a Time" or "Now" for groups, channels and Saved Messages.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Send',
+			`"When Online" needs a private chat with another user, and ${chat.title} is not one`,
+			'Pick "At a Time" or "Now" for groups, channels and Saved Messages.',
+			itemIndex,
+		);
 	}
 }

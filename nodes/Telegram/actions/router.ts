@@ -10,13 +10,25 @@ type WholeInputOperation = (this: IExecuteFunctions) => Promise<INodeExecutionDa
 /** Operations that run item by item (through forEachItem: pairedItem, Continue On Fail, fail-fast). */
 const perItem: Record<string, Record<string, ItemOperation>> = {
 	message: { sendText: message.sendText.execute, sendAlbum: message.sendAlbum.execute },
-	scheduledMessage: { getAll: scheduledMessage.getAll.execute, reschedule: scheduledMessage.reschedule.execute },
-	secretChat: { start: secretChat.start.execute, accept: secretChat.accept.execute, sendMessage: secretChat.sendMessage.execute, getAll: secretChat.getAll.execute, close: secretChat.close.execute },
+	scheduledMessage: {
+		getAll: scheduledMessage.getAll.execute,
+		reschedule: scheduledMessage.reschedule.execute,
+	},
+	secretChat: {
+		start: secretChat.start.execute,
+		accept: secretChat.accept.execute,
+		sendMessage: secretChat.sendMessage.execute,
+		getAll: secretChat.getAll.execute,
+		close: secretChat.close.execute,
+	},
 };
 
 /** Operations that batch the ids of all items into as few calls as Telegram allows. */
 const wholeInput: Record<string, Record<string, WholeInputOperation>> = {
-	scheduledMessage: { sendNow: scheduledMessage.sendNow.execute, delete: scheduledMessage.deleteScheduled.execute },
+	scheduledMessage: {
+		sendNow: scheduledMessage.sendNow.execute,
+		delete: scheduledMessage.deleteScheduled.execute,
+	},
 };
 
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -25,7 +37,13 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	const batched = wholeInput[resource]?.[operation];
 	if (batched) return await batched.call(this);
 	const handler = perItem[resource]?.[operation];
-	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	if (!handler)
+		throw new NodeOperationError(
+			this.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported`,
+		);
 	// One item at a time: sends keep their order, and Telegram's flood limits favour a steady pace.
-	return await forEachItem(this, async (itemIndex) => await handler.call(this, itemIndex), { concurrency: 1 });
+	return await forEachItem(this, async (itemIndex) => await handler.call(this, itemIndex), {
+		concurrency: 1,
+	});
 }

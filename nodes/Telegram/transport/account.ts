@@ -12,7 +12,9 @@ export interface ServerAddress {
 }
 
 /** Where secret-chat state is kept, as the credential says (checked when a secret chat is used). */
-export type SecretStoreSettings = { kind: 'file'; folder: string; secret: string } | { kind: 'redis'; url: string; secret: string };
+export type SecretStoreSettings =
+	| { kind: 'file'; folder: string; secret: string }
+	| { kind: 'redis'; url: string; secret: string };
 
 /** What a connection needs: the app, the login and where to dial. */
 export interface TelegramConnectionSettings {
@@ -39,7 +41,8 @@ export class AccountSettingError extends Error {
 	}
 }
 
-const LOGIN_FIX = 'Run `npx n8n-nodes-scheduled-messaging telegram-login` and paste the session string it prints into the credential.';
+const LOGIN_FIX =
+	'Run `npx n8n-nodes-scheduled-messaging telegram-login` and paste the session string it prints into the credential.';
 
 export function parseServerAddress(text: string, dcId?: number): ServerAddress {
 	const match = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(text.trim());
@@ -51,7 +54,10 @@ export function parseServerAddress(text: string, dcId?: number): ServerAddress {
 		);
 	}
 	if (dcId !== undefined && (!Number.isInteger(dcId) || dcId < 0 || dcId > 1000)) {
-		throw new AccountSettingError(`the DC ID (${dcId}) is not a data center number`, 'Enter the data center number (1..5), or 0 for the one in the session.');
+		throw new AccountSettingError(
+			`the DC ID (${dcId}) is not a data center number`,
+			'Enter the data center number (1..5), or 0 for the one in the session.',
+		);
 	}
 	return { host: match[1], port, dcId: dcId ? dcId : undefined };
 }
@@ -60,18 +66,33 @@ export function parseServerAddress(text: string, dcId?: number): ServerAddress {
 export function readAccount(data: ICredentialDataDecryptedObject): TelegramAccount {
 	const apiId = Number(String(data.apiId ?? '').trim());
 	if (!Number.isInteger(apiId) || apiId <= 0) {
-		throw new AccountSettingError(`the API ID ("${String(data.apiId ?? '')}") is not a number`, 'Copy the api_id from https://my.telegram.org > API development tools.');
+		throw new AccountSettingError(
+			`the API ID ("${String(data.apiId ?? '')}") is not a number`,
+			'Copy the api_id from https://my.telegram.org > API development tools.',
+		);
 	}
 	const apiHash = String(data.apiHashSecret ?? '').trim();
 	if (apiHash === '') {
-		throw new AccountSettingError('the API Hash is empty', 'Copy the api_hash from https://my.telegram.org > API development tools.');
+		throw new AccountSettingError(
+			'the API Hash is empty',
+			'Copy the api_hash from https://my.telegram.org > API development tools.',
+		);
 	}
 	const session = String(data.sessionToken ?? '').trim();
 	if (session === '') throw new AccountSettingError('the Session String is empty', LOGIN_FIX);
 	if (!/^1[A-Za-z0-9+/=_-]{40,}$/.test(session)) {
-		throw new AccountSettingError('the Session String is not a gramjs session string (it should start with "1")', LOGIN_FIX);
+		throw new AccountSettingError(
+			'the Session String is not a gramjs session string (it should start with "1")',
+			LOGIN_FIX,
+		);
 	}
-	const account: TelegramAccount = { apiId, apiHash, session, testServers: data.environment === 'test', secretStore: readSecretStoreSettings(data) };
+	const account: TelegramAccount = {
+		apiId,
+		apiHash,
+		session,
+		testServers: data.environment === 'test',
+		secretStore: readSecretStoreSettings(data),
+	};
 	if (data.customServer === true) {
 		const dcId = data.dcId === undefined || data.dcId === '' ? undefined : Number(data.dcId);
 		account.server = parseServerAddress(String(data.serverAddress ?? ''), dcId);
@@ -81,15 +102,26 @@ export function readAccount(data: ICredentialDataDecryptedObject): TelegramAccou
 
 function readSecretStoreSettings(data: ICredentialDataDecryptedObject): SecretStoreSettings {
 	const secret = String(data.e2eStorageSecret ?? '');
-	if (data.e2eStorage === 'redis') return { kind: 'redis', url: String(data.e2eStorageRedisUrl ?? '').trim(), secret };
+	if (data.e2eStorage === 'redis')
+		return { kind: 'redis', url: String(data.e2eStorageRedisUrl ?? '').trim(), secret };
 	return { kind: 'file', folder: String(data.e2eStorageFolder ?? '').trim(), secret };
 }
 
 /** Identifies an account for the connection pool and the peer cache (a hash: never the secret itself). */
 export function accountKey(account: TelegramAccount): string {
-	const server = account.server ? `${account.server.host}:${account.server.port}/${account.server.dcId ?? ''}` : '';
+	const server = account.server
+		? `${account.server.host}:${account.server.port}/${account.server.dcId ?? ''}`
+		: '';
 	return createHash('sha256')
-		.update(JSON.stringify([account.apiId, account.apiHash, account.session, account.testServers, server]))
+		.update(
+			JSON.stringify([
+				account.apiId,
+				account.apiHash,
+				account.session,
+				account.testServers,
+				server,
+			]),
+		)
 		.digest('hex')
 		.slice(0, 32);
 }

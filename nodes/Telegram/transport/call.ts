@@ -2,7 +2,11 @@ import type { INode, NodeApiError } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import { NodeOperationError } from 'n8n-workflow';
 import { isNodeError, providerError, settle } from '../../../shared/errors';
-import { RateLimitedSignal, waitOutRateLimits, type RateLimitPolicy } from '../../../shared/rateLimit';
+import {
+	RateLimitedSignal,
+	waitOutRateLimits,
+	type RateLimitPolicy,
+} from '../../../shared/rateLimit';
 import { rateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { ExecutionStoppedError, throwIfStopped } from '../../../shared/stop';
 import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
@@ -41,24 +45,43 @@ export function rpcFailureOf(error: unknown): RpcFailure | undefined {
 }
 
 /** Turns anything the transport can throw into a node error that says what happened and what to do. */
-export function toNodeError(node: INode, error: unknown, options: { itemIndex?: number; doing: string }, session?: TelegramSession): TelegramNodeError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	options: { itemIndex?: number; doing: string },
+	session?: TelegramSession,
+): TelegramNodeError {
 	if (isNodeError(error)) return error;
 	const { itemIndex, doing } = options;
 	if (error instanceof ExecutionStoppedError) {
-		return new NodeOperationError(node, `${error.message} (${doing})`, { itemIndex, description: 'Stop was pressed: what was sent before it stays sent.' });
+		return new NodeOperationError(node, `${error.message} (${doing})`, {
+			itemIndex,
+			description: 'Stop was pressed: what was sent before it stays sent.',
+		});
 	}
 	if (error instanceof AccountSettingError) {
-		return providerError(node, { provider: 'Telegram', message: `the credential cannot be used: ${error.message}`, description: error.fix, itemIndex });
+		return providerError(node, {
+			provider: 'Telegram',
+			message: `the credential cannot be used: ${error.message}`,
+			description: error.fix,
+			itemIndex,
+		});
 	}
 	if (error instanceof SecretChatError || error instanceof SecretStoreError) {
 		// The chat or its stored state, not the connection: the session stays in use.
-		return providerError(node, { provider: 'Telegram', message: error.message, description: secretChatFix(error), itemIndex });
+		return providerError(node, {
+			provider: 'Telegram',
+			message: error.message,
+			description: secretChatFix(error),
+			itemIndex,
+		});
 	}
 	if (error instanceof ConnectFailure) {
 		return providerError(node, {
 			provider: 'Telegram',
 			message: error.message,
-			description: 'Check that n8n can reach Telegram, and the credential\'s Telegram Servers / Server Address settings.',
+			description:
+				"Check that n8n can reach Telegram, and the credential's Telegram Servers / Server Address settings.",
 			itemIndex,
 		});
 	}
@@ -68,7 +91,8 @@ export function toNodeError(node: INode, error: unknown, options: { itemIndex?: 
 		return providerError(node, {
 			provider: 'Telegram',
 			message: `no answer while ${doing} (${error.message})`,
-			description: 'Run the item again. A message that did arrive is not sent twice: each carries a random_id derived from this execution, node and item.',
+			description:
+				'Run the item again. A message that did arrive is not sent twice: each carries a random_id derived from this execution, node and item.',
 			itemIndex,
 		});
 	}
@@ -91,16 +115,20 @@ export function toNodeError(node: INode, error: unknown, options: { itemIndex?: 
 	return providerError(node, {
 		provider: 'Telegram',
 		message: `${doing} failed: ${(error as Error)?.message ?? String(error)}`,
-		description: 'The connection to Telegram failed; run the item again. A message that did arrive is not sent twice.',
+		description:
+			'The connection to Telegram failed; run the item again. A message that did arrive is not sent twice.',
 		itemIndex,
 	});
 }
 
 function secretChatFix(error: SecretChatError | SecretStoreError): string {
-	if (error instanceof SecretStoreError) return 'Nothing was reset. Check the credential\'s Secret Chat Storage settings (the same secret the chats were stored with), or restore the store from a backup.';
-	if (error.reason === 'not-ready') return 'Wait until the other side accepts the secret chat (the Telegram Trigger reports it), then send again.';
+	if (error instanceof SecretStoreError)
+		return "Nothing was reset. Check the credential's Secret Chat Storage settings (the same secret the chats were stored with), or restore the store from a backup.";
+	if (error.reason === 'not-ready')
+		return 'Wait until the other side accepts the secret chat (the Telegram Trigger reports it), then send again.';
 	if (error.reason === 'closed') return 'Start a new secret chat with this user.';
-	if (error.reason === 'bad-parameters' || error.reason === 'fingerprint-mismatch') return 'The chat was not used. Start a new secret chat; if this repeats, the connection may be tampered with.';
+	if (error.reason === 'bad-parameters' || error.reason === 'fingerprint-mismatch')
+		return 'The chat was not used. Start a new secret chat; if this repeats, the connection may be tampered with.';
 	return 'The message was ignored; the chat stays usable.';
 }
 
@@ -120,7 +148,11 @@ function floodPolicy(options: CallOptions, maxWaitSeconds: number): RateLimitPol
 		...policy,
 		tooLong: (waitSeconds, reason) => {
 			const error: TelegramNodeError = policy.tooLong(waitSeconds, reason) as TelegramNodeError;
-			error.rpcFailure = { name: `FLOOD_WAIT_${Math.ceil(waitSeconds)}`, code: 420, seconds: waitSeconds };
+			error.rpcFailure = {
+				name: `FLOOD_WAIT_${Math.ceil(waitSeconds)}`,
+				code: 420,
+				seconds: waitSeconds,
+			};
 			return error;
 		},
 	};
@@ -131,10 +163,16 @@ function floodPolicy(options: CallOptions, maxWaitSeconds: number): RateLimitPol
  * USER_MIGRATE followed, and every failure turned into a node error (the Telegram error name
  * stays on `rpcFailure`).
  */
-export async function call<R extends TelegramRequest>(session: TelegramSession, request: R, options: CallOptions): Promise<R['__response']> {
+export async function call<R extends TelegramRequest>(
+	session: TelegramSession,
+	request: R,
+	options: CallOptions,
+): Promise<R['__response']> {
 	const attempt = async () => {
 		throwIfStopped(options.signal);
-		const outcome = await settle(withTimeout(session.client.invoke(request), options.timeoutMs ?? CALL_TIMEOUT_MS));
+		const outcome = await settle(
+			withTimeout(session.client.invoke(request), options.timeoutMs ?? CALL_TIMEOUT_MS),
+		);
 		if (outcome.ok) return outcome.value;
 		const failure = readRpcFailure(outcome.error);
 		if (isFloodWait(failure)) throw new RateLimitedSignal(failure.seconds);
@@ -145,11 +183,21 @@ export async function call<R extends TelegramRequest>(session: TelegramSession, 
 		const outcome = await settle(waitOutRateLimits(attempt, floodPolicy(options, maxWait)));
 		if (outcome.ok) return outcome.value;
 		const failure = readRpcFailure(outcome.error);
-		if (failure?.dcId === undefined || !FOLLOWED_MIGRATIONS.test(failure.name) || migrations >= MAX_MIGRATIONS) {
+		if (
+			failure?.dcId === undefined ||
+			!FOLLOWED_MIGRATIONS.test(failure.name) ||
+			migrations >= MAX_MIGRATIONS
+		) {
 			throw toNodeError(options.node, outcome.error, options, session);
 		}
 		// The account lives on another data center: move the login there and repeat the call.
 		const moved = await settle(session.migrate(failure.dcId));
-		if (!moved.ok) throw toNodeError(options.node, moved.error, { ...options, doing: `moving to data center ${failure.dcId} (${failure.name})` }, session);
+		if (!moved.ok)
+			throw toNodeError(
+				options.node,
+				moved.error,
+				{ ...options, doing: `moving to data center ${failure.dcId} (${failure.name})` },
+				session,
+			);
 	}
 }

@@ -20,11 +20,15 @@ export class ChatReferenceError extends Error {
 
 const USERNAME = /^[A-Za-z][A-Za-z0-9_]{3,31}$/;
 const LINK = /^(?:https?:\/\/)?(?:www\.)?(?:t|telegram)\.(?:me|dog)\/(.+)$/i;
-const FORMATS = 'Use @username, a t.me/username link, a phone number starting with + (e.g. +15550001111), a numeric chat ID (channels as -100…), or "me" for Saved Messages.';
+const FORMATS =
+	'Use @username, a t.me/username link, a phone number starting with + (e.g. +15550001111), a numeric chat ID (channels as -100…), or "me" for Saved Messages.';
 
 function fromUsername(text: string, original: string): ChatReference {
 	if (!USERNAME.test(text)) {
-		throw new ChatReferenceError(`("${original}") is not a Telegram username`, 'A username has 4 to 32 letters, digits or underscores and starts with a letter.');
+		throw new ChatReferenceError(
+			`("${original}") is not a Telegram username`,
+			'A username has 4 to 32 letters, digits or underscores and starts with a letter.',
+		);
 	}
 	return { kind: 'username', username: text.toLowerCase() };
 }
@@ -32,7 +36,10 @@ function fromUsername(text: string, original: string): ChatReference {
 function fromLink(path: string, original: string): ChatReference {
 	const clean = path.split(/[?#]/)[0].replace(/\/+$/, '');
 	if (clean.startsWith('+') || clean.toLowerCase().startsWith('joinchat/')) {
-		throw new ChatReferenceError(`("${original}") is an invite link, which cannot name a chat`, 'Join the chat with this account, then use its @username or numeric ID.');
+		throw new ChatReferenceError(
+			`("${original}") is an invite link, which cannot name a chat`,
+			'Join the chat with this account, then use its @username or numeric ID.',
+		);
 	}
 	const privatePost = /^c\/(\d+)(?:\/\d+)*$/.exec(clean);
 	if (privatePost) return { kind: 'channel', id: privatePost[1] };
@@ -52,7 +59,11 @@ export function parseChatReference(value: unknown): ChatReference {
 	if (original.startsWith('@')) return fromUsername(original.slice(1), original);
 	if (original.startsWith('+')) {
 		const digits = original.replace(/[\s().-]/g, '').slice(1);
-		if (!/^\d{5,15}$/.test(digits)) throw new ChatReferenceError(`("${original}") is not a phone number`, 'Write it in international format, e.g. +15550001111.');
+		if (!/^\d{5,15}$/.test(digits))
+			throw new ChatReferenceError(
+				`("${original}") is not a phone number`,
+				'Write it in international format, e.g. +15550001111.',
+			);
 		return { kind: 'phone', phone: digits };
 	}
 	if (/^-100\d+$/.test(original)) return { kind: 'channel', id: original.slice(4) };

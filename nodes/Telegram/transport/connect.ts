@@ -2,7 +2,12 @@ import type { Socket } from 'node:net';
 import type { TelegramClient } from 'telegram';
 import { settle } from '../../../shared/errors';
 import { withTimeout } from '../../../shared/timeout';
-import { AccountSettingError, LOGIN_FIX, type ServerAddress, type TelegramConnectionSettings } from './account';
+import {
+	AccountSettingError,
+	LOGIN_FIX,
+	type ServerAddress,
+	type TelegramConnectionSettings,
+} from './account';
 import { loadGramjs, type Gramjs } from './gramjs';
 
 export const CONNECT_TIMEOUT_MS = 20_000;
@@ -80,7 +85,10 @@ function trackedSockets(gram: Gramjs, hold: SocketHold): Gramjs['PromisedNetSock
  * gramjs dials port 80 (or 443) whatever the session or the config says, so for test servers and
  * custom addresses each data center's address comes from this table instead.
  */
-function routedConnection(gram: Gramjs, addresses: Map<number, ServerAddress>): Gramjs['ConnectionTCPFull'] {
+function routedConnection(
+	gram: Gramjs,
+	addresses: Map<number, ServerAddress>,
+): Gramjs['ConnectionTCPFull'] {
 	return class RoutedConnection extends gram.ConnectionTCPFull {
 		constructor(params: ConnectionParams) {
 			const address = addresses.get(params.dcId);
@@ -94,23 +102,39 @@ function routedConnection(gram: Gramjs, addresses: Map<number, ServerAddress>): 
 const SESSION_PORT = 443;
 
 /** Where each data center is, from help.getConfig, keeping the ports gramjs would drop. */
-function routeOtherDataCenters(gram: Gramjs, client: TelegramClient, addresses: Map<number, ServerAddress>) {
+function routeOtherDataCenters(
+	gram: Gramjs,
+	client: TelegramClient,
+	addresses: Map<number, ServerAddress>,
+) {
 	const lookUp = async (dcId: number): Promise<ServerAddress> => {
 		const known = addresses.get(dcId);
 		if (known) return known;
 		client._config ??= await client.invoke(new gram.Api.help.GetConfig());
-		const options = client._config.dcOptions.filter((option) => option.id === dcId && !option.ipv6 && !option.cdn);
+		const options = client._config.dcOptions.filter(
+			(option) => option.id === dcId && !option.ipv6 && !option.cdn,
+		);
 		const option = options.find((candidate) => !candidate.mediaOnly) ?? options[0];
-		if (!option) throw new Error(`Telegram's configuration lists no address for data center ${dcId}`);
+		if (!option)
+			throw new Error(`Telegram's configuration lists no address for data center ${dcId}`);
 		const address = { host: option.ipAddress, port: option.port, dcId };
 		addresses.set(dcId, address);
 		return address;
 	};
-	Object.assign(client, { getDC: async (dcId: number) => ({ id: dcId, ipAddress: (await lookUp(dcId)).host, port: SESSION_PORT }) });
+	Object.assign(client, {
+		getDC: async (dcId: number) => ({
+			id: dcId,
+			ipAddress: (await lookUp(dcId)).host,
+			port: SESSION_PORT,
+		}),
+	});
 	return lookUp;
 }
 
-function describeAddress(account: TelegramConnectionSettings, session: InstanceType<Gramjs['StringSession']>): string {
+function describeAddress(
+	account: TelegramConnectionSettings,
+	session: InstanceType<Gramjs['StringSession']>,
+): string {
 	if (account.server) return `${account.server.host}:${account.server.port}`;
 	return `${session.serverAddress ?? '?'} (data center ${session.dcId})`;
 }
@@ -123,11 +147,17 @@ async function readSession(gram: Gramjs, account: TelegramConnectionSettings) {
 			return parsed;
 		})(),
 	);
-	if (!loaded.ok) throw new AccountSettingError(`the Session String cannot be read (${(loaded.error as Error).message})`, LOGIN_FIX);
+	if (!loaded.ok)
+		throw new AccountSettingError(
+			`the Session String cannot be read (${(loaded.error as Error).message})`,
+			LOGIN_FIX,
+		);
 	const session = loaded.value;
 	// A blank session (a login about to start) begins at the chosen server instead of gramjs's default.
-	if (account.session === '' && account.server) session.setDC(account.server.dcId ?? TEST_DC.dcId, account.server.host, SESSION_PORT);
-	else if (account.session === '' && account.testServers) session.setDC(TEST_DC.dcId, TEST_DC.host, TEST_DC.port);
+	if (account.session === '' && account.server)
+		session.setDC(account.server.dcId ?? TEST_DC.dcId, account.server.host, SESSION_PORT);
+	else if (account.session === '' && account.testServers)
+		session.setDC(TEST_DC.dcId, TEST_DC.host, TEST_DC.port);
 	return session;
 }
 
@@ -154,13 +184,17 @@ export interface OpenOptions {
 }
 
 /** Makes a gramjs client for the account and connects it, within CONNECT_TIMEOUT_MS. */
-export async function openClient(account: TelegramConnectionSettings, { timeoutMs = CONNECT_TIMEOUT_MS, migrations = 'caller' }: OpenOptions = {}): Promise<OpenClient> {
+export async function openClient(
+	account: TelegramConnectionSettings,
+	{ timeoutMs = CONNECT_TIMEOUT_MS, migrations = 'caller' }: OpenOptions = {},
+): Promise<OpenClient> {
 	const gram = await loadGramjs();
 	const session = await readSession(gram, account);
 	const addresses = new Map<number, ServerAddress>();
 	const routed = account.server !== undefined || account.testServers;
 	if (account.server) addresses.set(account.server.dcId ?? session.dcId, account.server);
-	else if (account.testServers && session.serverAddress) addresses.set(session.dcId, { host: session.serverAddress, port: 443 });
+	else if (account.testServers && session.serverAddress)
+		addresses.set(session.dcId, { host: session.serverAddress, port: 443 });
 
 	const sockets = new SocketHold();
 	const client = new gram.TelegramClient(session, account.apiId, account.apiHash, {

@@ -33,18 +33,19 @@ let loading: Promise<Gramjs> | undefined;
 /** Loads gramjs on first use: it is large, and n8n loads every node's module at start-up. */
 export async function loadGramjs(): Promise<Gramjs> {
 	loading ??= (async () => {
-		const [main, sessions, network, extensions, logger, helpers, password, html, markdown, events] = await Promise.all([
-			import('telegram'),
-			import('telegram/sessions'),
-			import('telegram/network'),
-			import('telegram/extensions'),
-			import('telegram/extensions/Logger'),
-			import('telegram/Helpers'),
-			import('telegram/Password'),
-			import('telegram/extensions/html'),
-			import('telegram/extensions/markdown'),
-			import('telegram/events'),
-		]);
+		const [main, sessions, network, extensions, logger, helpers, password, html, markdown, events] =
+			await Promise.all([
+				import('telegram'),
+				import('telegram/sessions'),
+				import('telegram/network'),
+				import('telegram/extensions'),
+				import('telegram/extensions/Logger'),
+				import('telegram/Helpers'),
+				import('telegram/Password'),
+				import('telegram/extensions/html'),
+				import('telegram/extensions/markdown'),
+				import('telegram/events'),
+			]);
 		return {
 			Api: main.Api,
 			TelegramClient: main.TelegramClient,

@@ -15,7 +15,9 @@ export interface AccountIdentity {
 	phone?: string;
 }
 
-export type IdentityCheck = { ok: true; identity: AccountIdentity } | { ok: false; message: string };
+export type IdentityCheck =
+	| { ok: true; identity: AccountIdentity }
+	| { ok: false; message: string };
 
 export function describeIdentity(identity: AccountIdentity): string {
 	const handle = identity.username ? `@${identity.username}, ` : '';
@@ -23,9 +25,12 @@ export function describeIdentity(identity: AccountIdentity): string {
 }
 
 function explainFailure(error: unknown): string {
-	if (error instanceof AccountSettingError) return `The credential cannot be used: ${error.message}. ${error.fix}`;
-	if (error instanceof ConnectFailure) return `Telegram: ${error.message}. Check the Telegram Servers and Server Address settings.`;
-	if (error instanceof TimeoutSignal) return `Telegram did not answer (${error.message}). Check the Telegram Servers and Server Address settings.`;
+	if (error instanceof AccountSettingError)
+		return `The credential cannot be used: ${error.message}. ${error.fix}`;
+	if (error instanceof ConnectFailure)
+		return `Telegram: ${error.message}. Check the Telegram Servers and Server Address settings.`;
+	if (error instanceof TimeoutSignal)
+		return `Telegram did not answer (${error.message}). Check the Telegram Servers and Server Address settings.`;
 	const failure = readRpcFailure(error);
 	if (failure) {
 		const explanation = explainRpcFailure(failure);
@@ -38,21 +43,35 @@ function explainFailure(error: unknown): string {
  * Connects with the credential on a client of its own (not the pool: a test must prove the
  * values as entered), asks who the account is, and disconnects, all within `timeoutMs`.
  */
-export async function checkIdentity(data: ICredentialDataDecryptedObject, timeoutMs = IDENTITY_TIMEOUT_MS): Promise<IdentityCheck> {
+export async function checkIdentity(
+	data: ICredentialDataDecryptedObject,
+	timeoutMs = IDENTITY_TIMEOUT_MS,
+): Promise<IdentityCheck> {
 	const outcome = await settle(
 		(async () => {
 			const account = readAccount(data);
 			const open = await openClient(account, { timeoutMs });
 			try {
 				const { Api } = open.gram;
-				const [me] = await withTimeout(open.client.invoke(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] })), timeoutMs);
-				if (!me || me.className !== 'User') throw new Error('Telegram did not say who this account is');
+				const [me] = await withTimeout(
+					open.client.invoke(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] })),
+					timeoutMs,
+				);
+				if (!me || me.className !== 'User')
+					throw new Error('Telegram did not say who this account is');
 				const name = [me.firstName, me.lastName].filter(Boolean).join(' ') || 'Telegram user';
-				return { id: me.id.toString(), name, username: me.username ?? undefined, phone: me.phone ?? undefined };
+				return {
+					id: me.id.toString(),
+					name,
+					username: me.username ?? undefined,
+					phone: me.phone ?? undefined,
+				};
 			} finally {
 				await closeClient(open);
 			}
 		})(),
 	);
-	return outcome.ok ? { ok: true, identity: outcome.value } : { ok: false, message: explainFailure(outcome.error) };
+	return outcome.ok
+		? { ok: true, identity: outcome.value }
+		: { ok: false, message: explainFailure(outcome.error) };
 }

@@ -6,7 +6,12 @@ import { withTelegram, type TelegramSession } from './pool';
 import { listenForUpdates } from './updates';
 
 export { TELEGRAM_CREDENTIAL } from './account';
-export { DEFAULT_MAX_FLOOD_WAIT_SECONDS, rpcFailureOf, toNodeError, type CallOptions } from './call';
+export {
+	DEFAULT_MAX_FLOOD_WAIT_SECONDS,
+	rpcFailureOf,
+	toNodeError,
+	type CallOptions,
+} from './call';
 export { ChatReferenceError, parseChatReference, type ChatReference } from './chatReference';
 export type { Formatting } from './formatting';
 export { checkIdentity, describeIdentity } from './identity';
@@ -26,10 +31,24 @@ export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
 export { closeAllTelegramClients, type TelegramSession } from './pool';
 export type { MessageRecord } from './records';
 export type { TelegramAccount } from './account';
-export { acceptSecretChat, closeSecretChat, listSecretChats, sendSecretText, startSecretChat, UnknownSecretChatError, type SecretChatEvent, type SecretSendResult } from './secret/secretChats';
+export {
+	acceptSecretChat,
+	closeSecretChat,
+	listSecretChats,
+	sendSecretText,
+	startSecretChat,
+	UnknownSecretChatError,
+	type SecretChatEvent,
+	type SecretSendResult,
+} from './secret/secretChats';
 export { closeSecretChatStores } from './secret/chatStore';
 export type { SecretChatState } from './secret/protocol';
-export { subscribeToUpdates, usesSecretChats, type TelegramUpdateEvent, type UpdateSubscriber } from './updates';
+export {
+	subscribeToUpdates,
+	usesSecretChats,
+	type TelegramUpdateEvent,
+	type UpdateSubscriber,
+} from './updates';
 
 /** What reading the credential needs of n8n's context: node executions, list searches, triggers. */
 export interface CredentialContext {
@@ -38,10 +57,18 @@ export interface CredentialContext {
 }
 
 /** The credential as an account; a value that cannot work becomes a node error saying how to fix it. */
-export async function readTelegramAccount(context: CredentialContext, itemIndex?: number): Promise<TelegramAccount> {
-	const outcome = await settle((async () => readAccount(await context.getCredentials(TELEGRAM_CREDENTIAL, itemIndex)))());
+export async function readTelegramAccount(
+	context: CredentialContext,
+	itemIndex?: number,
+): Promise<TelegramAccount> {
+	const outcome = await settle(
+		(async () => readAccount(await context.getCredentials(TELEGRAM_CREDENTIAL, itemIndex)))(),
+	);
 	if (outcome.ok) return outcome.value;
-	throw toNodeError(context.getNode(), outcome.error, { itemIndex, doing: 'reading the credential' });
+	throw toNodeError(context.getNode(), outcome.error, {
+		itemIndex,
+		doing: 'reading the credential',
+	});
 }
 
 /**

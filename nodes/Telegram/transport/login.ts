@@ -32,8 +32,16 @@ export class LoginProblem extends Error {
 function problemOf(error: unknown): LoginProblem {
 	if (error instanceof LoginProblem) return error;
 	if (error instanceof AccountSettingError) return new LoginProblem(error.message, error.fix);
-	if (error instanceof ConnectFailure) return new LoginProblem(error.message, 'Check the network, and --server / --test-servers if you gave them.');
-	if (error instanceof TimeoutSignal) return new LoginProblem(`Telegram did not answer (${error.message})`, 'Check the network and try again.');
+	if (error instanceof ConnectFailure)
+		return new LoginProblem(
+			error.message,
+			'Check the network, and --server / --test-servers if you gave them.',
+		);
+	if (error instanceof TimeoutSignal)
+		return new LoginProblem(
+			`Telegram did not answer (${error.message})`,
+			'Check the network and try again.',
+		);
 	const failure: RpcFailure | undefined = readRpcFailure(error);
 	if (!failure) return new LoginProblem((error as Error)?.message ?? String(error), 'Try again.');
 	if (failure.seconds !== undefined) {
@@ -58,10 +66,17 @@ async function step<T>(run: () => Promise<T>): Promise<T> {
 function identityOf(user: Api.TypeUser): AccountIdentity {
 	if (user.className !== 'User') return { id: user.id.toString(), name: 'Telegram user' };
 	const name = [user.firstName, user.lastName].filter(Boolean).join(' ') || 'Telegram user';
-	return { id: user.id.toString(), name, username: user.username ?? undefined, phone: user.phone ?? undefined };
+	return {
+		id: user.id.toString(),
+		name,
+		username: user.username ?? undefined,
+		phone: user.phone ?? undefined,
+	};
 }
 
-export type SignInOutcome = { kind: 'done'; identity: AccountIdentity } | { kind: 'password'; hint?: string };
+export type SignInOutcome =
+	| { kind: 'done'; identity: AccountIdentity }
+	| { kind: 'password'; hint?: string };
 
 /**
  * A login in progress on a fresh auth key. Telegram's steps: auth.sendCode, auth.signIn, and
@@ -78,7 +93,13 @@ export class TelegramLogin {
 
 	static async start(settings: LoginSettings): Promise<TelegramLogin> {
 		// gramjs's own DC switch is right here: PHONE_MIGRATE moves the not-yet-logged-in key.
-		const open = await step(async () => await openClient({ ...settings, session: '' }, { migrations: 'gramjs', timeoutMs: STEP_TIMEOUT_MS }));
+		const open = await step(
+			async () =>
+				await openClient(
+					{ ...settings, session: '' },
+					{ migrations: 'gramjs', timeoutMs: STEP_TIMEOUT_MS },
+				),
+		);
 		return new TelegramLogin(open, settings);
 	}
 
@@ -92,33 +113,64 @@ export class TelegramLogin {
 		const sent = await step(
 			async () =>
 				await this.open.client.invoke(
-					new this.Api.auth.SendCode({ phoneNumber: digits, apiId: this.settings.apiId, apiHash: this.settings.apiHash, settings: new this.Api.CodeSettings({}) }),
+					new this.Api.auth.SendCode({
+						phoneNumber: digits,
+						apiId: this.settings.apiId,
+						apiHash: this.settings.apiHash,
+						settings: new this.Api.CodeSettings({}),
+					}),
 				),
 		);
-		if (sent.className === 'auth.SentCodeSuccess') throw new LoginProblem('Telegram logged in without a code, which this tool does not handle', 'Use --qr to log in with a QR code.');
+		if (sent.className === 'auth.SentCodeSuccess')
+			throw new LoginProblem(
+				'Telegram logged in without a code, which this tool does not handle',
+				'Use --qr to log in with a QR code.',
+			);
 		this.phone = digits;
 		this.phoneCodeHash = sent.phoneCodeHash;
 		const type = sent.type;
 		const length = 'length' in type ? type.length : undefined;
-		return { via: type.className === 'auth.SentCodeTypeApp' ? 'app' : type.className === 'auth.SentCodeTypeSms' ? 'sms' : 'other', length };
+		return {
+			via:
+				type.className === 'auth.SentCodeTypeApp'
+					? 'app'
+					: type.className === 'auth.SentCodeTypeSms'
+						? 'sms'
+						: 'other',
+			length,
+		};
 	}
 
 	async signIn(code: string): Promise<SignInOutcome> {
 		const { phone, phoneCodeHash } = this;
-		if (!phone || !phoneCodeHash) throw new LoginProblem('no code was asked for yet', 'Enter the phone number first.');
-		const outcome = await settle(step(async () => await this.open.client.invoke(new this.Api.auth.SignIn({ phoneNumber: phone, phoneCodeHash, phoneCode: code.trim() }))));
+		if (!phone || !phoneCodeHash)
+			throw new LoginProblem('no code was asked for yet', 'Enter the phone number first.');
+		const outcome = await settle(
+			step(
+				async () =>
+					await this.open.client.invoke(
+						new this.Api.auth.SignIn({ phoneNumber: phone, phoneCodeHash, phoneCode: code.trim() }),
+					),
+			),
+		);
 		if (!outcome.ok) {
-			if ((outcome.error as LoginProblem).telegramError === 'SESSION_PASSWORD_NEEDED') return await this.passwordNeeded();
+			if ((outcome.error as LoginProblem).telegramError === 'SESSION_PASSWORD_NEEDED')
+				return await this.passwordNeeded();
 			throw outcome.error;
 		}
 		if (outcome.value.className === 'auth.AuthorizationSignUpRequired') {
-			throw new LoginProblem('this phone number has no Telegram account yet', 'Sign up in a Telegram app first, then log in here.');
+			throw new LoginProblem(
+				'this phone number has no Telegram account yet',
+				'Sign up in a Telegram app first, then log in here.',
+			);
 		}
 		return { kind: 'done', identity: identityOf(outcome.value.user) };
 	}
 
 	private async passwordNeeded(): Promise<SignInOutcome> {
-		const password = await step(async () => await this.open.client.invoke(new this.Api.account.GetPassword()));
+		const password = await step(
+			async () => await this.open.client.invoke(new this.Api.account.GetPassword()),
+		);
 		return { kind: 'password', hint: password.hint ?? undefined };
 	}
 
@@ -130,7 +182,8 @@ export class TelegramLogin {
 			const check = await this.open.gram.computePasswordCheck(current, password);
 			return await this.open.client.invoke(new Api.auth.CheckPassword({ password: check }));
 		});
-		if (authorization.className !== 'auth.Authorization') throw new LoginProblem('Telegram did not finish the login', 'Run the login again.');
+		if (authorization.className !== 'auth.Authorization')
+			throw new LoginProblem('Telegram did not finish the login', 'Run the login again.');
 		return identityOf(authorization.user);
 	}
 
@@ -148,23 +201,45 @@ export class TelegramLogin {
 		try {
 			for (;;) {
 				const exported = await settle(
-					step(async () => await this.open.client.invoke(new Api.auth.ExportLoginToken({ apiId: this.settings.apiId, apiHash: this.settings.apiHash, exceptIds: [] }))),
+					step(
+						async () =>
+							await this.open.client.invoke(
+								new Api.auth.ExportLoginToken({
+									apiId: this.settings.apiId,
+									apiHash: this.settings.apiHash,
+									exceptIds: [],
+								}),
+							),
+					),
 				);
 				if (!exported.ok) {
-					if ((exported.error as LoginProblem).telegramError === 'SESSION_PASSWORD_NEEDED') return await this.passwordNeeded();
+					if ((exported.error as LoginProblem).telegramError === 'SESSION_PASSWORD_NEEDED')
+						return await this.passwordNeeded();
 					throw exported.error;
 				}
 				const token = exported.value;
-				if (token.className === 'auth.LoginTokenSuccess' && token.authorization.className === 'auth.Authorization') {
+				if (
+					token.className === 'auth.LoginTokenSuccess' &&
+					token.authorization.className === 'auth.Authorization'
+				) {
 					return { kind: 'done', identity: identityOf(token.authorization.user) };
 				}
 				if (token.className === 'auth.LoginTokenMigrateTo') {
-					throw new LoginProblem(`the account lives on data center ${token.dcId}`, 'Log in with the phone number instead (this tool follows DC moves there).');
+					throw new LoginProblem(
+						`the account lives on data center ${token.dcId}`,
+						'Log in with the phone number instead (this tool follows DC moves there).',
+					);
 				}
-				if (token.className !== 'auth.LoginToken') throw new LoginProblem(`unexpected answer ${token.className}`, 'Try again.');
-				if (!accepted) show(`tg://login?token=${Buffer.from(token.token).toString('base64url')}`, new Date(token.expires * 1000));
+				if (token.className !== 'auth.LoginToken')
+					throw new LoginProblem(`unexpected answer ${token.className}`, 'Try again.');
+				if (!accepted)
+					show(
+						`tg://login?token=${Buffer.from(token.token).toString('base64url')}`,
+						new Date(token.expires * 1000),
+					);
 				const expiresAt = token.expires * 1000;
-				while (!accepted && Date.now() < expiresAt) await new Promise((resolve) => setTimeout(resolve, 500));
+				while (!accepted && Date.now() < expiresAt)
+					await new Promise((resolve) => setTimeout(resolve, 500));
 			}
 		} finally {
 			this.open.client.removeEventHandler(handler, undefined as never);

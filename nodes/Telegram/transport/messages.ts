@@ -4,7 +4,14 @@ import { call, rpcFailureOf, type CallOptions } from './call';
 import { formatText, type Formatting } from './formatting';
 import type { ResolvedChat } from './peers';
 import type { TelegramSession } from './pool';
-import { messagesOfList, messagesOfUpdates, sentIdsOfScheduled, sentMessagesOf, type MessageRecord, type SentOutcome } from './records';
+import {
+	messagesOfList,
+	messagesOfUpdates,
+	sentIdsOfScheduled,
+	sentMessagesOf,
+	type MessageRecord,
+	type SentOutcome,
+} from './records';
 import { uploadBytes } from './upload';
 
 export interface SendFlags {
@@ -25,10 +32,17 @@ export interface TextToSend extends SendFlags {
  * What a send did: the message(s) Telegram answered with (new ones, or for a repeated random_id
  * the originals), or that Telegram refused the random_id as used (RANDOM_ID_DUPLICATE).
  */
-export type SendResult = { refusedAsDuplicate: false; sent: SentOutcome[] } | { refusedAsDuplicate: true };
+export type SendResult =
+	| { refusedAsDuplicate: false; sent: SentOutcome[] }
+	| { refusedAsDuplicate: true };
 
-function replyTo(session: TelegramSession, replyToMessageId: number | undefined): Api.TypeInputReplyTo | undefined {
-	return replyToMessageId ? new session.gram.Api.InputReplyToMessage({ replyToMsgId: replyToMessageId }) : undefined;
+function replyTo(
+	session: TelegramSession,
+	replyToMessageId: number | undefined,
+): Api.TypeInputReplyTo | undefined {
+	return replyToMessageId
+		? new session.gram.Api.InputReplyToMessage({ replyToMsgId: replyToMessageId })
+		: undefined;
 }
 
 /**
@@ -36,10 +50,15 @@ function replyTo(session: TelegramSession, replyToMessageId: number | undefined)
  * RANDOM_ID_DUPLICATE: either way an earlier attempt of this very message arrived, and nothing
  * more is sent.
  */
-async function sendOnceByRandomId(send: () => Promise<Api.TypeUpdates>, randomIds: bigint[]): Promise<SendResult> {
+async function sendOnceByRandomId(
+	send: () => Promise<Api.TypeUpdates>,
+	randomIds: bigint[],
+): Promise<SendResult> {
 	const outcome = await settle(send());
-	if (outcome.ok) return { refusedAsDuplicate: false, sent: sentMessagesOf(outcome.value, randomIds) };
-	if (rpcFailureOf(outcome.error)?.name === 'RANDOM_ID_DUPLICATE') return { refusedAsDuplicate: true };
+	if (outcome.ok)
+		return { refusedAsDuplicate: false, sent: sentMessagesOf(outcome.value, randomIds) };
+	if (rpcFailureOf(outcome.error)?.name === 'RANDOM_ID_DUPLICATE')
+		return { refusedAsDuplicate: true };
 	throw outcome.error;
 }
 
@@ -47,16 +66,30 @@ async function sendOnceByRandomId(send: () => Promise<Api.TypeUpdates>, randomId
  * The scheduled messages an earlier attempt made, for a send refused as RANDOM_ID_DUPLICATE:
  * found in the chat's queue by text (captions, in order) and due date. Empty when not found.
  */
-export async function findScheduledCopies(session: TelegramSession, chat: ResolvedChat, texts: string[], scheduleDate: number, options: CallOptions): Promise<MessageRecord[]> {
+export async function findScheduledCopies(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	texts: string[],
+	scheduleDate: number,
+	options: CallOptions,
+): Promise<MessageRecord[]> {
 	const queue = (await listScheduled(session, chat, options)).sort((a, b) => a.id - b.id);
 	for (let start = 0; start + texts.length <= queue.length; start++) {
 		const run = queue.slice(start, start + texts.length);
-		if (run.every((message, index) => message.text === texts[index] && message.date === scheduleDate)) return run;
+		if (
+			run.every((message, index) => message.text === texts[index] && message.date === scheduleDate)
+		)
+			return run;
 	}
 	return [];
 }
 
-export async function sendText(session: TelegramSession, chat: ResolvedChat, message: TextToSend, options: CallOptions): Promise<SendResult> {
+export async function sendText(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	message: TextToSend,
+	options: CallOptions,
+): Promise<SendResult> {
 	const { Api, returnBigInt } = session.gram;
 	const { text, entities } = formatText(session.gram, message.text, message.formatting);
 	const request = new Api.messages.SendMessage({
@@ -69,14 +102,19 @@ export async function sendText(session: TelegramSession, chat: ResolvedChat, mes
 		noWebpage: message.noWebpage || undefined,
 		replyTo: replyTo(session, message.replyToMessageId),
 	});
-	return await sendOnceByRandomId(async () => await call(session, request, options), [message.randomId]);
+	return await sendOnceByRandomId(
+		async () => await call(session, request, options),
+		[message.randomId],
+	);
 }
 
 export type AlbumItemKind = 'photo' | 'video' | 'document';
 
 export interface AlbumItem {
 	kind: AlbumItemKind;
-	source: { type: 'bytes'; data: Buffer; fileName: string; mimeType: string } | { type: 'url'; url: string };
+	source:
+		| { type: 'bytes'; data: Buffer; fileName: string; mimeType: string }
+		| { type: 'url'; url: string };
 	caption: string;
 	randomId: bigint;
 }
@@ -88,37 +126,74 @@ export interface AlbumToSend extends SendFlags {
 	clearDraft?: boolean;
 }
 
-function uploadedMedia(session: TelegramSession, item: AlbumItem, file: Api.TypeInputFile, source: { fileName: string; mimeType: string }): Api.TypeInputMedia {
+function uploadedMedia(
+	session: TelegramSession,
+	item: AlbumItem,
+	file: Api.TypeInputFile,
+	source: { fileName: string; mimeType: string },
+): Api.TypeInputMedia {
 	const { Api } = session.gram;
 	if (item.kind === 'photo') return new Api.InputMediaUploadedPhoto({ file });
-	const attributes: Api.TypeDocumentAttribute[] = [new Api.DocumentAttributeFilename({ fileName: source.fileName })];
-	if (item.kind === 'video') attributes.push(new Api.DocumentAttributeVideo({ duration: 0, w: 0, h: 0, supportsStreaming: true }));
-	return new Api.InputMediaUploadedDocument({ file, mimeType: source.mimeType, attributes, forceFile: item.kind === 'document' || undefined });
+	const attributes: Api.TypeDocumentAttribute[] = [
+		new Api.DocumentAttributeFilename({ fileName: source.fileName }),
+	];
+	if (item.kind === 'video')
+		attributes.push(
+			new Api.DocumentAttributeVideo({ duration: 0, w: 0, h: 0, supportsStreaming: true }),
+		);
+	return new Api.InputMediaUploadedDocument({
+		file,
+		mimeType: source.mimeType,
+		attributes,
+		forceFile: item.kind === 'document' || undefined,
+	});
 }
 
 /** An album item as Telegram wants it in sendMultiMedia: uploaded (or fetched by URL) first, then referenced. */
-async function albumMedia(session: TelegramSession, chat: ResolvedChat, item: AlbumItem, index: number, options: CallOptions): Promise<Api.TypeInputMedia> {
+async function albumMedia(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	item: AlbumItem,
+	index: number,
+	options: CallOptions,
+): Promise<Api.TypeInputMedia> {
 	const { Api } = session.gram;
 	let media: Api.TypeInputMedia;
 	if (item.source.type === 'url') {
-		media = item.kind === 'photo' ? new Api.InputMediaPhotoExternal({ url: item.source.url }) : new Api.InputMediaDocumentExternal({ url: item.source.url });
+		media =
+			item.kind === 'photo'
+				? new Api.InputMediaPhotoExternal({ url: item.source.url })
+				: new Api.InputMediaDocumentExternal({ url: item.source.url });
 	} else {
 		const file = await uploadBytes(session, item.source.data, item.source.fileName, options);
 		media = uploadedMedia(session, item, file, item.source);
 	}
-	const stored = await call(session, new Api.messages.UploadMedia({ peer: chat.inputPeer, media }), { ...options, doing: `preparing album item ${index + 1}` });
+	const stored = await call(
+		session,
+		new Api.messages.UploadMedia({ peer: chat.inputPeer, media }),
+		{ ...options, doing: `preparing album item ${index + 1}` },
+	);
 	if (stored.className === 'MessageMediaPhoto' && stored.photo?.className === 'Photo') {
 		const { id, accessHash, fileReference } = stored.photo;
 		return new Api.InputMediaPhoto({ id: new Api.InputPhoto({ id, accessHash, fileReference }) });
 	}
 	if (stored.className === 'MessageMediaDocument' && stored.document?.className === 'Document') {
 		const { id, accessHash, fileReference } = stored.document;
-		return new Api.InputMediaDocument({ id: new Api.InputDocument({ id, accessHash, fileReference }) });
+		return new Api.InputMediaDocument({
+			id: new Api.InputDocument({ id, accessHash, fileReference }),
+		});
 	}
-	throw new Error(`Telegram turned album item ${index + 1} into ${stored.className}, which an album cannot hold`);
+	throw new Error(
+		`Telegram turned album item ${index + 1} into ${stored.className}, which an album cannot hold`,
+	);
 }
 
-export async function sendAlbum(session: TelegramSession, chat: ResolvedChat, album: AlbumToSend, options: CallOptions): Promise<SendResult> {
+export async function sendAlbum(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	album: AlbumToSend,
+	options: CallOptions,
+): Promise<SendResult> {
 	const { Api, returnBigInt } = session.gram;
 	const randomIds = album.items.map((item) => item.randomId);
 	return await sendOnceByRandomId(async () => {
@@ -126,7 +201,14 @@ export async function sendAlbum(session: TelegramSession, chat: ResolvedChat, al
 		for (const [index, item] of album.items.entries()) {
 			const media = await albumMedia(session, chat, item, index, options);
 			const { text, entities } = formatText(session.gram, item.caption, album.formatting);
-			multiMedia.push(new Api.InputSingleMedia({ media, randomId: returnBigInt(item.randomId), message: text, entities }));
+			multiMedia.push(
+				new Api.InputSingleMedia({
+					media,
+					randomId: returnBigInt(item.randomId),
+					message: text,
+					entities,
+				}),
+			);
 		}
 		const request = new Api.messages.SendMultiMedia({
 			peer: chat.inputPeer,
@@ -141,28 +223,64 @@ export async function sendAlbum(session: TelegramSession, chat: ResolvedChat, al
 	}, randomIds);
 }
 
-export async function listScheduled(session: TelegramSession, chat: ResolvedChat, options: CallOptions): Promise<MessageRecord[]> {
+export async function listScheduled(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	options: CallOptions,
+): Promise<MessageRecord[]> {
 	const { Api, returnBigInt } = session.gram;
-	const answer = await call(session, new Api.messages.GetScheduledHistory({ peer: chat.inputPeer, hash: returnBigInt(0) }), options);
+	const answer = await call(
+		session,
+		new Api.messages.GetScheduledHistory({ peer: chat.inputPeer, hash: returnBigInt(0) }),
+		options,
+	);
 	return messagesOfList(answer, true);
 }
 
 /** Sends scheduled messages now; returns the id each one got once sent (when Telegram says). */
-export async function sendScheduledNow(session: TelegramSession, chat: ResolvedChat, ids: number[], options: CallOptions): Promise<Map<number, number>> {
-	const answer = await call(session, new session.gram.Api.messages.SendScheduledMessages({ peer: chat.inputPeer, id: ids }), options);
+export async function sendScheduledNow(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	ids: number[],
+	options: CallOptions,
+): Promise<Map<number, number>> {
+	const answer = await call(
+		session,
+		new session.gram.Api.messages.SendScheduledMessages({ peer: chat.inputPeer, id: ids }),
+		options,
+	);
 	return sentIdsOfScheduled(answer);
 }
 
-export async function deleteScheduled(session: TelegramSession, chat: ResolvedChat, ids: number[], options: CallOptions): Promise<void> {
-	await call(session, new session.gram.Api.messages.DeleteScheduledMessages({ peer: chat.inputPeer, id: ids }), options);
+export async function deleteScheduled(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	ids: number[],
+	options: CallOptions,
+): Promise<void> {
+	await call(
+		session,
+		new session.gram.Api.messages.DeleteScheduledMessages({ peer: chat.inputPeer, id: ids }),
+		options,
+	);
 }
 
 /**
  * Moves a scheduled message (with its album, which Telegram moves as one) to a new time.
  * MESSAGE_NOT_MODIFIED means it is already due then: a retry of a reschedule that worked.
  */
-export async function reschedule(session: TelegramSession, chat: ResolvedChat, id: number, scheduleDate: number, options: CallOptions): Promise<MessageRecord[] | 'unchanged'> {
-	const request = new session.gram.Api.messages.EditMessage({ peer: chat.inputPeer, id, scheduleDate });
+export async function reschedule(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	id: number,
+	scheduleDate: number,
+	options: CallOptions,
+): Promise<MessageRecord[] | 'unchanged'> {
+	const request = new session.gram.Api.messages.EditMessage({
+		peer: chat.inputPeer,
+		id,
+		scheduleDate,
+	});
 	const outcome = await settle(call(session, request, options));
 	if (outcome.ok) return messagesOfUpdates(outcome.value);
 	if (rpcFailureOf(outcome.error)?.name === 'MESSAGE_NOT_MODIFIED') return 'unchanged';

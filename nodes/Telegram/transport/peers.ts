@@ -68,7 +68,8 @@ async function unlessNotFound<T, F>(lookup: Promise<T>, fallback: F): Promise<T 
 	const outcome = await settle(lookup);
 	if (outcome.ok) return outcome.value;
 	const failure = rpcFailureOf(outcome.error);
-	if (failure && failure.seconds === undefined && !explainRpcFailure(failure).sessionDead) return fallback;
+	if (failure && failure.seconds === undefined && !explainRpcFailure(failure).sessionDead)
+		return fallback;
 	throw outcome.error;
 }
 
@@ -85,7 +86,10 @@ function chatOfEntity(gram: Gramjs, entity: Entity): ResolvedChat | undefined {
 	}
 	if (entity.className === 'Channel' && entity.accessHash !== undefined) {
 		return {
-			inputPeer: new gram.Api.InputPeerChannel({ channelId: entity.id, accessHash: entity.accessHash }),
+			inputPeer: new gram.Api.InputPeerChannel({
+				channelId: entity.id,
+				accessHash: entity.accessHash,
+			}),
 			id: `-100${entity.id.toString()}`,
 			type: 'channel',
 			title: entity.title,
@@ -93,7 +97,12 @@ function chatOfEntity(gram: Gramjs, entity: Entity): ResolvedChat | undefined {
 		};
 	}
 	if (entity.className === 'Chat') {
-		return { inputPeer: new gram.Api.InputPeerChat({ chatId: entity.id }), id: `-${entity.id.toString()}`, type: 'basicGroup', title: entity.title };
+		return {
+			inputPeer: new gram.Api.InputPeerChat({ chatId: entity.id }),
+			id: `-${entity.id.toString()}`,
+			type: 'basicGroup',
+			title: entity.title,
+		};
 	}
 	return undefined;
 }
@@ -126,37 +135,93 @@ export function markedPeerId(peer: Api.TypePeer): string {
 }
 
 async function resolveSelf(session: TelegramSession, options: CallOptions): Promise<ResolvedChat> {
-	const [me] = await call(session, new session.gram.Api.users.GetUsers({ id: [new session.gram.Api.InputUserSelf()] }), { ...options, doing: 'asking who this account is' });
+	const [me] = await call(
+		session,
+		new session.gram.Api.users.GetUsers({ id: [new session.gram.Api.InputUserSelf()] }),
+		{ ...options, doing: 'asking who this account is' },
+	);
 	const chat = chatOfEntity(session.gram, me);
-	if (!chat) throw new UnknownChatError('Telegram did not say who this account is', 'Check the session in the credential.');
+	if (!chat)
+		throw new UnknownChatError(
+			'Telegram did not say who this account is',
+			'Check the session in the credential.',
+		);
 	return { ...chat, inputPeer: new session.gram.Api.InputPeerSelf(), title: 'Saved Messages' };
 }
 
-async function resolveByName(session: TelegramSession, reference: ChatReference & { kind: 'username' | 'phone' }, options: CallOptions) {
+async function resolveByName(
+	session: TelegramSession,
+	reference: ChatReference & { kind: 'username' | 'phone' },
+	options: CallOptions,
+) {
 	const { Api } = session.gram;
 	const resolved =
 		reference.kind === 'username'
-			? await call(session, new Api.contacts.ResolveUsername({ username: reference.username }), { ...options, doing: `looking up @${reference.username}` })
-			: await call(session, new Api.contacts.ResolvePhone({ phone: reference.phone }), { ...options, doing: `looking up +${reference.phone}` });
+			? await call(session, new Api.contacts.ResolveUsername({ username: reference.username }), {
+					...options,
+					doing: `looking up @${reference.username}`,
+				})
+			: await call(session, new Api.contacts.ResolvePhone({ phone: reference.phone }), {
+					...options,
+					doing: `looking up +${reference.phone}`,
+				});
 	learnEntities(session, [...resolved.users, ...resolved.chats]);
 	const chat = recall(session.accountKey, peerKeyOf(resolved.peer));
-	if (!chat) throw new UnknownChatError(`Telegram found ${chatReferenceKey(reference)} but gave no way to reach it`, 'Use another form of the chat (e.g. its numeric ID).');
+	if (!chat)
+		throw new UnknownChatError(
+			`Telegram found ${chatReferenceKey(reference)} but gave no way to reach it`,
+			'Use another form of the chat (e.g. its numeric ID).',
+		);
 	return chat;
 }
 
 /** Ids with access hash 0 (contacts, chats the account is in), then the account's dialogs. */
-async function resolveById(session: TelegramSession, reference: ChatReference & { kind: 'user' | 'channel' | 'basicGroup' }, options: CallOptions) {
+async function resolveById(
+	session: TelegramSession,
+	reference: ChatReference & { kind: 'user' | 'channel' | 'basicGroup' },
+	options: CallOptions,
+) {
 	const { Api, returnBigInt } = session.gram;
 	const key = chatReferenceKey(reference);
 	if (reference.kind === 'basicGroup') {
-		return { inputPeer: new Api.InputPeerChat({ chatId: returnBigInt(reference.id) }), id: `-${reference.id}`, type: 'basicGroup' as const, title: `-${reference.id}` };
+		return {
+			inputPeer: new Api.InputPeerChat({ chatId: returnBigInt(reference.id) }),
+			id: `-${reference.id}`,
+			type: 'basicGroup' as const,
+			title: `-${reference.id}`,
+		};
 	}
 	const doing = `looking up chat ${reference.kind === 'channel' ? '-100' : ''}${reference.id}`;
 	const direct: Entity[] =
 		reference.kind === 'user'
-			? await unlessNotFound(call(session, new Api.users.GetUsers({ id: [new Api.InputUser({ userId: returnBigInt(reference.id), accessHash: returnBigInt(0) })] }), { ...options, doing }), [])
+			? await unlessNotFound(
+					call(
+						session,
+						new Api.users.GetUsers({
+							id: [
+								new Api.InputUser({
+									userId: returnBigInt(reference.id),
+									accessHash: returnBigInt(0),
+								}),
+							],
+						}),
+						{ ...options, doing },
+					),
+					[],
+				)
 			: await unlessNotFound(
-					call(session, new Api.channels.GetChannels({ id: [new Api.InputChannel({ channelId: returnBigInt(reference.id), accessHash: returnBigInt(0) })] }), { ...options, doing }).then((answer) => answer.chats),
+					call(
+						session,
+						new Api.channels.GetChannels({
+							id: [
+								new Api.InputChannel({
+									channelId: returnBigInt(reference.id),
+									accessHash: returnBigInt(0),
+								}),
+							],
+						}),
+						{ ...options, doing },
+					).then((answer) => answer.chats),
 					[],
 				);
 	learnEntities(session, direct);
@@ -172,28 +237,48 @@ async function scanDialogs(session: TelegramSession, options: CallOptions, wante
 	let offsetId = 0;
 	let offsetPeer: Api.TypeInputPeer = new Api.InputPeerEmpty();
 	for (let page = 0; page < DIALOG_PAGES; page++) {
-		const request: Api.messages.GetDialogs = new Api.messages.GetDialogs({ offsetDate, offsetId, offsetPeer, limit: 100, hash: returnBigInt(0) });
-		const dialogs: Api.messages.TypeDialogs | undefined = await unlessNotFound(call(session, request, { ...options, doing: 'looking through the chats of this account' }), undefined);
+		const request: Api.messages.GetDialogs = new Api.messages.GetDialogs({
+			offsetDate,
+			offsetId,
+			offsetPeer,
+			limit: 100,
+			hash: returnBigInt(0),
+		});
+		const dialogs: Api.messages.TypeDialogs | undefined = await unlessNotFound(
+			call(session, request, { ...options, doing: 'looking through the chats of this account' }),
+			undefined,
+		);
 		if (!dialogs || dialogs.className === 'messages.DialogsNotModified') return;
 		learnEntities(session, [...dialogs.users, ...dialogs.chats]);
-		if (recall(session.accountKey, wanted) || dialogs.className === 'messages.Dialogs' || dialogs.dialogs.length === 0) return;
+		if (
+			recall(session.accountKey, wanted) ||
+			dialogs.className === 'messages.Dialogs' ||
+			dialogs.dialogs.length === 0
+		)
+			return;
 		const last = dialogs.messages.at(-1);
 		const lastDialog: Api.TypeDialog | undefined = dialogs.dialogs.at(-1);
 		if (!last || !lastDialog || last.className === 'MessageEmpty') return;
 		offsetDate = last.date;
 		offsetId = last.id;
-		offsetPeer = recall(session.accountKey, peerKeyOf(lastDialog.peer))?.inputPeer ?? new Api.InputPeerEmpty();
+		offsetPeer =
+			recall(session.accountKey, peerKeyOf(lastDialog.peer))?.inputPeer ?? new Api.InputPeerEmpty();
 	}
 }
 
 /** Finds the chat a reference names, from the account's cache or by asking Telegram once. */
-export async function resolveChat(session: TelegramSession, reference: ChatReference, options: CallOptions): Promise<ResolvedChat> {
+export async function resolveChat(
+	session: TelegramSession,
+	reference: ChatReference,
+	options: CallOptions,
+): Promise<ResolvedChat> {
 	const key = chatReferenceKey(reference);
 	const cached = recall(session.accountKey, key);
 	if (cached) return cached;
 	let chat: ResolvedChat | undefined;
 	if (reference.kind === 'self') chat = await resolveSelf(session, options);
-	else if (reference.kind === 'username' || reference.kind === 'phone') chat = await resolveByName(session, reference, options);
+	else if (reference.kind === 'username' || reference.kind === 'phone')
+		chat = await resolveByName(session, reference, options);
 	else chat = await resolveById(session, reference, options);
 	if (!chat) {
 		throw new UnknownChatError(

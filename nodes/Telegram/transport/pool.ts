@@ -49,7 +49,14 @@ function acquire(account: TelegramAccount): PoolEntry {
 	const key = accountKey(account);
 	let entry = entries.get(key);
 	if (!entry) {
-		const created: PoolEntry = { key, account, opening: openClient(account), users: 0, discarded: false, retired: [] };
+		const created: PoolEntry = {
+			key,
+			account,
+			opening: openClient(account),
+			users: 0,
+			discarded: false,
+			retired: [],
+		};
 		// A failed connect is not kept: the next item or execution tries again.
 		created.opening.catch(() => discard(created));
 		entries.set(key, created);
@@ -82,10 +89,18 @@ async function release(entry: PoolEntry) {
 async function migrate(entry: PoolEntry, dcId: number): Promise<void> {
 	const old = await entry.opening;
 	const { Api } = old.gram;
-	const exported = await withTimeout(old.client.invoke(new Api.auth.ExportAuthorization({ dcId })), MIGRATION_TIMEOUT_MS);
+	const exported = await withTimeout(
+		old.client.invoke(new Api.auth.ExportAuthorization({ dcId })),
+		MIGRATION_TIMEOUT_MS,
+	);
 	const address = await withTimeout(old.dcAddress(dcId), MIGRATION_TIMEOUT_MS);
 	const fresh = await openClient({ ...entry.account, session: '', server: { ...address, dcId } });
-	const imported = await withTimeout(fresh.client.invoke(new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes })), MIGRATION_TIMEOUT_MS).then(
+	const imported = await withTimeout(
+		fresh.client.invoke(
+			new Api.auth.ImportAuthorization({ id: exported.id, bytes: exported.bytes }),
+		),
+		MIGRATION_TIMEOUT_MS,
+	).then(
 		() => undefined,
 		(error: unknown) => error,
 	);
@@ -116,7 +131,10 @@ function sessionOf(entry: PoolEntry, open: { current: OpenClient }): TelegramSes
 }
 
 /** Runs `use` with the account's connected client, connecting first if needed. */
-export async function withTelegram<T>(account: TelegramAccount, use: (session: TelegramSession) => Promise<T>): Promise<T> {
+export async function withTelegram<T>(
+	account: TelegramAccount,
+	use: (session: TelegramSession) => Promise<T>,
+): Promise<T> {
 	const entry = acquire(account);
 	try {
 		const open = { current: await entry.opening };
@@ -134,7 +152,10 @@ export async function closeAllTelegramClients(): Promise<void> {
 	await Promise.allSettled(
 		all.map(async (entry) => {
 			clearTimeout(entry.idleTimer);
-			await Promise.allSettled([entry.opening.then(closeClient), ...entry.retired.splice(0).map(closeClient)]);
+			await Promise.allSettled([
+				entry.opening.then(closeClient),
+				...entry.retired.splice(0).map(closeClient),
+			]);
 		}),
 	);
 }

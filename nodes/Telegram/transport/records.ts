@@ -20,8 +20,13 @@ function mediaOf(media: Api.TypeMessageMedia | undefined): MessageRecord['media'
 	if (media.className === 'MessageMediaPhoto') return { kind: 'photo' };
 	if (media.className === 'MessageMediaDocument' && media.document?.className === 'Document') {
 		const { attributes, mimeType } = media.document;
-		const fileName = attributes.find((attribute): attribute is Api.DocumentAttributeFilename => attribute.className === 'DocumentAttributeFilename')?.fileName;
-		const video = media.video === true || attributes.some((attribute) => attribute.className === 'DocumentAttributeVideo');
+		const fileName = attributes.find(
+			(attribute): attribute is Api.DocumentAttributeFilename =>
+				attribute.className === 'DocumentAttributeFilename',
+		)?.fileName;
+		const video =
+			media.video === true ||
+			attributes.some((attribute) => attribute.className === 'DocumentAttributeVideo');
 		return { kind: video ? 'video' : 'document', fileName, mimeType };
 	}
 	return { kind: 'other' };
@@ -37,20 +42,27 @@ export function toMessageRecord(message: Api.Message, scheduled: boolean): Messa
 		silent: message.silent === true,
 	};
 	if (message.groupedId) record.groupedId = message.groupedId.toString();
-	if (message.replyTo?.className === 'MessageReplyHeader' && message.replyTo.replyToMsgId) record.replyToMessageId = message.replyTo.replyToMsgId;
+	if (message.replyTo?.className === 'MessageReplyHeader' && message.replyTo.replyToMsgId)
+		record.replyToMessageId = message.replyTo.replyToMsgId;
 	const media = mediaOf(message.media);
 	if (media) record.media = media;
 	return record;
 }
 
 /** The messages a list answer carries (getScheduledHistory and friends). */
-export function messagesOfList(answer: Api.messages.TypeMessages, scheduled: boolean): MessageRecord[] {
+export function messagesOfList(
+	answer: Api.messages.TypeMessages,
+	scheduled: boolean,
+): MessageRecord[] {
 	if (answer.className === 'messages.MessagesNotModified') return [];
-	return answer.messages.filter((message): message is Api.Message => message.className === 'Message').map((message) => toMessageRecord(message, scheduled));
+	return answer.messages
+		.filter((message): message is Api.Message => message.className === 'Message')
+		.map((message) => toMessageRecord(message, scheduled));
 }
 
 function updatesList(answer: Api.TypeUpdates): Api.TypeUpdate[] {
-	if (answer.className === 'Updates' || answer.className === 'UpdatesCombined') return answer.updates;
+	if (answer.className === 'Updates' || answer.className === 'UpdatesCombined')
+		return answer.updates;
 	if (answer.className === 'UpdateShort') return [answer.update];
 	return [];
 }
@@ -66,14 +78,21 @@ export interface SentOutcome {
  * item or album part gets its own id; a short answer (updateShortSentMessage) has one message.
  */
 export function sentMessagesOf(answer: Api.TypeUpdates, randomIds: bigint[]): SentOutcome[] {
-	if (answer.className === 'UpdateShortSentMessage') return randomIds.map(() => ({ id: answer.id }));
+	if (answer.className === 'UpdateShortSentMessage')
+		return randomIds.map(() => ({ id: answer.id }));
 	const updates = updatesList(answer);
 	const idByRandomId = new Map<string, number>();
 	const messageById = new Map<number, MessageRecord>();
 	for (const update of updates) {
-		if (update.className === 'UpdateMessageID' && update.randomId !== undefined) idByRandomId.set(update.randomId.toString(), update.id);
+		if (update.className === 'UpdateMessageID' && update.randomId !== undefined)
+			idByRandomId.set(update.randomId.toString(), update.id);
 		const scheduled = update.className === 'UpdateNewScheduledMessage';
-		if ((scheduled || update.className === 'UpdateNewMessage' || update.className === 'UpdateNewChannelMessage') && update.message.className === 'Message') {
+		if (
+			(scheduled ||
+				update.className === 'UpdateNewMessage' ||
+				update.className === 'UpdateNewChannelMessage') &&
+			update.message.className === 'Message'
+		) {
 			messageById.set(update.message.id, toMessageRecord(update.message, scheduled));
 		}
 	}
@@ -88,8 +107,15 @@ export function messagesOfUpdates(answer: Api.TypeUpdates): MessageRecord[] {
 	const records: MessageRecord[] = [];
 	for (const update of updatesList(answer)) {
 		const scheduled = update.className === 'UpdateNewScheduledMessage';
-		const edited = update.className === 'UpdateEditMessage' || update.className === 'UpdateEditChannelMessage';
-		if ((scheduled || edited || update.className === 'UpdateNewMessage' || update.className === 'UpdateNewChannelMessage') && update.message.className === 'Message') {
+		const edited =
+			update.className === 'UpdateEditMessage' || update.className === 'UpdateEditChannelMessage';
+		if (
+			(scheduled ||
+				edited ||
+				update.className === 'UpdateNewMessage' ||
+				update.className === 'UpdateNewChannelMessage') &&
+			update.message.className === 'Message'
+		) {
 			records.push(toMessageRecord(update.message, scheduled));
 		}
 	}

@@ -36,7 +36,11 @@ export function readRpcFailure(error: unknown): RpcFailure | undefined {
 	const text = typeof shape.message === 'string' ? shape.message : '';
 	if (typeof shape.seconds === 'number') {
 		const seconds = shape.seconds;
-		const kind = /in this chat/.test(text) ? 'SLOWMODE_WAIT' : /test servers/.test(text) ? 'FLOOD_TEST_PHONE_WAIT' : 'FLOOD_WAIT';
+		const kind = /in this chat/.test(text)
+			? 'SLOWMODE_WAIT'
+			: /test servers/.test(text)
+				? 'FLOOD_TEST_PHONE_WAIT'
+				: 'FLOOD_WAIT';
 		return { name: `${kind}_${seconds}`, code: code ?? 420, seconds };
 	}
 	if (typeof shape.newDc === 'number') {
@@ -44,13 +48,17 @@ export function readRpcFailure(error: unknown): RpcFailure | undefined {
 		return { name: `${kind}_${shape.newDc}`, code: code ?? 303, dcId: shape.newDc };
 	}
 	const name = shape.errorMessage;
-	const wait = /^(?:FLOOD_WAIT|FLOOD_PREMIUM_WAIT|SLOWMODE_WAIT|FLOOD_TEST_PHONE_WAIT)_(\d+)$/.exec(name);
+	const wait = /^(?:FLOOD_WAIT|FLOOD_PREMIUM_WAIT|SLOWMODE_WAIT|FLOOD_TEST_PHONE_WAIT)_(\d+)$/.exec(
+		name,
+	);
 	if (wait) return { name, code, seconds: Number(wait[1]) };
 	const migrate = /_MIGRATE_(\d+)$/.exec(name);
 	if (migrate) return { name, code, dcId: Number(migrate[1]) };
 	return { name, code };
 }
 
-export function isFloodWait(failure: RpcFailure | undefined): failure is RpcFailure & { seconds: number } {
+export function isFloodWait(
+	failure: RpcFailure | undefined,
+): failure is RpcFailure & { seconds: number } {
 	return failure?.seconds !== undefined;
 }

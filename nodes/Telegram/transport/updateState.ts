@@ -68,23 +68,43 @@ interface PtsFields {
 }
 
 /** The box an update counts in, or undefined when it carries no pts_count (seq/qts updates, reads). */
-export function boxOf(gram: TelegramSession['gram'], update: unknown): (Box & PtsFields) | undefined {
-	const fields = update as Partial<PtsFields> & { channelId?: unknown; message?: { peerId?: unknown } };
+export function boxOf(
+	gram: TelegramSession['gram'],
+	update: unknown,
+): (Box & PtsFields) | undefined {
+	const fields = update as Partial<PtsFields> & {
+		channelId?: unknown;
+		message?: { peerId?: unknown };
+	};
 	if (typeof fields.pts !== 'number' || typeof fields.ptsCount !== 'number') return undefined;
 	const { pts, ptsCount } = fields as PtsFields;
-	if (fields.channelId !== undefined && fields.channelId !== null) return { kind: 'channel', channelId: String(fields.channelId), pts, ptsCount };
+	if (fields.channelId !== undefined && fields.channelId !== null)
+		return { kind: 'channel', channelId: String(fields.channelId), pts, ptsCount };
 	const peer = fields.message?.peerId;
-	if (peer instanceof gram.Api.PeerChannel) return { kind: 'channel', channelId: String(peer.channelId), pts, ptsCount };
+	if (peer instanceof gram.Api.PeerChannel)
+		return { kind: 'channel', channelId: String(peer.channelId), pts, ptsCount };
 	return { kind: 'common', pts, ptsCount };
 }
 
 /** A new message an update carries, in the form messageEvent reads (short messages rebuilt). */
-export function newMessageOf(gram: TelegramSession['gram'], update: unknown): Api.Message | undefined {
+export function newMessageOf(
+	gram: TelegramSession['gram'],
+	update: unknown,
+): Api.Message | undefined {
 	const { Api } = gram;
-	if (update instanceof Api.UpdateNewMessage || update instanceof Api.UpdateNewChannelMessage) return update.message instanceof Api.Message ? update.message : undefined;
+	if (update instanceof Api.UpdateNewMessage || update instanceof Api.UpdateNewChannelMessage)
+		return update.message instanceof Api.Message ? update.message : undefined;
 	if (update instanceof Api.UpdateShortMessage) {
 		const peer = new Api.PeerUser({ userId: update.userId });
-		return new Api.Message({ id: update.id, peerId: peer, fromId: update.out ? undefined : peer, date: update.date, message: update.message, out: update.out, silent: update.silent });
+		return new Api.Message({
+			id: update.id,
+			peerId: peer,
+			fromId: update.out ? undefined : peer,
+			date: update.date,
+			message: update.message,
+			out: update.out,
+			silent: update.silent,
+		});
 	}
 	if (update instanceof Api.UpdateShortChatMessage) {
 		return new Api.Message({
@@ -121,7 +141,8 @@ export class UpdateTracker {
 	}
 
 	private save() {
-		if (this.state && this.accountId) this.store.save(this.accountId, { ...this.state, channels: { ...this.state.channels } });
+		if (this.state && this.accountId)
+			this.store.save(this.accountId, { ...this.state, channels: { ...this.state.channels } });
 	}
 
 	/** An update as it was pushed: applied if it is the next in its box, a gap is filled first. */
@@ -151,7 +172,11 @@ export class UpdateTracker {
 				if (message) this.sink.onMessage(message);
 				return;
 			}
-			channel = state.channels[box.channelId] = { pts: box.pts - box.ptsCount, accessHash, topMessage: 0 };
+			channel = state.channels[box.channelId] = {
+				pts: box.pts - box.ptsCount,
+				accessHash,
+				topMessage: 0,
+			};
 		}
 		const verdict = ptsVerdict(channel.pts, box.pts, box.ptsCount);
 		if (verdict === 'gap') return await this.catchUpChannel(box.channelId);
@@ -167,7 +192,12 @@ export class UpdateTracker {
 	private accessHashOf(update: unknown, channelId: string): string | undefined {
 		const entities = (update as { _entities?: Map<string, unknown> })._entities;
 		for (const entity of entities?.values() ?? []) {
-			if (entity instanceof this.Api.Channel && String(entity.id) === channelId && entity.accessHash !== undefined) return String(entity.accessHash);
+			if (
+				entity instanceof this.Api.Channel &&
+				String(entity.id) === channelId &&
+				entity.accessHash !== undefined
+			)
+				return String(entity.accessHash);
 		}
 		return undefined;
 	}
@@ -179,14 +209,29 @@ export class UpdateTracker {
 	async catchUp(): Promise<void> {
 		const { Api } = this;
 		if (!this.state) {
-			const me = await call(this.session, new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }), this.options('asking which account the trigger listens as'));
+			const me = await call(
+				this.session,
+				new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }),
+				this.options('asking which account the trigger listens as'),
+			);
 			this.accountId = String(me[0]?.id ?? 'self');
 			this.state = this.store.load(this.accountId);
 		}
 		if (!this.state) {
 			// Telegram pushes updates to a session once it has asked for the state.
-			const now = await call(this.session, new Api.updates.GetState(), this.options('reading the update state'));
-			this.state = { pts: now.pts, qts: now.qts, date: now.date, seq: now.seq, since: now.date, channels: {} };
+			const now = await call(
+				this.session,
+				new Api.updates.GetState(),
+				this.options('reading the update state'),
+			);
+			this.state = {
+				pts: now.pts,
+				qts: now.qts,
+				date: now.date,
+				seq: now.seq,
+				since: now.date,
+				channels: {},
+			};
 			this.save();
 			return;
 		}
@@ -196,7 +241,11 @@ export class UpdateTracker {
 		const accessHashes = new Map<string, string>();
 		for (let round = 0; round < DIFFERENCE_ROUNDS; round++) {
 			const qts = (await this.sink.appliedQts()) ?? state.qts;
-			const difference = await call(this.session, new Api.updates.GetDifference({ pts: state.pts, date: state.date, qts }), this.options('fetching updates received while the trigger was not listening'));
+			const difference = await call(
+				this.session,
+				new Api.updates.GetDifference({ pts: state.pts, date: state.date, qts }),
+				this.options('fetching updates received while the trigger was not listening'),
+			);
 			if (difference instanceof Api.updates.DifferenceEmpty) {
 				state.date = difference.date;
 				state.seq = difference.seq;
@@ -211,19 +260,32 @@ export class UpdateTracker {
 				this.save();
 				continue;
 			}
-			const reached = difference instanceof Api.updates.Difference ? difference.state : difference.intermediateState;
+			const reached =
+				difference instanceof Api.updates.Difference
+					? difference.state
+					: difference.intermediateState;
 			for (const chat of difference.chats) {
-				if (chat instanceof Api.Channel && chat.accessHash !== undefined) accessHashes.set(String(chat.id), String(chat.accessHash));
+				if (chat instanceof Api.Channel && chat.accessHash !== undefined)
+					accessHashes.set(String(chat.id), String(chat.accessHash));
 			}
-			const messages = difference.newMessages.filter((message): message is Api.Message => message instanceof Api.Message);
-			Object.assign(state, { pts: reached.pts, qts: Math.max(state.qts, reached.qts), date: reached.date, seq: reached.seq });
+			const messages = difference.newMessages.filter(
+				(message): message is Api.Message => message instanceof Api.Message,
+			);
+			Object.assign(state, {
+				pts: reached.pts,
+				qts: Math.max(state.qts, reached.qts),
+				date: reached.date,
+				seq: reached.seq,
+			});
 			this.save();
 			// Saved before the messages go out, so n8n's save on emit keeps a state past them.
 			for (const message of messages) this.sink.onMessage(message);
-			for (const message of difference.newEncryptedMessages) await this.sink.onAccountUpdate(new Api.UpdateNewEncryptedMessage({ message, qts: 0 }));
+			for (const message of difference.newEncryptedMessages)
+				await this.sink.onAccountUpdate(new Api.UpdateNewEncryptedMessage({ message, qts: 0 }));
 			if (difference.newEncryptedMessages.length > 0) await this.sink.recordQts(reached.qts);
 			for (const other of difference.otherUpdates) {
-				if (other instanceof Api.UpdateChannelTooLong) channelsWithNews.add(String(other.channelId));
+				if (other instanceof Api.UpdateChannelTooLong)
+					channelsWithNews.add(String(other.channelId));
 				else if (boxOf(this.session.gram, other)?.kind === 'channel') await this.live(other);
 				else await this.sink.onAccountUpdate(other);
 			}
@@ -237,7 +299,8 @@ export class UpdateTracker {
 			state.channels[channelId] = { pts: 1, accessHash, topMessage: 0 };
 			learned.add(channelId);
 		}
-		for (const channelId of Object.keys(state.channels)) await this.catchUpChannel(channelId, learned.has(channelId) ? state.since : 0);
+		for (const channelId of Object.keys(state.channels))
+			await this.catchUpChannel(channelId, learned.has(channelId) ? state.since : 0);
 	}
 
 	/** getChannelDifference from the channel's pts until `final`; messages older than `since` are skipped. */
@@ -245,28 +308,48 @@ export class UpdateTracker {
 		const { Api } = this;
 		const channel = this.state?.channels[channelId];
 		if (!channel) return;
-		const input = new Api.InputChannel({ channelId: this.session.gram.returnBigInt(channelId), accessHash: this.session.gram.returnBigInt(channel.accessHash) });
+		const input = new Api.InputChannel({
+			channelId: this.session.gram.returnBigInt(channelId),
+			accessHash: this.session.gram.returnBigInt(channel.accessHash),
+		});
 		for (let round = 0; round < DIFFERENCE_ROUNDS; round++) {
 			const difference = await call(
 				this.session,
-				new Api.updates.GetChannelDifference({ channel: input, filter: new Api.ChannelMessagesFilterEmpty(), pts: channel.pts, limit: CHANNEL_PAGE }),
+				new Api.updates.GetChannelDifference({
+					channel: input,
+					filter: new Api.ChannelMessagesFilterEmpty(),
+					pts: channel.pts,
+					limit: CHANNEL_PAGE,
+				}),
 				this.options('fetching channel messages received while the trigger was not listening'),
 			);
 			let messages: Api.Message[] = [];
 			if (difference instanceof Api.updates.ChannelDifferenceEmpty) {
 				channel.pts = difference.pts;
 			} else if (difference instanceof Api.updates.ChannelDifferenceTooLong) {
-				const pts = difference.dialog instanceof Api.Dialog ? (difference.dialog.pts ?? channel.pts) : channel.pts;
-				messages = difference.messages.filter((message): message is Api.Message => message instanceof Api.Message && message.id > channel.topMessage).sort((a, b) => a.id - b.id);
+				const pts =
+					difference.dialog instanceof Api.Dialog
+						? (difference.dialog.pts ?? channel.pts)
+						: channel.pts;
+				messages = difference.messages
+					.filter(
+						(message): message is Api.Message =>
+							message instanceof Api.Message && message.id > channel.topMessage,
+					)
+					.sort((a, b) => a.id - b.id);
 				this.sink.onWarning(
 					`Telegram no longer hands out every update of channel ${channelId} between pts ${channel.pts} and ${pts} (too many since the trigger last listened): only its latest ${messages.length} message(s) not yet emitted are emitted, older ones in that span are not.`,
 				);
 				channel.pts = pts;
 			} else {
 				channel.pts = difference.pts;
-				messages = difference.newMessages.filter((message): message is Api.Message => message instanceof Api.Message);
+				messages = difference.newMessages.filter(
+					(message): message is Api.Message => message instanceof Api.Message,
+				);
 			}
-			messages = messages.filter((message) => message.date >= since && message.id > channel.topMessage);
+			messages = messages.filter(
+				(message) => message.date >= since && message.id > channel.topMessage,
+			);
 			for (const message of messages) channel.topMessage = Math.max(channel.topMessage, message.id);
 			this.save();
 			for (const message of messages) this.sink.onMessage(message);

@@ -12,7 +12,12 @@ const PART_TIMEOUT_MS = 60_000;
  * Uploads bytes part by part on the client's main connection (not gramjs's uploadFile, whose
  * second connection outlives the client and retries forever on its own).
  */
-export async function uploadBytes(session: TelegramSession, data: Buffer, fileName: string, options: CallOptions): Promise<Api.TypeInputFile> {
+export async function uploadBytes(
+	session: TelegramSession,
+	data: Buffer,
+	fileName: string,
+	options: CallOptions,
+): Promise<Api.TypeInputFile> {
 	const { Api, readBigIntFromBuffer } = session.gram;
 	const fileId = readBigIntFromBuffer(randomBytes(8), true, true);
 	const parts = Math.max(1, Math.ceil(data.length / PART_SIZE));
@@ -22,7 +27,13 @@ export async function uploadBytes(session: TelegramSession, data: Buffer, fileNa
 		const request = big
 			? new Api.upload.SaveBigFilePart({ fileId, filePart: part, fileTotalParts: parts, bytes })
 			: new Api.upload.SaveFilePart({ fileId, filePart: part, bytes });
-		await call(session, request, { ...options, timeoutMs: PART_TIMEOUT_MS, doing: `uploading ${fileName} (part ${part + 1} of ${parts})` });
+		await call(session, request, {
+			...options,
+			timeoutMs: PART_TIMEOUT_MS,
+			doing: `uploading ${fileName} (part ${part + 1} of ${parts})`,
+		});
 	}
-	return big ? new Api.InputFileBig({ id: fileId, parts, name: fileName }) : new Api.InputFile({ id: fileId, parts, name: fileName, md5Checksum: '' });
+	return big
+		? new Api.InputFileBig({ id: fileId, parts, name: fileName })
+		: new Api.InputFile({ id: fileId, parts, name: fileName, md5Checksum: '' });
 }

@@ -4,11 +4,27 @@ import { secretChatOutput } from '../actions/secretChat/output';
 import type { TelegramUpdateEvent } from '../transport';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Encrypted Message Received', value: 'secretMessage', description: 'A message in a secret chat, decrypted' },
+	{
+		name: 'Encrypted Message Received',
+		value: 'secretMessage',
+		description: 'A message in a secret chat, decrypted',
+	},
 	{ name: 'New Message', value: 'message', description: 'A message in a regular (cloud) chat' },
-	{ name: 'Secret Chat Accepted', value: 'secretChatAccepted', description: 'A secret chat became usable: the other side accepted ours, or we accepted theirs' },
-	{ name: 'Secret Chat Closed', value: 'secretChatClosed', description: 'The other side discarded a secret chat' },
-	{ name: 'Secret Chat Request', value: 'secretChatRequested', description: 'Someone asked this account for a secret chat' },
+	{
+		name: 'Secret Chat Accepted',
+		value: 'secretChatAccepted',
+		description: 'A secret chat became usable: the other side accepted ours, or we accepted theirs',
+	},
+	{
+		name: 'Secret Chat Closed',
+		value: 'secretChatClosed',
+		description: 'The other side discarded a secret chat',
+	},
+	{
+		name: 'Secret Chat Request',
+		value: 'secretChatRequested',
+		description: 'Someone asked this account for a secret chat',
+	},
 ];
 
 export interface EventFilter {
@@ -17,12 +33,20 @@ export interface EventFilter {
 }
 
 /** The item an event starts the workflow with, or undefined when the trigger does not want it. */
-export function eventItem(event: TelegramUpdateEvent, filter: EventFilter, zone: string): IDataObject | undefined {
+export function eventItem(
+	event: TelegramUpdateEvent,
+	filter: EventFilter,
+	zone: string,
+): IDataObject | undefined {
 	if (!filter.events.includes(event.event)) return undefined;
 	switch (event.event) {
 		case 'message':
 			if (event.outgoing && !filter.includeOutgoing) return undefined;
-			return { event: event.event, ...messageOutput(event.message, zone), outgoing: event.outgoing };
+			return {
+				event: event.event,
+				...messageOutput(event.message, zone),
+				outgoing: event.outgoing,
+			};
 		case 'secretMessage': {
 			const { message, layer, inSeqNo, outSeqNo } = event.delivered;
 			// Service actions (layer notices, re-keying, resends) are the protocol's, not the user's.
@@ -39,7 +63,8 @@ export function eventItem(event: TelegramUpdateEvent, filter: EventFilter, zone:
 				inSeqNo,
 				outSeqNo,
 			};
-			if (message.replyToRandomId !== undefined) item.replyToRandomId = message.replyToRandomId.toString();
+			if (message.replyToRandomId !== undefined)
+				item.replyToRandomId = message.replyToRandomId.toString();
 			return item;
 		}
 		case 'secretChatRequested':

@@ -10,24 +10,46 @@ import type { ChannelUpdateState, UpdateState, UpdateStateStore } from '../trans
 
 const KEY = 'updateState';
 
-const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+const isCount = (value: unknown): value is number =>
+	typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 function readChannel(value: unknown): ChannelUpdateState | undefined {
 	const channel = value as Partial<ChannelUpdateState> | undefined;
-	if (!channel || !isCount(channel.pts) || typeof channel.accessHash !== 'string' || !isCount(channel.topMessage)) return undefined;
+	if (
+		!channel ||
+		!isCount(channel.pts) ||
+		typeof channel.accessHash !== 'string' ||
+		!isCount(channel.topMessage)
+	)
+		return undefined;
 	return { pts: channel.pts, accessHash: channel.accessHash, topMessage: channel.topMessage };
 }
 
 /** A stored state, or undefined when there is none or it is not one (then the trigger starts afresh). */
 export function readUpdateState(value: unknown): UpdateState | undefined {
 	const state = value as Partial<UpdateState> | undefined;
-	if (!state || !isCount(state.pts) || !isCount(state.qts) || !isCount(state.date) || !isCount(state.seq) || !isCount(state.since)) return undefined;
+	if (
+		!state ||
+		!isCount(state.pts) ||
+		!isCount(state.qts) ||
+		!isCount(state.date) ||
+		!isCount(state.seq) ||
+		!isCount(state.since)
+	)
+		return undefined;
 	const channels: Record<string, ChannelUpdateState> = {};
 	for (const [id, stored] of Object.entries(state.channels ?? {})) {
 		const channel = readChannel(stored);
 		if (channel) channels[id] = channel;
 	}
-	return { pts: state.pts, qts: state.qts, date: state.date, seq: state.seq, since: state.since, channels };
+	return {
+		pts: state.pts,
+		qts: state.qts,
+		date: state.date,
+		seq: state.seq,
+		since: state.since,
+		channels,
+	};
 }
 
 export function staticDataUpdateStore(staticData: IDataObject): UpdateStateStore {
@@ -35,7 +57,10 @@ export function staticDataUpdateStore(staticData: IDataObject): UpdateStateStore
 		load: (accountId) => readUpdateState((staticData[KEY] as IDataObject | undefined)?.[accountId]),
 		save: (accountId, state) => {
 			// A new top-level value: n8n marks static data as changed only on writes to its first level.
-			staticData[KEY] = { ...((staticData[KEY] as IDataObject | undefined) ?? {}), [accountId]: JSON.parse(JSON.stringify(state)) as IDataObject };
+			staticData[KEY] = {
+				...((staticData[KEY] as IDataObject | undefined) ?? {}),
+				[accountId]: JSON.parse(JSON.stringify(state)) as IDataObject,
+			};
 		},
 	};
 }

@@ -2,8 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 
 const objects = (value: unknown): IDataObject[] =>
-	Array.isArray(value) ? value.filter((entry): entry is IDataObject => typeof entry === 'object' && entry !== null) : [];
-const textOrNull = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+	Array.isArray(value)
+		? value.filter((entry): entry is IDataObject => typeof entry === 'object' && entry !== null)
+		: [];
+const textOrNull = (value: unknown): string | null =>
+	typeof value === 'string' && value !== '' ? value : null;
 
 /** One status for the message: the recipients' common status, or `mixed` when they differ. */
 function overallStatus(statuses: string[]): string | null {
@@ -17,7 +20,11 @@ function overallStatus(statuses: string[]): string | null {
  * recipients and sender first, then content and bookkeeping. `fallbackSendAt` is the time the
  * node asked for, used when Telnyx's answer does not repeat it.
  */
-export function flatMessage(message: IDataObject, zone: string, fallbackSendAt?: unknown): IDataObject {
+export function flatMessage(
+	message: IDataObject,
+	zone: string,
+	fallbackSendAt?: unknown,
+): IDataObject {
 	const recipients = objects(message.to).map((recipient) => ({
 		phone_number: String(recipient.phone_number ?? ''),
 		status: String(recipient.status ?? ''),

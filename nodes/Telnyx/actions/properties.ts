@@ -14,7 +14,10 @@ export const TELNYX_THROUGHPUT: ThroughputDefaults = {
 const E164_VALIDATION = [
 	{
 		type: 'regex' as const,
-		properties: { regex: '^\\+[1-9]\\d{7,14}$', errorMessage: 'Write the number in E.164 form, e.g. +15551234567' },
+		properties: {
+			regex: '^\\+[1-9]\\d{7,14}$',
+			errorMessage: 'Write the number in E.164 form, e.g. +15551234567',
+		},
 	},
 ];
 
@@ -32,7 +35,13 @@ export const fromNumberField: INodeProperties = {
 			type: 'list',
 			typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
 		},
-		{ displayName: 'Number', name: 'number', type: 'string', placeholder: 'e.g. +15551234567', validation: E164_VALIDATION },
+		{
+			displayName: 'Number',
+			name: 'number',
+			type: 'string',
+			placeholder: 'e.g. +15551234567',
+			validation: E164_VALIDATION,
+		},
 	],
 };
 
@@ -78,7 +87,11 @@ export const senderFields: INodeProperties[] = [
 		default: 'phoneNumber',
 		options: [
 			{ name: 'Phone Number', value: 'phoneNumber', description: 'One of your numbers sends it' },
-			{ name: 'Messaging Profile', value: 'messagingProfile', description: "The profile's number pool picks the sender" },
+			{
+				name: 'Messaging Profile',
+				value: 'messagingProfile',
+				description: "The profile's number pool picks the sender",
+			},
 		],
 	},
 	{ ...fromNumberField, displayOptions: { show: { senderType: ['phoneNumber'] } } },
@@ -144,7 +157,8 @@ const webhookFields: INodeProperties[] = [
 		name: 'useProfileWebhooks',
 		type: 'boolean',
 		default: true,
-		description: "Whether Telnyx also sends this message's events to the messaging profile's webhook URLs",
+		description:
+			"Whether Telnyx also sends this message's events to the messaging profile's webhook URLs",
 	},
 	{
 		displayName: 'Webhook Failover URL',
@@ -160,7 +174,8 @@ const webhookFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. https://example.com/hooks',
-		description: "Where Telnyx sends this message's events (sent, finalized), before the profile's URLs",
+		description:
+			"Where Telnyx sends this message's events (sent, finalized), before the profile's URLs",
 	},
 ];
 
@@ -178,7 +193,8 @@ const typeFields: INodeProperties[] = [
 		name: 'autoDetect',
 		type: 'boolean',
 		default: false,
-		description: 'Whether Telnyx checks for an SMS that is unusually long (too many parts) and handles it (auto_detect)',
+		description:
+			'Whether Telnyx checks for an SMS that is unusually long (too many parts) and handles it (auto_detect)',
 	},
 	{
 		displayName: 'Message Type',
@@ -186,7 +202,11 @@ const typeFields: INodeProperties[] = [
 		type: 'options',
 		default: 'auto',
 		options: [
-			{ name: 'Auto', value: 'auto', description: 'Telnyx decides: MMS when there is media or a subject, else SMS' },
+			{
+				name: 'Auto',
+				value: 'auto',
+				description: 'Telnyx decides: MMS when there is media or a subject, else SMS',
+			},
 			{ name: 'MMS', value: 'MMS' },
 			{ name: 'SMS', value: 'SMS' },
 		],

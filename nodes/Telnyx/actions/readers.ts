@@ -17,7 +17,7 @@ export const isE164 = (value: string): boolean => E164.test(value);
 export const isUuid = (value: string): boolean => UUID.test(value);
 
 function shown(value: unknown): string {
-	const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -27,20 +27,40 @@ const URL_SEPARATORS = /\s+|,(?=\s*https?:\/\/)/i;
 
 /** A list from an expression's array, or from text split by `separators`. */
 export function asList(value: unknown, separators: RegExp): string[] {
-	const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(separators) : value == null ? [] : [value];
+	const entries = Array.isArray(value)
+		? value
+		: typeof value === 'string'
+			? value.split(separators)
+			: value == null
+				? []
+				: [value];
 	return entries.map((entry) => String(entry ?? '').trim()).filter((entry) => entry !== '');
 }
 
 /** The value of a resource locator (`{ __rl, mode, value }`) or of a plain parameter. */
 export function locatorValue(value: unknown): string {
-	const raw = typeof value === 'object' && value !== null && 'value' in value ? (value as IDataObject).value : value;
+	const raw =
+		typeof value === 'object' && value !== null && 'value' in value
+			? (value as IDataObject).value
+			: value;
 	return String(raw ?? '').trim();
 }
 
-export function readPhoneNumber(context: IExecuteFunctions, itemIndex: number, field: string, value: unknown): string {
+export function readPhoneNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
 	const number = locatorValue(value).replace(/[\s()-]/g, '');
 	if (number === '') {
-		throw fieldError(context.getNode(), field, 'is empty', 'Give a phone number in E.164 form, e.g. +15551234567.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			field,
+			'is empty',
+			'Give a phone number in E.164 form, e.g. +15551234567.',
+			itemIndex,
+		);
 	}
 	if (!isE164(number)) {
 		throw fieldError(
@@ -54,22 +74,38 @@ export function readPhoneNumber(context: IExecuteFunctions, itemIndex: number, f
 	return number;
 }
 
-export function readGroupRecipients(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
-	const numbers = [...new Set(asList(value, NUMBER_SEPARATORS).map((entry) => readPhoneNumber(context, itemIndex, 'To', entry)))];
+export function readGroupRecipients(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string[] {
+	const numbers = [
+		...new Set(
+			asList(value, NUMBER_SEPARATORS).map((entry) =>
+				readPhoneNumber(context, itemIndex, 'To', entry),
+			),
+		),
+	];
 	const { min, max } = GROUP_MMS_RECIPIENTS;
 	if (numbers.length < min || numbers.length > max) {
 		throw fieldError(
 			context.getNode(),
 			'To',
 			`has ${numbers.length} different number${numbers.length === 1 ? '' : 's'}; a group MMS goes to ${min} to ${max}`,
-			numbers.length < min ? 'Add recipients, or use Send for a single number.' : `Split the recipients into groups of at most ${max}.`,
+			numbers.length < min
+				? 'Add recipients, or use Send for a single number.'
+				: `Split the recipients into groups of at most ${max}.`,
 			itemIndex,
 		);
 	}
 	return numbers;
 }
 
-export function readMediaUrls(context: IExecuteFunctions, itemIndex: number, value: unknown): string[] {
+export function readMediaUrls(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string[] {
 	const urls = asList(value, URL_SEPARATORS);
 	if (urls.length > MAX_MEDIA_URLS) {
 		throw fieldError(
@@ -84,7 +120,12 @@ export function readMediaUrls(context: IExecuteFunctions, itemIndex: number, val
 	return urls;
 }
 
-export function readHttpUrl(context: IExecuteFunctions, itemIndex: number, field: string, value: unknown): string {
+export function readHttpUrl(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: string,
+	value: unknown,
+): string {
 	const url = String(value ?? '').trim();
 	let parsed = false;
 	try {
@@ -107,25 +148,59 @@ export function readHttpUrl(context: IExecuteFunctions, itemIndex: number, field
 export type MessageType = 'auto' | 'SMS' | 'MMS';
 
 /** Text and media as Telnyx needs them: some content, and none that the chosen type cannot carry. */
-export function checkContent(context: IExecuteFunctions, itemIndex: number, text: string, mediaUrls: string[], type: MessageType): void {
+export function checkContent(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	text: string,
+	mediaUrls: string[],
+	type: MessageType,
+): void {
 	const node = context.getNode();
 	if (text.trim() === '' && mediaUrls.length === 0) {
-		throw fieldError(node, 'Text', 'is empty and there are no Media URLs', 'Write the message text, or add media URLs (MMS).', itemIndex);
+		throw fieldError(
+			node,
+			'Text',
+			'is empty and there are no Media URLs',
+			'Write the message text, or add media URLs (MMS).',
+			itemIndex,
+		);
 	}
 	if (type === 'SMS' && mediaUrls.length > 0) {
-		throw fieldError(node, 'Media URLs', 'are set but Message Type is SMS', 'An SMS carries text only: remove the media, or set Message Type to MMS or Auto.', itemIndex);
+		throw fieldError(
+			node,
+			'Media URLs',
+			'are set but Message Type is SMS',
+			'An SMS carries text only: remove the media, or set Message Type to MMS or Auto.',
+			itemIndex,
+		);
 	}
 	if (type === 'SMS' && text.trim() === '') {
-		throw fieldError(node, 'Text', 'is empty but Message Type is SMS', 'Write the text, or set Message Type to MMS to send media only.', itemIndex);
+		throw fieldError(
+			node,
+			'Text',
+			'is empty but Message Type is SMS',
+			'Write the text, or set Message Type to MMS to send media only.',
+			itemIndex,
+		);
 	}
 }
 
 export type Sender = { from: string } | { messaging_profile_id: string };
 
-export function readProfileId(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
+export function readProfileId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): string {
 	const id = locatorValue(value);
 	if (id === '') {
-		throw fieldError(context.getNode(), 'Messaging Profile', 'is empty', 'Pick a messaging profile from the list, or give its ID.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Messaging Profile',
+			'is empty',
+			'Pick a messaging profile from the list, or give its ID.',
+			itemIndex,
+		);
 	}
 	if (!isUuid(id)) {
 		throw fieldError(
@@ -143,15 +218,31 @@ export function readProfileId(context: IExecuteFunctions, itemIndex: number, val
 export function readSender(context: IExecuteFunctions, itemIndex: number): Sender {
 	const senderType = context.getNodeParameter('senderType', itemIndex, 'phoneNumber') as string;
 	if (senderType === 'messagingProfile') {
-		return { messaging_profile_id: readProfileId(context, itemIndex, context.getNodeParameter('messagingProfile', itemIndex, '')) };
+		return {
+			messaging_profile_id: readProfileId(
+				context,
+				itemIndex,
+				context.getNodeParameter('messagingProfile', itemIndex, ''),
+			),
+		};
 	}
-	return { from: readPhoneNumber(context, itemIndex, 'From Number', context.getNodeParameter('fromNumber', itemIndex, '')) };
+	return {
+		from: readPhoneNumber(
+			context,
+			itemIndex,
+			'From Number',
+			context.getNodeParameter('fromNumber', itemIndex, ''),
+		),
+	};
 }
 
 /** A send time inside Telnyx's window (5 minutes .. 5 days ahead), as ISO 8601 in UTC. */
 export function readSendAt(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
 	// Telnyx is accurate to the minute; whole seconds keep the request plain.
-	return readSendTime(context, itemIndex, value, SCHEDULE_WINDOW).toUTC().startOf('second').toISO({ suppressMilliseconds: true }) as string;
+	return readSendTime(context, itemIndex, value, SCHEDULE_WINDOW)
+		.toUTC()
+		.startOf('second')
+		.toISO({ suppressMilliseconds: true }) as string;
 }
 
 /** Get and Cancel: the item's Message ID, trimmed; a malformed one is refused before any request. */

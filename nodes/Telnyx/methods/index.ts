@@ -28,7 +28,9 @@ export async function searchPhoneNumbers(
 	const results = ((reply.data ?? []) as IDataObject[])
 		.filter((number) => Boolean(number.messaging_profile_id))
 		.map((number) => ({
-			name: number.messaging_profile_name ? `${String(number.phone_number)} (${String(number.messaging_profile_name)})` : String(number.phone_number),
+			name: number.messaging_profile_name
+				? `${String(number.phone_number)} (${String(number.messaging_profile_name)})`
+				: String(number.phone_number),
 			value: String(number.phone_number),
 		}));
 	return { results, paginationToken: nextPage(reply) };

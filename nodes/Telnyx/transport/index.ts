@@ -2,7 +2,13 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markMayHaveActed, markUnclearCreate } from '../../../shared/executionMemo';
-import { gatewayFailureOf, requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
+import {
+	gatewayFailureOf,
+	requestWithCredential,
+	type HttpContext,
+	type HttpReply,
+	type TransportFailure,
+} from '../../../shared/http';
 import { RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
@@ -45,7 +51,9 @@ interface TelnyxErrorEntry {
 
 export async function telnyxBaseUrl(context: HttpContext): Promise<string> {
 	const credentials = await context.getCredentials<{ baseUrl?: string }>(TELNYX_CREDENTIAL);
-	const url = String(credentials.baseUrl || TELNYX_DEFAULT_BASE_URL).trim().replace(/\/+$/, '');
+	const url = String(credentials.baseUrl || TELNYX_DEFAULT_BASE_URL)
+		.trim()
+		.replace(/\/+$/, '');
 	if (!/^https?:\/\/[^/]+/i.test(url)) {
 		throw providerError(context.getNode(), {
 			provider: PROVIDER,
@@ -84,7 +92,7 @@ function fieldOf(pointer: string | undefined): string | undefined {
 
 const HINT_BY_STATUS: Record<number, string> = {
 	400: 'Telnyx could not read the request: correct the value it names and run again.',
-	401: "Check the API key in the Telnyx credential (Mission Control > Account Settings > Keys & Credentials > API Keys); it may have been deleted or mistyped.",
+	401: 'Check the API key in the Telnyx credential (Mission Control > Account Settings > Keys & Credentials > API Keys); it may have been deleted or mistyped.',
 	403: 'Telnyx does not allow this for this API key or resource.',
 	404: "Check the ID (Telnyx keeps messages for 10 days) and the credential's API Base URL.",
 	422: 'Telnyx refused a value: correct it and run again.',
@@ -96,7 +104,9 @@ function hintFor(status: number, entry: TelnyxErrorEntry): string {
 		return `Telnyx refused the value of '${field}' (${entry.source?.pointer}): correct it and run again.`;
 	}
 	if (HINT_BY_STATUS[status]) return HINT_BY_STATUS[status];
-	return status >= 500 ? 'Telnyx had a problem answering; try again in a few minutes.' : 'Telnyx could not complete the request.';
+	return status >= 500
+		? 'Telnyx had a problem answering; try again in a few minutes.'
+		: 'Telnyx could not complete the request.';
 }
 
 function describeEntry(entry: TelnyxErrorEntry, status: number): string {
@@ -107,13 +117,24 @@ function describeEntry(entry: TelnyxErrorEntry, status: number): string {
 }
 
 /** Turns a Telnyx answer into data, a RateLimitedSignal (429), or a NodeApiError with Telnyx's own words. */
-export function interpretTelnyxReply(context: HttpContext, reply: HttpReply, itemIndex?: number): IDataObject {
-	if (reply.statusCode === 429) throw new RateLimitedSignal(resetSeconds(reply.headers as Record<string, string>));
+export function interpretTelnyxReply(
+	context: HttpContext,
+	reply: HttpReply,
+	itemIndex?: number,
+): IDataObject {
+	if (reply.statusCode === 429)
+		throw new RateLimitedSignal(resetSeconds(reply.headers as Record<string, string>));
 	const body = (reply.body ?? {}) as IDataObject;
 	if (reply.statusCode >= 200 && reply.statusCode < 300) return body;
 	const entries = Array.isArray(body.errors) ? (body.errors as TelnyxErrorEntry[]) : [];
 	const first = entries[0] ?? {};
-	const more = entries.length > 1 ? ` (and ${entries.length - 1} more: ${entries.slice(1).map((e) => describeEntry(e, reply.statusCode)).join('; ')})` : '';
+	const more =
+		entries.length > 1
+			? ` (and ${entries.length - 1} more: ${entries
+					.slice(1)
+					.map((e) => describeEntry(e, reply.statusCode))
+					.join('; ')})`
+			: '';
 	const details: Record<string, string> = {};
 	if (first.code) details.telnyxCode = first.code;
 	if (first.source?.pointer) details.pointer = first.source.pointer;
@@ -129,36 +150,51 @@ export function interpretTelnyxReply(context: HttpContext, reply: HttpReply, ite
 
 /** Telnyx's own error answers carry an `errors` list. */
 function isTelnyxAnswer(body: unknown): boolean {
-	return typeof body === 'object' && body !== null && Array.isArray((body as { errors?: unknown }).errors);
+	return (
+		typeof body === 'object' &&
+		body !== null &&
+		Array.isArray((body as { errors?: unknown }).errors)
+	);
 }
 
-function connectionError(context: HttpContext, call: TelnyxCall, failure: TransportFailure, baseURL: string) {
+function connectionError(
+	context: HttpContext,
+	call: TelnyxCall,
+	failure: TransportFailure,
+	baseURL: string,
+) {
 	const { code } = failure;
 	if (call.creates && failure.mayHaveArrived) {
-		return markMayHaveActed(markUnclearCreate(
-			providerError(context.getNode(), {
-				provider: PROVIDER,
-				message: `the connection failed (${code}) after the request was sent, so ${call.creates.what} may have been sent`,
-				description: `It was not sent again, to avoid a duplicate. ${call.creates.check} before running this item again.`,
-				itemIndex: call.itemIndex,
-				details: { networkCode: code },
-			}),
-		));
+		return markMayHaveActed(
+			markUnclearCreate(
+				providerError(context.getNode(), {
+					provider: PROVIDER,
+					message: `the connection failed (${code}) after the request was sent, so ${call.creates.what} may have been sent`,
+					description: `It was not sent again, to avoid a duplicate. ${call.creates.check} before running this item again.`,
+					itemIndex: call.itemIndex,
+					details: { networkCode: code },
+				}),
+			),
+		);
 	}
 	if (failure.mayHaveArrived) {
 		// A read or a cancel: repeating it is harmless, so the user can simply run it again.
-		return markMayHaveActed(providerError(context.getNode(), {
-			provider: PROVIDER,
-			message: `no answer from Telnyx (${code})`,
-			description: "Check the credential's API Base URL and that n8n can reach Telnyx, then run it again (reading or cancelling twice is harmless).",
-			itemIndex: call.itemIndex,
-			details: { networkCode: code },
-		}));
+		return markMayHaveActed(
+			providerError(context.getNode(), {
+				provider: PROVIDER,
+				message: `no answer from Telnyx (${code})`,
+				description:
+					"Check the credential's API Base URL and that n8n can reach Telnyx, then run it again (reading or cancelling twice is harmless).",
+				itemIndex: call.itemIndex,
+				details: { networkCode: code },
+			}),
+		);
 	}
 	return providerError(context.getNode(), {
 		provider: PROVIDER,
 		message: `could not reach ${baseURL} (${code})`,
-		description: "Check the credential's API Base URL and that n8n can reach Telnyx; nothing was sent.",
+		description:
+			"Check the credential's API Base URL and that n8n can reach Telnyx; nothing was sent.",
 		itemIndex: call.itemIndex,
 		details: { networkCode: code },
 	});
@@ -184,5 +220,8 @@ export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Pro
 		return interpretTelnyxReply(context, outcome.reply as HttpReply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
-	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex, signal));
+	return await waitOutRateLimits(
+		attempt,
+		providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex, signal),
+	);
 }

@@ -6,15 +6,41 @@ export const ANY_EVENT = '*';
 /** What the Events filter offers; Delivered and Failed split Telnyx's message.finalized by outcome. */
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Any Message Event', value: ANY_EVENT },
-	{ name: 'Message Delivered', value: 'message.delivered', description: 'A message.finalized event whose recipients all got it' },
-	{ name: 'Message Failed', value: 'message.failed', description: 'A message.finalized event for a message not delivered to every recipient' },
-	{ name: 'Message Finalized', value: 'message.finalized', description: 'Any final outcome, delivered or not' },
-	{ name: 'Message Received', value: 'message.received', description: 'An inbound message to one of your numbers' },
-	{ name: 'Message Sent', value: 'message.sent', description: 'Telnyx handed an outbound message to the carrier' },
+	{
+		name: 'Message Delivered',
+		value: 'message.delivered',
+		description: 'A message.finalized event whose recipients all got it',
+	},
+	{
+		name: 'Message Failed',
+		value: 'message.failed',
+		description: 'A message.finalized event for a message not delivered to every recipient',
+	},
+	{
+		name: 'Message Finalized',
+		value: 'message.finalized',
+		description: 'Any final outcome, delivered or not',
+	},
+	{
+		name: 'Message Received',
+		value: 'message.received',
+		description: 'An inbound message to one of your numbers',
+	},
+	{
+		name: 'Message Sent',
+		value: 'message.sent',
+		description: 'Telnyx handed an outbound message to the carrier',
+	},
 ];
 
 export interface TelnyxEvent {
-	data?: { event_type?: string; id?: string; occurred_at?: string; payload?: IDataObject; record_type?: string };
+	data?: {
+		event_type?: string;
+		id?: string;
+		occurred_at?: string;
+		payload?: IDataObject;
+		record_type?: string;
+	};
 	meta?: IDataObject;
 }
 

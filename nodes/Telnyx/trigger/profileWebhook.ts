@@ -23,9 +23,12 @@ async function requirePublicKey(context: IHookFunctions): Promise<void> {
 	throw new NodeOperationError(
 		context.getNode(),
 		publicKey === ''
-			? "The Telnyx credential has no Webhook Public Key, so this trigger could not check that events come from Telnyx"
+			? 'The Telnyx credential has no Webhook Public Key, so this trigger could not check that events come from Telnyx'
 			: "The Telnyx credential's Webhook Public Key is not a base64 Ed25519 public key (32 bytes)",
-		{ description: 'Copy the public key from Mission Control > Account Settings > Keys & Credentials > Public Key into the credential.' },
+		{
+			description:
+				'Copy the public key from Mission Control > Account Settings > Keys & Credentials > Public Key into the credential.',
+		},
 	);
 }
 
@@ -33,21 +36,40 @@ function wantedProfileId(context: IHookFunctions): string | undefined {
 	if (context.getNodeParameter('registerWebhook', false) !== true) return undefined;
 	const id = locatorValue(context.getNodeParameter('messagingProfile', ''));
 	if (!UUID.test(id)) {
-		throw new NodeOperationError(context.getNode(), `'Messaging Profile' ("${id}") is not a messaging profile ID`, {
-			description: 'Pick the profile whose events should start this workflow, or turn off Register URL on Messaging Profile.',
-		});
+		throw new NodeOperationError(
+			context.getNode(),
+			`'Messaging Profile' ("${id}") is not a messaging profile ID`,
+			{
+				description:
+					'Pick the profile whose events should start this workflow, or turn off Register URL on Messaging Profile.',
+			},
+		);
 	}
 	return id;
 }
 
-async function profileWebhookUrl(context: IHookFunctions, profileId: string): Promise<string | null> {
-	const reply = await telnyxRequest(context, { method: 'GET', path: `/messaging_profiles/${profileId}` });
+async function profileWebhookUrl(
+	context: IHookFunctions,
+	profileId: string,
+): Promise<string | null> {
+	const reply = await telnyxRequest(context, {
+		method: 'GET',
+		path: `/messaging_profiles/${profileId}`,
+	});
 	const url = ((reply.data ?? {}) as IDataObject).webhook_url;
 	return typeof url === 'string' && url !== '' ? url : null;
 }
 
-async function setProfileWebhookUrl(context: IHookFunctions, profileId: string, url: string | null): Promise<void> {
-	await telnyxRequest(context, { method: 'PATCH', path: `/messaging_profiles/${profileId}`, body: { webhook_url: url } });
+async function setProfileWebhookUrl(
+	context: IHookFunctions,
+	profileId: string,
+	url: string | null,
+): Promise<void> {
+	await telnyxRequest(context, {
+		method: 'PATCH',
+		path: `/messaging_profiles/${profileId}`,
+		body: { webhook_url: url },
+	});
 }
 
 /** checkExists: whether the profile already points here (also refuses a credential without public key). */
@@ -80,7 +102,9 @@ export async function unregister(context: IHookFunctions): Promise<boolean> {
 	if (!current.ok) {
 		// A profile that is gone has nothing to restore; anything else must surface.
 		if (String((current.error as { httpCode?: unknown }).httpCode) !== '404') throw current.error;
-		context.logger.warn(`Telnyx messaging profile ${registration.profileId} no longer exists; nothing to restore`);
+		context.logger.warn(
+			`Telnyx messaging profile ${registration.profileId} no longer exists; nothing to restore`,
+		);
 	} else if (current.value === registration.url) {
 		// Only undo our own change: a URL someone set since then stays.
 		await setProfileWebhookUrl(context, registration.profileId, registration.previousUrl);

@@ -14,7 +14,10 @@ export function parsePublicKey(base64: string): KeyObject | undefined {
 	const raw = strictBase64(base64.trim());
 	if (raw?.length !== 32) return undefined;
 	try {
-		return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
+		return createPublicKey({
+			key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') },
+			format: 'jwk',
+		});
 	} catch {
 		return undefined;
 	}
@@ -32,7 +35,11 @@ export type Verdict = { valid: true } | { valid: false; reason: string };
  * Checks `telnyx-signature-ed25519` (base64 Ed25519 signature of `timestamp|raw body`) and that
  * `telnyx-timestamp` (Unix seconds) is within MAX_CLOCK_SKEW_SECONDS of `nowSeconds`.
  */
-export function verifyTelnyxSignature(request: SignedRequest, publicKey: KeyObject, nowSeconds: number): Verdict {
+export function verifyTelnyxSignature(
+	request: SignedRequest,
+	publicKey: KeyObject,
+	nowSeconds: number,
+): Verdict {
 	const { signature, timestamp } = request;
 	if (!signature) return { valid: false, reason: 'the telnyx-signature-ed25519 header is missing' };
 	if (!timestamp) return { valid: false, reason: 'the telnyx-timestamp header is missing' };
@@ -47,7 +54,10 @@ export function verifyTelnyxSignature(request: SignedRequest, publicKey: KeyObje
 		};
 	}
 	const signatureBytes = strictBase64(signature);
-	if (signatureBytes?.length !== 64) return { valid: false, reason: 'telnyx-signature-ed25519 is not a base64 Ed25519 signature' };
+	if (signatureBytes?.length !== 64)
+		return { valid: false, reason: 'telnyx-signature-ed25519 is not a base64 Ed25519 signature' };
 	const signed = Buffer.concat([Buffer.from(`${timestamp}|`, 'utf8'), request.rawBody]);
-	return verify(null, signed, publicKey, signatureBytes) ? { valid: true } : { valid: false, reason: 'the signature does not match the body' };
+	return verify(null, signed, publicKey, signatureBytes)
+		? { valid: true }
+		: { valid: false, reason: 'the signature does not match the body' };
 }

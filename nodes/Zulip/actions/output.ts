@@ -6,6 +6,8 @@ export function scheduledMessageOutput(message: IDataObject, zone: string): IDat
 	const timestamp = Number(message.scheduled_delivery_timestamp);
 	return {
 		...message,
-		scheduled_delivery_time: Number.isFinite(timestamp) ? DateTime.fromSeconds(timestamp, { zone }).toISO() : null,
+		scheduled_delivery_time: Number.isFinite(timestamp)
+			? DateTime.fromSeconds(timestamp, { zone }).toISO()
+			: null,
 	};
 }

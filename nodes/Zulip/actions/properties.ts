@@ -22,7 +22,12 @@ export const channelLocator: INodeProperties = {
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 14',
-			validation: [{ type: 'regex', properties: { regex: '^\\d+$', errorMessage: 'A channel ID is a whole number' } }],
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^\\d+$', errorMessage: 'A channel ID is a whole number' },
+				},
+			],
 		},
 	],
 };
@@ -91,7 +96,8 @@ export const scheduledMessageIdField: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. 42',
-	description: 'The scheduled_message_id that Create or Get Many returned (not the ID the message gets once sent)',
+	description:
+		'The scheduled_message_id that Create or Get Many returned (not the ID the message gets once sent)',
 };
 
 /** The Options collection each operation has: the rate-limit wait plus the operation's own. */

@@ -13,10 +13,20 @@ export interface ZulipRecipient {
 	topic?: string;
 }
 
-export function readContent(context: IExecuteFunctions, itemIndex: number, field = 'content'): string {
+export function readContent(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field = 'content',
+): string {
 	const content = String(context.getNodeParameter(field, itemIndex, '') ?? '');
 	if (content.trim() === '') {
-		throw fieldError(context.getNode(), 'Content', 'is empty', 'Enter the message text (Zulip Markdown).', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Content',
+			'is empty',
+			'Enter the message text (Zulip Markdown).',
+			itemIndex,
+		);
 	}
 	return content;
 }
@@ -24,7 +34,13 @@ export function readContent(context: IExecuteFunctions, itemIndex: number, field
 export function readTopic(context: IExecuteFunctions, itemIndex: number, value: unknown): string {
 	const topic = String(value ?? '').trim();
 	if (topic === '') {
-		throw fieldError(context.getNode(), 'Topic', 'is empty', 'A channel message needs a topic: enter one.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Topic',
+			'is empty',
+			'A channel message needs a topic: enter one.',
+			itemIndex,
+		);
 	}
 	return topic;
 }
@@ -34,7 +50,11 @@ export function readSendAt(context: IExecuteFunctions, itemIndex: number, value:
 	return toUnixSeconds(readSendTime(context, itemIndex, value, { min: { seconds: 1 } }));
 }
 
-export function readChannelId(context: IExecuteFunctions, itemIndex: number, value: unknown): number {
+export function readChannelId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): number {
 	const raw = typeof value === 'object' && value !== null ? (value as IDataObject).value : value;
 	const id = Number(String(raw ?? '').trim());
 	if (!Number.isInteger(id) || id <= 0) {
@@ -59,11 +79,21 @@ function asList(value: unknown): unknown[] {
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** Turns user IDs and emails into Zulip user IDs; emails are looked up once per call. */
-export async function readUserIds(context: IExecuteFunctions, itemIndex: number, value: unknown): Promise<number[]> {
+export async function readUserIds(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+): Promise<number[]> {
 	const entries = asList(value).map((entry) => String(entry).trim());
 	const node = context.getNode();
 	if (entries.length === 0) {
-		throw fieldError(node, 'Users', 'is empty', 'Choose at least one recipient, or give user IDs or emails.', itemIndex);
+		throw fieldError(
+			node,
+			'Users',
+			'is empty',
+			'Choose at least one recipient, or give user IDs or emails.',
+			itemIndex,
+		);
 	}
 	const bad = entries.filter((entry) => !/^\d+$/.test(entry) && !EMAIL.test(entry));
 	if (bad.length > 0) {
@@ -78,8 +108,17 @@ export async function readUserIds(context: IExecuteFunctions, itemIndex: number,
 	const emails = entries.filter((entry) => EMAIL.test(entry));
 	let idByEmail = new Map<string, number>();
 	if (emails.length > 0) {
-		const reply = await zulipRequest(context, { method: 'GET', path: '/users', itemIndex, maxRateLimitWaitSeconds: readMaxWait(context, itemIndex) });
-		const members = (reply.members ?? []) as Array<{ user_id: number; email: string; delivery_email?: string }>;
+		const reply = await zulipRequest(context, {
+			method: 'GET',
+			path: '/users',
+			itemIndex,
+			maxRateLimitWaitSeconds: readMaxWait(context, itemIndex),
+		});
+		const members = (reply.members ?? []) as Array<{
+			user_id: number;
+			email: string;
+			delivery_email?: string;
+		}>;
 		idByEmail = new Map();
 		for (const member of members) {
 			idByEmail.set(member.email.toLowerCase(), member.user_id);
@@ -96,18 +135,30 @@ export async function readUserIds(context: IExecuteFunctions, itemIndex: number,
 			);
 		}
 	}
-	const ids = entries.map((entry) => (/^\d+$/.test(entry) ? Number(entry) : (idByEmail.get(entry.toLowerCase()) as number)));
+	const ids = entries.map((entry) =>
+		/^\d+$/.test(entry) ? Number(entry) : (idByEmail.get(entry.toLowerCase()) as number),
+	);
 	return [...new Set(ids)];
 }
 
 /** Reads Message Type + Channel/Topic or Users for one item. */
-export async function readRecipient(context: IExecuteFunctions, itemIndex: number): Promise<ZulipRecipient> {
+export async function readRecipient(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<ZulipRecipient> {
 	const messageType = context.getNodeParameter('messageType', itemIndex) as string;
 	if (messageType === 'direct') {
-		return { type: 'direct', to: await readUserIds(context, itemIndex, context.getNodeParameter('users', itemIndex, [])) };
+		return {
+			type: 'direct',
+			to: await readUserIds(context, itemIndex, context.getNodeParameter('users', itemIndex, [])),
+		};
 	}
 	const topic = readTopic(context, itemIndex, context.getNodeParameter('topic', itemIndex, ''));
-	const channel = readChannelId(context, itemIndex, context.getNodeParameter('channel', itemIndex, undefined, { extractValue: true }));
+	const channel = readChannelId(
+		context,
+		itemIndex,
+		context.getNodeParameter('channel', itemIndex, undefined, { extractValue: true }),
+	);
 	return { type: 'stream', to: channel, topic };
 }
 

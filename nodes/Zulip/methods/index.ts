@@ -6,7 +6,10 @@ import type {
 } from 'n8n-workflow';
 import { zulipRequest } from '../transport';
 
-export async function searchChannels(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchChannels(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const reply = await zulipRequest(this, { method: 'GET', path: '/streams' });
 	const needle = (filter ?? '').toLowerCase();
 	const results = ((reply.streams ?? []) as IDataObject[])
@@ -21,5 +24,8 @@ export async function getUsers(this: ILoadOptionsFunctions): Promise<INodeProper
 	return ((reply.members ?? []) as IDataObject[])
 		.filter((user) => user.is_active !== false)
 		.sort((a, b) => String(a.full_name).localeCompare(String(b.full_name)))
-		.map((user) => ({ name: `${String(user.full_name)} (${String(user.email)})`, value: Number(user.user_id) }));
+		.map((user) => ({
+			name: `${String(user.full_name)} (${String(user.email)})`,
+			value: Number(user.user_id),
+		}));
 }

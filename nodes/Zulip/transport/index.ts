@@ -2,7 +2,13 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markMayHaveActed, markUnclearCreate } from '../../../shared/executionMemo';
-import { gatewayFailureOf, requestWithCredential, type HttpContext, type HttpReply, type TransportFailure } from '../../../shared/http';
+import {
+	gatewayFailureOf,
+	requestWithCredential,
+	type HttpContext,
+	type HttpReply,
+	type TransportFailure,
+} from '../../../shared/http';
 import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
@@ -24,12 +30,15 @@ export interface ZulipCall {
 
 export async function zulipBaseUrl(context: HttpContext): Promise<string> {
 	const credentials = await context.getCredentials<{ url?: string }>(ZULIP_CREDENTIAL);
-	const url = String(credentials.url ?? '').trim().replace(/\/+$/, '');
+	const url = String(credentials.url ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	if (!/^https?:\/\/[^/]+/i.test(url)) {
 		throw providerError(context.getNode(), {
 			provider: 'Zulip',
 			message: `the credential's Server URL ("${url}") is not an http(s) address`,
-			description: 'Open the Zulip credential and enter your organization URL, e.g. https://yourorg.zulipchat.com',
+			description:
+				'Open the Zulip credential and enter your organization URL, e.g. https://yourorg.zulipchat.com',
 		});
 	}
 	return `${url}/api/v1`;
@@ -58,15 +67,21 @@ function isZulipAnswer(body: unknown): boolean {
 }
 
 /** Turns a Zulip answer into data, a RateLimitedSignal (429), or a NodeApiError with Zulip's msg. */
-export function interpretZulipReply(context: HttpContext, reply: HttpReply, itemIndex?: number): IDataObject {
+export function interpretZulipReply(
+	context: HttpContext,
+	reply: HttpReply,
+	itemIndex?: number,
+): IDataObject {
 	const body = (reply.body ?? {}) as IDataObject;
 	if (reply.statusCode === 429) throw new RateLimitedSignal(retryAfterSeconds(reply));
 	if (reply.statusCode >= 200 && reply.statusCode < 300 && body.result !== 'error') return body;
-	const message = typeof body.msg === 'string' && body.msg !== '' ? body.msg : `HTTP ${reply.statusCode}`;
+	const message =
+		typeof body.msg === 'string' && body.msg !== '' ? body.msg : `HTTP ${reply.statusCode}`;
 	throw providerError(context.getNode(), {
 		provider: 'Zulip',
 		message,
-		description: HINT_BY_STATUS[reply.statusCode] ?? 'Zulip could not complete the request; try again later.',
+		description:
+			HINT_BY_STATUS[reply.statusCode] ?? 'Zulip could not complete the request; try again later.',
 		httpCode: String(reply.statusCode),
 		itemIndex,
 		details: typeof body.code === 'string' ? { zulipCode: body.code } : undefined,
@@ -92,10 +107,18 @@ export async function zulipRequest(context: HttpContext, call: ZulipCall): Promi
 		return interpretZulipReply(context, outcome.reply as HttpReply, call.itemIndex);
 	};
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
-	return await waitOutRateLimits(attempt, providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex, signal));
+	return await waitOutRateLimits(
+		attempt,
+		providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex, signal),
+	);
 }
 
-function connectionError(context: HttpContext, call: ZulipCall, failure: TransportFailure, baseURL: string) {
+function connectionError(
+	context: HttpContext,
+	call: ZulipCall,
+	failure: TransportFailure,
+	baseURL: string,
+) {
 	const { code } = failure;
 	const unclear = call.creates === true && failure.mayHaveArrived;
 	const error = providerError(context.getNode(), {
@@ -105,7 +128,7 @@ function connectionError(context: HttpContext, call: ZulipCall, failure: Transpo
 			: `could not reach ${baseURL} (${code})`,
 		description: unclear
 			? 'It was not sent again, to avoid a duplicate. Check the scheduled messages (or the conversation) in Zulip before running this item again.'
-			: "Check the Server URL in the credential and that the server is reachable from n8n.",
+			: 'Check the Server URL in the credential and that the server is reachable from n8n.',
 		itemIndex: call.itemIndex,
 		details: { networkCode: code },
 	});

@@ -53,7 +53,11 @@ export class Outbox {
 	}
 
 	/** When a requested schedule_date makes the message due, or undefined for "send now". */
-	dueDateFor(sender: FakeUser, peerKey: string, requested: number | null | undefined): number | undefined {
+	dueDateFor(
+		sender: FakeUser,
+		peerKey: string,
+		requested: number | null | undefined,
+	): number | undefined {
 		if (requested === null || requested === undefined) return undefined;
 		if (sender.bot) throw badRequest('SCHEDULE_BOT_NOT_ALLOWED');
 		if (requested === SEND_WHEN_ONLINE) {
@@ -81,18 +85,23 @@ export class Outbox {
 
 	checkCanWrite(sender: FakeUser, peerKey: string): void {
 		const channel = findChannelOfPeer(this.world, peerKey);
-		if (channel && !channel.megagroup && !isChannelAdmin(channel, sender.id)) throw badRequest('CHAT_WRITE_FORBIDDEN');
+		if (channel && !channel.megagroup && !isChannelAdmin(channel, sender.id))
+			throw badRequest('CHAT_WRITE_FORBIDDEN');
 	}
 
 	/** The scheduled queue of a chat as this account sees it (a channel's is shared by its admins). */
 	scheduledIn(ownerId: bigint, peerKey: string): FakeMessage[] {
 		const shared = parsePeerKey(peerKey).kind === 'channel';
-		return this.world.scheduled.filter((m) => m.peerKey === peerKey && (shared || m.fromId === ownerId));
+		return this.world.scheduled.filter(
+			(m) => m.peerKey === peerKey && (shared || m.fromId === ownerId),
+		);
 	}
 
 	deliveredIn(ownerId: bigint, peerKey: string): FakeMessage[] {
 		const shared = parsePeerKey(peerKey).kind === 'channel';
-		return this.world.messages.filter((m) => m.peerKey === peerKey && (shared || m.fromId === ownerId));
+		return this.world.messages.filter(
+			(m) => m.peerKey === peerKey && (shared || m.fromId === ownerId),
+		);
 	}
 
 	/**
@@ -105,20 +114,30 @@ export class Outbox {
 		const repeated = randomKeys.filter((k) => this.deps.usedRandomIds.has(k));
 		if (new Set(randomKeys).size !== randomKeys.length) throw badRequest('RANDOM_ID_DUPLICATE');
 		if (repeated.length === 0) return undefined;
-		const pool = [...this.world.scheduled, ...this.world.messages].filter((m) => m.peerKey === peerKey && m.fromId === sender.id && !m.fromScheduled);
+		const pool = [...this.world.scheduled, ...this.world.messages].filter(
+			(m) => m.peerKey === peerKey && m.fromId === sender.id && !m.fromScheduled,
+		);
 		const originals = drafts.map((d) => pool.find((m) => m.randomId === d.randomId));
-		if (repeated.length !== randomKeys.length || originals.some((m) => m === undefined)) throw badRequest('RANDOM_ID_DUPLICATE');
+		if (repeated.length !== randomKeys.length || originals.some((m) => m === undefined))
+			throw badRequest('RANDOM_ID_DUPLICATE');
 		return originals as FakeMessage[];
 	}
 
 	/** The answer to a repeated send: updateMessageID and the original message, no new pts. */
 	repeatedUpdates(messages: FakeMessage[], viewerId: bigint): Api.TypeUpdate[] {
-		const ids = messages.map((m) => new Api.UpdateMessageID({ id: m.id, randomId: toLong(m.randomId) }));
+		const ids = messages.map(
+			(m) => new Api.UpdateMessageID({ id: m.id, randomId: toLong(m.randomId) }),
+		);
 		const originals = messages.map((m) => {
-			if (m.scheduleDate !== undefined) return new Api.UpdateNewScheduledMessage({ message: this.view(m, viewerId, true) });
+			if (m.scheduleDate !== undefined)
+				return new Api.UpdateNewScheduledMessage({ message: this.view(m, viewerId, true) });
 			const view = this.view(m, viewerId, false);
-			const pts = this.deps.counters.current(`pts:${parsePeerKey(m.peerKey).kind === 'channel' ? m.peerKey : viewerId}`);
-			return parsePeerKey(m.peerKey).kind === 'channel' ? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 0 }) : new Api.UpdateNewMessage({ message: view, pts, ptsCount: 0 });
+			const pts = this.deps.counters.current(
+				`pts:${parsePeerKey(m.peerKey).kind === 'channel' ? m.peerKey : viewerId}`,
+			);
+			return parsePeerKey(m.peerKey).kind === 'channel'
+				? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 0 })
+				: new Api.UpdateNewMessage({ message: view, pts, ptsCount: 0 });
 		});
 		return [...ids, ...originals];
 	}
@@ -127,8 +146,15 @@ export class Outbox {
 	send(sender: FakeUser, peerKey: string, drafts: Draft[], flags: SendFlags): FakeMessage[] {
 		this.checkCanWrite(sender, peerKey);
 		const randomKeys = drafts.map((d) => `${sender.id}:${peerKey}:${d.randomId}`);
-		if (new Set(randomKeys).size !== randomKeys.length || randomKeys.some((k) => this.deps.usedRandomIds.has(k))) throw badRequest('RANDOM_ID_DUPLICATE');
-		if (flags.dueDate !== undefined && this.scheduledIn(sender.id, peerKey).length + drafts.length > this.world.scheduledLimitPerChat) {
+		if (
+			new Set(randomKeys).size !== randomKeys.length ||
+			randomKeys.some((k) => this.deps.usedRandomIds.has(k))
+		)
+			throw badRequest('RANDOM_ID_DUPLICATE');
+		if (
+			flags.dueDate !== undefined &&
+			this.scheduledIn(sender.id, peerKey).length + drafts.length > this.world.scheduledLimitPerChat
+		) {
 			throw badRequest('SCHEDULE_TOO_MUCH');
 		}
 		for (const key of randomKeys) this.deps.usedRandomIds.add(key);
@@ -136,7 +162,9 @@ export class Outbox {
 		return drafts.map((draft) => {
 			const scheduled = flags.dueDate !== undefined;
 			const message: FakeMessage = {
-				id: scheduled ? this.nextScheduledId(sender.id, peerKey) : this.nextMessageId(sender.id, peerKey),
+				id: scheduled
+					? this.nextScheduledId(sender.id, peerKey)
+					: this.nextMessageId(sender.id, peerKey),
 				peerKey,
 				fromId: sender.id,
 				text: draft.text,
@@ -161,7 +189,13 @@ export class Outbox {
 		this.world.scheduled = this.world.scheduled.filter((m) => !leaving.has(m));
 		const now = this.world.nowSeconds();
 		return scheduled.map((m) => {
-			const sent: FakeMessage = { ...m, id: this.nextMessageId(owner.id, m.peerKey), date: now, scheduleDate: undefined, fromScheduled: true };
+			const sent: FakeMessage = {
+				...m,
+				id: this.nextMessageId(owner.id, m.peerKey),
+				date: now,
+				scheduleDate: undefined,
+				fromScheduled: true,
+			};
 			this.world.messages.push(sent);
 			return sent;
 		});
@@ -188,7 +222,9 @@ export class Outbox {
 		const channel = parsePeerKey(message.peerKey).kind === 'channel';
 		const pts = this.nextPts(viewerId, message.peerKey);
 		const view = this.view(message, viewerId, false);
-		const update = channel ? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 1 }) : new Api.UpdateNewMessage({ message: view, pts, ptsCount: 1 });
+		const update = channel
+			? new Api.UpdateNewChannelMessage({ message: view, pts, ptsCount: 1 })
+			: new Api.UpdateNewMessage({ message: view, pts, ptsCount: 1 });
 		this.deps.updateLog.record(update, viewerId);
 		return update;
 	}
@@ -197,22 +233,36 @@ export class Outbox {
 		const channel = parsePeerKey(message.peerKey).kind === 'channel';
 		const pts = this.nextPts(viewerId, message.peerKey);
 		const view = this.view(message, viewerId, false);
-		const update = channel ? new Api.UpdateEditChannelMessage({ message: view, pts, ptsCount: 1 }) : new Api.UpdateEditMessage({ message: view, pts, ptsCount: 1 });
+		const update = channel
+			? new Api.UpdateEditChannelMessage({ message: view, pts, ptsCount: 1 })
+			: new Api.UpdateEditMessage({ message: view, pts, ptsCount: 1 });
 		this.deps.updateLog.record(update, viewerId);
 		return update;
 	}
 
 	/** updateMessageID(random_id) then the new (scheduled) message, per sent message. */
 	sentUpdates(messages: FakeMessage[], viewerId: bigint): Api.TypeUpdate[] {
-		const ids = messages.map((m) => new Api.UpdateMessageID({ id: m.id, randomId: toLong(m.randomId) }));
+		const ids = messages.map(
+			(m) => new Api.UpdateMessageID({ id: m.id, randomId: toLong(m.randomId) }),
+		);
 		const news = messages.map((m) =>
-			m.scheduleDate !== undefined ? new Api.UpdateNewScheduledMessage({ message: this.view(m, viewerId, true) }) : this.newMessageUpdate(m, viewerId),
+			m.scheduleDate !== undefined
+				? new Api.UpdateNewScheduledMessage({ message: this.view(m, viewerId, true) })
+				: this.newMessageUpdate(m, viewerId),
 		);
 		return [...ids, ...news];
 	}
 
-	scheduledRemovedUpdate(peerKey: string, removedIds: number[], sentIds?: number[]): Api.UpdateDeleteScheduledMessages {
-		return new Api.UpdateDeleteScheduledMessages({ peer: peerToTl(peerKey), messages: removedIds, sentMessages: sentIds });
+	scheduledRemovedUpdate(
+		peerKey: string,
+		removedIds: number[],
+		sentIds?: number[],
+	): Api.UpdateDeleteScheduledMessages {
+		return new Api.UpdateDeleteScheduledMessages({
+			peer: peerToTl(peerKey),
+			messages: removedIds,
+			sentMessages: sentIds,
+		});
 	}
 
 	updates(updates: Api.TypeUpdate[], viewerId: bigint, peerKeys: string[]): Api.Updates {

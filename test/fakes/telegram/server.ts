@@ -12,9 +12,23 @@ import { Outbox } from './outbox';
 import { RpcTable } from './rpc';
 import type { FakeServices } from './rpc/context';
 import { LoginSettings } from './rpc/loginSettings';
-import { SecretChatRelay, type FakeDhConfig, type FakeEncryptedChat, type FakeEncryptedMessage } from './secretChats';
+import {
+	SecretChatRelay,
+	type FakeDhConfig,
+	type FakeEncryptedChat,
+	type FakeEncryptedMessage,
+} from './secretChats';
 import { fakeRsaKey, trustFakeRsaKeyInThisProcess, type FakeRsaKey } from './rsaKey';
-import { peerKeyOf, seedChannels, seedUsers, type FakeChannel, type FakeMessage, type FakeUser, type FakeWorld, type SeenRequest } from './state';
+import {
+	peerKeyOf,
+	seedChannels,
+	seedUsers,
+	type FakeChannel,
+	type FakeMessage,
+	type FakeUser,
+	type FakeWorld,
+	type SeenRequest,
+} from './state';
 import { entitiesFor, peerToTl } from './tlViews';
 import { UpdateLog, type UpdateLimits } from './updateLog';
 import { toLong } from './wire';
@@ -22,12 +36,20 @@ import { toLong } from './wire';
 export type { FakeChannel, FakeMedia, FakeMessage, FakeUser, SeenRequest } from './state';
 export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
 export { connectOptionsFor } from './connectOptions';
-export { fixedAddressConnection, parseServerAddress, type ServerAddress } from './fixedAddressConnection';
+export {
+	fixedAddressConnection,
+	parseServerAddress,
+	type ServerAddress,
+} from './fixedAddressConnection';
 export { TRUST_FAKE_RSA_PRELOAD } from './rsaKey';
 export { DEFAULT_LOGIN_CODE } from './rpc/loginSettings';
 export { METHOD_NOT_IMPLEMENTED } from './rpc';
 export { DEFAULT_UPDATE_LIMITS, type UpdateLimits } from './updateLog';
-export { SCHEDULE_MAX_AHEAD_SECONDS, SCHEDULE_NOW_WINDOW_SECONDS, SEND_WHEN_ONLINE } from './outbox';
+export {
+	SCHEDULE_MAX_AHEAD_SECONDS,
+	SCHEDULE_NOW_WINDOW_SECONDS,
+	SEND_WHEN_ONLINE,
+} from './outbox';
 
 /**
  * A local Telegram for tests: an MTProto server on 127.0.0.1 that a real gramjs client talks to
@@ -63,8 +85,15 @@ export class TelegramFake implements FakeWorld {
 	private readonly services: FakeServices;
 	private readonly connections = new Set<FakeConnection>();
 	private readonly server = net.createServer((socket) => this.accept(socket));
-	private readonly secretChats = new SecretChatRelay({ world: this, push: (updates, toUserId) => this.pushUpdate(updates, toUserId) });
-	private readonly rpc = new RpcTable({ host: () => this.host, port: () => this.port, secretChats: this.secretChats });
+	private readonly secretChats = new SecretChatRelay({
+		world: this,
+		push: (updates, toUserId) => this.pushUpdate(updates, toUserId),
+	});
+	private readonly rpc = new RpcTable({
+		host: () => this.host,
+		port: () => this.port,
+		secretChats: this.secretChats,
+	});
 	private readonly msgIds = new ServerMessageIds();
 	private keyDcAfterMigration?: number;
 
@@ -128,7 +157,11 @@ export class TelegramFake implements FakeWorld {
 	/** A StringSession with a pre-shared auth key on this fake's DC, logged in as `me` unless told. */
 	createSession(options: { authorized?: boolean } = {}): string {
 		const key = randomBytes(256);
-		this.services.authKeys.add(key, this.dcId, options.authorized === false ? undefined : this.me.id);
+		this.services.authKeys.add(
+			key,
+			this.dcId,
+			options.authorized === false ? undefined : this.me.id,
+		);
 		return encodeStringSession(this.dcId, this.host, key);
 	}
 
@@ -195,7 +228,12 @@ export class TelegramFake implements FakeWorld {
 			if (accountId === undefined || (toUserId !== undefined && accountId !== toUserId)) continue;
 			const body = isUpdates
 				? updates.getBytes()
-				: new Api.Updates({ updates: [update as Api.TypeUpdate], ...entitiesFor(this, accountId, []), date: this.nowSeconds(), seq: 0 }).getBytes();
+				: new Api.Updates({
+						updates: [update as Api.TypeUpdate],
+						...entitiesFor(this, accountId, []),
+						date: this.nowSeconds(),
+						seq: 0,
+					}).getBytes();
 			void connection.pushUpdates(body);
 		}
 	}
@@ -213,29 +251,73 @@ export class TelegramFake implements FakeWorld {
 	 * A private message from `fromUserId` arrives for `toUserId` (default `me`): numbered in the
 	 * recipient's box (message id and pts), kept for getDifference, pushed to its connected clients.
 	 */
-	receiveMessage(fromUserId: bigint, text: string, options: { toUserId?: bigint } = {}): { id: number; pts: number } {
+	receiveMessage(
+		fromUserId: bigint,
+		text: string,
+		options: { toUserId?: bigint } = {},
+	): { id: number; pts: number } {
 		const toUserId = options.toUserId ?? this.me.id;
 		const from = this.userById(fromUserId);
 		const id = this.services.counters.next(`message:box:${toUserId}`);
 		const pts = this.services.counters.next(`pts:${toUserId}`);
 		const peer = new Api.PeerUser({ userId: toLong(from.id) });
-		const message = new Api.Message({ id, peerId: peer, fromId: peer, date: this.nowSeconds(), message: text });
+		const message = new Api.Message({
+			id,
+			peerId: peer,
+			fromId: peer,
+			date: this.nowSeconds(),
+			message: text,
+		});
 		const update = new Api.UpdateNewMessage({ message, pts, ptsCount: 1 });
-		this.pushUpdate(new Api.Updates({ updates: [update], ...entitiesFor(this, toUserId, [`user:${from.id}`]), date: this.nowSeconds(), seq: 0 }), toUserId);
+		this.pushUpdate(
+			new Api.Updates({
+				updates: [update],
+				...entitiesFor(this, toUserId, [`user:${from.id}`]),
+				date: this.nowSeconds(),
+				seq: 0,
+			}),
+			toUserId,
+		);
 		return { id, pts };
 	}
 
 	/** A post in a channel (or a supergroup message from `fromUserId`): channel message id and pts, kept and pushed to every client. */
-	postToChannel(channelId: bigint, text: string, options: { fromUserId?: bigint } = {}): { id: number; pts: number } {
+	postToChannel(
+		channelId: bigint,
+		text: string,
+		options: { fromUserId?: bigint } = {},
+	): { id: number; pts: number } {
 		const channel = this.channels.find((c) => c.id === channelId);
 		if (!channel) throw new Error(`The Telegram fake has no channel ${channelId}`);
 		const peerKey = `channel:${channelId}`;
 		const id = this.services.counters.next(`message:${peerKey}`);
 		const pts = this.services.counters.next(`pts:${peerKey}`);
-		const from = options.fromUserId === undefined ? undefined : new Api.PeerUser({ userId: toLong(options.fromUserId) });
-		const message = new Api.Message({ id, peerId: peerToTl(peerKey), fromId: from, post: !channel.megagroup || undefined, date: this.nowSeconds(), message: text });
+		const from =
+			options.fromUserId === undefined
+				? undefined
+				: new Api.PeerUser({ userId: toLong(options.fromUserId) });
+		const message = new Api.Message({
+			id,
+			peerId: peerToTl(peerKey),
+			fromId: from,
+			post: !channel.megagroup || undefined,
+			date: this.nowSeconds(),
+			message: text,
+		});
 		const update = new Api.UpdateNewChannelMessage({ message, pts, ptsCount: 1 });
-		this.pushUpdate(new Api.Updates({ updates: [update], ...entitiesFor(this, undefined, [peerKey], options.fromUserId === undefined ? [] : [options.fromUserId]), date: this.nowSeconds(), seq: 0 }));
+		this.pushUpdate(
+			new Api.Updates({
+				updates: [update],
+				...entitiesFor(
+					this,
+					undefined,
+					[peerKey],
+					options.fromUserId === undefined ? [] : [options.fromUserId],
+				),
+				date: this.nowSeconds(),
+				seq: 0,
+			}),
+		);
 		return { id, pts };
 	}
 
@@ -244,19 +326,32 @@ export class TelegramFake implements FakeWorld {
 	 * is pushed before the clients reconnect reaches none of them, but stays in the update log.
 	 */
 	dropConnections(userId?: bigint): number {
-		const dropped = [...this.connections].filter((connection) => userId === undefined || connection.accountId === userId);
+		const dropped = [...this.connections].filter(
+			(connection) => userId === undefined || connection.accountId === userId,
+		);
 		for (const connection of dropped) connection.close();
 		return dropped.length;
 	}
 
 	private keep(update: unknown, accountId: bigint): void {
 		const log = this.services.updateLog;
-		if (update instanceof Api.Updates || update instanceof Api.UpdatesCombined) for (const inner of update.updates) log.record(inner, accountId);
+		if (update instanceof Api.Updates || update instanceof Api.UpdatesCombined)
+			for (const inner of update.updates) log.record(inner, accountId);
 		else if (update instanceof Api.UpdateShort) log.record(update.update, accountId);
 		else if (update instanceof Api.UpdateShortMessage) {
 			const peer = new Api.PeerUser({ userId: update.userId });
-			const message = new Api.Message({ id: update.id, peerId: peer, fromId: update.out ? undefined : peer, out: update.out, date: update.date, message: update.message });
-			log.record(new Api.UpdateNewMessage({ message, pts: update.pts, ptsCount: update.ptsCount }), accountId);
+			const message = new Api.Message({
+				id: update.id,
+				peerId: peer,
+				fromId: update.out ? undefined : peer,
+				out: update.out,
+				date: update.date,
+				message: update.message,
+			});
+			log.record(
+				new Api.UpdateNewMessage({ message, pts: update.pts, ptsCount: update.ptsCount }),
+				accountId,
+			);
 		} else log.record(update as Api.TypeUpdate, accountId);
 	}
 
@@ -288,22 +383,45 @@ export class TelegramFake implements FakeWorld {
 
 	/** As if `fromUserId` called messages.requestEncryption (same rules; throws RpcFailure). */
 	requestEncryptionAs(fromUserId: bigint, toUserId: bigint, gA: Buffer): FakeEncryptedChat {
-		return this.secretChats.request(this.userById(fromUserId), this.users.find((u) => u.id === toUserId), gA);
+		return this.secretChats.request(
+			this.userById(fromUserId),
+			this.users.find((u) => u.id === toUserId),
+			gA,
+		);
 	}
 
 	/** As if `userId` called messages.acceptEncryption: the admin's clients get encryptedChat with g_b. */
-	acceptEncryptionAs(userId: bigint, chatId: number, gB: Buffer, keyFingerprint: bigint): FakeEncryptedChat {
+	acceptEncryptionAs(
+		userId: bigint,
+		chatId: number,
+		gB: Buffer,
+		keyFingerprint: bigint,
+	): FakeEncryptedChat {
 		return this.secretChats.accept(this.userById(userId), chatId, undefined, gB, keyFingerprint);
 	}
 
 	/** As if `fromUserId` called messages.sendEncrypted (or sendEncryptedService with `service`). */
-	sendEncryptedAs(fromUserId: bigint, chatId: number, bytes: Buffer, options: { service?: boolean; randomId?: bigint; silent?: boolean } = {}): FakeEncryptedMessage {
+	sendEncryptedAs(
+		fromUserId: bigint,
+		chatId: number,
+		bytes: Buffer,
+		options: { service?: boolean; randomId?: bigint; silent?: boolean } = {},
+	): FakeEncryptedMessage {
 		const randomId = options.randomId ?? randomBytes(8).readBigInt64LE(0) | 1n;
-		return this.secretChats.send(this.userById(fromUserId), chatId, undefined, { randomId, bytes, service: !!options.service, silent: !!options.silent });
+		return this.secretChats.send(this.userById(fromUserId), chatId, undefined, {
+			randomId,
+			bytes,
+			service: !!options.service,
+			silent: !!options.silent,
+		});
 	}
 
 	/** As if `userId` called messages.discardEncryption: the other side's clients get encryptedChatDiscarded. */
-	discardEncryptionAs(userId: bigint, chatId: number, options: { deleteHistory?: boolean } = {}): void {
+	discardEncryptionAs(
+		userId: bigint,
+		chatId: number,
+		options: { deleteHistory?: boolean } = {},
+	): void {
 		this.secretChats.discard(this.userById(userId), chatId, !!options.deleteHistory);
 	}
 
@@ -324,7 +442,14 @@ export class TelegramFake implements FakeWorld {
 				const batch = mine.filter((m) => m.peerKey === peerKey);
 				const released = outbox.release(owner, batch);
 				sent.push(...released);
-				const updates = [outbox.scheduledRemovedUpdate(peerKey, batch.map((m) => m.id), released.map((m) => m.id)), ...released.map((m) => outbox.newMessageUpdate(m, owner.id))];
+				const updates = [
+					outbox.scheduledRemovedUpdate(
+						peerKey,
+						batch.map((m) => m.id),
+						released.map((m) => m.id),
+					),
+					...released.map((m) => outbox.newMessageUpdate(m, owner.id)),
+				];
 				this.pushUpdate(outbox.updates(updates, owner.id, [peerKey]), owner.id);
 			}
 		}

@@ -20,7 +20,12 @@ export interface UpdateLimits {
 	channelTooLongMessages: number;
 }
 
-export const DEFAULT_UPDATE_LIMITS: Readonly<UpdateLimits> = { differencePage: 100, differenceTooLong: 100_000, channelDifferenceTooLong: 100_000, channelTooLongMessages: 20 };
+export const DEFAULT_UPDATE_LIMITS: Readonly<UpdateLimits> = {
+	differencePage: 100,
+	differenceTooLong: 100_000,
+	channelDifferenceTooLong: 100_000,
+	channelTooLongMessages: 20,
+};
 
 export interface LoggedUpdate {
 	pts: number;
@@ -31,12 +36,22 @@ export interface LoggedUpdate {
 }
 
 /** Where a pts-carrying update belongs: an account's common box or a channel; undefined without pts. */
-export function boxOf(update: unknown, accountId: bigint): { kind: 'common'; accountId: bigint } | { kind: 'channel'; channelId: bigint } | undefined {
-	const fields = update as { pts?: unknown; ptsCount?: unknown; channelId?: unknown; message?: { peerId?: unknown } };
+export function boxOf(
+	update: unknown,
+	accountId: bigint,
+): { kind: 'common'; accountId: bigint } | { kind: 'channel'; channelId: bigint } | undefined {
+	const fields = update as {
+		pts?: unknown;
+		ptsCount?: unknown;
+		channelId?: unknown;
+		message?: { peerId?: unknown };
+	};
 	if (typeof fields.pts !== 'number' || typeof fields.ptsCount !== 'number') return undefined;
-	if (fields.channelId !== undefined) return { kind: 'channel', channelId: fromLong(fields.channelId as bigint) };
+	if (fields.channelId !== undefined)
+		return { kind: 'channel', channelId: fromLong(fields.channelId as bigint) };
 	const peer = fields.message?.peerId;
-	if (peer instanceof Api.PeerChannel) return { kind: 'channel', channelId: fromLong(peer.channelId) };
+	if (peer instanceof Api.PeerChannel)
+		return { kind: 'channel', channelId: fromLong(peer.channelId) };
 	return { kind: 'common', accountId };
 }
 
@@ -58,8 +73,12 @@ export class UpdateLog {
 		const box = boxOf(update, accountId);
 		if (!box) return;
 		const { pts, ptsCount } = update as unknown as { pts: number; ptsCount: number };
-		const counter = box.kind === 'common' ? commonCounter(box.accountId) : channelCounter(box.channelId);
-		const log = this.logOf(box.kind === 'common' ? this.common : this.channels, box.kind === 'common' ? box.accountId : box.channelId);
+		const counter =
+			box.kind === 'common' ? commonCounter(box.accountId) : channelCounter(box.channelId);
+		const log = this.logOf(
+			box.kind === 'common' ? this.common : this.channels,
+			box.kind === 'common' ? box.accountId : box.channelId,
+		);
 		if (ptsCount === 0 || log.some((entry) => entry.pts === pts)) return;
 		log.push({ pts, ptsCount, date: this.now(), update });
 		log.sort((a, b) => a.pts - b.pts);
@@ -85,7 +104,9 @@ export class UpdateLog {
 
 	/** Channels with updates recorded at or after `date` (getDifference names them with updateChannelTooLong). */
 	channelsActiveSince(date: number): Array<{ channelId: bigint; pts: number }> {
-		return [...this.channels.entries()].filter(([, log]) => log.some((entry) => entry.date >= date)).map(([channelId]) => ({ channelId, pts: this.channelPts(channelId) }));
+		return [...this.channels.entries()]
+			.filter(([, log]) => log.some((entry) => entry.date >= date))
+			.map(([channelId]) => ({ channelId, pts: this.channelPts(channelId) }));
 	}
 
 	reset(): void {
@@ -107,6 +128,7 @@ export const channelCounter = (channelId: bigint) => `pts:channel:${channelId}`;
 
 /** An update's message, for new_messages (updateNewMessage, or a short message rebuilt). */
 export function messageOf(update: Api.TypeUpdate): Api.TypeMessage | undefined {
-	if (update instanceof Api.UpdateNewMessage || update instanceof Api.UpdateNewChannelMessage) return update.message;
+	if (update instanceof Api.UpdateNewMessage || update instanceof Api.UpdateNewChannelMessage)
+		return update.message;
 	return undefined;
 }

@@ -26,8 +26,13 @@ describe('Telegram fake: update state and differences', () => {
 	beforeEach(() => fake.reset());
 
 	const alice = () => fake.users.find((user) => user.username === 'alice_test')!.id;
-	const news = () => new Api.InputChannel({ channelId: bigInt(NEWS.toString()), accessHash: bigInt(fake.channels[0].accessHash.toString()) });
-	const texts = (messages: Api.TypeMessage[]) => messages.map((message) => (message as Api.Message).message);
+	const news = () =>
+		new Api.InputChannel({
+			channelId: bigInt(NEWS.toString()),
+			accessHash: bigInt(fake.channels[0].accessHash.toString()),
+		});
+	const texts = (messages: Api.TypeMessage[]) =>
+		messages.map((message) => (message as Api.Message).message);
 	const difference = async (pts: number, extra: { ptsTotalLimit?: number } = {}) =>
 		await client.invoke(new Api.updates.GetDifference({ pts, date: 1, qts: 0, ...extra }));
 
@@ -41,9 +46,15 @@ describe('Telegram fake: update state and differences', () => {
 		const all = await difference(0);
 		assert.ok(all instanceof Api.updates.Difference);
 		assert.deepEqual(texts(all.newMessages), ['one', 'two (sent)', 'three']);
-		assert.deepEqual(all.newMessages.map((message) => (message as Api.Message).out ?? false), [false, true, false]);
+		assert.deepEqual(
+			all.newMessages.map((message) => (message as Api.Message).out ?? false),
+			[false, true, false],
+		);
 		assert.equal(all.state.pts, 3);
-		assert.ok(all.users.some((user) => String(user.id) === alice().toString()), 'the sender comes along');
+		assert.ok(
+			all.users.some((user) => String(user.id) === alice().toString()),
+			'the sender comes along',
+		);
 		const rest = await difference(2);
 		assert.ok(rest instanceof Api.updates.Difference);
 		assert.deepEqual(texts(rest.newMessages), ['three']);
@@ -74,23 +85,78 @@ describe('Telegram fake: update state and differences', () => {
 		fake.postToChannel(NEWS, 'post 2');
 		const named = await difference(0);
 		assert.ok(named instanceof Api.updates.Difference);
-		assert.ok(named.otherUpdates.some((update) => update instanceof Api.UpdateChannelTooLong && String(update.channelId) === NEWS.toString()));
-		assert.ok(named.chats.some((chat) => chat instanceof Api.Channel && String(chat.id) === NEWS.toString()), 'with its access hash');
-		const page = await client.invoke(new Api.updates.GetChannelDifference({ channel: news(), filter: new Api.ChannelMessagesFilterEmpty(), pts: 1, limit: 1 }));
+		assert.ok(
+			named.otherUpdates.some(
+				(update) =>
+					update instanceof Api.UpdateChannelTooLong &&
+					String(update.channelId) === NEWS.toString(),
+			),
+		);
+		assert.ok(
+			named.chats.some(
+				(chat) => chat instanceof Api.Channel && String(chat.id) === NEWS.toString(),
+			),
+			'with its access hash',
+		);
+		const page = await client.invoke(
+			new Api.updates.GetChannelDifference({
+				channel: news(),
+				filter: new Api.ChannelMessagesFilterEmpty(),
+				pts: 1,
+				limit: 1,
+			}),
+		);
 		assert.ok(page instanceof Api.updates.ChannelDifference);
-		assert.deepEqual([texts(page.newMessages), page.pts, page.final ?? false], [['post 1'], 2, false]);
-		const rest = await client.invoke(new Api.updates.GetChannelDifference({ channel: news(), filter: new Api.ChannelMessagesFilterEmpty(), pts: page.pts, limit: 10 }));
+		assert.deepEqual(
+			[texts(page.newMessages), page.pts, page.final ?? false],
+			[['post 1'], 2, false],
+		);
+		const rest = await client.invoke(
+			new Api.updates.GetChannelDifference({
+				channel: news(),
+				filter: new Api.ChannelMessagesFilterEmpty(),
+				pts: page.pts,
+				limit: 10,
+			}),
+		);
 		assert.ok(rest instanceof Api.updates.ChannelDifference);
 		assert.deepEqual([texts(rest.newMessages), rest.pts, rest.final], [['post 2'], 3, true]);
-		const empty = await client.invoke(new Api.updates.GetChannelDifference({ channel: news(), filter: new Api.ChannelMessagesFilterEmpty(), pts: 3, limit: 10 }));
+		const empty = await client.invoke(
+			new Api.updates.GetChannelDifference({
+				channel: news(),
+				filter: new Api.ChannelMessagesFilterEmpty(),
+				pts: 3,
+				limit: 10,
+			}),
+		);
 		assert.ok(empty instanceof Api.updates.ChannelDifferenceEmpty);
 		for (const text of ['post 3', 'post 4']) fake.postToChannel(NEWS, text);
-		const tooLong = await client.invoke(new Api.updates.GetChannelDifference({ channel: news(), filter: new Api.ChannelMessagesFilterEmpty(), pts: 1, limit: 10 }));
+		const tooLong = await client.invoke(
+			new Api.updates.GetChannelDifference({
+				channel: news(),
+				filter: new Api.ChannelMessagesFilterEmpty(),
+				pts: 1,
+				limit: 10,
+			}),
+		);
 		assert.ok(tooLong instanceof Api.updates.ChannelDifferenceTooLong);
 		assert.equal((tooLong.dialog as Api.Dialog).pts, 5);
 		assert.deepEqual(texts(tooLong.messages), ['post 1', 'post 2', 'post 3', 'post 4']);
-		const wrongHash = new Api.InputChannel({ channelId: bigInt(NEWS.toString()), accessHash: bigInt(1) });
-		await assert.rejects(client.invoke(new Api.updates.GetChannelDifference({ channel: wrongHash, filter: new Api.ChannelMessagesFilterEmpty(), pts: 1, limit: 10 })), /CHANNEL_INVALID/);
+		const wrongHash = new Api.InputChannel({
+			channelId: bigInt(NEWS.toString()),
+			accessHash: bigInt(1),
+		});
+		await assert.rejects(
+			client.invoke(
+				new Api.updates.GetChannelDifference({
+					channel: wrongHash,
+					filter: new Api.ChannelMessagesFilterEmpty(),
+					pts: 1,
+					limit: 10,
+				}),
+			),
+			/CHANNEL_INVALID/,
+		);
 	});
 
 	test('what is pushed while no client is connected is kept, and dropConnections closes them', async () => {

@@ -22,7 +22,9 @@ const NEWS = 1700000001n;
 function n8nLogger(): { warn(message: string, meta?: unknown): void } {
 	const fromCore = createRequire(require.resolve('n8n-core'));
 	const { Container } = fromCore('@n8n/di') as typeof import('@n8n/di');
-	const { Logger } = fromCore('@n8n/backend-common') as { Logger: new () => { warn(message: string, meta?: unknown): void } };
+	const { Logger } = fromCore('@n8n/backend-common') as {
+		Logger: new () => { warn(message: string, meta?: unknown): void };
+	};
 	return Container.get(Logger);
 }
 
@@ -54,8 +56,17 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 	 * Activates the trigger on a new workflow object whose static data is `saved` (as n8n reads it
 	 * back from its database after a restart); returns the trigger's stop.
 	 */
-	async function activate(emitted: Emitted, saved: IDataObject = {}, parameters: IDataObject = { events: ['message'] }, mode: 'trigger' | 'manual' = 'trigger'): Promise<{ host: NodeHost; stop: () => Promise<void>; response: ITriggerResponse }> {
-		const host = await NodeHost.create({ type: 'telegramTrigger', parameters, credentials: { telegramMtprotoApi: credential } });
+	async function activate(
+		emitted: Emitted,
+		saved: IDataObject = {},
+		parameters: IDataObject = { events: ['message'] },
+		mode: 'trigger' | 'manual' = 'trigger',
+	): Promise<{ host: NodeHost; stop: () => Promise<void>; response: ITriggerResponse }> {
+		const host = await NodeHost.create({
+			type: 'telegramTrigger',
+			parameters,
+			credentials: { telegramMtprotoApi: credential },
+		});
 		Object.assign(host.workflow.staticData, JSON.parse(JSON.stringify(saved)) as IDataObject);
 		const response = await host.startTrigger(emitted, mode);
 		let stopped = false;
@@ -69,9 +80,11 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 	}
 
 	/** The static data as n8n would save it (JSON), without n8n's change marker. */
-	const saved = (host: NodeHost): IDataObject => JSON.parse(JSON.stringify(host.workflow.staticData)) as IDataObject;
+	const saved = (host: NodeHost): IDataObject =>
+		JSON.parse(JSON.stringify(host.workflow.staticData)) as IDataObject;
 	const texts = (emitted: Emitted) => emitted.items.map((item) => item.text);
-	const waitForText = async (emitted: Emitted, text: string) => await emitted.until(() => emitted.items.find((item) => item.text === text));
+	const waitForText = async (emitted: Emitted, text: string) =>
+		await emitted.until(() => emitted.items.find((item) => item.text === text));
 	const calls = (name: string) => fake.requests.filter((request) => request.name === name).length;
 
 	test('before, during a dropped connection, while stopped and after a restart: each message once, in order', async () => {
@@ -92,7 +105,14 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 		await until(() => fake.requests.length > dropped);
 		fake.receiveMessage(ALICE, 'after the reconnect');
 		await waitForText(emitted, 'after the reconnect');
-		assert.deepEqual(texts(emitted), ['before the drop', 'channel before the drop', 'during the drop', 'during the drop, from bob', 'channel during the drop', 'after the reconnect']);
+		assert.deepEqual(texts(emitted), [
+			'before the drop',
+			'channel before the drop',
+			'during the drop',
+			'during the drop, from bob',
+			'channel during the drop',
+			'after the reconnect',
+		]);
 
 		// n8n stops (deploy, restart): the trigger closes; its state is what n8n saved.
 		await first.stop();
@@ -119,7 +139,9 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 			'after the restart',
 		]);
 		assert.deepEqual(
-			emitted.items.filter((item) => String(item.text).startsWith('channel')).map((item) => item.chatId),
+			emitted.items
+				.filter((item) => String(item.text).startsWith('channel'))
+				.map((item) => item.chatId),
 			['-1001700000001', '-1001700000001', '-1001700000001'],
 		);
 		assert.deepEqual([...emitted.errors, ...warnings], []);
@@ -140,7 +162,11 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 		fake.receiveMessage(ALICE, 'only one listens');
 		await waitForText(stayed, 'only one listens');
 		await activate(restarted, state);
-		assert.deepEqual(texts(restarted), ['both listen', 'only one listens'], 'caught up when activation returned');
+		assert.deepEqual(
+			texts(restarted),
+			['both listen', 'only one listens'],
+			'caught up when activation returned',
+		);
 		fake.receiveMessage(ALICE, 'both again');
 		await waitForText(restarted, 'both again');
 		await waitForText(stayed, 'both again');
@@ -159,7 +185,10 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 		fake.receiveMessage(ALICE, 'second');
 		await waitForText(emitted, 'second');
 		assert.deepEqual(texts(emitted), ['first', 'sent from my phone', 'second']);
-		assert.deepEqual(emitted.items.map((item) => item.outgoing), [false, true, false]);
+		assert.deepEqual(
+			emitted.items.map((item) => item.outgoing),
+			[false, true, false],
+		);
 	});
 
 	test('a manual test ("listen for event") starts from now: it neither replays what the active trigger missed nor moves its place', async () => {
@@ -194,20 +223,40 @@ describe('Telegram Trigger: catching up on what it missed', () => {
 		assert.deepEqual(texts(emitted), ['posted while stopped 1', 'posted while stopped 2']);
 		fake.postToChannel(NEWS, 'posted live');
 		await waitForText(emitted, 'posted live');
-		assert.deepEqual(texts(emitted), ['posted while stopped 1', 'posted while stopped 2', 'posted live']);
+		assert.deepEqual(texts(emitted), [
+			'posted while stopped 1',
+			'posted while stopped 2',
+			'posted live',
+		]);
 	});
 
 	test('a saved state that is not one (edited or from another version) is not trusted: the trigger starts from now', async () => {
 		const emitted = new Emitted();
 		fake.receiveMessage(ALICE, 'before activation');
-		const broken = { 'node:Hosted Node': { updateState: { [fake.me.id.toString()]: { pts: 'twelve', qts: 0, date: 1, seq: 0, since: 1, channels: {} } } } };
+		const broken = {
+			'node:Hosted Node': {
+				updateState: {
+					[fake.me.id.toString()]: {
+						pts: 'twelve',
+						qts: 0,
+						date: 1,
+						seq: 0,
+						since: 1,
+						channels: {},
+					},
+				},
+			},
+		};
 		const before = calls('updates.GetState');
 		const { host } = await activate(emitted, broken);
 		assert.equal(calls('updates.GetState'), before + 1, 'asked Telegram where it stands');
 		assert.deepEqual(texts(emitted), []);
 		fake.receiveMessage(ALICE, 'after activation');
 		await waitForText(emitted, 'after activation');
-		const state = (saved(host)['node:Hosted Node'] as IDataObject).updateState as Record<string, IDataObject>;
+		const state = (saved(host)['node:Hosted Node'] as IDataObject).updateState as Record<
+			string,
+			IDataObject
+		>;
 		assert.equal(state[fake.me.id.toString()].pts, 2);
 	});
 

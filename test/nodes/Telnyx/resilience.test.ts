@@ -149,7 +149,10 @@ describe('Telnyx: rate limits, unclear failures, retries, throughput, credential
 		// with the run's start, not with each other. Without a cap all would come within a few ms.
 		// Timer granularity allows a few ms early.
 		for (let k = 1; k < arrivals.length; k++)
-			assert.ok(arrivals[k] - runStart >= (k * 1000) / perSecond - 15, `request ${k} came too early`);
+			assert.ok(
+				arrivals[k] - runStart >= (k * 1000) / perSecond - 15,
+				`request ${k} came too early`,
+			);
 	});
 
 	test('Continue On Fail with a long 429: that item fails with the wait, the others are sent', async () => {

@@ -1,7 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
-import { PROFILE_A_ID, PROFILE_B_ID, type TelnyxFake, type TelnyxFakeMessage } from '../../fakes/telnyx/server';
+import {
+	PROFILE_A_ID,
+	PROFILE_B_ID,
+	type TelnyxFake,
+	type TelnyxFakeMessage,
+} from '../../fakes/telnyx/server';
 import { WebhookServer } from '../../harness/webhook';
 import { FROM, TO, credentialsFor, runTelnyx, sendParams, startFake } from './setup';
 import { messageEvent, newSigningKey, signedHeaders, type SigningKey } from './signing';
@@ -23,7 +28,10 @@ describe('Telnyx Trigger', () => {
 		servers = [];
 	});
 
-	async function startTrigger(parameters: IDataObject = {}, credentials: IDataObject = {}): Promise<WebhookServer> {
+	async function startTrigger(
+		parameters: IDataObject = {},
+		credentials: IDataObject = {},
+	): Promise<WebhookServer> {
 		const server = await WebhookServer.start({
 			type: 'telnyxTrigger',
 			parameters: { events: ['*'], ...parameters },
@@ -35,10 +43,14 @@ describe('Telnyx Trigger', () => {
 
 	/** A message the fake really sent (through the node), moved on by `advanceMs`. */
 	async function sentMessage(advanceMs = 2000): Promise<TelnyxFakeMessage> {
-		const result = await runTelnyx(fake, { parameters: sendParams({ text: 'Café table for two ✓' }) });
+		const result = await runTelnyx(fake, {
+			parameters: sendParams({ text: 'Café table for two ✓' }),
+		});
 		assert.equal(result.error, undefined, result.error?.message);
 		fake.advance(advanceMs);
-		return structuredClone(fake.messages.get(String(result.items[0].json.message_id)) as TelnyxFakeMessage);
+		return structuredClone(
+			fake.messages.get(String(result.items[0].json.message_id)) as TelnyxFakeMessage,
+		);
 	}
 
 	test('a genuinely signed event starts the workflow once, as one flat item', async () => {
@@ -65,8 +77,15 @@ describe('Telnyx Trigger', () => {
 	test('the event filter: unselected events are acknowledged and start nothing', async () => {
 		const server = await startTrigger({ events: ['message.received', 'message.failed'] });
 		const delivered = await sentMessage();
-		const failed = { ...delivered, to: delivered.to.map((recipient) => ({ ...recipient, status: 'delivery_failed' })) };
-		const inbound = { ...delivered, direction: 'inbound', id: '7ee4241c-f127-47e5-9c34-3aac291f8058' };
+		const failed = {
+			...delivered,
+			to: delivered.to.map((recipient) => ({ ...recipient, status: 'delivery_failed' })),
+		};
+		const inbound = {
+			...delivered,
+			direction: 'inbound',
+			id: '7ee4241c-f127-47e5-9c34-3aac291f8058',
+		};
 		const outcomes: Array<[string, string, boolean]> = [];
 		for (const [type, payload] of [
 			['message.sent', delivered],
@@ -94,7 +113,10 @@ describe('Telnyx Trigger', () => {
 		const server = await startTrigger({ events: ['message.received'] });
 		const body = messageEvent('message.sent', await sentMessage(0));
 		const reply = await server.post(body, signedHeaders(body, key));
-		assert.deepEqual(reply.body, { received: true, ignored: "message.sent is not one of this trigger's events" });
+		assert.deepEqual(reply.body, {
+			received: true,
+			ignored: "message.sent is not one of this trigger's events",
+		});
 	});
 
 	test('a forged event gets 401 and starts nothing', async () => {
@@ -115,7 +137,10 @@ describe('Telnyx Trigger', () => {
 		assert.equal(server.started.length, 0);
 		await assert.rejects(server.host.activate(), /The Telnyx credential has no Webhook Public Key/);
 		const malformed = await startTrigger({}, { publicKey: 'not-a-key' });
-		await assert.rejects(malformed.host.activate(), /is not a base64 Ed25519 public key \(32 bytes\)/);
+		await assert.rejects(
+			malformed.host.activate(),
+			/is not a base64 Ed25519 public key \(32 bytes\)/,
+		);
 	});
 
 	test('without registration, activation touches nothing at Telnyx', async () => {
@@ -131,18 +156,33 @@ describe('Telnyx Trigger', () => {
 	] as const) {
 		test(`registration on ${profile}: activation points it here, deactivation puts back ${String(previous)}`, async () => {
 			const profileId = profile === 'Profile A' ? PROFILE_A_ID : PROFILE_B_ID;
-			const server = await startTrigger({ registerWebhook: true, messagingProfile: profileLocator(profileId) });
-			const stored = () => fake.profiles.find((candidate) => candidate.id === profileId)?.webhook_url;
+			const server = await startTrigger({
+				registerWebhook: true,
+				messagingProfile: profileLocator(profileId),
+			});
+			const stored = () =>
+				fake.profiles.find((candidate) => candidate.id === profileId)?.webhook_url;
 			assert.equal(stored(), previous);
 
 			await server.host.activate();
 			assert.equal(stored(), server.url);
-			assert.deepEqual(server.host.staticData().profileRegistration, { profileId, previousUrl: previous, url: server.url });
-			assert.equal(await server.host.runWebhookMethod('checkExists'), true, 'a second activation finds it in place');
+			assert.deepEqual(server.host.staticData().profileRegistration, {
+				profileId,
+				previousUrl: previous,
+				url: server.url,
+			});
+			assert.equal(
+				await server.host.runWebhookMethod('checkExists'),
+				true,
+				'a second activation finds it in place',
+			);
 
 			// Events now flow to the registered URL and start the workflow.
 			const body = messageEvent('message.finalized', await sentMessage(), server.url);
-			assert.equal((await server.post(body, signedHeaders(body, key), String(stored()))).status, 200);
+			assert.equal(
+				(await server.post(body, signedHeaders(body, key), String(stored()))).status,
+				200,
+			);
 			assert.equal(server.started.length, 1);
 
 			await server.host.deactivate();
@@ -154,7 +194,10 @@ describe('Telnyx Trigger', () => {
 	}
 
 	test('deactivation leaves alone a URL someone set after activation', async () => {
-		const server = await startTrigger({ registerWebhook: true, messagingProfile: profileLocator(PROFILE_B_ID) });
+		const server = await startTrigger({
+			registerWebhook: true,
+			messagingProfile: profileLocator(PROFILE_B_ID),
+		});
 		await server.host.activate();
 		const profile = fake.profiles.find((candidate) => candidate.id === PROFILE_B_ID);
 		assert.ok(profile);
@@ -165,8 +208,14 @@ describe('Telnyx Trigger', () => {
 	});
 
 	test('registration with a profile that is not an ID fails activation clearly', async () => {
-		const server = await startTrigger({ registerWebhook: true, messagingProfile: profileLocator('Profile B') });
-		await assert.rejects(server.host.activate(), /'Messaging Profile' \("Profile B"\) is not a messaging profile ID/);
+		const server = await startTrigger({
+			registerWebhook: true,
+			messagingProfile: profileLocator('Profile B'),
+		});
+		await assert.rejects(
+			server.host.activate(),
+			/'Messaging Profile' \("Profile B"\) is not a messaging profile ID/,
+		);
 		assert.deepEqual(fake.requests, []);
 	});
 });

@@ -60,7 +60,10 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 	test('a 429 again after several waits in a row fails the item saying so, not as a long wait', async () => {
 		fake.rateLimitNext(6, 1);
 		const result = await runZulip(fake, { parameters: channelCreate() });
-		assert.match(result.error?.message ?? '', /Zulip asks to wait 1 s, again after several waits in a row/);
+		assert.match(
+			result.error?.message ?? '',
+			/Zulip asks to wait 1 s, again after several waits in a row/,
+		);
 		assert.match(String(result.error?.description), /several rate limits in a row/);
 		assert.equal(fake.scheduled.size, 0);
 		assert.equal(fake.requests.length, 4, 'four tries, each answered 429');

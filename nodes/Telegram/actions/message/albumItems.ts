@@ -41,7 +41,11 @@ export const albumItemsField: INodeProperties = {
 					type: 'options',
 					default: 'auto',
 					options: [
-						{ name: 'Automatic', value: 'auto', description: 'Photo for JPEG/PNG/WebP, video for video files, else document' },
+						{
+							name: 'Automatic',
+							value: 'auto',
+							description: 'Photo for JPEG/PNG/WebP, video for video files, else document',
+						},
 						{ name: 'Photo', value: 'photo' },
 						{ name: 'Video', value: 'video' },
 						{ name: 'Document', value: 'document', description: 'A file, shown with its name' },
@@ -54,7 +58,11 @@ export const albumItemsField: INodeProperties = {
 					default: 'binary',
 					options: [
 						{ name: 'Binary Property', value: 'binary', description: 'A file of the input item' },
-						{ name: 'URL', value: 'url', description: 'A public address Telegram downloads the file from' },
+						{
+							name: 'URL',
+							value: 'url',
+							description: 'A public address Telegram downloads the file from',
+						},
 					],
 				},
 				{
@@ -77,57 +85,94 @@ const VIDEO_EXTENSION = /\.(mp4|m4v|mov|webm|mkv)$/i;
 function kindOf(chosen: unknown, mimeType: string | undefined, name: string): AlbumItemKind {
 	if (chosen === 'photo' || chosen === 'video' || chosen === 'document') return chosen;
 	if (mimeType ? PHOTO_MIME.test(mimeType) : PHOTO_EXTENSION.test(name)) return 'photo';
-	if (mimeType ? mimeType.toLowerCase().startsWith('video/') : VIDEO_EXTENSION.test(name)) return 'video';
+	if (mimeType ? mimeType.toLowerCase().startsWith('video/') : VIDEO_EXTENSION.test(name))
+		return 'video';
 	return 'document';
 }
 
-async function readItem(context: IExecuteFunctions, itemIndex: number, entry: IDataObject, part: number): Promise<AlbumItem> {
+async function readItem(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	entry: IDataObject,
+	part: number,
+): Promise<AlbumItem> {
 	const node = context.getNode();
 	const caption = String(entry.caption ?? '');
 	const randomId = messageRandomId(context, 'message.sendAlbum', itemIndex, part);
 	if (entry.source === 'url') {
 		const url = String(entry.url ?? '').trim();
 		if (!/^https?:\/\/[^\s/]+\S*$/i.test(url)) {
-			throw fieldError(node, `Media item ${part + 1} URL`, `("${url}") is not an http(s) address`, 'Give a public URL of the file, e.g. https://example.com/photo.jpg.', itemIndex);
+			throw fieldError(
+				node,
+				`Media item ${part + 1} URL`,
+				`("${url}") is not an http(s) address`,
+				'Give a public URL of the file, e.g. https://example.com/photo.jpg.',
+				itemIndex,
+			);
 		}
 		const path = new URL(url).pathname;
-		return { kind: kindOf(entry.kind, undefined, path), source: { type: 'url', url }, caption, randomId };
+		return {
+			kind: kindOf(entry.kind, undefined, path),
+			source: { type: 'url', url },
+			caption,
+			randomId,
+		};
 	}
 	const property = String(entry.binaryProperty ?? 'data').trim() || 'data';
 	const binary = context.helpers.assertBinaryData(itemIndex, property);
 	const data = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-	const fileName = binary.fileName ?? `file-${part + 1}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
-	if (data.length === 0) throw fieldError(node, `Media item ${part + 1}`, `(binary field "${property}") is empty`, 'Check the node that made the file.', itemIndex);
+	const fileName =
+		binary.fileName ?? `file-${part + 1}${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
+	if (data.length === 0)
+		throw fieldError(
+			node,
+			`Media item ${part + 1}`,
+			`(binary field "${property}") is empty`,
+			'Check the node that made the file.',
+			itemIndex,
+		);
 	return {
 		kind: kindOf(entry.kind, binary.mimeType, fileName),
-		source: { type: 'bytes', data, fileName, mimeType: binary.mimeType || 'application/octet-stream' },
+		source: {
+			type: 'bytes',
+			data,
+			fileName,
+			mimeType: binary.mimeType || 'application/octet-stream',
+		},
 		caption,
 		randomId,
 	};
 }
 
 /** Reads and checks the album: 2..10 items, kinds Telegram accepts together, each file present. */
-export async function readAlbumItems(context: IExecuteFunctions, itemIndex: number): Promise<AlbumItem[]> {
+export async function readAlbumItems(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<AlbumItem[]> {
 	const node = context.getNode();
-	const entries = ((context.getNodeParameter('media', itemIndex, {}) as IDataObject).items ?? []) as IDataObject[];
+	const entries = ((context.getNodeParameter('media', itemIndex, {}) as IDataObject).items ??
+		[]) as IDataObject[];
 	if (entries.length < ALBUM_MIN || entries.length > ALBUM_MAX) {
 		throw fieldError(
 			node,
 			'Media',
 			`has ${entries.length} item${entries.length === 1 ? '' : 's'}, but an album holds ${ALBUM_MIN} to ${ALBUM_MAX}`,
-			entries.length < ALBUM_MIN ? 'Add another item, or send a single file as a message instead.' : 'Split the items into several albums.',
+			entries.length < ALBUM_MIN
+				? 'Add another item, or send a single file as a message instead.'
+				: 'Split the items into several albums.',
 			itemIndex,
 		);
 	}
 	const items: AlbumItem[] = [];
-	for (const [part, entry] of entries.entries()) items.push(await readItem(context, itemIndex, entry, part));
+	for (const [part, entry] of entries.entries())
+		items.push(await readItem(context, itemIndex, entry, part));
 	const documents = items.filter((item) => item.kind === 'document').length;
 	if (documents > 0 && documents < items.length) {
 		throw fieldError(
 			node,
 			'Media',
 			`mixes ${documents} document${documents === 1 ? '' : 's'} with photos or videos, which Telegram refuses in one album`,
-			'Photos and videos may share an album; documents only go with documents. Split them, or set every item\'s Send As to Document.',
+			"Photos and videos may share an album; documents only go with documents. Split them, or set every item's Send As to Document.",
 			itemIndex,
 		);
 	}

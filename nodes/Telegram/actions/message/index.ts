@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['message'] } },
 		default: 'sendText',
 		options: [
-			{ name: 'Send Album', value: 'sendAlbum', action: 'Send an album', description: 'Send 2 to 10 photos, videos or documents as one album, now or at a time' },
-			{ name: 'Send Text', value: 'sendText', action: 'Send a text message', description: 'Send a text message now or at a time' },
+			{
+				name: 'Send Album',
+				value: 'sendAlbum',
+				action: 'Send an album',
+				description: 'Send 2 to 10 photos, videos or documents as one album, now or at a time',
+			},
+			{
+				name: 'Send Text',
+				value: 'sendText',
+				action: 'Send a text message',
+				description: 'Send a text message now or at a time',
+			},
 		],
 	},
 	...sendText.description,

@@ -2,8 +2,24 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendAlbum, withTelegramAccount } from '../../transport';
-import { chatField, formattingOption, maxRateLimitWaitOption, replyToOption, sendWhenFields, silentOption } from '../properties';
-import { assertWhenOnlineFits, callOptions, findChat, readChat, readFormatting, readOptions, readReplyTo, readSendWhen } from '../readers';
+import {
+	chatField,
+	formattingOption,
+	maxRateLimitWaitOption,
+	replyToOption,
+	sendWhenFields,
+	silentOption,
+} from '../properties';
+import {
+	assertWhenOnlineFits,
+	callOptions,
+	findChat,
+	readChat,
+	readFormatting,
+	readOptions,
+	readReplyTo,
+	readSendWhen,
+} from '../readers';
 import { alreadySentOutput, chatOutput, messageOutput, sendOutcomeOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 import { albumItemsField, readAlbumItems } from './albumItems';
@@ -73,15 +89,33 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						clearDraft: options.clearDraft === true,
 						replyToMessageId,
 					},
-					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the album' : 'scheduling the album'),
+					callOptions(
+						this,
+						itemIndex,
+						scheduleDate === undefined ? 'sending the album' : 'scheduling the album',
+					),
 				);
 				if (result.refusedAsDuplicate) {
 					const captions = items.map((item) => item.caption);
-					const copies = await findEarlierCopies(session, chat, captions, scheduleDate, callOptions(this, itemIndex, 'looking for the album sent earlier'));
-					return { ...alreadySentOutput(chat, copies, scheduleDate, zone), albumId: copies[0]?.groupedId ?? null, itemCount: items.length };
+					const copies = await findEarlierCopies(
+						session,
+						chat,
+						captions,
+						scheduleDate,
+						callOptions(this, itemIndex, 'looking for the album sent earlier'),
+					);
+					return {
+						...alreadySentOutput(chat, copies, scheduleDate, zone),
+						albumId: copies[0]?.groupedId ?? null,
+						itemCount: items.length,
+					};
 				}
 				const records = result.sent.flatMap((sent) => (sent.message ? [sent.message] : []));
-				const messages = result.sent.map((sent, part) => (sent.message ? messageOutput(sent.message, zone) : { messageId: sent.id ?? null, text: items[part].caption }));
+				const messages = result.sent.map((sent, part) =>
+					sent.message
+						? messageOutput(sent.message, zone)
+						: { messageId: sent.id ?? null, text: items[part].caption },
+				);
 				return {
 					...chatOutput(chat),
 					...sendOutcomeOutput(records, scheduleDate, zone),

@@ -3,8 +3,25 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendText, withTelegramAccount } from '../../transport';
-import { chatField, formattingOption, maxRateLimitWaitOption, replyToOption, sendWhenFields, silentOption, textField } from '../properties';
-import { assertWhenOnlineFits, callOptions, findChat, readChat, readFormatting, readOptions, readReplyTo, readSendWhen } from '../readers';
+import {
+	chatField,
+	formattingOption,
+	maxRateLimitWaitOption,
+	replyToOption,
+	sendWhenFields,
+	silentOption,
+	textField,
+} from '../properties';
+import {
+	assertWhenOnlineFits,
+	callOptions,
+	findChat,
+	readChat,
+	readFormatting,
+	readOptions,
+	readReplyTo,
+	readSendWhen,
+} from '../readers';
 import { alreadySentOutput, chatOutput, describeSchedule, messageOutput } from '../output';
 import { messageRandomId } from '../idempotency';
 import { findEarlierCopies } from './earlierCopies';
@@ -44,7 +61,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Everything is read and checked before the first call, so a bad item sends nothing.
 	const reference = readChat(this, itemIndex);
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
-	if (text.trim() === '') throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
+	if (text.trim() === '')
+		throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
 	const replyToMessageId = readReplyTo(this, options, itemIndex);
@@ -69,15 +87,35 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						noWebpage: options.disableLinkPreview === true,
 						replyToMessageId,
 					},
-					callOptions(this, itemIndex, scheduleDate === undefined ? 'sending the message' : 'scheduling the message'),
+					callOptions(
+						this,
+						itemIndex,
+						scheduleDate === undefined ? 'sending the message' : 'scheduling the message',
+					),
 				);
 				if (result.refusedAsDuplicate) {
-					const copies = await findEarlierCopies(session, chat, [text], scheduleDate, callOptions(this, itemIndex, 'looking for the message sent earlier'));
-					return { messageId: copies[0]?.id ?? null, text, ...alreadySentOutput(chat, copies, scheduleDate, zone) };
+					const copies = await findEarlierCopies(
+						session,
+						chat,
+						[text],
+						scheduleDate,
+						callOptions(this, itemIndex, 'looking for the message sent earlier'),
+					);
+					return {
+						messageId: copies[0]?.id ?? null,
+						text,
+						...alreadySentOutput(chat, copies, scheduleDate, zone),
+					};
 				}
 				const [sent] = result.sent;
 				if (sent.message) return { ...messageOutput(sent.message, zone, chat), alreadySent: false };
-				return { messageId: sent.id ?? null, ...chatOutput(chat), text, ...describeSchedule(scheduleDate, zone), alreadySent: false };
+				return {
+					messageId: sent.id ?? null,
+					...chatOutput(chat),
+					text,
+					...describeSchedule(scheduleDate, zone),
+					alreadySent: false,
+				};
 			}),
 		() => false,
 	);

@@ -4,7 +4,14 @@ import { attempt, isNodeError, settle } from '../../../../shared/errors';
 import { recallSent, rememberSent, sendKey } from '../../../../shared/executionMemo';
 import { outputOfOutcomes, type ItemOutcome } from '../../../../shared/items';
 import { ExecutionStoppedError, stopSignalOf } from '../../../../shared/stop';
-import { listScheduled, rpcFailureOf, withTelegramAccount, type ChatReference, type ResolvedChat, type TelegramSession } from '../../transport';
+import {
+	listScheduled,
+	rpcFailureOf,
+	withTelegramAccount,
+	type ChatReference,
+	type ResolvedChat,
+	type TelegramSession,
+} from '../../transport';
 import { callOptions, findChat, readChat } from '../readers';
 import { chatOutput } from '../output';
 import { readMessageIds } from './messageIds';
@@ -16,7 +23,13 @@ export interface ScheduledBatchOperation {
 	/** For the execution memo, e.g. 'scheduledMessage.sendNow'. */
 	name: string;
 	/** One call for up to IDS_PER_CALL ids of one chat; returns what each id became, if anything. */
-	act(context: IExecuteFunctions, session: TelegramSession, chat: ResolvedChat, ids: number[], itemIndex: number): Promise<Map<number, number> | void>;
+	act(
+		context: IExecuteFunctions,
+		session: TelegramSession,
+		chat: ResolvedChat,
+		ids: number[],
+		itemIndex: number,
+	): Promise<Map<number, number> | void>;
 	output(chat: ResolvedChat, ids: number[], resultIds: Map<number, number | null>): IDataObject;
 }
 
@@ -33,12 +46,17 @@ export interface Batch {
 }
 
 /** Whole items per call while their ids fit; an item with more ids than fit gets calls of its own. */
-export function packBatches(chat: ResolvedChat, requests: ItemRequest[], limit = IDS_PER_CALL): Batch[] {
+export function packBatches(
+	chat: ResolvedChat,
+	requests: ItemRequest[],
+	limit = IDS_PER_CALL,
+): Batch[] {
 	const batches: Batch[] = [];
 	let current: Batch | undefined;
 	for (const request of requests) {
 		if (request.ids.length > limit) {
-			for (let start = 0; start < request.ids.length; start += limit) batches.push({ chat, requests: [request], ids: request.ids.slice(start, start + limit) });
+			for (let start = 0; start < request.ids.length; start += limit)
+				batches.push({ chat, requests: [request], ids: request.ids.slice(start, start + limit) });
 			current = undefined;
 			continue;
 		}
@@ -73,7 +91,10 @@ class BatchRun {
 	}
 
 	get mustEnd(): boolean {
-		return this.stop?.aborted === true || (!this.continueOnFail && this.outcomes.some((outcome) => outcome?.ok === false));
+		return (
+			this.stop?.aborted === true ||
+			(!this.continueOnFail && this.outcomes.some((outcome) => outcome?.ok === false))
+		);
 	}
 
 	private progressKey(itemIndex: number) {
@@ -92,13 +113,22 @@ class BatchRun {
 	record(batch: Batch, ids: number[], results?: Map<number, number> | void) {
 		for (const request of batch.requests) {
 			const progress = this.progressOf(request.itemIndex);
-			for (const id of ids) if (request.ids.includes(id)) progress.set(id, results?.get(id) ?? progress.get(id) ?? null);
-			rememberSent(this.progressKey(request.itemIndex), { ids: [...progress.keys()], results: [...progress.values()] });
+			for (const id of ids)
+				if (request.ids.includes(id))
+					progress.set(id, results?.get(id) ?? progress.get(id) ?? null);
+			rememberSent(this.progressKey(request.itemIndex), {
+				ids: [...progress.keys()],
+				results: [...progress.values()],
+			});
 		}
 	}
 
 	fail(request: ItemRequest, error: unknown) {
-		if (!this.outcomes[request.itemIndex]) this.outcomes[request.itemIndex] = { ok: false, error: itemError(this.context, error, request.itemIndex) };
+		if (!this.outcomes[request.itemIndex])
+			this.outcomes[request.itemIndex] = {
+				ok: false,
+				error: itemError(this.context, error, request.itemIndex),
+			};
 	}
 
 	/** An item whose ids are all acted on succeeds (and is remembered whole); others end stopped or failed. */
@@ -118,19 +148,36 @@ class BatchRun {
 function itemError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (isNodeError(error)) {
 		// A batch's error belongs to each of its items: each gets its own copy with its index.
-		const copy = Object.create(Object.getPrototypeOf(error) as object, Object.getOwnPropertyDescriptors(error)) as typeof error;
+		const copy = Object.create(
+			Object.getPrototypeOf(error) as object,
+			Object.getOwnPropertyDescriptors(error),
+		) as typeof error;
 		copy.context = { ...(error.context ?? {}), itemIndex };
 		return copy;
 	}
-	return new NodeOperationError(context.getNode(), error instanceof Error ? error : new Error(String(error)), { itemIndex });
+	return new NodeOperationError(
+		context.getNode(),
+		error instanceof Error ? error : new Error(String(error)),
+		{ itemIndex },
+	);
 }
 
-function notScheduledError(context: IExecuteFunctions, chat: ResolvedChat, ids: number[], itemIndex: number): Error {
+function notScheduledError(
+	context: IExecuteFunctions,
+	chat: ResolvedChat,
+	ids: number[],
+	itemIndex: number,
+): Error {
 	const list = ids.join(', ');
-	return new NodeOperationError(context.getNode(), `Telegram: ${ids.length === 1 ? 'message' : 'messages'} ${list} ${ids.length === 1 ? 'is' : 'are'} not scheduled in ${chat.title} (MESSAGE_ID_INVALID)`, {
-		description: 'Nothing was done for this item. The message may have been sent or deleted already, or the ID belongs to another chat: check the IDs with Get Many.',
-		itemIndex,
-	});
+	return new NodeOperationError(
+		context.getNode(),
+		`Telegram: ${ids.length === 1 ? 'message' : 'messages'} ${list} ${ids.length === 1 ? 'is' : 'are'} not scheduled in ${chat.title} (MESSAGE_ID_INVALID)`,
+		{
+			description:
+				'Nothing was done for this item. The message may have been sent or deleted already, or the ID belongs to another chat: check the IDs with Get Many.',
+			itemIndex,
+		},
+	);
 }
 
 /**
@@ -140,7 +187,10 @@ function notScheduledError(context: IExecuteFunctions, chat: ResolvedChat, ids: 
  * and sent in as few calls as Telegram allows. A call whose answer was lost is settled by reading
  * the queue again, never by repeating it blindly.
  */
-export async function runScheduledBatch(context: IExecuteFunctions, operation: ScheduledBatchOperation): Promise<INodeExecutionData[][]> {
+export async function runScheduledBatch(
+	context: IExecuteFunctions,
+	operation: ScheduledBatchOperation,
+): Promise<INodeExecutionData[][]> {
 	const run = new BatchRun(context, operation);
 	const pending: ItemRequest[] = [];
 
@@ -150,9 +200,14 @@ export async function runScheduledBatch(context: IExecuteFunctions, operation: S
 			run.outcomes[itemIndex] = { ok: true, json: remembered };
 			continue;
 		}
-		const read = attempt(() => ({ itemIndex, reference: readChat(context, itemIndex), ids: readMessageIds(context, itemIndex) }));
+		const read = attempt(() => ({
+			itemIndex,
+			reference: readChat(context, itemIndex),
+			ids: readMessageIds(context, itemIndex),
+		}));
 		if (read.ok) pending.push(read.value);
-		else if (context.continueOnFail()) run.fail({ itemIndex, reference: { kind: 'self' }, ids: [] }, read.error);
+		else if (context.continueOnFail())
+			run.fail({ itemIndex, reference: { kind: 'self' }, ids: [] }, read.error);
 		else throw itemError(context, read.error, itemIndex);
 	}
 
@@ -162,7 +217,9 @@ export async function runScheduledBatch(context: IExecuteFunctions, operation: S
 				const groups = new Map<string, { chat: ResolvedChat; requests: ItemRequest[] }>();
 				for (const request of pending) {
 					if (run.mustEnd) break;
-					const resolved = await settle(findChat(context, session, request.reference, request.itemIndex));
+					const resolved = await settle(
+						findChat(context, session, request.reference, request.itemIndex),
+					);
 					if (!resolved.ok) {
 						run.fail(request, resolved.error);
 						continue;
@@ -178,19 +235,37 @@ export async function runScheduledBatch(context: IExecuteFunctions, operation: S
 			}),
 		);
 		if (!connected.ok) for (const request of pending) run.fail(request, connected.error);
-		if (stopSignalOf(context)?.aborted) for (const request of pending) run.fail(request, new ExecutionStoppedError());
+		if (stopSignalOf(context)?.aborted)
+			for (const request of pending) run.fail(request, new ExecutionStoppedError());
 	}
 	return outputOfOutcomes(context, run.outcomes);
 }
 
-async function scheduledIds(run: BatchRun, session: TelegramSession, chat: ResolvedChat, itemIndex: number): Promise<Set<number>> {
-	const queue = await listScheduled(session, chat, callOptions(run.context, itemIndex, `reading the scheduled messages of ${chat.title}`));
+async function scheduledIds(
+	run: BatchRun,
+	session: TelegramSession,
+	chat: ResolvedChat,
+	itemIndex: number,
+): Promise<Set<number>> {
+	const queue = await listScheduled(
+		session,
+		chat,
+		callOptions(run.context, itemIndex, `reading the scheduled messages of ${chat.title}`),
+	);
 	return new Set(queue.map((message) => message.id));
 }
 
-async function actInChat(run: BatchRun, session: TelegramSession, chat: ResolvedChat, requests: ItemRequest[]) {
+async function actInChat(
+	run: BatchRun,
+	session: TelegramSession,
+	chat: ResolvedChat,
+	requests: ItemRequest[],
+) {
 	const todo = requests
-		.map((request) => ({ request, ids: request.ids.filter((id) => !run.progressOf(request.itemIndex).has(id)) }))
+		.map((request) => ({
+			request,
+			ids: request.ids.filter((id) => !run.progressOf(request.itemIndex).has(id)),
+		}))
 		.filter((entry) => entry.ids.length > 0);
 	if (todo.length === 0) return;
 	const queued = await settle(scheduledIds(run, session, chat, todo[0].request.itemIndex));
@@ -201,7 +276,8 @@ async function actInChat(run: BatchRun, session: TelegramSession, chat: Resolved
 	const ready: ItemRequest[] = [];
 	for (const { request, ids } of todo) {
 		const missing = ids.filter((id) => !queued.value.has(id));
-		if (missing.length > 0) run.fail(request, notScheduledError(run.context, chat, missing, request.itemIndex));
+		if (missing.length > 0)
+			run.fail(request, notScheduledError(run.context, chat, missing, request.itemIndex));
 		else ready.push({ ...request, ids });
 	}
 	for (const batch of packBatches(chat, ready)) {
@@ -228,10 +304,14 @@ async function actOnBatch(run: BatchRun, session: TelegramSession, batch: Batch)
 		for (const request of batch.requests) run.fail(request, outcome.error);
 		return;
 	}
-	run.record(batch, batch.ids.filter((id) => !queued.value.has(id)));
+	run.record(
+		batch,
+		batch.ids.filter((id) => !queued.value.has(id)),
+	);
 	const left = batch.ids.filter((id) => queued.value.has(id));
 	if (left.length === 0 || run.mustEnd) return;
 	const again = await settle(operation.act(context, session, batch.chat, left, itemIndex));
 	if (again.ok) return run.record(batch, left, again.value);
-	for (const request of batch.requests) if (request.ids.some((id) => left.includes(id))) run.fail(request, again.error);
+	for (const request of batch.requests)
+		if (request.ids.some((id) => left.includes(id))) run.fail(request, again.error);
 }

@@ -10,7 +10,8 @@ const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['de
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'IDs from all input items are deleted together: one call per chat for up to 100 messages.',
+		displayName:
+			'IDs from all input items are deleted together: one call per chat for up to 100 messages.',
 		name: 'deleteNotice',
 		type: 'notice',
 		default: '',
@@ -25,7 +26,16 @@ export const description = updateDisplayOptions(displayOptions, properties);
 const deleteOperation: ScheduledBatchOperation = {
 	name: 'scheduledMessage.delete',
 	act: async (context, session, chat, ids, itemIndex) =>
-		await deleteScheduled(session, chat, ids, callOptions(context, itemIndex, `deleting scheduled message${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`)),
+		await deleteScheduled(
+			session,
+			chat,
+			ids,
+			callOptions(
+				context,
+				itemIndex,
+				`deleting scheduled message${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`,
+			),
+		),
 	output: (_chat, ids) => ({ scheduledMessageIds: ids, deleted: true }),
 };
 

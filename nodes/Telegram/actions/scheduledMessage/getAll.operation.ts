@@ -19,7 +19,11 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const zone = this.getTimezone();
 	return await withTelegramAccount(this, itemIndex, async (session) => {
 		const chat = await findChat(this, session, reference, itemIndex);
-		const messages = await listScheduled(session, chat, callOptions(this, itemIndex, 'listing scheduled messages'));
+		const messages = await listScheduled(
+			session,
+			chat,
+			callOptions(this, itemIndex, 'listing scheduled messages'),
+		);
 		return messages
 			.sort((a, b) => a.date - b.date || a.id - b.id)
 			.slice(0, limit)

@@ -8,7 +8,8 @@ export const messageIdsField: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: 'e.g. 12 or 12, 13, 14',
-	description: 'IDs of scheduled messages in the chat (as Get Many or Send gave them); several separated by commas, or a list from an expression',
+	description:
+		'IDs of scheduled messages in the chat (as Get Many or Send gave them); several separated by commas, or a list from an expression',
 };
 
 export const messageIdField: INodeProperties = {
@@ -37,7 +38,14 @@ function isMessageId(value: unknown): boolean {
 export function readMessageIds(context: IExecuteFunctions, itemIndex: number): number[] {
 	const entries = asList(context.getNodeParameter('messageIds', itemIndex, ''));
 	const node = context.getNode();
-	if (entries.length === 0) throw fieldError(node, 'Scheduled Message IDs', 'is empty', 'Give the ID of at least one scheduled message, e.g. 12.', itemIndex);
+	if (entries.length === 0)
+		throw fieldError(
+			node,
+			'Scheduled Message IDs',
+			'is empty',
+			'Give the ID of at least one scheduled message, e.g. 12.',
+			itemIndex,
+		);
 	const bad = entries.filter((entry) => !isMessageId(entry));
 	if (bad.length > 0) {
 		throw fieldError(
@@ -54,7 +62,13 @@ export function readMessageIds(context: IExecuteFunctions, itemIndex: number): n
 export function readMessageId(context: IExecuteFunctions, itemIndex: number): number {
 	const value = context.getNodeParameter('messageId', itemIndex, 0);
 	if (!isMessageId(value)) {
-		throw fieldError(context.getNode(), 'Scheduled Message ID', `("${String(value)}") is not a message ID`, 'Use the ID Get Many or Send gave, a whole number such as 12.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Scheduled Message ID',
+			`("${String(value)}") is not a message ID`,
+			'Use the ID Get Many or Send gave, a whole number such as 12.',
+			itemIndex,
+		);
 	}
 	return Number(value);
 }

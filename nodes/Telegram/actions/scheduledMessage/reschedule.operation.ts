@@ -8,7 +8,12 @@ import { messageIdField, readMessageId } from './messageIds';
 
 const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['reschedule'] } };
 
-const properties: INodeProperties[] = [chatField, messageIdField, { ...sendAtField, displayName: 'New Send Time', name: 'newSendAt' }, floodWaitOnlyOptions];
+const properties: INodeProperties[] = [
+	chatField,
+	messageIdField,
+	{ ...sendAtField, displayName: 'New Send Time', name: 'newSendAt' },
+	floodWaitOnlyOptions,
+];
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
@@ -20,8 +25,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const zone = this.getTimezone();
 	return await withTelegramAccount(this, itemIndex, async (session) => {
 		const chat = await findChat(this, session, reference, itemIndex);
-		const moved = await reschedule(session, chat, messageId, scheduleDate, callOptions(this, itemIndex, `rescheduling message ${messageId}`));
-		const messages = moved === 'unchanged' ? [] : moved.map((message) => messageOutput(message, zone));
+		const moved = await reschedule(
+			session,
+			chat,
+			messageId,
+			scheduleDate,
+			callOptions(this, itemIndex, `rescheduling message ${messageId}`),
+		);
+		const messages =
+			moved === 'unchanged' ? [] : moved.map((message) => messageOutput(message, zone));
 		return {
 			...chatOutput(chat),
 			messageId,

@@ -10,7 +10,8 @@ const displayOptions = { show: { resource: ['scheduledMessage'], operation: ['se
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'IDs from all input items are sent together: one call per chat for up to 100 messages.',
+		displayName:
+			'IDs from all input items are sent together: one call per chat for up to 100 messages.',
 		name: 'sendNowNotice',
 		type: 'notice',
 		default: '',
@@ -25,7 +26,16 @@ export const description = updateDisplayOptions(displayOptions, properties);
 const sendNow: ScheduledBatchOperation = {
 	name: 'scheduledMessage.sendNow',
 	act: async (context, session, chat, ids, itemIndex) =>
-		await sendScheduledNow(session, chat, ids, callOptions(context, itemIndex, `sending scheduled message${ids.length === 1 ? '' : 's'} ${ids.join(', ')} now`)),
+		await sendScheduledNow(
+			session,
+			chat,
+			ids,
+			callOptions(
+				context,
+				itemIndex,
+				`sending scheduled message${ids.length === 1 ? '' : 's'} ${ids.join(', ')} now`,
+			),
+		),
 	output: (_chat, ids, sentIds) => ({
 		scheduledMessageIds: ids,
 		sentMessageIds: ids.map((id) => sentIds.get(id) ?? null),

@@ -17,7 +17,16 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const chatId = readSecretChatId(this, itemIndex);
 	return await withTelegramAccount(this, itemIndex, async (session, account) => {
-		const accepted = await onSecretChat(this, itemIndex, acceptSecretChat(session, account, chatId, callOptions(this, itemIndex, 'accepting the secret chat')));
+		const accepted = await onSecretChat(
+			this,
+			itemIndex,
+			acceptSecretChat(
+				session,
+				account,
+				chatId,
+				callOptions(this, itemIndex, 'accepting the secret chat'),
+			),
+		);
 		return secretChatOutput(accepted, this.getTimezone());
 	});
 }

@@ -28,7 +28,17 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const chatId = readSecretChatId(this, itemIndex);
 	const deleteHistory = this.getNodeParameter('deleteHistory', itemIndex, false) as boolean;
 	return await withTelegramAccount(this, itemIndex, async (session, account) => {
-		const closed = await onSecretChat(this, itemIndex, closeSecretChat(session, account, chatId, deleteHistory, callOptions(this, itemIndex, 'closing the secret chat')));
+		const closed = await onSecretChat(
+			this,
+			itemIndex,
+			closeSecretChat(
+				session,
+				account,
+				chatId,
+				deleteHistory,
+				callOptions(this, itemIndex, 'closing the secret chat'),
+			),
+		);
 		return secretChatOutput(closed, this.getTimezone());
 	});
 }

@@ -16,9 +16,17 @@ const properties: INodeProperties[] = [
 		description: 'Only chats in these states (none selected: all)',
 		options: [
 			{ name: 'Closed', value: 'closed' },
-			{ name: 'Ready', value: 'ready', description: 'Accepted by both sides: messages can be sent' },
+			{
+				name: 'Ready',
+				value: 'ready',
+				description: 'Accepted by both sides: messages can be sent',
+			},
 			{ name: 'Requested', value: 'requested', description: 'Someone asked us; not accepted yet' },
-			{ name: 'Waiting', value: 'waiting', description: 'We asked; the other side has not accepted yet' },
+			{
+				name: 'Waiting',
+				value: 'waiting',
+				description: 'We asked; the other side has not accepted yet',
+			},
 		],
 	},
 ];

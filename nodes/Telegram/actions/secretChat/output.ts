@@ -2,7 +2,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
 import type { SecretChatState } from '../../transport';
 
-const iso = (seconds: number | undefined, zone: string) => (seconds === undefined ? null : DateTime.fromSeconds(seconds, { zone }).toISO());
+const iso = (seconds: number | undefined, zone: string) =>
+	seconds === undefined ? null : DateTime.fromSeconds(seconds, { zone }).toISO();
 
 /** A chat as the operations and the trigger output it: its state, never its keys. */
 export function secretChatOutput(state: SecretChatState, zone: string): IDataObject {

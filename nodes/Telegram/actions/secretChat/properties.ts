@@ -9,13 +9,26 @@ export const secretChatIdField: INodeProperties = {
 	required: true,
 	description: 'The chat as Start, Get Many or the Telegram trigger output it (chatId)',
 	modes: [
-		{ displayName: 'From List', name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchSecretChats', searchable: true } },
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchSecretChats', searchable: true },
+		},
 		{
 			displayName: 'By ID',
 			name: 'id',
 			type: 'string',
 			placeholder: 'e.g. 1234567890',
-			validation: [{ type: 'regex', properties: { regex: '^[0-9]{1,10}$', errorMessage: 'A secret chat ID is a positive number' } }],
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: '^[0-9]{1,10}$',
+						errorMessage: 'A secret chat ID is a positive number',
+					},
+				},
+			],
 		},
 	],
 };

@@ -6,17 +6,33 @@ export function readSecretChatId(context: IExecuteFunctions, itemIndex: number):
 	const value = context.getNodeParameter('secretChatId', itemIndex, '', { extractValue: true });
 	const id = Number(value);
 	if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff) {
-		throw fieldError(context.getNode(), 'Secret Chat', `"${String(value)}" is not a secret chat ID`, 'Pick the chat from the list, or use the chatId that Start, Get Many or the Telegram trigger output.', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Secret Chat',
+			`"${String(value)}" is not a secret chat ID`,
+			'Pick the chat from the list, or use the chatId that Start, Get Many or the Telegram trigger output.',
+			itemIndex,
+		);
 	}
 	return id;
 }
 
 /** Runs a call on one chat: an unknown chat id is the field's fault; anything else goes on as it is. */
-export async function onSecretChat<T>(context: IExecuteFunctions, itemIndex: number, work: Promise<T>): Promise<T> {
+export async function onSecretChat<T>(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	work: Promise<T>,
+): Promise<T> {
 	const outcome = await settle(work);
 	if (outcome.ok) return outcome.value;
 	if (outcome.error instanceof UnknownSecretChatError) {
-		throw fieldError(context.getNode(), 'Secret Chat', outcome.error.message, 'Use Get Many to list the secret chats this credential knows (each account keeps its own).', itemIndex);
+		throw fieldError(
+			context.getNode(),
+			'Secret Chat',
+			outcome.error.message,
+			'Use Get Many to list the secret chats this credential knows (each account keeps its own).',
+			itemIndex,
+		);
 	}
 	throw outcome.error;
 }

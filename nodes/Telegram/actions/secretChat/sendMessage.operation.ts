@@ -32,8 +32,16 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const chatId = readSecretChatId(this, itemIndex);
 	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
-	if (text.trim() === '') throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
-	if ([...text].length > MAX_TEXT_LENGTH) throw fieldError(this.getNode(), 'Text', `has ${[...text].length} characters, more than ${MAX_TEXT_LENGTH}`, 'Shorten the text or split it over several items.', itemIndex);
+	if (text.trim() === '')
+		throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
+	if ([...text].length > MAX_TEXT_LENGTH)
+		throw fieldError(
+			this.getNode(),
+			'Text',
+			`has ${[...text].length} characters, more than ${MAX_TEXT_LENGTH}`,
+			'Shorten the text or split it over several items.',
+			itemIndex,
+		);
 	const silent = readOptions(this, itemIndex).silent === true;
 	return await sendOnce(
 		sendKey(this, itemIndex, OPERATION),
@@ -41,7 +49,16 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			await withTelegramAccount(this, itemIndex, async (session, account) => {
 				// The same random_id on a retry: an unclear first attempt is repeated byte for byte, never sent twice.
 				const randomId = messageRandomId(this, OPERATION, itemIndex);
-				const sent = await onSecretChat(this, itemIndex, sendSecretText(session, account, { chatId, text, randomId, silent }, callOptions(this, itemIndex, 'sending the secret message')));
+				const sent = await onSecretChat(
+					this,
+					itemIndex,
+					sendSecretText(
+						session,
+						account,
+						{ chatId, text, randomId, silent },
+						callOptions(this, itemIndex, 'sending the secret message'),
+					),
+				);
 				const { outSeqNo, alreadySent } = sent;
 				return { chatId, randomId: randomId.toString(), text, silent, outSeqNo, alreadySent };
 			}),

@@ -10,7 +10,14 @@ import { secretChatOutput } from './output';
 const OPERATION = 'secretChat.start';
 const displayOptions = { show: { resource: ['secretChat'], operation: ['start'] } };
 
-const properties: INodeProperties[] = [{ ...chatField, displayName: 'User', description: 'Who to start the secret chat with: @username, t.me link, phone or user ID' }, floodWaitOnlyOptions];
+const properties: INodeProperties[] = [
+	{
+		...chatField,
+		displayName: 'User',
+		description: 'Who to start the secret chat with: @username, t.me link, phone or user ID',
+	},
+	floodWaitOnlyOptions,
+];
 
 export const description = updateDisplayOptions(displayOptions, properties);
 
@@ -24,9 +31,20 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			await withTelegramAccount(this, itemIndex, async (session, account) => {
 				const user = await findChat(this, session, reference, itemIndex);
 				if (user.type !== 'user' || user.inputPeer.className === 'InputPeerSelf') {
-					throw fieldError(this.getNode(), 'User', `${user.title} is not another user`, 'Secret chats are one-to-one: name a user, not a group, channel or yourself.', itemIndex);
+					throw fieldError(
+						this.getNode(),
+						'User',
+						`${user.title} is not another user`,
+						'Secret chats are one-to-one: name a user, not a group, channel or yourself.',
+						itemIndex,
+					);
 				}
-				const state = await startSecretChat(session, account, user, callOptions(this, itemIndex, 'starting the secret chat'));
+				const state = await startSecretChat(
+					session,
+					account,
+					user,
+					callOptions(this, itemIndex, 'starting the secret chat'),
+				);
 				return { ...secretChatOutput(state, this.getTimezone()), user: user.title };
 			}),
 		() => false,

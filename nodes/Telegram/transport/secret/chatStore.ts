@@ -6,7 +6,8 @@ import { defaultSecretStoreFolder, openSecretChatStore, type SecretChatStore } f
 
 export type SecretChats = SecretChatStore<SecretChatState & { [field: string]: unknown }>;
 
-const SECRET_FIX = 'Set "Secret Chat Storage Secret" in the Telegram credential (keep a copy: the stored chats cannot be read without it).';
+const SECRET_FIX =
+	'Set "Secret Chat Storage Secret" in the Telegram credential (keep a copy: the stored chats cannot be read without it).';
 
 /** A store left unused this long lets go of its connection (Redis) and key, like idle Telegram clients. */
 export const STORE_IDLE_CLOSE_MS = 10_000;
@@ -40,8 +41,10 @@ class IdleClosingStore implements SecretChats {
 		}
 	}
 
-	update: SecretChats['update'] = async (chatId, change) => await this.use(async (store) => await store.update(chatId, change));
-	get: SecretChats['get'] = async (chatId) => await this.use(async (store) => await store.get(chatId));
+	update: SecretChats['update'] = async (chatId, change) =>
+		await this.use(async (store) => await store.update(chatId, change));
+	get: SecretChats['get'] = async (chatId) =>
+		await this.use(async (store) => await store.get(chatId));
 	list: SecretChats['list'] = async () => await this.use(async (store) => await store.list());
 
 	async close(): Promise<void> {
@@ -62,7 +65,9 @@ async function accountIdOf(session: TelegramSession, account: TelegramAccount): 
 	const client = session.client as object;
 	let id = accountIds.get(client);
 	if (!id) {
-		id = session.client.getMe().then((me) => `${account.testServers ? 'test' : 'prod'}-${String(me.id)}`);
+		id = session.client
+			.getMe()
+			.then((me) => `${account.testServers ? 'test' : 'prod'}-${String(me.id)}`);
 		id.catch(() => accountIds.delete(client));
 		accountIds.set(client, id);
 	}
@@ -70,25 +75,48 @@ async function accountIdOf(session: TelegramSession, account: TelegramAccount): 
 }
 
 function checkedSettings(settings: SecretStoreSettings): SecretStoreSettings {
-	if (settings.secret.length === 0) throw new AccountSettingError('the Secret Chat Storage Secret is empty', SECRET_FIX);
-	if (settings.secret.length < 12) throw new AccountSettingError('the Secret Chat Storage Secret is shorter than 12 characters', 'Use a long random secret (e.g. 32 characters) and keep a copy.');
+	if (settings.secret.length === 0)
+		throw new AccountSettingError('the Secret Chat Storage Secret is empty', SECRET_FIX);
+	if (settings.secret.length < 12)
+		throw new AccountSettingError(
+			'the Secret Chat Storage Secret is shorter than 12 characters',
+			'Use a long random secret (e.g. 32 characters) and keep a copy.',
+		);
 	if (settings.kind === 'redis' && !/^rediss?:\/\//.test(settings.url)) {
-		throw new AccountSettingError('the Redis URL is not a redis:// or rediss:// URL', 'Enter the Redis URL as redis://user:password@host:6379/0, or choose File storage.');
+		throw new AccountSettingError(
+			'the Redis URL is not a redis:// or rediss:// URL',
+			'Enter the Redis URL as redis://user:password@host:6379/0, or choose File storage.',
+		);
 	}
 	return settings;
 }
 
 /** The encrypted store of this account's secret chats, as the credential configures it. */
-export async function secretChatsOf(session: TelegramSession, account: TelegramAccount): Promise<SecretChats> {
+export async function secretChatsOf(
+	session: TelegramSession,
+	account: TelegramAccount,
+): Promise<SecretChats> {
 	const settings = checkedSettings(account.secretStore);
 	const accountId = await accountIdOf(session, account);
-	const key = createHash('sha256').update(JSON.stringify([accountId, settings])).digest('hex');
+	const key = createHash('sha256')
+		.update(JSON.stringify([accountId, settings]))
+		.digest('hex');
 	let store = stores.get(key);
 	if (!store) {
 		store = new IdleClosingStore(async () =>
 			settings.kind === 'redis'
-				? await openSecretChatStore({ kind: 'redis', url: settings.url, accountId, secret: settings.secret })
-				: await openSecretChatStore({ kind: 'file', folder: settings.folder || defaultSecretStoreFolder(), accountId, secret: settings.secret }),
+				? await openSecretChatStore({
+						kind: 'redis',
+						url: settings.url,
+						accountId,
+						secret: settings.secret,
+					})
+				: await openSecretChatStore({
+						kind: 'file',
+						folder: settings.folder || defaultSecretStoreFolder(),
+						accountId,
+						secret: settings.secret,
+					}),
 		);
 		stores.set(key, store);
 	}

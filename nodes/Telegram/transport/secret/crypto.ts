@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+	createCipheriv,
+	createDecipheriv,
+	createHash,
+	randomBytes,
+	timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * The symmetric half of secret chats: MTProto 2.0 as end-to-end encryption. The chat key plays
@@ -26,13 +32,15 @@ export class SecretPayloadError extends Error {
 }
 
 function requireLength(value: Buffer, length: number, what: string): void {
-	if (value.length !== length) throw new RangeError(`${what} must be ${length} bytes, got ${value.length}`);
+	if (value.length !== length)
+		throw new RangeError(`${what} must be ${length} bytes, got ${value.length}`);
 }
 
 function checkIgeArguments(data: Buffer, key: Buffer, iv: Buffer): void {
 	requireLength(key, 32, 'the AES-256 key');
 	requireLength(iv, 32, 'the IGE initialization vector');
-	if (data.length % BLOCK !== 0) throw new RangeError(`AES-IGE data must be a multiple of 16 bytes, got ${data.length}`);
+	if (data.length % BLOCK !== 0)
+		throw new RangeError(`AES-IGE data must be a multiple of 16 bytes, got ${data.length}`);
 }
 
 function xorBlock(a: Buffer, b: Buffer): Buffer {
@@ -90,7 +98,11 @@ export function messageKeyFor(chatKey: Buffer, paddedPlaintext: Buffer, x: Secre
 }
 
 /** The AES key and IV of one message, from the chat key and its msg_key (MTProto 2.0 KDF). */
-export function secretAesKeyIv(chatKey: Buffer, msgKey: Buffer, x: SecretX): { key: Buffer; iv: Buffer } {
+export function secretAesKeyIv(
+	chatKey: Buffer,
+	msgKey: Buffer,
+	x: SecretX,
+): { key: Buffer; iv: Buffer } {
 	requireLength(chatKey, CHAT_KEY_LENGTH, 'the chat key');
 	requireLength(msgKey, 16, 'msg_key');
 	const a = sha256(msgKey, chatKey.subarray(x, x + 36));
@@ -119,7 +131,12 @@ function paddingLength(contentLength: number, random: (n: number) => Buffer): nu
 }
 
 /** fingerprint(8 LE) + msg_key(16) + AES-IGE(len32LE + tl + 12..1024 random padding, multiple of 16). */
-export function sealSecretPayload(args: { chatKey: Buffer; tl: Buffer; fromCreator: boolean; random?: (n: number) => Buffer }): Buffer {
+export function sealSecretPayload(args: {
+	chatKey: Buffer;
+	tl: Buffer;
+	fromCreator: boolean;
+	random?: (n: number) => Buffer;
+}): Buffer {
 	const { chatKey, tl } = args;
 	const random = args.random ?? randomBytes;
 	const x = xFor(args.fromCreator);
@@ -135,24 +152,46 @@ export function sealSecretPayload(args: { chatKey: Buffer; tl: Buffer; fromCreat
 }
 
 /** Finds the key by fingerprint, verifies msg_key (recomputed over the decrypted plaintext) and the length. */
-export function openSecretPayload(args: { keys: Array<{ key: Buffer; fingerprint: bigint }>; data: Buffer; fromCreator: boolean }): { tl: Buffer; fingerprint: bigint } {
+export function openSecretPayload(args: {
+	keys: Array<{ key: Buffer; fingerprint: bigint }>;
+	data: Buffer;
+	fromCreator: boolean;
+}): { tl: Buffer; fingerprint: bigint } {
 	const { data } = args;
 	const x = xFor(args.fromCreator);
-	if (data.length < HEADER_LENGTH + BLOCK) throw new SecretPayloadError('too-short', `an encrypted message has at least ${HEADER_LENGTH + BLOCK} bytes, this one ${data.length}`);
-	if ((data.length - HEADER_LENGTH) % BLOCK !== 0) throw new SecretPayloadError('bad-length', `the encrypted part is ${data.length - HEADER_LENGTH} bytes, not a multiple of 16`);
+	if (data.length < HEADER_LENGTH + BLOCK)
+		throw new SecretPayloadError(
+			'too-short',
+			`an encrypted message has at least ${HEADER_LENGTH + BLOCK} bytes, this one ${data.length}`,
+		);
+	if ((data.length - HEADER_LENGTH) % BLOCK !== 0)
+		throw new SecretPayloadError(
+			'bad-length',
+			`the encrypted part is ${data.length - HEADER_LENGTH} bytes, not a multiple of 16`,
+		);
 	const fingerprint = data.readBigInt64LE(0);
 	const chatKey = args.keys.find((candidate) => candidate.fingerprint === fingerprint)?.key;
-	if (!chatKey) throw new SecretPayloadError('unknown-fingerprint', `the message is encrypted with a key this chat does not have (fingerprint ${fingerprint})`);
+	if (!chatKey)
+		throw new SecretPayloadError(
+			'unknown-fingerprint',
+			`the message is encrypted with a key this chat does not have (fingerprint ${fingerprint})`,
+		);
 	const msgKey = data.subarray(8, HEADER_LENGTH);
 	const { key, iv } = secretAesKeyIv(chatKey, msgKey, x);
 	const plaintext = aesIgeDecrypt(data.subarray(HEADER_LENGTH), key, iv);
 	if (!timingSafeEqual(messageKeyFor(chatKey, plaintext, x), msgKey)) {
-		throw new SecretPayloadError('msg-key-mismatch', 'the message failed its integrity check (msg_key does not match): it was altered, or encrypted for the other direction');
+		throw new SecretPayloadError(
+			'msg-key-mismatch',
+			'the message failed its integrity check (msg_key does not match): it was altered, or encrypted for the other direction',
+		);
 	}
 	const length = plaintext.readUInt32LE(0);
 	const padding = plaintext.length - 4 - length;
 	if (length % 4 !== 0 || padding < MIN_PADDING || padding > MAX_PADDING) {
-		throw new SecretPayloadError('bad-length', `the decrypted message claims ${length} bytes, which leaves ${padding} bytes of padding (allowed: ${MIN_PADDING} to ${MAX_PADDING}) and must be a multiple of 4`);
+		throw new SecretPayloadError(
+			'bad-length',
+			`the decrypted message claims ${length} bytes, which leaves ${padding} bytes of padding (allowed: ${MIN_PADDING} to ${MAX_PADDING}) and must be a multiple of 4`,
+		);
 	}
 	return { tl: Buffer.from(plaintext.subarray(4, 4 + length)), fingerprint };
 }

@@ -21,7 +21,8 @@ export class SecretChatParameterError extends Error {
 	}
 }
 
-const ADVICE = 'The secret chat was not started or continued. This should never happen with Telegram\'s servers; if it repeats, the connection may be tampered with: try again later or from another network.';
+const ADVICE =
+	"The secret chat was not started or continued. This should never happen with Telegram's servers; if it repeats, the connection may be tampered with: try again later or from another network.";
 
 function refuse(problem: string): never {
 	throw new SecretChatParameterError(`${problem}. ${ADVICE}`);
@@ -79,41 +80,56 @@ function isSafePrime(p: Buffer): boolean {
 		return false;
 	}
 	// Only the prime bits count: g is checked by residues (OpenSSL 3 cannot check it without q).
-	return (verifyError & (constants.DH_CHECK_P_NOT_PRIME | constants.DH_CHECK_P_NOT_SAFE_PRIME)) === 0;
+	return (
+		(verifyError & (constants.DH_CHECK_P_NOT_PRIME | constants.DH_CHECK_P_NOT_SAFE_PRIME)) === 0
+	);
 }
 
 /** A safe 2048-bit prime p and g in 2..7 that generates its subgroup of order (p-1)/2. */
 export function checkDhParameters(params: DhParameters): void {
 	const { p, g } = params;
-	if (p.length !== PRIME_BYTES || (p[0] & 0x80) === 0) refuse('Telegram sent a Diffie-Hellman prime that is not 2048 bits long');
-	if (!Number.isInteger(g) || g < 2 || g > 7) refuse(`Telegram sent the Diffie-Hellman generator ${g}, outside 2..7`);
-	if (!generatorFits(g, toBigint(p))) refuse(`Telegram sent the Diffie-Hellman generator ${g}, which does not fit its prime (not a quadratic residue)`);
+	if (p.length !== PRIME_BYTES || (p[0] & 0x80) === 0)
+		refuse('Telegram sent a Diffie-Hellman prime that is not 2048 bits long');
+	if (!Number.isInteger(g) || g < 2 || g > 7)
+		refuse(`Telegram sent the Diffie-Hellman generator ${g}, outside 2..7`);
+	if (!generatorFits(g, toBigint(p)))
+		refuse(
+			`Telegram sent the Diffie-Hellman generator ${g}, which does not fit its prime (not a quadratic residue)`,
+		);
 	if (!isSafePrime(p)) refuse('Telegram sent a Diffie-Hellman prime that is not a safe prime');
 }
 
 /** 1 < value < p-1, and 2^(2048-64) < value < p - 2^(2048-64). */
 export function checkDhPublicValue(value: Buffer, p: Buffer, name: 'g_a' | 'g_b'): void {
-	if (value.length > PRIME_BYTES) refuse(`The other side sent ${name} of ${value.length} bytes, more than 256`);
+	if (value.length > PRIME_BYTES)
+		refuse(`The other side sent ${name} of ${value.length} bytes, more than 256`);
 	const v = toBigint(value);
 	const prime = toBigint(p);
 	const margin = 1n << BigInt(2048 - 64);
 	if (v <= 1n || v >= prime - 1n) refuse(`The other side sent ${name} outside 1 < ${name} < p-1`);
-	if (v <= margin || v >= prime - margin) refuse(`The other side sent ${name} too close to 0 or to p (it must lie between 2^1984 and p - 2^1984)`);
+	if (v <= margin || v >= prime - margin)
+		refuse(
+			`The other side sent ${name} too close to 0 or to p (it must lie between 2^1984 and p - 2^1984)`,
+		);
 }
 
 /** 256 random bytes mixed with the server's random (a bad local generator alone does not decide). */
 export function newDhExponent(serverRandom: Buffer): Buffer {
 	const exponent = randomBytes(PRIME_BYTES);
-	for (let index = 0; index < Math.min(serverRandom.length, PRIME_BYTES); index++) exponent[index] ^= serverRandom[index];
+	for (let index = 0; index < Math.min(serverRandom.length, PRIME_BYTES); index++)
+		exponent[index] ^= serverRandom[index];
 	return exponent;
 }
 
 function power(p: Buffer, base: Buffer, exponent: Buffer): Buffer {
-	if (exponent.length === 0 || exponent.length > PRIME_BYTES) throw new RangeError(`a DH exponent has 1 to 256 bytes, got ${exponent.length}`);
+	if (exponent.length === 0 || exponent.length > PRIME_BYTES)
+		throw new RangeError(`a DH exponent has 1 to 256 bytes, got ${exponent.length}`);
 	const group = groupFor(p);
 	group.setPrivateKey(exponent);
 	const result = group.computeSecret(base);
-	return result.length >= PRIME_BYTES ? result : Buffer.concat([Buffer.alloc(PRIME_BYTES - result.length), result]);
+	return result.length >= PRIME_BYTES
+		? result
+		: Buffer.concat([Buffer.alloc(PRIME_BYTES - result.length), result]);
 }
 
 /** g^exponent mod p, 256 bytes big-endian. */

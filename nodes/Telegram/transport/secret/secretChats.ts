@@ -46,28 +46,53 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 let knownDh: { version: number; params: DhParameters } | undefined;
 
 /** messages.getDhConfig: the prime and generator (cached by version) and fresh server randomness. */
-async function dhConfig(session: TelegramSession, options: CallOptions): Promise<{ params: DhParameters; random: Buffer }> {
+async function dhConfig(
+	session: TelegramSession,
+	options: CallOptions,
+): Promise<{ params: DhParameters; random: Buffer }> {
 	const { Api } = session.gram;
-	const answer = await call(session, new Api.messages.GetDhConfig({ version: knownDh?.version ?? 0, randomLength: 256 }), { ...options, doing: 'asking Telegram for Diffie-Hellman parameters' });
+	const answer = await call(
+		session,
+		new Api.messages.GetDhConfig({ version: knownDh?.version ?? 0, randomLength: 256 }),
+		{ ...options, doing: 'asking Telegram for Diffie-Hellman parameters' },
+	);
 	if (answer instanceof Api.messages.DhConfig) {
 		knownDh = { version: answer.version, params: { p: Buffer.from(answer.p), g: answer.g } };
 		return { params: knownDh.params, random: Buffer.from(answer.random) };
 	}
-	if (!knownDh) throw new SecretChatError('bad-parameters', 'Telegram answered "not modified" to the first request for Diffie-Hellman parameters');
+	if (!knownDh)
+		throw new SecretChatError(
+			'bad-parameters',
+			'Telegram answered "not modified" to the first request for Diffie-Hellman parameters',
+		);
 	return { params: knownDh.params, random: Buffer.from(answer.random) };
 }
 
 function inputChat(session: TelegramSession, state: SecretChatState): Api.InputEncryptedChat {
-	return new session.gram.Api.InputEncryptedChat({ chatId: state.chatId, accessHash: session.gram.returnBigInt(state.accessHash) });
+	return new session.gram.Api.InputEncryptedChat({
+		chatId: state.chatId,
+		accessHash: session.gram.returnBigInt(state.accessHash),
+	});
 }
 
 /** Sends sealed data in order; stops at the first failure and says whether it may have arrived. */
-async function sendAll(session: TelegramSession, state: SecretChatState, outgoing: OutgoingSecret[], options: CallOptions & { silent?: boolean }) {
+async function sendAll(
+	session: TelegramSession,
+	state: SecretChatState,
+	outgoing: OutgoingSecret[],
+	options: CallOptions & { silent?: boolean },
+) {
 	const { Api, returnBigInt } = session.gram;
 	const duplicates: bigint[] = [];
 	for (const [index, item] of outgoing.entries()) {
-		const fields = { peer: inputChat(session, state), randomId: returnBigInt(item.randomId), data: item.data };
-		const request = item.service ? new Api.messages.SendEncryptedService(fields) : new Api.messages.SendEncrypted({ ...fields, silent: options.silent || undefined });
+		const fields = {
+			peer: inputChat(session, state),
+			randomId: returnBigInt(item.randomId),
+			data: item.data,
+		};
+		const request = item.service
+			? new Api.messages.SendEncryptedService(fields)
+			: new Api.messages.SendEncrypted({ ...fields, silent: options.silent || undefined });
 		const outcome = await settle(call(session, request, options));
 		if (outcome.ok) continue;
 		const failure = rpcFailureOf(outcome.error);
@@ -76,7 +101,12 @@ async function sendAll(session: TelegramSession, state: SecretChatState, outgoin
 			duplicates.push(item.randomId);
 			continue;
 		}
-		return { sentCount: index, duplicates, error: outcome.error, mayHaveArrived: failure === undefined };
+		return {
+			sentCount: index,
+			duplicates,
+			error: outcome.error,
+			mayHaveArrived: failure === undefined,
+		};
 	}
 	return { sentCount: outgoing.length, duplicates };
 }
@@ -85,14 +115,24 @@ async function sendAll(session: TelegramSession, state: SecretChatState, outgoin
  * A chat just became ready: our layer goes out first. The chat is ready either way; a notice
  * that surely did not go out is sent again before the first message.
  */
-async function withLayerNotice(session: TelegramSession, ready: SecretChatState, options: CallOptions): Promise<SecretChatState> {
+async function withLayerNotice(
+	session: TelegramSession,
+	ready: SecretChatState,
+	options: CallOptions,
+): Promise<SecretChatState> {
 	const notice = sealNotifyLayer(ready);
 	const sent = await sendAll(session, notice.state, [notice.outgoing], options);
 	return sent.error === undefined || sent.mayHaveArrived ? notice.state : ready;
 }
 
 /** Runs `change` under the chat's lock and throws what it reports after the state is saved. */
-async function underLock<T>(store: SecretChats, chatId: number, change: (state: StoredState | undefined) => Promise<{ next: StoredState | 'unchanged'; result: T; error?: unknown }>): Promise<T> {
+async function underLock<T>(
+	store: SecretChats,
+	chatId: number,
+	change: (
+		state: StoredState | undefined,
+	) => Promise<{ next: StoredState | 'unchanged'; result: T; error?: unknown }>,
+): Promise<T> {
 	const { result, error } = await store.update(chatId, async (state) => {
 		const outcome = await change(state);
 		return { next: outcome.next, result: { result: outcome.result, error: outcome.error } };
@@ -105,22 +145,51 @@ async function underLock<T>(store: SecretChats, chatId: number, change: (state: 
 const startsInFlight = new Map<string, Set<Promise<unknown>>>();
 
 /** Asks a user for a secret chat (messages.requestEncryption); it is usable once they accept. */
-export async function startSecretChat(session: TelegramSession, account: TelegramAccount, user: ResolvedChat, options: CallOptions): Promise<SecretChatState> {
+export async function startSecretChat(
+	session: TelegramSession,
+	account: TelegramAccount,
+	user: ResolvedChat,
+	options: CallOptions,
+): Promise<SecretChatState> {
 	const { Api } = session.gram;
 	const store = await secretChatsOf(session, account);
 	const peer = user.inputPeer;
-	if (!(peer instanceof Api.InputPeerUser)) throw new SecretChatError('bad-parameters', `secret chats are with users only; ${user.title} is a ${user.type}`);
+	if (!(peer instanceof Api.InputPeerUser))
+		throw new SecretChatError(
+			'bad-parameters',
+			`secret chats are with users only; ${user.title} is a ${user.type}`,
+		);
 	const { params, random } = await dhConfig(session, options);
 	const { exponent, gA } = prepareRequest(params, random);
 	const starting = (async () => {
 		const chat = await call(
 			session,
-			new Api.messages.RequestEncryption({ userId: new Api.InputUser({ userId: peer.userId, accessHash: peer.accessHash }), randomId: randomBytes(4).readInt32LE(), gA }),
+			new Api.messages.RequestEncryption({
+				userId: new Api.InputUser({ userId: peer.userId, accessHash: peer.accessHash }),
+				randomId: randomBytes(4).readInt32LE(),
+				gA,
+			}),
 			{ ...options, doing: 'requesting the secret chat' },
 		);
-		if (!(chat instanceof Api.EncryptedChatWaiting)) throw new SecretChatError('not-ready', `Telegram answered the secret chat request with ${chat.className}`);
-		const state = waitingChat({ chatId: chat.id, accessHash: BigInt(String(chat.accessHash)), peerUserId: BigInt(String(chat.participantId)), date: chat.date }, params, exponent);
-		return await underLock(store, chat.id, async () => ({ next: state as StoredState, result: state }));
+		if (!(chat instanceof Api.EncryptedChatWaiting))
+			throw new SecretChatError(
+				'not-ready',
+				`Telegram answered the secret chat request with ${chat.className}`,
+			);
+		const state = waitingChat(
+			{
+				chatId: chat.id,
+				accessHash: BigInt(String(chat.accessHash)),
+				peerUserId: BigInt(String(chat.participantId)),
+				date: chat.date,
+			},
+			params,
+			exponent,
+		);
+		return await underLock(store, chat.id, async () => ({
+			next: state as StoredState,
+			result: state,
+		}));
 	})();
 	const inFlight = startsInFlight.get(session.accountKey) ?? new Set();
 	startsInFlight.set(session.accountKey, inFlight);
@@ -162,11 +231,26 @@ export async function sendSecretText(
 			outgoing.push(sealed.outgoing);
 		};
 		const latest = () => states[states.length - 1];
-		if (!repeat && !stored.layerNotified && stored.status === 'ready') take(sealNotifyLayer(latest()));
-		if (!repeat && needsRekey(latest(), nowSeconds())) take(startRekey(latest(), (await dhConfig(session, options)).random));
-		take(sealMessage(latest(), { kind: 'message', randomId: message.randomId, ttl: 0, text: message.text, hasMedia: false }));
+		if (!repeat && !stored.layerNotified && stored.status === 'ready')
+			take(sealNotifyLayer(latest()));
+		if (!repeat && needsRekey(latest(), nowSeconds()))
+			take(startRekey(latest(), (await dhConfig(session, options)).random));
+		take(
+			sealMessage(latest(), {
+				kind: 'message',
+				randomId: message.randomId,
+				ttl: 0,
+				text: message.text,
+				hasMedia: false,
+			}),
+		);
 		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
-		const result = { chatId: message.chatId, randomId: message.randomId, outSeqNo: sentOutSeqNo(latest(), message.randomId), alreadySent: sent.duplicates.includes(message.randomId) };
+		const result = {
+			chatId: message.chatId,
+			randomId: message.randomId,
+			outSeqNo: sentOutSeqNo(latest(), message.randomId),
+			alreadySent: sent.duplicates.includes(message.randomId),
+		};
 		if (sent.error === undefined) return { next: latest() as StoredState, result };
 		const next = sent.mayHaveArrived ? latest() : states[sent.sentCount];
 		return { next: next as StoredState, result, error: sent.error };
@@ -174,15 +258,31 @@ export async function sendSecretText(
 }
 
 /** Discards a chat (messages.discardEncryption) and forgets its keys. */
-export async function closeSecretChat(session: TelegramSession, account: TelegramAccount, chatId: number, deleteHistory: boolean, options: CallOptions): Promise<SecretChatState> {
+export async function closeSecretChat(
+	session: TelegramSession,
+	account: TelegramAccount,
+	chatId: number,
+	deleteHistory: boolean,
+	options: CallOptions,
+): Promise<SecretChatState> {
 	const store = await secretChatsOf(session, account);
 	return await underLock(store, chatId, async (stored) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
 		if (stored.status === 'closed') return { next: 'unchanged', result: stored };
-		const outcome = await settle(call(session, new session.gram.Api.messages.DiscardEncryption({ chatId, deleteHistory: deleteHistory || undefined }), { ...options, doing: 'closing the secret chat' }));
+		const outcome = await settle(
+			call(
+				session,
+				new session.gram.Api.messages.DiscardEncryption({
+					chatId,
+					deleteHistory: deleteHistory || undefined,
+				}),
+				{ ...options, doing: 'closing the secret chat' },
+			),
+		);
 		const refusal = outcome.ok ? undefined : rpcFailureOf(outcome.error)?.name;
 		// Already closed on Telegram's side: the chat is as closed as we want it.
-		if (!outcome.ok && refusal !== 'ENCRYPTION_ALREADY_DECLINED' && refusal !== 'CHAT_ID_INVALID') throw outcome.error;
+		if (!outcome.ok && refusal !== 'ENCRYPTION_ALREADY_DECLINED' && refusal !== 'CHAT_ID_INVALID')
+			throw outcome.error;
 		const closed = closedChat(stored, nowSeconds());
 		return { next: closed as StoredState, result: closed };
 	});
@@ -191,37 +291,65 @@ export async function closeSecretChat(session: TelegramSession, account: Telegra
 /** Record 0 of the store is the account's own (Telegram never numbers a chat 0): how far updates were read. */
 const ACCOUNT_RECORD = 0;
 
-export async function listSecretChats(session: TelegramSession, account: TelegramAccount): Promise<SecretChatState[]> {
+export async function listSecretChats(
+	session: TelegramSession,
+	account: TelegramAccount,
+): Promise<SecretChatState[]> {
 	const store = await secretChatsOf(session, account);
-	return (await store.list()).filter((chat) => chat.chatId !== ACCOUNT_RECORD).sort((a, b) => b.createdAt - a.createdAt);
+	return (await store.list())
+		.filter((chat) => chat.chatId !== ACCOUNT_RECORD)
+		.sort((a, b) => b.createdAt - a.createdAt);
 }
 
 /** The qts of the last encrypted message applied to this account's chats (0: none yet). */
-export async function appliedQts(session: TelegramSession, account: TelegramAccount): Promise<number> {
+export async function appliedQts(
+	session: TelegramSession,
+	account: TelegramAccount,
+): Promise<number> {
 	const record = await (await secretChatsOf(session, account)).get(ACCOUNT_RECORD);
 	return typeof record?.qts === 'number' ? record.qts : 0;
 }
 
-export async function recordAppliedQts(session: TelegramSession, account: TelegramAccount, qts: number): Promise<void> {
+export async function recordAppliedQts(
+	session: TelegramSession,
+	account: TelegramAccount,
+	qts: number,
+): Promise<void> {
 	const store = await secretChatsOf(session, account);
 	await store.update(ACCOUNT_RECORD, async (record) => {
 		const known = typeof record?.qts === 'number' ? record.qts : 0;
-		return { next: qts > known ? ({ chatId: ACCOUNT_RECORD, qts } as unknown as StoredState) : 'unchanged', result: undefined };
+		return {
+			next: qts > known ? ({ chatId: ACCOUNT_RECORD, qts } as unknown as StoredState) : 'unchanged',
+			result: undefined,
+		};
 	});
 }
 
 /** Accepts a chat someone asked us for (messages.acceptEncryption), then tells our layer. */
-export async function acceptSecretChat(session: TelegramSession, account: TelegramAccount, chatId: number, options: CallOptions): Promise<SecretChatState> {
+export async function acceptSecretChat(
+	session: TelegramSession,
+	account: TelegramAccount,
+	chatId: number,
+	options: CallOptions,
+): Promise<SecretChatState> {
 	const store = await secretChatsOf(session, account);
 	const { Api } = session.gram;
 	return await underLock(store, chatId, async (stored) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
 		const { params, random } = await dhConfig(session, options);
 		const accepted = acceptRequest(stored, params, random, nowSeconds());
-		await call(session, new Api.messages.AcceptEncryption({ peer: inputChat(session, stored), gB: accepted.gB, keyFingerprint: session.gram.returnBigInt(accepted.fingerprint) }), {
-			...options,
-			doing: 'accepting the secret chat',
-		});
+		await call(
+			session,
+			new Api.messages.AcceptEncryption({
+				peer: inputChat(session, stored),
+				gB: accepted.gB,
+				keyFingerprint: session.gram.returnBigInt(accepted.fingerprint),
+			}),
+			{
+				...options,
+				doing: 'accepting the secret chat',
+			},
+		);
 		const next = await withLayerNotice(session, accepted.state, options);
 		return { next: next as StoredState, result: next };
 	});
@@ -235,19 +363,42 @@ export type SecretChatEvent =
 	| { event: 'secretMessage'; state: SecretChatState; delivered: DeliveredSecret; date: number }
 	| { event: 'secretMessageRefused'; chatId: number; reason: string };
 
-async function onEncryptionUpdate(session: TelegramSession, store: SecretChats, chat: Api.TypeEncryptedChat, options: CallOptions): Promise<SecretChatEvent[]> {
+async function onEncryptionUpdate(
+	session: TelegramSession,
+	store: SecretChats,
+	chat: Api.TypeEncryptedChat,
+	options: CallOptions,
+): Promise<SecretChatEvent[]> {
 	const { Api } = session.gram;
 	if (chat instanceof Api.EncryptedChatRequested) {
 		const { params } = await dhConfig(session, options);
-		const state = requestedChat({ chatId: chat.id, accessHash: BigInt(String(chat.accessHash)), peerUserId: BigInt(String(chat.adminId)), date: chat.date }, params, Buffer.from(chat.gA));
-		const saved = await underLock(store, chat.id, async (stored) => (stored ? { next: 'unchanged', result: undefined } : { next: state as StoredState, result: state }));
+		const state = requestedChat(
+			{
+				chatId: chat.id,
+				accessHash: BigInt(String(chat.accessHash)),
+				peerUserId: BigInt(String(chat.adminId)),
+				date: chat.date,
+			},
+			params,
+			Buffer.from(chat.gA),
+		);
+		const saved = await underLock(store, chat.id, async (stored) =>
+			stored
+				? { next: 'unchanged', result: undefined }
+				: { next: state as StoredState, result: state },
+		);
 		return saved ? [{ event: 'secretChatRequested', state: saved }] : [];
 	}
 	if (chat instanceof Api.EncryptedChat) {
 		await Promise.allSettled([...(startsInFlight.get(session.accountKey) ?? [])]);
 		const ready = await underLock(store, chat.id, async (stored) => {
 			if (stored?.status !== 'waiting') return { next: 'unchanged', result: undefined };
-			const completed = completeRequest(stored, Buffer.from(chat.gAOrB), BigInt(String(chat.keyFingerprint)), nowSeconds());
+			const completed = completeRequest(
+				stored,
+				Buffer.from(chat.gAOrB),
+				BigInt(String(chat.keyFingerprint)),
+				nowSeconds(),
+			);
 			const next = await withLayerNotice(session, completed, options);
 			return { next: next as StoredState, result: next };
 		});
@@ -264,26 +415,66 @@ async function onEncryptionUpdate(session: TelegramSession, store: SecretChats, 
 	return [];
 }
 
-async function onEncryptedMessage(session: TelegramSession, store: SecretChats, message: Api.TypeEncryptedMessage, options: CallOptions): Promise<SecretChatEvent[]> {
+async function onEncryptedMessage(
+	session: TelegramSession,
+	store: SecretChats,
+	message: Api.TypeEncryptedMessage,
+	options: CallOptions,
+): Promise<SecretChatEvent[]> {
 	return await underLock(store, message.chatId, async (stored) => {
-		if (!stored || stored.status !== 'ready') return { next: 'unchanged', result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason: `no ready secret chat ${message.chatId} in the store` }] };
+		if (!stored || stored.status !== 'ready')
+			return {
+				next: 'unchanged',
+				result: [
+					{
+						event: 'secretMessageRefused',
+						chatId: message.chatId,
+						reason: `no ready secret chat ${message.chatId} in the store`,
+					},
+				],
+			};
 		const opened = attempt(() => openMessage(stored, Buffer.from(message.bytes), nowSeconds()));
 		if (!opened.ok) {
 			const reason = opened.error.message;
-			return { next: 'unchanged', result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }] };
+			return {
+				next: 'unchanged',
+				result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
+			};
 		}
 		const { state, delivered, outgoing } = opened.value;
 		// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
 		await sendAll(session, state, outgoing, options);
-		const events: SecretChatEvent[] = delivered.map((item) => ({ event: 'secretMessage', state, delivered: item, date: message.date }));
+		const events: SecretChatEvent[] = delivered.map((item) => ({
+			event: 'secretMessage',
+			state,
+			delivered: item,
+			date: message.date,
+		}));
 		return { next: state as StoredState, result: events };
 	});
 }
 
 /** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */
-export async function handleSecretUpdate(session: TelegramSession, account: TelegramAccount, update: unknown, options: CallOptions): Promise<SecretChatEvent[]> {
+export async function handleSecretUpdate(
+	session: TelegramSession,
+	account: TelegramAccount,
+	update: unknown,
+	options: CallOptions,
+): Promise<SecretChatEvent[]> {
 	const { Api } = session.gram;
-	if (update instanceof Api.UpdateEncryption) return await onEncryptionUpdate(session, await secretChatsOf(session, account), update.chat, options);
-	if (update instanceof Api.UpdateNewEncryptedMessage) return await onEncryptedMessage(session, await secretChatsOf(session, account), update.message, options);
+	if (update instanceof Api.UpdateEncryption)
+		return await onEncryptionUpdate(
+			session,
+			await secretChatsOf(session, account),
+			update.chat,
+			options,
+		);
+	if (update instanceof Api.UpdateNewEncryptedMessage)
+		return await onEncryptedMessage(
+			session,
+			await secretChatsOf(session, account),
+			update.message,
+			options,
+		);
 	return [];
 }

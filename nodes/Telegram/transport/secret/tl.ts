@@ -24,7 +24,15 @@ export type SecretAction =
 	| { kind: 'unsupported'; constructorId: number };
 
 export type SecretMessage =
-	| { kind: 'message'; randomId: bigint; ttl: number; text: string; hasMedia: boolean; replyToRandomId?: bigint; groupedId?: bigint }
+	| {
+			kind: 'message';
+			randomId: bigint;
+			ttl: number;
+			text: string;
+			hasMedia: boolean;
+			replyToRandomId?: bigint;
+			groupedId?: bigint;
+	  }
 	| { kind: 'service'; randomId: bigint; action: SecretAction };
 
 export interface SecretLayerEnvelope {
@@ -87,7 +95,8 @@ class TlWriter {
 	}
 
 	int(value: number, field: string): this {
-		if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) throw new SecretTlError(`${field} must be a 32-bit integer, got ${value}`);
+		if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff)
+			throw new SecretTlError(`${field} must be a 32-bit integer, got ${value}`);
 		const part = Buffer.alloc(4);
 		part.writeInt32LE(value);
 		this.parts.push(part);
@@ -95,7 +104,8 @@ class TlWriter {
 	}
 
 	long(value: bigint, field: string): this {
-		if (value < -(1n << 63n) || value >= 1n << 63n) throw new SecretTlError(`${field} must be a signed 64-bit integer, got ${value}`);
+		if (value < -(1n << 63n) || value >= 1n << 63n)
+			throw new SecretTlError(`${field} must be a signed 64-bit integer, got ${value}`);
 		const part = Buffer.alloc(8);
 		part.writeBigInt64LE(value);
 		this.parts.push(part);
@@ -103,8 +113,17 @@ class TlWriter {
 	}
 
 	bytes(value: Buffer): this {
-		if (value.length >= 1 << 24) throw new SecretTlError(`a TL byte string is limited to 16 MB, got ${value.length} bytes`);
-		const header = value.length < 254 ? Buffer.from([value.length]) : Buffer.from([254, value.length & 0xff, (value.length >> 8) & 0xff, (value.length >> 16) & 0xff]);
+		if (value.length >= 1 << 24)
+			throw new SecretTlError(`a TL byte string is limited to 16 MB, got ${value.length} bytes`);
+		const header =
+			value.length < 254
+				? Buffer.from([value.length])
+				: Buffer.from([
+						254,
+						value.length & 0xff,
+						(value.length >> 8) & 0xff,
+						(value.length >> 16) & 0xff,
+					]);
 		const used = header.length + value.length;
 		this.parts.push(header, value, Buffer.alloc((4 - (used % 4)) % 4));
 		return this;
@@ -131,16 +150,26 @@ function writeAction(writer: TlWriter, action: SecretAction): void {
 			writer.constructorId(ID.notifyLayer).int(action.layer, 'layer');
 			return;
 		case 'resend':
-			writer.constructorId(ID.resend).int(action.startSeqNo, 'startSeqNo').int(action.endSeqNo, 'endSeqNo');
+			writer
+				.constructorId(ID.resend)
+				.int(action.startSeqNo, 'startSeqNo')
+				.int(action.endSeqNo, 'endSeqNo');
 			return;
 		case 'requestKey':
 			writer.constructorId(ID.requestKey).long(action.exchangeId, 'exchangeId').bytes(action.gA);
 			return;
 		case 'acceptKey':
-			writer.constructorId(ID.acceptKey).long(action.exchangeId, 'exchangeId').bytes(action.gB).long(action.keyFingerprint, 'keyFingerprint');
+			writer
+				.constructorId(ID.acceptKey)
+				.long(action.exchangeId, 'exchangeId')
+				.bytes(action.gB)
+				.long(action.keyFingerprint, 'keyFingerprint');
 			return;
 		case 'commitKey':
-			writer.constructorId(ID.commitKey).long(action.exchangeId, 'exchangeId').long(action.keyFingerprint, 'keyFingerprint');
+			writer
+				.constructorId(ID.commitKey)
+				.long(action.exchangeId, 'exchangeId')
+				.long(action.keyFingerprint, 'keyFingerprint');
 			return;
 		case 'abortKey':
 			writer.constructorId(ID.abortKey).long(action.exchangeId, 'exchangeId');
@@ -171,18 +200,28 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 		writeAction(writer, message.action);
 		return;
 	}
-	if (message.hasMedia) throw new SecretTlError('media cannot be sent in a secret chat by this node');
+	if (message.hasMedia)
+		throw new SecretTlError('media cannot be sent in a secret chat by this node');
 	let flags = 0;
 	if (message.replyToRandomId !== undefined) flags |= FLAG_REPLY_TO;
 	if (message.groupedId !== undefined) flags |= FLAG_GROUPED;
-	writer.constructorId(ID.message).int(flags, 'flags').long(message.randomId, 'randomId').int(message.ttl, 'ttl').string(message.text);
-	if (message.replyToRandomId !== undefined) writer.long(message.replyToRandomId, 'replyToRandomId');
+	writer
+		.constructorId(ID.message)
+		.int(flags, 'flags')
+		.long(message.randomId, 'randomId')
+		.int(message.ttl, 'ttl')
+		.string(message.text);
+	if (message.replyToRandomId !== undefined)
+		writer.long(message.replyToRandomId, 'replyToRandomId');
 	if (message.groupedId !== undefined) writer.long(message.groupedId, 'groupedId');
 }
 
 /** decryptedMessageLayer around one message or service message. */
 export function encodeSecretLayer(envelope: SecretLayerEnvelope): Buffer {
-	if (envelope.randomBytes.length < MIN_RANDOM_BYTES) throw new SecretTlError(`the layer wrapper needs at least ${MIN_RANDOM_BYTES} random bytes, got ${envelope.randomBytes.length}`);
+	if (envelope.randomBytes.length < MIN_RANDOM_BYTES)
+		throw new SecretTlError(
+			`the layer wrapper needs at least ${MIN_RANDOM_BYTES} random bytes, got ${envelope.randomBytes.length}`,
+		);
 	const writer = new TlWriter()
 		.constructorId(ID.layer)
 		.bytes(envelope.randomBytes)
@@ -201,7 +240,10 @@ class TlReader {
 	constructor(private readonly data: Buffer) {}
 
 	private take(count: number, what: string): Buffer {
-		if (this.offset + count > this.data.length) throw new SecretTlError(`the decrypted message ends inside ${what} (offset ${this.offset}, ${this.data.length} bytes)`);
+		if (this.offset + count > this.data.length)
+			throw new SecretTlError(
+				`the decrypted message ends inside ${what} (offset ${this.offset}, ${this.data.length} bytes)`,
+			);
 		const slice = this.data.subarray(this.offset, this.offset + count);
 		this.offset += count;
 		return slice;
@@ -240,9 +282,11 @@ class TlReader {
 
 	longVector(what: string): bigint[] {
 		const id = this.constructorId(what);
-		if (id !== ID.vector) throw new SecretTlError(`${what} is not a vector (constructor ${hex(id)})`);
+		if (id !== ID.vector)
+			throw new SecretTlError(`${what} is not a vector (constructor ${hex(id)})`);
 		const count = this.int(what);
-		if (count < 0 || count * 8 > this.data.length - this.offset) throw new SecretTlError(`${what} claims ${count} items, more than the message holds`);
+		if (count < 0 || count * 8 > this.data.length - this.offset)
+			throw new SecretTlError(`${what} claims ${count} items, more than the message holds`);
 		return Array.from({ length: count }, () => this.long(what));
 	}
 }
@@ -252,7 +296,10 @@ function hex(id: number): string {
 }
 
 /** Entities of layers up to 73: offset and length, and for three kinds one more field. */
-const PLAIN_ENTITIES = new Set([0xbb92ba95, 0xfa04579d, 0x6f635b0d, 0x6cef8ac7, 0x6ed02538, 0x64e475c2, 0xbd610bc9, 0x826f8b60, 0x28a20571, 0x9b69e34b, 0x4c4e743f]);
+const PLAIN_ENTITIES = new Set([
+	0xbb92ba95, 0xfa04579d, 0x6f635b0d, 0x6cef8ac7, 0x6ed02538, 0x64e475c2, 0xbd610bc9, 0x826f8b60,
+	0x28a20571, 0x9b69e34b, 0x4c4e743f,
+]);
 const ENTITY_PRE = 0x73924be0;
 const ENTITY_TEXT_URL = 0x76a6d327;
 const ENTITY_MENTION_NAME = 0x352dca58;
@@ -260,12 +307,19 @@ const ENTITY_MENTION_NAME = 0x352dca58;
 /** Skips the entity vector; false when an entity of a newer layer makes the rest unreadable. */
 function skipEntities(reader: TlReader): boolean {
 	const id = reader.constructorId('entities');
-	if (id !== ID.vector) throw new SecretTlError(`entities is not a vector (constructor ${hex(id)})`);
+	if (id !== ID.vector)
+		throw new SecretTlError(`entities is not a vector (constructor ${hex(id)})`);
 	const count = reader.int('entities');
 	if (count < 0) throw new SecretTlError('entities has a negative length');
 	for (let index = 0; index < count; index++) {
 		const entity = reader.constructorId('an entity');
-		if (!PLAIN_ENTITIES.has(entity) && entity !== ENTITY_PRE && entity !== ENTITY_TEXT_URL && entity !== ENTITY_MENTION_NAME) return false;
+		if (
+			!PLAIN_ENTITIES.has(entity) &&
+			entity !== ENTITY_PRE &&
+			entity !== ENTITY_TEXT_URL &&
+			entity !== ENTITY_MENTION_NAME
+		)
+			return false;
 		reader.int('an entity');
 		reader.int('an entity');
 		if (entity === ENTITY_PRE || entity === ENTITY_TEXT_URL) reader.string('an entity');
@@ -290,7 +344,8 @@ function readMessage(reader: TlReader, constructorId: number): SecretMessage {
 	if (flags & FLAG_ENTITIES && !skipEntities(reader)) return message;
 	if (flags & FLAG_VIA_BOT) reader.string('via_bot_name');
 	if (flags & FLAG_REPLY_TO) message.replyToRandomId = reader.long('reply_to_random_id');
-	if (constructorId === ID.message && flags & FLAG_GROUPED) message.groupedId = reader.long('grouped_id');
+	if (constructorId === ID.message && flags & FLAG_GROUPED)
+		message.groupedId = reader.long('grouped_id');
 	return message;
 }
 
@@ -300,13 +355,30 @@ function readAction(reader: TlReader): SecretAction {
 		case ID.notifyLayer:
 			return { kind: 'notifyLayer', layer: reader.int('layer') };
 		case ID.resend:
-			return { kind: 'resend', startSeqNo: reader.int('start_seq_no'), endSeqNo: reader.int('end_seq_no') };
+			return {
+				kind: 'resend',
+				startSeqNo: reader.int('start_seq_no'),
+				endSeqNo: reader.int('end_seq_no'),
+			};
 		case ID.requestKey:
-			return { kind: 'requestKey', exchangeId: reader.long('exchange_id'), gA: reader.bytes('g_a') };
+			return {
+				kind: 'requestKey',
+				exchangeId: reader.long('exchange_id'),
+				gA: reader.bytes('g_a'),
+			};
 		case ID.acceptKey:
-			return { kind: 'acceptKey', exchangeId: reader.long('exchange_id'), gB: reader.bytes('g_b'), keyFingerprint: reader.long('key_fingerprint') };
+			return {
+				kind: 'acceptKey',
+				exchangeId: reader.long('exchange_id'),
+				gB: reader.bytes('g_b'),
+				keyFingerprint: reader.long('key_fingerprint'),
+			};
 		case ID.commitKey:
-			return { kind: 'commitKey', exchangeId: reader.long('exchange_id'), keyFingerprint: reader.long('key_fingerprint') };
+			return {
+				kind: 'commitKey',
+				exchangeId: reader.long('exchange_id'),
+				keyFingerprint: reader.long('key_fingerprint'),
+			};
 		case ID.abortKey:
 			return { kind: 'abortKey', exchangeId: reader.long('exchange_id') };
 		case ID.noop:
@@ -333,16 +405,27 @@ function readAction(reader: TlReader): SecretAction {
 export function decodeSecretLayer(bytes: Buffer): SecretLayerEnvelope {
 	const reader = new TlReader(bytes);
 	const wrapper = reader.constructorId('the layer wrapper');
-	if (wrapper !== ID.layer) throw new SecretTlError(`the decrypted message is not a decryptedMessageLayer (constructor ${hex(wrapper)})`);
+	if (wrapper !== ID.layer)
+		throw new SecretTlError(
+			`the decrypted message is not a decryptedMessageLayer (constructor ${hex(wrapper)})`,
+		);
 	const randomBytes = reader.bytes('random_bytes');
-	if (randomBytes.length < MIN_RANDOM_BYTES) throw new SecretTlError(`the layer wrapper has ${randomBytes.length} random bytes, fewer than ${MIN_RANDOM_BYTES}`);
+	if (randomBytes.length < MIN_RANDOM_BYTES)
+		throw new SecretTlError(
+			`the layer wrapper has ${randomBytes.length} random bytes, fewer than ${MIN_RANDOM_BYTES}`,
+		);
 	const layer = reader.int('layer');
 	const inSeqNo = reader.int('in_seq_no');
 	const outSeqNo = reader.int('out_seq_no');
 	const messageId = reader.constructorId('the message');
 	let message: SecretMessage;
-	if (messageId === ID.message || messageId === ID.message46) message = readMessage(reader, messageId);
-	else if (messageId === ID.service) message = { kind: 'service', randomId: reader.long('random_id'), action: readAction(reader) };
-	else throw new SecretTlError(`the layer wrapper holds an unknown message constructor ${hex(messageId)}`);
+	if (messageId === ID.message || messageId === ID.message46)
+		message = readMessage(reader, messageId);
+	else if (messageId === ID.service)
+		message = { kind: 'service', randomId: reader.long('random_id'), action: readAction(reader) };
+	else
+		throw new SecretTlError(
+			`the layer wrapper holds an unknown message constructor ${hex(messageId)}`,
+		);
 	return { randomBytes, layer, inSeqNo, outSeqNo, message };
 }

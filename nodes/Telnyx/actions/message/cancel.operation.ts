@@ -9,17 +9,38 @@ import { messageIdField, optionsCollection } from '../properties';
 import { readMessageId } from '../readers';
 
 const properties: INodeProperties[] = [
-	messageIdField('The message_id of a scheduled message (Schedule returned it); only possible until a minute before its send time'),
+	messageIdField(
+		'The message_id of a scheduled message (Schedule returned it); only possible until a minute before its send time',
+	),
 	optionsCollection(false),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['cancel'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['cancel'] } },
+	properties,
+);
 
 /** Telnyx answers 403 to a message that is no longer cancellable: say so, with where the message is now. */
-async function notCancellable(context: IExecuteFunctions, id: string, refusal: unknown, itemIndex: number): Promise<Error> {
-	const lookup = await settle(telnyxRequest(context, { method: 'GET', path: `/messages/${id}`, itemIndex, maxRateLimitWaitSeconds: 0 }));
-	const current = lookup.ok ? flatMessage((lookup.value.data ?? {}) as IDataObject, context.getTimezone()) : undefined;
-	const where = current?.status ? `: it is ${String(current.status)}${current.sent_at ? ` (sent at ${String(current.sent_at)})` : ''}` : '';
+async function notCancellable(
+	context: IExecuteFunctions,
+	id: string,
+	refusal: unknown,
+	itemIndex: number,
+): Promise<Error> {
+	const lookup = await settle(
+		telnyxRequest(context, {
+			method: 'GET',
+			path: `/messages/${id}`,
+			itemIndex,
+			maxRateLimitWaitSeconds: 0,
+		}),
+	);
+	const current = lookup.ok
+		? flatMessage((lookup.value.data ?? {}) as IDataObject, context.getTimezone())
+		: undefined;
+	const where = current?.status
+		? `: it is ${String(current.status)}${current.sent_at ? ` (sent at ${String(current.sent_at)})` : ''}`
+		: '';
 	const code = (refusal as { errorResponse?: { telnyxCode?: string } }).errorResponse?.telnyxCode;
 	const error = providerError(context.getNode(), {
 		provider: 'Telnyx',
@@ -47,7 +68,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return await removeOnce(
 		sendKey(this, itemIndex, 'message.cancel'),
 		async () => {
-			const outcome = await settle(telnyxRequest(this, { method: 'DELETE', path: `/messages/${id}`, itemIndex, maxRateLimitWaitSeconds }));
+			const outcome = await settle(
+				telnyxRequest(this, {
+					method: 'DELETE',
+					path: `/messages/${id}`,
+					itemIndex,
+					maxRateLimitWaitSeconds,
+				}),
+			);
 			if (!outcome.ok) {
 				const refused = String((outcome.error as { httpCode?: string }).httpCode) === '403';
 				throw refused ? await notCancellable(this, id, outcome.error, itemIndex) : outcome.error;

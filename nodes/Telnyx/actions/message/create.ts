@@ -7,11 +7,12 @@ import { telnyxRequest, type CreatedThing } from '../../transport';
 
 function describeCreated(body: IDataObject): CreatedThing {
 	const to = Array.isArray(body.to) ? body.to.join(', ') : String(body.to);
-	const from = body.from ? `from ${String(body.from)}` : `via messaging profile ${String(body.messaging_profile_id)}`;
+	const from = body.from
+		? `from ${String(body.from)}`
+		: `via messaging profile ${String(body.messaging_profile_id)}`;
 	return {
 		what: `the message ${from} to ${to}`,
-		check:
-			`Telnyx returned no message ID, so Get cannot look it up: check the message logs in Telnyx Mission Control (Reporting > Messaging) or your message.sent webhooks for messages to ${to}`,
+		check: `Telnyx returned no message ID, so Get cannot look it up: check the message logs in Telnyx Mission Control (Reporting > Messaging) or your message.sent webhooks for messages to ${to}`,
 	};
 }
 
@@ -19,7 +20,12 @@ function describeCreated(body: IDataObject): CreatedThing {
  * Sends one item's message: at most once per execution (n8n's Retry On Fail re-runs every item),
  * within the run's per-second cap, waiting out short rate limits. Returns the flat message.
  */
-export async function createMessage(context: IExecuteFunctions, itemIndex: number, path: string, body: IDataObject): Promise<IDataObject> {
+export async function createMessage(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	path: string,
+	body: IDataObject,
+): Promise<IDataObject> {
 	const key = sendKey(context, itemIndex, `telnyx POST ${path}`);
 	const maxRateLimitWaitSeconds = readMaxWait(context, itemIndex);
 	const reply = await sendOnce(

@@ -1,6 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { additionalFields, mediaUrlsField, optionsCollection, senderFields, sendAtField, textField, toField } from '../properties';
+import {
+	additionalFields,
+	mediaUrlsField,
+	optionsCollection,
+	senderFields,
+	sendAtField,
+	textField,
+	toField,
+} from '../properties';
 import { composeMessage } from './compose';
 import { createMessage } from './create';
 
@@ -14,8 +22,16 @@ const properties: INodeProperties[] = [
 	optionsCollection(true),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['schedule'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['schedule'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return await createMessage(this, itemIndex, '/messages/schedule', composeMessage(this, itemIndex, 'schedule'));
+	return await createMessage(
+		this,
+		itemIndex,
+		'/messages/schedule',
+		composeMessage(this, itemIndex, 'schedule'),
+	);
 }

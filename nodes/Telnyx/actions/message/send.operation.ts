@@ -1,12 +1,29 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { additionalFields, mediaUrlsField, optionsCollection, senderFields, textField, toField } from '../properties';
+import {
+	additionalFields,
+	mediaUrlsField,
+	optionsCollection,
+	senderFields,
+	textField,
+	toField,
+} from '../properties';
 import { composeMessage } from './compose';
 import { createMessage } from './create';
 
-const properties: INodeProperties[] = [...senderFields, toField, textField, mediaUrlsField, additionalFields('send'), optionsCollection(true)];
+const properties: INodeProperties[] = [
+	...senderFields,
+	toField,
+	textField,
+	mediaUrlsField,
+	additionalFields('send'),
+	optionsCollection(true),
+];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	return await createMessage(this, itemIndex, '/messages', composeMessage(this, itemIndex, 'send'));

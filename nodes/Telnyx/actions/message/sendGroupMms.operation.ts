@@ -1,12 +1,20 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { additionalFields, fromNumberField, groupRecipientsField, mediaUrlsField, optionsCollection, textField } from '../properties';
+import {
+	additionalFields,
+	fromNumberField,
+	groupRecipientsField,
+	mediaUrlsField,
+	optionsCollection,
+	textField,
+} from '../properties';
 import { composeMessage } from './compose';
 import { createMessage } from './create';
 
 const properties: INodeProperties[] = [
 	{
-		displayName: 'A group MMS goes out now from one of your numbers (Telnyx takes no send time or messaging profile for it), to 2 to 8 recipients who see each other.',
+		displayName:
+			'A group MMS goes out now from one of your numbers (Telnyx takes no send time or messaging profile for it), to 2 to 8 recipients who see each other.',
 		name: 'groupMmsNotice',
 		type: 'notice',
 		default: '',
@@ -19,8 +27,16 @@ const properties: INodeProperties[] = [
 	optionsCollection(true),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['sendGroupMms'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['sendGroupMms'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	return await createMessage(this, itemIndex, '/messages/group_mms', composeMessage(this, itemIndex, 'groupMms'));
+	return await createMessage(
+		this,
+		itemIndex,
+		'/messages/group_mms',
+		composeMessage(this, itemIndex, 'groupMms'),
+	);
 }

@@ -11,7 +11,14 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['message'] } },
 		default: 'send',
-		options: [{ name: 'Send', value: 'send', action: 'Send a message', description: 'Send a channel or direct message now' }],
+		options: [
+			{
+				name: 'Send',
+				value: 'send',
+				action: 'Send a message',
+				description: 'Send a channel or direct message now',
+			},
+		],
 	},
 	...send.description,
 ];

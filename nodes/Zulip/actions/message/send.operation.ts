@@ -8,7 +8,10 @@ import { readContent, readRecipient } from '../readers';
 
 const properties: INodeProperties[] = [...recipientFields, contentField, optionsCollection()];
 
-export const description = updateDisplayOptions({ show: { resource: ['message'], operation: ['send'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['message'], operation: ['send'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const content = readContent(this, itemIndex);
@@ -18,7 +21,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const reply = await sendOnce(
 		sendKey(this, itemIndex, 'message.send'),
-		async () => await zulipRequest(this, { method: 'POST', path: '/messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds }),
+		async () =>
+			await zulipRequest(this, {
+				method: 'POST',
+				path: '/messages',
+				body,
+				creates: true,
+				itemIndex,
+				maxRateLimitWaitSeconds,
+			}),
 		isUnclearCreate,
 	);
 	return { message_id: reply.id, ...body };

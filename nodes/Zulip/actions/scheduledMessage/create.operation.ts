@@ -17,17 +17,25 @@ const properties: INodeProperties[] = [
 			name: 'readBySender',
 			type: 'boolean',
 			default: true,
-			description: 'Whether the message starts out read for the sender once it is sent (Zulip 8.0+)',
+			description:
+				'Whether the message starts out read for the sender once it is sent (Zulip 8.0+)',
 		},
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['create'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['scheduledMessage'], operation: ['create'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Everything is checked before the first request, so a bad item sends nothing.
 	const content = readContent(this, itemIndex);
-	const scheduledDeliveryTimestamp = readSendAt(this, itemIndex, this.getNodeParameter('sendAt', itemIndex));
+	const scheduledDeliveryTimestamp = readSendAt(
+		this,
+		itemIndex,
+		this.getNodeParameter('sendAt', itemIndex),
+	);
 	const recipient = await readRecipient(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {
@@ -43,13 +51,28 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const reply = await sendOnce(
 		sendKey(this, itemIndex, 'scheduledMessage.create'),
 		async () =>
-			await zulipRequest(this, { method: 'POST', path: '/scheduled_messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds }),
+			await zulipRequest(this, {
+				method: 'POST',
+				path: '/scheduled_messages',
+				body,
+				creates: true,
+				itemIndex,
+				maxRateLimitWaitSeconds,
+			}),
 		isUnclearCreate,
 	);
 	// The same shape Get Many gives (Zulip lists direct messages as type "private").
 	const listedType = recipient.type === 'direct' ? 'private' : 'stream';
-	const message: IDataObject = { scheduled_message_id: reply.scheduled_message_id, type: listedType, to: recipient.to };
+	const message: IDataObject = {
+		scheduled_message_id: reply.scheduled_message_id,
+		type: listedType,
+		to: recipient.to,
+	};
 	if (recipient.topic !== undefined) message.topic = recipient.topic;
-	Object.assign(message, { content, scheduled_delivery_timestamp: scheduledDeliveryTimestamp, failed: false });
+	Object.assign(message, {
+		content,
+		scheduled_delivery_timestamp: scheduledDeliveryTimestamp,
+		failed: false,
+	});
 	return scheduledMessageOutput(message, this.getTimezone());
 }

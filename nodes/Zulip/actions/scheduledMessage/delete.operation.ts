@@ -8,7 +8,10 @@ import { readScheduledMessageId } from '../readers';
 
 const properties: INodeProperties[] = [scheduledMessageIdField, optionsCollection()];
 
-export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['scheduledMessage'], operation: ['delete'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readScheduledMessageId(this, itemIndex);
@@ -19,7 +22,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	return await removeOnce(
 		sendKey(this, itemIndex, 'scheduledMessage.delete'),
 		async () => {
-			await zulipRequest(this, { method: 'DELETE', path: `/scheduled_messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
+			await zulipRequest(this, {
+				method: 'DELETE',
+				path: `/scheduled_messages/${id}`,
+				itemIndex,
+				maxRateLimitWaitSeconds,
+			});
 			return deleted;
 		},
 		isScheduledMessageGone,

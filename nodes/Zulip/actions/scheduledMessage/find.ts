@@ -9,7 +9,12 @@ export async function findScheduledMessage(
 	itemIndex: number,
 	maxRateLimitWaitSeconds: number,
 ): Promise<IDataObject> {
-	const reply = await zulipRequest(context, { method: 'GET', path: '/scheduled_messages', itemIndex, maxRateLimitWaitSeconds });
+	const reply = await zulipRequest(context, {
+		method: 'GET',
+		path: '/scheduled_messages',
+		itemIndex,
+		maxRateLimitWaitSeconds,
+	});
 	const found = ((reply.scheduled_messages ?? []) as IDataObject[]).find(
 		(message) => Number(message.scheduled_message_id) === scheduledMessageId,
 	);
@@ -17,7 +22,8 @@ export async function findScheduledMessage(
 		throw providerError(context.getNode(), {
 			provider: 'Zulip',
 			message: `there is no scheduled message ${scheduledMessageId} for this user`,
-			description: 'It may have been sent or deleted already. Get Many lists the scheduled messages that remain.',
+			description:
+				'It may have been sent or deleted already. Get Many lists the scheduled messages that remain.',
 			httpCode: '404',
 			itemIndex,
 		});

@@ -7,15 +7,25 @@ import { optionsCollection } from '../properties';
 
 const properties: INodeProperties[] = [...returnAllOrLimit(), optionsCollection()];
 
-export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['getAll'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['scheduledMessage'], operation: ['getAll'] } },
+	properties,
+);
 
 /** Zulip returns every scheduled message at once (no paging): the limit is applied here. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
-	const reply = await zulipRequest(this, { method: 'GET', path: '/scheduled_messages', itemIndex, maxRateLimitWaitSeconds });
+	const reply = await zulipRequest(this, {
+		method: 'GET',
+		path: '/scheduled_messages',
+		itemIndex,
+		maxRateLimitWaitSeconds,
+	});
 	const all = (reply.scheduled_messages ?? []) as IDataObject[];
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const messages = returnAll ? all : all.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
+	const messages = returnAll
+		? all
+		: all.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
 	const zone = this.getTimezone();
 	return messages.map((message) => scheduledMessageOutput(message, zone));
 }

@@ -20,7 +20,10 @@ const properties: INodeProperties[] = [
 	optionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['sendNow'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['scheduledMessage'], operation: ['sendNow'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readScheduledMessageId(this, itemIndex);
@@ -32,16 +35,38 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		key,
 		async () => {
 			const scheduled = await findScheduledMessage(this, id, itemIndex, maxRateLimitWaitSeconds);
-			const body: IDataObject = { type: scheduled.type, to: scheduled.to, content: scheduled.content };
+			const body: IDataObject = {
+				type: scheduled.type,
+				to: scheduled.to,
+				content: scheduled.content,
+			};
 			if (scheduled.type === 'stream') body.topic = scheduled.topic;
-			const reply = await zulipRequest(this, { method: 'POST', path: '/messages', body, creates: true, itemIndex, maxRateLimitWaitSeconds });
-			return { message_id: reply.id, type: scheduled.type, to: scheduled.to, topic: scheduled.topic, content: scheduled.content };
+			const reply = await zulipRequest(this, {
+				method: 'POST',
+				path: '/messages',
+				body,
+				creates: true,
+				itemIndex,
+				maxRateLimitWaitSeconds,
+			});
+			return {
+				message_id: reply.id,
+				type: scheduled.type,
+				to: scheduled.to,
+				topic: scheduled.topic,
+				content: scheduled.content,
+			};
 		},
 		isUnclearCreate,
 	);
 
 	try {
-		await zulipRequest(this, { method: 'DELETE', path: `/scheduled_messages/${id}`, itemIndex, maxRateLimitWaitSeconds });
+		await zulipRequest(this, {
+			method: 'DELETE',
+			path: `/scheduled_messages/${id}`,
+			itemIndex,
+			maxRateLimitWaitSeconds,
+		});
 	} catch (error) {
 		// Gone already: a retry after the delete, say.
 		if (!isScheduledMessageGone(error)) {

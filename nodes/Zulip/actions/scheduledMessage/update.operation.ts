@@ -4,8 +4,20 @@ import { fieldError } from '../../../../shared/errors';
 import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
 import { scheduledMessageOutput } from '../output';
-import { channelLocator, optionsCollection, scheduledMessageIdField, usersField } from '../properties';
-import { readChannelId, readContent, readScheduledMessageId, readSendAt, readTopic, readUserIds } from '../readers';
+import {
+	channelLocator,
+	optionsCollection,
+	scheduledMessageIdField,
+	usersField,
+} from '../properties';
+import {
+	readChannelId,
+	readContent,
+	readScheduledMessageId,
+	readSendAt,
+	readTopic,
+	readUserIds,
+} from '../readers';
 import { findScheduledMessage } from './find';
 
 const properties: INodeProperties[] = [
@@ -17,7 +29,12 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		options: [
-			{ ...channelLocator, required: false, description: 'Move the message to this channel (give Topic too when it was a direct message)' },
+			{
+				...channelLocator,
+				required: false,
+				description:
+					'Move the message to this channel (give Topic too when it was a direct message)',
+			},
 			{
 				displayName: 'Content',
 				name: 'content',
@@ -33,46 +50,89 @@ const properties: INodeProperties[] = [
 				default: '',
 				description: "The new send time; without an offset it is read in the workflow's time zone",
 			},
-			{ displayName: 'Topic', name: 'topic', type: 'string', default: '', description: 'The new topic (channel messages)' },
-			{ ...usersField, required: false, description: 'Make it a direct message to these users (IDs or emails in an expression)' },
+			{
+				displayName: 'Topic',
+				name: 'topic',
+				type: 'string',
+				default: '',
+				description: 'The new topic (channel messages)',
+			},
+			{
+				...usersField,
+				required: false,
+				description: 'Make it a direct message to these users (IDs or emails in an expression)',
+			},
 		],
 	},
 	optionsCollection(),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['scheduledMessage'], operation: ['update'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['scheduledMessage'], operation: ['update'] } },
+	properties,
+);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const node = this.getNode();
 	const id = readScheduledMessageId(this, itemIndex);
 	const fields = this.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
-	const given = (name: string) => fields[name] !== undefined && fields[name] !== '' && !(Array.isArray(fields[name]) && fields[name].length === 0);
-	const channelGiven = given('channel') && String((fields.channel as IDataObject).value ?? '') !== '';
+	const given = (name: string) =>
+		fields[name] !== undefined &&
+		fields[name] !== '' &&
+		!(Array.isArray(fields[name]) && fields[name].length === 0);
+	const channelGiven =
+		given('channel') && String((fields.channel as IDataObject).value ?? '') !== '';
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 
 	if (channelGiven && given('users')) {
-		throw fieldError(node, 'Channel', 'and Users are both set', 'A message goes to a channel or to users: keep one of the two.', itemIndex);
+		throw fieldError(
+			node,
+			'Channel',
+			'and Users are both set',
+			'A message goes to a channel or to users: keep one of the two.',
+			itemIndex,
+		);
 	}
 	const body: IDataObject = {};
 	if (given('content')) body.content = readContent(this, itemIndex, 'updateFields.content');
-	if (given('sendAt')) body.scheduled_delivery_timestamp = readSendAt(this, itemIndex, fields.sendAt);
+	if (given('sendAt'))
+		body.scheduled_delivery_timestamp = readSendAt(this, itemIndex, fields.sendAt);
 	if (given('topic')) body.topic = readTopic(this, itemIndex, fields.topic);
-	if (given('users')) Object.assign(body, { type: 'direct', to: await readUserIds(this, itemIndex, fields.users) });
+	if (given('users'))
+		Object.assign(body, { type: 'direct', to: await readUserIds(this, itemIndex, fields.users) });
 	if (channelGiven) {
 		Object.assign(body, { type: 'stream', to: readChannelId(this, itemIndex, fields.channel) });
 		if (body.topic === undefined) {
 			// Zulip wants the topic whenever the type is sent: keep the current one if there is one.
 			const current = await findScheduledMessage(this, id, itemIndex, maxRateLimitWaitSeconds);
 			if (current.type !== 'stream' || !current.topic) {
-				throw fieldError(node, 'Topic', 'is needed to move a direct message to a channel', 'Add Topic to Update Fields.', itemIndex);
+				throw fieldError(
+					node,
+					'Topic',
+					'is needed to move a direct message to a channel',
+					'Add Topic to Update Fields.',
+					itemIndex,
+				);
 			}
 			body.topic = current.topic;
 		}
 	}
 	if (Object.keys(body).length === 0) {
-		throw fieldError(node, 'Update Fields', 'is empty', 'Add at least one field to change: Channel, Content, Send At, Topic or Users.', itemIndex);
+		throw fieldError(
+			node,
+			'Update Fields',
+			'is empty',
+			'Add at least one field to change: Channel, Content, Send At, Topic or Users.',
+			itemIndex,
+		);
 	}
-	await zulipRequest(this, { method: 'PATCH', path: `/scheduled_messages/${id}`, body, itemIndex, maxRateLimitWaitSeconds });
+	await zulipRequest(this, {
+		method: 'PATCH',
+		path: `/scheduled_messages/${id}`,
+		body,
+		itemIndex,
+		maxRateLimitWaitSeconds,
+	});
 	const updated = await findScheduledMessage(this, id, itemIndex, maxRateLimitWaitSeconds);
 	return scheduledMessageOutput(updated, this.getTimezone());
 }

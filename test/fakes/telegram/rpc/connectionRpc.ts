@@ -16,7 +16,9 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 		on(Api.help.GetConfig, (ctx) => {
 			const now = ctx.now();
 			// gramjs finds DCs here for uploads and migrations; without the session's DC it loops.
-			const dcOptions = FAKE_DC_IDS.map((id) => new Api.DcOption({ id, ipAddress: options.host(), port: options.port() }));
+			const dcOptions = FAKE_DC_IDS.map(
+				(id) => new Api.DcOption({ id, ipAddress: options.host(), port: options.port() }),
+			);
 			return new Api.Config({
 				date: now,
 				expires: now + 3600,
@@ -51,6 +53,12 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 				webfileDcId: 4,
 			}).getBytes();
 		}),
-		on(Api.help.GetNearestDc, (ctx) => new Api.NearestDc({ country: 'US', thisDc: ctx.auth.dcId, nearestDc: ctx.auth.dcId }).getBytes()),
+		on(Api.help.GetNearestDc, (ctx) =>
+			new Api.NearestDc({
+				country: 'US',
+				thisDc: ctx.auth.dcId,
+				nearestDc: ctx.auth.dcId,
+			}).getBytes(),
+		),
 	];
 }

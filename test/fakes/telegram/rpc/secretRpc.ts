@@ -16,9 +16,19 @@ function encryptedPeerOf(input: Api.TypeInputEncryptedChat): EncryptedPeer {
 	return { chatId: input.chatId, accessHash: fromLong(input.accessHash) };
 }
 
-function sendTo(relay: SecretChatRelay, ctx: RpcContext, request: { peer: Api.TypeInputEncryptedChat; randomId?: Long; data: Buffer; silent?: boolean }, service: boolean): Buffer {
+function sendTo(
+	relay: SecretChatRelay,
+	ctx: RpcContext,
+	request: { peer: Api.TypeInputEncryptedChat; randomId?: Long; data: Buffer; silent?: boolean },
+	service: boolean,
+): Buffer {
 	const peer = encryptedPeerOf(request.peer);
-	const message = { randomId: request.randomId === undefined ? 0n : fromLong(request.randomId), bytes: request.data, service, silent: !!request.silent };
+	const message = {
+		randomId: request.randomId === undefined ? 0n : fromLong(request.randomId),
+		bytes: request.data,
+		service,
+		silent: !!request.silent,
+	};
 	const sent = relay.send(ctx.user(), peer.chatId, peer.accessHash, message);
 	return new Api.messages.SentEncryptedMessage({ date: sent.date }).getBytes();
 }
@@ -38,7 +48,13 @@ export function secretRoutes(relay: SecretChatRelay): RpcRoute[] {
 		on(Api.messages.AcceptEncryption, (ctx, request) => {
 			const user = ctx.user();
 			const peer = encryptedPeerOf(request.peer);
-			const chat = relay.accept(user, peer.chatId, peer.accessHash, request.gB, fromLong(request.keyFingerprint));
+			const chat = relay.accept(
+				user,
+				peer.chatId,
+				peer.accessHash,
+				request.gB,
+				fromLong(request.keyFingerprint),
+			);
 			return relay.chatToTl(chat, user.id).getBytes();
 		}),
 		on(Api.messages.DiscardEncryption, (ctx, request) => {

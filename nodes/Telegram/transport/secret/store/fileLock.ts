@@ -85,7 +85,8 @@ async function removeIfStillStale(path: string, seen: SeenLock, leaseMs: number)
 	try {
 		await handle.close();
 		const now = await inspect(path);
-		if (now && now.identity === seen.identity && isStale(now, leaseMs)) await unlink(path).catch(() => undefined);
+		if (now && now.identity === seen.identity && isStale(now, leaseMs))
+			await unlink(path).catch(() => undefined);
 	} finally {
 		await unlink(breaker).catch(() => undefined);
 	}
@@ -108,13 +109,25 @@ export interface FileLockRequest {
 
 export async function acquireFileLock(request: FileLockRequest): Promise<FileLockHandle> {
 	const { path, chatId } = request;
-	const owner: LockOwner = { token: randomBytes(16).toString('hex'), pid: process.pid, host: HOST, instance: INSTANCE, since: new Date().toISOString() };
+	const owner: LockOwner = {
+		token: randomBytes(16).toString('hex'),
+		pid: process.pid,
+		host: HOST,
+		instance: INSTANCE,
+		since: new Date().toISOString(),
+	};
 	const temp = lockTempPath(path);
 	try {
 		for (let attempt = 0; ; attempt++) {
-			const outcome = await createLockFile(path, temp, JSON.stringify(owner)).catch((error: unknown) => {
-				throw unavailable(`Cannot lock secret chat ${chatId} (${request.describe})`, error, chatId);
-			});
+			const outcome = await createLockFile(path, temp, JSON.stringify(owner)).catch(
+				(error: unknown) => {
+					throw unavailable(
+						`Cannot lock secret chat ${chatId} (${request.describe})`,
+						error,
+						chatId,
+					);
+				},
+			);
 			if (outcome === 'created') return holdFileLock(request, owner.token);
 			await waitOrClearLock(request, attempt);
 		}
@@ -125,14 +138,21 @@ export async function acquireFileLock(request: FileLockRequest): Promise<FileLoc
 
 /** Where a lock file is prepared; a leftover one (a crash between writing and linking) matches lockTempPrefix. */
 function lockTempPath(path: string): string {
-	return join(dirname(path), `${lockTempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+	return join(
+		dirname(path),
+		`${lockTempPrefix(path)}${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+	);
 }
 
 export function lockTempPrefix(path: string): string {
 	return `.${basename(path)}.`;
 }
 
-async function createLockFile(path: string, temp: string, content: string): Promise<'created' | 'exists'> {
+async function createLockFile(
+	path: string,
+	temp: string,
+	content: string,
+): Promise<'created' | 'exists'> {
 	// Written for every attempt: the link keeps the temp's time, which must be now, not when we began waiting.
 	await writeFile(temp, content, { mode: 0o600 });
 	const failure = await link(temp, path).then(
@@ -141,7 +161,8 @@ async function createLockFile(path: string, temp: string, content: string): Prom
 	);
 	if (failure === undefined) return 'created';
 	if (errorCode(failure) === 'EEXIST' || errorCode(failure) === 'ENOENT') return 'exists';
-	if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(errorCode(failure) ?? '')) throw failure;
+	if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(errorCode(failure) ?? ''))
+		throw failure;
 	// A file system without hard links: create exclusively and write (a crash in between leaves an
 	// empty lock file, which only its lease frees).
 	const handle = await open(path, 'wx', 0o600).catch(undefinedOn('EEXIST'));
@@ -158,17 +179,27 @@ async function createLockFile(path: string, temp: string, content: string): Prom
 async function waitOrClearLock(request: FileLockRequest, attempt: number): Promise<void> {
 	const { path, chatId, leaseMs, deadline } = request;
 	const seen = await inspect(path).catch((error: unknown) => {
-		throw unavailable(`Cannot read the lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+		throw unavailable(
+			`Cannot read the lock of secret chat ${chatId} (${request.describe})`,
+			error,
+			chatId,
+		);
 	});
 	if (!seen) return;
 	if (isStale(seen, leaseMs)) {
 		await removeIfStillStale(path, seen, leaseMs).catch((error: unknown) => {
-			throw unavailable(`Cannot remove the stale lock of secret chat ${chatId} (${request.describe})`, error, chatId);
+			throw unavailable(
+				`Cannot remove the stale lock of secret chat ${chatId} (${request.describe})`,
+				error,
+				chatId,
+			);
 		});
 		return;
 	}
 	if (Date.now() >= deadline) {
-		const by = seen.owner ? `process ${seen.owner.pid} on ${seen.owner.host.split('/')[0]}, since ${seen.owner.since}` : 'a process that is starting';
+		const by = seen.owner
+			? `process ${seen.owner.pid} on ${seen.owner.host.split('/')[0]}, since ${seen.owner.since}`
+			: 'a process that is starting';
 		throw new SecretStoreError(
 			`Secret chat ${chatId} (${request.describe}) is still locked by another run (${by}); nothing was sent or saved. Try again when it is done; a lock left by a crash expires ${Math.round(leaseMs / 1000)} s after its last renewal.`,
 			'locked',
@@ -194,17 +225,20 @@ function holdFileLock(request: FileLockRequest, token: string): FileLockHandle {
 		return seen?.owner?.token === token;
 	}
 
-	const renewal = setInterval(() => {
-		void (async () => {
-			if (released || lost) return;
-			if (!(await stillOurs())) {
-				lost = true;
-				return;
-			}
-			const now = new Date();
-			await utimes(path, now, now).catch(() => undefined);
-		})();
-	}, Math.max(1, Math.floor(leaseMs / 3)));
+	const renewal = setInterval(
+		() => {
+			void (async () => {
+				if (released || lost) return;
+				if (!(await stillOurs())) {
+					lost = true;
+					return;
+				}
+				const now = new Date();
+				await utimes(path, now, now).catch(() => undefined);
+			})();
+		},
+		Math.max(1, Math.floor(leaseMs / 3)),
+	);
 	// Renewal must not keep a finished process alive; while the update runs, its own work does.
 	renewal.unref();
 

@@ -1,5 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, open, readdir, readFile, realpath, rename, unlink } from 'node:fs/promises';
+import {
+	chmod,
+	link,
+	mkdir,
+	open,
+	readdir,
+	readFile,
+	realpath,
+	rename,
+	unlink,
+} from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errorCode, SecretStoreError, unavailable } from './errors';
 import { acquireFileLock, lockTempPrefix } from './fileLock';
@@ -18,7 +28,8 @@ const CHAT_FILE = /^chat_(-?\d+)\.sealed$/;
 
 const chatFile = (chatId: number) => `chat_${chatId}.sealed`;
 const lockFile = (chatId: number) => `chat_${chatId}.lock`;
-const newTempName = (name: string) => `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+const newTempName = (name: string) =>
+	`.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 
 /** Opens (or creates) the account's folder and returns its backend and the unlocked store key. */
 export async function openFileBackend(
@@ -50,7 +61,11 @@ async function listChatIds(dir: string): Promise<number[]> {
 	});
 }
 
-async function unlockOrCreateKeyFile(dir: string, accountId: string, secret: string): Promise<Buffer> {
+async function unlockOrCreateKeyFile(
+	dir: string,
+	accountId: string,
+	secret: string,
+): Promise<Buffer> {
 	const path = join(dir, KEY_FILE);
 	const existing = await readFile(path, 'utf8').catch((error: unknown) => {
 		if (errorCode(error) === 'ENOENT') return undefined;
@@ -116,7 +131,9 @@ async function syncFolder(dir: string) {
 async function removeLeftoverTemps(dir: string, chatId: number) {
 	const prefixes = [`.${chatFile(chatId)}.`, lockTempPrefix(lockFile(chatId))];
 	const names = await readdir(dir).catch(() => [] as string[]);
-	const leftovers = names.filter((name) => name.endsWith('.tmp') && prefixes.some((prefix) => name.startsWith(prefix)));
+	const leftovers = names.filter(
+		(name) => name.endsWith('.tmp') && prefixes.some((prefix) => name.startsWith(prefix)),
+	);
 	await Promise.all(leftovers.map((name) => unlink(join(dir, name)).catch(() => undefined)));
 }
 
@@ -131,7 +148,11 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 				return await readFile(describeChat(chatId));
 			} catch (error) {
 				if (errorCode(error) === 'ENOENT') return undefined;
-				throw unavailable(`Cannot read secret chat ${chatId} (${describeChat(chatId)})`, error, chatId);
+				throw unavailable(
+					`Cannot read secret chat ${chatId} (${describeChat(chatId)})`,
+					error,
+					chatId,
+				);
 			}
 		},
 
@@ -145,7 +166,13 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 
 		async lock(chatId, deadline): Promise<HeldChatLock> {
 			const path = describeChat(chatId);
-			const lock = await acquireFileLock({ path: join(dir, lockFile(chatId)), chatId, describe: path, leaseMs: timings.leaseMs, deadline });
+			const lock = await acquireFileLock({
+				path: join(dir, lockFile(chatId)),
+				chatId,
+				describe: path,
+				leaseMs: timings.leaseMs,
+				deadline,
+			});
 			await removeLeftoverTemps(dir, chatId);
 			return {
 				async write(blob) {

@@ -61,7 +61,10 @@ async function connect(url: string, where: string): Promise<Redis> {
 	} catch (error) {
 		redis.disconnect();
 		// connect() only says "Connection is closed"; the error event said why (ECONNREFUSED, auth).
-		throw unavailable(`Cannot reach Redis (${where}) for the secret-chat store`, lastError ?? error);
+		throw unavailable(
+			`Cannot reach Redis (${where}) for the secret-chat store`,
+			lastError ?? error,
+		);
 	}
 }
 
@@ -75,14 +78,22 @@ export async function openRedisBackend(
 	const where = redactRedisUrl(url);
 	const redis = await connect(url, where);
 	const base = `${keyPrefix}${accountId}`;
-	const key = await unlockOrCreateKey(redis, base, accountId, secret, where).catch((error: unknown) => {
-		redis.disconnect();
-		throw error;
-	});
+	const key = await unlockOrCreateKey(redis, base, accountId, secret, where).catch(
+		(error: unknown) => {
+			redis.disconnect();
+			throw error;
+		},
+	);
 	return { backend: redisBackend(redis, base, where, timings), key };
 }
 
-async function unlockOrCreateKey(redis: Redis, base: string, accountId: string, secret: string, where: string): Promise<Buffer> {
+async function unlockOrCreateKey(
+	redis: Redis,
+	base: string,
+	accountId: string,
+	secret: string,
+	where: string,
+): Promise<Buffer> {
 	const storeKey = `${base}:store`;
 	const describe = `key ${storeKey} in ${where}`;
 	try {
@@ -100,7 +111,11 @@ async function unlockOrCreateKey(redis: Redis, base: string, accountId: string, 
 		// Another worker created it first: theirs is the one.
 		created.key.fill(0);
 		const theirs = await redis.get(storeKey);
-		if (theirs === null) throw new SecretStoreError(`The Redis key ${storeKey} (${where}) vanished while the store was opened.`, 'unavailable');
+		if (theirs === null)
+			throw new SecretStoreError(
+				`The Redis key ${storeKey} (${where}) vanished while the store was opened.`,
+				'unavailable',
+			);
 		return await unlockStoreKeyFile(theirs, secret, accountId, describe);
 	} catch (error) {
 		throw unavailable(`Cannot open the secret-chat store in Redis (${where})`, error);
@@ -113,7 +128,12 @@ function pause(attempt: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function redisBackend(redis: Redis, base: string, where: string, timings: SecretStoreTimings): ChatBlobBackend {
+function redisBackend(
+	redis: Redis,
+	base: string,
+	where: string,
+	timings: SecretStoreTimings,
+): ChatBlobBackend {
 	const chatKey = (chatId: number) => `${base}:chat:${chatId}`;
 	const lockKey = (chatId: number) => `${base}:lock:${chatId}`;
 	const indexKey = `${base}:chats`;
@@ -125,7 +145,8 @@ function redisBackend(redis: Redis, base: string, where: string, timings: Secret
 	async function takeLock(chatId: number, deadline: number): Promise<string> {
 		const token = randomBytes(16).toString('hex');
 		for (let attempt = 0; ; attempt++) {
-			if ((await redis.set(lockKey(chatId), token, 'PX', timings.leaseMs, 'NX')) === 'OK') return token;
+			if ((await redis.set(lockKey(chatId), token, 'PX', timings.leaseMs, 'NX')) === 'OK')
+				return token;
 			if (Date.now() >= deadline) {
 				throw new SecretStoreError(
 					`Secret chat ${chatId} (${describeChat(chatId)}) is still locked by another run or worker; nothing was sent or saved. Try again when it is done; a lock left by a crashed worker expires ${Math.round(timings.leaseMs / 1000)} s after its last renewal.`,
@@ -142,7 +163,9 @@ function redisBackend(redis: Redis, base: string, where: string, timings: Secret
 		describeChat,
 
 		async read(chatId) {
-			const blob = await redis.getBuffer(chatKey(chatId)).catch(failed(`read secret chat ${chatId}`, chatId));
+			const blob = await redis
+				.getBuffer(chatKey(chatId))
+				.catch(failed(`read secret chat ${chatId}`, chatId));
 			return blob ?? undefined;
 		},
 
@@ -152,19 +175,24 @@ function redisBackend(redis: Redis, base: string, where: string, timings: Secret
 		},
 
 		async lock(chatId, deadline): Promise<HeldChatLock> {
-			const token = await takeLock(chatId, deadline).catch(failed(`lock secret chat ${chatId}`, chatId));
+			const token = await takeLock(chatId, deadline).catch(
+				failed(`lock secret chat ${chatId}`, chatId),
+			);
 			let lost = false;
 			let released = false;
-			const renewal = setInterval(() => {
-				if (released || lost) return;
-				redis.eval(RENEW_IF_HELD, 1, lockKey(chatId), token, timings.leaseMs).then(
-					(renewed) => {
-						if (Number(renewed) !== 1) lost = true;
-					},
-					// A failed renewal is retried next time; the write's own check settles it.
-					() => undefined,
-				);
-			}, Math.max(1, Math.floor(timings.leaseMs / 3)));
+			const renewal = setInterval(
+				() => {
+					if (released || lost) return;
+					redis.eval(RENEW_IF_HELD, 1, lockKey(chatId), token, timings.leaseMs).then(
+						(renewed) => {
+							if (Number(renewed) !== 1) lost = true;
+						},
+						// A failed renewal is retried next time; the write's own check settles it.
+						() => undefined,
+					);
+				},
+				Math.max(1, Math.floor(timings.leaseMs / 3)),
+			);
 			renewal.unref();
 
 			const lostLock = () =>
@@ -176,14 +204,35 @@ function redisBackend(redis: Redis, base: string, where: string, timings: Secret
 
 			return {
 				async write(blob) {
-					const done = await redis.eval(WRITE_IF_HELD, 3, lockKey(chatId), chatKey(chatId), indexKey, token, blob, String(chatId)).catch(failed(`save secret chat ${chatId}`, chatId));
+					const done = await redis
+						.eval(
+							WRITE_IF_HELD,
+							3,
+							lockKey(chatId),
+							chatKey(chatId),
+							indexKey,
+							token,
+							blob,
+							String(chatId),
+						)
+						.catch(failed(`save secret chat ${chatId}`, chatId));
 					if (Number(done) !== 1) {
 						lost = true;
 						throw lostLock();
 					}
 				},
 				async remove() {
-					const done = await redis.eval(REMOVE_IF_HELD, 3, lockKey(chatId), chatKey(chatId), indexKey, token, String(chatId)).catch(failed(`delete secret chat ${chatId}`, chatId));
+					const done = await redis
+						.eval(
+							REMOVE_IF_HELD,
+							3,
+							lockKey(chatId),
+							chatKey(chatId),
+							indexKey,
+							token,
+							String(chatId),
+						)
+						.catch(failed(`delete secret chat ${chatId}`, chatId));
 					if (Number(done) !== 1) {
 						lost = true;
 						throw lostLock();
@@ -193,7 +242,9 @@ function redisBackend(redis: Redis, base: string, where: string, timings: Secret
 					if (released) return;
 					released = true;
 					clearInterval(renewal);
-					await redis.eval(RELEASE_IF_HELD, 1, lockKey(chatId), token).catch(failed(`unlock secret chat ${chatId}`, chatId));
+					await redis
+						.eval(RELEASE_IF_HELD, 1, lockKey(chatId), token)
+						.catch(failed(`unlock secret chat ${chatId}`, chatId));
 				},
 			};
 		},

@@ -15,7 +15,10 @@ export function sealedChatStore<S extends StoredChat>(
 	let closed = false;
 
 	function track<T>(work: () => Promise<T>): Promise<T> {
-		if (closed) return Promise.reject(new SecretStoreError(`The secret-chat store (${backend.location}) is closed.`, 'invalid'));
+		if (closed)
+			return Promise.reject(
+				new SecretStoreError(`The secret-chat store (${backend.location}) is closed.`, 'invalid'),
+			);
 		const promise = work();
 		running.add(promise);
 		const forget = () => running.delete(promise);
@@ -24,7 +27,11 @@ export function sealedChatStore<S extends StoredChat>(
 	}
 
 	function checkChatId(chatId: number) {
-		if (!Number.isSafeInteger(chatId)) throw new SecretStoreError(`A secret chat id must be an integer, not ${String(chatId)}.`, 'invalid');
+		if (!Number.isSafeInteger(chatId))
+			throw new SecretStoreError(
+				`A secret chat id must be an integer, not ${String(chatId)}.`,
+				'invalid',
+			);
 	}
 
 	function damaged(chatId: number, why: string): SecretStoreError {
@@ -40,7 +47,13 @@ export function sealedChatStore<S extends StoredChat>(
 		if (blob === undefined) return undefined;
 		const plaintext = openBlob(key, blob, chatBinding(accountId, chatId));
 		// The store's check value already proved the secret, so this is damage or a copied blob.
-		if (!plaintext) return Promise.reject(damaged(chatId, 'the storage secret is right, so the saved state is damaged or was copied from another chat or account.'));
+		if (!plaintext)
+			return Promise.reject(
+				damaged(
+					chatId,
+					'the storage secret is right, so the saved state is damaged or was copied from another chat or account.',
+				),
+			);
 		let state: unknown;
 		try {
 			state = decodeState(plaintext);
@@ -51,14 +64,18 @@ export function sealedChatStore<S extends StoredChat>(
 		}
 		const chat = state as S | undefined;
 		if (chat === null || typeof chat !== 'object' || chat.chatId !== chatId) {
-			throw damaged(chatId, 'it decrypts but does not hold this chat\'s state.');
+			throw damaged(chatId, "it decrypts but does not hold this chat's state.");
 		}
 		return chat;
 	}
 
 	function sealChat(chatId: number, next: S): Buffer {
 		if (next === null || typeof next !== 'object' || next.chatId !== chatId) {
-			throw new SecretStoreError(`The new state of secret chat ${chatId} must be an object whose chatId is ${chatId}; nothing was saved.`, 'invalid', chatId);
+			throw new SecretStoreError(
+				`The new state of secret chat ${chatId} must be an object whose chatId is ${chatId}; nothing was saved.`,
+				'invalid',
+				chatId,
+			);
 		}
 		let plaintext: Buffer | undefined;
 		try {
@@ -67,7 +84,11 @@ export function sealedChatStore<S extends StoredChat>(
 			plaintext = undefined;
 		}
 		if (!plaintext) {
-			throw new SecretStoreError(`The new state of secret chat ${chatId} cannot be saved (it holds a cycle, a function or a symbol); nothing was saved.`, 'invalid', chatId);
+			throw new SecretStoreError(
+				`The new state of secret chat ${chatId} cannot be saved (it holds a cycle, a function or a symbol); nothing was saved.`,
+				'invalid',
+				chatId,
+			);
 		}
 		try {
 			return sealBlob(key, plaintext, chatBinding(accountId, chatId));
@@ -90,12 +111,18 @@ export function sealedChatStore<S extends StoredChat>(
 				checkChatId(chatId);
 				const lockKey = `${backend.location}#${chatId}`;
 				if (holdsChatLock(lockKey)) {
-					throw new SecretStoreError(`update() of secret chat ${chatId} was called inside its own update(); it would wait for itself forever.`, 'invalid', chatId);
+					throw new SecretStoreError(
+						`update() of secret chat ${chatId} was called inside its own update(); it would wait for itself forever.`,
+						'invalid',
+						chatId,
+					);
 				}
 				const deadline = Date.now() + timings.lockWaitMs;
-				const releaseHere = await acquireChatLock(lockKey, timings.lockWaitMs).catch((error: unknown) => {
-					throw error instanceof ChatLockTimeout ? lockedError(chatId) : error;
-				});
+				const releaseHere = await acquireChatLock(lockKey, timings.lockWaitMs).catch(
+					(error: unknown) => {
+						throw error instanceof ChatLockTimeout ? lockedError(chatId) : error;
+					},
+				);
 				try {
 					const held = await backend.lock(chatId, deadline);
 					try {

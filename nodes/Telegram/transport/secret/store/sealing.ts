@@ -32,17 +32,31 @@ export function newKdfParams(): KdfParams {
 export function kdfParamsAreSane(params: KdfParams): boolean {
 	const { N, r, p, salt } = params;
 	return (
-		Number.isInteger(N) && N >= 2 ** 10 && N <= 2 ** 20 && (N & (N - 1)) === 0 &&
-		Number.isInteger(r) && r >= 1 && r <= 32 &&
-		Number.isInteger(p) && p >= 1 && p <= 16 &&
-		salt.length >= SALT_BYTES && salt.length <= 64
+		Number.isInteger(N) &&
+		N >= 2 ** 10 &&
+		N <= 2 ** 20 &&
+		(N & (N - 1)) === 0 &&
+		Number.isInteger(r) &&
+		r >= 1 &&
+		r <= 32 &&
+		Number.isInteger(p) &&
+		p >= 1 &&
+		p <= 16 &&
+		salt.length >= SALT_BYTES &&
+		salt.length <= 64
 	);
 }
 
 export function deriveStoreKey(secret: string, params: KdfParams): Promise<Buffer> {
 	const { N, r, p, salt } = params;
 	return new Promise((resolve, reject) => {
-		scrypt(Buffer.from(secret, 'utf8'), salt, KEY_BYTES, { N, r, p, maxmem: 256 * N * r * p }, (error, key) => (error ? reject(error) : resolve(key)));
+		scrypt(
+			Buffer.from(secret, 'utf8'),
+			salt,
+			KEY_BYTES,
+			{ N, r, p, maxmem: 256 * N * r * p },
+			(error, key) => (error ? reject(error) : resolve(key)),
+		);
 	});
 }
 
@@ -57,7 +71,8 @@ export function sealBlob(key: Buffer, plaintext: Buffer, binding: string): Buffe
 /** The plaintext, or undefined when the blob is malformed, altered, bound elsewhere or under another key. */
 export function openBlob(key: Buffer, blob: Buffer, binding: string): Buffer | undefined {
 	const headerBytes = BLOB_MAGIC.length + IV_BYTES + TAG_BYTES;
-	if (blob.length < headerBytes || !blob.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC)) return undefined;
+	if (blob.length < headerBytes || !blob.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC))
+		return undefined;
 	const iv = blob.subarray(BLOB_MAGIC.length, BLOB_MAGIC.length + IV_BYTES);
 	const tag = blob.subarray(BLOB_MAGIC.length + IV_BYTES, headerBytes);
 	try {

@@ -6,18 +6,31 @@
 
 function isTagged(value: object, tag: string): value is Record<string, string> {
 	const keys = Object.keys(value);
-	return keys.length === 1 && keys[0] === tag && typeof (value as Record<string, unknown>)[tag] === 'string';
+	return (
+		keys.length === 1 &&
+		keys[0] === tag &&
+		typeof (value as Record<string, unknown>)[tag] === 'string'
+	);
 }
 
 export function encodeState(state: object): Buffer {
-	const text = JSON.stringify(state, function (this: Record<string, unknown>, key: string, value: unknown) {
-		// `value` has been through toJSON already (a Buffer arrives as {type, data}); the holder has the original.
-		const original = this[key];
-		if (typeof original === 'bigint') return { $bigint: original.toString() };
-		if (original instanceof Uint8Array) return { $bytes: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString('base64') };
-		if (typeof value === 'function' || typeof value === 'symbol') throw new TypeError('a function or symbol');
-		return value;
-	});
+	const text = JSON.stringify(
+		state,
+		function (this: Record<string, unknown>, key: string, value: unknown) {
+			// `value` has been through toJSON already (a Buffer arrives as {type, data}); the holder has the original.
+			const original = this[key];
+			if (typeof original === 'bigint') return { $bigint: original.toString() };
+			if (original instanceof Uint8Array)
+				return {
+					$bytes: Buffer.from(original.buffer, original.byteOffset, original.byteLength).toString(
+						'base64',
+					),
+				};
+			if (typeof value === 'function' || typeof value === 'symbol')
+				throw new TypeError('a function or symbol');
+			return value;
+		},
+	);
 	return Buffer.from(text, 'utf8');
 }
 

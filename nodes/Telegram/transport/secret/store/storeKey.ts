@@ -1,4 +1,12 @@
-import { checkBinding, deriveStoreKey, kdfParamsAreSane, newKdfParams, openBlob, sealBlob, type KdfParams } from './sealing';
+import {
+	checkBinding,
+	deriveStoreKey,
+	kdfParamsAreSane,
+	newKdfParams,
+	openBlob,
+	sealBlob,
+	type KdfParams,
+} from './sealing';
 import { SecretStoreError } from './errors';
 
 /**
@@ -20,12 +28,18 @@ interface StoreKeyFile {
 
 export function checkStorageSecret(secret: unknown): asserts secret is string {
 	if (typeof secret !== 'string' || secret === '') {
-		throw new SecretStoreError('The storage secret for secret chats is empty: enter a secret in the credential (keep a copy; without it saved secret chats cannot be opened).', 'invalid');
+		throw new SecretStoreError(
+			'The storage secret for secret chats is empty: enter a secret in the credential (keep a copy; without it saved secret chats cannot be opened).',
+			'invalid',
+		);
 	}
 }
 
 /** A new key file's text and the key derived for it. */
-export async function newStoreKeyFile(secret: string, accountId: string): Promise<{ text: string; key: Buffer }> {
+export async function newStoreKeyFile(
+	secret: string,
+	accountId: string,
+): Promise<{ text: string; key: Buffer }> {
 	const kdf = newKdfParams();
 	const key = await deriveStoreKey(secret, kdf);
 	const file: StoreKeyFile = {
@@ -33,12 +47,16 @@ export async function newStoreKeyFile(secret: string, accountId: string): Promis
 		version: 1,
 		accountId,
 		kdf: { name: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt.toString('base64') },
-		check: sealBlob(key, Buffer.from(CHECK_TEXT, 'utf8'), checkBinding(accountId)).toString('base64'),
+		check: sealBlob(key, Buffer.from(CHECK_TEXT, 'utf8'), checkBinding(accountId)).toString(
+			'base64',
+		),
 	};
 	return { text: `${JSON.stringify(file, null, '\t')}\n`, key };
 }
 
-function readKeyFile(text: string): { accountId: string; kdf: KdfParams; check: Buffer } | undefined {
+function readKeyFile(
+	text: string,
+): { accountId: string; kdf: KdfParams; check: Buffer } | undefined {
 	let parsed: unknown;
 	try {
 		parsed = JSON.parse(text);
@@ -47,15 +65,31 @@ function readKeyFile(text: string): { accountId: string; kdf: KdfParams; check: 
 	}
 	const file = parsed as Partial<StoreKeyFile> | null;
 	const kdf = file?.kdf;
-	if (file?.format !== FORMAT || file.version !== 1 || typeof file.accountId !== 'string' || typeof file.check !== 'string') return undefined;
+	if (
+		file?.format !== FORMAT ||
+		file.version !== 1 ||
+		typeof file.accountId !== 'string' ||
+		typeof file.check !== 'string'
+	)
+		return undefined;
 	if (kdf?.name !== 'scrypt' || typeof kdf.salt !== 'string') return undefined;
-	const params: KdfParams = { N: Number(kdf.N), r: Number(kdf.r), p: Number(kdf.p), salt: Buffer.from(kdf.salt, 'base64') };
+	const params: KdfParams = {
+		N: Number(kdf.N),
+		r: Number(kdf.r),
+		p: Number(kdf.p),
+		salt: Buffer.from(kdf.salt, 'base64'),
+	};
 	if (!kdfParamsAreSane(params)) return undefined;
 	return { accountId: file.accountId, kdf: params, check: Buffer.from(file.check, 'base64') };
 }
 
 /** Derives the store key from `secret` and proves it against the check value. */
-export async function unlockStoreKeyFile(text: string, secret: string, accountId: string, where: string): Promise<Buffer> {
+export async function unlockStoreKeyFile(
+	text: string,
+	secret: string,
+	accountId: string,
+	where: string,
+): Promise<Buffer> {
 	const file = readKeyFile(text);
 	if (!file) {
 		throw new SecretStoreError(

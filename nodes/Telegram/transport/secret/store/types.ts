@@ -6,7 +6,10 @@ export interface StoredChat {
 
 export interface SecretChatStore<S extends StoredChat = StoredChat> {
 	/** Exclusive access to one chat (in-process and across processes) for the whole callback; saves `next` unless 'unchanged'. */
-	update<T>(chatId: number, change: (current: S | undefined) => Promise<{ next: S | 'unchanged' | 'delete'; result: T }>): Promise<T>;
+	update<T>(
+		chatId: number,
+		change: (current: S | undefined) => Promise<{ next: S | 'unchanged' | 'delete'; result: T }>,
+	): Promise<T>;
 	/** The last saved state, without locking (a concurrent update may be about to replace it). */
 	get(chatId: number): Promise<S | undefined>;
 	/** Every saved chat of the account, by chat id. */
