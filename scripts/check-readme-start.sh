@@ -55,6 +55,9 @@ fail() {
 	exit 1
 }
 
+# The project's own install needs no install scripts (.npmrc: ignore-scripts=true); n8n's native
+# modules are built by scripts/ensure-n8n.sh, which overrides the setting for its nested npm and
+# checks that they load before it marks the cache ready.
 say "npm install"
 started=$SECONDS
 npm install

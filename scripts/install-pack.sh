@@ -19,6 +19,8 @@ const fs = require('fs'); const file = '$target/package.json';
 const { devDependencies, peerDependencies, optionalDependencies, ...kept } = JSON.parse(fs.readFileSync(file, 'utf8'));
 fs.writeFileSync(file, JSON.stringify(kept, null, 2));
 "
+# --ignore-scripts=true on purpose and explicitly: n8n installs community packages that way, so a
+# dependency that needs an install script must fail here too (the pack has no native module).
 (cd "$target" && npm install --audit=false --fund=false --bin-links=false --install-strategy=shallow \
 	--ignore-scripts=true --package-lock=false --loglevel=error >/dev/null)
 # n8n lists installed community packages in the nodes folder's package.json.

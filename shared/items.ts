@@ -11,7 +11,7 @@ export interface ForEachItemOptions {
 	concurrency?: number;
 }
 
-export function asNodeError(node: INode, error: unknown, itemIndex: number) {
+function asNodeError(node: INode, error: unknown, itemIndex: number) {
 	if (isNodeError(error)) {
 		error.context = { ...(error.context ?? {}), itemIndex: error.context?.itemIndex ?? itemIndex };
 		return error;
@@ -32,38 +32,29 @@ export async function forEachItem(
 ): Promise<INodeExecutionData[][]> {
 	const count = context.getInputData().length;
 	const continueOnFail = context.continueOnFail();
-	const node = context.getNode();
-	const outputs: INodeExecutionData[][] = new Array(count);
-	let failure: { itemIndex: number; error: Error } | undefined;
+	const outcomes: Array<ItemOutcome | undefined> = new Array(count);
+	let failed = false;
 	const stop = stopSignalOf(context);
 
 	const notStarted = await runBounded(
 		count,
 		options.concurrency ?? 1,
 		async (itemIndex) => {
-			const pairedItem = { item: itemIndex };
 			try {
-				const result = await handle(itemIndex);
-				const list = Array.isArray(result) ? result : [result];
-				outputs[itemIndex] = list.map((json) => ({ json, pairedItem }));
+				outcomes[itemIndex] = { ok: true, json: await handle(itemIndex) };
 			} catch (thrown) {
-				const error = asNodeError(node, thrown, itemIndex);
-				if (continueOnFail) {
-					const json: IDataObject = { error: error.message };
-					if (error.description) json.errorDescription = error.description;
-					outputs[itemIndex] = [{ json, pairedItem }];
-				} else if (!failure || itemIndex < failure.itemIndex) {
-					failure = { itemIndex, error };
-				}
+				outcomes[itemIndex] = { ok: false, error: thrown as Error };
+				failed = true;
 			}
 		},
-		() => failure !== undefined || stop?.aborted === true,
+		() => (failed && !continueOnFail) || stop?.aborted === true,
 	);
-	if (failure) throw failure.error;
+	// Throws the earliest failure without Continue On Fail.
+	const output = outputOfOutcomes(context, outcomes);
 	if (notStarted.length > 0 && stop?.aborted) {
 		// Stop pressed: the items not started were not sent, and no output may say otherwise.
 		throw new NodeOperationError(
-			node,
+			context.getNode(),
 			`The execution was stopped before item ${notStarted[0]} (of ${count}) was sent`,
 			{
 				description: `Items ${notStarted.join(', ')} were not sent. Items before them ran as the execution log shows.`,
@@ -71,14 +62,14 @@ export async function forEachItem(
 			},
 		);
 	}
-	return [outputs.flat()];
+	return output;
 }
 
 /** What happened to one item, for operations that work on all items at once (batches). */
-export type ItemOutcome = { ok: true; json: IDataObject } | { ok: false; error: Error };
+export type ItemOutcome = { ok: true; json: ItemOutput } | { ok: false; error: Error };
 
 /**
- * Turns per-item outcomes into the node's output the way forEachItem does: items in input order
+ * Turns per-item outcomes into the node's output (forEachItem's, and batches'): items in input order
  * with pairedItem; failures become `{ error }` items with Continue On Fail, else the earliest
  * failure is thrown. Items without an outcome give no output.
  */
@@ -93,7 +84,8 @@ export function outputOfOutcomes(
 		if (!outcome) continue;
 		const pairedItem = { item: itemIndex };
 		if (outcome.ok) {
-			items.push({ json: outcome.json, pairedItem });
+			for (const json of Array.isArray(outcome.json) ? outcome.json : [outcome.json])
+				items.push({ json, pairedItem });
 			continue;
 		}
 		const error = asNodeError(node, outcome.error, itemIndex);

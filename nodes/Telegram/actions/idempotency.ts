@@ -9,7 +9,7 @@ import { sendIdentity } from '../../../shared/executionMemo';
  * random_id and Telegram does not send it twice; a loop's next pass, or another n8n instance
  * sharing the account, gets new ones.
  */
-export function deriveRandomId(identity: string): bigint {
+function deriveRandomId(identity: string): bigint {
 	const id = createHash('sha256').update(identity).digest().readBigInt64BE(0);
 	// Telegram treats 0 as "no random_id" (RANDOM_ID_EMPTY).
 	return id === 0n ? 1n : id;
