@@ -232,6 +232,17 @@ describe('Telegram: Message > Send Album', () => {
 		assert.equal(callsOf(fake, 'messages.SendMultiMedia'), 1);
 	});
 
+	test('without an app config the caption limit is the one help.getConfig says, for every account', async () => {
+		fake.injectError('help.GetAppConfig', { code: 400, message: 'METHOD_NOT_IMPLEMENTED' });
+		fake.me.premium = true;
+		const result = await withCaptions('q'.repeat(1025), 'Sunset');
+		assert.match(
+			result.error?.message ?? '',
+			/'Caption of item 1 of the album' .* is 1025 characters long .*more than the 1024/,
+		);
+		assert.equal(sendCalls(fake), 0);
+	});
+
 	const refusals: Array<[string, IDataObject[], RegExp]> = [
 		[
 			'one item',
