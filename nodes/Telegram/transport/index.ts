@@ -15,6 +15,7 @@ export {
 export { ChatReferenceError, parseChatReference, type ChatReference } from './chatReference';
 export type { Formatting } from './formatting';
 export { checkIdentity, describeIdentity } from './identity';
+export { lengthLimits, sentLength, type LengthLimits } from './limits';
 export {
 	deleteScheduled,
 	findScheduledCopies,

@@ -17,8 +17,6 @@ export const SCHEDULE_NOW_WINDOW_SECONDS = 10;
 export const SCHEDULE_MAX_AHEAD_SECONDS = 367 * 24 * 3600;
 /** schedule_date meaning "when the other user is next online" (private chats only). */
 export const SEND_WHEN_ONLINE = 0x7ffffffe;
-export const MESSAGE_LENGTH_MAX = 4096;
-export const CAPTION_LENGTH_MAX = 1024;
 
 export interface OutboxDeps {
 	world: FakeWorld;
@@ -81,6 +79,19 @@ export class Outbox {
 		const now = this.world.nowSeconds();
 		if (requested > now + SCHEDULE_MAX_AHEAD_SECONDS) throw badRequest('SCHEDULE_DATE_TOO_LATE');
 		if (requested <= now + SCHEDULE_NOW_WINDOW_SECONDS) throw badRequest('SCHEDULE_DATE_INVALID');
+	}
+
+	/** A text message: 1..`message` UTF-16 code units (JavaScript's length), Premium or not. */
+	checkText(text: string): void {
+		if (!text.trim()) throw badRequest('MESSAGE_EMPTY');
+		if (text.length > this.world.textLimits.message) throw badRequest('MESSAGE_TOO_LONG');
+	}
+
+	/** A caption: up to the sender's limit, larger for a Premium account. */
+	checkCaption(sender: FakeUser, text: string): void {
+		const limits = this.world.textLimits;
+		const limit = sender.premium ? limits.captionPremium : limits.captionDefault;
+		if (text.length > limit) throw badRequest('MEDIA_CAPTION_TOO_LONG');
 	}
 
 	checkCanWrite(sender: FakeUser, peerKey: string): void {

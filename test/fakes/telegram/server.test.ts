@@ -405,6 +405,76 @@ describe('Telegram fake server (gramjs client)', () => {
 		);
 	});
 
+	test('says the length limits in help.getConfig / getAppConfig, and applies them per account, Premium included', async () => {
+		const photoItem = (caption: string, id: number) =>
+			new Api.InputSingleMedia({
+				media: new Api.InputMediaPhotoExternal({ url: `https://example.test/${id}.jpg` }),
+				message: caption,
+				randomId: bigInt(id),
+			});
+		const sendAlbum = async (client: TelegramClient, caption: string, id: number) =>
+			await client.invoke(
+				new Api.messages.SendMultiMedia({
+					peer: alicePeer(),
+					multiMedia: [photoItem(caption, id), photoItem('', id + 1)],
+				}),
+			);
+		fake.textLimits = { message: 20, captionDefault: 8, captionPremium: 16 };
+		await withClient(fake, async (client) => {
+			const config = await client.invoke(new Api.help.GetConfig());
+			assert.deepEqual([config.messageLengthMax, config.captionLengthMax], [20, 8]);
+			const app = await client.invoke(new Api.help.GetAppConfig({ hash: 0 }));
+			assert.ok(app instanceof Api.help.AppConfig && app.config instanceof Api.JsonObject);
+			assert.deepEqual(
+				app.config.value.map((entry) => [entry.key, (entry.value as Api.JsonNumber).value]),
+				[
+					['caption_length_limit_default', 8],
+					['caption_length_limit_premium', 16],
+				],
+			);
+			assert.ok(
+				(await client.invoke(new Api.help.GetAppConfig({ hash: app.hash }))) instanceof
+					Api.help.AppConfigNotModified,
+			);
+			const [me] = await client.invoke(new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }));
+			assert.equal((me as Api.User).premium, false);
+			// Counted in UTF-16 code units: 10 emoji are 20.
+			await client.invoke(
+				new Api.messages.SendMessage({
+					peer: alicePeer(),
+					message: '🙂'.repeat(10),
+					randomId: bigInt(1),
+				}),
+			);
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.SendMessage({
+						peer: alicePeer(),
+						message: 'x'.repeat(21),
+						randomId: bigInt(2),
+					}),
+				),
+				{ errorMessage: 'MESSAGE_TOO_LONG' },
+			);
+			await assert.rejects(sendAlbum(client, 'x'.repeat(9), 10), {
+				errorMessage: 'MEDIA_CAPTION_TOO_LONG',
+			});
+			fake.me.premium = true;
+			const [premium] = await client.invoke(
+				new Api.users.GetUsers({ id: [new Api.InputUserSelf()] }),
+			);
+			assert.equal((premium as Api.User).premium, true);
+			await sendAlbum(client, 'x'.repeat(16), 20);
+			await assert.rejects(sendAlbum(client, 'x'.repeat(17), 30), {
+				errorMessage: 'MEDIA_CAPTION_TOO_LONG',
+			});
+		});
+		assert.deepEqual(
+			fake.messages.map((m) => m.text.length),
+			[20, 16, 0],
+		);
+	});
+
 	test('answers injected errors, flood waits and unknown methods like Telegram', async () => {
 		await withClient(fake, async (client) => {
 			fake.injectError('messages.SendMessage', { code: 400, message: 'PEER_ID_INVALID' });

@@ -20,11 +20,13 @@ import {
 } from './secretChats';
 import { fakeRsaKey, trustFakeRsaKeyInThisProcess, type FakeRsaKey } from './rsaKey';
 import {
+	DEFAULT_TEXT_LIMITS,
 	peerKeyOf,
 	seedChannels,
 	seedUsers,
 	type FakeChannel,
 	type FakeMessage,
+	type FakeTextLimits,
 	type FakeUser,
 	type FakeWorld,
 	type SeenRequest,
@@ -33,7 +35,15 @@ import { entitiesFor, peerToTl } from './tlViews';
 import { UpdateLog, type UpdateLimits } from './updateLog';
 import { toLong } from './wire';
 
-export type { FakeChannel, FakeMedia, FakeMessage, FakeUser, SeenRequest } from './state';
+export type {
+	FakeChannel,
+	FakeMedia,
+	FakeMessage,
+	FakeTextLimits,
+	FakeUser,
+	SeenRequest,
+} from './state';
+export { DEFAULT_TEXT_LIMITS } from './state';
 export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
 export { connectOptionsFor } from './connectOptions';
 export {
@@ -80,6 +90,8 @@ export class TelegramFake implements FakeWorld {
 	uploads = new Map<string, Buffer>();
 	requests: SeenRequest[] = [];
 	scheduledLimitPerChat = 100;
+	/** The length limits help.getConfig / getAppConfig say and sends obey; reset() restores Telegram's. */
+	textLimits: FakeTextLimits = { ...DEFAULT_TEXT_LIMITS };
 
 	private readonly faults = new FaultPlan();
 	private readonly services: FakeServices;
@@ -467,6 +479,7 @@ export class TelegramFake implements FakeWorld {
 		this.uploads.clear();
 		this.requests = [];
 		this.scheduledLimitPerChat = 100;
+		this.textLimits = { ...DEFAULT_TEXT_LIMITS };
 		this.faults.clear();
 		this.keyDcAfterMigration = undefined;
 		this.services.login.reset();

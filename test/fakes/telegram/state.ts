@@ -11,7 +11,27 @@ export interface FakeUser {
 	username?: string;
 	phone?: string;
 	bot?: boolean;
+	/** A Telegram Premium account: its captions may be up to `textLimits.captionPremium`. */
+	premium?: boolean;
 }
+
+/**
+ * Length limits in UTF-16 code units of the text as sent (markup already turned into entities):
+ * help.getConfig says `message_length_max` and `caption_length_max`; help.getAppConfig says
+ * `caption_length_limit_default` / `caption_length_limit_premium`.
+ */
+export interface FakeTextLimits {
+	message: number;
+	captionDefault: number;
+	captionPremium: number;
+}
+
+/** Telegram's published values. */
+export const DEFAULT_TEXT_LIMITS: Readonly<FakeTextLimits> = {
+	message: 4096,
+	captionDefault: 1024,
+	captionPremium: 2048,
+};
 
 export interface FakeChannel {
 	id: bigint;
@@ -80,6 +100,7 @@ export interface FakeWorld {
 	scheduled: FakeMessage[];
 	uploads: Map<string, Buffer>;
 	scheduledLimitPerChat: number;
+	textLimits: FakeTextLimits;
 	/** Unix seconds by the fake's clock. */
 	nowSeconds(): number;
 }

@@ -21,6 +21,7 @@ export function userToTl(user: FakeUser, viewerId: bigint | undefined): Api.User
 		contact: !self && !user.bot,
 		mutualContact: !self && !user.bot,
 		bot: user.bot,
+		premium: user.premium || undefined,
 		firstName: user.firstName,
 		lastName: user.lastName,
 		username: user.username,

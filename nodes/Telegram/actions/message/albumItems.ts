@@ -25,7 +25,8 @@ export const albumItemsField: INodeProperties = {
 					name: 'caption',
 					type: 'string',
 					default: '',
-					description: 'Text shown under this item (up to 1024 characters)',
+					description:
+						'Text shown under this item, up to 1024 characters (2048 from a Telegram Premium account)',
 				},
 				{
 					displayName: 'Input Binary Field',

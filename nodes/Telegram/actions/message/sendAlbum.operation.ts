@@ -23,6 +23,7 @@ import {
 import { alreadySentOutput, chatOutput, messageOutput, sendOutcomeOutput } from '../output';
 import { findEarlierCopies } from './earlierCopies';
 import { albumItemsField, readAlbumItems } from './albumItems';
+import { assertCaptionsFit } from './lengths';
 
 const OPERATION = 'message.sendAlbum';
 const displayOptions = { show: { resource: ['message'], operation: ['sendAlbum'] } };
@@ -69,12 +70,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
 	const replyToMessageId = readReplyTo(this, options, itemIndex);
+	const formatting = readFormatting(options);
 	const zone = this.getTimezone();
 
 	return await sendOnce(
 		sendKey(this, itemIndex, OPERATION),
 		async () =>
 			await withTelegramAccount(this, itemIndex, async (session) => {
+				// Before the chat lookup and every upload: an album Telegram would refuse costs nothing.
+				await assertCaptionsFit(this, session, items, formatting, itemIndex);
 				const chat = await findChat(this, session, reference, itemIndex);
 				assertWhenOnlineFits(this, chat, scheduleDate, itemIndex);
 				const result = await sendAlbum(
@@ -82,7 +86,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					chat,
 					{
 						items,
-						formatting: readFormatting(options),
+						formatting,
 						scheduleDate,
 						silent: options.silent === true,
 						background: options.background === true,

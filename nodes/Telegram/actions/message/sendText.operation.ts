@@ -25,6 +25,7 @@ import {
 import { alreadySentOutput, chatOutput, describeSchedule, messageOutput } from '../output';
 import { messageRandomId } from '../idempotency';
 import { findEarlierCopies } from './earlierCopies';
+import { assertTextFits } from './lengths';
 
 const OPERATION = 'message.sendText';
 const displayOptions = { show: { resource: ['message'], operation: ['sendText'] } };
@@ -66,6 +67,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
 	const replyToMessageId = readReplyTo(this, options, itemIndex);
+	const formatting = readFormatting(options);
 	const zone = this.getTimezone();
 
 	// Within one execution a retried item returns what the first attempt sent, without a call.
@@ -73,6 +75,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		sendKey(this, itemIndex, OPERATION),
 		async () =>
 			await withTelegramAccount(this, itemIndex, async (session) => {
+				await assertTextFits(this, session, text, formatting, itemIndex);
 				const chat = await findChat(this, session, reference, itemIndex);
 				assertWhenOnlineFits(this, chat, scheduleDate, itemIndex);
 				const result = await sendText(
@@ -80,7 +83,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					chat,
 					{
 						text,
-						formatting: readFormatting(options),
+						formatting,
 						randomId: messageRandomId(this, OPERATION, itemIndex),
 						scheduleDate,
 						silent: options.silent === true,

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Api } from 'telegram';
+import type { FakeTextLimits } from '../state';
 import { on, type RpcRoute } from './route';
 
 /** help.getConfig and friends: what a client asks right after connecting. */
@@ -48,10 +50,16 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 				callConnectTimeoutMs: 30000,
 				callPacketTimeoutMs: 10000,
 				meUrlPrefix: 'https://t.me/',
-				captionLengthMax: 1024,
-				messageLengthMax: 4096,
+				// Older layers' limits, the same for every account: the non-Premium caption limit.
+				captionLengthMax: ctx.world.textLimits.captionDefault,
+				messageLengthMax: ctx.world.textLimits.message,
 				webfileDcId: 4,
 			}).getBytes();
+		}),
+		on(Api.help.GetAppConfig, (ctx, request) => {
+			const { config, hash } = appConfigOf(ctx.world.textLimits);
+			if (request.hash === hash) return new Api.help.AppConfigNotModified().getBytes();
+			return new Api.help.AppConfig({ hash, config }).getBytes();
 		}),
 		on(Api.help.GetNearestDc, (ctx) =>
 			new Api.NearestDc({
@@ -61,4 +69,20 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 			}).getBytes(),
 		),
 	];
+}
+
+/** The part of help.getAppConfig's JSON the fake models: the caption limits, Premium included. */
+function appConfigOf(limits: FakeTextLimits): { config: Api.JsonObject; hash: number } {
+	const values = {
+		caption_length_limit_default: limits.captionDefault,
+		caption_length_limit_premium: limits.captionPremium,
+	};
+	const config = new Api.JsonObject({
+		value: Object.entries(values).map(
+			([key, value]) => new Api.JsonObjectValue({ key, value: new Api.JsonNumber({ value }) }),
+		),
+	});
+	// Changes whenever the values do, so a client's cached hash is answered "not modified" only then.
+	const hash = createHash('sha256').update(JSON.stringify(values)).digest().readInt32LE(0);
+	return { config, hash };
 }

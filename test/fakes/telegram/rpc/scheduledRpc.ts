@@ -1,5 +1,4 @@
 import { Api } from 'telegram';
-import { CAPTION_LENGTH_MAX, MESSAGE_LENGTH_MAX } from '../outbox';
 import type { FakeMessage } from '../state';
 import { entitiesFor } from '../tlViews';
 import { badRequest } from '../wire';
@@ -90,9 +89,8 @@ export function scheduledRoutes(): RpcRoute[] {
 				request.entities ??
 				(request.message !== null && request.message !== undefined ? [] : target.entities);
 			const media = request.media ? resolveInputMedia(ctx, request.media) : target.media;
-			if (text.length > (media ? CAPTION_LENGTH_MAX : MESSAGE_LENGTH_MAX))
-				throw badRequest(media ? 'MEDIA_CAPTION_TOO_LONG' : 'MESSAGE_TOO_LONG');
-			if (!media && !text.trim()) throw badRequest('MESSAGE_EMPTY');
+			if (media) outbox.checkCaption(editor, text);
+			else outbox.checkText(text);
 			const newDate = scheduled ? (request.scheduleDate as number) : undefined;
 			if (newDate !== undefined) outbox.checkRescheduleDate(peer.key, editor.id, newDate);
 			const unchanged =

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Api } from 'telegram';
-import { CAPTION_LENGTH_MAX, MESSAGE_LENGTH_MAX, type Draft } from '../outbox';
+import type { Draft } from '../outbox';
 import { parsePeerKey } from '../state';
 import { badRequest, fromLong, type Long } from '../wire';
 import { resolveInputMedia } from './inputMedia';
@@ -20,18 +20,13 @@ function randomIdOf(randomId: Long | undefined): bigint {
 	return fromLong(randomId);
 }
 
-function checkCaption(text: string): void {
-	if (text.length > CAPTION_LENGTH_MAX) throw badRequest('MEDIA_CAPTION_TOO_LONG');
-}
-
 export function sendRoutes(): RpcRoute[] {
 	return [
 		on(Api.messages.SendMessage, (ctx, request) => {
 			const sender = ctx.user();
 			const peer = resolveInputPeer(ctx, request.peer);
-			if (!request.message.trim()) throw badRequest('MESSAGE_EMPTY');
-			if (request.message.length > MESSAGE_LENGTH_MAX) throw badRequest('MESSAGE_TOO_LONG');
 			const outbox = ctx.services.outbox;
+			outbox.checkText(request.message);
 			const dueDate = outbox.dueDateFor(sender, peer.key, request.scheduleDate);
 			const draft: Draft = {
 				text: request.message,
@@ -69,8 +64,8 @@ export function sendRoutes(): RpcRoute[] {
 		on(Api.messages.SendMedia, (ctx, request) => {
 			const sender = ctx.user();
 			const peer = resolveInputPeer(ctx, request.peer);
-			checkCaption(request.message);
 			const outbox = ctx.services.outbox;
+			outbox.checkCaption(sender, request.message);
 			const dueDate = outbox.dueDateFor(sender, peer.key, request.scheduleDate);
 			outbox.checkCanWrite(sender, peer.key);
 			const draft: Draft = {
@@ -105,7 +100,7 @@ export function sendRoutes(): RpcRoute[] {
 			outbox.checkCanWrite(sender, peer.key);
 			const groupedId = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
 			const drafts = items.map((item): Draft => {
-				checkCaption(item.message);
+				outbox.checkCaption(sender, item.message);
 				return {
 					text: item.message,
 					entities: item.entities ?? [],

@@ -187,6 +187,62 @@ describe('Telegram: Message > Send Album', () => {
 		);
 	});
 
+	const withCaptions = async (first: string, second: string) =>
+		await withBinaryInput(
+			[photos()],
+			async () =>
+				await runTelegram(fake, {
+					parameters: album([fromBinary('first', first), fromBinary('second', second)]),
+				}),
+		);
+
+	test("a caption longer than the account's limit is refused before any upload or send", async () => {
+		const result = await withCaptions('Sunrise', 'y'.repeat(1025));
+		assert.match(
+			result.error?.message ?? '',
+			/'Caption of item 2 of the album' \(under the photo sunset\.png\) is 1025 characters long .*more than the 1024 Telegram allows this account \(without Premium\)/,
+		);
+		assert.match(
+			String(result.error?.description),
+			/Shorten it to 1024 characters or fewer, or send from a Telegram Premium account, whose captions may have up to 2048/,
+		);
+		assert.equal(callsOf(fake, 'upload.SaveFilePart'), 0, 'no file was uploaded');
+		assert.equal(sendCalls(fake), 0);
+		assert.equal(fake.uploads.size, 0);
+		assert.equal(fake.messages.length, 0);
+	});
+
+	test('a Premium account may send the longer caption, up to its own limit', async () => {
+		fake.me.premium = true;
+		const long = 'p'.repeat(2000);
+		const sent = await withCaptions(long, 'Sunset');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			[long, 'Sunset'],
+		);
+		const uploads = callsOf(fake, 'upload.SaveFilePart');
+		const tooLong = await withCaptions('p'.repeat(2049), 'Sunset');
+		assert.match(
+			tooLong.error?.message ?? '',
+			/'Caption of item 1 of the album' \(under the photo sunrise\.jpg\) is 2049 characters long .*more than the 2048 Telegram allows this Premium account/,
+		);
+		assert.doesNotMatch(String(tooLong.error?.description), /Premium/);
+		assert.equal(callsOf(fake, 'upload.SaveFilePart'), uploads, 'nothing more was uploaded');
+		assert.equal(callsOf(fake, 'messages.SendMultiMedia'), 1);
+	});
+
+	test('without an app config the caption limit is the one help.getConfig says, for every account', async () => {
+		fake.injectError('help.GetAppConfig', { code: 400, message: 'METHOD_NOT_IMPLEMENTED' });
+		fake.me.premium = true;
+		const result = await withCaptions('q'.repeat(1025), 'Sunset');
+		assert.match(
+			result.error?.message ?? '',
+			/'Caption of item 1 of the album' .* is 1025 characters long .*more than the 1024/,
+		);
+		assert.equal(sendCalls(fake), 0);
+	});
+
 	const refusals: Array<[string, IDataObject[], RegExp]> = [
 		[
 			'one item',

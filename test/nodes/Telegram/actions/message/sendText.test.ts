@@ -137,7 +137,50 @@ describe('Telegram: Message > Send Text', () => {
 		await runTelegram(fake, { parameters: sendText(), credential });
 		assert.equal(callsOf(fake, 'contacts.ResolveUsername'), 1);
 		assert.equal(callsOf(fake, 'messages.SendMessage'), 3);
-		assert.equal(callsOf(fake, 'help.GetConfig'), 1, 'one connection served both executions');
+		assert.equal(callsOf(fake, 'help.GetAppConfig'), 1, 'one connection served both executions');
+	});
+
+	test("a text longer than the account's limit is refused before the chat lookup or any send", async () => {
+		const result = await runTelegram(fake, { parameters: sendText({ text: 'x'.repeat(4097) }) });
+		assert.match(
+			result.error?.message ?? '',
+			/'Text' is 4097 characters long .*more than the 4096 Telegram allows in one message/,
+		);
+		assert.match(String(result.error?.description), /Shorten it to 4096 characters/);
+		assert.equal(sendCalls(fake), 0);
+		assert.equal(callsOf(fake, 'contacts.ResolveUsername'), 0);
+		assert.equal(fake.messages.length, 0);
+	});
+
+	test("length is counted as Telegram counts: UTF-16 code units after markup, against the server's config", async () => {
+		fake.textLimits = { ...fake.textLimits, message: 10 };
+		const fits = await runTelegram(fake, {
+			parameters: sendText({ text: '**12345678** ', options: { formatting: 'markdown' } }),
+		});
+		assert.equal(fits.error, undefined, fits.error?.message);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			['12345678 '],
+		);
+		// Six emoji are six characters to a person but twelve UTF-16 code units to Telegram.
+		const emoji = await runTelegram(fake, { parameters: sendText({ text: '🙂'.repeat(6) }) });
+		assert.match(emoji.error?.message ?? '', /'Text' is 12 characters long .*more than the 10/);
+		assert.equal(callsOf(fake, 'messages.SendMessage'), 1, 'only the text that fits was sent');
+	});
+
+	test('the limits are read once per connection, however many items and executions use it', async () => {
+		const credential = credentialData(fake);
+		const items = Array.from({ length: 5 }, (_unused, index) => ({ text: `item ${index}` }));
+		const parameters = sendText({ text: '={{ $json.text }}' });
+		await runTelegram(fake, { parameters, credential, items });
+		await runTelegram(fake, { parameters, credential, items });
+		assert.equal(callsOf(fake, 'messages.SendMessage'), 10);
+		assert.equal(callsOf(fake, 'help.GetAppConfig'), 1);
+		assert.equal(
+			callsOf(fake, 'help.GetConfig'),
+			2,
+			"gramjs's own when it connected, and ours once for the limits",
+		);
 	});
 
 	test('"When Online" schedules for when the user is next online; a channel is refused first', async () => {
