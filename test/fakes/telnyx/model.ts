@@ -189,7 +189,12 @@ export const telnyxOperations: readonly ModelOperation[] = [
 		method: 'GET',
 		path: '/alphanumeric_sender_ids',
 		auth: true,
-		query: { ...page, 'filter[messaging_profile_id]': { schema: uuidParam.id } },
+		// This list's spec gives its page parameters no bounds.
+		query: {
+			'page[number]': { schema: { type: 'integer' } },
+			'page[size]': { schema: { type: 'integer' } },
+			'filter[messaging_profile_id]': { schema: uuidParam.id },
+		},
 	},
 	{
 		id: 'ListProfilePhoneNumbers',
