@@ -9,7 +9,12 @@ import { executeOperation, type ItemOperation } from '../../shared/items';
 import { throughputOfRun } from '../../shared/throughput';
 import { TELNYX_THROUGHPUT } from './actions/properties';
 import * as message from './actions/message';
-import { searchMessagingProfiles, searchPhoneNumbers } from './methods';
+import {
+	searchAlphanumericSenderIds,
+	searchMessagingProfiles,
+	searchPhoneNumbers,
+	searchShortCodes,
+} from './methods';
 
 const operations: Record<string, Record<string, ItemOperation>> = {
 	message: {
@@ -53,7 +58,12 @@ export class Telnyx implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchMessagingProfiles, searchPhoneNumbers },
+		listSearch: {
+			searchAlphanumericSenderIds,
+			searchMessagingProfiles,
+			searchPhoneNumbers,
+			searchShortCodes,
+		},
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

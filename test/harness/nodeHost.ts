@@ -227,7 +227,12 @@ export class NodeHost {
 	async listSearch(method: string, filter?: string, paginationToken?: string) {
 		const search = this.nodeType.methods?.listSearch?.[method];
 		if (!search) throw new Error(`${this.node.type} has no list search ${method}`);
-		const context = new LoadOptionsContext(this.workflow, this.node, this.additionalData(), '');
+		// The editor sends the node's parameters as they stand along with a list search.
+		const additionalData = {
+			...this.additionalData(),
+			currentNodeParameters: this.node.parameters,
+		};
+		const context = new LoadOptionsContext(this.workflow, this.node, additionalData, '');
 		return await search.call(context, filter, paginationToken);
 	}
 }

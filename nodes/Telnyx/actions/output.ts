@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import { DateTime } from 'luxon';
+import { senderTypeOf, type SenderType } from './sender';
 
 const objects = (value: unknown): IDataObject[] =>
 	Array.isArray(value)
@@ -15,21 +16,25 @@ function overallStatus(statuses: string[]): string | null {
 	return distinct.length === 1 ? distinct[0] : 'mixed';
 }
 
+/** What the node knows of a message it sent, beyond Telnyx's answer. */
+export interface SentAs {
+	/** The time the node asked for, used when Telnyx's answer does not repeat it. */
+	sendAt?: unknown;
+	/** The kind of sender it was sent from; otherwise judged by the `from` address. */
+	senderType?: SenderType;
+}
+
 /**
  * A Telnyx message (Outbound/InboundMessagePayload) as one flat item: id, status, send time,
- * recipients and sender first, then content and bookkeeping. `fallbackSendAt` is the time the
- * node asked for, used when Telnyx's answer does not repeat it.
+ * recipients and sender first, then content and bookkeeping.
  */
-export function flatMessage(
-	message: IDataObject,
-	zone: string,
-	fallbackSendAt?: unknown,
-): IDataObject {
+export function flatMessage(message: IDataObject, zone: string, sent: SentAs = {}): IDataObject {
 	const recipients = objects(message.to).map((recipient) => ({
 		phone_number: String(recipient.phone_number ?? ''),
 		status: String(recipient.status ?? ''),
 	}));
-	const sendAt = textOrNull(message.send_at) ?? textOrNull(fallbackSendAt);
+	const sendAt = textOrNull(message.send_at) ?? textOrNull(sent.sendAt);
+	const from = textOrNull((message.from as IDataObject | undefined)?.phone_number);
 	const localSendAt = sendAt ? DateTime.fromISO(sendAt, { zone: 'utc' }).setZone(zone) : undefined;
 	const cost = (message.cost ?? null) as IDataObject | null;
 	return {
@@ -39,7 +44,8 @@ export function flatMessage(
 		send_at_local: localSendAt?.isValid ? localSendAt.toISO() : null,
 		to: recipients.map((recipient) => recipient.phone_number),
 		recipients,
-		from: textOrNull((message.from as IDataObject | undefined)?.phone_number),
+		from,
+		sender_type: sent.senderType ?? senderTypeOf(from),
 		messaging_profile_id: textOrNull(message.messaging_profile_id),
 		direction: textOrNull(message.direction),
 		type: textOrNull(message.type),

@@ -11,40 +11,6 @@ export const TELNYX_THROUGHPUT: ThroughputDefaults = {
 	providerLimit: "Telnyx's default account limit of 50 messages/s (a long code number sends fewer)",
 };
 
-const E164_VALIDATION = [
-	{
-		type: 'regex' as const,
-		properties: {
-			regex: '^\\+[1-9]\\d{7,14}$',
-			errorMessage: 'Write the number in E.164 form, e.g. +15551234567',
-		},
-	},
-];
-
-export const fromNumberField: INodeProperties = {
-	displayName: 'From Number',
-	name: 'fromNumber',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
-	description: 'One of your Telnyx numbers with a messaging profile',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchPhoneNumbers', searchable: true },
-		},
-		{
-			displayName: 'Number',
-			name: 'number',
-			type: 'string',
-			placeholder: 'e.g. +15551234567',
-			validation: E164_VALIDATION,
-		},
-	],
-};
-
 /** The messaging profile locator; `description` says what the profile is used for. */
 export const messagingProfileField = (description: string): INodeProperties => ({
 	displayName: 'Messaging Profile',
@@ -77,29 +43,6 @@ export const messagingProfileField = (description: string): INodeProperties => (
 		},
 	],
 });
-
-/** Send From (number or profile), then the matching field. */
-export const senderFields: INodeProperties[] = [
-	{
-		displayName: 'Send From',
-		name: 'senderType',
-		type: 'options',
-		default: 'phoneNumber',
-		options: [
-			{ name: 'Phone Number', value: 'phoneNumber', description: 'One of your numbers sends it' },
-			{
-				name: 'Messaging Profile',
-				value: 'messagingProfile',
-				description: "The profile's number pool picks the sender",
-			},
-		],
-	},
-	{ ...fromNumberField, displayOptions: { show: { senderType: ['phoneNumber'] } } },
-	{
-		...messagingProfileField('The messaging profile whose number pool sends the message'),
-		displayOptions: { show: { senderType: ['messagingProfile'] } },
-	},
-];
 
 export const toField: INodeProperties = {
 	displayName: 'To',

@@ -16,7 +16,7 @@ const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 export const isE164 = (value: string): boolean => E164.test(value);
 export const isUuid = (value: string): boolean => UUID.test(value);
 
-function shown(value: unknown): string {
+export function shown(value: unknown): string {
 	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -183,57 +183,6 @@ export function checkContent(
 			itemIndex,
 		);
 	}
-}
-
-export type Sender = { from: string } | { messaging_profile_id: string };
-
-export function readProfileId(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	value: unknown,
-): string {
-	const id = locatorValue(value);
-	if (id === '') {
-		throw fieldError(
-			context.getNode(),
-			'Messaging Profile',
-			'is empty',
-			'Pick a messaging profile from the list, or give its ID.',
-			itemIndex,
-		);
-	}
-	if (!isUuid(id)) {
-		throw fieldError(
-			context.getNode(),
-			'Messaging Profile',
-			`("${shown(id)}") is not a messaging profile ID`,
-			'Pick the profile from the list, or copy its ID (a UUID such as 4000eba1-a0c0-4563-9925-b25e842a7cb6) from Mission Control > Messaging.',
-			itemIndex,
-		);
-	}
-	return id;
-}
-
-/** The sender: one of the account's numbers, or a messaging profile whose number pool picks one. */
-export function readSender(context: IExecuteFunctions, itemIndex: number): Sender {
-	const senderType = context.getNodeParameter('senderType', itemIndex, 'phoneNumber') as string;
-	if (senderType === 'messagingProfile') {
-		return {
-			messaging_profile_id: readProfileId(
-				context,
-				itemIndex,
-				context.getNodeParameter('messagingProfile', itemIndex, ''),
-			),
-		};
-	}
-	return {
-		from: readPhoneNumber(
-			context,
-			itemIndex,
-			'From Number',
-			context.getNodeParameter('fromNumber', itemIndex, ''),
-		),
-	};
 }
 
 /** A send time inside Telnyx's window (5 minutes .. 5 days ahead), as ISO 8601 in UTC. */

@@ -1,5 +1,6 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { telnyxRequest } from '../transport';
+import { isUuid, locatorValue } from '../actions/readers';
 
 const PAGE_SIZE = 100;
 
@@ -48,5 +49,60 @@ export async function searchMessagingProfiles(
 		name: String(profile.name ?? profile.id),
 		value: String(profile.id),
 	}));
+	return { results, paginationToken: nextPage(reply) };
+}
+
+/**
+ * Short codes with a messaging profile (the others cannot send). Telnyx filters them by profile
+ * only, so the text filter applies to the page loaded.
+ */
+export async function searchShortCodes(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const digits = (filter ?? '').replace(/\D/g, '');
+	const reply = await telnyxRequest(this, {
+		method: 'GET',
+		path: '/short_codes',
+		qs: pageQuery(paginationToken),
+	});
+	const results = ((reply.data ?? []) as IDataObject[])
+		.filter((code) => Boolean(code.messaging_profile_id))
+		.filter((code) => String(code.short_code ?? '').includes(digits))
+		.map((code) => ({
+			name: code.country_code
+				? `${String(code.short_code)} (${String(code.country_code)})`
+				: String(code.short_code),
+			value: String(code.short_code),
+		}));
+	return { results, paginationToken: nextPage(reply) };
+}
+
+/**
+ * Alphanumeric sender IDs; once a messaging profile is chosen, only that profile's (Telnyx sends
+ * a sender ID only with its own profile). The text filter applies to the page loaded.
+ */
+export async function searchAlphanumericSenderIds(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const qs = pageQuery(paginationToken);
+	const profileId = locatorValue(this.getCurrentNodeParameter('messagingProfile'));
+	if (isUuid(profileId)) qs['filter[messaging_profile_id]'] = profileId;
+	const wanted = (filter ?? '').trim().toLowerCase();
+	const reply = await telnyxRequest(this, { method: 'GET', path: '/alphanumeric_sender_ids', qs });
+	const results = ((reply.data ?? []) as IDataObject[])
+		.filter((sender) =>
+			String(sender.alphanumeric_sender_id ?? '')
+				.toLowerCase()
+				.includes(wanted),
+		)
+		.map((sender) => ({
+			name: String(sender.alphanumeric_sender_id),
+			value: String(sender.alphanumeric_sender_id),
+			description: `Messaging profile ${String(sender.messaging_profile_id)}`,
+		}));
 	return { results, paginationToken: nextPage(reply) };
 }

@@ -83,6 +83,28 @@ export const telnyxErrors = {
 			detail: `'${value}' is not a messaging-enabled number or profile on this account.`,
 			...pointer(`/${field}`),
 		}),
+	/**
+	 * Messaging catalog 40305 (HTTP 400, as Telnyx's 403xx request errors are): a `from` that is not
+	 * one of the account's senders, or not a sender this endpoint takes.
+	 */
+	invalidFrom: (detail: string) =>
+		errorAnswer(400, {
+			code: '40305',
+			title: "Invalid 'from' address",
+			detail,
+			source: { pointer: '/from' },
+		}),
+	/**
+	 * Messaging catalog 40308 (HTTP 400): the sender cannot send MMS; alphanumeric sender IDs are SMS
+	 * only. ASSUMED title wording.
+	 */
+	mmsNotFromThisSender: (from: string) =>
+		errorAnswer(400, {
+			code: '40308',
+			title: "Invalid 'from' address for MMS",
+			detail: `'${from}' is an alphanumeric sender ID, which sends SMS only.`,
+			source: { pointer: '/from' },
+		}),
 	/** ASSUMED code: documented limits (send_at window, 8 recipients, 10 media URLs) with no documented error. */
 	unprocessable: (detail: string, at?: string) =>
 		errorAnswer(422, { code: '10015', title: 'Bad Request', detail, ...pointer(at) }),

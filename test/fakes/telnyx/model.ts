@@ -178,6 +178,25 @@ export const telnyxOperations: readonly ModelOperation[] = [
 		},
 	},
 	{
+		id: 'ListShortCodes',
+		method: 'GET',
+		path: '/short_codes',
+		auth: true,
+		query: { ...page, 'filter[messaging_profile_id]': string },
+	},
+	{
+		id: 'ListAlphanumericSenderIds',
+		method: 'GET',
+		path: '/alphanumeric_sender_ids',
+		auth: true,
+		// This list's spec gives its page parameters no bounds.
+		query: {
+			'page[number]': { schema: { type: 'integer' } },
+			'page[size]': { schema: { type: 'integer' } },
+			'filter[messaging_profile_id]': { schema: uuidParam.id },
+		},
+	},
+	{
 		id: 'ListProfilePhoneNumbers',
 		method: 'GET',
 		path: '/messaging_profiles/{id}/phone_numbers',

@@ -13,7 +13,11 @@ import {
 	renderNumber,
 	renderProfile,
 	renderProfileNumber,
+	renderShortCode,
+	renderAlphanumericSender,
+	type FakeAlphanumericSender,
 	type FakePhoneNumber,
+	type FakeShortCode,
 	type FakeProfile,
 	type TelnyxFakeMessage,
 } from './state';
@@ -27,6 +31,8 @@ export interface Answer {
 export interface FakeState {
 	messages: Map<string, TelnyxFakeMessage>;
 	phoneNumbers: FakePhoneNumber[];
+	shortCodes: FakeShortCode[];
+	alphanumericSenders: FakeAlphanumericSender[];
 	profiles: FakeProfile[];
 	now(): number;
 }
@@ -56,24 +62,74 @@ const pageParams = (search: URLSearchParams) => ({
 	size: search.get('page[size]') ?? undefined,
 });
 
-/** The sender: one of the account's numbers, or a profile whose number pool picks one. */
+/** Who sends: the address the message goes out from, and the profile it belongs to. */
+interface Sender {
+	address: string;
+	profileId: string;
+}
+
+const SHORT_CODE = /^\d{5,6}$/;
+/** Telnyx's documented form: 1..11 letters, digits or spaces, at least one letter. */
+const ALPHANUMERIC_SENDER = /^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
+
+/** Number pool: the profile's numbers take turns; the fake takes the first. */
+function poolSender(state: FakeState, profileId: string): ErrorAnswer | Sender {
+	const number = state.phoneNumbers.find((n) => n.messaging_profile_id === profileId);
+	return number
+		? { address: number.phone_number, profileId }
+		: telnyxErrors.unknownSender('messaging_profile_id', profileId);
+}
+
+/** A sender with its own profile; a messaging_profile_id sent along must be that one. */
+function ownedSender(address: string, ownProfile: string, profileId: string | undefined) {
+	if (profileId !== undefined && profileId !== ownProfile)
+		return telnyxErrors.unknownSender('messaging_profile_id', profileId);
+	return { address, profileId: ownProfile };
+}
+
+/**
+ * The sender: one of the account's numbers or short codes, an alphanumeric sender ID with its
+ * profile (SMS only), or a profile whose number pool picks a number. Group MMS: numbers only.
+ */
 function findSender(
 	state: FakeState,
-	from: string | undefined,
-	profileId: string | undefined,
-): ErrorAnswer | FakePhoneNumber {
+	body: Body,
+	mode: 'send' | 'schedule' | 'group',
+	type: 'SMS' | 'MMS',
+): ErrorAnswer | Sender {
+	const from = str(body.from);
+	const profileId = str(body.messaging_profile_id);
 	if (from === undefined) {
-		if (profileId === undefined) return telnyxErrors.missing('from');
-		return (
-			state.phoneNumbers.find((n) => n.messaging_profile_id === profileId) ??
-			telnyxErrors.unknownSender('messaging_profile_id', profileId)
+		return profileId === undefined ? telnyxErrors.missing('from') : poolSender(state, profileId);
+	}
+	if (isE164(from)) {
+		const number = state.phoneNumbers.find((n) => n.phone_number === from);
+		if (!number) return telnyxErrors.unknownSender('from', from);
+		return ownedSender(from, number.messaging_profile_id, profileId);
+	}
+	if (mode === 'group')
+		return telnyxErrors.invalidFrom('A group MMS is sent from a phone number in +E.164 format.');
+	if (SHORT_CODE.test(from)) {
+		const code = state.shortCodes.find((c) => c.short_code === from);
+		if (!code) return telnyxErrors.invalidFrom(`'${from}' is not a short code on this account.`);
+		return ownedSender(from, code.messaging_profile_id, profileId);
+	}
+	if (!ALPHANUMERIC_SENDER.test(from)) {
+		return telnyxErrors.invalidFrom(
+			`'${from}' is not a phone number, short code or alphanumeric sender ID.`,
 		);
 	}
-	const number = state.phoneNumbers.find((n) => n.phone_number === from);
-	if (!number) return telnyxErrors.unknownSender('from', from);
-	if (profileId !== undefined && profileId !== number.messaging_profile_id)
-		return telnyxErrors.unknownSender('messaging_profile_id', profileId);
-	return number;
+	if (profileId === undefined) return telnyxErrors.missing('messaging_profile_id');
+	const sender = state.alphanumericSenders.find(
+		(a) => a.alphanumeric_sender_id === from && a.messaging_profile_id === profileId,
+	);
+	if (!sender) {
+		return telnyxErrors.invalidFrom(
+			`'${from}' is not an alphanumeric sender ID of messaging profile ${profileId}.`,
+		);
+	}
+	if (type === 'MMS') return telnyxErrors.mmsNotFromThisSender(from);
+	return { address: from, profileId };
 }
 
 /** Checks shared by every send: content, sender, send_at. Returns an error or the message to store. */
@@ -98,11 +154,10 @@ function compose(
 		(mode === 'group' || mediaUrls.length > 0 || subject !== undefined ? 'MMS' : 'SMS');
 	if (type === 'SMS' && (text ?? '') === '') return telnyxErrors.missing('text');
 
-	const number = findSender(state, str(body.from), str(body.messaging_profile_id));
-	if ('status' in number) return number;
-	const profile = state.profiles.find((p) => p.id === number.messaging_profile_id);
-	if (!profile)
-		return telnyxErrors.unknownSender('messaging_profile_id', number.messaging_profile_id);
+	const sender = findSender(state, body, mode, type);
+	if ('status' in sender) return sender;
+	const profile = state.profiles.find((p) => p.id === sender.profileId);
+	if (!profile) return telnyxErrors.unknownSender('messaging_profile_id', sender.profileId);
 	if (!profile.enabled)
 		return telnyxErrors.unprocessable(
 			'The messaging profile is disabled.',
@@ -126,7 +181,7 @@ function compose(
 	}
 	return createMessage({
 		profile,
-		from: number.phone_number,
+		from: sender.address,
 		to,
 		type,
 		text,
@@ -221,6 +276,25 @@ const routes: Record<string, Route> = {
 		const found = state.phoneNumbers.filter((n) => !digits || n.phone_number.includes(digits));
 		const page = paginate(found, pageParams(search));
 		return ok({ data: page.data.map((n) => renderNumber(n, state.profiles)), meta: page.meta });
+	},
+
+	// Telnyx filters these lists by profile only; the node searches the page it gets.
+	ListShortCodes: ({ state, search }) => {
+		const profileId = search.get('filter[messaging_profile_id]');
+		const found = state.shortCodes.filter(
+			(c) => profileId === null || c.messaging_profile_id === profileId,
+		);
+		const page = paginate(found, pageParams(search));
+		return ok({ data: page.data.map(renderShortCode), meta: page.meta });
+	},
+
+	ListAlphanumericSenderIds: ({ state, search }) => {
+		const profileId = search.get('filter[messaging_profile_id]');
+		const found = state.alphanumericSenders.filter(
+			(a) => profileId === null || a.messaging_profile_id === profileId,
+		);
+		const page = paginate(found, pageParams(search));
+		return ok({ data: page.data.map(renderAlphanumericSender), meta: page.meta });
 	},
 
 	ListProfilePhoneNumbers: ({ state, params, search }) => {

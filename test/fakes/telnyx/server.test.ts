@@ -301,6 +301,71 @@ for (const layers of ['model', 'model + spec'] as const) {
 				});
 			});
 
+			test("short codes and sender IDs: the account's own send, Telnyx's refusals otherwise", async () => {
+				const text = 'Hi';
+				const sent = await client.messages.send({ from: '12345', to: TO, text });
+				assert.equal(sent.data?.from?.phone_number, '12345');
+				assert.equal(sent.data?.messaging_profile_id, PROFILE_A_ID);
+				const alpha = await client.messages.send({
+					from: 'Acme Shop',
+					messaging_profile_id: PROFILE_B_ID,
+					to: '+447700900123',
+					text,
+				});
+				assert.equal(alpha.data?.from?.phone_number, 'Acme Shop');
+				assert.equal(fake.messages.size, 2);
+
+				const refusals: Array<[Promise<unknown>, number, string, string]> = [
+					[client.messages.send({ from: '99999', to: TO, text }), 400, '40305', '/from'],
+					[
+						client.messages.send({ from: 'ACME', to: TO, text }),
+						422,
+						'10004',
+						'/messaging_profile_id',
+					],
+					[
+						client.messages.send({
+							from: 'ACME',
+							messaging_profile_id: PROFILE_B_ID,
+							to: TO,
+							text,
+						}),
+						400,
+						'40305',
+						'/from',
+					],
+					[
+						client.messages.send({
+							from: 'ACME',
+							messaging_profile_id: PROFILE_A_ID,
+							to: TO,
+							text,
+							media_urls: ['https://example.com/a.png'],
+						}),
+						400,
+						'40308',
+						'/from',
+					],
+					[client.messages.send({ from: 'AC-ME', to: TO, text }), 400, '40305', '/from'],
+					[
+						client.messages.sendGroupMms({ from: '12345', to: [TO, '+15557654322'], text }),
+						400,
+						'40305',
+						'/from',
+					],
+				];
+				for (const [call, status, code, pointer] of refusals) {
+					const err = await failure(call);
+					assert.equal(err.status, status);
+					const entry = firstError(err) as { code: string; source?: { pointer?: string } };
+					assert.equal(entry.code, code);
+					assert.equal(entry.source?.pointer, pointer);
+				}
+				assert.equal(fake.messages.size, 2);
+				assert.deepEqual(fake.violations, []);
+				assert.deepEqual(fake.responseViolations, []);
+			});
+
 			test('401 with the Telnyx error shape when the key is missing or wrong', async () => {
 				const res = await raw('/v2/messaging_profiles', {}, false);
 				assert.equal(res.status, 401);

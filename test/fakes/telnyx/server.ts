@@ -21,10 +21,14 @@ import {
 } from './spec';
 import {
 	progress,
+	seedAlphanumericSenders,
 	seedPhoneNumbers,
+	seedShortCodes,
 	seedProfiles,
+	type FakeAlphanumericSender,
 	type FakePhoneNumber,
 	type FakeProfile,
+	type FakeShortCode,
 	type TelnyxFakeMessage,
 } from './state';
 
@@ -34,6 +38,8 @@ export type {
 	RecipientStatus,
 	FakePhoneNumber,
 	FakeProfile,
+	FakeShortCode,
+	FakeAlphanumericSender,
 } from './state';
 export { PROFILE_A_ID, PROFILE_B_ID, ORGANIZATION_ID } from './state';
 
@@ -79,6 +85,8 @@ export class TelnyxFake implements FakeState {
 	readonly specLoadMs: number;
 	messages = new Map<string, TelnyxFakeMessage>();
 	phoneNumbers: FakePhoneNumber[] = seedPhoneNumbers();
+	shortCodes: FakeShortCode[] = seedShortCodes();
+	alphanumericSenders: FakeAlphanumericSender[] = seedAlphanumericSenders();
 	profiles: FakeProfile[] = seedProfiles();
 	requests: SeenRequest[] = [];
 	/** Requests that break Telnyx's model or spec (or hit routes the fake does not serve). */
@@ -167,6 +175,8 @@ export class TelnyxFake implements FakeState {
 	reset(): void {
 		this.messages.clear();
 		this.phoneNumbers = seedPhoneNumbers();
+		this.shortCodes = seedShortCodes();
+		this.alphanumericSenders = seedAlphanumericSenders();
 		this.profiles = seedProfiles();
 		this.requests.length = 0;
 		this.violations.length = 0;

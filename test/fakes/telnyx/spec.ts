@@ -11,8 +11,13 @@ import { graftPaths } from './graft';
 
 export const SUBSET_FILE = TELNYX_SPEC_FILE;
 export const FULL_FILE = 'telnyx-openapi-spec3.yml';
-/** Number listings are not in the subset; they are taken from the full spec when it is present. */
-const GRAFTED_GET_PATHS = ['/phone_numbers', '/messaging_profiles/{id}/phone_numbers'];
+/** Sender listings are not in the subset; they are taken from the full spec when it is present. */
+const GRAFTED_GET_PATHS = [
+	'/phone_numbers',
+	'/messaging_profiles/{id}/phone_numbers',
+	'/short_codes',
+	'/alphanumeric_sender_ids',
+];
 
 export interface TelnyxSpec {
 	api: OpenAPIBackend;

@@ -59,6 +59,20 @@ export interface FakePhoneNumber {
 	messaging_profile_id: string;
 }
 
+/** A short code (5 or 6 digits) bound to a messaging profile. */
+export interface FakeShortCode {
+	id: string;
+	short_code: string;
+	messaging_profile_id: string;
+}
+
+/** An alphanumeric sender ID; Telnyx needs its messaging profile with every message it sends. */
+export interface FakeAlphanumericSender {
+	id: string;
+	alphanumeric_sender_id: string;
+	messaging_profile_id: string;
+}
+
 export interface FakeProfile {
 	id: string;
 	name: string;
@@ -97,6 +111,36 @@ export function seedPhoneNumbers(): FakePhoneNumber[] {
 		{ id: '1293384261075731401', phone_number: '+15550001111', messaging_profile_id: PROFILE_A_ID },
 		{ id: '1293384261075731402', phone_number: '+15550002222', messaging_profile_id: PROFILE_A_ID },
 		{ id: '1293384261075731403', phone_number: '+15550003333', messaging_profile_id: PROFILE_B_ID },
+	];
+}
+
+export function seedShortCodes(): FakeShortCode[] {
+	return [
+		{
+			id: '3fa85f64-5717-4562-b3fc-2c963f66a001',
+			short_code: '12345',
+			messaging_profile_id: PROFILE_A_ID,
+		},
+		{
+			id: '3fa85f64-5717-4562-b3fc-2c963f66a002',
+			short_code: '654321',
+			messaging_profile_id: PROFILE_B_ID,
+		},
+	];
+}
+
+export function seedAlphanumericSenders(): FakeAlphanumericSender[] {
+	return [
+		{
+			id: '6a09cdc3-8948-47f0-aa62-74ac943d6c01',
+			alphanumeric_sender_id: 'ACME',
+			messaging_profile_id: PROFILE_A_ID,
+		},
+		{
+			id: '6a09cdc3-8948-47f0-aa62-74ac943d6c02',
+			alphanumeric_sender_id: 'Acme Shop',
+			messaging_profile_id: PROFILE_B_ID,
+		},
 	];
 }
 
@@ -298,6 +342,31 @@ export function renderNumber(n: FakePhoneNumber, profiles: FakeProfile[]): Recor
 		created_at: SEEDED_AT,
 		purchased_at: SEEDED_AT,
 		updated_at: SEEDED_AT,
+	};
+}
+
+/** ShortCode as the spec renders it (GET /short_codes). */
+export function renderShortCode(c: FakeShortCode): Record<string, unknown> {
+	return {
+		record_type: 'short_code',
+		id: c.id,
+		short_code: c.short_code,
+		country_code: 'US',
+		messaging_profile_id: c.messaging_profile_id,
+		tags: [],
+		created_at: SEEDED_AT,
+		updated_at: SEEDED_AT,
+	};
+}
+
+/** AlphanumericSenderId as the spec renders it (GET /alphanumeric_sender_ids). */
+export function renderAlphanumericSender(a: FakeAlphanumericSender): Record<string, unknown> {
+	return {
+		record_type: 'alphanumeric_sender_id',
+		id: a.id,
+		alphanumeric_sender_id: a.alphanumeric_sender_id,
+		messaging_profile_id: a.messaging_profile_id,
+		organization_id: ORGANIZATION_ID,
 	};
 }
 

@@ -4,7 +4,7 @@ import { NodeHost } from '../../harness/nodeHost';
 import { PROFILE_A_ID, PROFILE_B_ID, type TelnyxFake } from '../../fakes/telnyx/server';
 import { credentialsFor, startFake } from './setup';
 
-describe('Telnyx: the editor lists of numbers and messaging profiles', () => {
+describe('Telnyx: the editor lists of senders and messaging profiles', () => {
 	let fake: TelnyxFake;
 	let host: NodeHost;
 	before(async () => {
@@ -55,6 +55,60 @@ describe('Telnyx: the editor lists of numbers and messaging profiles', () => {
 		});
 		const all = await host.listSearch('searchPhoneNumbers', '9999');
 		assert.deepEqual(all.results, []);
+	});
+
+	test('short codes, all and filtered by digits; those without a profile are not offered', async () => {
+		fake.shortCodes.push({
+			id: '3fa85f64-5717-4562-b3fc-2c963f66a099',
+			short_code: '55555',
+			messaging_profile_id: '',
+		});
+		const all = await host.listSearch('searchShortCodes');
+		assert.deepEqual(all.results, [
+			{ name: '12345 (US)', value: '12345' },
+			{ name: '654321 (US)', value: '654321' },
+		]);
+		assert.equal(fake.requests.at(-1)?.path, '/v2/short_codes');
+		const filtered = await host.listSearch('searchShortCodes', '6543');
+		assert.deepEqual(
+			filtered.results.map((result) => result.value),
+			['654321'],
+		);
+		assert.deepEqual(fake.violations, []);
+		assert.deepEqual(fake.responseViolations, []);
+	});
+
+	test("alphanumeric sender IDs: all, by text, and only the chosen profile's once one is chosen", async () => {
+		const all = await host.listSearch('searchAlphanumericSenderIds');
+		assert.deepEqual(all.results, [
+			{ name: 'ACME', value: 'ACME', description: `Messaging profile ${PROFILE_A_ID}` },
+			{ name: 'Acme Shop', value: 'Acme Shop', description: `Messaging profile ${PROFILE_B_ID}` },
+		]);
+		assert.equal(fake.requests.at(-1)?.query['filter[messaging_profile_id]'], undefined);
+		const byText = await host.listSearch('searchAlphanumericSenderIds', 'shop');
+		assert.deepEqual(
+			byText.results.map((result) => result.value),
+			['Acme Shop'],
+		);
+
+		const withProfile = await NodeHost.create({
+			type: 'telnyx',
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				senderType: 'alphanumericSenderId',
+				messagingProfile: { __rl: true, mode: 'list', value: PROFILE_B_ID },
+			},
+			credentials: credentialsFor(fake),
+		});
+		const ofProfileB = await withProfile.listSearch('searchAlphanumericSenderIds');
+		assert.deepEqual(
+			ofProfileB.results.map((result) => result.value),
+			['Acme Shop'],
+		);
+		assert.equal(fake.requests.at(-1)?.query['filter[messaging_profile_id]'], PROFILE_B_ID);
+		assert.deepEqual(fake.violations, []);
+		assert.deepEqual(fake.responseViolations, []);
 	});
 
 	test('more pages: the next page number comes back as the pagination token', async () => {

@@ -8,12 +8,22 @@ import assert from 'node:assert/strict';
 import { sign } from 'node:crypto';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import Telnyx from 'telnyx';
-import { PROFILE_B_ID, type SeenRequest, type TelnyxFake } from '../../fakes/telnyx/server';
+import {
+	PROFILE_A_ID,
+	PROFILE_B_ID,
+	type SeenRequest,
+	type TelnyxFake,
+} from '../../fakes/telnyx/server';
 import { WebhookServer } from '../../harness/webhook';
 import {
 	FROM,
+	SENDER_ID,
+	SHORT_CODE,
 	TO,
+	TO_UK,
+	alphanumericSender,
 	credentialsFor,
+	shortCodeSender,
 	groupParams,
 	messageIdParams,
 	numberLocator,
@@ -119,6 +129,35 @@ describe('Telnyx: cross-check with the official SDK', () => {
 			}),
 		);
 		assert.deepEqual(node, sdk);
+	});
+
+	test('Schedule from a short code, and Send from an alphanumeric sender ID with its profile', async () => {
+		const sendAt = inAnHour();
+		const shortCode = await bothWays(
+			async () =>
+				await client.messages.schedule({
+					from: SHORT_CODE,
+					to: TO,
+					text: 'From a short code',
+					send_at: sendAt,
+				}),
+			scheduleParams({ ...shortCodeSender(), text: 'From a short code', sendAt }),
+		);
+		assert.deepEqual(shortCode.node, shortCode.sdk);
+		assert.equal(shortCode.output.sender_type, 'short_code');
+		fake.reset();
+		const senderId = await bothWays(
+			async () =>
+				await client.messages.send({
+					from: SENDER_ID,
+					messaging_profile_id: PROFILE_A_ID,
+					to: TO_UK,
+					text: 'From ACME',
+				}),
+			sendParams({ ...alphanumericSender(), text: 'From ACME' }),
+		);
+		assert.deepEqual(senderId.node, senderId.sdk);
+		assert.equal(senderId.output.sender_type, 'alphanumeric_sender_id');
 	});
 
 	test('Send now, and Send with a send time', async () => {

@@ -3,12 +3,17 @@ import { after, before, beforeEach } from 'node:test';
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
-import { TelnyxFake } from '../../fakes/telnyx/server';
+import { PROFILE_A_ID, TelnyxFake } from '../../fakes/telnyx/server';
 
 /** Seeded on the fake: FROM and FROM_2 on profile A, FROM_B on profile B. */
 export const FROM = '+15550001111';
 export const FROM_B = '+15550003333';
 export const TO = '+15557654321';
+/** Seeded on the fake: short codes 12345 (profile A) and 654321 (profile B); sender IDs ACME (A), Acme Shop (B). */
+export const SHORT_CODE = '12345';
+export const SENDER_ID = 'ACME';
+/** Alphanumeric senders cannot reach US numbers; a UK mobile. */
+export const TO_UK = '+447700900123';
 
 /** The fake checks requests against Telnyx's OpenAPI files too when they are there (see test/fakes/specs.ts). */
 export async function startFake(): Promise<TelnyxFake> {
@@ -31,6 +36,23 @@ export async function runTelnyx(fake: TelnyxFake, run: ProviderRun): Promise<Nod
 }
 
 export const numberLocator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
+
+/** Sender parameters for each kind of Send From. */
+export const shortCodeSender = (code = SHORT_CODE, mode = 'code'): IDataObject => ({
+	senderType: 'shortCode',
+	shortCode: numberLocator(code, mode),
+});
+
+export const alphanumericSender = (
+	senderId = SENDER_ID,
+	profileId: string = PROFILE_A_ID,
+	mode = 'id',
+): IDataObject => ({
+	senderType: 'alphanumericSenderId',
+	alphanumericSenderId: numberLocator(senderId, mode),
+	messagingProfile: numberLocator(profileId, 'id'),
+	to: TO_UK,
+});
 
 export const scheduleParams = (overrides: IDataObject = {}): IDataObject => ({
 	resource: 'message',

@@ -6,13 +6,18 @@ import {
 	readMediaUrls,
 	readPhoneNumber,
 	readSendAt,
-	readSender,
 	type MessageType,
 } from '../readers';
+import { checkSenderCarries, readFromNumber, readSender, type Sender } from '../sender';
 
 export type MessageKind = 'schedule' | 'send' | 'groupMms';
 
 const given = (value: unknown): boolean => value !== undefined && value !== null && value !== '';
+
+export interface ComposedMessage {
+	body: IDataObject;
+	sender: Sender;
+}
 
 /**
  * Reads and checks one item's message and builds Telnyx's request body. Everything is checked
@@ -22,24 +27,28 @@ export function composeMessage(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	kind: MessageKind,
-): IDataObject {
+): ComposedMessage {
 	const extra = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
+	let sender: Sender;
 
 	if (kind === 'groupMms') {
-		body.from = readPhoneNumber(
+		// Telnyx sends a group MMS from a phone number only.
+		body.from = readFromNumber(
 			context,
 			itemIndex,
-			'From Number',
 			context.getNodeParameter('fromNumber', itemIndex, ''),
+			true,
 		);
+		sender = { fields: { from: body.from }, type: 'phone_number' };
 		body.to = readGroupRecipients(
 			context,
 			itemIndex,
 			context.getNodeParameter('recipients', itemIndex, ''),
 		);
 	} else {
-		Object.assign(body, readSender(context, itemIndex));
+		sender = readSender(context, itemIndex);
+		Object.assign(body, sender.fields);
 		body.to = readPhoneNumber(
 			context,
 			itemIndex,
@@ -56,6 +65,11 @@ export function composeMessage(
 	);
 	const type = (kind === 'groupMms' ? 'MMS' : String(extra.messageType ?? 'auto')) as MessageType;
 	checkContent(context, itemIndex, text, mediaUrls, type);
+	checkSenderCarries(context, itemIndex, sender, {
+		mediaUrls,
+		subject: given(extra.subject),
+		type,
+	});
 	if (text.trim() !== '') body.text = text;
 	if (mediaUrls.length > 0) body.media_urls = mediaUrls;
 	if (given(extra.subject)) body.subject = String(extra.subject);
@@ -84,5 +98,5 @@ export function composeMessage(
 		);
 	if (kind === 'send' && given(extra.sendAt))
 		body.send_at = readSendAt(context, itemIndex, extra.sendAt);
-	return body;
+	return { body, sender };
 }

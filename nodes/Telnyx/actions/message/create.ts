@@ -4,6 +4,7 @@ import { readMaxWait } from '../../../../shared/options';
 import { awaitStartSlot } from '../../../../shared/throughput';
 import { flatMessage } from '../output';
 import { telnyxRequest, type CreatedThing } from '../../transport';
+import type { ComposedMessage } from './compose';
 
 function describeCreated(body: IDataObject): CreatedThing {
 	const to = Array.isArray(body.to) ? body.to.join(', ') : String(body.to);
@@ -18,13 +19,14 @@ function describeCreated(body: IDataObject): CreatedThing {
 
 /**
  * Sends one item's message: at most once per execution (n8n's Retry On Fail re-runs every item),
- * within the run's per-second cap, waiting out short rate limits. Returns the flat message.
+ * within the run's per-second cap, waiting out short rate limits. Returns the flat message, with
+ * the kind of sender it was sent from.
  */
 export async function createMessage(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	path: string,
-	body: IDataObject,
+	{ body, sender }: ComposedMessage,
 ): Promise<IDataObject> {
 	const key = sendKey(context, itemIndex, `telnyx POST ${path}`);
 	const maxRateLimitWaitSeconds = readMaxWait(context, itemIndex);
@@ -42,5 +44,8 @@ export async function createMessage(
 			}),
 		isUnclearCreate,
 	);
-	return flatMessage((reply.data ?? {}) as IDataObject, context.getTimezone(), body.send_at);
+	return flatMessage((reply.data ?? {}) as IDataObject, context.getTimezone(), {
+		sendAt: body.send_at,
+		senderType: sender.type,
+	});
 }

@@ -4,11 +4,11 @@ import {
 	additionalFields,
 	mediaUrlsField,
 	optionsCollection,
-	senderFields,
 	sendAtField,
 	textField,
 	toField,
 } from '../properties';
+import { senderFields } from '../senderFields';
 import { composeMessage } from './compose';
 import { createMessage } from './create';
 

@@ -4,10 +4,10 @@ import {
 	additionalFields,
 	mediaUrlsField,
 	optionsCollection,
-	senderFields,
 	textField,
 	toField,
 } from '../properties';
+import { senderFields } from '../senderFields';
 import { composeMessage } from './compose';
 import { createMessage } from './create';
 

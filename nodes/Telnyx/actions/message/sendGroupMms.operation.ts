@@ -2,19 +2,19 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import {
 	additionalFields,
-	fromNumberField,
 	groupRecipientsField,
 	mediaUrlsField,
 	optionsCollection,
 	textField,
 } from '../properties';
+import { fromNumberField } from '../senderFields';
 import { composeMessage } from './compose';
 import { createMessage } from './create';
 
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'A group MMS goes out now from one of your numbers (Telnyx takes no send time or messaging profile for it), to 2 to 8 recipients who see each other.',
+			'A group MMS goes out now from one of your phone numbers (Telnyx takes no short code, sender ID, number pool or send time for it), to 2 to 8 recipients who see each other.',
 		name: 'groupMmsNotice',
 		type: 'notice',
 		default: '',

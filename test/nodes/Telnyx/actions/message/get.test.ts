@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { TelnyxFake } from '../../../../fakes/telnyx/server';
-import { TO, messageIdParams, runTelnyx, scheduleOneMessage, useTelnyxFake } from '../../setup';
+import {
+	TO,
+	messageIdParams,
+	runTelnyx,
+	scheduleOneMessage,
+	scheduleParams,
+	shortCodeSender,
+	useTelnyxFake,
+} from '../../setup';
 
 const MINUTE = 60_000;
 const UNKNOWN_ID = '0b6e2f4a-3c1d-4e5f-8a9b-0c1d2e3f4a5b';
@@ -26,6 +34,19 @@ describe('Telnyx: Message > Get', () => {
 		assert.deepEqual(result.items[0].pairedItem, { item: 0 });
 		assert.equal(fake.requests.at(-1)?.method, 'GET');
 		assert.equal(fake.requests.at(-1)?.path, `/v2/messages/${id}`);
+	});
+
+	test("Get tells the kind of sender by the message's from address", async () => {
+		const scheduled = await runTelnyx(fake, { parameters: scheduleParams(shortCodeSender()) });
+		assert.equal(scheduled.error, undefined, scheduled.error?.message);
+		const id = String(scheduled.items[0].json.message_id);
+		const result = await runTelnyx(fake, { parameters: messageIdParams('get', id) });
+		assert.equal(result.items[0].json.from, '12345');
+		assert.equal(result.items[0].json.sender_type, 'short_code');
+		const fromNumber = await runTelnyx(fake, {
+			parameters: messageIdParams('get', await scheduleOne()),
+		});
+		assert.equal(fromNumber.items[0].json.sender_type, 'phone_number');
 	});
 
 	test('Get after the send time shows it delivered', async () => {

@@ -1,11 +1,16 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { PROFILE_B_ID, type TelnyxFake } from '../../../../fakes/telnyx/server';
+import { PROFILE_A_ID, PROFILE_B_ID, type TelnyxFake } from '../../../../fakes/telnyx/server';
 import {
 	FROM,
 	FROM_B,
+	SENDER_ID,
+	SHORT_CODE,
 	TO,
+	TO_UK,
+	alphanumericSender,
+	shortCodeSender,
 	localIsoIn,
 	numberLocator,
 	posts,
@@ -70,6 +75,55 @@ describe('Telnyx: Message > Schedule', () => {
 		assert.equal((fake.requests[0].body as IDataObject).messaging_profile_id, PROFILE_B_ID);
 		assert.equal((fake.requests[0].body as IDataObject).from, undefined);
 		assert.equal(result.items[0].json.messaging_profile_id, PROFILE_B_ID);
+		assert.equal(result.items[0].json.sender_type, 'number_pool');
+	});
+
+	test('a short code as sender: Telnyx holds the message as scheduled', async () => {
+		const result = await runTelnyx(fake, {
+			parameters: scheduleParams({ ...shortCodeSender(), mediaUrls: 'https://example.com/a.png' }),
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(fake.violations, []);
+		assert.deepEqual(fake.responseViolations, []);
+		const body = fake.requests[0].body as IDataObject;
+		assert.equal(body.from, SHORT_CODE);
+		assert.equal(body.messaging_profile_id, undefined);
+		const [stored] = storedMessages(fake);
+		assert.equal(stored.to[0].status, 'scheduled');
+		assert.equal(stored.type, 'MMS');
+		assert.equal(result.items[0].json.from, SHORT_CODE);
+		assert.equal(result.items[0].json.sender_type, 'short_code');
+		assert.equal(result.items[0].json.status, 'scheduled');
+	});
+
+	test('an alphanumeric sender ID as sender, with its messaging profile', async () => {
+		const result = await runTelnyx(fake, { parameters: scheduleParams(alphanumericSender()) });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(fake.violations, []);
+		const body = fake.requests[0].body as IDataObject;
+		assert.deepEqual(
+			[body.from, body.messaging_profile_id, body.to],
+			[SENDER_ID, PROFILE_A_ID, TO_UK],
+		);
+		const out = result.items[0].json;
+		assert.deepEqual(
+			[out.from, out.sender_type, out.status, out.type],
+			[SENDER_ID, 'alphanumeric_sender_id', 'scheduled', 'SMS'],
+		);
+	});
+
+	test('an MMS from an alphanumeric sender ID is refused before any request', async () => {
+		const result = await runTelnyx(fake, {
+			parameters: scheduleParams({
+				...alphanumericSender(),
+				mediaUrls: '={{ ["https://example.com/a.png"] }}',
+			}),
+		});
+		assert.match(
+			result.error?.message ?? '',
+			/^'Media URLs' are set but Send From is Alphanumeric Sender ID, which sends SMS only$/,
+		);
+		assert.equal(fake.requests.length, 0);
 	});
 
 	test('an MMS with media, subject and message webhooks: every field reaches Telnyx', async () => {

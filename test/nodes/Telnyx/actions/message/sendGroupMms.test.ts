@@ -36,6 +36,7 @@ describe('Telnyx: Message > Send Group MMS', () => {
 		);
 		assert.deepEqual(result.items[0].json.to, ['+15557654321', '+15557654322', '+15557654323']);
 		assert.equal(result.items[0].json.status, 'queued');
+		assert.equal(result.items[0].json.sender_type, 'phone_number');
 		assert.deepEqual(fake.requests[0].body, {
 			from: FROM,
 			to: ['+15557654321', '+15557654322', '+15557654323'],
@@ -74,6 +75,17 @@ describe('Telnyx: Message > Send Group MMS', () => {
 				/'To' \("5557654322"\) is not an E\.164 phone number/,
 			],
 			['no sender', { fromNumber: numberLocator('={{ "" }}') }, /'From Number' is empty/],
+			// Telnyx sends a group MMS from a phone number only.
+			[
+				'a short code as sender',
+				{ fromNumber: numberLocator('={{ "12345" }}') },
+				/'From Number' \("12345"\) is not a phone number/,
+			],
+			[
+				'an alphanumeric sender ID as sender',
+				{ fromNumber: numberLocator('={{ "ACME" }}') },
+				/'From Number' \("ACME"\) is not a phone number/,
+			],
 			['neither text nor media', { text: '' }, /'Text' is empty and there are no Media URLs/],
 		];
 		for (const [name, overrides, message] of cases) {
@@ -81,6 +93,12 @@ describe('Telnyx: Message > Send Group MMS', () => {
 				const result = await runTelnyx(fake, { parameters: groupParams(overrides) });
 				assert.match(result.error?.message ?? '', message);
 				assert.ok(result.error?.description);
+				if (name.endsWith('as sender')) {
+					assert.match(
+						String(result.error?.description),
+						/group MMS from one of your phone numbers only/,
+					);
+				}
 				assert.equal(fake.requests.length, 0);
 			});
 		}
