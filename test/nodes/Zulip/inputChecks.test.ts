@@ -13,14 +13,14 @@ describe('Zulip: bad inputs are refused before any request', () => {
 	useZulipFake((started) => (fake = started));
 
 	const TOO_LONG_ID = '123456789012345678901234';
-	const directSend = (users: unknown): IDataObject => ({
+	const directSend = (users: string | string[]): IDataObject => ({
 		resource: 'message',
 		operation: 'send',
 		messageType: 'direct',
 		users,
 		content: 'hi',
 	});
-	const byId = (operation: string, scheduledMessageId: unknown, extra: IDataObject = {}) => ({
+	const byId = (operation: string, scheduledMessageId: string, extra: IDataObject = {}) => ({
 		resource: 'scheduledMessage',
 		operation,
 		scheduledMessageId,
