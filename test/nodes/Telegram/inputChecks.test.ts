@@ -122,16 +122,6 @@ describe('Telegram: bad inputs are refused before any call', () => {
 			fix: /never 0/,
 		},
 		{
-			name: 'Scheduled Message > Reschedule: a 24-digit scheduled message ID',
-			parameters: scheduledOp('reschedule', {
-				chat: '@alice_test',
-				messageId: `={{ "${TOO_LONG_ID}" }}`,
-				newSendAt: '={{ $now.plus({ hours: 2 }).toISO() }}',
-			}),
-			message: new RegExp(`^'Scheduled Message ID' \\("${TOO_LONG_ID}"\\) is not a message ID$`),
-			fix: /whole number from 1 to 2147483647/,
-		},
-		{
 			name: 'Secret Chat > Start: user ID 0',
 			parameters: { resource: 'secretChat', operation: 'start', chat: '0' },
 			message: /^'Chat' \("0"\) is not a chat ID$/,

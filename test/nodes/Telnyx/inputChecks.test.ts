@@ -4,7 +4,6 @@ import type { IDataObject } from 'n8n-workflow';
 import type { TelnyxFake } from '../../fakes/telnyx/server';
 import {
 	groupParams,
-	messageIdParams,
 	numberLocator,
 	runTelnyx,
 	scheduleParams,
@@ -81,18 +80,6 @@ describe('Telnyx: bad inputs are refused before any request', () => {
 			parameters: sendParams({ options: { maxPerSecond: '={{ -5 }}' } }),
 			message: /^'Max Requests per Second' is -5, not a number from 0 to 1000$/,
 			fix: /0 means no cap/,
-		},
-		{
-			name: 'Get: a negative Max Rate-Limit Wait',
-			parameters: messageIdParams('get', PROFILE, { options: { maxRateLimitWait: '={{ -5 }}' } }),
-			message: /^'Max Rate-Limit Wait \(Seconds\)' is -5, not a number of seconds/,
-			fix: /0 never waits/,
-		},
-		{
-			name: 'Cancel: a message ID of 24 digits, not a UUID',
-			parameters: messageIdParams('cancel', '={{ "123456789012345678901234" }}'),
-			message: /^'Message ID' \("123456789012345678901234"\) is not a Telnyx message ID$/,
-			fix: /a UUID such as/,
 		},
 	];
 

@@ -59,12 +59,6 @@ describe('Zulip: bad inputs are refused before any request', () => {
 			fix: /whole number from 1 to 9007199254740991/,
 		},
 		{
-			name: 'Delete: a scheduled message ID of 0',
-			parameters: byId('delete', '={{ 0 }}'),
-			message: /^'Scheduled Message ID' \(0\) is not a scheduled message ID$/,
-			fix: /scheduled_message_id from Create or Get Many/,
-		},
-		{
 			name: 'Send Now: a 24-digit scheduled message ID given as a number',
 			parameters: byId('sendNow', `={{ ${TOO_LONG_ID} }}`),
 			message: /^'Scheduled Message ID' \(1\.2345678901234569e\+23\) is not a scheduled/,
@@ -113,16 +107,6 @@ describe('Zulip: bad inputs are refused before any request', () => {
 			parameters: { resource: 'scheduledMessage', operation: 'getAll', limit: '={{ 2.5 }}' },
 			message: /^'Limit' is 2\.5, not a whole number/,
 			fix: /Enter a whole number from 1/,
-		},
-		{
-			name: 'Get Many: a negative Max Rate-Limit Wait',
-			parameters: {
-				resource: 'scheduledMessage',
-				operation: 'getAll',
-				options: { maxRateLimitWait: '={{ -5 }}' },
-			},
-			message: /^'Max Rate-Limit Wait \(Seconds\)' is -5, not a number of seconds from 0 to 600$/,
-			fix: /0 never waits/,
 		},
 	];
 
