@@ -63,6 +63,26 @@ function checkValue(
 	);
 }
 
+const pruned = new WeakMap<INodeProperties[], INodeProperties[]>();
+
+/** The properties that are, or hold, fixed choices (made once per list: most properties are neither). */
+function withChoices(properties: INodeProperties[]): INodeProperties[] {
+	let kept = pruned.get(properties);
+	if (kept) return kept;
+	kept = properties.filter((property) => {
+		if (fixedChoices(property)) return true;
+		if (property.type === 'collection')
+			return withChoices((property.options ?? []) as INodeProperties[]).length > 0;
+		if (property.type === 'fixedCollection')
+			return ((property.options ?? []) as INodePropertyCollection[]).some(
+				(group) => withChoices(group.values).length > 0,
+			);
+		return false;
+	});
+	pruned.set(properties, kept);
+	return kept;
+}
+
 interface Level {
 	/** The parameter path of this level's values, '' at the top. */
 	path: string;
@@ -81,7 +101,7 @@ function checkLevel(
 	root: INodeParameters,
 ): void {
 	const node = context.getNode();
-	for (const property of properties) {
+	for (const property of withChoices(properties)) {
 		const saved: unknown = level.values[property.name];
 		if (saved === undefined) continue;
 		// Resolved choices of this level are written into `values` as they are read, so a property
