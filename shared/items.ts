@@ -1,5 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { checkChoices } from './choices';
 import { isNodeError } from './errors';
 import { runBounded } from './pool';
 import { stopSignalOf } from './stop';
@@ -9,6 +17,8 @@ export type ItemOutput = IDataObject | IDataObject[];
 export interface ForEachItemOptions {
 	/** How many items run at once; 1 keeps strict item order for side effects. */
 	concurrency?: number;
+	/** The node's description: each item's options values are checked against it first (checkChoices). */
+	description?: INodeTypeDescription;
 }
 
 function asNodeError(node: INode, error: unknown, itemIndex: number) {
@@ -41,6 +51,7 @@ export async function forEachItem(
 		options.concurrency ?? 1,
 		async (itemIndex) => {
 			try {
+				if (options.description) checkChoices(context, options.description, itemIndex);
 				outcomes[itemIndex] = { ok: true, json: await handle(itemIndex) };
 			} catch (thrown) {
 				outcomes[itemIndex] = { ok: false, error: thrown as Error };
@@ -97,16 +108,33 @@ export function outputOfOutcomes(
 	return [items];
 }
 
+type NodeClass = new () => INodeType;
+const descriptions = new WeakMap<NodeClass, INodeTypeDescription>();
+
+/**
+ * A node class's description, made once: execute() runs with n8n's context as `this`, not the
+ * node, and the description stays written in the class, where n8n's lint rules read it.
+ */
+export function descriptionOf(nodeClass: NodeClass): INodeTypeDescription {
+	let description = descriptions.get(nodeClass);
+	if (!description) {
+		description = new nodeClass().description;
+		descriptions.set(nodeClass, description);
+	}
+	return description;
+}
+
 export type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<ItemOutput>;
 
 /**
  * A programmatic node's `execute()`: picks the per-item function for the node's resource and
  * operation and runs it through forEachItem, the node's single place for pairedItem, Continue On
- * Fail and Stop. (`execute`, not `customOperations`: n8n runs a node used as an AI tool through
- * `execute` only.)
+ * Fail, Stop and the check of each item's options values against the node's description. (`execute`, not
+ * `customOperations`: n8n runs a node used as an AI tool through `execute` only.)
  */
 export async function executeOperation(
 	context: IExecuteFunctions,
+	nodeClass: NodeClass,
 	operations: Record<string, Record<string, ItemOperation>>,
 	options: (context: IExecuteFunctions) => ForEachItemOptions = () => ({}),
 ): Promise<INodeExecutionData[][]> {
@@ -123,9 +151,8 @@ export async function executeOperation(
 			},
 		);
 	}
-	return await forEachItem(
-		context,
-		async (itemIndex) => await perItem.call(context, itemIndex),
-		options(context),
-	);
+	return await forEachItem(context, async (itemIndex) => await perItem.call(context, itemIndex), {
+		...options(context),
+		description: descriptionOf(nodeClass),
+	});
 }

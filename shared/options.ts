@@ -22,29 +22,67 @@ export function maxRateLimitWaitOption(
 	};
 }
 
-/** The item's Max Rate-Limit Wait, checked: a number of seconds from 0 to MAX_RATE_LIMIT_WAIT_SECONDS. */
-export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter(
-		'options.maxRateLimitWait',
-		itemIndex,
-		DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-	) as unknown;
-	const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+/** A number parameter's meaningful range; `whole` for counts. */
+export interface NumberBounds {
+	/** The field's display name, for the error. */
+	field: string;
+	min: number;
+	max: number;
+	whole?: boolean;
+	/** What the number means, e.g. "a number of seconds", for the error. */
+	what?: string;
+	/** Extra advice after the range, e.g. "0 means no cap". */
+	hint?: string;
+}
+
+/**
+ * A number parameter's value for one item, refused outside its bounds: the editor keeps
+ * minValue/maxValue, but an expression (or an edited workflow) can give anything.
+ */
+export function readBoundedNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	value: unknown,
+	{ field, min, max, whole = false, what, hint }: NumberBounds,
+): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (
-		typeof seconds !== 'number' ||
-		!Number.isFinite(seconds) ||
-		seconds < 0 ||
-		seconds > MAX_RATE_LIMIT_WAIT_SECONDS
+		typeof number !== 'number' ||
+		!Number.isFinite(number) ||
+		number < min ||
+		number > max ||
+		(whole && !Number.isInteger(number))
 	) {
+		const kind = what ?? (whole ? 'a whole number' : 'a number');
 		throw fieldError(
 			context.getNode(),
-			'Max Rate-Limit Wait (Seconds)',
-			`is ${JSON.stringify(value)}, not a number of seconds from 0 to ${MAX_RATE_LIMIT_WAIT_SECONDS}`,
-			`Enter 0 (never wait) up to ${MAX_RATE_LIMIT_WAIT_SECONDS}; the default is ${DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS}.`,
+			field,
+			`is ${JSON.stringify(value) ?? String(value)}, not ${kind} from ${min} to ${max}`,
+			`Enter ${kind} from ${min} to ${max}${hint ? `; ${hint}` : ''}.`,
 			itemIndex,
 		);
 	}
-	return seconds;
+	return number;
+}
+
+/** The item's Max Rate-Limit Wait, checked: a number of seconds from 0 to MAX_RATE_LIMIT_WAIT_SECONDS. */
+export function readMaxWait(context: IExecuteFunctions, itemIndex: number): number {
+	return readBoundedNumber(
+		context,
+		itemIndex,
+		context.getNodeParameter(
+			'options.maxRateLimitWait',
+			itemIndex,
+			DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
+		) as unknown,
+		{
+			field: 'Max Rate-Limit Wait (Seconds)',
+			min: 0,
+			max: MAX_RATE_LIMIT_WAIT_SECONDS,
+			what: 'a number of seconds',
+			hint: `0 never waits; the default is ${DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS}`,
+		},
+	);
 }
 
 const byDisplayName = (a: INodeProperties, b: INodeProperties) =>
@@ -84,12 +122,33 @@ export function returnAllOrLimit(defaultLimit = 50): INodeProperties[] {
 			displayName: 'Limit',
 			name: 'limit',
 			type: 'number',
-			typeOptions: { minValue: 1 },
+			typeOptions: { minValue: 1, maxValue: Number.MAX_SAFE_INTEGER, numberPrecision: 0 },
 			default: defaultLimit,
 			description: 'Max number of results to return',
 			displayOptions: { show: { returnAll: [false] } },
 		},
 	];
+}
+
+/** Return All and Limit for one item: how many results to keep (Infinity for all). */
+export function readLimit(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	defaultLimit = 50,
+): number {
+	if (context.getNodeParameter('returnAll', itemIndex, false) === true) return Infinity;
+	return readBoundedNumber(
+		context,
+		itemIndex,
+		context.getNodeParameter('limit', itemIndex, defaultLimit),
+		{
+			field: 'Limit',
+			min: 1,
+			max: Number.MAX_SAFE_INTEGER,
+			whole: true,
+			hint: 'or turn on Return All',
+		},
+	);
 }
 
 /** returnAllOrLimit shown for `show`. */

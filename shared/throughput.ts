@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import type { ForEachItemOptions } from './items';
+import { readBoundedNumber } from './options';
 import { StartRateCap } from './pool';
 import { stopSignalOf, waitUnlessStopped } from './stop';
 
@@ -13,13 +14,18 @@ export interface ThroughputDefaults {
 	collection?: string;
 }
 
+/** Items sent at once: more would only queue at the provider. */
+const MAX_CONCURRENCY = 100;
+/** The highest per-second cap: above it a cap is no cap (0 says that plainly). */
+const MAX_PER_SECOND = 1000;
+
 export function throughputOptions(defaults: ThroughputDefaults): INodeProperties[] {
 	return [
 		{
 			displayName: 'Concurrency',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 100 },
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 			default: defaults.concurrency,
 			description: 'How many items are sent at the same time (read from the first item)',
 		},
@@ -27,9 +33,9 @@ export function throughputOptions(defaults: ThroughputDefaults): INodeProperties
 			displayName: 'Max Requests per Second',
 			name: 'maxPerSecond',
 			type: 'number',
-			typeOptions: { minValue: 0, numberPrecision: 2 },
+			typeOptions: { minValue: 0, maxValue: MAX_PER_SECOND, numberPrecision: 2 },
 			default: defaults.perSecond,
-			description: `At most this many requests start in any second, below ${defaults.providerLimit}; 0 means no cap (read from the first item)`,
+			description: `At most this many requests start in any second (up to ${MAX_PER_SECOND}), below ${defaults.providerLimit}; 0 means no cap (read from the first item)`,
 		},
 	];
 }
@@ -43,20 +49,25 @@ export function throughputOfRun(
 	defaults: ThroughputDefaults,
 ): ForEachItemOptions {
 	const collection = defaults.collection ?? 'options';
-	const concurrency = Number(
+	// Both are the run's settings, read from the first item and refused there when out of range.
+	const concurrency = readBoundedNumber(
+		context,
+		0,
 		context.getNodeParameter(`${collection}.concurrency`, 0, defaults.concurrency),
+		{ field: 'Concurrency', min: 1, max: MAX_CONCURRENCY, whole: true },
 	);
-	const perSecond = Number(
+	const perSecond = readBoundedNumber(
+		context,
+		0,
 		context.getNodeParameter(`${collection}.maxPerSecond`, 0, defaults.perSecond),
+		{ field: 'Max Requests per Second', min: 0, max: MAX_PER_SECOND, hint: '0 means no cap' },
 	);
 	const signal = stopSignalOf(context);
 	capByRun.set(
 		context,
 		new StartRateCap(perSecond, async (ms) => await waitUnlessStopped(ms, signal)),
 	);
-	return {
-		concurrency: Number.isFinite(concurrency) && concurrency >= 1 ? Math.floor(concurrency) : 1,
-	};
+	return { concurrency };
 }
 
 /** Waits until the run's per-second cap lets one more request start (no-op without a cap). */

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 import * as message from './actions/message';
+import { descriptionOf } from '../../shared/items';
 import { route } from './actions/router';
 import * as scheduledMessage from './actions/scheduledMessage';
 import * as secretChat from './actions/secretChat';
@@ -61,6 +62,6 @@ export class Telegram implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this);
+		return await route.call(this, descriptionOf(Telegram));
 	}
 }

@@ -67,7 +67,7 @@ export class Telnyx implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, operations, (context) =>
+		return await executeOperation(this, Telnyx, operations, (context) =>
 			throughputOfRun(context, TELNYX_THROUGHPUT),
 		);
 	}

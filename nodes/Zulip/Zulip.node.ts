@@ -62,6 +62,6 @@ export class Zulip implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await executeOperation(this, operations);
+		return await executeOperation(this, Zulip, operations);
 	}
 }

@@ -1,4 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
+import { INT32_MAX } from '../../../shared/ids';
 import {
 	maxRateLimitWaitOption as rateLimitWaitOption,
 	returnAllOrLimitFields,
@@ -95,7 +96,7 @@ export const replyToOption: INodeProperties = {
 	displayName: 'Reply To Message ID',
 	name: 'replyToMessageId',
 	type: 'number',
-	typeOptions: { minValue: 0 },
+	typeOptions: { minValue: 0, maxValue: INT32_MAX, numberPrecision: 0 },
 	default: 0,
 	description: 'The ID of a message in the same chat to reply to (0: none)',
 };

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { readMaxWait } from '../../../shared/options';
 import { fieldError, settle } from '../../../shared/errors';
+import { INT32_MAX, readDecimalId } from '../../../shared/ids';
 import { stopSignalOf } from '../../../shared/stop';
 import { readSendTime, toUnixSeconds } from '../../../shared/time';
 import {
@@ -58,19 +59,14 @@ export function readReplyTo(
 	itemIndex: number,
 ): number | undefined {
 	const value = options.replyToMessageId ?? 0;
-	const id = typeof value === 'string' && value.trim() === '' ? 0 : Number(value);
-	if (id === 0) return undefined;
+	if (value === 0 || (typeof value === 'string' && /^\s*0*\s*$/.test(value))) return undefined;
 	// Refused, not dropped: a message meant as a reply must not go out as a plain one.
-	if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
-		throw fieldError(
-			context.getNode(),
-			'Reply To Message ID',
-			`(${JSON.stringify(value)}) is not a message ID`,
-			'Use the ID of a message in the same chat, a whole number such as 12, or 0 for no reply.',
-			itemIndex,
-		);
-	}
-	return id;
+	return readDecimalId(context, itemIndex, value, {
+		field: 'Reply To Message ID',
+		what: 'message ID',
+		fix: 'Use the ID of a message in the same chat (or 0 for no reply)',
+		max: INT32_MAX,
+	});
 }
 
 export function readChat(context: IExecuteFunctions, itemIndex: number): ChatReference {

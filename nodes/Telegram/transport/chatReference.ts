@@ -1,3 +1,5 @@
+import { parseDecimalId } from '../../../shared/ids';
+
 /** A chat as the user wrote it, before anything asks Telegram. */
 export type ChatReference =
 	| { kind: 'self' }
@@ -42,9 +44,21 @@ function fromLink(path: string, original: string): ChatReference {
 		);
 	}
 	const privatePost = /^c\/(\d+)(?:\/\d+)*$/.exec(clean);
-	if (privatePost) return { kind: 'channel', id: privatePost[1] };
+	if (privatePost) return { kind: 'channel', id: peerId(privatePost[1], original) };
 	const [first] = clean.replace(/^s\//, '').split('/');
 	return fromUsername(first, original);
+}
+
+/** The id part of a numeric chat ID, refused unless a positive safe integer (Telegram's ids fit 52 bits). */
+function peerId(digits: string, original: string): string {
+	const id = parseDecimalId(digits);
+	if (id === undefined) {
+		throw new ChatReferenceError(
+			`("${original}") is not a chat ID`,
+			'A numeric chat ID is a user ID (e.g. 123456789), a group ID (e.g. -123456789) or a channel ID (-100 then its number, e.g. -1001234567890), never 0; copy it from Get Many or the trigger output.',
+		);
+	}
+	return String(id);
 }
 
 /** Reads one chat reference; throws ChatReferenceError with the accepted forms when it is none. */
@@ -66,9 +80,11 @@ export function parseChatReference(value: unknown): ChatReference {
 			);
 		return { kind: 'phone', phone: digits };
 	}
-	if (/^-100\d+$/.test(original)) return { kind: 'channel', id: original.slice(4) };
-	if (/^-\d+$/.test(original)) return { kind: 'basicGroup', id: original.slice(1) };
-	if (/^\d+$/.test(original)) return { kind: 'user', id: original };
+	if (/^-100\d+$/.test(original))
+		return { kind: 'channel', id: peerId(original.slice(4), original) };
+	if (/^-\d+$/.test(original))
+		return { kind: 'basicGroup', id: peerId(original.slice(1), original) };
+	if (/^\d+$/.test(original)) return { kind: 'user', id: peerId(original, original) };
 	if (USERNAME.test(original)) return { kind: 'username', username: original.toLowerCase() };
 	throw new ChatReferenceError(`("${original}") is not a chat`, FORMATS);
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
+import { isUuid, shownValue } from '../../../shared/ids';
 import { readSendTime } from '../../../shared/time';
 
 /** Input readers: each checks one item's parameter and names the field and the fix when it is wrong. */
@@ -10,16 +11,9 @@ export const GROUP_MMS_RECIPIENTS = { min: 2, max: 8 };
 export const SCHEDULE_WINDOW = { min: { minutes: 5 }, max: { days: 5 } };
 
 const E164 = /^\+[1-9]\d{7,14}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HTTP_URL = /^https?:\/\/[^\s/]+\S*$/i;
 
 export const isE164 = (value: string): boolean => E164.test(value);
-export const isUuid = (value: string): boolean => UUID.test(value);
-
-export function shown(value: unknown): string {
-	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-	return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
 
 // Numbers may be written with spaces ("+1 555 ..."), and URLs may hold commas (image transformations).
 const NUMBER_SEPARATORS = /[,;\n]+/;
@@ -66,7 +60,7 @@ export function readPhoneNumber(
 		throw fieldError(
 			context.getNode(),
 			field,
-			`("${shown(locatorValue(value))}") is not an E.164 phone number`,
+			`("${shownValue(locatorValue(value))}") is not an E.164 phone number`,
 			'Write it as + country code and number, digits only, e.g. +15551234567 (8 to 15 digits, no leading 0).',
 			itemIndex,
 		);
@@ -137,7 +131,7 @@ export function readHttpUrl(
 		throw fieldError(
 			context.getNode(),
 			field,
-			`contains "${shown(url)}", which is not an http(s) URL`,
+			`contains "${shownValue(url)}", which is not an http(s) URL`,
 			'Give a full address that Telnyx can reach, e.g. https://example.com/picture.jpg.',
 			itemIndex,
 		);

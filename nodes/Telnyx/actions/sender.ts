@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
-import { isE164, isUuid, locatorValue, readPhoneNumber, shown, type MessageType } from './readers';
+import { isUuid, shownValue } from '../../../shared/ids';
+import { isE164, locatorValue, readPhoneNumber, type MessageType } from './readers';
 
 /**
  * Who sends a message. Telnyx takes four kinds of sender on /messages and /messages/schedule:
@@ -73,7 +74,7 @@ export function readFromNumber(
 		throw fieldError(
 			context.getNode(),
 			'From Number',
-			`("${shown(typed)}") is not a phone number`,
+			`("${shownValue(typed)}") is not a phone number`,
 			groupMms
 				? 'Telnyx sends a group MMS from one of your phone numbers only (no short code or sender ID): give a number in E.164 form, e.g. +15551234567.'
 				: otherKind,
@@ -93,7 +94,7 @@ export function readShortCode(
 	throw fieldError(
 		context.getNode(),
 		'Short Code',
-		code === '' ? 'is empty' : `("${shown(locatorValue(value))}") is not a short code`,
+		code === '' ? 'is empty' : `("${shownValue(locatorValue(value))}") is not a short code`,
 		isE164(code)
 			? 'This is a phone number: set Send From to Phone Number.'
 			: 'A Telnyx short code is 5 or 6 digits, e.g. 12345: pick it from the list, or type its digits.',
@@ -107,12 +108,12 @@ function alphanumericProblem(id: string): { problem: string; fix: string } | und
 		'Use 1 to 11 Latin letters (A-Z, a-z), digits or spaces, with at least one letter, e.g. ACME; or pick it from the list.';
 	if (id === '') return { problem: 'is empty', fix };
 	if (id.length > ALPHANUMERIC_MAX)
-		return { problem: `("${shown(id)}") has ${id.length} characters, more than 11`, fix };
+		return { problem: `("${shownValue(id)}") has ${id.length} characters, more than 11`, fix };
 	const refused = [...new Set(id.replace(/[A-Za-z0-9 ]/g, ''))].join('');
-	if (refused !== '') return { problem: `("${shown(id)}") contains "${refused}"`, fix };
+	if (refused !== '') return { problem: `("${shownValue(id)}") contains "${refused}"`, fix };
 	if (!/[A-Za-z]/.test(id)) {
 		return {
-			problem: `("${shown(id)}") has no letter`,
+			problem: `("${shownValue(id)}") has no letter`,
 			fix: isShortCode(id.replace(/\s/g, '')) ? SWITCH_TO_SHORT_CODE : fix,
 		};
 	}
@@ -160,7 +161,7 @@ export function readProfileId(
 		throw fieldError(
 			context.getNode(),
 			'Messaging Profile',
-			`("${shown(id)}") is not a messaging profile ID`,
+			`("${shownValue(id)}") is not a messaging profile ID`,
 			'Pick the profile from the list, or copy its ID (a UUID such as 4000eba1-a0c0-4563-9925-b25e842a7cb6) from Mission Control > Messaging.',
 			itemIndex,
 		);

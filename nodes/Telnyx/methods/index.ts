@@ -1,6 +1,7 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 import { telnyxRequest } from '../transport';
-import { isUuid, locatorValue } from '../actions/readers';
+import { isUuid } from '../../../shared/ids';
+import { locatorValue } from '../actions/readers';
 
 const PAGE_SIZE = 100;
 

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
+import { parseDecimalId, readDecimalId } from '../../../shared/ids';
 import { readMaxWait } from '../../../shared/options';
 import { readSendTime, toUnixSeconds } from '../../../shared/time';
 import { zulipRequest } from '../transport';
@@ -56,17 +57,11 @@ export function readChannelId(
 	value: unknown,
 ): number {
 	const raw = typeof value === 'object' && value !== null ? (value as IDataObject).value : value;
-	const id = Number(String(raw ?? '').trim());
-	if (!Number.isInteger(id) || id <= 0) {
-		throw fieldError(
-			context.getNode(),
-			'Channel',
-			`("${String(raw ?? '')}") is not a channel ID`,
-			'Pick the channel from the list, or give its numeric ID (Channel settings > General shows it).',
-			itemIndex,
-		);
-	}
-	return id;
+	return readDecimalId(context, itemIndex, raw, {
+		field: 'Channel',
+		what: 'channel ID',
+		fix: 'Pick the channel from the list, or give its numeric ID (Channel settings > General shows it)',
+	});
 }
 
 function asList(value: unknown): unknown[] {
@@ -95,13 +90,13 @@ export async function readUserIds(
 			itemIndex,
 		);
 	}
-	const bad = entries.filter((entry) => !/^\d+$/.test(entry) && !EMAIL.test(entry));
+	const bad = entries.filter((entry) => parseDecimalId(entry) === undefined && !EMAIL.test(entry));
 	if (bad.length > 0) {
 		throw fieldError(
 			node,
 			'Users',
 			`contains ${bad.map((entry) => `"${entry}"`).join(', ')}, which is neither a user ID nor an email`,
-			'Give Zulip user IDs (numbers) or the emails of users in this organization.',
+			'Give Zulip user IDs (whole numbers from 1) or the emails of users in this organization.',
 			itemIndex,
 		);
 	}
@@ -135,8 +130,8 @@ export async function readUserIds(
 			);
 		}
 	}
-	const ids = entries.map((entry) =>
-		/^\d+$/.test(entry) ? Number(entry) : (idByEmail.get(entry.toLowerCase()) as number),
+	const ids = entries.map(
+		(entry) => parseDecimalId(entry) ?? (idByEmail.get(entry.toLowerCase()) as number),
 	);
 	return [...new Set(ids)];
 }
@@ -163,16 +158,14 @@ export async function readRecipient(
 }
 
 export function readScheduledMessageId(context: IExecuteFunctions, itemIndex: number): number {
-	const raw = String(context.getNodeParameter('scheduledMessageId', itemIndex, '') ?? '').trim();
-	const id = Number(raw);
-	if (!/^\d+$/.test(raw) || id <= 0) {
-		throw fieldError(
-			context.getNode(),
-			'Scheduled Message ID',
-			`("${raw}") is not a scheduled message ID`,
-			'Use the scheduled_message_id from Create or Get Many, a whole number such as 42.',
-			itemIndex,
-		);
-	}
-	return id;
+	return readDecimalId(
+		context,
+		itemIndex,
+		context.getNodeParameter('scheduledMessageId', itemIndex, ''),
+		{
+			field: 'Scheduled Message ID',
+			what: 'scheduled message ID',
+			fix: 'Use the scheduled_message_id from Create or Get Many',
+		},
+	);
 }

@@ -190,6 +190,7 @@ function notScheduledError(
 export async function runScheduledBatch(
 	context: IExecuteFunctions,
 	operation: ScheduledBatchOperation,
+	checkItem: (itemIndex: number) => void,
 ): Promise<INodeExecutionData[][]> {
 	const run = new BatchRun(context, operation);
 	const pending: ItemRequest[] = [];
@@ -200,11 +201,14 @@ export async function runScheduledBatch(
 			run.outcomes[itemIndex] = { ok: true, json: remembered };
 			continue;
 		}
-		const read = attempt(() => ({
-			itemIndex,
-			reference: readChat(context, itemIndex),
-			ids: readMessageIds(context, itemIndex),
-		}));
+		const read = attempt(() => {
+			checkItem(itemIndex);
+			return {
+				itemIndex,
+				reference: readChat(context, itemIndex),
+				ids: readMessageIds(context, itemIndex),
+			};
+		});
 		if (read.ok) pending.push(read.value);
 		else if (context.continueOnFail())
 			run.fail({ itemIndex, reference: { kind: 'self' }, ids: [] }, read.error);

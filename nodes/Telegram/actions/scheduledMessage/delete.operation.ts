@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { deleteScheduled } from '../../transport';
 import { chatField, floodWaitOnlyOptions } from '../properties';
 import { callOptions } from '../readers';
+import type { ItemCheck } from '../router';
 import { runScheduledBatch, type ScheduledBatchOperation } from './batch';
 import { messageIdsField } from './messageIds';
 
@@ -39,6 +40,9 @@ const deleteOperation: ScheduledBatchOperation = {
 	output: (_chat, ids) => ({ scheduledMessageIds: ids, deleted: true }),
 };
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runScheduledBatch(this, deleteOperation);
+export async function execute(
+	this: IExecuteFunctions,
+	checkItem: ItemCheck,
+): Promise<INodeExecutionData[][]> {
+	return await runScheduledBatch(this, deleteOperation, checkItem);
 }

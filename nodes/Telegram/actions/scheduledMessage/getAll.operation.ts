@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { readLimit } from '../../../../shared/options';
 import { listScheduled, withTelegramAccount } from '../../transport';
 import { chatField, floodWaitOnlyOptions, returnAllOrLimit } from '../properties';
 import { callOptions, findChat, readChat } from '../readers';
@@ -14,8 +15,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 /** One output item per scheduled message of the chat, soonest first. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const reference = readChat(this, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = readLimit(this, itemIndex);
 	const zone = this.getTimezone();
 	return await withTelegramAccount(this, itemIndex, async (session) => {
 		const chat = await findChat(this, session, reference, itemIndex);

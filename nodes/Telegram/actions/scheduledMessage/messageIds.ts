@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
+import { INT32_MAX, parseDecimalId, readDecimalId } from '../../../../shared/ids';
 
 export const messageIdsField: INodeProperties = {
 	displayName: 'Scheduled Message IDs',
@@ -16,7 +17,7 @@ export const messageIdField: INodeProperties = {
 	displayName: 'Scheduled Message ID',
 	name: 'messageId',
 	type: 'number',
-	typeOptions: { minValue: 1 },
+	typeOptions: { minValue: 1, maxValue: INT32_MAX, numberPrecision: 0 },
 	default: 0,
 	required: true,
 	description: 'ID of the scheduled message in the chat (as Get Many or Send gave it)',
@@ -29,10 +30,7 @@ function asList(value: unknown): unknown[] {
 	return [value];
 }
 
-function isMessageId(value: unknown): boolean {
-	const text = String(value).trim();
-	return /^\d+$/.test(text) && Number(text) > 0 && Number(text) <= 0x7fffffff;
-}
+const isMessageId = (value: unknown): boolean => parseDecimalId(value, INT32_MAX) !== undefined;
 
 /** One or more scheduled message ids; refused when empty or not whole positive numbers. */
 export function readMessageIds(context: IExecuteFunctions, itemIndex: number): number[] {
@@ -56,19 +54,14 @@ export function readMessageIds(context: IExecuteFunctions, itemIndex: number): n
 			itemIndex,
 		);
 	}
-	return [...new Set(entries.map((entry) => Number(String(entry).trim())))];
+	return [...new Set(entries.map((entry) => parseDecimalId(entry, INT32_MAX) as number))];
 }
 
 export function readMessageId(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter('messageId', itemIndex, 0);
-	if (!isMessageId(value)) {
-		throw fieldError(
-			context.getNode(),
-			'Scheduled Message ID',
-			`("${String(value)}") is not a message ID`,
-			'Use the ID Get Many or Send gave, a whole number such as 12.',
-			itemIndex,
-		);
-	}
-	return Number(value);
+	return readDecimalId(context, itemIndex, context.getNodeParameter('messageId', itemIndex, 0), {
+		field: 'Scheduled Message ID',
+		what: 'message ID',
+		fix: 'Use the ID Get Many or Send gave',
+		max: INT32_MAX,
+	});
 }

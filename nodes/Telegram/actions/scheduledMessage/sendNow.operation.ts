@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { sendScheduledNow } from '../../transport';
 import { chatField, floodWaitOnlyOptions } from '../properties';
 import { callOptions } from '../readers';
+import type { ItemCheck } from '../router';
 import { runScheduledBatch, type ScheduledBatchOperation } from './batch';
 import { messageIdsField } from './messageIds';
 
@@ -43,6 +44,9 @@ const sendNow: ScheduledBatchOperation = {
 	}),
 };
 
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runScheduledBatch(this, sendNow);
+export async function execute(
+	this: IExecuteFunctions,
+	checkItem: ItemCheck,
+): Promise<INodeExecutionData[][]> {
+	return await runScheduledBatch(this, sendNow, checkItem);
 }

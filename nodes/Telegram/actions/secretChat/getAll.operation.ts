@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { readLimit } from '../../../../shared/options';
 import { returnAllOrLimit } from '../properties';
 import { listSecretChats, withTelegramAccount } from '../../transport';
 import { secretChatOutput } from './output';
@@ -35,8 +36,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 /** The secret chats this credential's store knows, newest first: state only, never keys. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = readLimit(this, itemIndex);
 	const statuses = this.getNodeParameter('status', itemIndex, []) as string[];
 	const zone = this.getTimezone();
 	return await withTelegramAccount(this, itemIndex, async (session, account) => {

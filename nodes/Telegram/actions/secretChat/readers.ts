@@ -1,20 +1,16 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { fieldError, settle } from '../../../../shared/errors';
+import { INT32_MAX, readDecimalId } from '../../../../shared/ids';
 import { UnknownSecretChatError } from '../../transport';
 
 export function readSecretChatId(context: IExecuteFunctions, itemIndex: number): number {
 	const value = context.getNodeParameter('secretChatId', itemIndex, '', { extractValue: true });
-	const id = Number(value);
-	if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff) {
-		throw fieldError(
-			context.getNode(),
-			'Secret Chat',
-			`"${String(value)}" is not a secret chat ID`,
-			'Pick the chat from the list, or use the chatId that Start, Get Many or the Telegram trigger output.',
-			itemIndex,
-		);
-	}
-	return id;
+	return readDecimalId(context, itemIndex, value, {
+		field: 'Secret Chat',
+		what: 'secret chat ID',
+		fix: 'Pick the chat from the list, or use the chatId that Start, Get Many or the Telegram trigger output',
+		max: INT32_MAX,
+	});
 }
 
 /** Runs a call on one chat: an unknown chat id is the field's fault; anything else goes on as it is. */

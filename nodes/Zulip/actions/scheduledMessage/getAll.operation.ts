@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { readMaxWait, returnAllOrLimit } from '../../../../shared/options';
+import { readLimit, readMaxWait, returnAllOrLimit } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
 import { scheduledMessageOutput } from '../output';
 import { optionsCollection } from '../properties';
@@ -15,6 +15,7 @@ export const description = updateDisplayOptions(
 /** Zulip returns every scheduled message at once (no paging): the limit is applied here. */
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const limit = readLimit(this, itemIndex);
 	const reply = await zulipRequest(this, {
 		method: 'GET',
 		path: '/scheduled_messages',
@@ -22,10 +23,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		maxRateLimitWaitSeconds,
 	});
 	const all = (reply.scheduled_messages ?? []) as IDataObject[];
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const messages = returnAll
-		? all
-		: all.slice(0, this.getNodeParameter('limit', itemIndex, 50) as number);
+	const messages = all.slice(0, limit);
 	const zone = this.getTimezone();
 	return messages.map((message) => scheduledMessageOutput(message, zone));
 }
