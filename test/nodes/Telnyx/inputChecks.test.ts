@@ -22,10 +22,15 @@ describe('Telnyx: bad inputs are refused before any request', () => {
 	beforeEach(() => fake.reset());
 
 	const PROFILE = '4000eba1-a0c0-4563-9925-b25e842a7cb6';
-	const SENDERS = /Phone Number \("phoneNumber"\), Messaging Profile \("messagingProfile"\)/;
+	const SENDERS =
+		/Alphanumeric Sender ID \("alphanumericSenderId"\), Number Pool \(Messaging Profile\) \("messagingProfile"\), Phone Number \("phoneNumber"\), Short Code \("shortCode"\)/;
 	const TYPES = /Auto \("auto"\), MMS \("MMS"\), SMS \("SMS"\)/;
-	// n8n shows both senders' fields for an expression, and wants them filled.
-	const bothSenders = { messagingProfile: numberLocator(PROFILE, 'id') };
+	// n8n shows every sender kind's fields for an expression, and wants them filled.
+	const bothSenders = {
+		messagingProfile: numberLocator(PROFILE, 'id'),
+		shortCode: { __rl: true, mode: 'code', value: '12345' },
+		alphanumericSenderId: { __rl: true, mode: 'id', value: 'ACME' },
+	};
 
 	const cases: Array<{
 		name: string;
