@@ -57,6 +57,8 @@ export class WebhookServer {
 	readonly started: INodeExecutionData[][][] = [];
 	/** Errors webhook() threw (each answered 500). */
 	readonly failures: unknown[] = [];
+	/** How many of the next runs n8n fails to create (e.g. a database error): answered 500, nothing started. */
+	failStarts = 0;
 	host!: NodeHost;
 
 	private constructor(private readonly server: Server) {}
@@ -141,6 +143,11 @@ export class WebhookServer {
 			if (result.noWebhookResponse === true) return;
 			if (result.workflowData === undefined) {
 				answer(response, 200, result.webhookResponse ?? { message: 'Webhook call received' });
+				return;
+			}
+			if (this.failStarts > 0) {
+				this.failStarts--;
+				answer(response, 500, { message: 'Error in workflow' });
 				return;
 			}
 			this.started.push(result.workflowData);

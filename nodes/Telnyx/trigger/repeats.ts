@@ -23,12 +23,34 @@ export async function claimDelivery(
 		nodeId: context.getNode().id,
 		test: context.getMode() === 'manual',
 	};
+	const occurredAt = event.data?.occurred_at;
 	try {
-		return await store.claim(scope, eventId, event.data?.occurred_at);
+		const claim = await store.claim(scope, eventId, occurredAt);
+		if (claim === 'first')
+			releaseIfNotStarted(context, () => store.release(scope, eventId, occurredAt));
+		return claim;
 	} catch (error) {
 		context.logger.error(
 			`Telnyx Trigger: cannot record event ${eventId} in ${store.location} (${(error as Error).message}); answered 503 so that Telnyx delivers it again`,
 		);
 		return 'failed';
 	}
+}
+
+/**
+ * n8n 2.x answers an onReceived webhook only once the run exists (saved, or queued in queue mode);
+ * when creating it fails, n8n answers 5xx. Then the claim is given back, so that Telnyx's retry
+ * (it retries on a 5xx) starts the run instead of being taken for a repeat. A client that went
+ * away before the answer releases nothing: the run may well have started.
+ */
+function releaseIfNotStarted(context: IWebhookFunctions, release: () => Promise<void>): void {
+	const response = context.getResponseObject();
+	response.once('finish', () => {
+		if (response.statusCode < 500) return;
+		release().catch((error: unknown) =>
+			context.logger.warn(
+				`Telnyx Trigger: n8n could not start the run and the event's claim could not be given back (${(error as Error).message}); Telnyx's next delivery of it will be taken for a repeat`,
+			),
+		);
+	});
 }

@@ -344,6 +344,20 @@ describe('Telnyx Trigger', () => {
 			assert.equal(server.started.length, 1);
 		});
 
+		test('when n8n cannot create the run (it answers 500), the next delivery starts it', async () => {
+			const server = await startTrigger();
+			const body = messageEvent('message.finalized', await sentMessage());
+			server.failStarts = 1;
+			assert.equal((await server.post(body, signedHeaders(body, key))).status, 500);
+			assert.equal(server.started.length, 0);
+			const retryBody = retryOf(body);
+			const retry = await server.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 30));
+			assert.deepEqual([retry.status, retry.body], [200, { received: true }]);
+			const again = await server.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 60));
+			assert.deepEqual(again.body, { received: true, duplicate: true });
+			assert.equal(server.started.length, 1);
+		});
+
 		test('ignored and refused deliveries claim nothing: the event runs once it is wanted and genuine', async () => {
 			const ids = { workflowId: 'wfFilter', nodeId: randomUUID(), webhookId: randomUUID() };
 			const body = messageEvent('message.finalized', await sentMessage());

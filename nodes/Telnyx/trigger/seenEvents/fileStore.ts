@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { settle } from '../../../../shared/errors';
 import { REMEMBER_MS, safePart, scopeParts, type Claim, type SeenEventStore } from './types';
@@ -64,8 +64,7 @@ export class FileSeenEventStore implements SeenEventStore {
 		occurredAt: string | undefined,
 	): Promise<Claim> {
 		const nowMs = this.now();
-		const folder = join(this.root, ...scopeParts(scope), dayOf(occurredAt, nowMs));
-		const file = join(folder, safePart(eventId));
+		const { folder, file } = this.pathOf(scope, eventId, occurredAt, nowMs);
 		// Twice: a prune in another process may remove the day folder between mkdir and create.
 		for (let attempt = 0; ; attempt++) {
 			await mkdir(folder, { recursive: true, mode: 0o700 });
@@ -80,6 +79,24 @@ export class FileSeenEventStore implements SeenEventStore {
 			await this.prune(nowMs);
 		}
 		return 'first';
+	}
+
+	async release(
+		scope: Parameters<SeenEventStore['claim']>[0],
+		eventId: string,
+		occurredAt: string | undefined,
+	): Promise<void> {
+		await unlink(this.pathOf(scope, eventId, occurredAt, this.now()).file).catch(() => undefined);
+	}
+
+	private pathOf(
+		scope: Parameters<SeenEventStore['claim']>[0],
+		eventId: string,
+		occurredAt: string | undefined,
+		nowMs: number,
+	): { folder: string; file: string } {
+		const folder = join(this.root, ...scopeParts(scope), dayOf(occurredAt, nowMs));
+		return { folder, file: join(folder, safePart(eventId)) };
 	}
 
 	/** Removes expired day folders of every trigger, then trigger folders left empty. */

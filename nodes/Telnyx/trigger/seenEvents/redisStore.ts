@@ -48,6 +48,11 @@ export class RedisSeenEventStore implements SeenEventStore {
 		return taken === 'OK' ? 'first' : 'duplicate';
 	}
 
+	async release(scope: Parameters<SeenEventStore['claim']>[0], eventId: string): Promise<void> {
+		const redis = await this.connection();
+		await redis.del(eventKey(this.redis.prefix, scope, eventId));
+	}
+
 	async close(): Promise<void> {
 		const client = this.client;
 		this.client = undefined;

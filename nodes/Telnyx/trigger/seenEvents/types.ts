@@ -14,6 +14,8 @@ export type Claim = 'first' | 'duplicate';
 export interface SeenEventStore {
 	/** Atomically takes the event for the scope; only one of any number of concurrent calls gets `first`. */
 	claim(scope: EventScope, eventId: string, occurredAt: string | undefined): Promise<Claim>;
+	/** Forgets a claim whose run n8n could not start, so that Telnyx's next delivery starts it. */
+	release(scope: EventScope, eventId: string, occurredAt: string | undefined): Promise<void>;
 	/** Where the ids are kept, for messages. */
 	readonly location: string;
 }

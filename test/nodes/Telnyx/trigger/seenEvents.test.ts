@@ -88,6 +88,8 @@ describe('Telnyx Trigger seen events: file store', () => {
 		assert.equal(await store.claim({ ...scope, nodeId: 'node-2' }, id, at), 'first');
 		assert.equal(await store.claim({ ...scope, workflowId: 'wf2' }, id, at), 'first');
 		assert.equal(await store.claim({ ...scope, test: true }, id, at), 'first');
+		await store.release(scope, id, at);
+		assert.equal(await store.claim(scope, id, at), 'first', 'a released claim is free again');
 		// Ids and scopes that are not plain names become hashes, never paths.
 		const odd = { workflowId: '../../etc', nodeId: 'a/b', test: false };
 		assert.equal(await store.claim(odd, '../passwd', at), 'first');

@@ -60,6 +60,9 @@ describe('Telnyx Trigger seen events: Redis (queue mode)', { skip: redisMissing(
 		assert.equal(await store.claim({ ...scope, test: true }, id), 'first');
 		assert.equal(await processStore({ prefix: 'staging' }).claim(scope, id), 'first');
 		assert.equal(await processStore().claim(scope, id), 'duplicate');
+		// A released claim (n8n could not start the run) is free for the next delivery.
+		await store.release(scope, id);
+		assert.equal(await processStore().claim(scope, id), 'first');
 	});
 
 	test('an unreachable Redis rejects the claim, without the password in the error', async () => {
