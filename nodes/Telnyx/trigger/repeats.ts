@@ -1,6 +1,6 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 import type { TelnyxEvent } from './events';
-import { seenEventStore, type Claim } from './seenEvents';
+import { seenEventStore, type Claim, type SeenEventStore } from './seenEvents';
 
 /**
  * Telnyx delivers an event again when it did not see a 2xx within its timeout, signed anew, so the
@@ -17,21 +17,24 @@ export async function claimDelivery(
 		context.logger.warn('Telnyx Trigger: an event without data.id cannot be checked for repeats');
 		return 'first';
 	}
-	const store = seenEventStore();
 	const scope = {
 		workflowId: String(context.getWorkflow().id ?? 'unsaved'),
 		nodeId: context.getNode().id,
 		test: context.getMode() === 'manual',
 	};
 	const occurredAt = event.data?.occurred_at;
+	let store: SeenEventStore | undefined;
 	try {
+		// Inside the try: reading n8n's settings can fail too (a *_FILE that is not there).
+		store = seenEventStore();
 		const claim = await store.claim(scope, eventId, occurredAt);
+		const claimedIn = store;
 		if (claim === 'first')
-			releaseIfNotStarted(context, () => store.release(scope, eventId, occurredAt));
+			releaseIfNotStarted(context, () => claimedIn.release(scope, eventId, occurredAt));
 		return claim;
 	} catch (error) {
 		context.logger.error(
-			`Telnyx Trigger: cannot record event ${eventId} in ${store.location} (${(error as Error).message}); answered 503 so that Telnyx delivers it again`,
+			`Telnyx Trigger: cannot record event ${eventId} in ${store?.location ?? 'the seen-event store'} (${(error as Error).message}); answered 503 so that Telnyx delivers it again`,
 		);
 		return 'failed';
 	}
