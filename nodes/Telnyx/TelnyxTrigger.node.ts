@@ -18,6 +18,7 @@ import {
 	type TelnyxEvent,
 } from './trigger/events';
 import { isRegistered, register, unregister } from './trigger/profileWebhook';
+import { claimDelivery } from './trigger/repeats';
 import { parsePublicKey, verifyTelnyxSignature } from './trigger/signature';
 
 function header(headers: IDataObject, name: string): string | undefined {
@@ -56,12 +57,19 @@ export class TelnyxTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'telnyxScheduledApi', required: true }],
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'webhook' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				// Empty, so n8n answers with webhookResponse (its default would be the text "firstEntryJson").
+				responseData: '',
+				path: 'webhook',
+			},
 		],
 		properties: [
 			{
 				displayName:
-					"Each event is checked against the Webhook Public Key in the credential; unsigned, altered or replayed events (timestamp more than 5 minutes off) get 401 and start nothing. Point a messaging profile's webhook URL here, or let the option below do it.",
+					"Each event is checked against the Webhook Public Key in the credential; unsigned, altered or replayed events (timestamp more than 5 minutes off) get 401 and start nothing. An event Telnyx delivers again (same event ID) starts the workflow only once. Point a messaging profile's webhook URL here, or let the option below do it.",
 				name: 'signatureNotice',
 				type: 'notice',
 				default: '',
@@ -149,6 +157,11 @@ export class TelnyxTrigger implements INodeType {
 				},
 			};
 		}
-		return { workflowData: [[{ json: eventOutput(event, this.getTimezone()) }]] };
+		const item = { json: eventOutput(event, this.getTimezone()) };
+		const claim = await claimDelivery(this, event);
+		if (claim === 'failed')
+			return refuse(this, 503, 'The event could not be recorded; send it again');
+		if (claim === 'duplicate') return { webhookResponse: { received: true, duplicate: true } };
+		return { webhookResponse: { received: true }, workflowData: [[item]] };
 	}
 }

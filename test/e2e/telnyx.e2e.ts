@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TelnyxFake } from '../fakes/telnyx/server';
 import {
 	messageEvent,
 	newSigningKey,
+	nowSeconds,
 	signedHeaders,
 	type SigningKey,
 } from '../nodes/Telnyx/signing';
@@ -144,21 +145,96 @@ describe('Telnyx in a running n8n: the reminder example and the signed-event tri
 		assert.deepEqual(fake.violations, []);
 	});
 
-	test('the trigger starts its workflow for a genuinely signed event and refuses a forged one', async () => {
+	const TRIGGER_PATH = '5d1f0a2b-6c3d-4e5f-8a9b-0c1d2e3f4a5b/webhook';
+	const eventIdOf = (body: string) => (JSON.parse(body) as { data: { id: string } }).data.id;
+	const runsOf = (eventId: string) =>
+		forwarded.filter((item) => (item as { event_id?: string }).event_id === eventId).length;
+
+	/** Waits until the workflow forwarded the event (n8n runs it after answering). */
+	async function forwardedOnce(eventId: string): Promise<void> {
+		while (runsOf(eventId) === 0) await new Promise((tick) => setTimeout(tick, 100));
+	}
+
+	/** Telnyx's retry: the same event, the next attempt, signed anew with a later timestamp. */
+	function retryOf(body: string): string {
+		const event = JSON.parse(body) as { meta: { attempt: number } };
+		event.meta.attempt += 1;
+		return JSON.stringify(event, null, 2);
+	}
+
+	async function deliver(body: string, headers: Record<string, string>) {
+		const response = await post(TRIGGER_PATH, body, headers);
+		const text = await response.text();
+		let parsed: unknown = text;
+		try {
+			parsed = JSON.parse(text);
+		} catch {
+			// not JSON: keep the text, so the assertion shows it
+		}
+		return [response.status, parsed] as const;
+	}
+
+	test('the trigger refuses forged, altered, stale, future-dated, truncated and unsigned events', async () => {
 		const [message] = [...fake.messages.values()];
-		const path = '5d1f0a2b-6c3d-4e5f-8a9b-0c1d2e3f4a5b/webhook';
 		const body = messageEvent('message.finalized', message);
-		const forged = await post(
-			path,
-			body.replace('+15557654321', '+15550000000'),
-			signedHeaders(body, key),
-		);
-		assert.equal(forged.status, 401);
-		const genuine = await post(path, body, signedHeaders(body, key));
-		assert.equal(genuine.status, 200, await genuine.clone().text());
-		for (let wait = 0; forwarded.length === 0 && wait < 100; wait++)
-			await new Promise((tick) => setTimeout(tick, 100));
-		assert.equal(forwarded.length, 1, 'only the genuine event started the workflow');
-		assert.equal((forwarded[0] as { message_id?: string }).message_id, message.id);
+		const now = nowSeconds();
+		const refusals = [
+			await deliver(body, signedHeaders(body, newSigningKey())),
+			await deliver(body.replace('+15557654321', '+15550000000'), signedHeaders(body, key)),
+			await deliver(body, signedHeaders(body, key, now - 600)),
+			await deliver(body, signedHeaders(body, key, now + 600)),
+			await deliver(body.slice(0, -20), signedHeaders(body, key)),
+			await deliver(body, { 'content-type': 'application/json' }),
+		].map(([status]) => status);
+		// A truncated JSON body is refused by n8n's body parser (422) before the node sees it.
+		assert.deepEqual(refusals, [401, 401, 401, 401, 422, 401]);
+		// The same event, genuine, still runs: the refusals claimed nothing.
+		assert.deepEqual(await deliver(body, signedHeaders(body, key)), [200, { received: true }]);
+		await forwardedOnce(eventIdOf(body));
+		assert.equal(runsOf(eventIdOf(body)), 1);
+	});
+
+	test('the same event delivered three times (first, re-signed retry, replay) starts one execution', async () => {
+		const [message] = [...fake.messages.values()];
+		const body = messageEvent('message.finalized', message);
+		const headers = signedHeaders(body, key);
+		const retry = retryOf(body);
+		const answers = [
+			await deliver(body, headers),
+			await deliver(retry, signedHeaders(retry, key, nowSeconds() + 20)),
+			await deliver(body, headers),
+		];
+		assert.deepEqual(answers, [
+			[200, { received: true }],
+			[200, { received: true, duplicate: true }],
+			[200, { received: true, duplicate: true }],
+		]);
+		await forwardedOnce(eventIdOf(body));
+		assert.equal((forwarded.at(-1) as { message_id?: string }).message_id, message.id);
+		// A later event runs too, and after it the repeats have still started nothing.
+		const next = messageEvent('message.finalized', message);
+		assert.deepEqual(await deliver(next, signedHeaders(next, key)), [200, { received: true }]);
+		await forwardedOnce(eventIdOf(next));
+		assert.equal(runsOf(eventIdOf(body)), 1);
+	});
+
+	test('a retry after n8n restarted is still known (ids in the user folder)', async () => {
+		const [message] = [...fake.messages.values()];
+		const body = messageEvent('message.finalized', message);
+		assert.deepEqual(await deliver(body, signedHeaders(body, key)), [200, { received: true }]);
+		await forwardedOnce(eventIdOf(body));
+		await server.stop();
+		server = await startN8n(install);
+		const retry = retryOf(body);
+		assert.deepEqual(await deliver(retry, signedHeaders(retry, key, nowSeconds() + 30)), [
+			200,
+			{ received: true, duplicate: true },
+		]);
+		const next = messageEvent('message.finalized', message);
+		assert.deepEqual(await deliver(next, signedHeaders(next, key)), [200, { received: true }]);
+		await forwardedOnce(eventIdOf(next));
+		assert.equal(runsOf(eventIdOf(body)), 1);
+		const seen = join(install.userFolder, '.n8n', 'telnyx-trigger-events', 'telnyxTriggerE2e');
+		assert.ok(existsSync(seen), `${seen} holds the seen ids`);
 	});
 });

@@ -40,6 +40,10 @@ export interface HostedNode {
 	timezone?: string;
 	/** Where n8n would serve webhooks, e.g. `http://127.0.0.1:PORT/webhook`. */
 	webhookBaseUrl?: string;
+	/** The same ids as an earlier host: the same trigger, e.g. after an n8n restart. */
+	workflowId?: string;
+	nodeId?: string;
+	webhookId?: string;
 }
 
 export class NodeHost {
@@ -55,19 +59,19 @@ export class NodeHost {
 		const loader = await loadPackage();
 		const nodeTypes = new PackageNodeTypes(loader);
 		const node: INode = {
-			id: randomUUID(),
+			id: spec.nodeId ?? randomUUID(),
 			name: 'Hosted Node',
 			type: `${PACKAGE_NAME}.${spec.type}`,
 			typeVersion: 1,
 			position: [0, 0],
-			webhookId: randomUUID(),
+			webhookId: spec.webhookId ?? randomUUID(),
 			parameters: spec.parameters as INode['parameters'],
 			credentials: Object.fromEntries(
 				Object.keys(spec.credentials).map((type) => [type, { id: `${type}-1`, name: type }]),
 			),
 		};
 		const workflow = new Workflow({
-			id: 'hosted-workflow',
+			id: spec.workflowId ?? 'hosted-workflow',
 			nodes: [node],
 			connections: {},
 			active: true,

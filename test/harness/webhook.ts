@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData, IWebhookResponseData } from 'n8n-workflow';
 import { NodeHost, type HostedNode } from './nodeHost';
 
 /**
@@ -11,8 +11,11 @@ import { NodeHost, type HostedNode } from './nodeHost';
  *   XML content types n8n calls it and parses `req.body` before the node runs;
  * - after webhook(): `noWebhookResponse` means the node answered itself; no `workflowData`
  *   means no execution, answered 200 with `webhookResponse` (or "Webhook call received");
- *   `workflowData` starts the workflow (recorded in `started`), answered "Workflow was started";
- *   a throw answers 500 and starts nothing.
+ *   `workflowData` starts the workflow (recorded in `started`), answered (responseMode
+ *   onReceived, webhooks/webhook-on-received-response-extractor.js) with the webhook
+ *   description's `responseData` (default "firstEntryJson", sent as that text) when it is
+ *   non-empty, else `webhookResponse`, else "Workflow was started"; a throw answers 500 and
+ *   starts nothing.
  */
 
 export interface WebhookReply {
@@ -41,9 +44,9 @@ function isParsable(contentType: string): boolean {
 }
 
 function answer(response: ServerResponse, status: number, body: unknown): void {
-	const text = JSON.stringify(body);
+	const text = typeof body === 'string' ? body : JSON.stringify(body);
 	response.writeHead(status, {
-		'content-type': 'application/json',
+		'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
 		'content-length': Buffer.byteLength(text),
 	});
 	response.end(text);
@@ -54,6 +57,8 @@ export class WebhookServer {
 	readonly started: INodeExecutionData[][][] = [];
 	/** Errors webhook() threw (each answered 500). */
 	readonly failures: unknown[] = [];
+	/** How many of the next runs n8n fails to create (e.g. a database error): answered 500, nothing started. */
+	failStarts = 0;
 	host!: NodeHost;
 
 	private constructor(private readonly server: Server) {}
@@ -101,6 +106,15 @@ export class WebhookServer {
 		});
 	}
 
+	/** n8n's answer when the workflow starts (responseMode onReceived). */
+	private onReceivedBody(result: IWebhookResponseData): unknown {
+		const responseData = this.host.nodeType.description.webhooks?.[0]?.responseData;
+		const evaluated = responseData === undefined ? 'firstEntryJson' : responseData;
+		if (evaluated === 'noData') return '';
+		if (evaluated) return evaluated;
+		return result.webhookResponse ?? { message: 'Workflow was started' };
+	}
+
 	private async handle(request: N8nRequest, response: ServerResponse): Promise<void> {
 		if (new URL(request.url ?? '/', 'http://127.0.0.1').pathname !== new URL(this.url).pathname) {
 			answer(response, 404, { message: 'The requested webhook is not registered.' });
@@ -131,8 +145,13 @@ export class WebhookServer {
 				answer(response, 200, result.webhookResponse ?? { message: 'Webhook call received' });
 				return;
 			}
+			if (this.failStarts > 0) {
+				this.failStarts--;
+				answer(response, 500, { message: 'Error in workflow' });
+				return;
+			}
 			this.started.push(result.workflowData);
-			answer(response, 200, { message: 'Workflow was started' });
+			answer(response, 200, this.onReceivedBody(result));
 		} catch (error) {
 			this.failures.push(error);
 			if (!response.headersSent)

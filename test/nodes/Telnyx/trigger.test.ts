@@ -1,5 +1,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import {
 	PROFILE_A_ID,
@@ -7,9 +11,26 @@ import {
 	type TelnyxFake,
 	type TelnyxFakeMessage,
 } from '../../fakes/telnyx/server';
+import { PACKAGE_ROOT } from '../../harness/engine';
+import { freePort, redisMissing, startRedis, type RedisServer } from '../../harness/redis';
 import { WebhookServer } from '../../harness/webhook';
 import { FROM, TO, credentialsFor, runTelnyx, sendParams, startFake } from './setup';
-import { messageEvent, newSigningKey, signedHeaders, type SigningKey } from './signing';
+import { messageEvent, newSigningKey, nowSeconds, signedHeaders, type SigningKey } from './signing';
+
+/** The seen-event stores as n8n loads them (from dist/), typed from the source. */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it
+const distSeenEvents = require(
+	resolve(PACKAGE_ROOT, 'dist/nodes/Telnyx/trigger/seenEvents/index.js'),
+) as typeof import('../../../nodes/Telnyx/trigger/seenEvents');
+
+/** Telnyx's retry of an event: the same event, the next attempt number, signed anew later. */
+function retryOf(body: string): string {
+	const event = JSON.parse(body) as { meta: { attempt: number } };
+	event.meta.attempt += 1;
+	return JSON.stringify(event, null, 2);
+}
+
+const eventIdOf = (body: string) => (JSON.parse(body) as { data: { id: string } }).data.id;
 
 const profileLocator = (id: string) => ({ __rl: true, mode: 'list', value: id });
 
@@ -31,8 +52,10 @@ describe('Telnyx Trigger', () => {
 	async function startTrigger(
 		parameters: IDataObject = {},
 		credentials: IDataObject = {},
+		ids: { workflowId?: string; nodeId?: string; webhookId?: string } = {},
 	): Promise<WebhookServer> {
 		const server = await WebhookServer.start({
+			...ids,
 			type: 'telnyxTrigger',
 			parameters: { events: ['*'], ...parameters },
 			credentials: credentialsFor(fake, { publicKey: key.publicKeyBase64, ...credentials }),
@@ -59,6 +82,7 @@ describe('Telnyx Trigger', () => {
 		const body = messageEvent('message.finalized', message);
 		const reply = await server.post(body, signedHeaders(body, key));
 		assert.equal(reply.status, 200);
+		assert.deepEqual(reply.body, { received: true });
 		assert.equal(server.started.length, 1);
 		const [[[item]]] = server.started;
 		const event = JSON.parse(body) as { data: { id: string } };
@@ -217,5 +241,214 @@ describe('Telnyx Trigger', () => {
 			/'Messaging Profile' \("Profile B"\) is not a messaging profile ID/,
 		);
 		assert.deepEqual(fake.requests, []);
+	});
+
+	describe('one run per event', () => {
+		test('first delivery, a re-signed retry and an exact replay start one run; each gets 200 JSON', async () => {
+			const server = await startTrigger();
+			const body = messageEvent('message.finalized', await sentMessage());
+			const firstHeaders = signedHeaders(body, key);
+			const first = await server.post(body, firstHeaders);
+			const retryBody = retryOf(body);
+			const retry = await server.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 30));
+			const replay = await server.post(body, firstHeaders);
+			assert.deepEqual(
+				[first, retry, replay].map((reply) => [reply.status, reply.body]),
+				[
+					[200, { received: true }],
+					[200, { received: true, duplicate: true }],
+					[200, { received: true, duplicate: true }],
+				],
+			);
+			assert.equal(server.started.length, 1);
+			assert.equal(server.started[0][0][0].json.delivery_attempt, 1);
+		});
+
+		test('deliveries of one event arriving together start one run', async () => {
+			const server = await startTrigger();
+			const body = messageEvent('message.finalized', await sentMessage());
+			const replies = await Promise.all(
+				Array.from({ length: 8 }, (_, index) => {
+					const attempt = index === 0 ? body : retryOf(body);
+					return server.post(attempt, signedHeaders(attempt, key, nowSeconds() + index));
+				}),
+			);
+			assert.ok(replies.every((reply) => reply.status === 200));
+			assert.equal(replies.filter((reply) => !(reply.body as IDataObject).duplicate).length, 1);
+			assert.equal(server.started.length, 1);
+		});
+
+		test('a different event still starts its own run', async () => {
+			const server = await startTrigger();
+			const message = await sentMessage();
+			for (const body of [
+				messageEvent('message.finalized', message),
+				messageEvent('message.finalized', message),
+			])
+				await server.post(body, signedHeaders(body, key));
+			assert.equal(server.started.length, 2);
+		});
+
+		test('the same trigger after an n8n restart still knows the event', async () => {
+			const ids = { workflowId: 'wfRestart', nodeId: randomUUID(), webhookId: randomUUID() };
+			const before = await startTrigger({}, {}, ids);
+			const body = messageEvent('message.finalized', await sentMessage());
+			await before.post(body, signedHeaders(body, key));
+			await before.stop();
+			await distSeenEvents.closeSeenEventStores();
+			const after = await startTrigger({}, {}, ids);
+			const retryBody = retryOf(body);
+			const retry = await after.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 60));
+			assert.deepEqual(retry.body, { received: true, duplicate: true });
+			assert.equal(before.started.length + after.started.length, 1);
+		});
+
+		test('two workflows, and two triggers in one workflow, each run once for the same event', async () => {
+			const shared = { workflowId: 'wfShared', webhookId: randomUUID() };
+			const servers = [
+				await startTrigger({}, {}, { ...shared, nodeId: randomUUID() }),
+				await startTrigger({}, {}, { ...shared, nodeId: randomUUID() }),
+				await startTrigger({}, {}, { workflowId: 'wfOther', webhookId: randomUUID() }),
+			];
+			const body = messageEvent('message.finalized', await sentMessage());
+			for (const server of servers) {
+				for (const attempt of [body, retryOf(body)])
+					await server.post(attempt, signedHeaders(attempt, key));
+			}
+			assert.deepEqual(
+				servers.map((server) => server.started.length),
+				[1, 1, 1],
+			);
+		});
+
+		test('an event that cannot be recorded gets 503, starts nothing, and runs when delivered again', async () => {
+			const server = await startTrigger();
+			const body = messageEvent('message.finalized', await sentMessage());
+			const userFolder = process.env.N8N_USER_FOLDER;
+			const notAFolder = join(mkdtempSync(join(tmpdir(), 'n8n-sm-blocked-')), 'file');
+			writeFileSync(notAFolder, '');
+			process.env.N8N_USER_FOLDER = notAFolder;
+			try {
+				const refused = await server.post(body, signedHeaders(body, key));
+				assert.equal(refused.status, 503);
+				assert.deepEqual(refused.body, {
+					message: 'The event could not be recorded; send it again',
+				});
+				assert.equal(server.started.length, 0);
+			} finally {
+				process.env.N8N_USER_FOLDER = userFolder;
+			}
+			const retryBody = retryOf(body);
+			const retry = await server.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 30));
+			assert.deepEqual([retry.status, retry.body], [200, { received: true }]);
+			assert.equal(server.started.length, 1);
+		});
+
+		test('when n8n cannot create the run (it answers 500), the next delivery starts it', async () => {
+			const server = await startTrigger();
+			const body = messageEvent('message.finalized', await sentMessage());
+			server.failStarts = 1;
+			assert.equal((await server.post(body, signedHeaders(body, key))).status, 500);
+			assert.equal(server.started.length, 0);
+			const retryBody = retryOf(body);
+			const retry = await server.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 30));
+			assert.deepEqual([retry.status, retry.body], [200, { received: true }]);
+			const again = await server.post(retryBody, signedHeaders(retryBody, key, nowSeconds() + 60));
+			assert.deepEqual(again.body, { received: true, duplicate: true });
+			assert.equal(server.started.length, 1);
+		});
+
+		test('ignored and refused deliveries claim nothing: the event runs once it is wanted and genuine', async () => {
+			const ids = { workflowId: 'wfFilter', nodeId: randomUUID(), webhookId: randomUUID() };
+			const body = messageEvent('message.finalized', await sentMessage());
+			const forged = await (
+				await startTrigger({}, {}, { ...ids, webhookId: randomUUID() })
+			).post(body, signedHeaders(body, newSigningKey()));
+			assert.equal(forged.status, 401);
+			const filtering = await startTrigger({ events: ['message.received'] }, {}, ids);
+			const ignored = await filtering.post(body, signedHeaders(body, key));
+			assert.equal(ignored.status, 200);
+			assert.equal((ignored.body as IDataObject).ignored !== undefined, true);
+			const wanting = await startTrigger({}, {}, { ...ids, webhookId: randomUUID() });
+			const taken = await wanting.post(body, signedHeaders(body, key));
+			assert.deepEqual(taken.body, { received: true });
+			assert.equal(wanting.started.length, 1);
+		});
+
+		describe(
+			'in queue mode: ids in the Redis of QUEUE_BULL_REDIS_*',
+			{ skip: redisMissing() },
+			() => {
+				let redis: RedisServer;
+				const QUEUE_ENV = [
+					'EXECUTIONS_MODE',
+					'QUEUE_BULL_REDIS_HOST',
+					'QUEUE_BULL_REDIS_PORT',
+					'QUEUE_BULL_REDIS_DB',
+				];
+				before(async () => {
+					redis = await startRedis();
+					const { port } = new URL(redis.url);
+					Object.assign(process.env, {
+						EXECUTIONS_MODE: 'queue',
+						QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+						QUEUE_BULL_REDIS_PORT: port,
+						QUEUE_BULL_REDIS_DB: '3',
+					});
+				});
+				after(async () => {
+					await distSeenEvents.closeSeenEventStores();
+					for (const name of QUEUE_ENV) delete process.env[name];
+					await redis?.stop();
+				});
+
+				test('a retry answered by another webhook process (another connection) starts nothing', async () => {
+					const ids = { workflowId: 'wfQueue', nodeId: randomUUID(), webhookId: randomUUID() };
+					const first = await startTrigger({}, {}, ids);
+					const body = messageEvent('message.finalized', await sentMessage());
+					const firstReply = await first.post(body, signedHeaders(body, key));
+					// A new connection, as a second `n8n webhook` process would have.
+					await distSeenEvents.closeSeenEventStores();
+					const second = await startTrigger({}, {}, ids);
+					const retryBody = retryOf(body);
+					const retry = await second.post(
+						retryBody,
+						signedHeaders(retryBody, key, nowSeconds() + 5),
+					);
+					assert.deepEqual(
+						[firstReply.body, retry.body],
+						[{ received: true }, { received: true, duplicate: true }],
+					);
+					assert.equal(first.started.length + second.started.length, 1);
+
+					const Redis = (await import('ioredis')).default;
+					const client = new Redis(`${redis.url}/3`);
+					try {
+						const keys = await client.keys('telnyx-trigger-events:*');
+						assert.deepEqual(keys, [
+							`telnyx-trigger-events:bull:wfQueue:${ids.nodeId}:${eventIdOf(body)}`,
+						]);
+						const ttl = await client.pttl(keys[0]);
+						assert.ok(ttl > 24 * 3600_000 && ttl <= 25 * 3600_000, `TTL ${ttl} ms`);
+					} finally {
+						await client.quit();
+					}
+				});
+
+				test('an unreachable Redis gets 503 and starts nothing', async () => {
+					const server = await startTrigger();
+					const body = messageEvent('message.finalized', await sentMessage());
+					const port = process.env.QUEUE_BULL_REDIS_PORT;
+					process.env.QUEUE_BULL_REDIS_PORT = String(await freePort());
+					try {
+						const reply = await server.post(body, signedHeaders(body, key));
+						assert.equal(reply.status, 503);
+						assert.equal(server.started.length, 0);
+					} finally {
+						process.env.QUEUE_BULL_REDIS_PORT = port;
+					}
+				});
+			},
+		);
 	});
 });

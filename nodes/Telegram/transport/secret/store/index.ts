@@ -1,5 +1,5 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { n8nFolder } from '../../../../../shared/n8nInstance';
 import { SecretStoreError } from './errors';
 import { openFileBackend } from './fileStore';
 import { DEFAULT_REDIS_KEY_PREFIX, openRedisBackend } from './redisStore';
@@ -25,8 +25,7 @@ export {
 
 /** Where chats are kept by default: beside n8n's own data (N8N_USER_FOLDER, else the home folder). */
 export function defaultSecretStoreFolder(): string {
-	const userFolder = process.env.N8N_USER_FOLDER?.trim();
-	return join(userFolder ? userFolder : homedir(), '.n8n', 'telegram-secret-chats');
+	return join(n8nFolder(), 'telegram-secret-chats');
 }
 
 /** Account ids become a folder name or part of a Redis key: nothing that could climb out of either. */

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
+import { connectRedis, redactRedisUrl } from '../../../../../shared/redis';
 import { SecretStoreError, unavailable } from './errors';
 import { newStoreKeyFile, unlockStoreKeyFile } from './storeKey';
 import type { ChatBlobBackend, HeldChatLock, SecretStoreTimings } from './types';
@@ -31,41 +32,11 @@ const RELEASE_IF_HELD = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
-/** The URL without user name and password, for messages. */
-export function redactRedisUrl(url: string): string {
-	try {
-		const parsed = new URL(url);
-		parsed.username = '';
-		parsed.password = '';
-		return parsed.toString();
-	} catch {
-		return 'the configured Redis URL';
-	}
-}
-
 async function connect(url: string, where: string): Promise<Redis> {
-	const { default: RedisClient } = await import('ioredis');
-	const redis = new RedisClient(url, {
-		lazyConnect: true,
-		connectTimeout: 10_000,
-		// A command waits through at most a few reconnects, then the update fails with a clear error.
-		maxRetriesPerRequest: 3,
-		retryStrategy: (times) => Math.min(times * 200, 2_000),
-	});
-	// Without a listener ioredis prints every connection error; failures reach callers as rejections.
-	let lastError: unknown;
-	redis.on('error', (error: unknown) => (lastError = error));
-	try {
-		await redis.connect();
-		return redis;
-	} catch (error) {
-		redis.disconnect();
-		// connect() only says "Connection is closed"; the error event said why (ECONNREFUSED, auth).
-		throw unavailable(
-			`Cannot reach Redis (${where}) for the secret-chat store`,
-			lastError ?? error,
-		);
-	}
+	// A URL gives a single-node client (never a cluster).
+	return (await connectRedis(url).catch((error: unknown) => {
+		throw unavailable(`Cannot reach Redis (${where}) for the secret-chat store`, error);
+	})) as Redis;
 }
 
 export async function openRedisBackend(
