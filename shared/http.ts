@@ -6,10 +6,15 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	ITriggerFunctions,
 } from 'n8n-workflow';
 import { settle } from './errors';
 
-export type HttpContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type HttpContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| ITriggerFunctions;
 
 export interface HttpCall {
 	method: IHttpRequestMethods;
@@ -20,6 +25,8 @@ export interface HttpCall {
 	body?: IDataObject;
 	form?: boolean;
 	timeoutMs?: number;
+	/** Aborts the request (a trigger's long poll when the workflow is deactivated). */
+	signal?: AbortSignal;
 }
 
 export interface HttpReply {
@@ -98,6 +105,7 @@ export async function requestWithCredential(
 		timeout: call.timeoutMs ?? 60_000,
 		json: true,
 	};
+	if (call.signal) options.abortSignal = call.signal;
 	if (call.body && call.form) {
 		options.body = formEncode(call.body);
 		options.headers = { 'content-type': 'application/x-www-form-urlencoded' };

@@ -30,7 +30,10 @@ export const eventQueueOperations: readonly ModelOperation[] = [
 			fields: {
 				event_types: { schema: { type: 'array', items: { type: 'string' } }, json: true },
 				fetch_event_types: { schema: { type: 'array', items: { type: 'string' } }, json: true },
-				narrow: { schema: { type: 'array', items: { type: 'array', items: { type: 'string' } } }, json: true },
+				narrow: {
+					schema: { type: 'array', items: { type: 'array', items: { type: 'string' } } },
+					json: true,
+				},
 				all_public_streams: { ...bool, json: true },
 				apply_markdown: { ...bool, json: true },
 				client_gravatar: { ...bool, json: true },

@@ -182,7 +182,12 @@ export class ZulipFake implements ZulipWorld {
 	}
 
 	/** Someone else posts in a channel (as a user of the seeded realm). */
-	postChannelMessage(senderEmail: string, channelId: number, topic: string, content: string): number {
+	postChannelMessage(
+		senderEmail: string,
+		channelId: number,
+		topic: string,
+		content: string,
+	): number {
 		const id = ++this.lastMessageId;
 		recordChannelMessage(this, {
 			id,
@@ -402,9 +407,7 @@ export class ZulipFake implements ZulipWorld {
 		const events = (reply.body.events as Array<{ type: string }>).filter(
 			(event) => event.type !== 'reminders',
 		);
-		this.violations.push(
-			...this.spec.checkResponse(specOperation, 200, { ...reply.body, events }),
-		);
+		this.violations.push(...this.spec.checkResponse(specOperation, 200, { ...reply.body, events }));
 	}
 
 	private authorized(header: string | undefined): boolean {
