@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
+import type { IDataObject } from 'n8n-workflow';
 import type { ZulipFake } from '../../../fakes/zulip/server';
 import {
 	ALL_EVENTS,
@@ -30,7 +31,9 @@ describe('Zulip Trigger: events', () => {
 		assert.deepEqual(fake.violations, []);
 	});
 
-	async function start(parameters = { events: ALL_EVENTS, ...channelParameters([14]) }) {
+	async function start(
+		parameters: IDataObject = { events: ALL_EVENTS, ...channelParameters([14]) },
+	) {
 		const listening = await listen(fake, parameters);
 		running.push(listening);
 		return listening;
