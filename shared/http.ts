@@ -95,6 +95,32 @@ export async function requestWithCredential(
 	credentialType: string,
 	call: HttpCall,
 ): Promise<HttpOutcome> {
+	return await outcomeOf(
+		context.helpers.httpRequestWithAuthentication.call(
+			context,
+			credentialType,
+			requestOptions(call),
+		) as Promise<IN8nHttpFullResponse>,
+	);
+}
+
+/**
+ * The same, with HTTP Basic credentials read beforehand. For a trigger's requests after
+ * activation: n8n 2.x evaluates a credential's `={{ }}` authenticate expressions only while
+ * the node runs (activation, an execution), so httpRequestWithAuthentication fails later with
+ * "No bridge acquired for this context".
+ */
+export async function requestWithBasicAuth(
+	context: HttpContext,
+	auth: { username: string; password: string },
+	call: HttpCall,
+): Promise<HttpOutcome> {
+	return await outcomeOf(
+		context.helpers.httpRequest({ ...requestOptions(call), auth }) as Promise<IN8nHttpFullResponse>,
+	);
+}
+
+function requestOptions(call: HttpCall): IHttpRequestOptions {
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		baseURL: call.baseURL,
@@ -112,13 +138,11 @@ export async function requestWithCredential(
 	} else if (call.body) {
 		options.body = call.body;
 	}
-	const outcome = await settle(
-		context.helpers.httpRequestWithAuthentication.call(
-			context,
-			credentialType,
-			options,
-		) as Promise<IN8nHttpFullResponse>,
-	);
+	return options;
+}
+
+async function outcomeOf(request: Promise<IN8nHttpFullResponse>): Promise<HttpOutcome> {
+	const outcome = await settle(request);
 	if (!outcome.ok) {
 		const code = errorCode(outcome.error);
 		return { failure: { code, mayHaveArrived: !NOT_SENT_CODES.has(code) } };

@@ -1,12 +1,56 @@
 import type { IDataObject, ITriggerFunctions } from 'n8n-workflow';
-import { requestWithCredential, type HttpCall } from '../../../shared/http';
+import { providerError } from '../../../shared/errors';
+import { requestWithBasicAuth, type HttpCall, type HttpOutcome } from '../../../shared/http';
 import { parseRetryAfter } from '../../../shared/rateLimit';
-import { interpretZulipReply, zulipBaseUrl, zulipRequest, ZULIP_CREDENTIAL } from './index';
+import { interpretZulipReply, zulipBaseUrl, ZULIP_CREDENTIAL } from './index';
 
 /**
  * Zulip's real-time events API: register a queue, long-poll it, delete it; and the message
  * history a trigger reads to catch up after its queue was lost.
  */
+
+/** Where and as whom the trigger calls Zulip, read once while n8n activates it. */
+export interface ZulipSession {
+	baseURL: string;
+	auth: { username: string; password: string };
+}
+
+export async function openZulipSession(context: ITriggerFunctions): Promise<ZulipSession> {
+	const baseURL = await zulipBaseUrl(context);
+	const credentials = await context.getCredentials<{ email?: string; apiKey?: string }>(
+		ZULIP_CREDENTIAL,
+	);
+	return {
+		baseURL,
+		auth: { username: String(credentials.email ?? ''), password: String(credentials.apiKey ?? '') },
+	};
+}
+
+async function sessionCall(
+	context: ITriggerFunctions,
+	session: ZulipSession,
+	call: Omit<HttpCall, 'baseURL'>,
+): Promise<HttpOutcome> {
+	return await requestWithBasicAuth(context, session.auth, { ...call, baseURL: session.baseURL });
+}
+
+/** A call whose answer is data; a connection failure, refusal or 429 throws (429 as RateLimitedSignal). */
+async function sessionRequest(
+	context: ITriggerFunctions,
+	session: ZulipSession,
+	call: Omit<HttpCall, 'baseURL'>,
+): Promise<IDataObject> {
+	const outcome = await sessionCall(context, session, call);
+	if (outcome.failure)
+		throw providerError(context.getNode(), {
+			provider: 'Zulip',
+			message: `could not reach ${session.baseURL} (${outcome.failure.code})`,
+			description:
+				'Check the Server URL in the credential and that the server is reachable from n8n.',
+			details: { networkCode: outcome.failure.code },
+		});
+	return interpretZulipReply(context, outcome.reply);
+}
 
 export interface QueueRegistration {
 	queueId: string;
@@ -33,11 +77,13 @@ const DEFAULT_LONG_POLL_SECONDS = 90;
 
 export async function registerEventQueue(
 	context: ITriggerFunctions,
+	session: ZulipSession,
 	eventTypes: string[],
 ): Promise<QueueRegistration> {
-	const reply = await zulipRequest(context, {
+	const reply = await sessionRequest(context, session, {
 		method: 'POST',
-		path: '/register',
+		url: '/register',
+		form: true,
 		body: {
 			event_types: eventTypes,
 			fetch_event_types: eventTypes,
@@ -57,20 +103,14 @@ export async function registerEventQueue(
 	};
 }
 
-async function eventQueueCall(context: ITriggerFunctions, call: Omit<HttpCall, 'baseURL'>) {
-	return await requestWithCredential(context, ZULIP_CREDENTIAL, {
-		...call,
-		baseURL: await zulipBaseUrl(context),
-	});
-}
-
 /** One long poll; `signal` ends it at once (the workflow was deactivated). */
 export async function pollEvents(
 	context: ITriggerFunctions,
+	session: ZulipSession,
 	queue: { queueId: string; lastEventId: number; longPollTimeoutSeconds: number },
 	signal: AbortSignal,
 ): Promise<PollOutcome> {
-	const outcome = await eventQueueCall(context, {
+	const outcome = await sessionCall(context, session, {
 		method: 'GET',
 		url: '/events',
 		qs: { queue_id: queue.queueId, last_event_id: queue.lastEventId },
@@ -96,8 +136,12 @@ export async function pollEvents(
 }
 
 /** Deletes the queue; a queue Zulip already dropped is fine, and so is a server that is away. */
-export async function deleteEventQueue(context: ITriggerFunctions, queueId: string): Promise<void> {
-	await eventQueueCall(context, {
+export async function deleteEventQueue(
+	context: ITriggerFunctions,
+	session: ZulipSession,
+	queueId: string,
+): Promise<void> {
+	await sessionCall(context, session, {
 		method: 'DELETE',
 		url: '/events',
 		body: { queue_id: queueId },
@@ -109,13 +153,14 @@ export async function deleteEventQueue(context: ITriggerFunctions, queueId: stri
 /** Messages in one channel with ids above `afterId`, oldest first, `count` at most. */
 export async function channelMessagesAfter(
 	context: ITriggerFunctions,
+	session: ZulipSession,
 	channelId: number,
 	afterId: number,
 	count: number,
 ): Promise<{ messages: IDataObject[]; foundNewest: boolean }> {
-	const reply = await zulipRequest(context, {
+	const reply = await sessionRequest(context, session, {
 		method: 'GET',
-		path: '/messages',
+		url: '/messages',
 		qs: {
 			anchor: String(afterId),
 			include_anchor: false,
@@ -133,7 +178,10 @@ export async function channelMessagesAfter(
 }
 
 /** The user id of the credential's account (to tell its own messages apart). */
-export async function ownUserId(context: ITriggerFunctions): Promise<number> {
-	const reply = await zulipRequest(context, { method: 'GET', path: '/users/me' });
+export async function ownUserId(
+	context: ITriggerFunctions,
+	session: ZulipSession,
+): Promise<number> {
+	const reply = await sessionRequest(context, session, { method: 'GET', url: '/users/me' });
 	return Number(reply.user_id);
 }

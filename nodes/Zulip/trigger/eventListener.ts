@@ -4,10 +4,12 @@ import { settle } from '../../../shared/errors';
 import {
 	channelMessagesAfter,
 	deleteEventQueue,
+	openZulipSession,
 	ownUserId,
 	pollEvents,
 	registerEventQueue,
 	type QueueRegistration,
+	type ZulipSession,
 } from '../transport/events';
 import {
 	changeKind,
@@ -60,6 +62,7 @@ export class ZulipEventListener {
 	private running: Promise<void> | undefined;
 	private queueId: string | undefined;
 	private ownId = -1;
+	private session: ZulipSession | undefined;
 
 	constructor(
 		private readonly context: ITriggerFunctions,
@@ -74,6 +77,7 @@ export class ZulipEventListener {
 
 	/** Registers the first queue (its errors fail activation), then listens in the background. */
 	async start(): Promise<void> {
+		this.session = await openZulipSession(this.context);
 		const first = await this.connect();
 		this.running = this.run(first);
 	}
@@ -84,10 +88,15 @@ export class ZulipEventListener {
 		await this.deleteQueue();
 	}
 
+	/** Set by start(), before anything calls Zulip. */
+	private get zulip(): ZulipSession {
+		return this.session as ZulipSession;
+	}
+
 	private async connect(): Promise<QueueRegistration> {
 		if (this.types.includes('message') && this.ownId < 0)
-			this.ownId = await ownUserId(this.context);
-		const registration = await registerEventQueue(this.context, this.types);
+			this.ownId = await ownUserId(this.context, this.zulip);
+		const registration = await registerEventQueue(this.context, this.zulip, this.types);
 		this.queueId = registration.queueId;
 		return registration;
 	}
@@ -125,7 +134,7 @@ export class ZulipEventListener {
 		const queue = { ...registration };
 		let failures = 0;
 		while (!this.stopped) {
-			const outcome = await pollEvents(this.context, queue, this.abort.signal);
+			const outcome = await pollEvents(this.context, this.zulip, queue, this.abort.signal);
 			if (this.stopped) return;
 			if (outcome.kind === 'queueGone') {
 				this.queueId = undefined;
@@ -157,7 +166,8 @@ export class ZulipEventListener {
 	private async deleteQueue(): Promise<void> {
 		const queueId = this.queueId;
 		this.queueId = undefined;
-		if (queueId !== undefined) await settle(deleteEventQueue(this.context, queueId));
+		if (queueId !== undefined && this.session)
+			await settle(deleteEventQueue(this.context, this.session, queueId));
 	}
 
 	private emitIf(event: TriggerEventName, item: () => IDataObject): void {
@@ -248,6 +258,7 @@ export class ZulipEventListener {
 			for (let page = 0; page < CATCH_UP_PAGES; page++) {
 				const { messages, foundNewest } = await channelMessagesAfter(
 					this.context,
+					this.zulip,
 					channelId,
 					after,
 					PAGE_SIZE,
