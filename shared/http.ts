@@ -6,10 +6,15 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 	IN8nHttpFullResponse,
+	ITriggerFunctions,
 } from 'n8n-workflow';
 import { settle } from './errors';
 
-export type HttpContext = IExecuteFunctions | ILoadOptionsFunctions | IHookFunctions;
+export type HttpContext =
+	| IExecuteFunctions
+	| ILoadOptionsFunctions
+	| IHookFunctions
+	| ITriggerFunctions;
 
 export interface HttpCall {
 	method: IHttpRequestMethods;
@@ -20,6 +25,8 @@ export interface HttpCall {
 	body?: IDataObject;
 	form?: boolean;
 	timeoutMs?: number;
+	/** Aborts the request (a trigger's long poll when the workflow is deactivated). */
+	signal?: AbortSignal;
 }
 
 export interface HttpReply {
@@ -88,6 +95,32 @@ export async function requestWithCredential(
 	credentialType: string,
 	call: HttpCall,
 ): Promise<HttpOutcome> {
+	return await outcomeOf(
+		context.helpers.httpRequestWithAuthentication.call(
+			context,
+			credentialType,
+			requestOptions(call),
+		) as Promise<IN8nHttpFullResponse>,
+	);
+}
+
+/**
+ * The same, with HTTP Basic credentials read beforehand. For a trigger's requests after
+ * activation: n8n 2.x evaluates a credential's `={{ }}` authenticate expressions only while
+ * the node runs (activation, an execution), so httpRequestWithAuthentication fails later with
+ * "No bridge acquired for this context".
+ */
+export async function requestWithBasicAuth(
+	context: HttpContext,
+	auth: { username: string; password: string },
+	call: HttpCall,
+): Promise<HttpOutcome> {
+	return await outcomeOf(
+		context.helpers.httpRequest({ ...requestOptions(call), auth }) as Promise<IN8nHttpFullResponse>,
+	);
+}
+
+function requestOptions(call: HttpCall): IHttpRequestOptions {
 	const options: IHttpRequestOptions = {
 		method: call.method,
 		baseURL: call.baseURL,
@@ -98,19 +131,18 @@ export async function requestWithCredential(
 		timeout: call.timeoutMs ?? 60_000,
 		json: true,
 	};
+	if (call.signal) options.abortSignal = call.signal;
 	if (call.body && call.form) {
 		options.body = formEncode(call.body);
 		options.headers = { 'content-type': 'application/x-www-form-urlencoded' };
 	} else if (call.body) {
 		options.body = call.body;
 	}
-	const outcome = await settle(
-		context.helpers.httpRequestWithAuthentication.call(
-			context,
-			credentialType,
-			options,
-		) as Promise<IN8nHttpFullResponse>,
-	);
+	return options;
+}
+
+async function outcomeOf(request: Promise<IN8nHttpFullResponse>): Promise<HttpOutcome> {
+	const outcome = await settle(request);
 	if (!outcome.ok) {
 		const code = errorCode(outcome.error);
 		return { failure: { code, mayHaveArrived: !NOT_SENT_CODES.has(code) } };

@@ -88,8 +88,8 @@ test('every node description matches the stored snapshot of its parameters', asy
 	const actual = await currentShapes();
 	assert.equal(
 		Object.keys(actual).length,
-		5,
-		`expected five nodes, found ${Object.keys(actual).join(', ')}`,
+		6,
+		`expected six nodes, found ${Object.keys(actual).join(', ')}`,
 	);
 	if (process.env.UPDATE_SNAPSHOTS === '1') {
 		writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, '\t')}\n`);

@@ -6,6 +6,7 @@
  * Parameters it does not know are ignored and listed in `ignored_parameters_unsupported`.
  */
 import { FORM, type Field, type ModelOperation, type Problem, type Schema } from '../requestModel';
+import { eventQueueOperations } from './events';
 import type { Reply } from './routes';
 
 const bool: Field = { schema: { type: 'boolean' } };
@@ -130,6 +131,7 @@ export const zulipOperations: readonly ModelOperation[] = [
 			},
 		},
 	},
+	...eventQueueOperations,
 ];
 
 const error = (

@@ -12,6 +12,7 @@ import {
 	type ZulipSent,
 	type ZulipWorld,
 } from './state';
+import { announceScheduled, eventRoutes, recordChannelMessage } from './events';
 
 /**
  * Zulip's behaviour for the routes the nodes use, keyed by the spec's operationId. Requests reach
@@ -28,6 +29,7 @@ export interface RouteContext {
 	world: ZulipWorld;
 	params: Record<string, string>;
 	body: Record<string, unknown>;
+	query: Record<string, string>;
 	nowMs: number;
 	nextScheduledId(): number;
 	nextMessageId(): number;
@@ -135,14 +137,16 @@ export const routes: Record<string, Route> = {
 		const content = requireContent(body.content);
 		const timestamp = requireFuture(body.scheduled_delivery_timestamp, ctx.nowMs);
 		const id = ctx.nextScheduledId();
-		world.scheduled.set(id, {
+		const created: ZulipScheduled = {
 			scheduled_message_id: id,
 			...target,
 			content,
 			rendered_content: renderContent(content),
 			scheduled_delivery_timestamp: timestamp,
 			failed: false,
-		});
+		};
+		world.scheduled.set(id, created);
+		announceScheduled(world, { op: 'add', message: created });
 		return ok({ scheduled_message_id: id });
 	},
 	'update-scheduled-message': (ctx) => {
@@ -186,17 +190,21 @@ export const routes: Record<string, Route> = {
 		}
 		if (next.type === 'private') delete next.topic;
 		world.scheduled.set(existing.scheduled_message_id, next);
+		announceScheduled(world, { op: 'update', message: next });
 		return ok();
 	},
 	'delete-scheduled-message': ({ world, params }) => {
-		if (!world.scheduled.delete(Number(params.scheduled_message_id))) throw scheduledMissing();
+		const id = Number(params.scheduled_message_id);
+		if (!world.scheduled.delete(id)) throw scheduledMissing();
+		announceScheduled(world, { op: 'remove', id });
 		return ok();
 	},
 	'send-message': (ctx) => {
 		const { world, body } = ctx;
 		const type = String(body.type) as ZulipSent['type'];
+		let channelId: number | undefined;
 		if (isChannelType(type)) {
-			resolveChannel(world, body.to);
+			channelId = resolveChannel(world, body.to);
 		} else {
 			resolveDirectRecipients(world, body.to, true);
 		}
@@ -211,8 +219,18 @@ export const routes: Record<string, Route> = {
 			content,
 			sender_email: world.email,
 		});
+		if (channelId !== undefined && topic !== undefined)
+			recordChannelMessage(world, {
+				id,
+				channelId,
+				topic,
+				content,
+				senderEmail: world.email,
+				timestampSeconds: Math.floor(ctx.nowMs / 1000),
+			});
 		return ok({ id });
 	},
+	...eventRoutes,
 };
 
 /** Run a route, turning Zulip errors into Zulip's error replies. */

@@ -5,6 +5,8 @@ import type { Operation } from 'openapi-backend';
 import { loadSpecValidator, type SpecValidator } from '../openapi';
 import { checkRequest, describeProblem, type ModelCheck } from '../requestModel';
 import { specLayerDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
+import { EventQueues } from './eventQueues';
+import { announceScheduled, recordChannelMessage, reminderJson } from './events';
 import { zulipErrors, zulipOperations, zulipRefusal } from './model';
 import { routes, runRoute, type Reply } from './routes';
 import {
@@ -12,6 +14,7 @@ import {
 	seedUsers,
 	type SeenRequest,
 	type ZulipChannel,
+	type ZulipReminder,
 	type ZulipScheduled,
 	type ZulipSent,
 	type ZulipUser,
@@ -41,6 +44,8 @@ export interface ZulipFakeOptions {
 	specsDir?: string | false;
 	/** Clock in ms, for "must be in the future" and rate-limit reset times. */
 	now?: () => number;
+	/** How long GET /events waits for an event before answering with a heartbeat. */
+	heartbeatMs?: number;
 }
 
 type FailureKind = 'drop-after-body' | 'http-500';
@@ -91,6 +96,9 @@ export class ZulipFake implements ZulipWorld {
 	channels: ZulipChannel[] = [];
 	scheduled = new Map<number, ZulipScheduled>();
 	sent: ZulipSent[] = [];
+	messages: Array<Record<string, unknown>> = [];
+	reminders = new Map<number, ZulipReminder>();
+	readonly queues: EventQueues;
 	requests: SeenRequest[] = [];
 	violations: string[] = [];
 
@@ -99,6 +107,9 @@ export class ZulipFake implements ZulipWorld {
 	private lastMessageId = 1000;
 	private rateLimited = { count: 0, retryAfter: 0 };
 	private failures: InjectedFailure[] = [];
+	private lastReminderId = 0;
+	/** Open GET /events requests: a restart drops their connections. */
+	private polls = new Set<http.ServerResponse>();
 
 	private constructor(
 		private readonly server: http.Server,
@@ -111,6 +122,7 @@ export class ZulipFake implements ZulipWorld {
 		this.email = options.email ?? 'bot@example.com';
 		this.apiKey = options.apiKey ?? 'test-api-key-123';
 		this.now = options.now ?? Date.now;
+		this.queues = new EventQueues(options.heartbeatMs);
 		this.reset();
 	}
 
@@ -147,12 +159,110 @@ export class ZulipFake implements ZulipWorld {
 		this.channels = seedChannels();
 		this.scheduled = new Map();
 		this.sent = [];
+		this.messages = [];
+		this.reminders = new Map();
+		this.lastReminderId = 0;
+		this.queues.expire();
 		this.requests = [];
 		this.violations = [];
 		this.lastScheduledId = 0;
 		this.lastMessageId = 1000;
 		this.rateLimited = { count: 0, retryAfter: 0 };
 		this.failures = [];
+	}
+
+	/**
+	 * A server restart: every event queue is gone (Zulip keeps them in memory) and open long
+	 * polls lose their connection; the realm's data stays.
+	 */
+	restart(): void {
+		this.queues.expire();
+		for (const response of this.polls) response.socket?.destroy();
+		this.polls.clear();
+	}
+
+	/** Someone else posts in a channel (as a user of the seeded realm). */
+	postChannelMessage(
+		senderEmail: string,
+		channelId: number,
+		topic: string,
+		content: string,
+	): number {
+		const id = ++this.lastMessageId;
+		recordChannelMessage(this, {
+			id,
+			channelId,
+			topic,
+			content,
+			senderEmail,
+			timestampSeconds: Math.floor(this.now() / 1000),
+		});
+		return id;
+	}
+
+	/** A reminder about a message, as the web app's "Remind me about this" makes (Zulip 11). */
+	scheduleReminder(messageId: number, deliverAtSeconds: number, note = ''): number {
+		const id = ++this.lastReminderId;
+		const reminder: ZulipReminder = {
+			reminder_id: id,
+			content: `You requested a reminder for message ${messageId}. ${note}`.trim(),
+			scheduled_delivery_timestamp: deliverAtSeconds,
+			reminder_target_message_id: messageId,
+		};
+		this.reminders.set(id, reminder);
+		this.queues.publish({ type: 'reminders', op: 'add', reminders: [reminderJson(reminder)] });
+		return id;
+	}
+
+	deleteReminder(id: number): void {
+		if (this.reminders.delete(id))
+			this.queues.publish({ type: 'reminders', op: 'remove', reminder_id: id });
+	}
+
+	/**
+	 * Zulip's delivery worker: every scheduled message and reminder due at `nowMs` is sent (a
+	 * message, then `remove`) or, for a channel message whose channel is gone, or one listed in
+	 * `fail`, marked failed (an `update` with failed: true).
+	 */
+	deliverDue(nowMs = this.now(), fail: number[] = []): void {
+		const due = [...this.scheduled.values()]
+			.filter((m) => !m.failed && m.scheduled_delivery_timestamp * 1000 <= nowMs)
+			.sort((a, b) => a.scheduled_delivery_timestamp - b.scheduled_delivery_timestamp);
+		for (const message of due) {
+			const channelGone =
+				message.type === 'stream' && !this.channels.some((c) => c.stream_id === message.to);
+			if (channelGone || fail.includes(message.scheduled_message_id)) {
+				const failed = { ...message, failed: true };
+				this.scheduled.set(message.scheduled_message_id, failed);
+				announceScheduled(this, { op: 'update', message: failed });
+				continue;
+			}
+			const id = ++this.lastMessageId;
+			this.sent.push({
+				id,
+				type: message.type,
+				to: message.to,
+				...(message.topic !== undefined ? { topic: message.topic } : {}),
+				content: message.content,
+				sender_email: this.email,
+			});
+			if (message.type === 'stream')
+				recordChannelMessage(this, {
+					id,
+					channelId: Number(message.to),
+					topic: message.topic ?? '',
+					content: message.content,
+					senderEmail: this.email,
+					timestampSeconds: Math.floor(nowMs / 1000),
+				});
+			this.scheduled.delete(message.scheduled_message_id);
+			announceScheduled(this, { op: 'remove', id: message.scheduled_message_id });
+		}
+		for (const reminder of [...this.reminders.values()]) {
+			if (reminder.scheduled_delivery_timestamp * 1000 > nowMs) continue;
+			this.reminders.delete(reminder.reminder_id);
+			this.queues.publish({ type: 'reminders', op: 'remove', reminder_id: reminder.reminder_id });
+		}
 	}
 
 	async stop(): Promise<void> {
@@ -211,7 +321,19 @@ export class ZulipFake implements ZulipWorld {
 			}
 			const failure = this.takeFailure(method, url.pathname);
 			if (failure?.kind === 'http-500') return send(res, zulipErrors.internal());
-			const reply = this.reply(check, specOperation, specProblems, req.headers.authorization);
+			let reply = this.reply(check, specOperation, specProblems, req.headers.authorization, query);
+			if (reply.status === 200 && check.operation?.id === 'get-events') {
+				this.polls.add(res);
+				res.once('close', () => this.polls.delete(res));
+				reply = await this.queues.poll({
+					queueId: String(query.queue_id),
+					lastEventId: Number(query.last_event_id ?? -1),
+					dontBlock: query.dont_block === 'true',
+				});
+				this.polls.delete(res);
+				if (res.destroyed) return;
+				this.checkEventsReply(specOperation, reply);
+			}
 			if (failure?.kind === 'drop-after-body') {
 				req.socket.destroy();
 				return;
@@ -231,6 +353,7 @@ export class ZulipFake implements ZulipWorld {
 		specOperation: Operation | undefined,
 		specProblems: string[],
 		authorization: string | undefined,
+		query: Record<string, string>,
 	): Reply {
 		const { operation } = check;
 		if (!operation)
@@ -247,6 +370,8 @@ export class ZulipFake implements ZulipWorld {
 				body: { result: 'error', msg: specProblems.join('; '), code: 'BAD_REQUEST' },
 			};
 		}
+		// The long poll is answered by handle(), which may wait.
+		if (operation.id === 'get-events') return { status: 200, body: {} };
 		const route = routes[operation.id];
 		if (!route) {
 			this.violations.push(
@@ -261,6 +386,7 @@ export class ZulipFake implements ZulipWorld {
 			world: this,
 			params: check.params,
 			body: check.body,
+			query,
 			nowMs: this.now(),
 			nextScheduledId: () => ++this.lastScheduledId,
 			nextMessageId: () => ++this.lastMessageId,
@@ -273,6 +399,15 @@ export class ZulipFake implements ZulipWorld {
 				...(this.spec?.checkResponse(specOperation, reply.status, reply.body) ?? []),
 			);
 		return reply;
+	}
+
+	/** Events newer than the spec file (reminders, Zulip 11) are left out of the spec check. */
+	private checkEventsReply(specOperation: Operation | undefined, reply: Reply): void {
+		if (reply.status !== 200 || !specOperation || !this.spec) return;
+		const events = (reply.body.events as Array<{ type: string }>).filter(
+			(event) => event.type !== 'reminders',
+		);
+		this.violations.push(...this.spec.checkResponse(specOperation, 200, { ...reply.body, events }));
 	}
 
 	private authorized(header: string | undefined): boolean {

@@ -1,4 +1,5 @@
 /** Data the Zulip fake keeps, its seed, and how Zulip serialises it (shapes checked against the spec). */
+import type { EventQueues } from './eventQueues';
 
 export interface ZulipUser {
 	user_id: number;
@@ -37,6 +38,14 @@ export interface ZulipSent {
 	sender_email: string;
 }
 
+/** A reminder about a message (Zulip 11): delivered to oneself by Notification Bot. */
+export interface ZulipReminder {
+	reminder_id: number;
+	content: string;
+	scheduled_delivery_timestamp: number;
+	reminder_target_message_id: number;
+}
+
 export interface SeenRequest {
 	method: string;
 	/** URL path, `/api/v1` included, without the query string. */
@@ -55,6 +64,10 @@ export interface ZulipWorld {
 	channels: ZulipChannel[];
 	scheduled: Map<number, ZulipScheduled>;
 	sent: ZulipSent[];
+	/** Channel messages as GET /messages and message events give them. */
+	messages: Array<Record<string, unknown>>;
+	reminders: Map<number, ZulipReminder>;
+	queues: EventQueues;
 }
 
 export const BOT_USER_ID = 8;
