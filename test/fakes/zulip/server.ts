@@ -8,8 +8,13 @@ import { specLayerDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
 import { zulipErrors, zulipOperations, zulipRefusal } from './model';
 import { routes, runRoute, type Reply } from './routes';
 import {
+	FEATURE_LEVEL,
+	MAX_MESSAGE_LENGTH,
+	MAX_TOPIC_LENGTH,
+	ZULIP_VERSION,
 	seedChannels,
 	seedUsers,
+	type ZulipReminder,
 	type SeenRequest,
 	type ZulipChannel,
 	type ZulipScheduled,
@@ -17,8 +22,17 @@ import {
 	type ZulipUser,
 	type ZulipWorld,
 } from './state';
+import { atFeatureLevel, newerThanSpec } from './versions';
 
-export type { SeenRequest, ZulipChannel, ZulipScheduled, ZulipSent, ZulipUser } from './state';
+export { ZULIP_SERVERS } from './versions';
+export type {
+	SeenRequest,
+	ZulipChannel,
+	ZulipReminder,
+	ZulipScheduled,
+	ZulipSent,
+	ZulipUser,
+} from './state';
 
 /**
  * A local Zulip server for tests. It models Zulip by itself (model.ts: routes, parameters, types,
@@ -41,6 +55,15 @@ export interface ZulipFakeOptions {
 	specsDir?: string | false;
 	/** Clock in ms, for "must be in the future" and rate-limit reset times. */
 	now?: () => number;
+	/**
+	 * The server to play: its API feature level (default 275, the spec's) and version string. An
+	 * older level lacks newer routes, parameters and message types, as such a server does.
+	 */
+	featureLevel?: number;
+	zulipVersion?: string;
+	/** The realm's limits, as POST /register gives them (Zulip's defaults 10000 and 60). */
+	maxMessageLength?: number;
+	maxTopicLength?: number;
 }
 
 type FailureKind = 'drop-after-body' | 'http-500';
@@ -87,16 +110,23 @@ export class ZulipFake implements ZulipWorld {
 	readonly url: string;
 	readonly email: string;
 	readonly apiKey: string;
+	readonly featureLevel: number;
+	readonly zulipVersion: string;
+	readonly maxMessageLength: number;
+	readonly maxTopicLength: number;
 	users: ZulipUser[] = [];
 	channels: ZulipChannel[] = [];
 	scheduled = new Map<number, ZulipScheduled>();
 	sent: ZulipSent[] = [];
+	reminders = new Map<number, ZulipReminder>();
 	requests: SeenRequest[] = [];
 	violations: string[] = [];
 
 	private readonly now: () => number;
 	private lastScheduledId = 0;
 	private lastMessageId = 1000;
+	private lastReminderId = 0;
+	private lastQueueId = 0;
 	private rateLimited = { count: 0, retryAfter: 0 };
 	private failures: InjectedFailure[] = [];
 
@@ -111,6 +141,10 @@ export class ZulipFake implements ZulipWorld {
 		this.email = options.email ?? 'bot@example.com';
 		this.apiKey = options.apiKey ?? 'test-api-key-123';
 		this.now = options.now ?? Date.now;
+		this.featureLevel = options.featureLevel ?? FEATURE_LEVEL;
+		this.zulipVersion = options.zulipVersion ?? ZULIP_VERSION;
+		this.maxMessageLength = options.maxMessageLength ?? MAX_MESSAGE_LENGTH;
+		this.maxTopicLength = options.maxTopicLength ?? MAX_TOPIC_LENGTH;
 		this.reset();
 	}
 
@@ -147,10 +181,12 @@ export class ZulipFake implements ZulipWorld {
 		this.channels = seedChannels();
 		this.scheduled = new Map();
 		this.sent = [];
+		this.reminders = new Map();
 		this.requests = [];
 		this.violations = [];
 		this.lastScheduledId = 0;
 		this.lastMessageId = 1000;
+		this.lastReminderId = 0;
 		this.rateLimited = { count: 0, retryAfter: 0 };
 		this.failures = [];
 	}
@@ -169,7 +205,7 @@ export class ZulipFake implements ZulipWorld {
 			const query = Object.fromEntries(url.searchParams);
 			const rawBody = await readBody(req);
 			const label = `${method} ${url.pathname}`;
-			const check: ModelCheck = url.pathname.startsWith(`${ZULIP_API_ROOT}/`)
+			const current: ModelCheck = url.pathname.startsWith(`${ZULIP_API_ROOT}/`)
 				? checkRequest(zulipOperations, {
 						method,
 						path: url.pathname.slice(ZULIP_API_ROOT.length),
@@ -178,16 +214,20 @@ export class ZulipFake implements ZulipWorld {
 						rawBody: rawBody.toString('utf8'),
 					})
 				: { params: {}, body: {}, problems: [], allowedMethods: [] };
-			const specOperation =
-				this.spec &&
-				(check.operation
-					? this.spec.operation(check.operation.id)
-					: this.spec.match(method, url.pathname));
-			const specProblems =
-				this.spec?.check(
-					{ method, path: url.pathname, query, headers: req.headers, rawBody },
-					specOperation,
-				).problems ?? [];
+			const check = atFeatureLevel(current, zulipOperations, this.featureLevel);
+			// Routes newer than the spec file (reminders) are checked by the model alone.
+			const specChecked = this.spec !== undefined && !newerThanSpec(current.operation);
+			const specOperation = !specChecked
+				? undefined
+				: current.operation
+					? this.spec?.operation(current.operation.id)
+					: this.spec?.match(method, url.pathname);
+			const specProblems = !specChecked
+				? []
+				: (this.spec?.check(
+						{ method, path: url.pathname, query, headers: req.headers, rawBody },
+						specOperation,
+					).problems ?? []);
 			this.requests.push({
 				method,
 				path: url.pathname,
@@ -264,6 +304,8 @@ export class ZulipFake implements ZulipWorld {
 			nowMs: this.now(),
 			nextScheduledId: () => ++this.lastScheduledId,
 			nextMessageId: () => ++this.lastMessageId,
+			nextReminderId: () => ++this.lastReminderId,
+			nextQueueId: () => `fake-queue-${++this.lastQueueId}`,
 		});
 		const ignored = check.problems.filter((p) => p.kind === 'unknown').map((p) => p.field);
 		if (reply.status < 300 && ignored.length) reply.body.ignored_parameters_unsupported = ignored;
