@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
-import { ZulipFake } from '../../fakes/zulip/server';
+import { ZulipFake, type ZulipFakeOptions } from '../../fakes/zulip/server';
 
 export function credentialsFor(fake: ZulipFake, overrides: IDataObject = {}) {
 	return {
@@ -45,11 +45,40 @@ export const channelCreate = (overrides: IDataObject = {}): IDataObject => ({
 	...overrides,
 });
 
+/**
+ * Makes the node learn the fake's server (feature level, limits), which it reads once per server
+ * and credential and keeps: later runs' request logs then hold only the operation's own requests.
+ */
+export async function learnServer(fake: ZulipFake): Promise<void> {
+	const result = await runZulip(fake, {
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			messageType: 'channel',
+			channel: { __rl: true, mode: 'list', value: '14' },
+			topic: 'Warm-up',
+			content: 'Learning the server',
+		},
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	fake.reset();
+}
+
+export interface UseZulipFakeOptions extends ZulipFakeOptions {
+	/** Whether the node learns the server before the first test (default true; see learnServer). */
+	learnServer?: boolean;
+}
+
 /** Starts one Zulip fake for the enclosing describe, and empties it before each test. */
-export function useZulipFake(onStarted: (fake: ZulipFake) => void): void {
+export function useZulipFake(
+	onStarted: (fake: ZulipFake) => void,
+	options: UseZulipFakeOptions = {},
+): void {
 	let fake: ZulipFake | undefined;
 	before(async () => {
-		fake = await ZulipFake.start();
+		const { learnServer: learn = true, ...fakeOptions } = options;
+		fake = await ZulipFake.start(fakeOptions);
+		if (learn) await learnServer(fake);
 		onStarted(fake);
 	});
 	after(async () => await fake?.stop());
