@@ -10,19 +10,26 @@ import { zulipServer, type ZulipServer } from '../transport/serverFacts';
 export interface ZulipFeature {
 	/** What needs it, as the user knows it: an operation or an option's display name. */
 	name: string;
+	/** Whether `name` is plural ("Scheduled messages need ..."). */
+	plural?: boolean;
 	featureLevel: number;
 	version: string;
 }
 
 export const FEATURES = {
-	scheduledMessages: { name: 'Scheduled messages', featureLevel: 179, version: '7.0' },
+	scheduledMessages: {
+		name: 'Scheduled messages',
+		plural: true,
+		featureLevel: 179,
+		version: '7.0',
+	},
 	updateScheduledMessage: {
 		name: 'Updating a scheduled message',
 		featureLevel: 184,
 		version: '7.0',
 	},
 	readBySender: { name: 'Mark as Read by Sender', featureLevel: 236, version: '8.0' },
-	reminders: { name: 'Reminders', featureLevel: 381, version: '11.0' },
+	reminders: { name: 'Reminders', plural: true, featureLevel: 381, version: '11.0' },
 	listReminders: { name: 'Listing reminders', featureLevel: 399, version: '11.0' },
 	deleteReminders: { name: 'Deleting reminders', featureLevel: 399, version: '11.0' },
 	reminderNote: { name: 'Note', featureLevel: 415, version: '11.0' },
@@ -37,7 +44,7 @@ export function supports(server: ZulipServer, feature: ZulipFeature): boolean {
 }
 
 function needs(feature: ZulipFeature, server: ZulipServer): string {
-	return `needs Zulip ${feature.version} or newer (API feature level ${feature.featureLevel}); this server runs Zulip ${server.version} (feature level ${server.featureLevel})`;
+	return `${feature.plural ? 'need' : 'needs'} Zulip ${feature.version} or newer (API feature level ${feature.featureLevel}); this server runs Zulip ${server.version} (feature level ${server.featureLevel})`;
 }
 
 const UPGRADE = 'Ask the Zulip administrator to upgrade the server';

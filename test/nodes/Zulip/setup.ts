@@ -101,3 +101,16 @@ export async function scheduleChannelMessages(fake: ZulipFake, count: number): P
 	assert.equal(result.error, undefined, result.error?.message);
 	return result.items.map((item) => Number(item.json.scheduled_message_id));
 }
+
+/** Runs `parameters` on `fake` (an older server) and checks the refusal left no request. */
+export async function assertRefusedBeforeAnyRequest(
+	fake: ZulipFake,
+	parameters: IDataObject,
+	message: RegExp,
+): Promise<void> {
+	const result = await runZulip(fake, { parameters });
+	assert.ok(result.error, 'the node should fail');
+	assert.match(result.error.message, message);
+	assert.ok(result.error.description, 'the error says what to do');
+	assert.deepEqual(fake.requests, [], 'no request left');
+}
