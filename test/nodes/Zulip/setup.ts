@@ -114,3 +114,40 @@ export async function assertRefusedBeforeAnyRequest(
 	assert.ok(result.error.description, 'the error says what to do');
 	assert.deepEqual(fake.requests, [], 'no request left');
 }
+
+/** Messages the user can see, for reminders: put straight into the fake (not through the node). */
+export function seedMessages(fake: ZulipFake, count: number): number[] {
+	return Array.from({ length: count }, (_, index) => {
+		const id = 5001 + index;
+		fake.sent.push({
+			id,
+			type: 'stream',
+			to: 14,
+			topic: 'Plans',
+			content: `plan ${index + 1}`,
+			sender_email: 'iago@example.com',
+		});
+		return id;
+	});
+}
+
+export const reminderCreate = (overrides: IDataObject = {}): IDataObject => ({
+	resource: 'reminder',
+	operation: 'create',
+	messageId: '5001',
+	remindAt: '={{ $now.plus({ hours: 3 }).toISO() }}',
+	...overrides,
+});
+
+/** Creates reminders through the node for `messageIds`, an hour apart from 1 hour on; returns their ids. */
+export async function createReminders(fake: ZulipFake, messageIds: number[]): Promise<number[]> {
+	const result = await runZulip(fake, {
+		parameters: reminderCreate({
+			messageId: '={{ $json.messageId }}',
+			remindAt: '={{ $now.plus({ hours: $json.hours }).toISO() }}',
+		}),
+		items: messageIds.map((messageId, index) => ({ messageId, hours: index + 1 })),
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	return result.items.map((item) => Number(item.json.reminder_id));
+}
