@@ -9,7 +9,7 @@ import { executeOperation, type ItemOperation } from '../../shared/items';
 import * as message from './actions/message';
 import * as reminder from './actions/reminder';
 import * as scheduledMessage from './actions/scheduledMessage';
-import { getUsers, searchChannels } from './methods';
+import { getUsers, searchChannels, zulipConnection } from './methods';
 
 const operations: Record<string, Record<string, ItemOperation>> = {
 	scheduledMessage: {
@@ -44,7 +44,7 @@ export class Zulip implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'zulipScheduledApi', required: true }],
+		credentials: [{ name: 'zulipScheduledApi', required: true, testedBy: 'zulipConnection' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -65,6 +65,7 @@ export class Zulip implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { zulipConnection },
 		listSearch: { searchChannels },
 		loadOptions: { getUsers },
 	};
