@@ -36,10 +36,20 @@ interface Cached<T> {
 const servers = new Map<string, Cached<ZulipServer>>();
 const limits = new Map<string, Cached<ZulipLimits>>();
 
+// The key per node run (every item of a run shares its context): the credential is read once a run.
+const keyByRun = new WeakMap<object, Promise<string>>();
+
 /** Server URL and the credential's id (never its secret): one entry per server and credential. */
 async function keyOf(context: HttpContext): Promise<string> {
-	const reference = context.getNode().credentials?.[ZULIP_CREDENTIAL];
-	return JSON.stringify([await zulipBaseUrl(context), reference?.id ?? reference?.name ?? '']);
+	let key = keyByRun.get(context);
+	if (!key) {
+		const reference = context.getNode().credentials?.[ZULIP_CREDENTIAL];
+		const credential = reference?.id ?? reference?.name ?? '';
+		key = zulipBaseUrl(context).then((url) => JSON.stringify([url, credential]));
+		keyByRun.set(context, key);
+		key.catch(() => keyByRun.delete(context));
+	}
+	return await key;
 }
 
 /** Concurrent items share one request; a failed read is not kept, so the next item asks again. */
