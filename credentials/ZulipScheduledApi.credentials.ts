@@ -1,11 +1,7 @@
-import type {
-	IAuthenticateGeneric,
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 // n8n ships a `zulipApi` credential already; credential type names are global, hence this name.
+// Tested by the Zulip node's `credentialTest` (it also reports the server's Zulip version).
 export class ZulipScheduledApi implements ICredentialType {
 	name = 'zulipScheduledApi';
 
@@ -52,13 +48,6 @@ export class ZulipScheduledApi implements ICredentialType {
 				username: '={{$credentials.email}}',
 				password: '={{$credentials.apiKey}}',
 			},
-		},
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.url.replace(/\\/+$/, "")}}/api/v1',
-			url: '/users/me',
 		},
 	};
 }

@@ -7,8 +7,9 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { executeOperation, type ItemOperation } from '../../shared/items';
 import * as message from './actions/message';
+import * as reminder from './actions/reminder';
 import * as scheduledMessage from './actions/scheduledMessage';
-import { getUsers, searchChannels } from './methods';
+import { getUsers, searchChannels, zulipConnection } from './methods';
 
 const operations: Record<string, Record<string, ItemOperation>> = {
 	scheduledMessage: {
@@ -19,6 +20,11 @@ const operations: Record<string, Record<string, ItemOperation>> = {
 		update: scheduledMessage.update.execute,
 	},
 	message: { send: message.send.execute },
+	reminder: {
+		create: reminder.create.execute,
+		delete: reminder.deleteReminder.execute,
+		getAll: reminder.getAll.execute,
+	},
 };
 
 /**
@@ -33,12 +39,12 @@ export class Zulip implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Schedule, list, edit, send now and cancel Zulip messages',
+		description: 'Schedule, list, edit, send now and cancel Zulip messages and reminders',
 		defaults: { name: 'Zulip Scheduled Messages' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'zulipScheduledApi', required: true }],
+		credentials: [{ name: 'zulipScheduledApi', required: true, testedBy: 'zulipConnection' }],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -49,14 +55,17 @@ export class Zulip implements INodeType {
 				options: [
 					{ name: 'Scheduled Message', value: 'scheduledMessage' },
 					{ name: 'Message', value: 'message' },
+					{ name: 'Reminder', value: 'reminder' },
 				],
 			},
 			...scheduledMessage.description,
 			...message.description,
+			...reminder.description,
 		],
 	};
 
 	methods = {
+		credentialTest: { zulipConnection },
 		listSearch: { searchChannels },
 		loadOptions: { getUsers },
 	};

@@ -1,3 +1,4 @@
+export { zulipConnection } from './credentialTest';
 import type {
 	IDataObject,
 	ILoadOptionsFunctions,

@@ -4,14 +4,12 @@
  * GET /messages (history, which clients read to catch up after losing a queue).
  */
 import { FORM, type Field, type ModelOperation } from '../requestModel';
-import type { Reply, RouteContext } from './routes';
+import { reminderJson } from './reminders';
+import type { Reply, RouteContext } from './replies';
 import {
 	BOT_USER_ID,
-	FEATURE_LEVEL,
-	ZULIP_VERSION,
 	renderContent,
 	scheduledJson,
-	type ZulipReminder,
 	type ZulipScheduled,
 	type ZulipWorld,
 } from './state';
@@ -88,20 +86,6 @@ const badRequest = (msg: string): Reply => ({
 	body: { result: 'error', msg, code: 'BAD_REQUEST' },
 });
 
-/** Zulip's Reminder object (Zulip 11): always a direct message to oneself. */
-export function reminderJson(reminder: ZulipReminder): Record<string, unknown> {
-	return {
-		reminder_id: reminder.reminder_id,
-		type: 'private',
-		to: [BOT_USER_ID],
-		content: reminder.content,
-		rendered_content: renderContent(reminder.content),
-		scheduled_delivery_timestamp: reminder.scheduled_delivery_timestamp,
-		failed: false,
-		reminder_target_message_id: reminder.reminder_target_message_id,
-	};
-}
-
 /**
  * The event queue part of POST /register: a new queue, and the state the client asked for in
  * `fetch_event_types` (default: the event types) as of the queue's creation.
@@ -117,9 +101,9 @@ export function eventQueueRegistration(
 	const wants = (type: string) => fetch === undefined || fetch.includes(type);
 	const fields: Record<string, unknown> = {
 		...world.queues.register(eventTypes),
-		zulip_feature_level: FEATURE_LEVEL,
-		zulip_version: ZULIP_VERSION,
-		zulip_merge_base: ZULIP_VERSION,
+		zulip_feature_level: world.featureLevel,
+		zulip_version: world.zulipVersion,
+		zulip_merge_base: world.zulipVersion,
 	};
 	if (wants('message'))
 		fields.max_message_id = world.messages.reduce((max, m) => Math.max(max, Number(m.id)), -1);
@@ -130,7 +114,6 @@ export function eventQueueRegistration(
 }
 
 export const eventRoutes: Record<string, (ctx: RouteContext) => Reply> = {
-	'register-queue': ({ world, body }) => ok(eventQueueRegistration(world, body)),
 	'delete-queue': ({ world, body }) =>
 		world.queues.delete(String(body.queue_id))
 			? ok()

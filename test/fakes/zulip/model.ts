@@ -1,5 +1,5 @@
 /**
- * Zulip's REST API (feature level 275) as the fake models it without the OpenAPI file: the routes
+ * Zulip's REST API (feature level 275, plus reminders from 11.0) as the fake models it without the OpenAPI file: the routes
  * the nodes use, what each reads, and how Zulip answers a request it cannot read. Zulip validates
  * parameters in order and reports the first problem: 400 with `{ result, msg, code }`, code
  * REQUEST_VARIABLE_MISSING (plus `var_name`) for an absent parameter, BAD_REQUEST otherwise.
@@ -28,6 +28,7 @@ const MESSAGE_TO: Schema = {
 };
 const USER_QUERY = { client_gravatar: bool, include_custom_profile_fields: bool };
 const SCHEDULED_ID = { scheduled_message_id: { type: 'integer' } } as const;
+const EVENT_TYPES: Field = { schema: { type: 'array', items: { type: 'string' } }, json: true };
 
 export const zulipOperations: readonly ModelOperation[] = [
 	{ id: 'get-server-settings', method: 'GET', path: '/server_settings', auth: false },
@@ -112,6 +113,46 @@ export const zulipOperations: readonly ModelOperation[] = [
 		path: '/scheduled_messages/{scheduled_message_id}',
 		auth: true,
 		params: SCHEDULED_ID,
+	},
+	{
+		id: 'register-queue',
+		method: 'POST',
+		path: '/register',
+		auth: true,
+		body: {
+			mediaType: FORM,
+			fields: {
+				event_types: EVENT_TYPES,
+				fetch_event_types: EVENT_TYPES,
+				apply_markdown: { ...bool, json: true },
+				client_gravatar: { ...bool, json: true },
+				slim_presence: { ...bool, json: true },
+				all_public_streams: { ...bool, json: true },
+			},
+		},
+	},
+	// Reminders: Zulip 11.0, after the spec file (versions.ts says which level serves what).
+	{
+		id: 'create-message-reminder',
+		method: 'POST',
+		path: '/reminders',
+		auth: true,
+		body: {
+			mediaType: FORM,
+			fields: {
+				message_id: { schema: { type: 'integer' }, required: true, json: true },
+				scheduled_delivery_timestamp: { schema: { type: 'integer' }, required: true, json: true },
+				note: { schema: { type: 'string' } },
+			},
+		},
+	},
+	{ id: 'get-reminders', method: 'GET', path: '/reminders', auth: true },
+	{
+		id: 'delete-reminder',
+		method: 'DELETE',
+		path: '/reminders/{reminder_id}',
+		auth: true,
+		params: { reminder_id: { type: 'integer' } },
 	},
 	{
 		id: 'send-message',

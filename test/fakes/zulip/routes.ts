@@ -1,7 +1,5 @@
 import {
 	BOT_USER_ID,
-	FEATURE_LEVEL,
-	ZULIP_VERSION,
 	channelJson,
 	ownUserJson,
 	renderContent,
@@ -13,49 +11,17 @@ import {
 	type ZulipWorld,
 } from './state';
 import { announceScheduled, eventRoutes, recordChannelMessage } from './events';
+import { ok, ZulipError, type Reply, type Route, type RouteContext } from './replies';
+import { registerRoutes } from './register';
+import { reminderRoutes } from './reminders';
+
+export type { Reply, RouteContext } from './replies';
 
 /**
  * Zulip's behaviour for the routes the nodes use, keyed by the spec's operationId. Requests reach
  * these only after auth and spec validation passed, so field types are the spec's; the checks here
  * are the server-side rules the schema cannot express (existing ids, future timestamps, ...).
  */
-
-export interface Reply {
-	status: number;
-	body: Record<string, unknown>;
-}
-
-export interface RouteContext {
-	world: ZulipWorld;
-	params: Record<string, string>;
-	body: Record<string, unknown>;
-	query: Record<string, string>;
-	nowMs: number;
-	nextScheduledId(): number;
-	nextMessageId(): number;
-}
-
-type Route = (ctx: RouteContext) => Reply;
-
-const ok = (fields: Record<string, unknown> = {}): Reply => ({
-	status: 200,
-	body: { result: 'success', msg: '', ...fields },
-});
-
-/** Zulip's JsonableError: 400 with code BAD_REQUEST unless stated. */
-class ZulipError extends Error {
-	constructor(
-		message: string,
-		readonly status = 400,
-		readonly extra: Record<string, unknown> = { code: 'BAD_REQUEST' },
-	) {
-		super(message);
-	}
-
-	reply(): Reply {
-		return { status: this.status, body: { result: 'error', msg: this.message, ...this.extra } };
-	}
-}
 
 const channelIdMissing = (id: number) =>
 	new ZulipError(`Channel with ID '${id}' does not exist`, 400, {
@@ -107,9 +73,9 @@ export const routes: Record<string, Route> = {
 				'openid connect': false,
 			},
 			external_authentication_methods: [],
-			zulip_feature_level: FEATURE_LEVEL,
-			zulip_version: ZULIP_VERSION,
-			zulip_merge_base: ZULIP_VERSION,
+			zulip_feature_level: world.featureLevel,
+			zulip_version: world.zulipVersion,
+			zulip_merge_base: world.zulipVersion,
 			push_notifications_enabled: false,
 			is_incompatible: false,
 			email_auth_enabled: true,
@@ -134,7 +100,7 @@ export const routes: Record<string, Route> = {
 	'create-scheduled-message': (ctx) => {
 		const { world, body } = ctx;
 		const target = scheduledTarget(world, String(body.type), body.to, body.topic);
-		const content = requireContent(body.content);
+		const content = requireContent(world, body.content);
 		const timestamp = requireFuture(body.scheduled_delivery_timestamp, ctx.nowMs);
 		const id = ctx.nextScheduledId();
 		const created: ZulipScheduled = {
@@ -172,10 +138,10 @@ export const routes: Record<string, Route> = {
 				scheduledTarget(world, existing.type, body.to, body.topic ?? existing.topic),
 			);
 		} else if (has('topic') && existing.type === 'stream') {
-			next.topic = requireTopic(body.topic);
+			next.topic = requireTopic(world, body.topic);
 		}
 		if (has('content')) {
-			next.content = requireContent(body.content);
+			next.content = requireContent(world, body.content);
 			next.rendered_content = renderContent(next.content);
 		}
 		if (has('scheduled_delivery_timestamp')) {
@@ -208,8 +174,8 @@ export const routes: Record<string, Route> = {
 		} else {
 			resolveDirectRecipients(world, body.to, true);
 		}
-		const topic = isChannelType(type) ? requireTopic(body.topic) : undefined;
-		const content = requireContent(body.content);
+		const topic = isChannelType(type) ? requireTopic(world, body.topic) : undefined;
+		const content = requireContent(world, body.content);
 		const id = ctx.nextMessageId();
 		world.sent.push({
 			id,
@@ -231,6 +197,8 @@ export const routes: Record<string, Route> = {
 		return ok({ id });
 	},
 	...eventRoutes,
+	...registerRoutes,
+	...reminderRoutes,
 };
 
 /** Run a route, turning Zulip errors into Zulip's error replies. */
@@ -265,7 +233,7 @@ function scheduledTarget(
 ): Pick<ZulipScheduled, 'type' | 'to' | 'topic'> {
 	if (isChannelType(type)) {
 		const channelId = resolveChannel(world, to, true);
-		return { type: 'stream', to: channelId, topic: requireTopic(topic) };
+		return { type: 'stream', to: channelId, topic: requireTopic(world, topic) };
 	}
 	return { type: 'private', to: resolveDirectRecipients(world, to, false) as number[] };
 }
@@ -315,16 +283,28 @@ function resolveDirectRecipients(
 	return [...new Set(list as Array<number | string>)];
 }
 
-function requireTopic(topic: unknown): string {
+function requireTopic(world: ZulipWorld, topic: unknown): string {
 	if (topic === undefined) throw new ZulipError('Missing topic');
-	if (String(topic).trim() === '') throw new ZulipError("Topic can't be empty!");
-	return String(topic);
+	const stripped = String(topic).trim();
+	if (stripped === '') throw new ZulipError("Topic can't be empty!");
+	return truncateSilently(stripped, world.maxTopicLength, '...');
 }
 
-function requireContent(content: unknown): string {
-	if (typeof content !== 'string' || content.trim() === '')
-		throw new ZulipError('Message must not be empty');
-	return content;
+function requireContent(world: ZulipWorld, content: unknown): string {
+	// Zulip strips trailing whitespace and leading blank lines before it measures the content.
+	const body = typeof content === 'string' ? content.trimEnd().replace(/^\n+/, '') : '';
+	if (body === '') throw new ZulipError('Message must not be empty');
+	return truncateSilently(body, world.maxMessageLength, '\n[message truncated]');
+}
+
+/**
+ * What Zulip does with text over the realm's limit: it cuts it, ending in `marker`, and accepts
+ * the request without a word. Lengths are Unicode code points (Python's len), not UTF-16 units.
+ */
+function truncateSilently(text: string, max: number, marker: string): string {
+	const points = Array.from(text);
+	if (points.length <= max) return text;
+	return points.slice(0, max - Array.from(marker).length).join('') + marker;
 }
 
 function requireFuture(timestamp: unknown, nowMs: number): number {

@@ -6,10 +6,15 @@ import { loadSpecValidator, type SpecValidator } from '../openapi';
 import { checkRequest, describeProblem, type ModelCheck } from '../requestModel';
 import { specLayerDir, specsDir, ZULIP_SPEC_FILE } from '../specs';
 import { EventQueues } from './eventQueues';
-import { announceScheduled, recordChannelMessage, reminderJson } from './events';
+import { announceScheduled, recordChannelMessage } from './events';
+import { addReminder, removeReminder } from './reminders';
 import { zulipErrors, zulipOperations, zulipRefusal } from './model';
 import { routes, runRoute, type Reply } from './routes';
 import {
+	FEATURE_LEVEL,
+	MAX_MESSAGE_LENGTH,
+	MAX_TOPIC_LENGTH,
+	ZULIP_VERSION,
 	seedChannels,
 	seedUsers,
 	type SeenRequest,
@@ -20,8 +25,17 @@ import {
 	type ZulipUser,
 	type ZulipWorld,
 } from './state';
+import { atFeatureLevel, newerThanSpec } from './versions';
 
-export type { SeenRequest, ZulipChannel, ZulipScheduled, ZulipSent, ZulipUser } from './state';
+export { ZULIP_SERVERS } from './versions';
+export type {
+	SeenRequest,
+	ZulipChannel,
+	ZulipReminder,
+	ZulipScheduled,
+	ZulipSent,
+	ZulipUser,
+} from './state';
 
 /**
  * A local Zulip server for tests. It models Zulip by itself (model.ts: routes, parameters, types,
@@ -46,6 +60,15 @@ export interface ZulipFakeOptions {
 	now?: () => number;
 	/** How long GET /events waits for an event before answering with a heartbeat. */
 	heartbeatMs?: number;
+	/**
+	 * The server to play: its API feature level (default 275, the spec's) and version string. An
+	 * older level lacks newer routes, parameters and message types, as such a server does.
+	 */
+	featureLevel?: number;
+	zulipVersion?: string;
+	/** The realm's limits, as POST /register gives them (Zulip's defaults 10000 and 60). */
+	maxMessageLength?: number;
+	maxTopicLength?: number;
 }
 
 type FailureKind = 'drop-after-body' | 'http-500';
@@ -92,6 +115,10 @@ export class ZulipFake implements ZulipWorld {
 	readonly url: string;
 	readonly email: string;
 	readonly apiKey: string;
+	readonly featureLevel: number;
+	readonly zulipVersion: string;
+	readonly maxMessageLength: number;
+	readonly maxTopicLength: number;
 	users: ZulipUser[] = [];
 	channels: ZulipChannel[] = [];
 	scheduled = new Map<number, ZulipScheduled>();
@@ -105,9 +132,10 @@ export class ZulipFake implements ZulipWorld {
 	private readonly now: () => number;
 	private lastScheduledId = 0;
 	private lastMessageId = 1000;
+	private lastReminderId = 0;
+	private lastQueueId = 0;
 	private rateLimited = { count: 0, retryAfter: 0 };
 	private failures: InjectedFailure[] = [];
-	private lastReminderId = 0;
 	/** Open GET /events requests: a restart drops their connections. */
 	private polls = new Set<http.ServerResponse>();
 
@@ -123,6 +151,10 @@ export class ZulipFake implements ZulipWorld {
 		this.apiKey = options.apiKey ?? 'test-api-key-123';
 		this.now = options.now ?? Date.now;
 		this.queues = new EventQueues(options.heartbeatMs);
+		this.featureLevel = options.featureLevel ?? FEATURE_LEVEL;
+		this.zulipVersion = options.zulipVersion ?? ZULIP_VERSION;
+		this.maxMessageLength = options.maxMessageLength ?? MAX_MESSAGE_LENGTH;
+		this.maxTopicLength = options.maxTopicLength ?? MAX_TOPIC_LENGTH;
 		this.reset();
 	}
 
@@ -167,6 +199,7 @@ export class ZulipFake implements ZulipWorld {
 		this.violations = [];
 		this.lastScheduledId = 0;
 		this.lastMessageId = 1000;
+		this.lastReminderId = 0;
 		this.rateLimited = { count: 0, retryAfter: 0 };
 		this.failures = [];
 	}
@@ -203,20 +236,12 @@ export class ZulipFake implements ZulipWorld {
 	/** A reminder about a message, as the web app's "Remind me about this" makes (Zulip 11). */
 	scheduleReminder(messageId: number, deliverAtSeconds: number, note = ''): number {
 		const id = ++this.lastReminderId;
-		const reminder: ZulipReminder = {
-			reminder_id: id,
-			content: `You requested a reminder for message ${messageId}. ${note}`.trim(),
-			scheduled_delivery_timestamp: deliverAtSeconds,
-			reminder_target_message_id: messageId,
-		};
-		this.reminders.set(id, reminder);
-		this.queues.publish({ type: 'reminders', op: 'add', reminders: [reminderJson(reminder)] });
+		addReminder(this, { id, messageId, timestamp: deliverAtSeconds, note });
 		return id;
 	}
 
 	deleteReminder(id: number): void {
-		if (this.reminders.delete(id))
-			this.queues.publish({ type: 'reminders', op: 'remove', reminder_id: id });
+		removeReminder(this, id);
 	}
 
 	/**
@@ -260,8 +285,7 @@ export class ZulipFake implements ZulipWorld {
 		}
 		for (const reminder of [...this.reminders.values()]) {
 			if (reminder.scheduled_delivery_timestamp * 1000 > nowMs) continue;
-			this.reminders.delete(reminder.reminder_id);
-			this.queues.publish({ type: 'reminders', op: 'remove', reminder_id: reminder.reminder_id });
+			removeReminder(this, reminder.reminder_id);
 		}
 	}
 
@@ -279,7 +303,7 @@ export class ZulipFake implements ZulipWorld {
 			const query = Object.fromEntries(url.searchParams);
 			const rawBody = await readBody(req);
 			const label = `${method} ${url.pathname}`;
-			const check: ModelCheck = url.pathname.startsWith(`${ZULIP_API_ROOT}/`)
+			const current: ModelCheck = url.pathname.startsWith(`${ZULIP_API_ROOT}/`)
 				? checkRequest(zulipOperations, {
 						method,
 						path: url.pathname.slice(ZULIP_API_ROOT.length),
@@ -288,16 +312,20 @@ export class ZulipFake implements ZulipWorld {
 						rawBody: rawBody.toString('utf8'),
 					})
 				: { params: {}, body: {}, problems: [], allowedMethods: [] };
-			const specOperation =
-				this.spec &&
-				(check.operation
-					? this.spec.operation(check.operation.id)
-					: this.spec.match(method, url.pathname));
-			const specProblems =
-				this.spec?.check(
-					{ method, path: url.pathname, query, headers: req.headers, rawBody },
-					specOperation,
-				).problems ?? [];
+			const check = atFeatureLevel(current, zulipOperations, this.featureLevel);
+			// Routes newer than the spec file (reminders) are checked by the model alone.
+			const specChecked = this.spec !== undefined && !newerThanSpec(current.operation);
+			const specOperation = !specChecked
+				? undefined
+				: current.operation
+					? this.spec?.operation(current.operation.id)
+					: this.spec?.match(method, url.pathname);
+			const specProblems = !specChecked
+				? []
+				: (this.spec?.check(
+						{ method, path: url.pathname, query, headers: req.headers, rawBody },
+						specOperation,
+					).problems ?? []);
 			this.requests.push({
 				method,
 				path: url.pathname,
@@ -390,6 +418,8 @@ export class ZulipFake implements ZulipWorld {
 			nowMs: this.now(),
 			nextScheduledId: () => ++this.lastScheduledId,
 			nextMessageId: () => ++this.lastMessageId,
+			nextReminderId: () => ++this.lastReminderId,
+			nextQueueId: () => `fake-queue-${++this.lastQueueId}`,
 		});
 		const ignored = check.problems.filter((p) => p.kind === 'unknown').map((p) => p.field);
 		if (reply.status < 300 && ignored.length) reply.body.ignored_parameters_unsupported = ignored;

@@ -27,6 +27,20 @@ export interface ZulipScheduled {
 	failed: boolean;
 }
 
+/** A reminder as GET /reminders lists it: a direct message to the user, sent by Notification Bot. */
+export interface ZulipReminder {
+	reminder_id: number;
+	type: 'private';
+	to: number[];
+	content: string;
+	rendered_content: string;
+	scheduled_delivery_timestamp: number;
+	failed: boolean;
+	reminder_target_message_id: number;
+	/** The note as given (feature level 415+); part of `content` as well. */
+	note: string;
+}
+
 export interface ZulipSent {
 	id: number;
 	/** As the client sent it. */
@@ -39,13 +53,6 @@ export interface ZulipSent {
 }
 
 /** A reminder about a message (Zulip 11): delivered to oneself by Notification Bot. */
-export interface ZulipReminder {
-	reminder_id: number;
-	content: string;
-	scheduled_delivery_timestamp: number;
-	reminder_target_message_id: number;
-}
-
 export interface SeenRequest {
 	method: string;
 	/** URL path, `/api/v1` included, without the query string. */
@@ -68,12 +75,20 @@ export interface ZulipWorld {
 	messages: Array<Record<string, unknown>>;
 	reminders: Map<number, ZulipReminder>;
 	queues: EventQueues;
+	/** The server this fake plays (see versions.ts); the realm's limits, as POST /register gives them. */
+	readonly featureLevel: number;
+	readonly zulipVersion: string;
+	readonly maxMessageLength: number;
+	readonly maxTopicLength: number;
 }
 
 export const BOT_USER_ID = 8;
-/** Zulip 9.0 is API feature level 275, matching the spec file. */
+/** The server the fake plays unless told otherwise: feature level 275, matching the spec file. */
 export const FEATURE_LEVEL = 275;
 export const ZULIP_VERSION = '9.0';
+/** Zulip's defaults for a realm (settings.MAX_MESSAGE_LENGTH, MAX_TOPIC_NAME_LENGTH). */
+export const MAX_MESSAGE_LENGTH = 10_000;
+export const MAX_TOPIC_LENGTH = 60;
 
 // A fixed creation date keeps responses deterministic.
 const DATE_JOINED = '2024-01-01T00:00:00.000000+00:00';

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { testCredential } from '../../harness/engine';
 import type { ZulipFake } from '../../fakes/zulip/server';
-import { channelCreate, credentialsFor, postsTo, runZulip, useZulipFake } from './setup';
+import { channelCreate, postsTo, runZulip, useZulipFake } from './setup';
 
 describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 	let fake: ZulipFake;
@@ -141,17 +140,6 @@ describe('Zulip: rate limits, unclear failures, retries, credentials', () => {
 		await runZulip(fake, { parameters: channelCreate(), executionId: 'run-a' });
 		await runZulip(fake, { parameters: channelCreate(), executionId: 'run-b' });
 		assert.equal(fake.scheduled.size, 2);
-	});
-
-	test('the credential test passes with the right key and fails with a wrong one', async () => {
-		const good = await testCredential('zulipScheduledApi', credentialsFor(fake).zulipScheduledApi);
-		assert.equal(good.status, 'OK');
-		const bad = await testCredential(
-			'zulipScheduledApi',
-			credentialsFor(fake, { apiKey: 'wrong-key' }).zulipScheduledApi,
-		);
-		assert.equal(bad.status, 'Error');
-		assert.equal(bad.statusCode, 401);
 	});
 
 	test('a wrong key gives a clear error that never shows the key', async () => {

@@ -3,6 +3,15 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
+import {
+	FEATURES,
+	channelType,
+	directType,
+	requireOperation,
+	requireOption,
+	serverFor,
+} from '../features';
+import { checkContentLength, checkTopicLength, limitsFor } from '../limits';
 import { scheduledMessageOutput } from '../output';
 import { contentField, optionsCollection, recipientFields, sendAtField } from '../properties';
 import { readContent, readRecipient, readSendAt } from '../readers';
@@ -29,17 +38,25 @@ export const description = updateDisplayOptions(
 );
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
-	// Everything is checked before the first request, so a bad item sends nothing.
+	// Everything is checked before the create request, so a bad item creates nothing.
 	const content = readContent(this, itemIndex);
 	const scheduledDeliveryTimestamp = readSendAt(
 		this,
 		itemIndex,
 		this.getNodeParameter('sendAt', itemIndex),
 	);
-	const recipient = await readRecipient(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const server = await serverFor(this, itemIndex, maxRateLimitWaitSeconds);
+	requireOperation(this, server, FEATURES.scheduledMessages, itemIndex);
+	if (typeof options.readBySender === 'boolean')
+		requireOption(this, server, FEATURES.readBySender, itemIndex);
+	const recipient = await readRecipient(this, itemIndex);
+	const limits = await limitsFor(this, itemIndex, maxRateLimitWaitSeconds);
+	checkContentLength(this, limits, content, itemIndex);
+	if (recipient.topic !== undefined) checkTopicLength(this, limits, recipient.topic, itemIndex);
 	const body: IDataObject = {
-		type: recipient.type,
+		type: recipient.type === 'direct' ? directType(server) : channelType(server),
 		to: recipient.to,
 		content,
 		scheduled_delivery_timestamp: scheduledDeliveryTimestamp,
@@ -47,7 +64,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (recipient.topic !== undefined) body.topic = recipient.topic;
 	if (typeof options.readBySender === 'boolean') body.read_by_sender = options.readBySender;
 
-	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const reply = await sendOnce(
 		sendKey(this, itemIndex, 'scheduledMessage.create'),
 		async () =>

@@ -3,6 +3,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { removeOnce, sendKey } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
 import { isScheduledMessageGone, zulipRequest } from '../../transport';
+import { FEATURES, requireOperation, serverFor } from '../features';
 import { optionsCollection, scheduledMessageIdField } from '../properties';
 import { readScheduledMessageId } from '../readers';
 
@@ -16,6 +17,8 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readScheduledMessageId(this, itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const server = await serverFor(this, itemIndex, maxRateLimitWaitSeconds);
+	requireOperation(this, server, FEATURES.scheduledMessages, itemIndex);
 	// Once per execution: under Retry On Fail an item deleted by the first attempt keeps its result,
 	// and one whose answer was lost is found gone, instead of failing on Zulip's "does not exist".
 	const deleted = { scheduled_message_id: id, deleted: true };

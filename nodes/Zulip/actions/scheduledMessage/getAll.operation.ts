@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { readLimit, readMaxWait, returnAllOrLimit } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
+import { FEATURES, requireOperation, serverFor } from '../features';
 import { scheduledMessageOutput } from '../output';
 import { optionsCollection } from '../properties';
 
@@ -16,6 +17,8 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const limit = readLimit(this, itemIndex);
+	const server = await serverFor(this, itemIndex, maxRateLimitWaitSeconds);
+	requireOperation(this, server, FEATURES.scheduledMessages, itemIndex);
 	const reply = await zulipRequest(this, {
 		method: 'GET',
 		path: '/scheduled_messages',

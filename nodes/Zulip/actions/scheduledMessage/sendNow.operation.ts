@@ -4,6 +4,7 @@ import { providerError } from '../../../../shared/errors';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
 import { isScheduledMessageGone, zulipRequest } from '../../transport';
+import { FEATURES, requireOperation, serverFor } from '../features';
 import { optionsCollection, scheduledMessageIdField } from '../properties';
 import { readScheduledMessageId } from '../readers';
 import { findScheduledMessage } from './find';
@@ -28,6 +29,8 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const id = readScheduledMessageId(this, itemIndex);
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
+	const server = await serverFor(this, itemIndex, maxRateLimitWaitSeconds);
+	requireOperation(this, server, FEATURES.scheduledMessages, itemIndex);
 	const key = sendKey(this, itemIndex, 'scheduledMessage.sendNow');
 
 	// A retry of this node in the same execution finds the earlier send and only finishes the delete.

@@ -3,6 +3,8 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
+import { FEATURES, channelType, directType, requireOperation, serverFor } from '../features';
+import { checkContentLength, checkTopicLength, limitsFor } from '../limits';
 import { scheduledMessageOutput } from '../output';
 import {
 	channelLocator,
@@ -93,15 +95,29 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			itemIndex,
 		);
 	}
+	const server = await serverFor(this, itemIndex, maxRateLimitWaitSeconds);
+	requireOperation(this, server, FEATURES.updateScheduledMessage, itemIndex);
 	const body: IDataObject = {};
 	if (given('content')) body.content = readContent(this, itemIndex, 'updateFields.content');
 	if (given('sendAt'))
 		body.scheduled_delivery_timestamp = readSendAt(this, itemIndex, fields.sendAt);
 	if (given('topic')) body.topic = readTopic(this, itemIndex, fields.topic);
+	if (body.content !== undefined || body.topic !== undefined) {
+		const limits = await limitsFor(this, itemIndex, maxRateLimitWaitSeconds);
+		if (body.content !== undefined)
+			checkContentLength(this, limits, String(body.content), itemIndex);
+		if (body.topic !== undefined) checkTopicLength(this, limits, String(body.topic), itemIndex);
+	}
 	if (given('users'))
-		Object.assign(body, { type: 'direct', to: await readUserIds(this, itemIndex, fields.users) });
+		Object.assign(body, {
+			type: directType(server),
+			to: await readUserIds(this, itemIndex, fields.users),
+		});
 	if (channelGiven) {
-		Object.assign(body, { type: 'stream', to: readChannelId(this, itemIndex, fields.channel) });
+		Object.assign(body, {
+			type: channelType(server),
+			to: readChannelId(this, itemIndex, fields.channel),
+		});
 		if (body.topic === undefined) {
 			// Zulip wants the topic whenever the type is sent: keep the current one if there is one.
 			const current = await findScheduledMessage(this, id, itemIndex, maxRateLimitWaitSeconds);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ZulipFake } from '../../../../fakes/zulip/server';
+import { ZULIP_SERVERS, type ZulipFake } from '../../../../fakes/zulip/server';
 import { runZulip, useZulipFake } from '../../setup';
 
 describe('Zulip: Message > Send', () => {
@@ -34,5 +34,47 @@ describe('Zulip: Message > Send', () => {
 		assert.deepEqual(fake.sent[1].to, [9]);
 		assert.equal(result.items[0].json.message_id, fake.sent[0].id);
 		assert.deepEqual(fake.violations, []);
+	});
+});
+
+describe('Zulip: Message > Send on Zulip 6.x (feature level 170), limits 20/8', () => {
+	let fake: ZulipFake;
+	useZulipFake((started) => (fake = started), {
+		...ZULIP_SERVERS['6.x'],
+		maxMessageLength: 20,
+		maxTopicLength: 8,
+	});
+
+	const send = (overrides: Record<string, unknown>) => ({
+		resource: 'message',
+		operation: 'send',
+		messageType: 'channel',
+		channel: { __rl: true, mode: 'list', value: '16' },
+		topic: 'Standup',
+		content: 'Hello',
+		...overrides,
+	});
+
+	test('types are spelled as this server knows them: "stream" and "private"', async () => {
+		const channel = await runZulip(fake, { parameters: send({}) });
+		assert.equal(channel.error, undefined, channel.error?.message);
+		const direct = await runZulip(fake, {
+			parameters: send({ messageType: 'direct', users: '={{ [9] }}' }),
+		});
+		assert.equal(direct.error, undefined, direct.error?.message);
+		assert.deepEqual(
+			fake.sent.map((message) => message.type),
+			['stream', 'private'],
+		);
+		assert.deepEqual(fake.violations, []);
+	});
+
+	test('over-long content or topic is refused before any request', async () => {
+		const content = await runZulip(fake, { parameters: send({ content: 'z'.repeat(21) }) });
+		assert.match(content.error?.message ?? '', /^'Content' is 21 characters long .* limit of 20/);
+		const topic = await runZulip(fake, { parameters: send({ topic: 'Standup!!' }) });
+		assert.match(topic.error?.message ?? '', /^'Topic' is 9 characters long .* limit of 8/);
+		assert.deepEqual(fake.requests, []);
+		assert.equal(fake.sent.length, 0);
 	});
 });

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ZulipFake } from '../../../../fakes/zulip/server';
+import { ZULIP_SERVERS, type ZulipFake } from '../../../../fakes/zulip/server';
 import { channelCreate, localIsoIn, postsTo, runZulip, useZulipFake } from '../../setup';
 
 describe('Zulip: Scheduled Message > Create', () => {
@@ -161,5 +161,100 @@ describe('Zulip: Scheduled Message > Create', () => {
 			[...fake.scheduled.values()].map((message) => message.content),
 			['first'],
 		);
+	});
+});
+
+describe('Zulip: Scheduled Message > Create on older servers', () => {
+	describe('Zulip 6.x (feature level 170): no scheduled messages', () => {
+		let fake: ZulipFake;
+		useZulipFake((started) => (fake = started), ZULIP_SERVERS['6.x']);
+
+		test('refused before any request, naming the version it needs and the one the server runs', async () => {
+			const result = await runZulip(fake, { parameters: channelCreate() });
+			assert.match(
+				result.error?.message ?? '',
+				/^Scheduled messages need Zulip 7\.0 or newer \(API feature level 179\); this server runs Zulip 7\.0-dev-170 \(feature level 170\)/,
+			);
+			assert.match(String(result.error?.description), /upgrade the server/);
+			assert.deepEqual(fake.requests, [], 'no request left');
+		});
+	});
+
+	describe('Zulip 7.0 (feature level 185)', () => {
+		let fake: ZulipFake;
+		useZulipFake((started) => (fake = started), ZULIP_SERVERS['7.0']);
+
+		test("'Mark as Read by Sender' (8.0) is refused before any request", async () => {
+			const result = await runZulip(fake, {
+				parameters: channelCreate({ options: { readBySender: false } }),
+			});
+			assert.match(
+				result.error?.message ?? '',
+				/^'Mark as Read by Sender' needs Zulip 8\.0 or newer \(API feature level 236\); this server runs Zulip 7\.0 \(feature level 185\)/,
+			);
+			assert.match(String(result.error?.description), /Remove the option/);
+			assert.deepEqual(fake.requests, []);
+		});
+
+		test('a channel message goes as type "stream" (this server has no "channel" type)', async () => {
+			const result = await runZulip(fake, { parameters: channelCreate() });
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.equal(fake.requests.at(-1)?.body.type, 'stream');
+			assert.equal(fake.scheduled.size, 1);
+			assert.deepEqual(fake.violations, []);
+		});
+	});
+
+	describe('Zulip 9.0 (feature level 275)', () => {
+		let fake: ZulipFake;
+		useZulipFake((started) => (fake = started));
+
+		test('a channel message goes as type "channel", and Mark as Read by Sender is sent', async () => {
+			const result = await runZulip(fake, {
+				parameters: channelCreate({ options: { readBySender: true } }),
+			});
+			assert.equal(result.error, undefined, result.error?.message);
+			const body = fake.requests.at(-1)?.body;
+			assert.equal(body?.type, 'channel');
+			assert.equal(body?.read_by_sender, true);
+			assert.deepEqual(fake.violations, []);
+		});
+	});
+});
+
+describe("Zulip: Scheduled Message > Create within the organization's length limits", () => {
+	let fake: ZulipFake;
+	useZulipFake((started) => (fake = started), { maxMessageLength: 40, maxTopicLength: 12 });
+
+	test('content over the limit is refused before any request, with its length and the limit', async () => {
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ content: 'x'.repeat(41) }),
+		});
+		assert.match(
+			result.error?.message ?? '',
+			/^'Content' is 41 characters long \(Unicode code points, as Zulip counts them\), over this organization's limit of 40/,
+		);
+		assert.match(String(result.error?.description), /Zulip would cut it to 40 without an error/);
+		assert.deepEqual(fake.requests, []);
+	});
+
+	test('a topic over the limit is refused before any request', async () => {
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ topic: 'Release 2026-12' }),
+		});
+		assert.match(result.error?.message ?? '', /^'Topic' is 15 characters long .* limit of 12/);
+		assert.deepEqual(fake.requests, []);
+	});
+
+	test('lengths are counted as Zulip counts them: code points, after trailing whitespace', async () => {
+		// 40 emoji are 80 UTF-16 units but 40 code points; the trailing newlines do not count.
+		const content = `${'🎉'.repeat(40)}\n\n`;
+		const result = await runZulip(fake, {
+			parameters: channelCreate({ content, topic: 'Ünïcödé 🎉🎉🎉🎉' }),
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const [stored] = [...fake.scheduled.values()];
+		assert.equal(stored.content, '🎉'.repeat(40), 'Zulip kept it whole');
+		assert.deepEqual(fake.violations, []);
 	});
 });

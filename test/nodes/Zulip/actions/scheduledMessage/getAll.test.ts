@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ZulipFake } from '../../../../fakes/zulip/server';
-import { runZulip, scheduleChannelMessages, useZulipFake } from '../../setup';
+import { ZULIP_SERVERS, type ZulipFake } from '../../../../fakes/zulip/server';
+import {
+	assertRefusedBeforeAnyRequest,
+	runZulip,
+	scheduleChannelMessages,
+	useZulipFake,
+} from '../../setup';
 
 describe('Zulip: Scheduled Message > Get Many', () => {
 	let fake: ZulipFake;
@@ -33,5 +38,18 @@ describe('Zulip: Scheduled Message > Get Many', () => {
 			ids.slice(0, 2),
 		);
 		assert.deepEqual(fake.violations, []);
+	});
+});
+
+describe('Zulip: Scheduled Message > Get Many on Zulip 6.x (feature level 170)', () => {
+	let fake: ZulipFake;
+	useZulipFake((started) => (fake = started), ZULIP_SERVERS['6.x']);
+
+	test('is refused before any request, naming the version it needs', async () => {
+		await assertRefusedBeforeAnyRequest(
+			fake,
+			{ resource: 'scheduledMessage', operation: 'getAll', returnAll: true },
+			/^Scheduled messages need Zulip 7\.0 or newer \(API feature level 179\); this server runs Zulip 7\.0-dev-170 \(feature level 170\)/,
+		);
 	});
 });

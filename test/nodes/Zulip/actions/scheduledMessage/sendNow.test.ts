@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { ZulipFake } from '../../../../fakes/zulip/server';
-import { channelCreate, runZulip, scheduleChannelMessages, useZulipFake } from '../../setup';
+import { ZULIP_SERVERS, type ZulipFake } from '../../../../fakes/zulip/server';
+import {
+	assertRefusedBeforeAnyRequest,
+	channelCreate,
+	runZulip,
+	scheduleChannelMessages,
+	useZulipFake,
+} from '../../setup';
 
 describe('Zulip: Scheduled Message > Send Now', () => {
 	let fake: ZulipFake;
@@ -64,5 +70,18 @@ describe('Zulip: Scheduled Message > Send Now', () => {
 		assert.match(unknown.error?.message ?? '', /no scheduled message 777/);
 		assert.equal(fake.sent.length, 1);
 		assert.deepEqual(fake.violations, []);
+	});
+});
+
+describe('Zulip: Scheduled Message > Send Now on Zulip 6.x (feature level 170)', () => {
+	let fake: ZulipFake;
+	useZulipFake((started) => (fake = started), ZULIP_SERVERS['6.x']);
+
+	test('is refused before any request, naming the version it needs', async () => {
+		await assertRefusedBeforeAnyRequest(
+			fake,
+			{ resource: 'scheduledMessage', operation: 'sendNow', scheduledMessageId: '1' },
+			/^Scheduled messages need Zulip 7\.0 or newer \(API feature level 179\); this server runs Zulip 7\.0-dev-170 \(feature level 170\)/,
+		);
 	});
 });
