@@ -109,6 +109,37 @@ function patchZulipSpec(doc: Record<string, unknown>): void {
 	// Its description says it needs no authentication at all, but it inherits the global requirement.
 	const serverSettings = paths['/server_settings']?.get;
 	if (serverSettings) serverSettings.security = [];
+	// The file stops at feature level 275; `reminders` in /register's answer came with 381.
+	const register = (paths['/register'] as Record<string, SchemaHolder> | undefined)?.post;
+	const registerFields =
+		register?.responses?.['200']?.content?.['application/json']?.schema?.allOf?.[1]?.properties;
+	if (registerFields) registerFields.reminders = { type: 'array', items: { type: 'object' } };
+	// A narrow's operand is a string, an integer or a list: `oneOf` fails an integer such as a
+	// channel ID, because query values are coerced and 14 then also passes as the string "14".
+	const messages = (paths['/messages'] as Record<string, SchemaHolder> | undefined)?.get;
+	for (const parameter of messages?.parameters ?? []) {
+		const operand =
+			parameter.content?.['application/json']?.schema?.items?.oneOf?.[0]?.properties?.operand;
+		if (operand?.oneOf) {
+			operand.anyOf = operand.oneOf;
+			delete operand.oneOf;
+		}
+	}
+}
+
+/** The parts of a schema the patches above reach into (JSON from the YAML file). */
+interface SchemaPart {
+	allOf?: SchemaPart[];
+	oneOf?: SchemaPart[];
+	anyOf?: SchemaPart[];
+	items?: SchemaPart;
+	properties?: Record<string, SchemaPart>;
+	[keyword: string]: unknown;
+}
+
+interface SchemaHolder {
+	responses?: Record<string, { content?: Record<string, { schema?: SchemaPart }> }>;
+	parameters?: Array<{ content?: Record<string, { schema?: SchemaPart }> }>;
 }
 
 export class ZulipFake implements ZulipWorld {
