@@ -98,7 +98,9 @@ function requiredNames(parameters: Json[]): Set<string> {
 function flattenQuery(parameters: Json[]): Record<string, Json> {
 	const out: Record<string, Json> = {};
 	for (const p of parameters) {
-		const schema = (p.schema ?? {}) as Json;
+		// A JSON-valued parameter (`content: application/json`) has its schema there.
+		const content = p.content as Record<string, { schema?: Json }> | undefined;
+		const schema = (p.schema ?? content?.['application/json']?.schema ?? {}) as Json;
 		const properties = schema.properties as Record<string, Json> | undefined;
 		if (p.style === 'deepObject' && properties) {
 			for (const [name, sub] of Object.entries(properties)) out[`${String(p.name)}[${name}]`] = sub;

@@ -101,7 +101,9 @@ export function checkRequest(operations: readonly ModelOperation[], req: ModelRe
 				'query',
 				name,
 				field,
-				readScalar(values[values.length - 1], field.schema),
+				field.json
+					? readJsonField(values[values.length - 1], field.schema)
+					: readScalar(values[values.length - 1], field.schema),
 			);
 	}
 	for (const [name, field] of Object.entries(operation.query ?? {})) {

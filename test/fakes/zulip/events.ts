@@ -15,7 +15,6 @@ import {
 } from './state';
 
 const bool: Field = { schema: { type: 'boolean' } };
-const jsonText: Field = { schema: { type: 'string' } };
 
 export const eventQueueOperations: readonly ModelOperation[] = [
 	{
@@ -67,9 +66,20 @@ export const eventQueueOperations: readonly ModelOperation[] = [
 		query: {
 			anchor: { schema: { type: 'string' } },
 			include_anchor: bool,
-			num_before: { schema: { type: 'integer', minimum: 0 } },
-			num_after: { schema: { type: 'integer', minimum: 0 } },
-			narrow: jsonText,
+			num_before: { schema: { type: 'integer', minimum: 0 }, required: true },
+			num_after: { schema: { type: 'integer', minimum: 0 }, required: true },
+			// A JSON list of terms: {operator, operand} objects or [operator, operand] pairs.
+			narrow: {
+				schema: {
+					type: 'array',
+					items: {
+						type: 'oneOf',
+						options: [{ type: 'object' }, { type: 'array', items: { type: 'string' } }],
+					},
+				},
+				json: true,
+			},
+			use_first_unread_anchor: bool,
 			client_gravatar: bool,
 			apply_markdown: bool,
 		},

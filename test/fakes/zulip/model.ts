@@ -28,7 +28,6 @@ const MESSAGE_TO: Schema = {
 };
 const USER_QUERY = { client_gravatar: bool, include_custom_profile_fields: bool };
 const SCHEDULED_ID = { scheduled_message_id: { type: 'integer' } } as const;
-const EVENT_TYPES: Field = { schema: { type: 'array', items: { type: 'string' } }, json: true };
 
 export const zulipOperations: readonly ModelOperation[] = [
 	{ id: 'get-server-settings', method: 'GET', path: '/server_settings', auth: false },
@@ -113,23 +112,6 @@ export const zulipOperations: readonly ModelOperation[] = [
 		path: '/scheduled_messages/{scheduled_message_id}',
 		auth: true,
 		params: SCHEDULED_ID,
-	},
-	{
-		id: 'register-queue',
-		method: 'POST',
-		path: '/register',
-		auth: true,
-		body: {
-			mediaType: FORM,
-			fields: {
-				event_types: EVENT_TYPES,
-				fetch_event_types: EVENT_TYPES,
-				apply_markdown: { ...bool, json: true },
-				client_gravatar: { ...bool, json: true },
-				slim_presence: { ...bool, json: true },
-				all_public_streams: { ...bool, json: true },
-			},
-		},
 	},
 	// Reminders: Zulip 11.0, after the spec file (versions.ts says which level serves what).
 	{

@@ -4,6 +4,7 @@ import { differences } from '../conformance';
 import { requiredSpecsDir, specTestSkip, ZULIP_SPEC_FILE } from '../specs';
 import { zulipOperations } from './model';
 import { loadZulipSpec, ZulipFake } from './server';
+import { newerThanSpec } from './versions';
 
 // A fixed clock: "in the future" is decided against it, not the machine's time.
 const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -562,10 +563,13 @@ describe(
 	() => {
 		test('the model the fake runs on without the spec agrees with the spec, route by route', async () => {
 			const spec = await loadZulipSpec(requiredSpecsDir(ZULIP_SPEC_FILE));
-			const found = zulipOperations.flatMap((model) => {
-				const operation = spec.operation(model.id);
-				return differences(model, operation, operation ? spec.requiresAuth(operation) : true);
-			});
+			// Operations newer than the file (reminders) are the model's alone.
+			const found = zulipOperations
+				.filter((model) => !newerThanSpec(model))
+				.flatMap((model) => {
+					const operation = spec.operation(model.id);
+					return differences(model, operation, operation ? spec.requiresAuth(operation) : true);
+				});
 			assert.deepEqual(found, []);
 		});
 
