@@ -3,15 +3,11 @@
 // that runs n8n) and n8n's own HTTP Request node making the same calls. One workflow holds every
 // case, each in its own branch, so n8n starts once; a node's time is its `executionTime` in the run
 // data (n8n's own measure of the node run, without start-up).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import {
-	executeWorkflowDespiteExitCrash,
-	importJson,
-	prepareN8n,
-	type N8nInstall,
-} from '../test/e2e/n8nCli';
+import { freePort, importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
 import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
 
@@ -99,6 +95,39 @@ async function rawFetchLoop(
 		JSON.stringify(request),
 	]);
 	return Number(stdout.trim());
+}
+
+/**
+ * `n8n execute --rawOutput` with its output going to a file: n8n exits right after printing, and a
+ * pipe loses what was not read by then (the run data of thousands of items is megabytes). n8n 2.41.1
+ * may crash at exit after printing (see executeWorkflowDespiteExitCrash): a complete JSON counts.
+ */
+async function executeToFile(install: N8nInstall, id: string): Promise<unknown> {
+	const file = join(install.userFolder, `execute-${id}.out`);
+	const fd = openSync(file, 'w');
+	const env = {
+		...install.env,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		N8N_PORT: String(await freePort()),
+	};
+	const child = spawn(install.node, [install.bin, 'execute', `--id=${id}`, '--rawOutput'], {
+		env,
+		stdio: ['ignore', fd, fd],
+	});
+	const exit = await new Promise<string>((resolve) =>
+		child.once('exit', (code, signal) => resolve(`exit ${code}, signal ${signal}`)),
+	);
+	closeSync(fd);
+	const output = readFileSync(file, 'utf8');
+	const start = output.indexOf('{\n');
+	const end = output.lastIndexOf('}');
+	try {
+		return JSON.parse(output.slice(start, end + 1));
+	} catch {
+		throw new Error(
+			`n8n execute (${exit}) printed no complete run data:\n${output.slice(0, 4000)}`,
+		);
+	}
 }
 
 type RunData = Record<string, Array<{ executionTime?: number; error?: { message?: string } }>>;
@@ -368,7 +397,7 @@ export async function benchRealN8n(settings: RuntimeSettings): Promise<RuntimeRo
 		await importJson(install, 'workflow', [workflow]);
 		// The rate-limited fake's bucket starts full when the run starts, not at import.
 		telnyxLimited.enforceRateLimit(ratePerSecond);
-		const execution = (await executeWorkflowDespiteExitCrash(install, workflow.id)) as {
+		const execution = (await executeToFile(install, workflow.id)) as {
 			data: { resultData: { error?: { message?: string }; runData: RunData } };
 		};
 		const { runData, error } = execution.data.resultData;
