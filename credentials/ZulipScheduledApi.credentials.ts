@@ -1,7 +1,8 @@
 import type {
-	IAuthenticateGeneric,
+	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
@@ -45,15 +46,20 @@ export class ZulipScheduledApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
+	// A function, not `generic` expressions: n8n 2.x evaluates each expression in its isolated
+	// engine (about 1 ms each), and this runs for every request.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
 			auth: {
-				username: '={{$credentials.email}}',
-				password: '={{$credentials.apiKey}}',
+				username: String(credentials.email ?? ''),
+				password: String(credentials.apiKey ?? ''),
 			},
-		},
-	};
+		};
+	}
 
 	test: ICredentialTestRequest = {
 		request: {
