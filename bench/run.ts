@@ -1,10 +1,19 @@
-// `npm run bench`: what our nodes cost per item inside n8n's engine, against a baseline measured in
-// the same run on the same local fake: a bare fetch loop sending the same requests (the floor).
+// `npm run bench`: what our nodes cost per item, against baselines measured in the same run on the
+// same local fakes. First in process (quick: n8n's engine without the CLI, a bare fetch loop as
+// the floor), then the heap after 10,000 items, then in a real n8n (`n8n execute`, bench/n8nRuntime.ts),
+// where credential reads and the isolated expression engine cost what they cost users.
+// Settings (environment): BENCH_ITEMS (in process, 300), BENCH_N8N=0 skips the real n8n,
+// BENCH_N8N_ITEMS (1000), BENCH_LATENCY_MS (20), BENCH_LATENCY_ITEMS (200), BENCH_RATE (50/s),
+// BENCH_RATE_ITEMS (1000), BENCH_MEMORY_ITEMS (10000). It fails only when a run fails, never on time.
 import '../test/harness/env';
 import { runNode } from '../test/harness/engine';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import type { Row } from './row';
+import { benchMemory } from './memory';
+import { benchRealN8n } from './n8nRuntime';
 import { benchTelegramSecret } from './telegramSecret';
+
+const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
 async function measure(name: string, items: number, work: () => Promise<void>): Promise<Row> {
 	global.gc?.();
@@ -120,6 +129,28 @@ async function main() {
 	console.log(
 		`Secret vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`,
 	);
+
+	console.log('Heap after a forced GC, before and after the items (in process):');
+	console.table(await benchMemory(setting('BENCH_MEMORY_ITEMS', 10_000)));
+
+	if (process.env.BENCH_N8N === '0') return;
+	const tables = await benchRealN8n({
+		items: setting('BENCH_N8N_ITEMS', 1000),
+		latencyItems: setting('BENCH_LATENCY_ITEMS', 200),
+		latencyMs: setting('BENCH_LATENCY_MS', 20),
+		ratePerSecond: setting('BENCH_RATE', 50),
+		rateItems: setting('BENCH_RATE_ITEMS', 1000),
+	});
+	const titles = [
+		'Zulip in a real n8n (fake answers at once)',
+		'Telnyx in a real n8n (fake answers at once)',
+		`Telnyx in a real n8n, fake answering after ${setting('BENCH_LATENCY_MS', 20)} ms`,
+		`Telnyx in a real n8n, fake enforcing ${setting('BENCH_RATE', 50)} requests/s (answers after ${setting('BENCH_LATENCY_MS', 20)} ms)`,
+	];
+	for (const [index, table] of tables.entries()) {
+		console.log(titles[index]);
+		console.table(table);
+	}
 }
 
 main().catch((error) => {

@@ -1,4 +1,9 @@
-import type { IAuthenticateGeneric, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
 // n8n ships a `zulipApi` credential already; credential type names are global, hence this name.
 // Tested by the Zulip node's `credentialTest` (it also reports the server's Zulip version).
@@ -41,13 +46,18 @@ export class ZulipScheduledApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
+	// A function, not `generic` expressions: n8n 2.x evaluates each expression in its isolated
+	// engine (about 1 ms each), and this runs for every request.
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		return {
+			...requestOptions,
 			auth: {
-				username: '={{$credentials.email}}',
-				password: '={{$credentials.apiKey}}',
+				username: String(credentials.email ?? ''),
+				password: String(credentials.apiKey ?? ''),
 			},
-		},
-	};
+		};
+	}
 }

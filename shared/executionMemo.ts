@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { settle } from './errors';
+import { stopSignalOf } from './stop';
 
 /**
  * What a send in this execution already did, so that n8n's Retry On Fail, which re-runs the whole
@@ -8,10 +9,31 @@ import { settle } from './errors';
  * Kept in process memory: a retry runs in the same process as the attempt it repeats.
  */
 type Outcome = { kind: 'sent'; result: IDataObject } | { kind: 'unclear'; error: Error };
+type Store = Map<string, { outcome: Outcome; expiresAt: number }>;
 
 const TTL_MS = 6 * 60 * 60 * 1000;
 const MAX_ENTRIES = 50_000;
-const outcomes = new Map<string, { outcome: Outcome; expiresAt: number }>();
+// One store per execution, held by the execution's cancel signal: n8n makes one per execution and
+// passes the same one to every run and retry of a node in it, so the store lives exactly as long
+// as the execution and nothing of its items stays in memory after it. Contexts without a signal
+// share one store bounded by TTL and size.
+const storeByExecution = new WeakMap<AbortSignal, Store>();
+const sharedStore: Store = new Map();
+
+function storeOf(context: IExecuteFunctions): Store {
+	const signal = stopSignalOf(context);
+	if (!signal) return sharedStore;
+	let store = storeByExecution.get(signal);
+	if (!store) storeByExecution.set(signal, (store = new Map()));
+	return store;
+}
+
+/** The once-only memory's key of one send, in its execution's store (see sendKey). */
+export interface MemoKey {
+	/** sha256 of the send's identity (see sendIdentity). */
+	id: string;
+	store: Store;
+}
 
 /** The node's run index: a loop, two branches or a Merge run a node several times in one execution. */
 export function runIndexOf(context: IExecuteFunctions): number {
@@ -63,18 +85,24 @@ export function sendKey(
 	itemIndex: number,
 	operation: string,
 	part: number | string = 0,
-): string | undefined {
+): MemoKey | undefined {
 	const identity = sendIdentity(context, operation, itemIndex, part);
-	return identity === undefined ? undefined : createHash('sha256').update(identity).digest('hex');
+	if (identity === undefined) return undefined;
+	return { id: createHash('sha256').update(identity).digest('hex'), store: storeOf(context) };
 }
 
-function remember(key: string, outcome: Outcome) {
+function recall(key: MemoKey | undefined): Outcome | undefined {
+	const entry = key?.store.get(key.id);
+	return entry && entry.expiresAt > Date.now() ? entry.outcome : undefined;
+}
+
+function remember({ id, store }: MemoKey, outcome: Outcome) {
 	const now = Date.now();
-	if (outcomes.size >= MAX_ENTRIES) {
-		for (const [oldKey, entry] of outcomes)
-			if (entry.expiresAt < now || outcomes.size >= MAX_ENTRIES) outcomes.delete(oldKey);
+	if (store.size >= MAX_ENTRIES) {
+		for (const [oldKey, entry] of store)
+			if (entry.expiresAt < now || store.size >= MAX_ENTRIES) store.delete(oldKey);
 	}
-	outcomes.set(key, { outcome, expiresAt: now + TTL_MS });
+	store.set(id, { outcome, expiresAt: now + TTL_MS });
 }
 
 /**
@@ -82,14 +110,14 @@ function remember(key: string, outcome: Outcome) {
  * or already failed it in a way that may have sent it (that error is thrown again).
  */
 export async function sendOnce(
-	key: string | undefined,
+	key: MemoKey | undefined,
 	send: () => Promise<IDataObject>,
 	isUnclear: (error: unknown) => boolean,
 ): Promise<IDataObject> {
-	const previous = key ? outcomes.get(key) : undefined;
-	if (previous && previous.expiresAt > Date.now()) {
-		if (previous.outcome.kind === 'sent') return previous.outcome.result;
-		throw previous.outcome.error;
+	const previous = recall(key);
+	if (previous) {
+		if (previous.kind === 'sent') return previous.result;
+		throw previous.error;
 	}
 	const outcome = await settle(send());
 	if (outcome.ok) {
@@ -112,15 +140,13 @@ export function isUnclearCreate(error: unknown): boolean {
 }
 
 /** What this execution already sent for `key`, for sends made in batches rather than through sendOnce. */
-export function recallSent(key: string | undefined): IDataObject | undefined {
-	const previous = key ? outcomes.get(key) : undefined;
-	return previous && previous.expiresAt > Date.now() && previous.outcome.kind === 'sent'
-		? previous.outcome.result
-		: undefined;
+export function recallSent(key: MemoKey | undefined): IDataObject | undefined {
+	const previous = recall(key);
+	return previous?.kind === 'sent' ? previous.result : undefined;
 }
 
 /** Records a batched send's result for `key`, so a retry of the node finds it (see recallSent). */
-export function rememberSent(key: string | undefined, result: IDataObject): void {
+export function rememberSent(key: MemoKey | undefined, result: IDataObject): void {
 	if (key) remember(key, { kind: 'sent', result });
 }
 
@@ -139,13 +165,12 @@ export function mayHaveActed(error: unknown): boolean {
  * finds the target gone counts as done (`alreadyGone` says what to output), not as a failure.
  */
 export async function removeOnce(
-	key: string | undefined,
+	key: MemoKey | undefined,
 	remove: () => Promise<IDataObject>,
 	isGone: (error: unknown) => boolean,
 	alreadyGone: (error: unknown) => IDataObject,
 ): Promise<IDataObject> {
-	const previous = key ? outcomes.get(key) : undefined;
-	const earlier = previous && previous.expiresAt > Date.now() ? previous.outcome : undefined;
+	const earlier = recall(key);
 	if (earlier?.kind === 'sent') return earlier.result;
 	const outcome = await settle(remove());
 	let result: IDataObject | undefined = outcome.ok ? outcome.value : undefined;

@@ -1,4 +1,6 @@
 import type {
+	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -85,6 +87,32 @@ function lowerCaseHeaders(
 	return result;
 }
 
+// One credential read per node run and type: `this` of execute() (or of one list or webhook
+// call) is the same object for every item. In n8n each getCredentials is a database read plus a
+// decryption, so reading it for every request cost more than the request itself.
+const credentialByContext = new WeakMap<object, Map<string, Promise<ICredentialsDecrypted>>>();
+
+/** The node's credential of `type`, read once for this context (a node run, a list, a webhook call). */
+export async function credentialOfRun(
+	context: HttpContext,
+	type: string,
+): Promise<ICredentialsDecrypted> {
+	let byType = credentialByContext.get(context);
+	if (!byType) credentialByContext.set(context, (byType = new Map()));
+	let credential = byType.get(type);
+	if (!credential) {
+		const reference = context.getNode().credentials?.[type];
+		credential = context.getCredentials<ICredentialDataDecryptedObject>(type).then((data) => ({
+			id: reference?.id ?? '',
+			name: reference?.name ?? '',
+			type,
+			data,
+		}));
+		byType.set(type, credential);
+	}
+	return await credential;
+}
+
 /**
  * One authenticated request through n8n's HTTP helper (so proxies, credentials and the
  * execution's cancel signal apply). Every HTTP status comes back as a reply for the provider's
@@ -95,11 +123,14 @@ export async function requestWithCredential(
 	credentialType: string,
 	call: HttpCall,
 ): Promise<HttpOutcome> {
+	const credentialsDecrypted = await credentialOfRun(context, credentialType);
+	// A copy of the data: n8n may merge pre-authentication results into the object it is given.
 	return await outcomeOf(
 		context.helpers.httpRequestWithAuthentication.call(
 			context,
 			credentialType,
 			requestOptions(call),
+			{ credentialsDecrypted: { ...credentialsDecrypted, data: { ...credentialsDecrypted.data } } },
 		) as Promise<IN8nHttpFullResponse>,
 	);
 }

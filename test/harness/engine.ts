@@ -118,11 +118,15 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		throw new Error('not used by these tests');
 	}
 
+	/** How often the engine read each credential type (a database read + decryption in n8n). */
+	readonly reads: Record<string, number> = {};
+
 	async getDecrypted(
 		_additionalData: IWorkflowExecuteAdditionalData,
 		_node: unknown,
 		type: string,
 	) {
+		this.reads[type] = (this.reads[type] ?? 0) + 1;
 		const data = this.data[type];
 		if (!data) throw new Error(`the test gave no credential data for ${type}`);
 		return { ...data };
@@ -200,6 +204,8 @@ export interface NodeRunResult {
 		context?: IDataObject;
 	};
 	run: IRun;
+	/** How often the execution read each credential type (see TestCredentialsHelper.reads). */
+	credentialReads?: Record<string, number>;
 }
 
 /** Runs one of our nodes, fed `items`, through n8n-core's WorkflowExecute, as in a real execution. */
@@ -234,8 +240,9 @@ export async function runNode(options: RunOptions): Promise<NodeRunResult> {
 	const workflow = new Workflow({ ...workflowData, nodeTypes });
 	const mode = options.mode ?? 'manual';
 	const executionId = options.executionId ?? randomUUID();
+	const credentialsHelper = new TestCredentialsHelper(loader, credentialData);
 	const additionalData = {
-		credentialsHelper: new TestCredentialsHelper(loader, credentialData),
+		credentialsHelper,
 		hooks: new ExecutionLifecycleHooks(mode, executionId, workflowData as never),
 		executionId,
 		restApiUrl: 'http://127.0.0.1:5678/rest',
@@ -268,7 +275,13 @@ export async function runNode(options: RunOptions): Promise<NodeRunResult> {
 	}));
 	const first = runResults[0];
 	const error = (first?.error ?? run.data.resultData.error) as NodeRunResult['error'];
-	return { items: first?.items ?? [], runs: runResults, error, run };
+	return {
+		items: first?.items ?? [],
+		runs: runResults,
+		error,
+		run,
+		credentialReads: { ...credentialsHelper.reads },
+	};
 }
 
 export interface CredentialTestResult {

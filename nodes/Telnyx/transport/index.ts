@@ -3,6 +3,7 @@ import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markMayHaveActed, markUnclearCreate } from '../../../shared/executionMemo';
 import {
+	credentialOfRun,
 	gatewayFailureOf,
 	requestWithCredential,
 	type HttpContext,
@@ -50,7 +51,7 @@ interface TelnyxErrorEntry {
 }
 
 export async function telnyxBaseUrl(context: HttpContext): Promise<string> {
-	const credentials = await context.getCredentials<{ baseUrl?: string }>(TELNYX_CREDENTIAL);
+	const credentials = (await credentialOfRun(context, TELNYX_CREDENTIAL)).data ?? {};
 	const url = String(credentials.baseUrl || TELNYX_DEFAULT_BASE_URL)
 		.trim()
 		.replace(/\/+$/, '');

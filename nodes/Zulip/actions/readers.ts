@@ -1,9 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { parseDecimalId, readDecimalId } from '../../../shared/ids';
-import { readMaxWait } from '../../../shared/options';
 import { readSendTime, toUnixSeconds } from '../../../shared/time';
-import { zulipRequest } from '../transport';
+import { memberIdsByEmail } from './members';
 
 /** Input readers: each checks one item's parameter and names the field and the fix when it is wrong. */
 
@@ -73,7 +72,7 @@ function asList(value: unknown): unknown[] {
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
-/** Turns user IDs and emails into Zulip user IDs; emails are looked up once per call. */
+/** Turns user IDs and emails into Zulip user IDs; emails are looked up once per node run. */
 export async function readUserIds(
 	context: IExecuteFunctions,
 	itemIndex: number,
@@ -103,22 +102,7 @@ export async function readUserIds(
 	const emails = entries.filter((entry) => EMAIL.test(entry));
 	let idByEmail = new Map<string, number>();
 	if (emails.length > 0) {
-		const reply = await zulipRequest(context, {
-			method: 'GET',
-			path: '/users',
-			itemIndex,
-			maxRateLimitWaitSeconds: readMaxWait(context, itemIndex),
-		});
-		const members = (reply.members ?? []) as Array<{
-			user_id: number;
-			email: string;
-			delivery_email?: string;
-		}>;
-		idByEmail = new Map();
-		for (const member of members) {
-			idByEmail.set(member.email.toLowerCase(), member.user_id);
-			if (member.delivery_email) idByEmail.set(member.delivery_email.toLowerCase(), member.user_id);
-		}
+		idByEmail = await memberIdsByEmail(context, itemIndex);
 		const unknown = emails.filter((email) => !idByEmail.has(email.toLowerCase()));
 		if (unknown.length > 0) {
 			throw fieldError(

@@ -3,6 +3,7 @@ import { providerError } from '../../../shared/errors';
 import { DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS } from '../../../shared/options';
 import { markMayHaveActed, markUnclearCreate } from '../../../shared/executionMemo';
 import {
+	credentialOfRun,
 	gatewayFailureOf,
 	requestWithCredential,
 	type HttpContext,
@@ -29,7 +30,7 @@ export interface ZulipCall {
 }
 
 export async function zulipBaseUrl(context: HttpContext): Promise<string> {
-	const credentials = await context.getCredentials<{ url?: string }>(ZULIP_CREDENTIAL);
+	const credentials = (await credentialOfRun(context, ZULIP_CREDENTIAL)).data ?? {};
 	const url = String(credentials.url ?? '')
 		.trim()
 		.replace(/\/+$/, '');

@@ -99,6 +99,9 @@ export class TelnyxFake implements FakeState {
 	private rateLimitResetSeconds = 0;
 	private faults: Fault[] = [];
 	private holdMs = 0;
+	private bucket: { perSecond: number; tokens: number; at: number } | undefined;
+	/** 429s the enforced rate limit answered (see enforceRateLimit). */
+	rateLimitedCount = 0;
 	private inFlight = 0;
 	/** The most requests the fake was handling at one time (see holdAnswers). */
 	maxInFlight = 0;
@@ -166,6 +169,28 @@ export class TelnyxFake implements FakeState {
 		this.holdMs = ms;
 	}
 
+	/**
+	 * Answers 429 (code 10011, x-ratelimit-reset) to authenticated requests beyond `perSecond`, as a
+	 * token bucket in real time: up to one second's worth at once, then `perSecond` a second. 0 turns it off.
+	 */
+	enforceRateLimit(perSecond: number): void {
+		this.bucket = perSecond > 0 ? { perSecond, tokens: perSecond, at: Date.now() } : undefined;
+	}
+
+	private takeToken(): boolean {
+		const bucket = this.bucket;
+		if (!bucket) return true;
+		const now = Date.now();
+		bucket.tokens = Math.min(
+			bucket.perSecond,
+			bucket.tokens + ((now - bucket.at) / 1000) * bucket.perSecond,
+		);
+		bucket.at = now;
+		if (bucket.tokens < 1) return false;
+		bucket.tokens -= 1;
+		return true;
+	}
+
 	/** Moves the fake clock; messages due by then are sent (and a second later delivered). */
 	advance(ms: number): void {
 		this.offsetMs += ms;
@@ -185,6 +210,8 @@ export class TelnyxFake implements FakeState {
 		this.rateLimited = 0;
 		this.faults = [];
 		this.holdMs = 0;
+		this.bucket = undefined;
+		this.rateLimitedCount = 0;
 		this.inFlight = 0;
 		this.maxInFlight = 0;
 	}
@@ -290,6 +317,10 @@ export class TelnyxFake implements FakeState {
 		if (this.rateLimited > 0) {
 			this.rateLimited -= 1;
 			return telnyxErrors.tooManyRequests(this.rateLimitResetSeconds);
+		}
+		if (!this.takeToken()) {
+			this.rateLimitedCount += 1;
+			return telnyxErrors.tooManyRequests(1);
 		}
 		const faultAt = this.faults.findIndex((f) => f.method === r.method && f.path.test(fullPath));
 		let fault = faultAt >= 0 ? this.faults[faultAt] : undefined;

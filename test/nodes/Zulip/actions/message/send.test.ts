@@ -35,6 +35,31 @@ describe('Zulip: Message > Send', () => {
 		assert.equal(result.items[0].json.message_id, fake.sent[0].id);
 		assert.deepEqual(fake.violations, []);
 	});
+
+	test('a run to emails reads the credential once and the member list once, whatever the item count', async () => {
+		const result = await runZulip(fake, {
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				messageType: 'direct',
+				users: ['iago@example.com', 'hamlet@example.com'],
+				content: '=Hi {{ $json.n }}',
+			},
+			items: [{ n: 1 }, { n: 2 }, { n: 3 }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(fake.sent.length, 3);
+		assert.deepEqual(
+			fake.sent.map((message) => message.content),
+			['Hi 1', 'Hi 2', 'Hi 3'],
+		);
+		const memberReads = fake.requests.filter(
+			(request) => request.method === 'GET' && request.path === '/api/v1/users',
+		);
+		assert.equal(memberReads.length, 1);
+		assert.deepEqual(result.credentialReads, { zulipScheduledApi: 1 });
+		assert.deepEqual(fake.violations, []);
+	});
 });
 
 describe('Zulip: Message > Send on Zulip 6.x (feature level 170), limits 20/8', () => {
