@@ -8,7 +8,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 import { fieldError } from '../../shared/errors';
 import { channelLocator } from './actions/properties';
-import { searchChannels } from './methods';
+import { searchChannels, zulipConnection } from './methods';
 import { ZulipEventListener } from './trigger/eventListener';
 import { EVENT_OPTIONS } from './trigger/triggerEvents';
 import { memoryStateStore, staticDataStateStore } from './trigger/triggerState';
@@ -33,7 +33,7 @@ export class ZulipTrigger implements INodeType {
 		defaults: { name: 'Zulip Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'zulipScheduledApi', required: true }],
+		credentials: [{ name: 'zulipScheduledApi', required: true, testedBy: 'zulipConnection' }],
 		properties: [
 			{
 				displayName: 'Events',
@@ -74,6 +74,7 @@ export class ZulipTrigger implements INodeType {
 	};
 
 	methods = {
+		credentialTest: { zulipConnection },
 		listSearch: { searchChannels },
 	};
 
