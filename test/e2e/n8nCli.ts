@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -135,6 +135,12 @@ export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
 	let log = '';
 	child.stdout.on('data', (chunk) => (log += chunk));
 	child.stderr.on('data', (chunk) => (log += chunk));
+	// N8N_SM_E2E_LOG=<file>: n8n's own log, appended there, for reading after a failure.
+	const logFile = process.env.N8N_SM_E2E_LOG;
+	if (logFile) {
+		child.stdout.on('data', (chunk) => appendFileSync(logFile, chunk));
+		child.stderr.on('data', (chunk) => appendFileSync(logFile, chunk));
+	}
 	const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
 	const baseUrl = `http://127.0.0.1:${port}`;
 	// No deadline (a loaded machine may take minutes): n8n either answers or its script exits.
@@ -209,4 +215,24 @@ export async function executeWorkflowDespiteExitCrash(
 			);
 		},
 	);
+}
+
+/**
+ * POSTs to a production webhook, retrying while n8n says it is not registered yet: n8n answers
+ * readiness before it has activated the published workflows, and on a loaded machine that can
+ * take minutes. The 10-minute guard only keeps a workflow that never activates from hanging CI.
+ */
+export async function postToWebhook(
+	baseUrl: string,
+	path: string,
+	init: RequestInit,
+): Promise<Response> {
+	const guard = Date.now() + 600_000;
+	for (;;) {
+		const response = await fetch(`${baseUrl}/webhook/${path}`, { method: 'POST', ...init });
+		if (response.status !== 404 || Date.now() > guard) return response;
+		const text = await response.clone().text();
+		if (!text.includes('is not registered')) return response;
+		await new Promise((wait) => setTimeout(wait, 250));
+	}
 }

@@ -12,6 +12,7 @@ import {
 } from '../nodes/Telnyx/signing';
 import {
 	activateWorkflow,
+	postToWebhook,
 	importJson,
 	prepareN8n,
 	startN8n,
@@ -110,16 +111,7 @@ describe('Telnyx in a running n8n: the reminder example and the signed-event tri
 		body: string,
 		headers: Record<string, string>,
 	): Promise<Response> {
-		for (let attempt = 0; ; attempt++) {
-			const response = await fetch(`${server.baseUrl}/webhook/${path}`, {
-				method: 'POST',
-				headers,
-				body,
-			});
-			// Active webhooks are registered just after start: retry a 404 briefly.
-			if (response.status !== 404 || attempt >= 40) return response;
-			await new Promise((wait) => setTimeout(wait, 250));
-		}
+		return await postToWebhook(server.baseUrl, path, { headers, body });
 	}
 
 	test('a booking webhook schedules the reminder an hour before the appointment', async () => {

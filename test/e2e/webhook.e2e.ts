@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { ZulipFake } from '../fakes/zulip/server';
 import {
 	activateWorkflow,
+	postToWebhook,
 	importJson,
 	prepareN8n,
 	startN8n,
@@ -46,20 +47,12 @@ describe('a webhook-started workflow in a running n8n (examples/zulip-book-and-c
 	});
 
 	async function post(path: string, body: unknown): Promise<Record<string, unknown>> {
-		for (let attempt = 0; ; attempt++) {
-			const response = await fetch(`${server.baseUrl}/webhook/${path}`, {
-				method: 'POST',
-				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify(body),
-			});
-			// Published webhooks are registered just after start: retry a 404 briefly.
-			if (response.status === 404 && attempt < 40) {
-				await new Promise((wait) => setTimeout(wait, 250));
-				continue;
-			}
-			assert.equal(response.status, 200, await response.clone().text());
-			return (await response.json()) as Record<string, unknown>;
-		}
+		const response = await postToWebhook(server.baseUrl, path, {
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(body),
+		});
+		assert.equal(response.status, 200, await response.clone().text());
+		return (await response.json()) as Record<string, unknown>;
 	}
 
 	test('booking schedules the announcement; cancelling deletes it', async () => {
