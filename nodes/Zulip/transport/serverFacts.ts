@@ -36,20 +36,14 @@ interface Cached<T> {
 const servers = new Map<string, Cached<ZulipServer>>();
 const limits = new Map<string, Cached<ZulipLimits>>();
 
-// The key per node run (every item of a run shares its context): the credential is read once a run.
-const keyByRun = new WeakMap<object, Promise<string>>();
-
-/** Server URL and the credential's id (never its secret): one entry per server and credential. */
+/**
+ * Server URL and the credential's id (never its secret): one entry per server and credential.
+ * zulipBaseUrl reads the credential through credentialOfRun, so once per node run.
+ */
 async function keyOf(context: HttpContext): Promise<string> {
-	let key = keyByRun.get(context);
-	if (!key) {
-		const reference = context.getNode().credentials?.[ZULIP_CREDENTIAL];
-		const credential = reference?.id ?? reference?.name ?? '';
-		key = zulipBaseUrl(context).then((url) => JSON.stringify([url, credential]));
-		keyByRun.set(context, key);
-		key.catch(() => keyByRun.delete(context));
-	}
-	return await key;
+	const reference = context.getNode().credentials?.[ZULIP_CREDENTIAL];
+	const credential = reference?.id ?? reference?.name ?? '';
+	return JSON.stringify([await zulipBaseUrl(context), credential]);
 }
 
 /** Concurrent items share one request; a failed read is not kept, so the next item asks again. */
