@@ -58,15 +58,20 @@ fail() {
 # The project's own install needs no install scripts (.npmrc: ignore-scripts=true); n8n's native
 # modules are built by scripts/ensure-n8n.sh, which overrides the setting for its nested npm and
 # checks that they load before it marks the cache ready.
+# As typed in a user's shell: npm settings inherited from a calling npm are dropped
+# (scripts/lib/clean-npm.sh); the project's .npmrc applies as it does for the user.
+# shellcheck source=lib/clean-npm.sh
+source scripts/lib/clean-npm.sh
+clean_npm_env
 say "npm install"
 started=$SECONDS
-npm install
+env "${CLEAN_NPM_ENV[@]}" npm install
 say "npm install took $((SECONDS - started)) s"
 
 say "npm start (N8N_USER_FOLDER=$user_folder N8N_PORT=$port), in its own process group"
 started=$SECONDS
 N8N_USER_FOLDER="$user_folder" N8N_PORT="$port" N8N_RUNNERS_BROKER_PORT="$broker_port" \
-	setsid npm start >"$log" 2>&1 </dev/null &
+	setsid env "${CLEAN_NPM_ENV[@]}" npm start >"$log" 2>&1 </dev/null &
 pgid=$!
 
 healthy() { node -e 'fetch(process.argv[1]).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))' "$1"; }

@@ -22,30 +22,10 @@ mkdir -p "$CACHE"
 log() { echo "[ensure-n8n] $*" >&2; }
 minutes() { local s=$(($1)); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 
-# Run by `npm start` or `npm test`, this script inherits npm's configuration as npm_config_*
-# variables, including the project's ignore-scripts=true, which makes a nested `npm rebuild` build
-# nothing while it reports success. The nested npm gets a clean environment: only the settings
-# that say where and how to fetch are kept (registry, proxy, certificates, cache, user config);
-# what it must do is then given on its command line. PATH loses the project's node_modules/.bin.
-clean_npm() {
-	local drop=() entry name lower path_entry clean_path=""
-	while IFS= read -r -d '' entry; do
-		name="${entry%%=*}"
-		lower="${name,,}"
-		[[ "$lower" == npm_config_* ]] || continue
-		case "${lower#npm_config_}" in
-		registry | *:* | userconfig | globalconfig | cache | cafile | ca | strict_ssl | proxy | https_proxy | noproxy | \
-			fetch_retries | fetch_retry_* | fetch_timeout | maxsockets | offline | prefer_offline | prefer_online) ;;
-		*) drop+=(-u "$name") ;;
-		esac
-	done < <(env -0)
-	IFS=: read -ra path_entries <<<"$PATH"
-	for path_entry in "${path_entries[@]}"; do
-		[[ "$path_entry" == */node_modules/.bin || "$path_entry" == */node-gyp-bin ]] && continue
-		clean_path="${clean_path:+$clean_path:}$path_entry"
-	done
-	env "${drop[@]}" PATH="$clean_path" npm "$@"
-}
+# npm runs nested in this script get a clean environment (scripts/lib/clean-npm.sh), and say on
+# their command line whether install scripts run.
+# shellcheck source=lib/clean-npm.sh
+source "$(dirname "$0")/lib/clean-npm.sh"
 
 # One step of the first install: says what it does and how long it usually takes, prints a line
 # every minute while it runs, and on failure shows the end of the log and how to retry.
