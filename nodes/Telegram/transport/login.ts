@@ -8,6 +8,8 @@ import { describeIdentity, type AccountIdentity } from './identity';
 import { readRpcFailure, type RpcFailure } from './rpcError';
 
 const STEP_TIMEOUT_MS = 30_000;
+/** auth.loginTokenMigrateTo answers followed in one QR login before giving up. */
+const MAX_QR_REDIRECTS = 3;
 
 export interface LoginSettings {
 	apiId: number;
@@ -192,7 +194,6 @@ export class TelegramLogin {
 	 * resolves once the account's app accepted one, or asks for the 2FA password.
 	 */
 	async loginWithQr(show: (link: string, expiresAt: Date) => void): Promise<SignInOutcome> {
-		const { Api } = this;
 		let accepted = false;
 		const handler = (update: unknown) => {
 			if ((update as { className?: string })?.className === 'UpdateLoginToken') accepted = true;
@@ -200,38 +201,9 @@ export class TelegramLogin {
 		this.open.client.addEventHandler(handler);
 		try {
 			for (;;) {
-				const exported = await settle(
-					step(
-						async () =>
-							await this.open.client.invoke(
-								new Api.auth.ExportLoginToken({
-									apiId: this.settings.apiId,
-									apiHash: this.settings.apiHash,
-									exceptIds: [],
-								}),
-							),
-					),
-				);
-				if (!exported.ok) {
-					if ((exported.error as LoginProblem).telegramError === 'SESSION_PASSWORD_NEEDED')
-						return await this.passwordNeeded();
-					throw exported.error;
-				}
-				const token = exported.value;
-				if (
-					token.className === 'auth.LoginTokenSuccess' &&
-					token.authorization.className === 'auth.Authorization'
-				) {
-					return { kind: 'done', identity: identityOf(token.authorization.user) };
-				}
-				if (token.className === 'auth.LoginTokenMigrateTo') {
-					throw new LoginProblem(
-						`the account lives on data center ${token.dcId}`,
-						'Log in with the phone number instead (this tool follows DC moves there).',
-					);
-				}
-				if (token.className !== 'auth.LoginToken')
-					throw new LoginProblem(`unexpected answer ${token.className}`, 'Try again.');
+				const token = await this.qrStep(async () => await this.exportLoginToken());
+				if ('kind' in token || token.className !== 'auth.LoginToken')
+					return await this.finishQrLogin(token);
 				if (!accepted)
 					show(
 						`tg://login?token=${Buffer.from(token.token).toString('base64url')}`,
@@ -244,6 +216,68 @@ export class TelegramLogin {
 		} finally {
 			this.open.client.removeEventHandler(handler, undefined as never);
 		}
+	}
+
+	private async exportLoginToken(): Promise<Api.auth.TypeLoginToken> {
+		return await this.open.client.invoke(
+			new this.Api.auth.ExportLoginToken({
+				apiId: this.settings.apiId,
+				apiHash: this.settings.apiHash,
+				exceptIds: [],
+			}),
+		);
+	}
+
+	/** A QR step; SESSION_PASSWORD_NEEDED (the token was accepted, 2FA is on) is not a failure. */
+	private async qrStep<T>(run: () => Promise<T>): Promise<T | SignInOutcome> {
+		const outcome = await settle(step(run));
+		if (outcome.ok) return outcome.value;
+		if ((outcome.error as LoginProblem).telegramError === 'SESSION_PASSWORD_NEEDED')
+			return await this.passwordNeeded();
+		throw outcome.error;
+	}
+
+	/**
+	 * After the token was accepted: the login, or auth.loginTokenMigrateTo when the account lives
+	 * on another data center. Then, as Telegram documents and gramjs's signInUserWithQrCode does,
+	 * switch to that DC (a new auth key there) and auth.importLoginToken; at most
+	 * MAX_QR_REDIRECTS moves, so a server sending the login around never loops.
+	 */
+	private async finishQrLogin(
+		answer: Api.auth.TypeLoginToken | SignInOutcome,
+	): Promise<SignInOutcome> {
+		const route = [this.open.client.session.dcId];
+		for (let current = answer; ; ) {
+			if ('kind' in current) return current;
+			if (
+				current.className === 'auth.LoginTokenSuccess' &&
+				current.authorization.className === 'auth.Authorization'
+			)
+				return { kind: 'done', identity: identityOf(current.authorization.user) };
+			if (current.className !== 'auth.LoginTokenMigrateTo')
+				throw new LoginProblem(
+					`Telegram answered the QR login with ${current.className}`,
+					'Run the login again.',
+				);
+			route.push(current.dcId);
+			if (route.length - 1 > MAX_QR_REDIRECTS)
+				throw new LoginProblem(
+					`Telegram moved the QR login more than ${MAX_QR_REDIRECTS} times (data center ${route.join(' → ')})`,
+					'Run the login again; if it happens again, log in with the phone number.',
+				);
+			const { token, dcId } = current;
+			const imported = await this.qrStep(async () => {
+				await this.switchDataCenter(dcId);
+				return await this.open.client.invoke(new this.Api.auth.ImportLoginToken({ token }));
+			});
+			current = imported;
+		}
+	}
+
+	/** gramjs's own switch: a not-yet-logged-in key is dropped and a new one made on `dcId`. */
+	private async switchDataCenter(dcId: number): Promise<void> {
+		const client = this.open.client as unknown as { _switchDC(dcId: number): Promise<unknown> };
+		await client._switchDC(dcId);
 	}
 
 	/** The session string to paste into the credential (it holds the new auth key). */

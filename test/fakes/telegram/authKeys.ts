@@ -26,12 +26,24 @@ export interface SrpChallenge {
 	userId: bigint;
 }
 
+/** What a client said in initConnection: Telegram shows it in the list of the account's sessions. */
+export interface ClientDescription {
+	deviceModel: string;
+	systemVersion: string;
+	appVersion: string;
+	apiId: number;
+}
+
 export interface AuthKeyRecord {
 	key: Buffer;
 	/** The 8 bytes that start every encrypted packet: the low 64 bits of SHA1(key). */
 	keyId: Buffer;
 	dcId: number;
 	userId?: bigint;
+	/** While logged in: the authorization's hash (account.getAuthorizations) and when it began. */
+	authorizationHash?: bigint;
+	authorizedAt?: number;
+	client?: ClientDescription;
 	serverSalt: Buffer;
 	sessions: Map<string, MtprotoSession>;
 	login?: PendingLogin;
@@ -47,17 +59,41 @@ export function authKeyIdOf(key: Buffer): Buffer {
 export class AuthKeyRegistry {
 	private readonly byId = new Map<string, AuthKeyRecord>();
 
-	add(key: Buffer, dcId: number, userId?: bigint): AuthKeyRecord {
+	add(key: Buffer, dcId: number, login?: { userId: bigint; now: number }): AuthKeyRecord {
 		const record: AuthKeyRecord = {
 			key,
 			keyId: authKeyIdOf(key),
 			dcId,
-			userId,
 			serverSalt: randomBytes(8),
 			sessions: new Map(),
 		};
+		if (login) this.authorize(record, login.userId, login.now);
 		this.byId.set(record.keyId.toString('hex'), record);
 		return record;
+	}
+
+	/** The key is logged in as `userId`: a new authorization (a session in the account's list). */
+	authorize(record: AuthKeyRecord, userId: bigint, now: number): void {
+		record.userId = userId;
+		record.authorizationHash = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
+		record.authorizedAt = now;
+		record.login = undefined;
+		record.passwordPendingUserId = undefined;
+		record.srp = undefined;
+	}
+
+	/** The authorization ends (auth.logOut, or reset from another session): the key stays, logged out. */
+	logOut(record: AuthKeyRecord): void {
+		record.userId = undefined;
+		record.authorizationHash = undefined;
+		record.authorizedAt = undefined;
+	}
+
+	/** The keys logged in as this account: its authorizations, oldest first. */
+	authorizationsOf(userId: bigint): AuthKeyRecord[] {
+		return this.all()
+			.filter((record) => record.userId === userId)
+			.sort((a, b) => (a.authorizedAt ?? 0) - (b.authorizedAt ?? 0));
 	}
 
 	find(keyId: Buffer): AuthKeyRecord | undefined {

@@ -28,6 +28,8 @@ import { fromLong, rpcErrorBytes, rpcResultBytes, RpcFailure, toLong } from './w
 
 /** What a connection needs from the fake that accepted it. */
 export interface ConnectionHost {
+	/** The DC this listener is (keys of other DCs are unknown here); undefined: the main port, any DC. */
+	readonly dataCenter?: number;
 	readonly world: FakeWorld;
 	readonly services: FakeServices;
 	readonly rpc: RpcTable;
@@ -93,6 +95,11 @@ export class FakeConnection {
 		void this.readLoop();
 	}
 
+	/** Hex id of the auth key last used here (while open). */
+	get authKeyId(): string | undefined {
+		return this.closed ? undefined : this.current?.auth.keyId.toString('hex');
+	}
+
 	get accountId(): bigint | undefined {
 		return this.closed || !this.wantsUpdates ? undefined : this.current?.auth.userId;
 	}
@@ -152,7 +159,9 @@ export class FakeConnection {
 		if (packet.length < 8) throw new EnvelopeError('short packet');
 		const keyId = packet.subarray(0, 8);
 		if (keyId.equals(Buffer.alloc(8))) return this.handlePlain(packet);
-		const auth = this.host.services.authKeys.find(keyId);
+		const found = this.host.services.authKeys.find(keyId);
+		const dataCenter = this.host.dataCenter;
+		const auth = dataCenter === undefined || found?.dcId === dataCenter ? found : undefined;
 		if (!auth) {
 			// Transport error -404: gramjs drops its key for this DC.
 			const code = Buffer.alloc(4);
@@ -266,8 +275,13 @@ export class FakeConnection {
 
 		if (initConnection && initConnection.apiId !== this.host.world.apiId)
 			return replyError(400, 'API_ID_INVALID');
+		if (initConnection) {
+			const { deviceModel, systemVersion, appVersion, apiId } = initConnection;
+			auth.client = { deviceModel, systemVersion, appVersion, apiId };
+		}
 		const fault = this.host.faults.take(name, call);
 		if (fault?.kind === 'drop' && fault.when === 'before-apply') return this.drop(seen);
+		if (fault?.kind === 'answer') return reply(fault.build(call).getBytes());
 		if (fault?.kind === 'error') {
 			if (fault.migrateToDc !== undefined) this.host.expectKeyOnDc(fault.migrateToDc);
 			return replyError(fault.code, fault.message);
@@ -276,7 +290,9 @@ export class FakeConnection {
 		let answer: Buffer;
 		try {
 			answer = await this.host.rpc.answer(
-				new RpcContext(this.host.world, this.host.services, auth),
+				new RpcContext(this.host.world, this.host.services, auth, (dcId) =>
+					this.host.expectKeyOnDc(dcId),
+				),
 				call,
 			);
 		} catch (error) {

@@ -1,13 +1,15 @@
 /**
  * Failures a test arms for the next matching calls: RPC errors (flood waits and DC migrations
- * are RPC errors too) and dropped TCP connections.
+ * are RPC errors too), dropped TCP connections and answers given instead of the real one.
  */
 
 export type RequestMatch = string | ((name: string, request: unknown) => boolean);
 
 export type FaultAction =
 	| { kind: 'error'; code: number; message: string; migrateToDc?: number }
-	| { kind: 'drop'; when: 'before-apply' | 'after-apply' };
+	| { kind: 'drop'; when: 'before-apply' | 'after-apply' }
+	/** Answers this instead of applying the call (a server misbehaving, e.g. endless redirects). */
+	| { kind: 'answer'; build: (request: unknown) => { getBytes(): Buffer } };
 
 interface ArmedFault {
 	match: RequestMatch;

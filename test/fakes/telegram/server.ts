@@ -10,8 +10,10 @@ import { FaultPlan, migrateErrorName, type RequestMatch } from './faults';
 import { MediaStore } from './mediaStore';
 import { Outbox } from './outbox';
 import { RpcTable } from './rpc';
+import { FAKE_DC_IDS } from './rpc/connectionRpc';
 import type { FakeServices } from './rpc/context';
 import { LoginSettings } from './rpc/loginSettings';
+import { loginTokenBytes, QrLogins, type FakeLoginToken } from './qrLogins';
 import {
 	SecretChatRelay,
 	type FakeDhConfig,
@@ -45,6 +47,7 @@ export type {
 } from './state';
 export { DEFAULT_TEXT_LIMITS } from './state';
 export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
+export type { FakeLoginToken } from './qrLogins';
 export { connectOptionsFor } from './connectOptions';
 export {
 	fixedAddressConnection,
@@ -97,13 +100,17 @@ export class TelegramFake implements FakeWorld {
 	private readonly services: FakeServices;
 	private readonly connections = new Set<FakeConnection>();
 	private readonly server = net.createServer((socket) => this.accept(socket));
+	/** One listener per data center; a key is known only on its own DC's (help.getConfig lists them). */
+	private readonly dcServers = new Map(
+		FAKE_DC_IDS.map((id) => [id, net.createServer((socket) => this.accept(socket, id))]),
+	);
 	private readonly secretChats = new SecretChatRelay({
 		world: this,
 		push: (updates, toUserId) => this.pushUpdate(updates, toUserId),
 	});
 	private readonly rpc = new RpcTable({
 		host: () => this.host,
-		port: () => this.port,
+		portOf: (dcId) => this.addressOf(dcId).port,
 		secretChats: this.secretChats,
 	});
 	private readonly msgIds = new ServerMessageIds();
@@ -124,6 +131,7 @@ export class TelegramFake implements FakeWorld {
 			counters,
 			usedRandomIds,
 			login: new LoginSettings(),
+			qrLogins: new QrLogins(),
 			authKeys: new AuthKeyRegistry(),
 			exportedAuthorizations: new Map(),
 			outbox: new Outbox({ world: this, media, counters, usedRandomIds, updateLog }),
@@ -133,15 +141,30 @@ export class TelegramFake implements FakeWorld {
 
 	static async start(options: TelegramFakeOptions = {}): Promise<TelegramFake> {
 		const fake = new TelegramFake(options.dcId ?? 2, await fakeRsaKey(), options.now ?? Date.now);
-		await new Promise<void>((resolve, reject) => {
-			fake.server.once('error', reject);
-			fake.server.listen(0, fake.host, () => resolve());
-		});
+		for (const server of [fake.server, ...fake.dcServers.values()])
+			await new Promise<void>((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(0, fake.host, () => resolve());
+			});
 		return fake;
 	}
 
+	/**
+	 * The main port: DC `dcId`, and for clients that send everything to one address
+	 * (connectOptionsFor) every other DC too: any key the fake made works here.
+	 */
 	get port(): number {
 		return (this.server.address() as AddressInfo).port;
+	}
+
+	/**
+	 * Data center `dcId`'s own address, the one help.getConfig lists: only keys of that DC are
+	 * known there (others get transport error -404), and keys made there by DH belong to it.
+	 */
+	addressOf(dcId: number): { host: string; port: number; dcId: number } {
+		const server = this.dcServers.get(dcId);
+		if (!server) throw new Error(`The Telegram fake has no data center ${dcId}`);
+		return { host: this.host, port: (server.address() as AddressInfo).port, dcId };
 	}
 
 	/** PEM of the RSA key the DH exchange uses; give it to TELEGRAM_FAKE_RSA_PUBLIC_PEM. */
@@ -166,15 +189,19 @@ export class TelegramFake implements FakeWorld {
 		return Math.floor((this.clock() + this.clockAheadMs) / 1000);
 	}
 
-	/** A StringSession with a pre-shared auth key on this fake's DC, logged in as `me` unless told. */
-	createSession(options: { authorized?: boolean } = {}): string {
+	/**
+	 * A StringSession with a pre-shared auth key on this fake's DC (or `dcId`), logged in as `me`
+	 * (or `userId`) unless `authorized: false`. Each logged-in one is a session of the account.
+	 */
+	createSession(options: { authorized?: boolean; userId?: bigint; dcId?: number } = {}): string {
 		const key = randomBytes(256);
-		this.services.authKeys.add(
-			key,
-			this.dcId,
-			options.authorized === false ? undefined : this.me.id,
-		);
-		return encodeStringSession(this.dcId, this.host, key);
+		const dcId = options.dcId ?? this.dcId;
+		const login =
+			options.authorized === false
+				? undefined
+				: { userId: options.userId ?? this.me.id, now: this.nowSeconds() };
+		this.services.authKeys.add(key, dcId, login);
+		return encodeStringSession(dcId, this.host, key);
 	}
 
 	peerKey(peer: { userId?: bigint; channelId?: bigint; chatId?: bigint }): string {
@@ -204,6 +231,15 @@ export class TelegramFake implements FakeWorld {
 		this.faults.arm(match, { kind: 'drop', when });
 	}
 
+	/** Answers the next matching calls with `build(request)` (a TL object) without applying them. */
+	answerNext(
+		match: RequestMatch,
+		build: (request: unknown) => { getBytes(): Buffer },
+		times = 1,
+	): void {
+		this.faults.arm(match, { kind: 'answer', build }, times);
+	}
+
 	// --- Logins ---
 
 	/** The code auth.signIn accepts for this phone (default DEFAULT_LOGIN_CODE). */
@@ -221,6 +257,46 @@ export class TelegramFake implements FakeWorld {
 		const key = Buffer.from(session.slice(1), 'base64').subarray(-256);
 		const record = this.services.authKeys.all().find((r) => r.key.equals(key));
 		return record && { dcId: record.dcId, userId: record.userId };
+	}
+
+	/** The account's sessions (logged-in auth keys), oldest first, as account.getAuthorizations lists them. */
+	authorizationsOf(
+		userId: bigint = this.me.id,
+	): Array<{ hash: bigint; dcId: number; authorizedAt: number; deviceModel?: string }> {
+		return this.services.authKeys.authorizationsOf(userId).map((record) => ({
+			hash: record.authorizationHash ?? 0n,
+			dcId: record.dcId,
+			authorizedAt: record.authorizedAt ?? 0,
+			deviceModel: record.client?.deviceModel,
+		}));
+	}
+
+	// --- QR login: the test plays the logged-in app that scans the code ---
+
+	/** Every QR login token exported since reset(), oldest first. */
+	get loginTokens(): readonly FakeLoginToken[] {
+		return this.services.qrLogins.tokens;
+	}
+
+	/**
+	 * As if `userId`'s app (default `me`) scanned the code and called auth.acceptLoginToken:
+	 * `token` is the tg://login link, its base64url token, or the bytes. The client that exported
+	 * it gets updateLoginToken. Throws RpcFailure like Telegram (AUTH_TOKEN_INVALID / _EXPIRED /
+	 * _ALREADY_ACCEPTED).
+	 */
+	acceptLoginToken(token: Buffer | string, userId: bigint = this.me.id): FakeLoginToken {
+		const accepted = this.services.qrLogins.accept(
+			loginTokenBytes(token),
+			this.userById(userId).id,
+			this.nowSeconds(),
+		);
+		const body = new Api.UpdateShort({
+			update: new Api.UpdateLoginToken(),
+			date: this.nowSeconds(),
+		}).getBytes();
+		for (const connection of this.connections)
+			if (connection.authKeyId === accepted.authKeyId) void connection.pushUpdates(body);
+		return accepted;
 	}
 
 	// --- Updates ---
@@ -483,6 +559,7 @@ export class TelegramFake implements FakeWorld {
 		this.faults.clear();
 		this.keyDcAfterMigration = undefined;
 		this.services.login.reset();
+		this.services.qrLogins.reset();
 		this.services.media.reset();
 		this.services.counters.reset();
 		this.services.updateLog.reset();
@@ -495,9 +572,11 @@ export class TelegramFake implements FakeWorld {
 
 	async stop(): Promise<void> {
 		this.secretChats.stop();
-		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		const closed = [this.server, ...this.dcServers.values()].map(
+			(server) => new Promise<void>((resolve) => server.close(() => resolve())),
+		);
 		for (const connection of [...this.connections]) connection.close();
-		await closed;
+		await Promise.all(closed);
 	}
 
 	private userById(id: bigint): FakeUser {
@@ -506,8 +585,10 @@ export class TelegramFake implements FakeWorld {
 		return user;
 	}
 
-	private accept(socket: net.Socket): void {
+	/** `dataCenter`: the DC of the listener, strict about keys; undefined: the main, lenient port. */
+	private accept(socket: net.Socket, dataCenter?: number): void {
 		const host: ConnectionHost = {
+			dataCenter,
 			world: this,
 			services: this.services,
 			rpc: this.rpc,
@@ -515,9 +596,9 @@ export class TelegramFake implements FakeWorld {
 			faults: this.faults,
 			rsaKey: this.rsaKey,
 			record: (request) => this.requests.push(request),
-			dcForNewKeys: () => this.keyDcAfterMigration ?? this.dcId,
+			dcForNewKeys: () => dataCenter ?? this.keyDcAfterMigration ?? this.dcId,
 			addAuthKey: (key) => {
-				this.services.authKeys.add(key, this.keyDcAfterMigration ?? this.dcId);
+				this.services.authKeys.add(key, dataCenter ?? this.keyDcAfterMigration ?? this.dcId);
 				this.keyDcAfterMigration = undefined;
 			},
 			expectKeyOnDc: (dcId) => {

@@ -13,6 +13,8 @@ export interface FakeUser {
 	bot?: boolean;
 	/** A Telegram Premium account: its captions may be up to `textLimits.captionPremium`. */
 	premium?: boolean;
+	/** The data center the account lives on (default: the fake's `dcId`); QR logins end there. */
+	dcId?: number;
 }
 
 /**

@@ -13,13 +13,11 @@ import { isSrpAnswerValid, newSrpChallenge } from './srp';
  * Only seeded accounts' phones can log in (no sign-up).
  */
 
-function authorizeKey(ctx: RpcContext, userId: bigint): Buffer {
-	ctx.auth.userId = userId;
-	ctx.auth.login = undefined;
-	ctx.auth.passwordPendingUserId = undefined;
-	ctx.auth.srp = undefined;
+/** Logs the request's key in as `userId` (a new authorization of the account). */
+export function authorizeKey(ctx: RpcContext, userId: bigint): Api.auth.Authorization {
+	ctx.services.authKeys.authorize(ctx.auth, userId, ctx.now());
 	const user = ctx.user();
-	return new Api.auth.Authorization({ user: userToTl(user, user.id) }).getBytes();
+	return new Api.auth.Authorization({ user: userToTl(user, user.id) });
 }
 
 function secureAlgo() {
@@ -58,7 +56,7 @@ export function authRoutes(): RpcRoute[] {
 				ctx.auth.passwordPendingUserId = user.id;
 				throw new RpcFailure(401, 'SESSION_PASSWORD_NEEDED');
 			}
-			return authorizeKey(ctx, user.id);
+			return authorizeKey(ctx, user.id).getBytes();
 		}),
 		on(Api.account.GetPassword, async (ctx) => {
 			const login = ctx.services.login;
@@ -93,7 +91,7 @@ export function authRoutes(): RpcRoute[] {
 			const verifier = await ctx.services.login.passwordVerifier();
 			if (!isSrpAnswerValid(challenge, verifier, ctx.services.login.algo, request.password))
 				throw badRequest('PASSWORD_HASH_INVALID');
-			return authorizeKey(ctx, challenge.userId);
+			return authorizeKey(ctx, challenge.userId).getBytes();
 		}),
 		on(Api.auth.ExportAuthorization, (ctx) => {
 			const user = ctx.user();
@@ -105,11 +103,11 @@ export function authRoutes(): RpcRoute[] {
 			const userId = ctx.services.exportedAuthorizations.get(request.bytes.toString('hex'));
 			if (userId === undefined || userId.toString() !== request.id.toString())
 				throw badRequest('AUTH_BYTES_INVALID');
-			return authorizeKey(ctx, userId);
+			return authorizeKey(ctx, userId).getBytes();
 		}),
 		on(Api.auth.LogOut, (ctx) => {
 			ctx.user();
-			ctx.auth.userId = undefined;
+			ctx.services.authKeys.logOut(ctx.auth);
 			return new Api.auth.LoggedOut({}).getBytes();
 		}),
 	];

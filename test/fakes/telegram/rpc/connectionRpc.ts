@@ -5,12 +5,12 @@ import { on, type RpcRoute } from './route';
 
 /** help.getConfig and friends: what a client asks right after connecting. */
 
-/** Every DC id a client may be sent to; all served by the one fake, at its own address. */
+/** Every DC id a client may be sent to; each has its own port on the fake (TelegramFake.addressOf). */
 export const FAKE_DC_IDS = [1, 2, 3, 4, 5];
 
 export interface ConnectionRoutesOptions {
 	host: () => string;
-	port: () => number;
+	portOf: (dcId: number) => number;
 }
 
 export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
@@ -19,7 +19,7 @@ export function connectionRoutes(options: ConnectionRoutesOptions): RpcRoute[] {
 			const now = ctx.now();
 			// gramjs finds DCs here for uploads and migrations; without the session's DC it loops.
 			const dcOptions = FAKE_DC_IDS.map(
-				(id) => new Api.DcOption({ id, ipAddress: options.host(), port: options.port() }),
+				(id) => new Api.DcOption({ id, ipAddress: options.host(), port: options.portOf(id) }),
 			);
 			return new Api.Config({
 				date: now,

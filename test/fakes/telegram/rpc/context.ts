@@ -5,6 +5,7 @@ import type { Outbox } from '../outbox';
 import type { FakeUser, FakeWorld } from '../state';
 import type { UpdateLog } from '../updateLog';
 import { RpcFailure } from '../wire';
+import type { QrLogins } from '../qrLogins';
 import type { LoginSettings } from './loginSettings';
 
 /** What a request handler sees: the world, the fake's stores, and the auth key it was called on. */
@@ -13,6 +14,7 @@ export interface FakeServices {
 	readonly media: MediaStore;
 	readonly counters: Counters;
 	readonly login: LoginSettings;
+	readonly qrLogins: QrLogins;
 	readonly authKeys: AuthKeyRegistry;
 	/** `${ownerId}:${peerKey}:${randomId}` of every send, for RANDOM_ID_DUPLICATE. */
 	readonly usedRandomIds: Set<string>;
@@ -28,6 +30,8 @@ export class RpcContext {
 		readonly world: FakeWorld,
 		readonly services: FakeServices,
 		readonly auth: AuthKeyRecord,
+		/** An answer sends the client to another DC: its next key made by DH on the main port belongs there. */
+		readonly expectKeyOnDc: (dcId: number) => void = () => undefined,
 	) {}
 
 	/** The logged-in account; calls that need one answer 401 without it, like Telegram. */

@@ -1,7 +1,9 @@
 import { authRoutes } from './authRpc';
+import { authorizationsRoutes } from './authorizationsRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
 import type { RpcContext } from './context';
 import { peersRoutes } from './peersRpc';
+import { qrLoginRoutes } from './qrLoginRpc';
 import type { RpcAnswer, RpcRoute } from './route';
 import { scheduledRoutes } from './scheduledRpc';
 import { secretRoutes } from './secretRpc';
@@ -26,6 +28,8 @@ export class RpcTable {
 		const all = [
 			...connectionRoutes(options),
 			...authRoutes(),
+			...qrLoginRoutes(),
+			...authorizationsRoutes(),
 			...peersRoutes(),
 			...sendRoutes(),
 			...scheduledRoutes(),
