@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { Api } from 'telegram';
-import { PACKAGE_ROOT } from '../harness/engine';
 import { testCredentialByNode } from '../harness/credentialTest';
-import { TRUST_FAKE_RSA_PRELOAD, type TelegramFake } from '../fakes/telegram/server';
+import type { TelegramFake } from '../fakes/telegram/server';
 import { credentialData, startFake, stopFake } from '../nodes/Telegram/setup';
-import { TerminalSession } from './terminalSession';
+import { printedSession, QR_LINK, SESSION_LINE, startLoginCli } from './loginCli';
+import type { TerminalSession } from './terminalSession';
 
-const CLI = resolve(PACKAGE_ROOT, 'dist/bin/cli.js');
-const SESSION_LINE = /^1[A-Za-z0-9+/=]{300,}$/m;
-const QR_LINK = /tg:\/\/login\?token=([A-Za-z0-9_-]+)/;
 const PASSWORD_PROMPT = /Password \(hint: [^)]*\): $|Password: $/;
 // gramjs starts a login on data center 4 (its DEFAULT_DC_ID), as the CLI does without --server.
 const FIRST_DC = 4;
@@ -28,23 +24,7 @@ describe('telegram-login --qr, across data centers', () => {
 	beforeEach(() => fake.reset());
 
 	function qrLogin() {
-		const address = fake.addressOf(FIRST_DC);
-		const command = [
-			process.execPath,
-			'--require',
-			TRUST_FAKE_RSA_PRELOAD,
-			CLI,
-			'telegram-login',
-			'--qr',
-			'--api-id',
-			String(fake.apiId),
-			'--server',
-			`${address.host}:${address.port}`,
-			'--dc',
-			String(FIRST_DC),
-		];
-		const env = { ...process.env, ...fake.rsaTrustEnv(), TELEGRAM_API_HASH: fake.apiHash };
-		const session = new TerminalSession(command, env, PACKAGE_ROOT);
+		const session = startLoginCli(fake, FIRST_DC, ['--qr']);
 		sessions.push(session);
 		return session;
 	}
@@ -53,10 +33,6 @@ describe('telegram-login --qr, across data centers', () => {
 	async function scan(terminal: TerminalSession, userId = fake.me.id) {
 		const [, token] = await terminal.waitFor(QR_LINK);
 		fake.acceptLoginToken(token, userId);
-	}
-
-	function printedSession(terminal: TerminalSession): string {
-		return (terminal.transcript.match(SESSION_LINE) ?? [''])[0];
 	}
 
 	test('an account on DC 2: the login follows auth.loginTokenMigrateTo and imports the token there', async () => {
