@@ -10,6 +10,7 @@ import {
 	TelegramLogin,
 	type SignInOutcome,
 } from '../nodes/Telegram/transport/login';
+import { parseProxyUrl, type ProxySettings } from '../nodes/Telegram/transport/proxy';
 import { renderQr } from './qr';
 import type { Terminal } from './terminal';
 
@@ -28,6 +29,9 @@ Options:
   --test-servers         use Telegram's test servers
   --server <host:port>   connect to this address instead (advanced)
   --dc <id>              the data center that address serves (default 2)
+  --proxy <url>          reach Telegram through a proxy (or TELEGRAM_PROXY):
+                         socks5://[user:password@]host:port, or an MTProxy link
+                         tg://proxy?server=<host>&port=<port>&secret=<secret>
   -h, --help             show this help`;
 
 function asProblem(error: unknown): LoginProblem {
@@ -135,6 +139,21 @@ function readServer(server: string | undefined, dc: string | undefined): ServerA
 	return parseServerAddress(server, dcId);
 }
 
+function readProxy(
+	given: string | undefined,
+	server: ServerAddress | undefined,
+): ProxySettings | undefined {
+	const text = given ?? process.env.TELEGRAM_PROXY;
+	if (!text) return undefined;
+	const proxy = parseProxyUrl(text);
+	if (proxy.kind === 'mtproxy' && server)
+		throw new LoginProblem(
+			'an MTProxy cannot be combined with --server (the proxy picks the server by data center)',
+			'Leave out --server, or use a SOCKS5 proxy.',
+		);
+	return proxy;
+}
+
 /** `telegram-login`: returns the process exit code. */
 export async function telegramLogin(terminal: Terminal, argv: string[]): Promise<number> {
 	const { values } = parseArgs({
@@ -147,6 +166,7 @@ export async function telegramLogin(terminal: Terminal, argv: string[]): Promise
 			'test-servers': { type: 'boolean', default: false },
 			server: { type: 'string' },
 			dc: { type: 'string' },
+			proxy: { type: 'string' },
 			help: { type: 'boolean', short: 'h', default: false },
 		},
 	});
@@ -156,18 +176,21 @@ export async function telegramLogin(terminal: Terminal, argv: string[]): Promise
 	}
 	let login: TelegramLogin | undefined;
 	try {
+		// Options are checked before anything is asked.
+		const server = readServer(values.server, values.dc);
+		const proxy = readProxy(values.proxy, server);
 		const apiId = await askApiId(terminal, values['api-id'] ?? process.env.TELEGRAM_API_ID);
 		const apiHash =
 			values['api-hash'] ??
 			process.env.TELEGRAM_API_HASH ??
 			(await terminal.askSecret('API hash: '));
-		const server = readServer(values.server, values.dc);
 		terminal.say('Connecting to Telegram...');
 		login = await TelegramLogin.start({
 			apiId,
 			apiHash,
 			testServers: values['test-servers'] === true,
 			server,
+			proxy,
 		});
 		const outcome = values.qr
 			? await loginWithQr(terminal, login)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import { readProxy, type ProxySettings } from './proxy';
 
 export const TELEGRAM_CREDENTIAL = 'telegramMtprotoApi';
 
@@ -23,6 +24,7 @@ export interface TelegramConnectionSettings {
 	session: string;
 	testServers: boolean;
 	server?: ServerAddress;
+	proxy?: ProxySettings;
 }
 
 /** One Telegram login as the credential describes it. */
@@ -97,6 +99,12 @@ export function readAccount(data: ICredentialDataDecryptedObject): TelegramAccou
 		const dcId = data.dcId === undefined || data.dcId === '' ? undefined : Number(data.dcId);
 		account.server = parseServerAddress(String(data.serverAddress ?? ''), dcId);
 	}
+	account.proxy = readProxy(data);
+	if (account.proxy?.kind === 'mtproxy' && account.server)
+		throw new AccountSettingError(
+			'an MTProxy cannot be combined with a Custom Server Address (the proxy picks the server by data center)',
+			'Turn Custom Server Address off, or use a SOCKS5 proxy.',
+		);
 	return account;
 }
 
@@ -120,6 +128,8 @@ export function accountKey(account: TelegramAccount): string {
 				account.session,
 				account.testServers,
 				server,
+				// The whole proxy, login and secret included: another proxy is another connection.
+				account.proxy ?? null,
 			]),
 		)
 		.digest('hex')

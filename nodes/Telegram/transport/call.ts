@@ -81,6 +81,7 @@ export function toNodeError(
 			provider: 'Telegram',
 			message: error.message,
 			description:
+				error.fix ??
 				"Check that n8n can reach Telegram, and the credential's Telegram Servers / Server Address settings.",
 			itemIndex,
 		});

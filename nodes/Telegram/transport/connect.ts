@@ -9,6 +9,7 @@ import {
 	type TelegramConnectionSettings,
 } from './account';
 import { loadGramjs, type Gramjs } from './gramjs';
+import { describeProxy, toGramjsProxy } from './proxy';
 
 export const CONNECT_TIMEOUT_MS = 20_000;
 // Where a login starts on Telegram's test servers (https://core.telegram.org/api/auth#test-accounts).
@@ -56,6 +57,8 @@ export class ConnectFailure extends Error {
 	constructor(
 		message: string,
 		readonly address: string,
+		/** What to check, when more is known than "the network" (a proxy). */
+		readonly fix?: string,
 	) {
 		super(message);
 		this.name = 'ConnectFailure';
@@ -67,10 +70,15 @@ type ConnectionParams = ConstructorParameters<Gramjs['ConnectionTCPFull']>[0];
 function trackedSockets(gram: Gramjs, hold: SocketHold): Gramjs['PromisedNetSockets'] {
 	return class TrackedNetSockets extends gram.PromisedNetSockets {
 		async connect(port: number, ip: string) {
+			const socketOf = () => (this as unknown as { client?: Socket }).client;
 			const connecting = super.connect(port, ip);
-			const socket = (this as unknown as { client?: Socket }).client;
-			if (socket) hold.add(socket);
-			return await connecting;
+			const direct = socketOf();
+			if (direct) hold.add(direct);
+			const result = await connecting;
+			// Through a SOCKS proxy the socket exists only once the proxy connected.
+			const proxied = socketOf();
+			if (proxied && proxied !== direct) hold.add(proxied);
+			return result;
 		}
 
 		async close() {
@@ -211,6 +219,8 @@ export async function openClient(
 		deviceModel: 'n8n',
 		appVersion: 'n8n-nodes-scheduled-messaging',
 		baseLogger: new gram.Logger(gram.silentLogLevel),
+		// SOCKS5 wraps each socket (routing still applies); an MTProxy replaces the connection class.
+		proxy: account.proxy ? toGramjsProxy(account.proxy) : undefined,
 	});
 	const dcAddress = routed
 		? routeOtherDataCenters(gram, client, addresses)
@@ -235,6 +245,14 @@ export async function openClient(
 	// connect() resolving false leaves a client whose calls would wait forever: never hand it out.
 	await closeClient({ client, sockets });
 	const reason = connected.ok ? '' : `: ${(connected.error as Error).message}`;
+	if (account.proxy)
+		throw new ConnectFailure(
+			`could not connect to ${address} through ${describeProxy(account.proxy)}${reason}`,
+			address,
+			account.proxy.kind === 'socks5'
+				? 'Check that the proxy runs at that address and accepts the Proxy Username and Proxy Password (or none), or set Proxy to None.'
+				: 'Check the MTProxy address and its secret (MTProxy Secret), or set Proxy to None.',
+		);
 	throw new ConnectFailure(`could not connect to ${address}${reason}`, address);
 }
 

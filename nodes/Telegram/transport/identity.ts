@@ -28,7 +28,7 @@ function explainFailure(error: unknown): string {
 	if (error instanceof AccountSettingError)
 		return `The credential cannot be used: ${error.message}. ${error.fix}`;
 	if (error instanceof ConnectFailure)
-		return `Telegram: ${error.message}. Check the Telegram Servers and Server Address settings.`;
+		return `Telegram: ${error.message}. ${error.fix ?? 'Check the Telegram Servers and Server Address settings.'}`;
 	if (error instanceof TimeoutSignal)
 		return `Telegram did not answer (${error.message}). Check the Telegram Servers and Server Address settings.`;
 	const failure = readRpcFailure(error);

@@ -4,6 +4,7 @@ import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
 import { AccountSettingError, type ServerAddress } from './account';
 import { closeClient, ConnectFailure, openClient, type OpenClient } from './connect';
 import { explainRpcFailure } from './errorCatalog';
+import type { ProxySettings } from './proxy';
 import { describeIdentity, type AccountIdentity } from './identity';
 import { readRpcFailure, type RpcFailure } from './rpcError';
 
@@ -16,6 +17,7 @@ export interface LoginSettings {
 	apiHash: string;
 	testServers: boolean;
 	server?: ServerAddress;
+	proxy?: ProxySettings;
 }
 
 /** A login step that did not work, said for a person at a terminal. */
@@ -37,7 +39,9 @@ function problemOf(error: unknown): LoginProblem {
 	if (error instanceof ConnectFailure)
 		return new LoginProblem(
 			error.message,
-			'Check the network, and --server / --test-servers if you gave them.',
+			error.fix
+				? 'Check --proxy (or TELEGRAM_PROXY): the proxy must run at that address and accept its login or secret.'
+				: 'Check the network, and --server / --test-servers if you gave them.',
 		);
 	if (error instanceof TimeoutSignal)
 		return new LoginProblem(
