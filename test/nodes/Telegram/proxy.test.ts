@@ -71,6 +71,19 @@ describe('Telegram: the credential reaches Telegram through a proxy', () => {
 		}
 	});
 
+	test('the same session with and without the proxy are two pooled connections', async () => {
+		const credential = credentialData(fake);
+		const direct = await runTelegram(fake, { credential, parameters: sendText({ text: '1' }) });
+		assert.equal(direct.error, undefined, direct.error?.message);
+		const tunnelsBefore = socks.tunnels.length;
+		const proxied = await runTelegram(fake, {
+			credential: viaSocks({ sessionToken: credential.sessionToken }),
+			parameters: sendText({ text: '2' }),
+		});
+		assert.equal(proxied.error, undefined, proxied.error?.message);
+		assert.ok(socks.tunnels.length > tunnelsBefore, 'not the pooled direct client');
+	});
+
 	test('the credential test connects through the SOCKS5 proxy too', async () => {
 		const tunnelsBefore = socks.tunnels.length;
 		const check = await testCredentialByNode('telegramMtprotoApi', viaSocks());
