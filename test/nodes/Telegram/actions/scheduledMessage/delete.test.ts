@@ -87,6 +87,23 @@ describe('Telegram: Scheduled Message > Delete', () => {
 		);
 	});
 
+	test('a Delete whose answer was lost is repeated by gramjs; Telegram answers the repeat without error and the item says deleted', async () => {
+		const ids = await schedule('@alice_test', ['a1', 'a2']);
+		fake.dropConnectionNext('messages.DeleteScheduledMessages', 'after-apply');
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('delete', { messageIds: ids.join(',') }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(fake.scheduled.length, 0);
+		const deletes = fake.requests.filter((r) => r.name === 'messages.DeleteScheduledMessages');
+		assert.equal(deletes.length, 2, "the call and gramjs's resend after the reconnect");
+		assert.equal(deletes[1].error, undefined, 'unknown ids are no error on Telegram');
+		assert.equal(result.items[0].json.deleted, true);
+		assert.deepEqual(result.items[0].json.scheduledMessageIds, ids);
+	});
+
 	test('ids that are not ids are refused before any call', async () => {
 		await schedule('@alice_test', ['a1']);
 		const before = fake.requests.length;
