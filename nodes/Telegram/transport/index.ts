@@ -14,6 +14,7 @@ export {
 } from './call';
 export { ChatReferenceError, parseChatReference, type ChatReference } from './chatReference';
 export type { Formatting } from './formatting';
+export { DownloadError, downloadFile } from './download';
 export { checkIdentity, describeIdentity } from './identity';
 export { lengthLimits, sentLength, type LengthLimits } from './limits';
 export {

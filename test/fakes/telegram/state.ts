@@ -15,6 +15,11 @@ export interface FakeUser {
 	premium?: boolean;
 	/** The data center the account lives on (default: the fake's `dcId`); QR logins end there. */
 	dcId?: number;
+	/**
+	 * In the other accounts' contact lists (default true): only contacts are found by
+	 * users.getUsers with access_hash 0; others need their hash (from a dialog, a username, ...).
+	 */
+	contact?: boolean;
 }
 
 /**
@@ -43,6 +48,8 @@ export interface FakeChannel {
 	megagroup?: boolean;
 	/** Accounts allowed to post in a broadcast channel (default: the seeded `me`). */
 	adminIds?: bigint[];
+	/** Other accounts that joined it: the channel is in their dialog list. */
+	memberIds?: bigint[];
 }
 
 export interface FakeMedia {

@@ -2,6 +2,7 @@ import { authRoutes } from './authRpc';
 import { authorizationsRoutes } from './authorizationsRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
 import type { RpcContext } from './context';
+import { dialogsRoutes } from './dialogsRpc';
 import { peersRoutes } from './peersRpc';
 import { qrLoginRoutes } from './qrLoginRpc';
 import type { RpcAnswer, RpcRoute } from './route';
@@ -31,6 +32,7 @@ export class RpcTable {
 			...qrLoginRoutes(),
 			...authorizationsRoutes(),
 			...peersRoutes(),
+			...dialogsRoutes(),
 			...sendRoutes(),
 			...scheduledRoutes(),
 			...uploadRoutes(),
