@@ -1,6 +1,8 @@
 import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
+import { settle } from '../../../shared/errors';
+import { keepAliveTimings, pause, reconnectDelayMs, watchConnection } from './keepAlive';
 import { withTelegram, type TelegramSession } from './pool';
 import { toMessageRecord, type MessageRecord } from './records';
 import {
@@ -26,6 +28,11 @@ export type TelegramUpdateEvent =
 export interface UpdateSubscriber {
 	onEvent(event: TelegramUpdateEvent): void;
 	onError(error: unknown): void;
+	/**
+	 * Telegram stayed unreachable through several reconnects. The subscription keeps trying;
+	 * the caller reports it without stopping (n8n: a failed execution, the error workflow).
+	 */
+	onOutage(error: TelegramOutage): void;
 	/** Something worth a log line that need not stop the workflow (a catch-up that failed, updates Telegram no longer keeps). */
 	onWarning(message: string): void;
 	/** Accept secret chat requests as they arrive. */
@@ -46,6 +53,19 @@ interface Hub {
 }
 
 const hubs = new WeakMap<object, Hub>();
+
+/** Telegram could not be reached for `attempts` reconnects in a row; `cause` is the last failure. */
+export class TelegramOutage extends Error {
+	constructor(
+		readonly attempts: number,
+		readonly lastFailure: unknown,
+	) {
+		super(
+			`Telegram could not be reached in ${attempts} reconnect attempts in a row (last: ${describe(lastFailure)})`,
+		);
+		this.name = 'TelegramOutage';
+	}
+}
 
 /** How often a listening trigger asks for what it may have missed (besides after each reconnect and gap). */
 export const CATCH_UP_EVERY_MS = 60_000;
@@ -207,23 +227,23 @@ function trackerSink(
 	};
 }
 
+/** How one connected stretch of a subscription ended. */
+type StretchEnd = { kind: 'stopped' } | { kind: 'dead'; reason: string };
+
 /**
- * Keeps the account connected and passes its updates to `subscriber` until the returned
- * function is called (the trigger's close). One connection per account, however many triggers.
- * Resolves once the subscriber has caught up with what it missed since its saved state (the
- * first time: once it knows where Telegram stands).
+ * One connection's worth of listening: subscribe on the account's client, catch up from the
+ * saved state (what was missed while disconnected is emitted here, once), then keep the
+ * connection alive until it is found dead or the trigger stops. A dead client is dropped from
+ * the pool, so the next stretch (and any node run) connects afresh.
  */
-export async function subscribeToUpdates(
+async function listenOneStretch(
 	account: TelegramAccount,
 	node: INode,
 	subscriber: UpdateSubscriber,
-): Promise<() => Promise<void>> {
-	let stop!: () => void;
-	const stopped = new Promise<void>((resolve) => (stop = resolve));
-	let caughtUp!: Promise<void>;
-	let subscribed!: () => void;
-	const ready = new Promise<void>((resolve) => (subscribed = resolve));
-	const running = withTelegram(account, async (session) => {
+	stopped: Promise<void>,
+	onCaughtUp: () => void,
+): Promise<StretchEnd> {
+	return await withTelegram(account, async (session) => {
 		const hub = listenForUpdates(session, account, node);
 		const subscription: Subscription = {
 			subscriber,
@@ -235,29 +255,93 @@ export async function subscribeToUpdates(
 			),
 		};
 		hub.subscriptions.add(subscription);
-		// Now, before anything pushed meanwhile (which waits in the queue behind it).
-		caughtUp = enqueue(hub, async () => await subscription.tracker.catchUp());
-		subscribed();
-		// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
-		const periodic = setInterval(() => {
-			enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
-				subscriber.onWarning(
-					`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
-				),
-			);
-		}, CATCH_UP_EVERY_MS);
+		let periodic: NodeJS.Timeout | undefined;
+		let watch: ReturnType<typeof watchConnection> | undefined;
+		let end: StretchEnd = { kind: 'stopped' };
 		try {
-			await caughtUp;
-			await stopped;
+			// Now, before anything pushed meanwhile (which waits in the queue behind it).
+			await enqueue(hub, async () => await subscription.tracker.catchUp());
+			onCaughtUp();
+			// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
+			periodic = setInterval(() => {
+				enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
+					subscriber.onWarning(
+						`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
+					),
+				);
+			}, CATCH_UP_EVERY_MS);
+			watch = watchConnection(session);
+			end = await Promise.race([
+				stopped.then((): StretchEnd => ({ kind: 'stopped' })),
+				watch.dead.then((reason): StretchEnd => ({ kind: 'dead', reason })),
+			]);
+			if (end.kind === 'dead') session.discard();
+			return end;
 		} finally {
 			clearInterval(periodic);
+			watch?.stop();
 			hub.subscriptions.delete(subscription);
-			// Deactivation ends when the updates already taken are applied and saved.
-			await hub.queue;
+			// Deactivation ends when the updates already taken are applied and saved; a dead
+			// connection's queue may wait on calls that never get an answer.
+			if (end.kind === 'stopped') await hub.queue;
 		}
 	});
-	await Promise.race([ready, running]);
-	await Promise.race([caughtUp, running]);
+}
+
+/**
+ * Keeps the account connected and passes its updates to `subscriber` until the returned
+ * function is called (the trigger's close). One connection per account, however many triggers.
+ * Resolves once the subscriber has caught up with what it missed since its saved state (the
+ * first time: once it knows where Telegram stands); that first connection failing rejects.
+ * Later, a connection found dead (keepAlive.ts) is replaced, with growing waits between
+ * attempts; after `outageAfterFailures` failures in a row the outage goes to `onOutage` once,
+ * and the attempts go on until the connection is back or the trigger stops.
+ */
+export async function subscribeToUpdates(
+	account: TelegramAccount,
+	node: INode,
+	subscriber: UpdateSubscriber,
+): Promise<() => Promise<void>> {
+	let stop!: () => void;
+	const stopped = new Promise<void>((resolve) => (stop = resolve));
+	let isStopped = false;
+	void stopped.then(() => (isStopped = true));
+	let caughtUp!: () => void;
+	const firstCatchUp = new Promise<void>((resolve) => (caughtUp = resolve));
+
+	const first = listenOneStretch(account, node, subscriber, stopped, caughtUp);
+	await Promise.race([firstCatchUp, first]);
+	const running = (async () => {
+		let end = await first;
+		let failures = 0;
+		let lastError: unknown;
+		while (end.kind === 'dead' && !isStopped) {
+			const timings = keepAliveTimings;
+			if (failures === 0)
+				subscriber.onWarning(`the connection to Telegram was lost (${end.reason}); reconnecting`);
+			await pause(reconnectDelayMs(failures, timings), stopped);
+			if (isStopped) return;
+			let connected = false;
+			const attempt = await settle(
+				listenOneStretch(account, node, subscriber, stopped, () => {
+					connected = true;
+					if (failures >= timings.outageAfterFailures)
+						subscriber.onWarning(`connected to Telegram again after ${failures} failed attempts`);
+					failures = 0;
+				}),
+			);
+			if (attempt.ok) {
+				end = attempt.value;
+				continue;
+			}
+			if (connected) failures = 0;
+			failures++;
+			lastError = attempt.error;
+			end = { kind: 'dead', reason: describe(attempt.error) };
+			if (failures === timings.outageAfterFailures)
+				subscriber.onOutage(new TelegramOutage(failures, lastError));
+		}
+	})();
 	running.catch((error: unknown) => subscriber.onError(error));
 	return async () => {
 		stop();

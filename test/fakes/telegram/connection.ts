@@ -79,12 +79,15 @@ export class FakeConnection {
 	private current?: { auth: AuthKeyRecord; sessionId: Buffer };
 	/** Set once a call other than an upload arrives: gramjs's upload connections get no updates. */
 	private wantsUpdates = false;
+	/** A connection gone silent (silence()): it takes bytes and stays open, but nothing is read or sent. */
+	private silent = false;
 
 	constructor(
 		private readonly socket: Socket,
 		private readonly host: ConnectionHost,
 	) {
 		socket.on('data', (chunk: Buffer) => {
+			if (this.silent) return;
 			this.buffered = Buffer.concat([this.buffered, chunk]);
 			this.feedReader();
 		});
@@ -94,7 +97,7 @@ export class FakeConnection {
 	}
 
 	get accountId(): bigint | undefined {
-		return this.closed || !this.wantsUpdates ? undefined : this.current?.auth.userId;
+		return this.closed || this.silent || !this.wantsUpdates ? undefined : this.current?.auth.userId;
 	}
 
 	close(): void {
@@ -104,6 +107,16 @@ export class FakeConnection {
 		this.reader?.reject(new Error('connection closed'));
 		this.reader = undefined;
 		this.host.forget(this);
+	}
+
+	/**
+	 * From now on the connection answers nothing and pushes nothing, yet stays open and takes
+	 * what the client writes: a path that broke somewhere between client and server (a NAT or
+	 * proxy that forgot it). Only a client that expects answers (pings) can tell.
+	 */
+	silence(): void {
+		this.silent = true;
+		this.buffered = Buffer.alloc(0);
 	}
 
 	/** Sends an unsolicited Updates object on the last session used here. */
@@ -145,7 +158,7 @@ export class FakeConnection {
 	}
 
 	private write(data: Buffer): void {
-		if (!this.closed) this.socket.write(this.codec.encodePacket(data));
+		if (!this.closed && !this.silent) this.socket.write(this.codec.encodePacket(data));
 	}
 
 	private async handlePacket(packet: Buffer): Promise<void> {

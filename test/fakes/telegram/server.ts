@@ -133,15 +133,44 @@ export class TelegramFake implements FakeWorld {
 
 	static async start(options: TelegramFakeOptions = {}): Promise<TelegramFake> {
 		const fake = new TelegramFake(options.dcId ?? 2, await fakeRsaKey(), options.now ?? Date.now);
-		await new Promise<void>((resolve, reject) => {
-			fake.server.once('error', reject);
-			fake.server.listen(0, fake.host, () => resolve());
-		});
+		await fake.listen(0);
+		fake.listeningPort = (fake.server.address() as AddressInfo).port;
 		return fake;
 	}
 
+	private listeningPort = 0;
+	private refusing = false;
+	/** TCP connections accepted since start (reconnects included). */
+	acceptedConnections = 0;
+
+	private async listen(port: number): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, this.host, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+	}
+
 	get port(): number {
-		return (this.server.address() as AddressInfo).port;
+		return this.listeningPort;
+	}
+
+	/**
+	 * Stops listening, as a server that is down: new connections are refused (ECONNREFUSED);
+	 * open ones stay as they are. `acceptConnections()` listens on the same port again.
+	 */
+	refuseConnections(): void {
+		if (this.refusing) return;
+		this.refusing = true;
+		this.server.close();
+	}
+
+	async acceptConnections(): Promise<void> {
+		if (!this.refusing) return;
+		this.refusing = false;
+		await this.listen(this.listeningPort);
 	}
 
 	/** PEM of the RSA key the DH exchange uses; give it to TELEGRAM_FAKE_RSA_PUBLIC_PEM. */
@@ -345,6 +374,20 @@ export class TelegramFake implements FakeWorld {
 		return dropped.length;
 	}
 
+	/**
+	 * Every open client connection (of one account, when given) goes silent: it stays open and
+	 * takes bytes but answers nothing (pings included) and pushes nothing, as when a NAT or proxy
+	 * on the way forgot it. What is pushed meanwhile stays in the update log. New connections
+	 * work. Returns how many went silent.
+	 */
+	silenceConnections(userId?: bigint): number {
+		const silenced = [...this.connections].filter(
+			(connection) => userId === undefined || connection.accountId === userId,
+		);
+		for (const connection of silenced) connection.silence();
+		return silenced.length;
+	}
+
 	private keep(update: unknown, accountId: bigint): void {
 		const log = this.services.updateLog;
 		if (update instanceof Api.Updates || update instanceof Api.UpdatesCombined)
@@ -495,7 +538,10 @@ export class TelegramFake implements FakeWorld {
 
 	async stop(): Promise<void> {
 		this.secretChats.stop();
-		const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+		const closed = this.refusing
+			? Promise.resolve()
+			: new Promise<void>((resolve) => this.server.close(() => resolve()));
+		this.refusing = true;
 		for (const connection of [...this.connections]) connection.close();
 		await closed;
 	}
@@ -507,6 +553,7 @@ export class TelegramFake implements FakeWorld {
 	}
 
 	private accept(socket: net.Socket): void {
+		this.acceptedConnections++;
 		const host: ConnectionHost = {
 			world: this,
 			services: this.services,
