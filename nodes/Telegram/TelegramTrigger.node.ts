@@ -32,7 +32,7 @@ export class TelegramTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
 		description:
-			'Starts the workflow on new Telegram messages, secret chat requests and acceptances, and encrypted messages (decrypted)',
+			'Starts the workflow on new Telegram messages, scheduled messages that went out, secret chat requests and acceptances, and encrypted messages (decrypted)',
 		eventTriggerDescription: 'Waiting for Telegram to push an event',
 		defaults: { name: 'Telegram Trigger' },
 		inputs: [],

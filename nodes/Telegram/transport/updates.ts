@@ -4,6 +4,7 @@ import type { TelegramAccount } from './account';
 import { settle } from '../../../shared/errors';
 import { keepAliveTimings, pause, reconnectDelayMs, watchConnection } from './keepAlive';
 import { withTelegram, type TelegramSession } from './pool';
+import { markedPeerId } from './peers';
 import { toMessageRecord, type MessageRecord } from './records';
 import {
 	acceptSecretChat,
@@ -12,6 +13,7 @@ import {
 	recordAppliedQts,
 	type SecretChatEvent,
 } from './secret/secretChats';
+import { ScheduledSendPairing, type ScheduledSentEvent } from './scheduledSends';
 import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './updateState';
 
 /**
@@ -23,6 +25,7 @@ import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './update
 
 export type TelegramUpdateEvent =
 	| SecretChatEvent
+	| ScheduledSentEvent
 	| { event: 'message'; message: MessageRecord; outgoing: boolean };
 
 export interface UpdateSubscriber {
@@ -44,6 +47,8 @@ export interface UpdateSubscriber {
 interface Subscription {
 	subscriber: UpdateSubscriber;
 	tracker: UpdateTracker;
+	/** Lives as long as the subscription, across reconnects. */
+	scheduledSends: ScheduledSendPairing;
 }
 
 interface Hub {
@@ -141,6 +146,8 @@ async function apply(
 	update: Api.TypeUpdate,
 ) {
 	await applyToAccount(session, account, node, hub, update);
+	for (const { scheduledSends } of hub.subscriptions)
+		noteScheduledSent(session, scheduledSends, update);
 	for (const { subscriber, tracker } of hub.subscriptions) {
 		await tracker
 			.live(update)
@@ -203,21 +210,35 @@ export function listenForUpdates(
 	return hub;
 }
 
+/** updateDeleteScheduledMessages with sent_messages: which scheduled ids went out as which messages. */
+function noteScheduledSent(
+	session: TelegramSession,
+	scheduledSends: ScheduledSendPairing,
+	update: unknown,
+) {
+	if (!(update instanceof session.gram.Api.UpdateDeleteScheduledMessages)) return;
+	if (update.sentMessages?.length)
+		scheduledSends.sent(markedPeerId(update.peer), update.messages, update.sentMessages);
+}
+
 function trackerSink(
 	session: TelegramSession,
 	account: TelegramAccount,
 	node: INode,
 	hub: Hub,
 	subscriber: UpdateSubscriber,
+	scheduledSends: ScheduledSendPairing,
 ): TrackerSink {
 	return {
-		onMessage: (message) =>
-			subscriber.onEvent({
-				event: 'message',
-				message: toMessageRecord(message, false),
-				outgoing: message.out === true,
-			}),
-		onAccountUpdate: async (update) => await applyToAccount(session, account, node, hub, update),
+		onMessage: (message) => {
+			const record = toMessageRecord(message, false);
+			if (message.fromScheduled) scheduledSends.message(record);
+			subscriber.onEvent({ event: 'message', message: record, outgoing: message.out === true });
+		},
+		onAccountUpdate: async (update) => {
+			noteScheduledSent(session, scheduledSends, update);
+			await applyToAccount(session, account, node, hub, update);
+		},
 		appliedQts: async () =>
 			usesSecretChats(account) ? await appliedQts(session, account) : undefined,
 		recordQts: async (qts) => {
@@ -240,6 +261,7 @@ async function listenOneStretch(
 	account: TelegramAccount,
 	node: INode,
 	subscriber: UpdateSubscriber,
+	scheduledSends: ScheduledSendPairing,
 	stopped: Promise<void>,
 	onCaughtUp: () => void,
 ): Promise<StretchEnd> {
@@ -251,8 +273,9 @@ async function listenOneStretch(
 				session,
 				node,
 				subscriber.state,
-				trackerSink(session, account, node, hub, subscriber),
+				trackerSink(session, account, node, hub, subscriber, scheduledSends),
 			),
+			scheduledSends,
 		};
 		hub.subscriptions.add(subscription);
 		let periodic: NodeJS.Timeout | undefined;
@@ -309,7 +332,8 @@ export async function subscribeToUpdates(
 	let caughtUp!: () => void;
 	const firstCatchUp = new Promise<void>((resolve) => (caughtUp = resolve));
 
-	const first = listenOneStretch(account, node, subscriber, stopped, caughtUp);
+	const scheduledSends = new ScheduledSendPairing((event) => subscriber.onEvent(event));
+	const first = listenOneStretch(account, node, subscriber, scheduledSends, stopped, caughtUp);
 	await Promise.race([firstCatchUp, first]);
 	const running = (async () => {
 		let end = await first;
@@ -323,7 +347,7 @@ export async function subscribeToUpdates(
 			if (isStopped) return;
 			let connected = false;
 			const attempt = await settle(
-				listenOneStretch(account, node, subscriber, stopped, () => {
+				listenOneStretch(account, node, subscriber, scheduledSends, stopped, () => {
 					connected = true;
 					if (failures >= timings.outageAfterFailures)
 						subscriber.onWarning(`connected to Telegram again after ${failures} failed attempts`);
@@ -346,5 +370,6 @@ export async function subscribeToUpdates(
 	return async () => {
 		stop();
 		await running.catch(() => undefined);
+		scheduledSends.flush();
 	};
 }

@@ -42,6 +42,8 @@ export interface ConnectionHost {
 	/** A migration error was sent: the client's next new key belongs to that DC. */
 	expectKeyOnDc(dcId: number): void;
 	forget(connection: FakeConnection): void;
+	/** Pushes an Updates body to the account's connections on MTProto sessions other than `sessionId`. */
+	pushToOtherSessions(accountId: bigint, sessionId: Buffer, body: Buffer): void;
 }
 
 /** Wrappers whose `query` is the real call. */
@@ -117,6 +119,11 @@ export class FakeConnection {
 	silence(): void {
 		this.silent = true;
 		this.buffered = Buffer.alloc(0);
+	}
+
+	/** The MTProto session last used here. */
+	get sessionId(): Buffer | undefined {
+		return this.current?.sessionId;
 	}
 
 	/** Sends an unsolicited Updates object on the last session used here. */
@@ -289,7 +296,10 @@ export class FakeConnection {
 		let answer: Buffer;
 		try {
 			answer = await this.host.rpc.answer(
-				new RpcContext(this.host.world, this.host.services, auth),
+				new RpcContext(this.host.world, this.host.services, auth, (updates) => {
+					if (auth.userId !== undefined)
+						this.host.pushToOtherSessions(auth.userId, sessionId, updates.getBytes());
+				}),
 				call,
 			);
 		} catch (error) {

@@ -571,6 +571,13 @@ export class TelegramFake implements FakeWorld {
 				this.keyDcAfterMigration = dcId;
 			},
 			forget: (connection) => this.connections.delete(connection),
+			pushToOtherSessions: (accountId, sessionId, body) => {
+				for (const connection of this.connections) {
+					if (connection.accountId !== accountId || connection.sessionId?.equals(sessionId))
+						continue;
+					void connection.pushUpdates(body);
+				}
+			},
 		};
 		this.connections.add(new FakeConnection(socket, host));
 	}

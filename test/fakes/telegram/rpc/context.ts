@@ -28,6 +28,11 @@ export class RpcContext {
 		readonly world: FakeWorld,
 		readonly services: FakeServices,
 		readonly auth: AuthKeyRecord,
+		/**
+		 * Pushes an Updates answer to the account's other sessions (its other devices), as
+		 * Telegram does; the calling session gets it only as its answer.
+		 */
+		readonly pushToOtherSessions: (updates: { getBytes(): Buffer }) => void = () => undefined,
 	) {}
 
 	/** The logged-in account; calls that need one answer 401 without it, like Telegram. */
