@@ -11,6 +11,7 @@ import {
 	subscribeToUpdates,
 	toNodeError,
 	usesSecretChats,
+	type TelegramOutage,
 	type TelegramUpdateEvent,
 } from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
@@ -31,7 +32,7 @@ export class TelegramTrigger implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["events"].join(", ") }}',
 		description:
-			'Starts the workflow on new Telegram messages, secret chat requests and acceptances, and encrypted messages (decrypted)',
+			'Starts the workflow on new Telegram messages, scheduled messages that went out, secret chat requests and acceptances, and encrypted messages (decrypted)',
 		eventTriggerDescription: 'Waiting for Telegram to push an event',
 		defaults: { name: 'Telegram Trigger' },
 		inputs: [],
@@ -104,6 +105,15 @@ export class TelegramTrigger implements INodeType {
 		const onError = (error: unknown) =>
 			this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
 		const onWarning = (message: string) => this.logger.warn(`Telegram trigger: ${message}`);
+		// A lasting outage becomes a failed execution (and the error workflow) without deactivating
+		// the trigger, as emitError would: it keeps reconnecting and resumes when Telegram is back.
+		const onOutage = (outage: TelegramOutage) =>
+			this.saveFailedExecution(
+				new NodeOperationError(node, outage.message, {
+					description:
+						"The trigger keeps reconnecting and, once connected, emits what arrived meanwhile. Check that n8n can reach Telegram, and the credential's Telegram Servers / Server Address settings.",
+				}),
+			);
 		// Where this trigger stands in the account's updates, so what arrives while it is stopped is emitted when it is back.
 		const state =
 			this.getMode() === 'manual'
@@ -113,6 +123,7 @@ export class TelegramTrigger implements INodeType {
 			autoAccept,
 			onEvent,
 			onError,
+			onOutage,
 			onWarning,
 			state,
 		}).catch((error: unknown) => {

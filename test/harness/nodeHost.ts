@@ -11,6 +11,7 @@ import {
 } from 'n8n-core';
 import {
 	Workflow,
+	type ExecutionError,
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type INode,
@@ -192,11 +193,17 @@ export class NodeHost {
 
 	/**
 	 * Activates a trigger node as n8n does (TriggersAndPollers over a TriggerContext): `emit`
-	 * receives what it starts workflows with, `emitError` what it reports. Call the response's
-	 * closeFunction to deactivate.
+	 * receives what it starts workflows with, `emitError` what makes n8n deactivate it (and retry
+	 * the activation), `saveFailedExecution` what n8n records as a failed execution (and hands
+	 * to the error workflow) while the trigger stays active. Without that handler a call throws,
+	 * as in n8n-core's default. Call the response's closeFunction to deactivate.
 	 */
 	async startTrigger(
-		handlers: { emit(data: INodeExecutionData[][]): void; emitError(error: Error): void },
+		handlers: {
+			emit(data: INodeExecutionData[][]): void;
+			emitError(error: Error): void;
+			saveFailedExecution?(error: ExecutionError): void;
+		},
 		mode: WorkflowExecuteMode = 'trigger',
 	): Promise<ITriggerResponse> {
 		const contextFor = (
@@ -214,6 +221,7 @@ export class NodeHost {
 				activation,
 				(data) => handlers.emit(data),
 				(error) => handlers.emitError(error),
+				handlers.saveFailedExecution ? (error) => handlers.saveFailedExecution?.(error) : undefined,
 			);
 		const response = await new TriggersAndPollers().runTriggerFunction(
 			this.workflow,

@@ -1,9 +1,11 @@
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { ExecutionError, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 /** Collects what a trigger emits, and waits for the next item. */
 export class Emitted {
 	readonly items: IDataObject[] = [];
 	readonly errors: Error[] = [];
+	/** What the trigger reported as failed executions while staying active (saveFailedExecution). */
+	readonly failedExecutions: ExecutionError[] = [];
 	private waiters: Array<() => void> = [];
 
 	emit = (data: INodeExecutionData[][]) => {
@@ -13,6 +15,11 @@ export class Emitted {
 
 	emitError = (error: Error) => {
 		this.errors.push(error);
+		this.wake();
+	};
+
+	saveFailedExecution = (error: ExecutionError) => {
+		this.failedExecutions.push(error);
 		this.wake();
 	};
 

@@ -47,6 +47,7 @@ export { closeSecretChatStores } from './secret/chatStore';
 export type { SecretChatState } from './secret/protocol';
 export {
 	subscribeToUpdates,
+	TelegramOutage,
 	usesSecretChats,
 	type TelegramUpdateEvent,
 	type UpdateSubscriber,

@@ -1,7 +1,10 @@
 import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
+import { settle } from '../../../shared/errors';
+import { keepAliveTimings, pause, reconnectDelayMs, watchConnection } from './keepAlive';
 import { withTelegram, type TelegramSession } from './pool';
+import { markedPeerId } from './peers';
 import { toMessageRecord, type MessageRecord } from './records';
 import {
 	acceptSecretChat,
@@ -10,6 +13,7 @@ import {
 	recordAppliedQts,
 	type SecretChatEvent,
 } from './secret/secretChats';
+import { ScheduledSendPairing, type ScheduledSentEvent } from './scheduledSends';
 import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './updateState';
 
 /**
@@ -21,11 +25,17 @@ import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './update
 
 export type TelegramUpdateEvent =
 	| SecretChatEvent
+	| ScheduledSentEvent
 	| { event: 'message'; message: MessageRecord; outgoing: boolean };
 
 export interface UpdateSubscriber {
 	onEvent(event: TelegramUpdateEvent): void;
 	onError(error: unknown): void;
+	/**
+	 * Telegram stayed unreachable through several reconnects. The subscription keeps trying;
+	 * the caller reports it without stopping (n8n: a failed execution, the error workflow).
+	 */
+	onOutage(error: TelegramOutage): void;
 	/** Something worth a log line that need not stop the workflow (a catch-up that failed, updates Telegram no longer keeps). */
 	onWarning(message: string): void;
 	/** Accept secret chat requests as they arrive. */
@@ -37,6 +47,8 @@ export interface UpdateSubscriber {
 interface Subscription {
 	subscriber: UpdateSubscriber;
 	tracker: UpdateTracker;
+	/** Lives as long as the subscription, across reconnects. */
+	scheduledSends: ScheduledSendPairing;
 }
 
 interface Hub {
@@ -46,6 +58,19 @@ interface Hub {
 }
 
 const hubs = new WeakMap<object, Hub>();
+
+/** Telegram could not be reached for `attempts` reconnects in a row; `cause` is the last failure. */
+export class TelegramOutage extends Error {
+	constructor(
+		readonly attempts: number,
+		readonly lastFailure: unknown,
+	) {
+		super(
+			`Telegram could not be reached in ${attempts} reconnect attempts in a row (last: ${describe(lastFailure)})`,
+		);
+		this.name = 'TelegramOutage';
+	}
+}
 
 /** How often a listening trigger asks for what it may have missed (besides after each reconnect and gap). */
 export const CATCH_UP_EVERY_MS = 60_000;
@@ -121,6 +146,8 @@ async function apply(
 	update: Api.TypeUpdate,
 ) {
 	await applyToAccount(session, account, node, hub, update);
+	for (const { scheduledSends } of hub.subscriptions)
+		noteScheduledSent(session, scheduledSends, update);
 	for (const { subscriber, tracker } of hub.subscriptions) {
 		await tracker
 			.live(update)
@@ -183,21 +210,35 @@ export function listenForUpdates(
 	return hub;
 }
 
+/** updateDeleteScheduledMessages with sent_messages: which scheduled ids went out as which messages. */
+function noteScheduledSent(
+	session: TelegramSession,
+	scheduledSends: ScheduledSendPairing,
+	update: unknown,
+) {
+	if (!(update instanceof session.gram.Api.UpdateDeleteScheduledMessages)) return;
+	if (update.sentMessages?.length)
+		scheduledSends.sent(markedPeerId(update.peer), update.messages, update.sentMessages);
+}
+
 function trackerSink(
 	session: TelegramSession,
 	account: TelegramAccount,
 	node: INode,
 	hub: Hub,
 	subscriber: UpdateSubscriber,
+	scheduledSends: ScheduledSendPairing,
 ): TrackerSink {
 	return {
-		onMessage: (message) =>
-			subscriber.onEvent({
-				event: 'message',
-				message: toMessageRecord(message, false),
-				outgoing: message.out === true,
-			}),
-		onAccountUpdate: async (update) => await applyToAccount(session, account, node, hub, update),
+		onMessage: (message) => {
+			const record = toMessageRecord(message, false);
+			if (message.fromScheduled) scheduledSends.message(record);
+			subscriber.onEvent({ event: 'message', message: record, outgoing: message.out === true });
+		},
+		onAccountUpdate: async (update) => {
+			noteScheduledSent(session, scheduledSends, update);
+			await applyToAccount(session, account, node, hub, update);
+		},
 		appliedQts: async () =>
 			usesSecretChats(account) ? await appliedQts(session, account) : undefined,
 		recordQts: async (qts) => {
@@ -207,11 +248,77 @@ function trackerSink(
 	};
 }
 
+/** How one connected stretch of a subscription ended. */
+type StretchEnd = { kind: 'stopped' } | { kind: 'dead'; reason: string };
+
+/**
+ * One connection's worth of listening: subscribe on the account's client, catch up from the
+ * saved state (what was missed while disconnected is emitted here, once), then keep the
+ * connection alive until it is found dead or the trigger stops. A dead client is dropped from
+ * the pool, so the next stretch (and any node run) connects afresh.
+ */
+async function listenOneStretch(
+	account: TelegramAccount,
+	node: INode,
+	subscriber: UpdateSubscriber,
+	scheduledSends: ScheduledSendPairing,
+	stopped: Promise<void>,
+	onCaughtUp: () => void,
+): Promise<StretchEnd> {
+	return await withTelegram(account, async (session) => {
+		const hub = listenForUpdates(session, account, node);
+		const subscription: Subscription = {
+			subscriber,
+			tracker: new UpdateTracker(
+				session,
+				node,
+				subscriber.state,
+				trackerSink(session, account, node, hub, subscriber, scheduledSends),
+			),
+			scheduledSends,
+		};
+		hub.subscriptions.add(subscription);
+		let periodic: NodeJS.Timeout | undefined;
+		let watch: ReturnType<typeof watchConnection> | undefined;
+		let end: StretchEnd = { kind: 'stopped' };
+		try {
+			// Now, before anything pushed meanwhile (which waits in the queue behind it).
+			await enqueue(hub, async () => await subscription.tracker.catchUp());
+			onCaughtUp();
+			// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
+			periodic = setInterval(() => {
+				enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
+					subscriber.onWarning(
+						`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
+					),
+				);
+			}, CATCH_UP_EVERY_MS);
+			watch = watchConnection(session);
+			end = await Promise.race([
+				stopped.then((): StretchEnd => ({ kind: 'stopped' })),
+				watch.dead.then((reason): StretchEnd => ({ kind: 'dead', reason })),
+			]);
+			if (end.kind === 'dead') session.discard();
+			return end;
+		} finally {
+			clearInterval(periodic);
+			watch?.stop();
+			hub.subscriptions.delete(subscription);
+			// Deactivation ends when the updates already taken are applied and saved; a dead
+			// connection's queue may wait on calls that never get an answer.
+			if (end.kind === 'stopped') await hub.queue;
+		}
+	});
+}
+
 /**
  * Keeps the account connected and passes its updates to `subscriber` until the returned
  * function is called (the trigger's close). One connection per account, however many triggers.
  * Resolves once the subscriber has caught up with what it missed since its saved state (the
- * first time: once it knows where Telegram stands).
+ * first time: once it knows where Telegram stands); that first connection failing rejects.
+ * Later, a connection found dead (keepAlive.ts) is replaced, with growing waits between
+ * attempts; after `outageAfterFailures` failures in a row the outage goes to `onOutage` once,
+ * and the attempts go on until the connection is back or the trigger stops.
  */
 export async function subscribeToUpdates(
 	account: TelegramAccount,
@@ -220,47 +327,49 @@ export async function subscribeToUpdates(
 ): Promise<() => Promise<void>> {
 	let stop!: () => void;
 	const stopped = new Promise<void>((resolve) => (stop = resolve));
-	let caughtUp!: Promise<void>;
-	let subscribed!: () => void;
-	const ready = new Promise<void>((resolve) => (subscribed = resolve));
-	const running = withTelegram(account, async (session) => {
-		const hub = listenForUpdates(session, account, node);
-		const subscription: Subscription = {
-			subscriber,
-			tracker: new UpdateTracker(
-				session,
-				node,
-				subscriber.state,
-				trackerSink(session, account, node, hub, subscriber),
-			),
-		};
-		hub.subscriptions.add(subscription);
-		// Now, before anything pushed meanwhile (which waits in the queue behind it).
-		caughtUp = enqueue(hub, async () => await subscription.tracker.catchUp());
-		subscribed();
-		// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
-		const periodic = setInterval(() => {
-			enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
-				subscriber.onWarning(
-					`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
-				),
+	let isStopped = false;
+	void stopped.then(() => (isStopped = true));
+	let caughtUp!: () => void;
+	const firstCatchUp = new Promise<void>((resolve) => (caughtUp = resolve));
+
+	const scheduledSends = new ScheduledSendPairing((event) => subscriber.onEvent(event));
+	const first = listenOneStretch(account, node, subscriber, scheduledSends, stopped, caughtUp);
+	await Promise.race([firstCatchUp, first]);
+	const running = (async () => {
+		let end = await first;
+		let failures = 0;
+		let lastError: unknown;
+		while (end.kind === 'dead' && !isStopped) {
+			const timings = keepAliveTimings;
+			if (failures === 0)
+				subscriber.onWarning(`the connection to Telegram was lost (${end.reason}); reconnecting`);
+			await pause(reconnectDelayMs(failures, timings), stopped);
+			if (isStopped) return;
+			let connected = false;
+			const attempt = await settle(
+				listenOneStretch(account, node, subscriber, scheduledSends, stopped, () => {
+					connected = true;
+					if (failures >= timings.outageAfterFailures)
+						subscriber.onWarning(`connected to Telegram again after ${failures} failed attempts`);
+					failures = 0;
+				}),
 			);
-		}, CATCH_UP_EVERY_MS);
-		try {
-			await caughtUp;
-			await stopped;
-		} finally {
-			clearInterval(periodic);
-			hub.subscriptions.delete(subscription);
-			// Deactivation ends when the updates already taken are applied and saved.
-			await hub.queue;
+			if (attempt.ok) {
+				end = attempt.value;
+				continue;
+			}
+			if (connected) failures = 0;
+			failures++;
+			lastError = attempt.error;
+			end = { kind: 'dead', reason: describe(attempt.error) };
+			if (failures === timings.outageAfterFailures)
+				subscriber.onOutage(new TelegramOutage(failures, lastError));
 		}
-	});
-	await Promise.race([ready, running]);
-	await Promise.race([caughtUp, running]);
+	})();
 	running.catch((error: unknown) => subscriber.onError(error));
 	return async () => {
 		stop();
 		await running.catch(() => undefined);
+		scheduledSends.flush();
 	};
 }

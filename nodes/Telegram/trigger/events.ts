@@ -11,6 +11,12 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	},
 	{ name: 'New Message', value: 'message', description: 'A message in a regular (cloud) chat' },
 	{
+		name: 'Scheduled Message Sent',
+		value: 'scheduledSent',
+		description:
+			'A scheduled message of this account went out (its time came, or it was sent now), with its scheduled ID',
+	},
+	{
 		name: 'Secret Chat Accepted',
 		value: 'secretChatAccepted',
 		description: 'A secret chat became usable: the other side accepted ours, or we accepted theirs',
@@ -46,6 +52,12 @@ export function eventItem(
 				event: event.event,
 				...messageOutput(event.message, zone),
 				outgoing: event.outgoing,
+			};
+		case 'scheduledSent':
+			return {
+				event: event.event,
+				scheduledMessageId: event.scheduledId ?? null,
+				...messageOutput(event.message, zone),
 			};
 		case 'secretMessage': {
 			const { message, layer, inSeqNo, outSeqNo } = event.delivered;

@@ -44,6 +44,8 @@ export interface ConnectionHost {
 	/** A migration error was sent: the client's next new key belongs to that DC. */
 	expectKeyOnDc(dcId: number): void;
 	forget(connection: FakeConnection): void;
+	/** Pushes an Updates body to the account's connections on MTProto sessions other than `sessionId`. */
+	pushToOtherSessions(accountId: bigint, sessionId: Buffer, body: Buffer): void;
 }
 
 /** Wrappers whose `query` is the real call. */
@@ -81,12 +83,15 @@ export class FakeConnection {
 	private current?: { auth: AuthKeyRecord; sessionId: Buffer };
 	/** Set once a call other than an upload arrives: gramjs's upload connections get no updates. */
 	private wantsUpdates = false;
+	/** A connection gone silent (silence()): it takes bytes and stays open, but nothing is read or sent. */
+	private silent = false;
 
 	constructor(
 		private readonly socket: Socket,
 		private readonly host: ConnectionHost,
 	) {
 		socket.on('data', (chunk: Buffer) => {
+			if (this.silent) return;
 			this.buffered = Buffer.concat([this.buffered, chunk]);
 			this.feedReader();
 		});
@@ -101,7 +106,7 @@ export class FakeConnection {
 	}
 
 	get accountId(): bigint | undefined {
-		return this.closed || !this.wantsUpdates ? undefined : this.current?.auth.userId;
+		return this.closed || this.silent || !this.wantsUpdates ? undefined : this.current?.auth.userId;
 	}
 
 	close(): void {
@@ -111,6 +116,21 @@ export class FakeConnection {
 		this.reader?.reject(new Error('connection closed'));
 		this.reader = undefined;
 		this.host.forget(this);
+	}
+
+	/**
+	 * From now on the connection answers nothing and pushes nothing, yet stays open and takes
+	 * what the client writes: a path that broke somewhere between client and server (a NAT or
+	 * proxy that forgot it). Only a client that expects answers (pings) can tell.
+	 */
+	silence(): void {
+		this.silent = true;
+		this.buffered = Buffer.alloc(0);
+	}
+
+	/** The MTProto session last used here. */
+	get sessionId(): Buffer | undefined {
+		return this.current?.sessionId;
 	}
 
 	/** Sends an unsolicited Updates object on the last session used here. */
@@ -152,7 +172,7 @@ export class FakeConnection {
 	}
 
 	private write(data: Buffer): void {
-		if (!this.closed) this.socket.write(this.codec.encodePacket(data));
+		if (!this.closed && !this.silent) this.socket.write(this.codec.encodePacket(data));
 	}
 
 	private async handlePacket(packet: Buffer): Promise<void> {
@@ -290,8 +310,15 @@ export class FakeConnection {
 		let answer: Buffer;
 		try {
 			answer = await this.host.rpc.answer(
-				new RpcContext(this.host.world, this.host.services, auth, (dcId) =>
-					this.host.expectKeyOnDc(dcId),
+				new RpcContext(
+					this.host.world,
+					this.host.services,
+					auth,
+					(dcId) => this.host.expectKeyOnDc(dcId),
+					(updates) => {
+						if (auth.userId !== undefined)
+							this.host.pushToOtherSessions(auth.userId, sessionId, updates.getBytes());
+					},
 				),
 				call,
 			);

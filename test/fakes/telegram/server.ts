@@ -141,7 +141,9 @@ export class TelegramFake implements FakeWorld {
 
 	static async start(options: TelegramFakeOptions = {}): Promise<TelegramFake> {
 		const fake = new TelegramFake(options.dcId ?? 2, await fakeRsaKey(), options.now ?? Date.now);
-		for (const server of [fake.server, ...fake.dcServers.values()])
+		await fake.listen(0);
+		fake.listeningPort = (fake.server.address() as AddressInfo).port;
+		for (const server of fake.dcServers.values())
 			await new Promise<void>((resolve, reject) => {
 				server.once('error', reject);
 				server.listen(0, fake.host, () => resolve());
@@ -149,12 +151,43 @@ export class TelegramFake implements FakeWorld {
 		return fake;
 	}
 
+	private listeningPort = 0;
+	private refusing = false;
+	/** TCP connections accepted since start (reconnects included). */
+	acceptedConnections = 0;
+
+	private async listen(port: number): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(port, this.host, () => {
+				this.server.off('error', reject);
+				resolve();
+			});
+		});
+	}
+
 	/**
 	 * The main port: DC `dcId`, and for clients that send everything to one address
 	 * (connectOptionsFor) every other DC too: any key the fake made works here.
 	 */
 	get port(): number {
-		return (this.server.address() as AddressInfo).port;
+		return this.listeningPort;
+	}
+
+	/**
+	 * Stops listening, as a server that is down: new connections are refused (ECONNREFUSED);
+	 * open ones stay as they are. `acceptConnections()` listens on the same port again.
+	 */
+	refuseConnections(): void {
+		if (this.refusing) return;
+		this.refusing = true;
+		this.server.close();
+	}
+
+	async acceptConnections(): Promise<void> {
+		if (!this.refusing) return;
+		this.refusing = false;
+		await this.listen(this.listeningPort);
 	}
 
 	/**
@@ -447,6 +480,20 @@ export class TelegramFake implements FakeWorld {
 		return dropped.length;
 	}
 
+	/**
+	 * Every open client connection (of one account, when given) goes silent: it stays open and
+	 * takes bytes but answers nothing (pings included) and pushes nothing, as when a NAT or proxy
+	 * on the way forgot it. What is pushed meanwhile stays in the update log. New connections
+	 * work. Returns how many went silent.
+	 */
+	silenceConnections(userId?: bigint): number {
+		const silenced = [...this.connections].filter(
+			(connection) => userId === undefined || connection.accountId === userId,
+		);
+		for (const connection of silenced) connection.silence();
+		return silenced.length;
+	}
+
 	private keep(update: unknown, accountId: bigint): void {
 		const log = this.services.updateLog;
 		if (update instanceof Api.Updates || update instanceof Api.UpdatesCombined)
@@ -598,9 +645,15 @@ export class TelegramFake implements FakeWorld {
 
 	async stop(): Promise<void> {
 		this.secretChats.stop();
-		const closed = [this.server, ...this.dcServers.values()].map(
-			(server) => new Promise<void>((resolve) => server.close(() => resolve())),
-		);
+		const closed = [
+			this.refusing
+				? Promise.resolve()
+				: new Promise<void>((resolve) => this.server.close(() => resolve())),
+			...[...this.dcServers.values()].map(
+				(server) => new Promise<void>((resolve) => server.close(() => resolve())),
+			),
+		];
+		this.refusing = true;
 		for (const connection of [...this.connections]) connection.close();
 		await Promise.all(closed);
 	}
@@ -613,6 +666,7 @@ export class TelegramFake implements FakeWorld {
 
 	/** `dataCenter`: the DC of the listener, strict about keys; undefined: the main, lenient port. */
 	private accept(socket: net.Socket, dataCenter?: number): void {
+		this.acceptedConnections++;
 		const host: ConnectionHost = {
 			dataCenter,
 			world: this,
@@ -631,6 +685,13 @@ export class TelegramFake implements FakeWorld {
 				this.keyDcAfterMigration = dcId;
 			},
 			forget: (connection) => this.connections.delete(connection),
+			pushToOtherSessions: (accountId, sessionId, body) => {
+				for (const connection of this.connections) {
+					if (connection.accountId !== accountId || connection.sessionId?.equals(sessionId))
+						continue;
+					void connection.pushUpdates(body);
+				}
+			},
 		};
 		this.connections.add(new FakeConnection(socket, host));
 	}

@@ -20,6 +20,9 @@ export const distTransport = {
 	peers: require(
 		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js'),
 	) as typeof import('../../../nodes/Telegram/transport/peers'),
+	keepAlive: require(
+		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/keepAlive.js'),
+	) as typeof import('../../../nodes/Telegram/transport/keepAlive'),
 	secretStores: require(
 		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js'),
 	) as typeof import('../../../nodes/Telegram/transport/secret/chatStore'),

@@ -32,6 +32,11 @@ export class RpcContext {
 		readonly auth: AuthKeyRecord,
 		/** An answer sends the client to another DC: its next key made by DH on the main port belongs there. */
 		readonly expectKeyOnDc: (dcId: number) => void = () => undefined,
+		/**
+		 * Pushes an Updates answer to the account's other sessions (its other devices), as
+		 * Telegram does; the calling session gets it only as its answer.
+		 */
+		readonly pushToOtherSessions: (updates: { getBytes(): Buffer }) => void = () => undefined,
 	) {}
 
 	/** The logged-in account; calls that need one answer 401 without it, like Telegram. */

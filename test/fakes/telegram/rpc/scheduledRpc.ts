@@ -60,7 +60,10 @@ export function scheduledRoutes(): RpcRoute[] {
 				),
 				...sent.map((m) => outbox.newMessageUpdate(m, sender.id)),
 			];
-			return outbox.updates(updates, sender.id, [peer.key]).getBytes();
+			const answer = outbox.updates(updates, sender.id, [peer.key]);
+			// The account's other devices (a trigger's connection among them) learn of it too.
+			ctx.pushToOtherSessions(answer);
+			return answer.getBytes();
 		}),
 		on(Api.messages.DeleteScheduledMessages, (ctx, request) => {
 			const sender = ctx.user();
