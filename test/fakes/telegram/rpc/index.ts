@@ -1,5 +1,6 @@
 import { authRoutes } from './authRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
+import { downloadRoutes } from './downloadRpc';
 import type { RpcContext } from './context';
 import { peersRoutes } from './peersRpc';
 import type { RpcAnswer, RpcRoute } from './route';
@@ -30,6 +31,7 @@ export class RpcTable {
 			...sendRoutes(),
 			...scheduledRoutes(),
 			...uploadRoutes(),
+			...downloadRoutes(),
 			...secretRoutes(options.secretChats),
 			...updatesRoutes(options.secretChats),
 		];
