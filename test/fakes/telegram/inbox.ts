@@ -139,7 +139,7 @@ export class Inbox {
 		for (const record of records) record.deleted = true;
 		const counter = first.toUserId === undefined ? `pts:${first.peerKey}` : `pts:${first.toUserId}`;
 		let pts = 0;
-		for (const _ of records) pts = this.deps.counters.next(counter);
+		for (let n = 0; n < records.length; n++) pts = this.deps.counters.next(counter);
 		const ids = records.map((r) => r.id);
 		const ptsCount = records.length;
 		const update =

@@ -32,9 +32,8 @@ import {
 	type FakeWorld,
 	type SeenRequest,
 } from './state';
-import { entitiesFor, peerToTl } from './tlViews';
+import { entitiesFor } from './tlViews';
 import { UpdateLog, type UpdateLimits } from './updateLog';
-import { toLong } from './wire';
 
 export type {
 	FakeChannel,
