@@ -14,6 +14,7 @@ import {
 	type TelegramUpdateEvent,
 } from './transport';
 import { EVENT_OPTIONS, eventItem } from './trigger/events';
+import { RecentChats } from './trigger/recentChats';
 import { memoryUpdateStore, staticDataUpdateStore } from './trigger/updateStateStore';
 
 /**
@@ -62,8 +63,8 @@ export class TelegramTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether "New Message" also fires for messages this account sends (from any device)',
-				displayOptions: { show: { events: ['message'] } },
+					'Whether "New Message" and "Message Edited" also fire for messages this account sends or edits (from any device)',
+				displayOptions: { show: { events: ['message', 'messageEdited'] } },
 			},
 		],
 	};
@@ -79,9 +80,11 @@ export class TelegramTrigger implements INodeType {
 			throw new NodeOperationError(node, 'No event is selected', {
 				description: 'Pick at least one event under Events.',
 			});
+		const recentChats = new RecentChats();
 		const filter = {
 			events,
 			includeOutgoing: this.getNodeParameter('includeOutgoing', false) as boolean,
+			recentChats,
 		};
 		const autoAccept = this.getNodeParameter('autoAccept', false) as boolean;
 		const zone = this.getTimezone();
@@ -98,6 +101,7 @@ export class TelegramTrigger implements INodeType {
 				this.logger.warn(`Telegram trigger refused a secret chat message: ${event.reason}`);
 				return;
 			}
+			recentChats.see(event);
 			const item = eventItem(event, filter, zone);
 			if (item) this.emit([this.helpers.returnJsonArray([item])]);
 		};

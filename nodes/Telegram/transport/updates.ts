@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
 import { withTelegram, type TelegramSession } from './pool';
+import { messageChangeOf, type MessageChangeEvent } from './messageChanges';
 import { toMessageRecord, type MessageRecord } from './records';
 import {
 	acceptSecretChat,
@@ -21,7 +22,8 @@ import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './update
 
 export type TelegramUpdateEvent =
 	| SecretChatEvent
-	| { event: 'message'; message: MessageRecord; outgoing: boolean };
+	| { event: 'message'; message: MessageRecord; outgoing: boolean }
+	| MessageChangeEvent;
 
 export interface UpdateSubscriber {
 	onEvent(event: TelegramUpdateEvent): void;
@@ -197,6 +199,10 @@ function trackerSink(
 				message: toMessageRecord(message, false),
 				outgoing: message.out === true,
 			}),
+		onBoxUpdate: (update) => {
+			const change = messageChangeOf(session.gram, update);
+			if (change) subscriber.onEvent(change);
+		},
 		onAccountUpdate: async (update) => await applyToAccount(session, account, node, hub, update),
 		appliedQts: async () =>
 			usesSecretChats(account) ? await appliedQts(session, account) : undefined,
