@@ -28,6 +28,7 @@ export {
 	type AlbumItemKind,
 	type SendResult,
 } from './messages';
+export type { DownloadedFile, MessageFile } from './download';
 export type { EditedMessageRecord, EntityRecord, MessageChangeEvent } from './messageChanges';
 export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
 export { closeAllTelegramClients, type TelegramSession } from './pool';

@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
 import { withTelegram, type TelegramSession } from './pool';
+import { messageFileOf, type MessageFile } from './download';
 import { messageChangeOf, type MessageChangeEvent } from './messageChanges';
 import { toMessageRecord, type MessageRecord } from './records';
 import {
@@ -22,7 +23,13 @@ import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './update
 
 export type TelegramUpdateEvent =
 	| SecretChatEvent
-	| { event: 'message'; message: MessageRecord; outgoing: boolean }
+	| {
+			event: 'message';
+			message: MessageRecord;
+			outgoing: boolean;
+			/** Its photo or document, to download on demand. */
+			file?: MessageFile;
+	  }
 	| MessageChangeEvent;
 
 export interface UpdateSubscriber {
@@ -198,6 +205,7 @@ function trackerSink(
 				event: 'message',
 				message: toMessageRecord(message, false),
 				outgoing: message.out === true,
+				file: messageFileOf(session, message, node),
 			}),
 		onBoxUpdate: (update) => {
 			const change = messageChangeOf(session.gram, update);
