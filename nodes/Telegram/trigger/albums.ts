@@ -26,17 +26,25 @@ export class AlbumBuffer {
 
 	constructor(
 		private readonly waitMs: number,
-		private readonly onAlbum: (parts: AlbumPart[]) => void,
+		private readonly onAlbum: (key: string, parts: AlbumPart[]) => void,
 	) {}
 
+	static keyOf(part: Pick<AlbumPart, 'chatId' | 'groupedId'>): string {
+		return `${part.chatId}:${part.groupedId}`;
+	}
+
+	has(key: string): boolean {
+		return this.pending.has(key);
+	}
+
 	add(part: AlbumPart): void {
-		const key = `${part.chatId}:${part.groupedId}`;
+		const key = AlbumBuffer.keyOf(part);
 		const album = this.pending.get(key);
 		if (album) clearTimeout(album.timer);
 		const parts = [...(album?.parts ?? []), part];
 		if (parts.length >= ALBUM_MAX_PARTS) {
 			this.pending.delete(key);
-			this.onAlbum(parts);
+			this.onAlbum(key, parts);
 			return;
 		}
 		const timer = setTimeout(() => this.release(key), this.waitMs);
@@ -53,7 +61,7 @@ export class AlbumBuffer {
 		if (!album) return;
 		clearTimeout(album.timer);
 		this.pending.delete(key);
-		this.onAlbum(album.parts);
+		this.onAlbum(key, album.parts);
 	}
 }
 

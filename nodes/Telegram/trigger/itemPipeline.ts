@@ -40,15 +40,18 @@ function chatOfEvent(event: TelegramUpdateEvent, recentChats: RecentChats): stri
 export class ItemPipeline {
 	private readonly recentChats = new RecentChats();
 	private readonly albums: AlbumBuffer;
+	/** Per album waiting for parts: hands its parts to its place in the queue. */
+	private readonly albumReady = new Map<string, (parts: AlbumPart[]) => void>();
 	private queue: Promise<void> = Promise.resolve();
 
 	constructor(
 		private readonly host: PipelineHost,
 		private readonly options: PipelineOptions,
 	) {
-		this.albums = new AlbumBuffer(options.albumWaitMs ?? ALBUM_WAIT_MS, (parts) =>
-			this.enqueue(async () => await this.emitAlbum(parts)),
-		);
+		this.albums = new AlbumBuffer(options.albumWaitMs ?? ALBUM_WAIT_MS, (key, parts) => {
+			this.albumReady.get(key)?.(parts);
+			this.albumReady.delete(key);
+		});
 	}
 
 	push(event: TelegramUpdateEvent): void {
@@ -70,12 +73,19 @@ export class ItemPipeline {
 		);
 		if (!json) return;
 		if (event.event === 'message' && event.message.groupedId) {
-			this.albums.add({
+			const part: AlbumPart = {
 				json,
 				file: event.file,
 				chatId: event.message.chatId,
 				groupedId: event.message.groupedId,
-			});
+			};
+			const key = AlbumBuffer.keyOf(part);
+			if (!this.albums.has(key)) {
+				// The album keeps the place of its first part: later events wait for it (at most the album wait).
+				const ready = new Promise<AlbumPart[]>((resolve) => this.albumReady.set(key, resolve));
+				this.enqueue(async () => await this.emitAlbum(await ready));
+			}
+			this.albums.add(part);
 			return;
 		}
 		const file = event.event === 'message' ? event.file : undefined;
