@@ -10,6 +10,9 @@ export class RateLimitedSignal extends Error {
 	}
 }
 
+/** How many rate-limited answers in a row are waited out when a policy does not say. */
+export const DEFAULT_RATE_LIMIT_ATTEMPTS = 4;
+
 /** Why waiting stopped: the provider asked for longer than allowed, or asked too often in a row. */
 export type RateLimitGiveUp = 'wait-too-long' | 'too-many-waits';
 
@@ -32,7 +35,7 @@ export async function waitOutRateLimits<T>(
 	attempt: () => Promise<T>,
 	policy: RateLimitPolicy,
 ): Promise<T> {
-	const maxAttempts = policy.maxAttempts ?? 4;
+	const maxAttempts = policy.maxAttempts ?? DEFAULT_RATE_LIMIT_ATTEMPTS;
 	for (let tries = 1; ; tries++) {
 		const outcome = await settle(attempt());
 		if (outcome.ok) return outcome.value;

@@ -31,6 +31,7 @@ export function messageOutput(
 	};
 	if (chat) output.chat = chat.title;
 	output.text = record.text;
+	output.entities = record.entities.map((entity) => ({ ...entity }));
 	output.scheduled = record.scheduled;
 	if (record.scheduled)
 		output.scheduledFor = record.date === WHEN_ONLINE ? 'when online' : isoIn(record.date, zone);

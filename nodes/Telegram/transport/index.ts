@@ -14,6 +14,7 @@ export {
 } from './call';
 export { ChatReferenceError, parseChatReference, type ChatReference } from './chatReference';
 export type { Formatting } from './formatting';
+export { DownloadError, downloadFile } from './download';
 export { checkIdentity, describeIdentity } from './identity';
 export { lengthLimits, sentLength, type LengthLimits } from './limits';
 export {
@@ -28,8 +29,8 @@ export {
 	type AlbumItemKind,
 	type SendResult,
 } from './messages';
-export type { DownloadedFile, MessageFile } from './download';
-export type { EditedMessageRecord, EntityRecord, MessageChangeEvent } from './messageChanges';
+export type { FileContents, MessageFile } from './messageFiles';
+export type { EditedMessageRecord, MessageChangeEvent } from './messageChanges';
 export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
 export { closeAllTelegramClients, type TelegramSession } from './pool';
 export type { MessageRecord } from './records';

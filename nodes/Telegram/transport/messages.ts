@@ -11,6 +11,7 @@ import {
 	sentMessagesOf,
 	type MessageRecord,
 	type SentOutcome,
+	type SentRequest,
 } from './records';
 import { uploadBytes } from './upload';
 
@@ -53,10 +54,11 @@ function replyTo(
 async function sendOnceByRandomId(
 	send: () => Promise<Api.TypeUpdates>,
 	randomIds: bigint[],
+	request?: SentRequest,
 ): Promise<SendResult> {
 	const outcome = await settle(send());
 	if (outcome.ok)
-		return { refusedAsDuplicate: false, sent: sentMessagesOf(outcome.value, randomIds) };
+		return { refusedAsDuplicate: false, sent: sentMessagesOf(outcome.value, randomIds, request) };
 	if (rpcFailureOf(outcome.error)?.name === 'RANDOM_ID_DUPLICATE')
 		return { refusedAsDuplicate: true };
 	throw outcome.error;
@@ -105,6 +107,13 @@ export async function sendText(
 	return await sendOnceByRandomId(
 		async () => await call(session, request, options),
 		[message.randomId],
+		{
+			chatId: chat.id,
+			text,
+			entities,
+			silent: message.silent === true,
+			replyToMessageId: message.replyToMessageId,
+		},
 	);
 }
 

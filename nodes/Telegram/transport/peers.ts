@@ -256,9 +256,18 @@ async function scanDialogs(session: TelegramSession, options: CallOptions, wante
 			dialogs.dialogs.length === 0
 		)
 			return;
-		const last = dialogs.messages.at(-1);
+		// The next page starts after the last dialog's top message (the answer's messages are
+		// in no promised order).
 		const lastDialog: Api.TypeDialog | undefined = dialogs.dialogs.at(-1);
-		if (!last || !lastDialog || last.className === 'MessageEmpty') return;
+		if (!lastDialog || lastDialog.className !== 'Dialog') return;
+		const lastPeer = peerKeyOf(lastDialog.peer);
+		const last = dialogs.messages.find(
+			(message) =>
+				message.id === lastDialog.topMessage &&
+				message.className !== 'MessageEmpty' &&
+				peerKeyOf(message.peerId) === lastPeer,
+		);
+		if (!last || last.className === 'MessageEmpty') return;
 		offsetDate = last.date;
 		offsetId = last.id;
 		offsetPeer =

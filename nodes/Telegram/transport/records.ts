@@ -5,7 +5,9 @@ import { markedPeerId } from './peers';
 export interface MessageRecord {
 	id: number;
 	chatId: string;
+	/** The text as Telegram holds it: markup already turned into `entities`. */
 	text: string;
+	entities: EntityRecord[];
 	/** Unix seconds: when it was sent, or for a scheduled message when it is due. */
 	date: number;
 	scheduled: boolean;
@@ -13,6 +15,31 @@ export interface MessageRecord {
 	groupedId?: string;
 	replyToMessageId?: number;
 	media?: { kind: 'photo' | 'video' | 'document' | 'other'; fileName?: string; mimeType?: string };
+}
+
+/** A formatting entity as plain data: type (bold, italic, textUrl, ...), UTF-16 offset and length. */
+export interface EntityRecord {
+	type: string;
+	offset: number;
+	length: number;
+	url?: string;
+	language?: string;
+	userId?: string;
+}
+
+export function entityRecords(entities: Api.TypeMessageEntity[] | undefined): EntityRecord[] {
+	return (entities ?? []).map((entity) => {
+		const name = entity.className.replace(/^MessageEntity/, '');
+		const record: EntityRecord = {
+			type: name.charAt(0).toLowerCase() + name.slice(1),
+			offset: entity.offset,
+			length: entity.length,
+		};
+		if ('url' in entity && typeof entity.url === 'string') record.url = entity.url;
+		if ('language' in entity && entity.language) record.language = entity.language;
+		if ('userId' in entity && entity.userId !== undefined) record.userId = String(entity.userId);
+		return record;
+	});
 }
 
 function mediaOf(media: Api.TypeMessageMedia | undefined): MessageRecord['media'] {
@@ -37,6 +64,7 @@ export function toMessageRecord(message: Api.Message, scheduled: boolean): Messa
 		id: message.id,
 		chatId: markedPeerId(message.peerId),
 		text: message.message ?? '',
+		entities: entityRecords(message.entities),
 		date: message.date,
 		scheduled,
 		silent: message.silent === true,
@@ -73,13 +101,39 @@ export interface SentOutcome {
 	message?: MessageRecord;
 }
 
+/** What was asked of a send, for the short answer that does not repeat it. */
+export interface SentRequest {
+	chatId: string;
+	text: string;
+	entities?: Api.TypeMessageEntity[];
+	silent: boolean;
+	replyToMessageId?: number;
+}
+
 /**
  * Matches the new messages in a send's Updates to the random_ids sent (UpdateMessageID), so each
- * item or album part gets its own id; a short answer (updateShortSentMessage) has one message.
+ * item or album part gets its own id. A short answer (updateShortSentMessage: a text sent now to
+ * a private chat) carries only id, date and entities; the rest is what was sent, so the output is
+ * the same as for a channel.
  */
-export function sentMessagesOf(answer: Api.TypeUpdates, randomIds: bigint[]): SentOutcome[] {
-	if (answer.className === 'UpdateShortSentMessage')
-		return randomIds.map(() => ({ id: answer.id }));
+export function sentMessagesOf(
+	answer: Api.TypeUpdates,
+	randomIds: bigint[],
+	request?: SentRequest,
+): SentOutcome[] {
+	if (answer.className === 'UpdateShortSentMessage') {
+		const message: MessageRecord | undefined = request && {
+			id: answer.id,
+			chatId: request.chatId,
+			text: request.text,
+			entities: entityRecords(answer.entities ?? request.entities),
+			date: answer.date,
+			scheduled: false,
+			silent: request.silent,
+		};
+		if (message && request?.replyToMessageId) message.replyToMessageId = request.replyToMessageId;
+		return randomIds.map(() => ({ id: answer.id, message }));
+	}
 	const updates = updatesList(answer);
 	const idByRandomId = new Map<string, number>();
 	const messageById = new Map<number, MessageRecord>();

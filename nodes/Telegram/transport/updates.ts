@@ -2,7 +2,7 @@ import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
 import { withTelegram, type TelegramSession } from './pool';
-import { messageFileOf, type MessageFile } from './download';
+import { messageFileOf, type MessageFile } from './messageFiles';
 import { messageChangeOf, type MessageChangeEvent } from './messageChanges';
 import { toMessageRecord, type MessageRecord } from './records';
 import {

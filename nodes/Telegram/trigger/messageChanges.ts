@@ -28,7 +28,6 @@ export function messageChangeItem(
 		return {
 			event: event.event,
 			...messageOutput(message, zone),
-			entities: message.entities.map((entity) => ({ ...entity })),
 			editedAt:
 				message.editDate === undefined
 					? null

@@ -237,11 +237,15 @@ describe('Telegram fake server (gramjs client)', () => {
 			);
 			assert.deepEqual(removed?.sentMessages, [fake.messages[0].id]);
 
-			await assert.rejects(
-				client.invoke(new Api.messages.DeleteScheduledMessages({ peer: alicePeer(), id: [1] })),
-				{ errorMessage: 'MESSAGE_ID_INVALID' },
+			// Id 1 left the queue: Telegram deletes the ids it has (2) and ignores the others.
+			const deleted = (await client.invoke(
+				new Api.messages.DeleteScheduledMessages({ peer: alicePeer(), id: [1, 2] }),
+			)) as Api.Updates;
+			const gone = deleted.updates.find(
+				(u): u is Api.UpdateDeleteScheduledMessages =>
+					u instanceof Api.UpdateDeleteScheduledMessages,
 			);
-			await client.invoke(new Api.messages.DeleteScheduledMessages({ peer: alicePeer(), id: [2] }));
+			assert.deepEqual(gone?.messages, [2]);
 		});
 		assert.equal(fake.scheduled.length, 0);
 		assert.equal(fake.messages.length, 1);
@@ -367,7 +371,7 @@ describe('Telegram fake server (gramjs client)', () => {
 		);
 	});
 
-	test('checks albums: by URL, at most 10 items, documents not mixed with photos', async () => {
+	test('checks albums: by URL, at most 10 items, documents not mixed with photos, no raw uploads', async () => {
 		const item = (i: number, kind: 'photo' | 'document' = 'photo') =>
 			new Api.InputSingleMedia({
 				media:
@@ -389,6 +393,23 @@ describe('Telegram fake server (gramjs client)', () => {
 						peer: alicePeer(),
 						multiMedia: [item(20), item(21, 'document')],
 					}),
+				),
+				{ errorMessage: 'MEDIA_INVALID' },
+			);
+			// Raw uploads must go through messages.uploadMedia first.
+			await client.invoke(
+				new Api.upload.SaveFilePart({ fileId: bigInt(77), filePart: 0, bytes: Buffer.from('x') }),
+			);
+			const raw = new Api.InputSingleMedia({
+				media: new Api.InputMediaUploadedPhoto({
+					file: new Api.InputFile({ id: bigInt(77), parts: 1, name: 'x.jpg', md5Checksum: '' }),
+				}),
+				message: 'raw',
+				randomId: bigInt(1040),
+			});
+			await assert.rejects(
+				client.invoke(
+					new Api.messages.SendMultiMedia({ peer: alicePeer(), multiMedia: [raw, item(41)] }),
 				),
 				{ errorMessage: 'MEDIA_INVALID' },
 			);

@@ -298,6 +298,32 @@ export class TelegramFake implements FakeWorld {
 		);
 	}
 
+	/**
+	 * A private message from `fromUserId` already in the history of `toUserId` (default `me`),
+	 * numbered in the recipient's box, with no update pushed: the chat is in the recipient's
+	 * dialog list (messages.getDialogs) from then on.
+	 */
+	addReceivedMessage(
+		fromUserId: bigint,
+		text: string,
+		options: { toUserId?: bigint; date?: number } = {},
+	): FakeMessage {
+		const toUserId = options.toUserId ?? this.me.id;
+		const message: FakeMessage = {
+			id: this.services.counters.next(`message:box:${toUserId}`),
+			peerKey: peerKeyOf({ userId: toUserId }),
+			fromId: this.userById(fromUserId).id,
+			text,
+			entities: [],
+			date: options.date ?? this.nowSeconds(),
+			randomId: randomBytes(8).readBigInt64LE(0) | 1n,
+			silent: false,
+			noWebpage: false,
+		};
+		this.messages.push(message);
+		return message;
+	}
+
 	/** A post in a channel (or a supergroup message from `fromUserId`): channel message id and pts, kept and pushed to every client. */
 	postToChannel(
 		channelId: bigint,

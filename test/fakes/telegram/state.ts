@@ -13,6 +13,11 @@ export interface FakeUser {
 	bot?: boolean;
 	/** A Telegram Premium account: its captions may be up to `textLimits.captionPremium`. */
 	premium?: boolean;
+	/**
+	 * In the other accounts' contact lists (default true): only contacts are found by
+	 * users.getUsers with access_hash 0; others need their hash (from a dialog, a username, ...).
+	 */
+	contact?: boolean;
 }
 
 /**
@@ -41,6 +46,8 @@ export interface FakeChannel {
 	megagroup?: boolean;
 	/** Accounts allowed to post in a broadcast channel (default: the seeded `me`). */
 	adminIds?: bigint[];
+	/** Other accounts that joined it: the channel is in their dialog list. */
+	memberIds?: bigint[];
 }
 
 export interface FakeMedia {

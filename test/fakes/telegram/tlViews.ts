@@ -18,8 +18,8 @@ export function userToTl(user: FakeUser, viewerId: bigint | undefined): Api.User
 		id: toLong(user.id),
 		accessHash: toLong(user.accessHash),
 		self,
-		contact: !self && !user.bot,
-		mutualContact: !self && !user.bot,
+		contact: isContact(user, viewerId),
+		mutualContact: isContact(user, viewerId),
 		bot: user.bot,
 		premium: user.premium || undefined,
 		firstName: user.firstName,
@@ -28,6 +28,11 @@ export function userToTl(user: FakeUser, viewerId: bigint | undefined): Api.User
 		phone: user.phone,
 		status: user.bot ? undefined : new Api.UserStatusRecently({}),
 	});
+}
+
+/** Every other account is a contact unless it says `contact: false` (bots never are). */
+export function isContact(user: FakeUser, viewerId: bigint | undefined): boolean {
+	return user.id !== viewerId && !user.bot && user.contact !== false;
 }
 
 export function isChannelAdmin(channel: FakeChannel, userId: bigint): boolean {

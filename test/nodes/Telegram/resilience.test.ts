@@ -121,6 +121,30 @@ describe('Telegram: retries, flood waits, migrations, dropped connections', () =
 		assert.equal(callsOf(fake, 'messages.SendMessage'), 1);
 	});
 
+	test('FLOOD_WAIT again and again fails saying the attempt cap was hit, not the longest wait allowed', async () => {
+		fake.injectError('messages.SendMessage', { code: 420, message: 'FLOOD_WAIT_1' }, 4);
+		const result = await runTelegram(fake, {
+			parameters: sendText({ options: { maxRateLimitWait: 10 } }),
+		});
+		const message = result.error?.message ?? '';
+		assert.match(message, /FLOOD_WAIT_1/);
+		assert.match(message, /attempt cap: 4 rate-limited answers in a row/);
+		assert.match(message, /each wait within Max Rate-Limit Wait \(10 s\)/);
+		assert.equal(callsOf(fake, 'messages.SendMessage'), 4);
+		assert.equal(fake.messages.length, 0);
+	});
+
+	test('a FLOOD_WAIT beyond Max Rate-Limit Wait names that limit as the one hit', async () => {
+		fake.floodWaitNext('messages.SendMessage', 60);
+		const result = await runTelegram(fake, {
+			parameters: sendText({ options: { maxRateLimitWait: 10 } }),
+		});
+		const message = result.error?.message ?? '';
+		assert.match(message, /limit hit: Max Rate-Limit Wait \(10 s\)/);
+		assert.doesNotMatch(message, /attempt cap/);
+		assert.equal(callsOf(fake, 'messages.SendMessage'), 1);
+	});
+
 	test('USER_MIGRATE is followed: the login moves to the new DC and the send is repeated there', async () => {
 		fake.migrateNext('messages.SendMessage', 4);
 		const result = await runTelegram(fake, { parameters: sendText() });

@@ -130,3 +130,32 @@ export const scheduledOp = (operation: string, extra: IDataObject = {}): IDataOb
 	chat: '={{ $json.chat }}',
 	...extra,
 });
+
+/** Schedules one album of photos by URL (one per caption) in `chat`, an hour ahead; returns its ids. */
+export async function scheduleAlbum(
+	fake: TelegramFake,
+	credential: ICredentialDataDecryptedObject,
+	chat: string,
+	captions: string[],
+): Promise<number[]> {
+	const result = await runTelegram(fake, {
+		credential,
+		parameters: {
+			resource: 'message',
+			operation: 'sendAlbum',
+			chat,
+			media: {
+				items: captions.map((caption, index) => ({
+					source: 'url',
+					url: `https://example.com/album-${index}.jpg`,
+					caption,
+					kind: 'photo',
+				})),
+			},
+			sendWhen: 'at',
+			sendAt: '={{ $now.plus({ hours: 1 }).toISO() }}',
+		},
+	});
+	assert.equal(result.error, undefined, result.error?.message);
+	return result.items[0].json.messageIds as number[];
+}

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { fieldError } from '../../../../shared/errors';
-import type { AlbumItem, AlbumItemKind } from '../../transport';
+import { fieldError, settle } from '../../../../shared/errors';
+import { downloadFile, type AlbumItem, type AlbumItemKind } from '../../transport';
 import { messageRandomId } from '../idempotency';
 
 export const ALBUM_MIN = 2;
@@ -48,7 +48,11 @@ export const albumItemsField: INodeProperties = {
 							description: 'Photo for JPEG/PNG/WebP, video for video files, else document',
 						},
 						{ name: 'Photo', value: 'photo' },
-						{ name: 'Video', value: 'video' },
+						{
+							name: 'Video',
+							value: 'video',
+							description: 'From a URL, n8n downloads the file and uploads it as a video',
+						},
 						{ name: 'Document', value: 'document', description: 'A file, shown with its name' },
 					],
 				},
@@ -62,7 +66,8 @@ export const albumItemsField: INodeProperties = {
 						{
 							name: 'URL',
 							value: 'url',
-							description: 'A public address Telegram downloads the file from',
+							description:
+								'A public address Telegram downloads the file from (a video is downloaded by n8n and uploaded)',
 						},
 					],
 				},
@@ -112,12 +117,20 @@ async function readItem(
 			);
 		}
 		const path = new URL(url).pathname;
-		return {
-			kind: kindOf(entry.kind, undefined, path),
-			source: { type: 'url', url },
-			caption,
-			randomId,
-		};
+		const kind = kindOf(entry.kind, undefined, path);
+		// Telegram fetches photos and documents by URL, but has no video by URL (it would arrive
+		// as a plain document): a video is fetched here and uploaded as a video.
+		if (kind !== 'video') return { kind, source: { type: 'url', url }, caption, randomId };
+		const fetched = await settle(downloadFile(context, url, 'video/mp4'));
+		if (!fetched.ok)
+			throw fieldError(
+				node,
+				`Media item ${part + 1} URL`,
+				`("${url}") could not be downloaded to send as a video: ${fetched.error instanceof Error ? fetched.error.message : String(fetched.error)}`,
+				'Check that the address is public and serves the file, or give the video as a binary property.',
+				itemIndex,
+			);
+		return { kind, source: { type: 'bytes', ...fetched.value }, caption, randomId };
 	}
 	const property = String(entry.binaryProperty ?? 'data').trim() || 'data';
 	const binary = context.helpers.assertBinaryData(itemIndex, property);

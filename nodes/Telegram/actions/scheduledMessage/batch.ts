@@ -36,8 +36,13 @@ export interface ScheduledBatchOperation {
 export interface ItemRequest {
 	itemIndex: number;
 	reference: ChatReference;
+	/** The ids the item asked for. */
 	ids: number[];
+	/** The ids acted on: the asked ones with the rest of their albums (set from the queue). */
+	albumIds?: number[];
 }
+
+const idsToAct = (request: ItemRequest) => request.albumIds ?? request.ids;
 
 export interface Batch {
 	chat: ResolvedChat;
@@ -114,7 +119,7 @@ class BatchRun {
 		for (const request of batch.requests) {
 			const progress = this.progressOf(request.itemIndex);
 			for (const id of ids)
-				if (request.ids.includes(id))
+				if (idsToAct(request).includes(id))
 					progress.set(id, results?.get(id) ?? progress.get(id) ?? null);
 			rememberSent(this.progressKey(request.itemIndex), {
 				ids: [...progress.keys()],
@@ -135,8 +140,14 @@ class BatchRun {
 	finish(request: ItemRequest, chat: ResolvedChat) {
 		if (this.outcomes[request.itemIndex]) return;
 		const progress = this.progressOf(request.itemIndex);
-		if (request.ids.every((id) => progress.has(id))) {
-			const json = { ...chatOutput(chat), ...this.operation.output(chat, request.ids, progress) };
+		const ids = idsToAct(request);
+		if (ids.every((id) => progress.has(id))) {
+			const json = {
+				...chatOutput(chat),
+				requestedMessageIds: request.ids,
+				...this.operation.output(chat, ids, progress),
+				expandedFromAlbum: ids.length > request.ids.length,
+			};
 			rememberSent(sendKey(this.context, request.itemIndex, this.operation.name), json);
 			this.outcomes[request.itemIndex] = { ok: true, json };
 		} else if (this.stop?.aborted) {
@@ -245,18 +256,32 @@ export async function runScheduledBatch(
 	return outputOfOutcomes(context, run.outcomes);
 }
 
+/** The chat's scheduled queue: id -> album (grouped_id), '' for a message on its own. */
 async function scheduledIds(
 	run: BatchRun,
 	session: TelegramSession,
 	chat: ResolvedChat,
 	itemIndex: number,
-): Promise<Set<number>> {
+): Promise<Map<number, string>> {
 	const queue = await listScheduled(
 		session,
 		chat,
 		callOptions(run.context, itemIndex, `reading the scheduled messages of ${chat.title}`),
 	);
-	return new Set(queue.map((message) => message.id));
+	return new Map(queue.map((message) => [message.id, message.groupedId ?? '']));
+}
+
+/**
+ * The ids with every other message of their albums, in queue order: Telegram sends or deletes
+ * only the ids given, so one message of an album would leave the album split (Telegram Desktop
+ * expands the selection the same way).
+ */
+function withTheirAlbums(ids: number[], queue: Map<number, string>): number[] {
+	const albums = new Set(ids.map((id) => queue.get(id)).filter((album) => !!album));
+	const members = [...queue]
+		.filter(([id, album]) => albums.has(album) && !ids.includes(id))
+		.map(([id]) => id);
+	return [...ids, ...members].sort((a, b) => a - b);
 }
 
 async function actInChat(
@@ -280,9 +305,14 @@ async function actInChat(
 	const ready: ItemRequest[] = [];
 	for (const { request, ids } of todo) {
 		const missing = ids.filter((id) => !queued.value.has(id));
-		if (missing.length > 0)
+		if (missing.length > 0) {
 			run.fail(request, notScheduledError(run.context, chat, missing, request.itemIndex));
-		else ready.push({ ...request, ids });
+			continue;
+		}
+		// The item's output and completion follow the expanded ids (finish() reads them).
+		request.albumIds = withTheirAlbums(request.ids, queued.value);
+		const progress = run.progressOf(request.itemIndex);
+		ready.push({ ...request, ids: request.albumIds.filter((id) => !progress.has(id)) });
 	}
 	for (const batch of packBatches(chat, ready)) {
 		if (run.mustEnd) return;

@@ -2,6 +2,7 @@ import { authRoutes } from './authRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
 import { downloadRoutes } from './downloadRpc';
 import type { RpcContext } from './context';
+import { dialogsRoutes } from './dialogsRpc';
 import { peersRoutes } from './peersRpc';
 import type { RpcAnswer, RpcRoute } from './route';
 import { scheduledRoutes } from './scheduledRpc';
@@ -28,6 +29,7 @@ export class RpcTable {
 			...connectionRoutes(options),
 			...authRoutes(),
 			...peersRoutes(),
+			...dialogsRoutes(),
 			...sendRoutes(),
 			...scheduledRoutes(),
 			...uploadRoutes(),

@@ -1,5 +1,6 @@
 import { Api } from 'telegram';
 import { peerKeyOf, type FakeChannel, type FakeUser } from '../state';
+import { isContact } from '../tlViews';
 import { badRequest, fromLong } from '../wire';
 import type { RpcContext } from './context';
 
@@ -38,12 +39,13 @@ export function resolveInputUser(
 	if (input instanceof Api.InputUserSelf) return ctx.user();
 	if (input instanceof Api.InputUser) {
 		const hash = fromLong(input.accessHash);
-		// Contacts (every seeded account) are found with access_hash 0, as gramjs relies on.
-		return findUser(
-			ctx,
-			fromLong(input.userId),
-			options.allowZeroHash && hash === 0n ? undefined : hash,
-		);
+		// Contacts (every seeded account) are found with access_hash 0, as gramjs relies on;
+		// another account needs its hash, as on Telegram.
+		const zeroForContact =
+			options.allowZeroHash &&
+			hash === 0n &&
+			ctx.world.users.some((u) => u.id === fromLong(input.userId) && isContact(u, ctx.auth.userId));
+		return findUser(ctx, fromLong(input.userId), zeroForContact ? undefined : hash);
 	}
 	return undefined;
 }

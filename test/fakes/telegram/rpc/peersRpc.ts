@@ -1,5 +1,5 @@
 import { Api } from 'telegram';
-import { channelToTl, userToTl } from '../tlViews';
+import { channelToTl, isContact, userToTl } from '../tlViews';
 import { badRequest, fromLong, toLong, vectorBytes } from '../wire';
 import { normalizePhone } from './loginSettings';
 import { findChannel, resolveInputUser } from './peerResolution';
@@ -72,7 +72,7 @@ export function peersRoutes(): RpcRoute[] {
 		}),
 		on(Api.contacts.GetContacts, (ctx) => {
 			const me = ctx.user();
-			const contacts = ctx.world.users.filter((u) => u.id !== me.id && !u.bot);
+			const contacts = ctx.world.users.filter((u) => isContact(u, me.id));
 			return new Api.contacts.Contacts({
 				contacts: contacts.map((u) => new Api.Contact({ userId: toLong(u.id), mutual: true })),
 				savedCount: 0,

@@ -9,7 +9,8 @@ import { on, type RpcRoute } from './route';
 
 /**
  * The scheduled queue of a chat: list it, send some now, delete some, and edit (text, media or
- * the due date). Ids that are not in the queue answer MESSAGE_ID_INVALID and change nothing.
+ * the due date). Ids that are not in the queue answer MESSAGE_ID_INVALID and change nothing,
+ * except for deleteScheduledMessages, which deletes those that are there and says nothing.
  */
 
 function pickScheduled(ctx: RpcContext, peerKey: string, ids: number[]): FakeMessage[] {
@@ -64,11 +65,17 @@ export function scheduledRoutes(): RpcRoute[] {
 		on(Api.messages.DeleteScheduledMessages, (ctx, request) => {
 			const sender = ctx.user();
 			const peer = resolveInputPeer(ctx, request.peer);
-			const picked = new Set(pickScheduled(ctx, peer.key, request.id));
+			// Telegram deletes the ids that are in the queue and ignores the others, without an error.
+			const picked = new Set(
+				ctx.services.outbox
+					.scheduledIn(sender.id, peer.key)
+					.filter((m) => request.id.includes(m.id)),
+			);
 			ctx.world.scheduled = ctx.world.scheduled.filter((m) => !picked.has(m));
 			const outbox = ctx.services.outbox;
+			const removed = [...picked].map((m) => m.id);
 			return outbox
-				.updates([outbox.scheduledRemovedUpdate(peer.key, request.id)], sender.id, [peer.key])
+				.updates([outbox.scheduledRemovedUpdate(peer.key, removed)], sender.id, [peer.key])
 				.getBytes();
 		}),
 		on(Api.messages.EditMessage, (ctx, request) => {

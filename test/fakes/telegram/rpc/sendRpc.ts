@@ -101,6 +101,13 @@ export function sendRoutes(): RpcRoute[] {
 			const groupedId = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
 			const drafts = items.map((item): Draft => {
 				outbox.checkCaption(sender, item.message);
+				// Album items must be uploaded with messages.uploadMedia first: Telegram refuses raw
+				// inputMediaUploaded* here.
+				if (
+					item.media instanceof Api.InputMediaUploadedPhoto ||
+					item.media instanceof Api.InputMediaUploadedDocument
+				)
+					throw badRequest('MEDIA_INVALID');
 				return {
 					text: item.message,
 					entities: item.entities ?? [],

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { describe, test } from 'node:test';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
 import type { IDataObject } from 'n8n-workflow';
 import { binaryFile, withBinaryInput } from '../../../../harness/binaryInput';
 import type { TelegramFake } from '../../../../fakes/telegram/server';
@@ -86,6 +88,73 @@ describe('Telegram: Message > Send Album', () => {
 		);
 		assert.ok(fake.scheduled.every((message) => message.silent && message.replyToMsgId === 3));
 		assert.equal(result.items[0].json.scheduled, true);
+	});
+
+	describe('URL items sent as videos', () => {
+		const clip = Buffer.from('not really an mp4, but bytes to upload');
+		let files: Server;
+		let base = '';
+		before(async () => {
+			files = createServer((request, response) => {
+				if (request.url === '/clip.mp4') {
+					response.writeHead(200, { 'content-type': 'video/mp4' });
+					response.end(clip);
+				} else if (request.url === '/raw-clip') {
+					response.writeHead(200, { 'content-type': 'application/octet-stream' });
+					response.end(clip);
+				} else {
+					response.writeHead(404);
+					response.end();
+				}
+			});
+			await new Promise<void>((resolve) => files.listen(0, '127.0.0.1', resolve));
+			base = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+		});
+		after(async () => await new Promise<void>((resolve) => files.close(() => resolve())));
+
+		test('a photo URL and an .mp4 URL make one album: the video is fetched and uploaded as a video', async () => {
+			const result = await runTelegram(fake, {
+				parameters: album([
+					fromUrl('https://example.com/a.jpg', 'photo'),
+					fromUrl(`${base}/clip.mp4`, 'clip'),
+				]),
+			});
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.deepEqual(
+				fake.messages.map((m) => [m.media?.kind, m.media?.url, m.media?.fileName]),
+				[
+					['photo', 'https://example.com/a.jpg', 'a.jpg'],
+					['video', undefined, 'clip.mp4'],
+				],
+			);
+			assert.equal(fake.messages[1].media?.sha256, sha256(clip));
+			assert.equal(fake.messages[1].media?.mimeType, 'video/mp4');
+		});
+
+		test('Send As: Video turns a URL without a video extension into a video too', async () => {
+			const result = await runTelegram(fake, {
+				parameters: album([
+					fromUrl('https://example.com/a.jpg'),
+					fromUrl(`${base}/raw-clip`, '', 'video'),
+				]),
+			});
+			assert.equal(result.error, undefined, result.error?.message);
+			assert.deepEqual(
+				fake.messages.map((m) => m.media?.kind),
+				['photo', 'video'],
+			);
+		});
+
+		test('a video URL that cannot be fetched fails the item before anything is sent', async () => {
+			const result = await runTelegram(fake, {
+				parameters: album([fromUrl('https://example.com/a.jpg'), fromUrl(`${base}/missing.mp4`)]),
+			});
+			assert.match(
+				result.error?.message ?? '',
+				/'Media item 2 URL' .* could not be downloaded to send as a video: the server answered HTTP 404/,
+			);
+			assert.equal(sendCalls(fake), 0);
+		});
 	});
 
 	test('mixes a photo and a video from binary properties', async () => {

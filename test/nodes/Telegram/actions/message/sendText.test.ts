@@ -36,6 +36,26 @@ describe('Telegram: Message > Send Text', () => {
 		assert.equal(result.items[0].json.scheduled, false);
 	});
 
+	test('a text sent now has the same output in a private chat and a channel: parsed text, entities, date', async () => {
+		const parameters = (chat: string) =>
+			sendText({ chat, text: 'Hello **world**', options: { formatting: 'markdown' } });
+		const privateChat = await runTelegram(fake, { parameters: parameters('@alice_test') });
+		const channel = await runTelegram(fake, { parameters: parameters('@news_test') });
+		assert.equal(privateChat.error, undefined, privateChat.error?.message);
+		assert.equal(channel.error, undefined, channel.error?.message);
+		const [mine, post] = [privateChat.items[0].json, channel.items[0].json];
+		assert.deepEqual(Object.keys(mine).sort(), Object.keys(post).sort());
+		for (const json of [mine, post]) {
+			assert.equal(json.text, 'Hello world');
+			assert.deepEqual(json.entities, [{ type: 'bold', offset: 6, length: 5 }]);
+			assert.equal(json.scheduled, false);
+			assert.equal(typeof json.date, 'string');
+		}
+		const [sentPrivate, sentPost] = fake.messages;
+		assert.equal(Date.parse(String(mine.date)) / 1000, sentPrivate.date);
+		assert.equal(Date.parse(String(post.date)) / 1000, sentPost.date);
+	});
+
 	test('schedules at a time with silent, reply-to and no link preview', async () => {
 		const result = await runTelegram(fake, {
 			parameters: scheduleText({

@@ -6,6 +6,7 @@ import {
 	callsOf,
 	credentialData,
 	runTelegram,
+	scheduleAlbum,
 	scheduledOp,
 	scheduleTexts,
 	useTelegramFake,
@@ -87,6 +88,23 @@ describe('Telegram: Scheduled Message > Delete', () => {
 		);
 	});
 
+	test('a Delete whose answer was lost is repeated by gramjs; Telegram answers the repeat without error and the item says deleted', async () => {
+		const ids = await schedule('@alice_test', ['a1', 'a2']);
+		fake.dropConnectionNext('messages.DeleteScheduledMessages', 'after-apply');
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('delete', { messageIds: ids.join(',') }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.equal(fake.scheduled.length, 0);
+		const deletes = fake.requests.filter((r) => r.name === 'messages.DeleteScheduledMessages');
+		assert.equal(deletes.length, 2, "the call and gramjs's resend after the reconnect");
+		assert.equal(deletes[1].error, undefined, 'unknown ids are no error on Telegram');
+		assert.equal(result.items[0].json.deleted, true);
+		assert.deepEqual(result.items[0].json.scheduledMessageIds, ids);
+	});
+
 	test('ids that are not ids are refused before any call', async () => {
 		await schedule('@alice_test', ['a1']);
 		const before = fake.requests.length;
@@ -104,5 +122,41 @@ describe('Telegram: Scheduled Message > Delete', () => {
 		}
 		assert.equal(fake.requests.length, before);
 		assert.equal(fake.scheduled.length, 1);
+	});
+	test('Delete of one message of an album acts on the whole album, as Telegram Desktop does, and says so', async () => {
+		const album = await scheduleAlbum(fake, credential, '@alice_test', ['one', 'two', 'three']);
+		await scheduleAlbum(fake, credential, '@alice_test', ['lone 1', 'lone 2']);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('delete', { messageIds: String(album[1]) }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const json = result.items[0].json;
+		assert.deepEqual(json.requestedMessageIds, [album[1]]);
+		assert.deepEqual(json.scheduledMessageIds, album);
+		assert.equal(json.expandedFromAlbum, true);
+		assert.deepEqual(
+			fake.scheduled.map((m) => m.text),
+			['lone 1', 'lone 2'],
+			'the other album stays',
+		);
+		assert.equal(json.deleted, true);
+		assert.equal(callsOf(fake, 'messages.GetScheduledHistory'), 1);
+	});
+
+	test('a message that is not in an album is acted on alone (expandedFromAlbum false)', async () => {
+		const [id] = await schedule('@alice_test', ['single']);
+		await scheduleAlbum(fake, credential, '@alice_test', ['x', 'y']);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('delete', { messageIds: String(id) }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(result.items[0].json.scheduledMessageIds, [id]);
+		assert.deepEqual(result.items[0].json.requestedMessageIds, [id]);
+		assert.equal(result.items[0].json.expandedFromAlbum, false);
+		assert.equal(fake.scheduled.length, 2);
 	});
 });

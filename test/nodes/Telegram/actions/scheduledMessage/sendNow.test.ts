@@ -6,6 +6,7 @@ import {
 	callsOf,
 	credentialData,
 	runTelegram,
+	scheduleAlbum,
 	scheduledOp,
 	scheduleTexts,
 	useTelegramFake,
@@ -170,5 +171,49 @@ describe('Telegram: Scheduled Message > Send Now', () => {
 		);
 		assert.deepEqual(fake.messages.map((message) => message.text).sort(), ['a1', 'a2', 'b1']);
 		assert.equal(result.items.length, 3);
+	});
+	test('Send Now of one message of an album acts on the whole album, as Telegram Desktop does, and says so', async () => {
+		const album = await scheduleAlbum(fake, credential, '@alice_test', ['one', 'two', 'three']);
+		await scheduleAlbum(fake, credential, '@alice_test', ['lone 1', 'lone 2']);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('sendNow', { messageIds: String(album[1]) }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const json = result.items[0].json;
+		assert.deepEqual(json.requestedMessageIds, [album[1]]);
+		assert.deepEqual(json.scheduledMessageIds, album);
+		assert.equal(json.expandedFromAlbum, true);
+		assert.equal(
+			fake.scheduled.filter((m) => m.text.startsWith('lone')).length,
+			2,
+			'the other album stays',
+		);
+		assert.deepEqual(
+			fake.messages.map((m) => m.text),
+			['one', 'two', 'three'],
+		);
+		assert.deepEqual(
+			json.sentMessageIds,
+			fake.messages.map((m) => m.id),
+		);
+		assert.equal(json.sentNow, true);
+		assert.equal(callsOf(fake, 'messages.GetScheduledHistory'), 1);
+	});
+
+	test('a message that is not in an album is acted on alone (expandedFromAlbum false)', async () => {
+		const [id] = await schedule('@alice_test', ['single']);
+		await scheduleAlbum(fake, credential, '@alice_test', ['x', 'y']);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('sendNow', { messageIds: String(id) }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(result.items[0].json.scheduledMessageIds, [id]);
+		assert.deepEqual(result.items[0].json.requestedMessageIds, [id]);
+		assert.equal(result.items[0].json.expandedFromAlbum, false);
+		assert.equal(fake.scheduled.length, 2);
 	});
 });
