@@ -14,7 +14,9 @@ import {
 	type TelegramOutage,
 	type TelegramUpdateEvent,
 } from './transport';
-import { EVENT_OPTIONS, eventItem } from './trigger/events';
+import { EVENT_OPTIONS } from './trigger/events';
+import { itemPipelineFor } from './trigger/pipelineSettings';
+import { MEDIA_PROPERTIES } from './trigger/media';
 import { memoryUpdateStore, staticDataUpdateStore } from './trigger/updateStateStore';
 
 /**
@@ -63,9 +65,10 @@ export class TelegramTrigger implements INodeType {
 				type: 'boolean',
 				default: false,
 				description:
-					'Whether "New Message" also fires for messages this account sends (from any device)',
-				displayOptions: { show: { events: ['message'] } },
+					'Whether "New Message" and "Message Edited" also fire for messages this account sends or edits (from any device)',
+				displayOptions: { show: { events: ['message', 'messageEdited'] } },
 			},
+			...MEDIA_PROPERTIES,
 		],
 	};
 
@@ -80,12 +83,8 @@ export class TelegramTrigger implements INodeType {
 			throw new NodeOperationError(node, 'No event is selected', {
 				description: 'Pick at least one event under Events.',
 			});
-		const filter = {
-			events,
-			includeOutgoing: this.getNodeParameter('includeOutgoing', false) as boolean,
-		};
+		const pipeline = itemPipelineFor(this, events);
 		const autoAccept = this.getNodeParameter('autoAccept', false) as boolean;
-		const zone = this.getTimezone();
 		const account = await readTelegramAccount(this);
 		if (events.some((event) => event.startsWith('secret')) && !usesSecretChats(account)) {
 			throw new NodeOperationError(node, 'Secret chat events need the Secret Chat Storage Secret', {
@@ -99,8 +98,7 @@ export class TelegramTrigger implements INodeType {
 				this.logger.warn(`Telegram trigger refused a secret chat message: ${event.reason}`);
 				return;
 			}
-			const item = eventItem(event, filter, zone);
-			if (item) this.emit([this.helpers.returnJsonArray([item])]);
+			pipeline.push(event);
 		};
 		const onError = (error: unknown) =>
 			this.emitError(toNodeError(node, error, { doing: 'listening for Telegram updates' }));
@@ -129,6 +127,11 @@ export class TelegramTrigger implements INodeType {
 		}).catch((error: unknown) => {
 			throw toNodeError(node, error, { doing: 'connecting for Telegram updates' });
 		});
-		return { closeFunction: stop };
+		return {
+			closeFunction: async () => {
+				await stop();
+				await pipeline.flush();
+			},
+		};
 	}
 }

@@ -29,6 +29,8 @@ export {
 	type AlbumItemKind,
 	type SendResult,
 } from './messages';
+export type { FileContents, MessageFile } from './messageFiles';
+export type { EditedMessageRecord, MessageChangeEvent } from './messageChanges';
 export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
 export { closeAllTelegramClients, type TelegramSession } from './pool';
 export type { MessageRecord } from './records';

@@ -39,6 +39,8 @@ export interface UpdateStateStore {
 /** What a trigger's tracker hands on: messages for this trigger, secret-chat updates for the account. */
 export interface TrackerSink {
 	onMessage(message: Api.Message): void;
+	/** Any other update applied in a box (edits, deletions): the sink keeps what it wants. */
+	onBoxUpdate(update: unknown): void;
 	/** Secret-chat updates (updateEncryption, encrypted messages) are applied once per account. */
 	onAccountUpdate(update: Api.TypeUpdate): Promise<void>;
 	/** The qts to ask from: encrypted messages are read once per account (its secret-chat store). */
@@ -160,6 +162,7 @@ export class UpdateTracker {
 			if (message) state.date = Math.max(state.date, message.date);
 			this.save();
 			if (message) this.sink.onMessage(message);
+			else this.sink.onBoxUpdate(update);
 			return;
 		}
 		let channel = state.channels[box.channelId];
@@ -170,6 +173,7 @@ export class UpdateTracker {
 				// Without its access hash the channel cannot be asked for later; this message still counts.
 				const message = newMessageOf(this.session.gram, update);
 				if (message) this.sink.onMessage(message);
+				else this.sink.onBoxUpdate(update);
 				return;
 			}
 			channel = state.channels[box.channelId] = {
@@ -186,6 +190,7 @@ export class UpdateTracker {
 		if (message) channel.topMessage = Math.max(channel.topMessage, message.id);
 		this.save();
 		if (message) this.sink.onMessage(message);
+		else this.sink.onBoxUpdate(update);
 	}
 
 	/** The access hash gramjs received with the update (or had cached), as text. */
@@ -287,7 +292,10 @@ export class UpdateTracker {
 				if (other instanceof Api.UpdateChannelTooLong)
 					channelsWithNews.add(String(other.channelId));
 				else if (boxOf(this.session.gram, other)?.kind === 'channel') await this.live(other);
-				else await this.sink.onAccountUpdate(other);
+				else {
+					await this.sink.onAccountUpdate(other);
+					this.sink.onBoxUpdate(other);
+				}
 			}
 			if (difference instanceof Api.updates.Difference) break;
 		}
@@ -324,6 +332,7 @@ export class UpdateTracker {
 				this.options('fetching channel messages received while the trigger was not listening'),
 			);
 			let messages: Api.Message[] = [];
+			let others: Api.TypeUpdate[] = [];
 			if (difference instanceof Api.updates.ChannelDifferenceEmpty) {
 				channel.pts = difference.pts;
 			} else if (difference instanceof Api.updates.ChannelDifferenceTooLong) {
@@ -346,6 +355,7 @@ export class UpdateTracker {
 				messages = difference.newMessages.filter(
 					(message): message is Api.Message => message instanceof Api.Message,
 				);
+				others = difference.otherUpdates;
 			}
 			messages = messages.filter(
 				(message) => message.date >= since && message.id > channel.topMessage,
@@ -353,6 +363,7 @@ export class UpdateTracker {
 			for (const message of messages) channel.topMessage = Math.max(channel.topMessage, message.id);
 			this.save();
 			for (const message of messages) this.sink.onMessage(message);
+			for (const other of others) this.sink.onBoxUpdate(other);
 			if (difference.final !== false) return;
 		}
 	}

@@ -5,6 +5,8 @@ import { settle } from '../../../shared/errors';
 import { keepAliveTimings, pause, reconnectDelayMs, watchConnection } from './keepAlive';
 import { withTelegram, type TelegramSession } from './pool';
 import { markedPeerId } from './peers';
+import { messageFileOf, type MessageFile } from './messageFiles';
+import { messageChangeOf, type MessageChangeEvent } from './messageChanges';
 import { toMessageRecord, type MessageRecord } from './records';
 import {
 	acceptSecretChat,
@@ -26,7 +28,14 @@ import { UpdateTracker, type TrackerSink, type UpdateStateStore } from './update
 export type TelegramUpdateEvent =
 	| SecretChatEvent
 	| ScheduledSentEvent
-	| { event: 'message'; message: MessageRecord; outgoing: boolean };
+	| {
+			event: 'message';
+			message: MessageRecord;
+			outgoing: boolean;
+			/** Its photo or document, to download on demand. */
+			file?: MessageFile;
+	  }
+	| MessageChangeEvent;
 
 export interface UpdateSubscriber {
 	onEvent(event: TelegramUpdateEvent): void;
@@ -233,7 +242,16 @@ function trackerSink(
 		onMessage: (message) => {
 			const record = toMessageRecord(message, false);
 			if (message.fromScheduled) scheduledSends.message(record);
-			subscriber.onEvent({ event: 'message', message: record, outgoing: message.out === true });
+			subscriber.onEvent({
+				event: 'message',
+				message: record,
+				outgoing: message.out === true,
+				file: messageFileOf(session, message, node),
+			});
+		},
+		onBoxUpdate: (update) => {
+			const change = messageChangeOf(session.gram, update);
+			if (change) subscriber.onEvent(change);
 		},
 		onAccountUpdate: async (update) => {
 			noteScheduledSent(session, scheduledSends, update);

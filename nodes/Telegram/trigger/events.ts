@@ -2,6 +2,12 @@ import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { messageOutput } from '../actions/output';
 import { secretChatOutput } from '../actions/secretChat/output';
 import type { TelegramUpdateEvent } from '../transport';
+import {
+	MESSAGE_EDITED_OPTION,
+	MESSAGES_DELETED_OPTION,
+	messageChangeItem,
+} from './messageChanges';
+import type { RecentChats } from './recentChats';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{
@@ -9,6 +15,8 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 		value: 'secretMessage',
 		description: 'A message in a secret chat, decrypted',
 	},
+	MESSAGE_EDITED_OPTION,
+	MESSAGES_DELETED_OPTION,
 	{ name: 'New Message', value: 'message', description: 'A message in a regular (cloud) chat' },
 	{
 		name: 'Scheduled Message Sent',
@@ -36,6 +44,8 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 export interface EventFilter {
 	events: string[];
 	includeOutgoing: boolean;
+	/** Names the chat of deletions Telegram reports by message id only. */
+	recentChats?: RecentChats;
 }
 
 /** The item an event starts the workflow with, or undefined when the trigger does not want it. */
@@ -79,6 +89,9 @@ export function eventItem(
 				item.replyToRandomId = message.replyToRandomId.toString();
 			return item;
 		}
+		case 'messageEdited':
+		case 'messagesDeleted':
+			return messageChangeItem(event, filter, zone);
 		case 'secretChatRequested':
 		case 'secretChatAccepted':
 		case 'secretChatClosed':

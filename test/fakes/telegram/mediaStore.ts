@@ -19,7 +19,10 @@ export class MediaStore {
 	private parts = new Map<string, Map<number, Buffer>>();
 	private byId = new Map<string, FakeMedia>();
 	private identities = new WeakMap<FakeMedia, StoredMediaIdentity>();
+	private contents = new WeakMap<FakeMedia, Buffer>();
 	private lastId = 9100000000000000000n;
+	/** Bumped by expireFileReferences(): references handed out before it are refused. */
+	private referenceGeneration = 0;
 
 	constructor(private readonly uploads: () => Map<string, Buffer>) {}
 
@@ -48,13 +51,29 @@ export class MediaStore {
 		);
 	}
 
-	/** Gives media an id and access hash, so it can be sent again by reference. */
-	store(media: FakeMedia, date: number): FakeMedia {
+	/** Gives media an id and access hash, so it can be sent again by reference (and its bytes, to download). */
+	store(media: FakeMedia, date: number, bytes?: Buffer): FakeMedia {
 		this.lastId += 1n;
 		const identity = { id: this.lastId, accessHash: this.lastId ^ 0x5a5a5a5a5a5an, date };
 		this.identities.set(media, identity);
 		this.byId.set(identity.id.toString(), media);
+		if (bytes) this.contents.set(media, bytes);
 		return media;
+	}
+
+	/** What upload.getFile serves for the media (nothing for media sent by URL). */
+	bytesOf(media: FakeMedia): Buffer {
+		return this.contents.get(media) ?? Buffer.alloc(0);
+	}
+
+	/** The file_reference messages carry now; a download with an older one is FILE_REFERENCE_EXPIRED. */
+	fileReferenceOf(media: FakeMedia): Buffer {
+		return Buffer.from(`fake-ref-${this.identityOf(media).id}-${this.referenceGeneration}`);
+	}
+
+	/** As Telegram does after a while: file references handed out so far stop working. */
+	expireFileReferences(): void {
+		this.referenceGeneration += 1;
 	}
 
 	identityOf(media: FakeMedia): StoredMediaIdentity {
@@ -74,6 +93,7 @@ export class MediaStore {
 	reset(): void {
 		this.parts.clear();
 		this.byId.clear();
+		this.referenceGeneration = 0;
 	}
 }
 

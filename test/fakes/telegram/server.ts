@@ -7,6 +7,7 @@ import { FakeConnection, type ConnectionHost } from './connection';
 import { Counters } from './counters';
 import { ServerMessageIds } from './envelope';
 import { FaultPlan, migrateErrorName, type RequestMatch } from './faults';
+import { Inbox, type FakeIncomingMedia, type FakeReceived, type IncomingOptions } from './inbox';
 import { MediaStore } from './mediaStore';
 import { Outbox } from './outbox';
 import { RpcTable } from './rpc';
@@ -33,9 +34,8 @@ import {
 	type FakeWorld,
 	type SeenRequest,
 } from './state';
-import { entitiesFor, peerToTl } from './tlViews';
+import { entitiesFor } from './tlViews';
 import { UpdateLog, type UpdateLimits } from './updateLog';
-import { toLong } from './wire';
 
 export type {
 	FakeChannel,
@@ -46,6 +46,7 @@ export type {
 	SeenRequest,
 } from './state';
 export { DEFAULT_TEXT_LIMITS } from './state';
+export type { FakeIncomingMedia, FakeReceived, IncomingOptions } from './inbox';
 export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
 export type { FakeLoginToken } from './qrLogins';
 export { connectOptionsFor } from './connectOptions';
@@ -128,6 +129,12 @@ export class TelegramFake implements FakeWorld {
 		this.services = {
 			updateLog,
 			media,
+			inbox: new Inbox({
+				world: this,
+				media,
+				counters,
+				push: (updates, toUserId) => this.pushUpdate(updates, toUserId),
+			}),
 			counters,
 			usedRandomIds,
 			login: new LoginSettings(),
@@ -371,35 +378,33 @@ export class TelegramFake implements FakeWorld {
 	/**
 	 * A private message from `fromUserId` arrives for `toUserId` (default `me`): numbered in the
 	 * recipient's box (message id and pts), kept for getDifference, pushed to its connected clients.
+	 * With `media`, a photo/video/document whose bytes upload.getFile serves.
 	 */
 	receiveMessage(
 		fromUserId: bigint,
 		text: string,
-		options: { toUserId?: bigint } = {},
+		options: { toUserId?: bigint } & IncomingOptions = {},
 	): { id: number; pts: number } {
-		const toUserId = options.toUserId ?? this.me.id;
-		const from = this.userById(fromUserId);
-		const id = this.services.counters.next(`message:box:${toUserId}`);
-		const pts = this.services.counters.next(`pts:${toUserId}`);
-		const peer = new Api.PeerUser({ userId: toLong(from.id) });
-		const message = new Api.Message({
-			id,
-			peerId: peer,
-			fromId: peer,
-			date: this.nowSeconds(),
-			message: text,
-		});
-		const update = new Api.UpdateNewMessage({ message, pts, ptsCount: 1 });
-		this.pushUpdate(
-			new Api.Updates({
-				updates: [update],
-				...entitiesFor(this, toUserId, [`user:${from.id}`]),
-				date: this.nowSeconds(),
-				seq: 0,
-			}),
-			toUserId,
+		const { toUserId, ...content } = options;
+		this.userById(fromUserId);
+		return this.services.inbox.receive(fromUserId, toUserId ?? this.me.id, [
+			{ text, ...content },
+		])[0];
+	}
+
+	/** An album (2..10 parts sharing a grouped_id) from `fromUserId`, in one push, as Telegram delivers it. */
+	receiveAlbum(
+		fromUserId: bigint,
+		parts: Array<{ text?: string; media: FakeIncomingMedia }>,
+		options: { toUserId?: bigint } = {},
+	): Array<{ id: number; pts: number }> {
+		this.userById(fromUserId);
+		const groupedId = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
+		return this.services.inbox.receive(
+			fromUserId,
+			options.toUserId ?? this.me.id,
+			parts.map((part) => ({ text: part.text ?? '', media: part.media, groupedId })),
 		);
-		return { id, pts };
 	}
 
 	/**
@@ -432,40 +437,51 @@ export class TelegramFake implements FakeWorld {
 	postToChannel(
 		channelId: bigint,
 		text: string,
-		options: { fromUserId?: bigint } = {},
+		options: { fromUserId?: bigint } & IncomingOptions = {},
 	): { id: number; pts: number } {
-		const channel = this.channels.find((c) => c.id === channelId);
-		if (!channel) throw new Error(`The Telegram fake has no channel ${channelId}`);
-		const peerKey = `channel:${channelId}`;
-		const id = this.services.counters.next(`message:${peerKey}`);
-		const pts = this.services.counters.next(`pts:${peerKey}`);
-		const from =
-			options.fromUserId === undefined
-				? undefined
-				: new Api.PeerUser({ userId: toLong(options.fromUserId) });
-		const message = new Api.Message({
-			id,
-			peerId: peerToTl(peerKey),
-			fromId: from,
-			post: !channel.megagroup || undefined,
-			date: this.nowSeconds(),
-			message: text,
+		const { fromUserId, ...content } = options;
+		this.channelById(channelId);
+		return this.services.inbox.post(channelId, fromUserId, [{ text, ...content }])[0];
+	}
+
+	/** The sender edits a message this fake delivered (receiveMessage / postToChannel): updateEdit(Channel)Message. */
+	editReceived(
+		id: number,
+		text: string,
+		where: { toUserId?: bigint; channelId?: bigint; entities?: Api.TypeMessageEntity[] } = {},
+	): number {
+		const record = this.receivedMessage(id, where);
+		return this.services.inbox.edit(record, text, where.entities);
+	}
+
+	/** The messages are deleted for everyone: updateDeleteMessages (ids only) or updateDeleteChannelMessages. */
+	deleteReceived(ids: number[], where: { toUserId?: bigint; channelId?: bigint } = {}): number {
+		return this.services.inbox.delete(ids.map((id) => this.receivedMessage(id, where)));
+	}
+
+	/** What other accounts sent (receiveMessage, receiveAlbum, postToChannel), edits applied. */
+	get received(): FakeReceived[] {
+		return this.services.inbox.received;
+	}
+
+	/** File references handed out so far stop working (FILE_REFERENCE_EXPIRED) until messages are fetched again. */
+	expireFileReferences(): void {
+		this.services.media.expireFileReferences();
+	}
+
+	private receivedMessage(id: number, where: { toUserId?: bigint; channelId?: bigint }) {
+		const record = this.services.inbox.find(id, {
+			toUserId: where.channelId === undefined ? (where.toUserId ?? this.me.id) : undefined,
+			channelId: where.channelId,
 		});
-		const update = new Api.UpdateNewChannelMessage({ message, pts, ptsCount: 1 });
-		this.pushUpdate(
-			new Api.Updates({
-				updates: [update],
-				...entitiesFor(
-					this,
-					undefined,
-					[peerKey],
-					options.fromUserId === undefined ? [] : [options.fromUserId],
-				),
-				date: this.nowSeconds(),
-				seq: 0,
-			}),
-		);
-		return { id, pts };
+		if (!record) throw new Error(`The Telegram fake delivered no message ${id} there`);
+		return record;
+	}
+
+	private channelById(id: bigint): FakeChannel {
+		const channel = this.channels.find((c) => c.id === id);
+		if (!channel) throw new Error(`The Telegram fake has no channel ${id}`);
+		return channel;
 	}
 
 	/**
@@ -634,6 +650,7 @@ export class TelegramFake implements FakeWorld {
 		this.services.login.reset();
 		this.services.qrLogins.reset();
 		this.services.media.reset();
+		this.services.inbox.reset();
 		this.services.counters.reset();
 		this.services.updateLog.reset();
 		// A channel's pts starts at 1 with its creation, as on Telegram; its first post is pts 2.

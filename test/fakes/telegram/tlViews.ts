@@ -65,7 +65,7 @@ export function peerToTl(peerKey: string): Api.TypePeer {
 
 export function mediaToTl(media: FakeMedia, store: MediaStore, dcId: number): Api.TypeMessageMedia {
 	const { id, accessHash, date } = store.identityOf(media);
-	const fileReference = Buffer.from(`fake-ref-${id}`);
+	const fileReference = store.fileReferenceOf(media);
 	if (media.kind === 'photo') {
 		const sizes = [new Api.PhotoSize({ type: 'y', w: 1280, h: 960, size: media.size })];
 		return new Api.MessageMediaPhoto({

@@ -1,5 +1,6 @@
 import type { AuthKeyRecord, AuthKeyRegistry } from '../authKeys';
 import type { Counters } from '../counters';
+import type { Inbox } from '../inbox';
 import type { MediaStore } from '../mediaStore';
 import type { Outbox } from '../outbox';
 import type { FakeUser, FakeWorld } from '../state';
@@ -12,6 +13,8 @@ import type { LoginSettings } from './loginSettings';
 
 export interface FakeServices {
 	readonly media: MediaStore;
+	/** What other accounts sent (the test plays them), for getMessages and downloads. */
+	readonly inbox: Inbox;
 	readonly counters: Counters;
 	readonly login: LoginSettings;
 	readonly qrLogins: QrLogins;

@@ -1,6 +1,7 @@
 import { authRoutes } from './authRpc';
 import { authorizationsRoutes } from './authorizationsRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
+import { downloadRoutes } from './downloadRpc';
 import type { RpcContext } from './context';
 import { dialogsRoutes } from './dialogsRpc';
 import { peersRoutes } from './peersRpc';
@@ -36,6 +37,7 @@ export class RpcTable {
 			...sendRoutes(),
 			...scheduledRoutes(),
 			...uploadRoutes(),
+			...downloadRoutes(),
 			...secretRoutes(options.secretChats),
 			...updatesRoutes(options.secretChats),
 		];

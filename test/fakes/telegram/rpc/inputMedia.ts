@@ -20,6 +20,7 @@ export function resolveInputMedia(ctx: RpcContext, input: unknown): FakeMedia {
 				sha256: sha256Hex(bytes),
 			},
 			ctx.now(),
+			bytes,
 		);
 	}
 	if (input instanceof Api.InputMediaUploadedDocument) {
@@ -38,6 +39,7 @@ export function resolveInputMedia(ctx: RpcContext, input: unknown): FakeMedia {
 				sha256: sha256Hex(bytes),
 			},
 			ctx.now(),
+			bytes,
 		);
 	}
 	if (input instanceof Api.InputMediaPhoto && input.id instanceof Api.InputPhoto) {

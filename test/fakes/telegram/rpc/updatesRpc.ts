@@ -23,7 +23,7 @@ function entitiesOf(
 	const peerKeys = new Set<string>(alsoPeerKeys);
 	const userIds: bigint[] = [];
 	for (const { update } of entries) {
-		const message = messageOf(update);
+		const message = messageOf(update) ?? editedMessageOf(update);
 		if (message instanceof Api.Message) {
 			const peer = message.peerId;
 			if (peer instanceof Api.PeerUser) peerKeys.add(`user:${fromLong(peer.userId)}`);
@@ -32,6 +32,12 @@ function entitiesOf(
 		}
 	}
 	return entitiesFor(ctx.world, userId, [...peerKeys], userIds);
+}
+
+function editedMessageOf(update: Api.TypeUpdate): Api.TypeMessage | undefined {
+	return update instanceof Api.UpdateEditMessage || update instanceof Api.UpdateEditChannelMessage
+		? update.message
+		: undefined;
 }
 
 function split(entries: LoggedUpdate[]) {
