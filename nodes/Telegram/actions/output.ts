@@ -39,6 +39,7 @@ export function messageOutput(
 	output.silent = record.silent;
 	if (record.groupedId) output.albumId = record.groupedId;
 	if (record.replyToMessageId) output.replyToMessageId = record.replyToMessageId;
+	if (record.topicId) output.topicId = record.topicId;
 	if (record.media) output.media = { ...record.media };
 	return output;
 }

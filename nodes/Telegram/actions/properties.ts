@@ -101,6 +101,16 @@ export const replyToOption: INodeProperties = {
 	description: 'The ID of a message in the same chat to reply to (0: none)',
 };
 
+export const topicOption: INodeProperties = {
+	displayName: 'Topic ID',
+	name: 'topicId',
+	type: 'number',
+	typeOptions: { minValue: 0, maxValue: INT32_MAX, numberPrecision: 0 },
+	default: 0,
+	description:
+		'In a group with topics (a forum), the topic to post in: the ID of the message that opened it. 0 posts to General.',
+};
+
 export const maxRateLimitWaitOption = rateLimitWaitOption(
 	'Telegram',
 	'FLOOD_WAIT',

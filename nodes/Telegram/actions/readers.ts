@@ -69,6 +69,23 @@ export function readReplyTo(
 	});
 }
 
+/** Topic ID: undefined for 0 (General, or no forum); refused unless a whole message id. */
+export function readTopicId(
+	context: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): number | undefined {
+	const value = options.topicId ?? 0;
+	if (value === 0 || (typeof value === 'string' && /^\s*0*\s*$/.test(value))) return undefined;
+	// Refused, not dropped: a post meant for a topic must not land in General.
+	return readDecimalId(context, itemIndex, value, {
+		field: 'Topic ID',
+		what: 'topic ID',
+		fix: 'Use the ID of the message that opened the topic (or 0 for none)',
+		max: INT32_MAX,
+	});
+}
+
 export function readChat(context: IExecuteFunctions, itemIndex: number): ChatReference {
 	try {
 		return parseChatReference(context.getNodeParameter('chat', itemIndex, ''));

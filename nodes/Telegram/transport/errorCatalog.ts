@@ -249,6 +249,14 @@ const CATALOG: Record<string, Omit<ErrorExplanation, 'refused'>> = {
 		message: 'the two-step verification password is wrong (PASSWORD_HASH_INVALID)',
 		fix: 'Type the password again (Telegram Settings > Privacy > Two-Step Verification).',
 	},
+	TOPIC_CLOSED: {
+		message: 'the forum topic is closed (TOPIC_CLOSED): only its admins may post there',
+		fix: 'Reopen the topic in Telegram, send from an admin account, or choose another Topic ID.',
+	},
+	TOPIC_DELETED: {
+		message: 'the forum topic does not exist (any more) (TOPIC_DELETED)',
+		fix: "Check the Topic ID: it is the ID of the message that opened the topic (in the topic's link t.me/c/<chat>/<topic ID>).",
+	},
 	AUTH_TOKEN_EXPIRED: {
 		message: 'the QR code expired before it was scanned (AUTH_TOKEN_EXPIRED)',
 		fix: 'Start the QR login again.',
@@ -257,7 +265,7 @@ const CATALOG: Record<string, Omit<ErrorExplanation, 'refused'>> = {
 
 /** Names Telegram answers when it did not act on the request at all. */
 const REFUSED =
-	/^(PEER_ID_INVALID|CHANNEL_|CHAT_|USERNAME_|PHONE_|MESSAGE_|MEDIA_|MULTI_MEDIA|SCHEDULE_|ENTITY_|REPLY_|USER_|YOU_|PRIVACY_|WEBPAGE_|PHOTO_|IMAGE_|FILE_|BOT_|AUTH_|SESSION_|API_ID_|FLOOD_|SLOWMODE_)/;
+	/^(PEER_ID_INVALID|CHANNEL_|CHAT_|USERNAME_|PHONE_|MESSAGE_|MEDIA_|MULTI_MEDIA|SCHEDULE_|ENTITY_|REPLY_|USER_|YOU_|PRIVACY_|WEBPAGE_|PHOTO_|IMAGE_|FILE_|BOT_|AUTH_|SESSION_|API_ID_|FLOOD_|SLOWMODE_|TOPIC_)/;
 
 export function explainRpcFailure(failure: RpcFailure): ErrorExplanation {
 	const known = CATALOG[failure.name];

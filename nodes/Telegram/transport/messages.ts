@@ -20,6 +20,8 @@ export interface SendFlags {
 	scheduleDate?: number;
 	silent?: boolean;
 	replyToMessageId?: number;
+	/** A forum topic (the id of its first message): sent as reply_to with top_msg_id. */
+	topicId?: number;
 }
 
 export interface TextToSend extends SendFlags {
@@ -37,13 +39,14 @@ export type SendResult =
 	| { refusedAsDuplicate: false; sent: SentOutcome[] }
 	| { refusedAsDuplicate: true };
 
-function replyTo(
-	session: TelegramSession,
-	replyToMessageId: number | undefined,
-): Api.TypeInputReplyTo | undefined {
-	return replyToMessageId
-		? new session.gram.Api.InputReplyToMessage({ replyToMsgId: replyToMessageId })
-		: undefined;
+/** A reply, and/or a post in a forum topic (reply_to the topic, with top_msg_id naming it). */
+function replyTo(session: TelegramSession, flags: SendFlags): Api.TypeInputReplyTo | undefined {
+	const { replyToMessageId, topicId } = flags;
+	if (!replyToMessageId && !topicId) return undefined;
+	return new session.gram.Api.InputReplyToMessage({
+		replyToMsgId: (replyToMessageId || topicId) as number,
+		topMsgId: topicId || undefined,
+	});
 }
 
 /**
@@ -102,7 +105,7 @@ export async function sendText(
 		scheduleDate: message.scheduleDate,
 		silent: message.silent || undefined,
 		noWebpage: message.noWebpage || undefined,
-		replyTo: replyTo(session, message.replyToMessageId),
+		replyTo: replyTo(session, message),
 	});
 	return await sendOnceByRandomId(
 		async () => await call(session, request, options),
@@ -226,7 +229,7 @@ export async function sendAlbum(
 			silent: album.silent || undefined,
 			background: album.background || undefined,
 			clearDraft: album.clearDraft || undefined,
-			replyTo: replyTo(session, album.replyToMessageId),
+			replyTo: replyTo(session, album),
 		});
 		return await call(session, request, options);
 	}, randomIds);

@@ -14,6 +14,8 @@ export interface MessageRecord {
 	silent: boolean;
 	groupedId?: string;
 	replyToMessageId?: number;
+	/** The forum topic it was posted in (the id of the topic's first message). */
+	topicId?: number;
 	media?: { kind: 'photo' | 'video' | 'document' | 'other'; fileName?: string; mimeType?: string };
 }
 
@@ -70,8 +72,12 @@ export function toMessageRecord(message: Api.Message, scheduled: boolean): Messa
 		silent: message.silent === true,
 	};
 	if (message.groupedId) record.groupedId = message.groupedId.toString();
-	if (message.replyTo?.className === 'MessageReplyHeader' && message.replyTo.replyToMsgId)
-		record.replyToMessageId = message.replyTo.replyToMsgId;
+	const reply = message.replyTo?.className === 'MessageReplyHeader' ? message.replyTo : undefined;
+	if (reply?.forumTopic) {
+		// In a topic, reply_to_msg_id is the topic itself unless reply_to_top_id names it.
+		record.topicId = reply.replyToTopId ?? reply.replyToMsgId;
+		if (reply.replyToTopId && reply.replyToMsgId) record.replyToMessageId = reply.replyToMsgId;
+	} else if (reply?.replyToMsgId) record.replyToMessageId = reply.replyToMsgId;
 	const media = mediaOf(message.media);
 	if (media) record.media = media;
 	return record;

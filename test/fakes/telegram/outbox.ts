@@ -33,6 +33,7 @@ export interface Draft {
 	media?: FakeMessage['media'];
 	randomId: bigint;
 	replyToMsgId?: number;
+	topicId?: number;
 	groupedId?: bigint;
 }
 
@@ -188,6 +189,7 @@ export class Outbox {
 				silent: flags.silent,
 				noWebpage: flags.noWebpage,
 				replyToMsgId: draft.replyToMsgId,
+				topicId: draft.topicId,
 			};
 			(scheduled ? this.world.scheduled : this.world.messages).push(message);
 			return message;

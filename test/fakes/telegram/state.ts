@@ -50,6 +50,19 @@ export interface FakeChannel {
 	adminIds?: bigint[];
 	/** Other accounts that joined it: the channel is in their dialog list. */
 	memberIds?: bigint[];
+	/** A supergroup with topics (megagroup + forum): messages go into one of `topics`. */
+	forum?: boolean;
+	topics?: FakeTopic[];
+}
+
+/** A forum topic: its id is the id of the message that opened it. */
+export interface FakeTopic {
+	id: number;
+	title: string;
+	/** Closed: only admins may still post (TOPIC_CLOSED for others). */
+	closed?: boolean;
+	/** Deleted: nothing may be posted (TOPIC_DELETED). */
+	deleted?: boolean;
 }
 
 export interface FakeMedia {
@@ -79,6 +92,8 @@ export interface FakeMessage {
 	silent: boolean;
 	noWebpage: boolean;
 	replyToMsgId?: number;
+	/** The forum topic it was posted in. */
+	topicId?: number;
 	fromScheduled?: boolean;
 	editDate?: number;
 }

@@ -48,6 +48,7 @@ export function channelToTl(channel: FakeChannel, viewerId: bigint | undefined):
 		username: channel.username,
 		broadcast: !channel.megagroup,
 		megagroup: channel.megagroup,
+		forum: channel.forum || undefined,
 		photo: new Api.ChatPhotoEmpty(),
 		date: 0,
 		adminRights: admin
@@ -123,12 +124,24 @@ export function messageToTl(message: FakeMessage, options: MessageViewOptions): 
 		silent: message.silent || undefined,
 		fromScheduled: message.fromScheduled || undefined,
 		groupedId: message.groupedId !== undefined ? toLong(message.groupedId) : undefined,
-		replyTo:
-			message.replyToMsgId !== undefined
-				? new Api.MessageReplyHeader({ replyToMsgId: message.replyToMsgId })
-				: undefined,
+		replyTo: replyHeaderOf(message),
 		editDate: message.editDate,
 	});
+}
+
+/** A reply, or a post in a forum topic (forum_topic; reply_to_top_id when it answers another message there). */
+function replyHeaderOf(message: FakeMessage): Api.MessageReplyHeader | undefined {
+	if (message.topicId !== undefined) {
+		const replyToMsgId = message.replyToMsgId ?? message.topicId;
+		return new Api.MessageReplyHeader({
+			forumTopic: true,
+			replyToMsgId,
+			replyToTopId: replyToMsgId !== message.topicId ? message.topicId : undefined,
+		});
+	}
+	return message.replyToMsgId !== undefined
+		? new Api.MessageReplyHeader({ replyToMsgId: message.replyToMsgId })
+		: undefined;
 }
 
 export function findChannelOfPeer(world: FakeWorld, peerKey: string): FakeChannel | undefined {

@@ -7,6 +7,7 @@ import {
 	formattingOption,
 	maxRateLimitWaitOption,
 	replyToOption,
+	topicOption,
 	sendWhenFields,
 	silentOption,
 } from '../properties';
@@ -18,6 +19,7 @@ import {
 	readFormatting,
 	readOptions,
 	readReplyTo,
+	readTopicId,
 	readSendWhen,
 } from '../readers';
 import { alreadySentOutput, chatOutput, messageOutput, sendOutcomeOutput } from '../output';
@@ -56,6 +58,7 @@ const properties: INodeProperties[] = [
 			{ ...formattingOption, description: 'How captions are formatted' },
 			maxRateLimitWaitOption,
 			replyToOption,
+			topicOption,
 			silentOption,
 		],
 	},
@@ -70,6 +73,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
 	const replyToMessageId = readReplyTo(this, options, itemIndex);
+	const topicId = readTopicId(this, options, itemIndex);
 	const formatting = readFormatting(options);
 	const zone = this.getTimezone();
 
@@ -92,6 +96,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						background: options.background === true,
 						clearDraft: options.clearDraft === true,
 						replyToMessageId,
+						topicId,
 					},
 					callOptions(
 						this,

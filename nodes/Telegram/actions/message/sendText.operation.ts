@@ -8,6 +8,7 @@ import {
 	formattingOption,
 	maxRateLimitWaitOption,
 	replyToOption,
+	topicOption,
 	sendWhenFields,
 	silentOption,
 	textField,
@@ -20,6 +21,7 @@ import {
 	readFormatting,
 	readOptions,
 	readReplyTo,
+	readTopicId,
 	readSendWhen,
 } from '../readers';
 import { alreadySentOutput, chatOutput, describeSchedule, messageOutput } from '../output';
@@ -51,6 +53,7 @@ const properties: INodeProperties[] = [
 			formattingOption,
 			maxRateLimitWaitOption,
 			replyToOption,
+			topicOption,
 			silentOption,
 		],
 	},
@@ -67,6 +70,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const scheduleDate = readSendWhen(this, itemIndex);
 	const options = readOptions(this, itemIndex);
 	const replyToMessageId = readReplyTo(this, options, itemIndex);
+	const topicId = readTopicId(this, options, itemIndex);
 	const formatting = readFormatting(options);
 	const zone = this.getTimezone();
 
@@ -89,6 +93,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 						silent: options.silent === true,
 						noWebpage: options.disableLinkPreview === true,
 						replyToMessageId,
+						topicId,
 					},
 					callOptions(
 						this,

@@ -140,7 +140,9 @@ class BatchRun {
 	finish(request: ItemRequest, chat: ResolvedChat) {
 		if (this.outcomes[request.itemIndex]) return;
 		const progress = this.progressOf(request.itemIndex);
-		const ids = idsToAct(request);
+		// A retry that finds everything done already knows the album members from the progress.
+		const ids =
+			request.albumIds ?? [...new Set([...request.ids, ...progress.keys()])].sort((a, b) => a - b);
 		if (ids.every((id) => progress.has(id))) {
 			const json = {
 				...chatOutput(chat),

@@ -6,14 +6,11 @@ import { badRequest, fromLong, type Long } from '../wire';
 import { resolveInputMedia } from './inputMedia';
 import { resolveInputPeer } from './peerResolution';
 import { on, type RpcRoute } from './route';
+import { placementOf } from './topics';
 
 /** messages.sendMessage / sendMedia / sendMultiMedia, delivered at once or scheduled. */
 
 const ALBUM_MAX = 10;
-
-function replyToMsgIdOf(replyTo: unknown): number | undefined {
-	return replyTo instanceof Api.InputReplyToMessage ? replyTo.replyToMsgId : undefined;
-}
 
 function randomIdOf(randomId: Long | undefined): bigint {
 	if (randomId === undefined || fromLong(randomId) === 0n) throw badRequest('RANDOM_ID_EMPTY');
@@ -32,7 +29,7 @@ export function sendRoutes(): RpcRoute[] {
 				text: request.message,
 				entities: request.entities ?? [],
 				randomId: randomIdOf(request.randomId),
-				replyToMsgId: replyToMsgIdOf(request.replyTo),
+				...placementOf(peer, sender, request.replyTo),
 			};
 			const originals = outbox.originalsOf(sender, peer.key, [draft]);
 			if (originals)
@@ -73,7 +70,7 @@ export function sendRoutes(): RpcRoute[] {
 				entities: request.entities ?? [],
 				media: resolveInputMedia(ctx, request.media),
 				randomId: randomIdOf(request.randomId),
-				replyToMsgId: replyToMsgIdOf(request.replyTo),
+				...placementOf(peer, sender, request.replyTo),
 			};
 			const originals = outbox.originalsOf(sender, peer.key, [draft]);
 			if (originals)
@@ -98,6 +95,7 @@ export function sendRoutes(): RpcRoute[] {
 			const outbox = ctx.services.outbox;
 			const dueDate = outbox.dueDateFor(sender, peer.key, request.scheduleDate);
 			outbox.checkCanWrite(sender, peer.key);
+			const placement = placementOf(peer, sender, request.replyTo);
 			const groupedId = randomBytes(8).readBigInt64LE(0) & 0x7fffffffffffffffn;
 			const drafts = items.map((item): Draft => {
 				outbox.checkCaption(sender, item.message);
@@ -113,7 +111,7 @@ export function sendRoutes(): RpcRoute[] {
 					entities: item.entities ?? [],
 					media: resolveInputMedia(ctx, item.media),
 					randomId: randomIdOf(item.randomId),
-					replyToMsgId: replyToMsgIdOf(request.replyTo),
+					...placement,
 					groupedId,
 				};
 			});
