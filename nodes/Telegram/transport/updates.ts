@@ -60,7 +60,7 @@ interface Hub {
 
 const hubs = new WeakMap<object, Hub>();
 
-/** Telegram could not be reached for `attempts` reconnects in a row; `cause` is the last failure. */
+/** Telegram could not be reached for `attempts` reconnects in a row; `lastFailure` is the last one. */
 export class TelegramOutage extends Error {
 	constructor(
 		readonly attempts: number,
