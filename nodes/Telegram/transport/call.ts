@@ -11,6 +11,7 @@ import { rateLimitPolicy } from '../../../shared/rateLimitPolicy';
 import { ExecutionStoppedError, throwIfStopped } from '../../../shared/stop';
 import { TimeoutSignal, withTimeout } from '../../../shared/timeout';
 import { AccountSettingError } from './account';
+import { handAnswerUpdates } from './answerUpdates';
 import { ConnectFailure } from './connect';
 import { SecretChatError } from './secret/protocol';
 import { SecretStoreError } from './secret/store';
@@ -174,7 +175,10 @@ export async function call<R extends TelegramRequest>(
 		const outcome = await settle(
 			withTimeout(session.client.invoke(request), options.timeoutMs ?? CALL_TIMEOUT_MS),
 		);
-		if (outcome.ok) return outcome.value;
+		if (outcome.ok) {
+			handAnswerUpdates(session.client, outcome.value);
+			return outcome.value;
+		}
 		const failure = readRpcFailure(outcome.error);
 		if (isFloodWait(failure)) throw new RateLimitedSignal(failure.seconds);
 		throw outcome.error;

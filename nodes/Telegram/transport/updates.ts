@@ -2,6 +2,7 @@ import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import type { TelegramAccount } from './account';
 import { settle } from '../../../shared/errors';
+import { onAnswerUpdates } from './answerUpdates';
 import { keepAliveTimings, pause, reconnectDelayMs, watchConnection } from './keepAlive';
 import { withTelegram, type TelegramSession } from './pool';
 import { markedPeerId } from './peers';
@@ -68,7 +69,7 @@ interface Hub {
 
 const hubs = new WeakMap<object, Hub>();
 
-/** Telegram could not be reached for `attempts` reconnects in a row; `cause` is the last failure. */
+/** Telegram could not be reached for `attempts` reconnects in a row; `lastFailure` is the last one. */
 export class TelegramOutage extends Error {
 	constructor(
 		readonly attempts: number,
@@ -209,12 +210,25 @@ export function listenForUpdates(
 	if (hub) return hub;
 	const created: Hub = { subscriptions: new Set(), queue: Promise.resolve() };
 	hubs.set(client, created);
-	session.client.addEventHandler((update: Api.TypeUpdate) => {
-		if (isReconnected(update)) return catchUpAll(created);
+	const take = (update: Api.TypeUpdate) =>
 		void enqueue(created, async () => await apply(session, account, node, created, update)).catch(
 			() => undefined,
 		);
+	session.client.addEventHandler((update: Api.TypeUpdate) => {
+		if (isReconnected(update)) return catchUpAll(created);
+		take(update);
 	}, new session.gram.Raw({}));
+	onAnswerUpdates(session.client, (answer) => {
+		const { updates, users, chats } = answer as Api.Updates | Api.UpdatesCombined;
+		// As gramjs does for pushed updates: the users and chats that came along, by peer id.
+		const entities = new Map<string, unknown>(
+			[...users, ...chats].map((entity) => [session.gram.utils.getPeerId(entity), entity]),
+		);
+		for (const update of updates) {
+			Object.assign(update, { _entities: entities });
+			take(update);
+		}
+	});
 	hub = created;
 	return hub;
 }

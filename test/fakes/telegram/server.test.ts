@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -791,5 +792,38 @@ describe('Telegram fake server (gramjs client)', () => {
 			timed.messages.map((m) => [m.text, m.fromScheduled, m.date]),
 			[['later', true, Date.UTC(2026, 0, 1, 14) / 1000]],
 		);
+	});
+
+	test('a silenced connection takes requests and answers nothing; a refusing fake accepts no connection', async () => {
+		await withClient(fake, async (client) => {
+			await client.getMe();
+			assert.equal(fake.silenceConnections(), 1);
+			const ping = new Api.PingDelayDisconnect({ pingId: bigInt(7), disconnectDelay: 75 });
+			const outcome = await Promise.race([
+				client.invoke(ping).then(() => 'answered'),
+				new Promise((resolve) => setTimeout(() => resolve('silent'), 300)),
+			]);
+			assert.equal(outcome, 'silent');
+			// A new connection is served as usual.
+			await withClient(fake, async (other) => assert.ok(await other.getMe()));
+		});
+		fake.refuseConnections();
+		try {
+			await assert.rejects(
+				new Promise<void>((resolve, reject) => {
+					const socket = net.connect(fake.port, fake.host, () => {
+						socket.destroy();
+						resolve();
+					});
+					socket.on('error', reject);
+				}),
+				/ECONNREFUSED/,
+			);
+		} finally {
+			await fake.acceptConnections();
+		}
+		const accepted = fake.acceptedConnections;
+		await withClient(fake, async (client) => assert.ok(await client.getMe()));
+		assert.ok(fake.acceptedConnections > accepted);
 	});
 });

@@ -7,7 +7,14 @@ import type { TelegramFake } from '../../fakes/telegram/server';
 import { closeFakeClient, connectedFakeClient } from '../../fakes/telegram/testClient';
 import { NodeHost } from '../../harness/nodeHost';
 import { Emitted } from '../../harness/triggerEvents';
-import { credentialData, distTransport, scheduleTexts, useTelegramFake } from './setup';
+import {
+	credentialData,
+	distTransport,
+	runTelegram,
+	scheduledOp,
+	scheduleTexts,
+	useTelegramFake,
+} from './setup';
 
 /**
  * "Scheduled Message Sent": Telegram tells the sender's sessions that a scheduled message went
@@ -157,5 +164,22 @@ describe('Telegram Trigger: Scheduled Message Sent', () => {
 			],
 		);
 		assert.ok(whileStopped > 0);
+	});
+
+	test('Send Now from a workflow in the same n8n (one shared connection): one item, with its scheduled id', async () => {
+		const emitted = await listen();
+		const [scheduledId] = await scheduleTexts(fake, credential, '@alice_test', ['from n8n']);
+		// The node and the trigger share the account's connection: Telegram tells it only in the
+		// answer to sendScheduledMessages, which gramjs hands to no update handler.
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('sendNow', { messageIds: String(scheduledId) }),
+			items: [{ chat: '@alice_test' }],
+		});
+		assert.equal(result.error, undefined);
+		const item = await emitted.nextOf('scheduledSent');
+		assert.equal(item.scheduledMessageId, scheduledId);
+		assert.equal(item.messageId, sentMessage('from n8n').id);
+		assert.equal(emitted.items.length, 1);
 	});
 });
