@@ -1,0 +1,376 @@
+// n8n's queue mode on this machine, from the cached n8n runtime: a private Postgres and Redis, one
+// `n8n start` (main) and `n8n worker`s, all with the pack installed in one shared user folder.
+// Used by the queue-mode e2e tests, the queue-mode bench and `npm run sandbox -- --queue`.
+// Nothing runs as a system service: Postgres and Redis are started as child processes on free
+// ports, with their files in ~/.cache/n8n-nodes-scheduled-messaging/queue-mode/<run>, and removed
+// by stop().
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import {
+	appendFileSync,
+	chmodSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	rmSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { REDIS_SERVER, startRedis, type RedisServer } from '../harness/redis';
+import { freePort, prepareN8n, startN8n, type N8nInstall, type RunningN8n } from './n8nCli';
+
+const run = promisify(execFile);
+
+/** Where Postgres's programs are: N8N_SM_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin (Debian). */
+export function postgresBin(): string | undefined {
+	if (process.env.N8N_SM_PG_BIN) return process.env.N8N_SM_PG_BIN;
+	const root = '/usr/lib/postgresql';
+	if (!existsSync(root)) return undefined;
+	const versions = readdirSync(root)
+		.filter((name) => existsSync(join(root, name, 'bin/initdb')))
+		.sort((a, b) => Number(b) - Number(a));
+	return versions.length > 0 ? join(root, versions[0], 'bin') : undefined;
+}
+
+/**
+ * Why queue mode cannot run here (a skip reason), or undefined. Under CI=true both servers are part
+ * of the machine (.ci/run installs postgresql and redis-server): a missing one is an error.
+ */
+export function queueModeMissing(): string | undefined {
+	const missing: string[] = [];
+	if (!postgresBin())
+		missing.push('Postgres (Debian package postgresql: /usr/lib/postgresql/<n>/bin/initdb)');
+	if (!existsSync(REDIS_SERVER))
+		missing.push(`Redis (Debian package redis-server: ${REDIS_SERVER})`);
+	if (missing.length === 0) return undefined;
+	const reason = `n8n's queue mode needs a real ${missing.join(' and ')}, not installed here`;
+	if (process.env.CI === 'true') throw new Error(`${reason}, and CI=true requires it`);
+	return reason;
+}
+
+/** The folder for this run's Postgres, Redis and logs, inside the n8n cache. */
+function runFolder(): string {
+	const cache = process.env.N8N_SM_CACHE ?? join(homedir(), '.cache/n8n-nodes-scheduled-messaging');
+	const base = join(cache, 'queue-mode');
+	mkdirSync(base, { recursive: true });
+	return mkdtempSync(join(base, 'run-'));
+}
+
+export interface Postgres {
+	host: string;
+	port: number;
+	database: string;
+	user: string;
+	/** n8n's settings for this database. */
+	env: Record<string, string>;
+	/** Rows of a query through psql, each a list of column values. */
+	query(sql: string): Promise<string[][]>;
+	stop(): Promise<void>;
+}
+
+const isRoot = () => process.getuid?.() === 0;
+
+/**
+ * Postgres refuses to run as root. As root, its programs run as the user `postgres` (Debian's
+ * package creates it) through runuser; its folder must then be one that user can reach: root's
+ * home is usually private (0700), so the data goes to a folder under the system's temp folder.
+ */
+async function asPostgresUser(file: string, args: string[]): Promise<string> {
+	const [command, commandArgs] = isRoot()
+		? ['runuser', ['-u', 'postgres', '--', file, ...args]]
+		: [file, args];
+	try {
+		const { stdout } = await run(command, commandArgs, { maxBuffer: 1 << 24 });
+		return stdout;
+	} catch (error) {
+		const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+		throw new Error(`${file} ${args.join(' ')} failed:\n${stdout ?? ''}\n${stderr ?? ''}`);
+	}
+}
+
+async function postgresCanReach(folder: string): Promise<boolean> {
+	if (!isRoot()) return true;
+	return await run('runuser', ['-u', 'postgres', '--', 'test', '-w', folder]).then(
+		() => true,
+		() => false,
+	);
+}
+
+/** A throw-away Postgres cluster on a free port (trust authentication, 127.0.0.1 only). */
+export async function startPostgres(folder: string): Promise<Postgres> {
+	const bin = postgresBin();
+	if (!bin) throw new Error(queueModeMissing() ?? 'Postgres is not installed');
+	let pgFolder = join(folder, 'postgres');
+	mkdirSync(pgFolder);
+	if (isRoot()) {
+		await run('chown', ['postgres:', pgFolder]).catch(() => {
+			throw new Error(
+				'running as root needs the user "postgres" (Debian package postgresql creates it)',
+			);
+		});
+		if (!(await postgresCanReach(pgFolder))) {
+			rmSync(pgFolder, { recursive: true, force: true });
+			pgFolder = mkdtempSync(join(tmpdir(), 'n8n-sm-postgres-'));
+			chmodSync(pgFolder, 0o700);
+			await run('chown', ['postgres:', pgFolder]);
+		}
+	}
+	const data = join(pgFolder, 'data');
+	const port = await freePort();
+	const user = 'n8n';
+	const database = 'n8n';
+	await asPostgresUser(join(bin, 'initdb'), [
+		'-D',
+		data,
+		'-A',
+		'trust',
+		'-U',
+		user,
+		'-E',
+		'UTF8',
+		'--locale=C',
+		'--no-sync',
+	]);
+	// fsync off: a test database; nothing in it outlives the run.
+	const options = `-p ${port} -k ${pgFolder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200`;
+	await asPostgresUser(join(bin, 'pg_ctl'), [
+		'-D',
+		data,
+		'-o',
+		options,
+		'-l',
+		join(pgFolder, 'postgres.log'),
+		'-w',
+		'-t',
+		'120',
+		'start',
+	]);
+	const host = '127.0.0.1';
+	const client = (name: string) => join(bin, name);
+	await run(client('createdb'), ['-h', host, '-p', String(port), '-U', user, database]);
+	return {
+		host,
+		port,
+		database,
+		user,
+		env: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: host,
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_DATABASE: database,
+			DB_POSTGRESDB_USER: user,
+			DB_POSTGRESDB_PASSWORD: '',
+		},
+		async query(sql: string) {
+			const { stdout } = await run(
+				client('psql'),
+				['-h', host, '-p', String(port), '-U', user, '-d', database, '-At', '-F', '\t', '-c', sql],
+				{ maxBuffer: 1 << 26 },
+			);
+			return stdout
+				.split('\n')
+				.filter((line) => line !== '')
+				.map((line) => line.split('\t'));
+		},
+		async stop() {
+			await asPostgresUser(join(bin, 'pg_ctl'), ['-D', data, '-m', 'immediate', 'stop']).catch(
+				() => undefined,
+			);
+			rmSync(pgFolder, { recursive: true, force: true });
+		},
+	};
+}
+
+export interface Worker {
+	name: string;
+	pid: number;
+	/** Everything the worker printed so far. */
+	log(): string;
+	/** Execution ids this worker started, read from its log ("Worker started execution N"). */
+	executions(): string[];
+	/** Ends the worker at once (SIGKILL: no shutdown, no lock released), as a crash would. */
+	kill(): Promise<void>;
+	stop(): Promise<void>;
+}
+
+export interface QueueModeOptions {
+	/** How many `n8n worker` processes (2). */
+	workers?: number;
+	/** Each worker's --concurrency (5, n8n's advice). */
+	concurrency?: number;
+	/**
+	 * How long a worker's lock on a job lasts without renewal (QUEUE_WORKER_LOCK_DURATION, ms).
+	 * n8n's default is 60 s, with a stalled-job check every 30 s: a crashed worker's execution is
+	 * then failed after up to 90 s. Tests shorten both.
+	 */
+	lockDurationMs?: number;
+	/** More n8n settings for every process. */
+	env?: Record<string, string>;
+}
+
+/** Postgres, Redis and the n8n settings every process of one queue-mode n8n shares. */
+export interface QueueSetup {
+	/** prepareN8n's install (pack in the shared user folder), its env switched to queue mode. */
+	install: N8nInstall;
+	postgres: Postgres;
+	redis: RedisServer & { port: number };
+	folder: string;
+	/** Starts main and the workers; import credentials and workflows (importJson) before. */
+	start(): Promise<QueueCluster>;
+	/** Stops everything started, removes the run's folder. */
+	stop(): Promise<void>;
+}
+
+export interface QueueCluster {
+	main: RunningN8n;
+	workers: Worker[];
+	/** Starts one more worker (e.g. after one was killed). */
+	addWorker(): Promise<Worker>;
+}
+
+/** Appends a process's output to N8N_SM_E2E_LOG, when set (read it after a failure). */
+function keepLog(child: ChildProcess, name: string, into: { text: string }) {
+	const logFile = process.env.N8N_SM_E2E_LOG;
+	const take = (chunk: Buffer) => {
+		into.text += chunk.toString();
+		if (logFile) appendFileSync(logFile, `[${name}] ${chunk.toString()}`);
+	};
+	child.stdout?.on('data', take);
+	child.stderr?.on('data', take);
+}
+
+async function startWorker(
+	install: N8nInstall,
+	name: string,
+	concurrency: number,
+): Promise<Worker> {
+	const env = {
+		...install.env,
+		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+		QUEUE_HEALTH_CHECK_PORT: String(await freePort()),
+	};
+	const child = spawn(install.node, [install.bin, 'worker', `--concurrency=${concurrency}`], {
+		env,
+		detached: true,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
+	const output = { text: '' };
+	keepLog(child, name, output);
+	const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+	// No deadline (a loaded machine may take minutes): the worker either says it is ready or exits.
+	while (!output.text.includes('n8n worker is now ready')) {
+		if (child.exitCode !== null || child.signalCode !== null)
+			throw new Error(
+				`n8n worker ${name} exited (${child.exitCode ?? child.signalCode}):\n${output.text}`,
+			);
+		await new Promise((wait) => setTimeout(wait, 200));
+	}
+	const alive = () => child.exitCode === null && child.signalCode === null;
+	return {
+		name,
+		pid: child.pid!,
+		log: () => output.text,
+		executions: () =>
+			[...output.text.matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]),
+		async kill() {
+			if (alive()) process.kill(child.pid!, 'SIGKILL');
+			await exited;
+		},
+		async stop() {
+			if (alive()) process.kill(-child.pid!, 'SIGTERM');
+			await exited;
+		},
+	};
+}
+
+/**
+ * Postgres, Redis and a user folder with the pack, set up for queue mode. Import credentials and
+ * workflows with `importJson(setup.install, ...)` (and publish them), then `start()`.
+ */
+export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<QueueSetup> {
+	const reason = queueModeMissing();
+	if (reason) throw new Error(reason);
+	const folder = runFolder();
+	const started: Array<() => Promise<void>> = [];
+	const stopAll = async () => {
+		for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
+		rmSync(folder, { recursive: true, force: true });
+	};
+	try {
+		const postgres = await startPostgres(folder);
+		started.push(() => postgres.stop());
+		const redisServer = await startRedis();
+		started.push(() => redisServer.stop());
+		const redis = { ...redisServer, port: Number(new URL(redisServer.url).port) };
+		const base = await prepareN8n();
+		started.push(async () => rmSync(base.userFolder, { recursive: true, force: true }));
+		const lockDurationMs = options.lockDurationMs ?? 60_000;
+		const install: N8nInstall = {
+			...base,
+			env: {
+				...base.env,
+				...postgres.env,
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: '127.0.0.1',
+				QUEUE_BULL_REDIS_PORT: String(redis.port),
+				QUEUE_WORKER_LOCK_DURATION: String(lockDurationMs),
+				QUEUE_WORKER_LOCK_RENEW_TIME: String(Math.max(1000, Math.floor(lockDurationMs / 6))),
+				QUEUE_WORKER_STALLED_INTERVAL: String(Math.max(1000, Math.floor(lockDurationMs / 2))),
+				// Code nodes run in the n8n process (no task-runner child per process).
+				N8N_RUNNERS_ENABLED: 'false',
+				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
+				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+				...options.env,
+			},
+		};
+		const setup: QueueSetup = {
+			install,
+			postgres,
+			redis,
+			folder,
+			async start() {
+				const main = await startN8n(install);
+				started.push(() => main.stop());
+				const workers: Worker[] = [];
+				const addWorker = async () => {
+					const worker = await startWorker(
+						install,
+						`worker${workers.length + 1}`,
+						options.concurrency ?? 5,
+					);
+					started.push(() => worker.stop());
+					workers.push(worker);
+					return worker;
+				};
+				// One after the other: two n8n processes starting at once double the wait on 2 cores.
+				for (let index = 0; index < (options.workers ?? 2); index++) await addWorker();
+				return { main, workers, addWorker };
+			},
+			stop: stopAll,
+		};
+		return setup;
+	} catch (error) {
+		await stopAll();
+		throw error;
+	}
+}
+
+/** n8n's executions as its database has them: id, status, and whether the run finished. */
+export async function executionsOf(
+	postgres: Postgres,
+	workflowId: string,
+): Promise<Array<{ id: string; status: string; finished: boolean }>> {
+	const rows = await postgres.query(
+		`SELECT id, status, finished FROM execution_entity WHERE "workflowId" = '${workflowId.replace(/'/g, "''")}' ORDER BY id`,
+	);
+	return rows.map(([id, status, finished]) => ({ id, status, finished: finished === 't' }));
+}
+
+/** The stored run data of one execution (n8n's flatted JSON text), for searching error messages. */
+export async function executionDataText(postgres: Postgres, executionId: string): Promise<string> {
+	const rows = await postgres.query(
+		`SELECT data FROM execution_data WHERE "executionId" = ${Number(executionId)}`,
+	);
+	return rows.map((row) => row.join('\t')).join('\n');
+}
