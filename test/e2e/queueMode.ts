@@ -205,6 +205,8 @@ export interface QueueModeOptions {
 	 * then failed after up to 90 s. Tests shorten both.
 	 */
 	lockDurationMs?: number;
+	/** The main's port (else a free one). */
+	mainPort?: number;
 	/** More n8n settings for every process. */
 	env?: Record<string, string>;
 }
@@ -330,7 +332,7 @@ export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<
 			redis,
 			folder,
 			async start() {
-				const main = await startN8n(install);
+				const main = await startN8n(install, options.mainPort);
 				started.push(() => main.stop());
 				const workers: Worker[] = [];
 				const addWorker = async () => {
