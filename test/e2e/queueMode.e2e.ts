@@ -5,11 +5,11 @@
 // execution fails with n8n's "failed to be processed too many times" error, nothing is sent twice,
 // and the next executions run on the surviving worker.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { TelnyxFake } from '../fakes/telnyx/server';
 import { ZulipFake } from '../fakes/zulip/server';
 import { activateWorkflow, importJson, postToWebhook } from './n8nCli';
+import { httpFakeCredentials, sendingWorkflow } from './workflows/sending';
 import {
 	executionDataText,
 	executionsOf,
@@ -20,85 +20,9 @@ import {
 	type Worker,
 } from './queueMode';
 
-const PACK = 'n8n-nodes-scheduled-messaging';
-const FROM = '+15550001111';
-const TO = '+15557654321';
 /** Messages per provider in the spread test, over EXECUTIONS webhook calls. */
 const MESSAGES = Number(process.env.QUEUE_E2E_MESSAGES ?? 2000);
 const EXECUTIONS = 4;
-
-/** Webhook -> Split Out (one item per id) -> the given sending nodes, side by side. */
-function sendingWorkflow(id: string, path: string, senders: Array<'zulip' | 'telnyx'>) {
-	const nodes: Array<Record<string, unknown>> = [
-		{
-			id: 'webhook',
-			name: 'Webhook',
-			type: 'n8n-nodes-base.webhook',
-			typeVersion: 2,
-			position: [0, 0],
-			webhookId: randomUUID(),
-			parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} },
-		},
-		{
-			id: 'split',
-			name: 'One Item per Id',
-			type: 'n8n-nodes-base.splitOut',
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: {
-				fieldToSplitOut: 'body.ids',
-				include: 'noOtherFields',
-				options: { destinationFieldName: 'id' },
-			},
-		},
-	];
-	if (senders.includes('zulip'))
-		nodes.push({
-			id: 'zulip',
-			name: 'Zulip Send',
-			type: `${PACK}.zulip`,
-			typeVersion: 1,
-			position: [400, -100],
-			credentials: { zulipScheduledApi: { id: 'queueZulip', name: 'Zulip fake' } },
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				messageType: 'channel',
-				channel: { __rl: true, mode: 'id', value: '14' },
-				topic: 'queue mode',
-				content: '={{ $json.id }}',
-			},
-		});
-	if (senders.includes('telnyx'))
-		nodes.push({
-			id: 'telnyx',
-			name: 'Telnyx Send',
-			type: `${PACK}.telnyx`,
-			typeVersion: 1,
-			position: [400, 100],
-			credentials: { telnyxScheduledApi: { id: 'queueTelnyx', name: 'Telnyx fake' } },
-			parameters: {
-				resource: 'message',
-				operation: 'send',
-				senderType: 'phoneNumber',
-				fromNumber: { __rl: true, mode: 'number', value: FROM },
-				to: TO,
-				text: '={{ $json.id }}',
-			},
-		});
-	const targets = nodes.slice(2).map((node) => ({ node: node.name, type: 'main', index: 0 }));
-	return {
-		id,
-		name: `queue mode: ${path}`,
-		active: false,
-		settings: { executionOrder: 'v1' },
-		nodes,
-		connections: {
-			Webhook: { main: [[{ node: 'One Item per Id', type: 'main', index: 0 }]] },
-			'One Item per Id': { main: [targets] },
-		},
-	};
-}
 
 /** How many times each text was received; ids the fakes never saw are absent. */
 function counts(texts: string[]): Map<string, number> {
@@ -126,20 +50,7 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		telnyx = await TelnyxFake.start({ specsDir: false });
 		// A short job lock, so a dead worker's job is found stalled within seconds, not n8n's 90.
 		setup = await prepareQueueMode({ workers: 2, concurrency: 5, lockDurationMs: 10_000 });
-		await importJson(setup.install, 'credentials', [
-			{
-				id: 'queueZulip',
-				name: 'Zulip fake',
-				type: 'zulipScheduledApi',
-				data: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey },
-			},
-			{
-				id: 'queueTelnyx',
-				name: 'Telnyx fake',
-				type: 'telnyxScheduledApi',
-				data: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` },
-			},
-		]);
+		await importJson(setup.install, 'credentials', httpFakeCredentials(zulip, telnyx));
 		await importJson(setup.install, 'workflow', [
 			sendingWorkflow('queueBoth', 'queue-mode/both', ['zulip', 'telnyx']),
 			sendingWorkflow('queueTelnyx', 'queue-mode/telnyx', ['telnyx']),

@@ -323,6 +323,8 @@ export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<
 				N8N_RUNNERS_ENABLED: 'false',
 				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
+				// Info lines say when a worker is ready and which executions it started.
+				N8N_LOG_LEVEL: 'info',
 				...options.env,
 			},
 		};
