@@ -49,7 +49,10 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		zulip = await ZulipFake.start({ specsDir: false });
 		telnyx = await TelnyxFake.start({ specsDir: false });
 		// A short job lock, so a dead worker's job is found stalled within seconds, not n8n's 90.
+		const started = Date.now();
+		const took = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 		setup = await prepareQueueMode({ workers: 2, concurrency: 5, lockDurationMs: 10_000 });
+		console.log(`queue mode: Postgres, Redis and the pack ready after ${took()}`);
 		await importJson(setup.install, 'credentials', httpFakeCredentials(zulip, telnyx));
 		await importJson(setup.install, 'workflow', [
 			sendingWorkflow('queueBoth', 'queue-mode/both', ['zulip', 'telnyx']),
@@ -57,7 +60,9 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		]);
 		await activateWorkflow(setup.install, 'queueBoth');
 		await activateWorkflow(setup.install, 'queueTelnyx');
+		console.log(`queue mode: imported and published after ${took()}`);
 		cluster = await setup.start();
+		console.log(`queue mode: main and workers ready after ${took()}`);
 	});
 	after(async () => {
 		await setup?.stop();
@@ -138,22 +143,25 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		// Answers take 20 ms, so the run is still sending when the worker dies.
 		telnyx.holdAnswers(20);
 		const crashIds = ids('crash', count);
+		const known = new Set(cluster.workers.flatMap((worker) => worker.executions()));
 		await post('queue-mode/telnyx', { ids: crashIds });
 		const crashTexts = () => telnyxTexts().filter((text) => text.startsWith('crash-'));
-		// The worker that took the execution, once it has sent a quarter of it.
+		// The worker that took the execution (a new id in its log), once it has sent a quarter of it.
+		const newExecution = (worker: Worker) => worker.executions().find((id) => !known.has(id));
 		let victim: Worker | undefined;
-		let crashed: { id: string } | undefined;
 		while (!victim || crashTexts().length < count / 4) {
 			await new Promise((wait) => setTimeout(wait, 50));
-			[crashed] = await executionsOf(setup.postgres, 'queueTelnyx');
-			victim = crashed && cluster.workers.find((w) => w.executions().includes(crashed!.id));
+			victim = cluster.workers.find((worker) => newExecution(worker) !== undefined);
 		}
+		const crashedId = newExecution(victim)!;
 		await victim.kill();
+		const killedAt = Date.now();
 		const sentBeforeKill = crashTexts().length;
 		const survivor = cluster.workers.find((worker) => worker !== victim)!;
 
 		const [failed] = await settled('queueTelnyx', 1);
-		assert.equal(failed.id, crashed!.id);
+		assert.equal(failed.id, crashedId);
+		const failedAfter = (Date.now() - killedAt) / 1000;
 		assert.equal(failed.status, 'error');
 		assert.match(
 			await executionDataText(setup.postgres, failed.id),
@@ -189,7 +197,7 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		assert.equal(telnyx.messages.size, before + crashSent.length + afterIds.length);
 		console.log(
 			`queue mode: the killed worker had sent ${crashSent.length} of ${count} messages; ` +
-				`n8n failed execution ${failed.id} and ran none of it again`,
+				`n8n failed execution ${failed.id} ${failedAfter.toFixed(1)} s after the kill and ran none of it again`,
 		);
 	});
 });
