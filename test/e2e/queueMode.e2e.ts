@@ -58,8 +58,10 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 			sendingWorkflow('queueBoth', 'queue-mode/both', ['zulip', 'telnyx']),
 			sendingWorkflow('queueTelnyx', 'queue-mode/telnyx', ['telnyx']),
 		]);
-		await activateWorkflow(setup.install, 'queueBoth');
-		await activateWorkflow(setup.install, 'queueTelnyx');
+		await Promise.all([
+			activateWorkflow(setup.install, 'queueBoth'),
+			activateWorkflow(setup.install, 'queueTelnyx'),
+		]);
 		console.log(`queue mode: imported and published after ${took()}`);
 		cluster = await setup.start();
 		console.log(`queue mode: main and workers ready after ${took()}`);

@@ -12,7 +12,9 @@ import {
 	mkdirSync,
 	mkdtempSync,
 	readdirSync,
+	readFileSync,
 	rmSync,
+	writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,15 +51,92 @@ export function queueModeMissing(): string | undefined {
 	return reason;
 }
 
+/**
+ * What a run started, in its folder's run.json, so that the next run can end what a killed one
+ * left behind (pg_ctl starts Postgres as a daemon; a test process killed with SIGKILL runs no
+ * clean-up): the owning process, Postgres's data folder, Redis's port. Its n8n processes carry
+ * N8N_SM_QUEUE_RUN=<folder> in their environment.
+ */
+interface RunRecord {
+	owner: number;
+	postgresFolder?: string;
+	redisPort?: number;
+}
+
+const RUN_MARK = 'N8N_SM_QUEUE_RUN';
+
+function record(folder: string, update: Partial<RunRecord>) {
+	const file = join(folder, 'run.json');
+	const current: RunRecord = existsSync(file)
+		? (JSON.parse(readFileSync(file, 'utf8')) as RunRecord)
+		: { owner: process.pid };
+	writeFileSync(file, JSON.stringify({ ...current, ...update }));
+}
+
+function isAlive(pid: number): boolean {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+/** Processes whose environment or command line holds `text` (Linux /proc). */
+function processesWith(text: string, where: 'environ' | 'cmdline'): number[] {
+	if (!existsSync('/proc')) return [];
+	return readdirSync('/proc')
+		.filter((name) => /^\d+$/.test(name))
+		.filter((pid) => {
+			try {
+				return readFileSync(`/proc/${pid}/${where}`, 'latin1').replace(/\0/g, ' ').includes(text);
+			} catch {
+				return false;
+			}
+		})
+		.map(Number);
+}
+
+/** Ends the processes and removes the folders of runs whose owner is gone. */
+async function cleanStaleRuns(base: string) {
+	for (const name of readdirSync(base).filter((entry) => entry.startsWith('run-'))) {
+		const folder = join(base, name);
+		const file = join(folder, 'run.json');
+		if (!existsSync(file)) continue;
+		const stale = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+		if (isAlive(stale.owner)) continue;
+		const pids = processesWith(`${RUN_MARK}=${folder} `, 'environ');
+		if (stale.redisPort)
+			pids.push(...processesWith(`redis-server 127.0.0.1:${stale.redisPort}`, 'cmdline'));
+		for (const pid of pids) if (pid !== process.pid) process.kill(pid, 'SIGKILL');
+		const bin = postgresBin();
+		if (stale.postgresFolder && bin && existsSync(join(stale.postgresFolder, 'data')))
+			await asPostgresUser(join(bin, 'pg_ctl'), [
+				'-D',
+				join(stale.postgresFolder, 'data'),
+				'-m',
+				'immediate',
+				'stop',
+			]).catch(() => undefined);
+		if (stale.postgresFolder) rmSync(stale.postgresFolder, { recursive: true, force: true });
+		rmSync(folder, { recursive: true, force: true });
+	}
+}
+
 /** The folder for this run's Postgres, Redis and logs, inside the n8n cache. */
-function runFolder(): string {
+async function runFolder(): Promise<string> {
 	const cache = process.env.N8N_SM_CACHE ?? join(homedir(), '.cache/n8n-nodes-scheduled-messaging');
 	const base = join(cache, 'queue-mode');
 	mkdirSync(base, { recursive: true });
-	return mkdtempSync(join(base, 'run-'));
+	await cleanStaleRuns(base);
+	const folder = mkdtempSync(join(base, 'run-'));
+	record(folder, { owner: process.pid });
+	return folder;
 }
 
 export interface Postgres {
+	/** Its data (data/), socket and log. */
+	folder: string;
 	host: string;
 	port: number;
 	database: string;
@@ -150,6 +229,7 @@ export async function startPostgres(folder: string): Promise<Postgres> {
 	const client = (name: string) => join(bin, name);
 	await run(client('createdb'), ['-h', host, '-p', String(port), '-U', user, database]);
 	return {
+		folder: pgFolder,
 		host,
 		port,
 		database,
@@ -218,7 +298,10 @@ export interface QueueSetup {
 	postgres: Postgres;
 	redis: RedisServer & { port: number };
 	folder: string;
-	/** Starts main and the workers; import credentials and workflows (importJson) before. */
+	/**
+	 * Starts main and the workers at once. Import credentials and workflows (importJson) before:
+	 * the first import migrates the database, which processes starting together must not race to do.
+	 */
 	start(): Promise<QueueCluster>;
 	/** Stops everything started, removes the run's folder. */
 	stop(): Promise<void>;
@@ -293,7 +376,7 @@ async function startWorker(
 export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<QueueSetup> {
 	const reason = queueModeMissing();
 	if (reason) throw new Error(reason);
-	const folder = runFolder();
+	const folder = await runFolder();
 	const started: Array<() => Promise<void>> = [];
 	const stopAll = async () => {
 		for (const stop of started.splice(0).reverse()) await stop().catch(() => undefined);
@@ -302,9 +385,11 @@ export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<
 	try {
 		const postgres = await startPostgres(folder);
 		started.push(() => postgres.stop());
+		record(folder, { postgresFolder: postgres.folder });
 		const redisServer = await startRedis();
 		started.push(() => redisServer.stop());
 		const redis = { ...redisServer, port: Number(new URL(redisServer.url).port) };
+		record(folder, { redisPort: redis.port });
 		const base = await prepareN8n();
 		started.push(async () => rmSync(base.userFolder, { recursive: true, force: true }));
 		const lockDurationMs = options.lockDurationMs ?? 60_000;
@@ -325,6 +410,7 @@ export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<
 				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 				// Info lines say when a worker is ready and which executions it started.
 				N8N_LOG_LEVEL: 'info',
+				[RUN_MARK]: folder,
 				...options.env,
 			},
 		};
@@ -334,22 +420,25 @@ export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<
 			redis,
 			folder,
 			async start() {
-				const main = await startN8n(install, options.mainPort);
-				started.push(() => main.stop());
 				const workers: Worker[] = [];
+				let named = 0;
 				const addWorker = async () => {
-					const worker = await startWorker(
-						install,
-						`worker${workers.length + 1}`,
-						options.concurrency ?? 5,
-					);
+					const worker = await startWorker(install, `worker${++named}`, options.concurrency ?? 5);
 					started.push(() => worker.stop());
 					workers.push(worker);
 					return worker;
 				};
-				// One after the other: two n8n processes starting at once double the wait on 2 cores.
-				for (let index = 0; index < (options.workers ?? 2); index++) await addWorker();
-				return { main, workers, addWorker };
+				// Main and workers boot at once (on a busy machine that is much quicker than one
+				// after the other); the database must be migrated already, which the imports do.
+				const [main, ...rest] = await Promise.allSettled([
+					startN8n(install, options.mainPort),
+					...Array.from({ length: options.workers ?? 2 }, addWorker),
+				]);
+				if (main.status === 'fulfilled') started.push(() => main.value.stop());
+				const failure = [main, ...rest].find((result) => result.status === 'rejected');
+				if (failure) throw (failure as PromiseRejectedResult).reason;
+				workers.sort((a, b) => a.name.localeCompare(b.name));
+				return { main: (main as PromiseFulfilledResult<RunningN8n>).value, workers, addWorker };
 			},
 			stop: stopAll,
 		};
