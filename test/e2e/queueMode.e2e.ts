@@ -48,7 +48,7 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		// The model layer only: the spec layer's checks would put the fakes' CPU into n8n's time.
 		zulip = await ZulipFake.start({ specsDir: false });
 		telnyx = await TelnyxFake.start({ specsDir: false });
-		// A short job lock, so a dead worker's job is found stalled within seconds, not n8n's 90.
+		// A short job lock (10 s, n8n's default is 60 s), so a dead worker's job is failed sooner.
 		const started = Date.now();
 		const took = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
 		setup = await prepareQueueMode({ workers: 2, concurrency: 5, lockDurationMs: 10_000 });
