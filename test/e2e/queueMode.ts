@@ -26,7 +26,8 @@ const run = promisify(execFile);
 
 /** Where Postgres's programs are: N8N_SM_PG_BIN, else the newest /usr/lib/postgresql/<n>/bin (Debian). */
 export function postgresBin(): string | undefined {
-	if (process.env.N8N_SM_PG_BIN) return process.env.N8N_SM_PG_BIN;
+	const configured = process.env.N8N_SM_PG_BIN;
+	if (configured) return existsSync(join(configured, 'initdb')) ? configured : undefined;
 	const root = '/usr/lib/postgresql';
 	if (!existsSync(root)) return undefined;
 	const versions = readdirSync(root)
