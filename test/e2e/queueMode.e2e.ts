@@ -158,6 +158,7 @@ describe('queue mode: main + 2 workers, Postgres, Redis (HTTP nodes)', { skip: r
 		const crashedId = newExecution(victim)!;
 		await victim.kill();
 		const killedAt = Date.now();
+		console.log(`queue mode: killed ${victim.name} at ${new Date(killedAt).toISOString()}`);
 		const sentBeforeKill = crashTexts().length;
 		const survivor = cluster.workers.find((worker) => worker !== victim)!;
 

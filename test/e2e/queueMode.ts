@@ -320,7 +320,8 @@ function keepLog(child: ChildProcess, name: string, into: { text: string }) {
 	const logFile = process.env.N8N_SM_E2E_LOG;
 	const take = (chunk: Buffer) => {
 		into.text += chunk.toString();
-		if (logFile) appendFileSync(logFile, `[${name}] ${chunk.toString()}`);
+		if (logFile)
+			appendFileSync(logFile, `${new Date().toISOString()} [${name}] ${chunk.toString()}`);
 	};
 	child.stdout?.on('data', take);
 	child.stderr?.on('data', take);
@@ -405,8 +406,6 @@ export async function prepareQueueMode(options: QueueModeOptions = {}): Promise<
 				QUEUE_WORKER_LOCK_DURATION: String(lockDurationMs),
 				QUEUE_WORKER_LOCK_RENEW_TIME: String(Math.max(1000, Math.floor(lockDurationMs / 6))),
 				QUEUE_WORKER_STALLED_INTERVAL: String(Math.max(1000, Math.floor(lockDurationMs / 2))),
-				// Code nodes run in the n8n process (no task-runner child per process).
-				N8N_RUNNERS_ENABLED: 'false',
 				N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 				N8N_COMMUNITY_PACKAGES_ENABLED: 'true',
 				// Info lines say when a worker is ready and which executions it started.
