@@ -4,13 +4,17 @@
 // where credential reads and the isolated expression engine cost what they cost users.
 // Settings (environment): BENCH_ITEMS (in process, 300), BENCH_N8N=0 skips the real n8n,
 // BENCH_N8N_ITEMS (1000), BENCH_LATENCY_MS (20), BENCH_LATENCY_ITEMS (200), BENCH_RATE (50/s),
-// BENCH_RATE_ITEMS (1000), BENCH_MEMORY_ITEMS (10000). It fails only when a run fails, never on time.
+// BENCH_RATE_ITEMS (1000), BENCH_MEMORY_ITEMS (10000). Last, queue mode vs one n8n process
+// (bench/queueMode.ts): BENCH_QUEUE=0 skips it, BENCH_QUEUE_SENDS (10000), BENCH_QUEUE_EXECUTIONS
+// (20), BENCH_QUEUE_CONCURRENCY (5); `npm run bench -- queue` runs only that area.
+// It fails only when a run fails, never on time.
 import '../test/harness/env';
 import { runNode } from '../test/harness/engine';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import type { Row } from './row';
 import { benchMemory } from './memory';
 import { benchRealN8n } from './n8nRuntime';
+import { benchQueueMode } from './queueMode';
 import { benchTelegramSecret } from './telegramSecret';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -31,7 +35,23 @@ async function measure(name: string, items: number, work: () => Promise<void>): 
 	};
 }
 
+async function queueArea() {
+	const sends = setting('BENCH_QUEUE_SENDS', 10_000);
+	const executions = setting('BENCH_QUEUE_EXECUTIONS', 20);
+	const rows = await benchQueueMode({
+		sends,
+		executions,
+		concurrency: setting('BENCH_QUEUE_CONCURRENCY', 5),
+	});
+	if (rows.length === 0) return;
+	console.log(
+		`Queue mode vs one n8n process: ${sends} sends (half Zulip, half Telnyx) over ${executions} webhook calls posted at once`,
+	);
+	console.table(rows);
+}
+
 async function main() {
+	if (process.argv.includes('queue')) return await queueArea();
 	const count = Number(process.env.BENCH_ITEMS ?? 300);
 	const fake = await ZulipFake.start();
 	const credentials = {
@@ -133,7 +153,11 @@ async function main() {
 	console.log('Heap after a forced GC, before and after the items (in process):');
 	console.table(await benchMemory(setting('BENCH_MEMORY_ITEMS', 10_000)));
 
-	if (process.env.BENCH_N8N === '0') return;
+	if (process.env.BENCH_N8N !== '0') await realN8nArea();
+	if (process.env.BENCH_QUEUE !== '0') await queueArea();
+}
+
+async function realN8nArea() {
 	const tables = await benchRealN8n({
 		items: setting('BENCH_N8N_ITEMS', 1000),
 		latencyItems: setting('BENCH_LATENCY_ITEMS', 200),

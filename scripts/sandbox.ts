@@ -1,17 +1,22 @@
 // `npm run sandbox`: n8n with this pack, the local provider fakes, the example workflows and
 // credentials that point at the fakes, so a newcomer with no accounts can watch every node work.
+// `npm run sandbox -- --queue`: the same on n8n's queue mode (a main and two workers, with a private
+// Postgres and Redis started from the machine's postgresql and redis-server packages).
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { tmpdir as tmpdirOf } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TelegramFake } from '../test/fakes/telegram/server';
 import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import { setUpOwner, OWNER } from '../test/e2e/browser';
 import { freePort, importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
+import { prepareQueueMode, queueModeMissing, type QueueSetup } from '../test/e2e/queueMode';
 import { telegramCredentialData } from '../test/fakes/telegram/credential';
 
 const REPO = resolve(__dirname, '..');
 const PORT = Number(process.env.N8N_PORT ?? 5678);
+const QUEUE = process.argv.includes('--queue');
 
 async function importExamples(install: N8nInstall, credentialIds: Record<string, string>) {
 	const folder = join(REPO, 'examples');
@@ -35,7 +40,15 @@ async function main() {
 	const zulip = await ZulipFake.start();
 	const telnyx = await TelnyxFake.start();
 	const telegram = await TelegramFake.start();
-	const install = await prepareN8n();
+	let queue: QueueSetup | undefined;
+	if (QUEUE) {
+		const missing = queueModeMissing();
+		if (missing) throw new Error(`--queue: ${missing}`);
+		// Main's and the workers' output, in one file (the terminal shows what the fakes receive).
+		process.env.N8N_SM_E2E_LOG ??= join(tmpdirOf(), 'n8n-sm-sandbox-queue.log');
+		queue = await prepareQueueMode({ workers: 2, mainPort: PORT });
+	}
+	const install = queue?.install ?? (await prepareN8n());
 	await importJson(install, 'credentials', [
 		{
 			id: 'sandboxZulip',
@@ -62,12 +75,28 @@ async function main() {
 		telegramMtprotoApi: 'sandboxTelegram',
 	});
 
-	// The task broker's default port (5679) may be taken by another n8n on this machine.
-	const brokerPort = String(process.env.N8N_RUNNERS_BROKER_PORT ?? (await freePort()));
-	const n8n = spawn(install.node, [install.bin, 'start'], {
-		env: { ...install.env, N8N_PORT: String(PORT), N8N_RUNNERS_BROKER_PORT: brokerPort },
-		stdio: ['ignore', 'inherit', 'inherit'],
-	});
+	let stopN8n: () => Promise<void>;
+	let onN8nExit: (listener: () => void) => void;
+	if (queue) {
+		const cluster = await queue.start();
+		stopN8n = () => queue.stop();
+		onN8nExit = () => undefined;
+		console.log(
+			`\nQueue mode: main on port ${PORT}, workers ${cluster.workers.map((w) => `${w.name} (pid ${w.pid})`).join(', ')}`,
+		);
+		console.log(
+			`  Postgres 127.0.0.1:${queue.postgres.port}, Redis 127.0.0.1:${queue.redis.port}; n8n's output: ${process.env.N8N_SM_E2E_LOG}`,
+		);
+	} else {
+		// The task broker's default port (5679) may be taken by another n8n on this machine.
+		const brokerPort = String(process.env.N8N_RUNNERS_BROKER_PORT ?? (await freePort()));
+		const n8n = spawn(install.node, [install.bin, 'start'], {
+			env: { ...install.env, N8N_PORT: String(PORT), N8N_RUNNERS_BROKER_PORT: brokerPort },
+			stdio: ['ignore', 'inherit', 'inherit'],
+		});
+		stopN8n = async () => void n8n.kill('SIGTERM');
+		onN8nExit = (listener) => n8n.on('exit', listener);
+	}
 	const baseUrl = `http://localhost:${PORT}`;
 	while (
 		!(await fetch(`${baseUrl}/healthz/readiness`).then(
@@ -110,13 +139,13 @@ async function main() {
 	}, 1000);
 	const stop = async () => {
 		clearInterval(report);
-		n8n.kill('SIGTERM');
+		await stopN8n();
 		await Promise.all([zulip.stop(), telnyx.stop(), telegram.stop()]);
 		process.exit(0);
 	};
 	process.on('SIGINT', stop);
 	process.on('SIGTERM', stop);
-	n8n.on('exit', stop);
+	onN8nExit(stop);
 }
 
 main().catch((error) => {

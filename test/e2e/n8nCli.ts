@@ -116,11 +116,11 @@ export interface RunningN8n {
 
 /**
  * `n8n start` in the background, through scripts/start-n8n.sh as `npm start` does (the pack is
- * already in the user folder); resolves once /healthz/readiness answers. The script and n8n run in
+ * already in the user folder) on `port` (else a free one); resolves once /healthz/readiness answers. The script and n8n run in
  * their own process group, which stop() ends as a whole.
  */
-export async function startN8n(install: N8nInstall): Promise<RunningN8n> {
-	const port = await freePort();
+export async function startN8n(install: N8nInstall, port?: number): Promise<RunningN8n> {
+	port ??= await freePort();
 	const env = {
 		...install.env,
 		N8N_PORT: String(port),
