@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { isUuid, shownValue } from '../../../shared/ids';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { isE164, locatorValue, readPhoneNumber, type MessageType } from './readers';
 
 /**
@@ -216,7 +217,7 @@ export function checkSenderCarries(
 	const smsOnly = 'Send From is Alphanumeric Sender ID, which sends SMS only';
 	const fix = (what: string) =>
 		`${what}, or send from a phone number, short code or number pool, which can send MMS.`;
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	if (content.mediaUrls.length > 0)
 		throw fieldError(
 			node,

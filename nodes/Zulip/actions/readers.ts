@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { parseDecimalId, readDecimalId } from '../../../shared/ids';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { readSendTime, toUnixSeconds } from '../../../shared/time';
 import { memberIdsByEmail } from './members';
 
@@ -79,7 +80,7 @@ export async function readUserIds(
 	value: unknown,
 ): Promise<number[]> {
 	const entries = asList(value).map((entry) => String(entry).trim());
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	if (entries.length === 0) {
 		throw fieldError(
 			node,
