@@ -10,6 +10,7 @@ import { NodeHelpers } from 'n8n-workflow';
 import { fieldError } from './errors';
 import { shownValue } from './ids';
 import { nodeOfRun } from './nodeOfRun';
+import { holdsExpression } from './parameterOfRun';
 
 /*
  * The editor only offers an options parameter's values, but an expression (or an imported
@@ -82,14 +83,6 @@ function withChoices(properties: INodeProperties[]): INodeProperties[] {
 	});
 	pruned.set(properties, kept);
 	return kept;
-}
-
-/** Whether a saved value holds an expression anywhere (then its value may differ per item). */
-function holdsExpression(value: unknown): boolean {
-	if (typeof value === 'string') return value.startsWith('=');
-	if (Array.isArray(value)) return value.some(holdsExpression);
-	if (isObject(value)) return Object.values(value).some(holdsExpression);
-	return false;
 }
 
 interface Level {

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { isUuid, shownValue } from '../../../shared/ids';
 import { nodeOfRun } from '../../../shared/nodeOfRun';
+import { parameterOfRun } from '../../../shared/parameterOfRun';
 import { isE164, locatorValue, readPhoneNumber, type MessageType } from './readers';
 
 /**
@@ -172,8 +173,8 @@ export function readProfileId(
 
 /** The item's sender, as Send From says. Saved workflows without Send From send from a number. */
 export function readSender(context: IExecuteFunctions, itemIndex: number): Sender {
-	const option = context.getNodeParameter('senderType', itemIndex, 'phoneNumber') as SenderOption;
-	const param = (name: string) => context.getNodeParameter(name, itemIndex, '');
+	const option = parameterOfRun(context, 'senderType', itemIndex, 'phoneNumber') as SenderOption;
+	const param = (name: string) => parameterOfRun(context, name, itemIndex, '');
 	switch (option) {
 		case 'messagingProfile':
 			return {
