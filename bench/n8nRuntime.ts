@@ -7,6 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CpuTimeline } from './processCpu';
 import { freePort, importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
 import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
@@ -23,6 +24,8 @@ export interface RuntimeSettings {
 	/** The enforced limit of the rate-limited fake, and the node's Max Requests per Second. */
 	ratePerSecond: number;
 	rateItems: number;
+	/** Where to write `node --cpu-prof` profiles of the n8n process; unset: no profiling. */
+	cpuProfileDir?: string;
 }
 
 export interface RuntimeRow {
@@ -30,7 +33,9 @@ export interface RuntimeRow {
 	items: number;
 	msTotal: number;
 	msPerItem: number;
-	/** A ratio to a baseline row, as a string such as "0.31x HTTP Request node". */
+	/** CPU (user + system) of the process per item: the machine is shared, so wall time waits too. */
+	cpuMsPerItem: number;
+	/** Ratios to the baseline rows, e.g. "0.31x HTTP node (CPU 0.28x)". */
 	vs?: string;
 }
 
@@ -74,7 +79,7 @@ async function rawFetchLoop(
 	install: N8nInstall,
 	count: number,
 	request: { url: string; headers: Record<string, string>; body: string },
-): Promise<number> {
+): Promise<{ ms: number; cpuMs: number }> {
 	const script = `
 		const [count, request] = [Number(process.argv[1]), JSON.parse(process.argv[2])];
 		(async () => {
@@ -85,8 +90,10 @@ async function rawFetchLoop(
 			};
 			for (let i = 0; i < 20; i++) await once();
 			const start = process.hrtime.bigint();
+			const cpu = process.cpuUsage();
 			for (let i = 0; i < count; i++) await once();
-			console.log(Number(process.hrtime.bigint() - start) / 1e6);
+			const used = process.cpuUsage(cpu);
+			console.log(JSON.stringify({ ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000 }));
 		})().catch((error) => { console.error(error); process.exit(1); });`;
 	const { stdout } = await run(install.node, [
 		'-e',
@@ -94,35 +101,46 @@ async function rawFetchLoop(
 		String(count),
 		JSON.stringify(request),
 	]);
-	return Number(stdout.trim());
+	return JSON.parse(stdout.trim()) as { ms: number; cpuMs: number };
 }
 
 /**
  * `n8n execute --rawOutput` with its output going to a file: n8n exits right after printing, and a
  * pipe loses what was not read by then (the run data of thousands of items is megabytes). n8n 2.41.1
  * may crash at exit after printing (see executeWorkflowDespiteExitCrash): a complete JSON counts.
+ * n8n's log level stays `info`: with `silent`, `n8n execute` prints no run data either. The n8n
+ * process's CPU is sampled throughout; with `cpuProfileDir` it runs under `node --cpu-prof`.
  */
-async function executeToFile(install: N8nInstall, id: string): Promise<unknown> {
+async function executeToFile(
+	install: N8nInstall,
+	id: string,
+	cpuProfileDir?: string,
+): Promise<{ output: unknown; cpu: CpuTimeline }> {
 	const file = join(install.userFolder, `execute-${id}.out`);
 	const fd = openSync(file, 'w');
 	const env = {
 		...install.env,
+		N8N_LOG_LEVEL: 'info',
 		N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 		N8N_PORT: String(await freePort()),
 	};
-	const child = spawn(install.node, [install.bin, 'execute', `--id=${id}`, '--rawOutput'], {
-		env,
-		stdio: ['ignore', fd, fd],
-	});
+	const profiling = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+	const child = spawn(
+		install.node,
+		[...profiling, install.bin, 'execute', `--id=${id}`, '--rawOutput'],
+		{ env, stdio: ['ignore', fd, fd] },
+	);
+	const cpu = new CpuTimeline(child.pid!);
 	const exit = await new Promise<string>((resolve) =>
 		child.once('exit', (code, signal) => resolve(`exit ${code}, signal ${signal}`)),
 	);
+	cpu.stop();
 	closeSync(fd);
 	const output = readFileSync(file, 'utf8');
 	const start = output.indexOf('{\n');
 	const end = output.lastIndexOf('}');
 	try {
-		return JSON.parse(output.slice(start, end + 1));
+		return { output: JSON.parse(output.slice(start, end + 1)), cpu };
 	} catch {
 		throw new Error(
 			`n8n execute (${exit}) printed no complete run data:\n${output.slice(0, 4000)}`,
@@ -130,7 +148,10 @@ async function executeToFile(install: N8nInstall, id: string): Promise<unknown> 
 	}
 }
 
-type RunData = Record<string, Array<{ executionTime?: number; error?: { message?: string } }>>;
+type RunData = Record<
+	string,
+	Array<{ startTime?: number; executionTime?: number; error?: { message?: string } }>
+>;
 
 export async function benchRealN8n(settings: RuntimeSettings): Promise<RuntimeRow[][]> {
 	const { items, latencyItems, latencyMs, ratePerSecond, rateItems } = settings;
@@ -397,23 +418,28 @@ export async function benchRealN8n(settings: RuntimeSettings): Promise<RuntimeRo
 		await importJson(install, 'workflow', [workflow]);
 		// The rate-limited fake's bucket starts full when the run starts, not at import.
 		telnyxLimited.enforceRateLimit(ratePerSecond);
-		const execution = (await executeToFile(install, workflow.id)) as {
+		const { output, cpu } = await executeToFile(install, workflow.id, settings.cpuProfileDir);
+		const execution = output as {
 			data: { resultData: { error?: { message?: string }; runData: RunData } };
 		};
 		const { runData, error } = execution.data.resultData;
 		if (error) throw new Error(`the bench workflow failed: ${error.message}`);
-		const timeOf = (name: string): number => {
+		/** n8n's own executionTime of the node, and the n8n process's CPU in that window. */
+		const timeOf = (name: string): { ms: number; cpuMs: number } => {
 			const task = runData[name]?.[0];
 			if (!task || task.error)
 				throw new Error(`${name} failed: ${task?.error?.message ?? 'did not run'}`);
-			return task.executionTime ?? NaN;
+			const ms = task.executionTime ?? NaN;
+			const start = task.startTime ?? NaN;
+			return { ms, cpuMs: cpu.between(start, start + ms) };
 		};
 
-		const row = (name: string, count: number, ms: number): RuntimeRow => ({
+		const row = (name: string, count: number, time: { ms: number; cpuMs: number }): RuntimeRow => ({
 			case: name,
 			items: count,
-			msTotal: Math.round(ms),
-			msPerItem: Number((ms / count).toFixed(2)),
+			msTotal: Math.round(time.ms),
+			msPerItem: Number((time.ms / count).toFixed(2)),
+			cpuMsPerItem: Number((time.cpuMs / count).toFixed(2)),
 		});
 		const raw = {
 			zulip: await rawFetchLoop(install, items, {
@@ -438,24 +464,22 @@ export async function benchRealN8n(settings: RuntimeSettings): Promise<RuntimeRo
 				body: JSON.stringify(telnyxJson),
 			}),
 		};
+		const ratio = (entry: RuntimeRow, base: RuntimeRow) =>
+			`${(entry.msPerItem / base.msPerItem).toFixed(2)}x (CPU ${(entry.cpuMsPerItem / base.cpuMsPerItem).toFixed(2)}x)`;
 		const tables: RuntimeRow[][] = [];
-		for (const [area, rawMs, rawCount] of [
+		for (const [area, rawTime, rawCount] of [
 			['Zulip', raw.zulip, items],
 			['Telnyx', raw.telnyx, items],
 			['Latency', raw.slow, latencyItems],
 		] as const) {
-			const base = row('baseline: raw fetch loop (sequential)', rawCount, rawMs);
+			const base = row('baseline: raw fetch loop (sequential)', rawCount, rawTime);
 			const areaCases = cases.filter((entry) => entry.area === area);
 			const rows = areaCases.map((entry) => row(entry.name, entry.items, timeOf(entry.name)));
 			const httpNodeRow = rows.find((entry) => entry.case.startsWith('HTTP Request node'));
 			for (const entry of rows) {
-				if (entry === httpNodeRow) {
-					entry.vs = `${(entry.msPerItem / base.msPerItem).toFixed(2)}x raw`;
-					continue;
-				}
-				const ratios = [`${(entry.msPerItem / base.msPerItem).toFixed(2)}x raw`];
-				if (httpNodeRow)
-					ratios.push(`${(entry.msPerItem / httpNodeRow.msPerItem).toFixed(2)}x HTTP node`);
+				const ratios = [`${ratio(entry, base)} raw`];
+				if (httpNodeRow && entry !== httpNodeRow)
+					ratios.push(`${ratio(entry, httpNodeRow)} HTTP node`);
 				entry.vs = ratios.join(', ');
 			}
 			if (area === 'Latency') {

@@ -4,15 +4,20 @@
 // where credential reads and the isolated expression engine cost what they cost users.
 // Settings (environment): BENCH_ITEMS (in process, 300), BENCH_N8N=0 skips the real n8n,
 // BENCH_N8N_ITEMS (1000), BENCH_LATENCY_MS (20), BENCH_LATENCY_ITEMS (200), BENCH_RATE (50/s),
-// BENCH_RATE_ITEMS (1000), BENCH_MEMORY_ITEMS (10000). Last, queue mode vs one n8n process
-// (bench/queueMode.ts): BENCH_QUEUE=0 skips it, BENCH_QUEUE_SENDS (10000), BENCH_QUEUE_EXECUTIONS
-// (20), BENCH_QUEUE_CONCURRENCY (5); `npm run bench -- queue` runs only that area.
+// BENCH_RATE_ITEMS (1000), BENCH_MEMORY_ITEMS (10000), BENCH_IN_PROCESS=0 skips the in-process
+// part, BENCH_N8N_CPU_PROF=<folder> runs n8n under `node --cpu-prof` and prints where its CPU went.
+// Last, queue mode vs one n8n process (bench/queueMode.ts): BENCH_QUEUE=0 skips it,
+// BENCH_QUEUE_SENDS (10000), BENCH_QUEUE_EXECUTIONS (20), BENCH_QUEUE_CONCURRENCY (5);
+// `npm run bench -- queue` runs only that area.
 // It fails only when a run fails, never on time.
 import '../test/harness/env';
+import { mkdirSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { runNode } from '../test/harness/engine';
 import { ZulipFake } from '../test/fakes/zulip/server';
 import type { Row } from './row';
 import { benchMemory } from './memory';
+import { profileTimes } from './cpuProfile';
 import { benchRealN8n } from './n8nRuntime';
 import { benchQueueMode } from './queueMode';
 import { benchTelegramSecret } from './telegramSecret';
@@ -52,6 +57,12 @@ async function queueArea() {
 
 async function main() {
 	if (process.argv.includes('queue')) return await queueArea();
+	if (process.env.BENCH_IN_PROCESS !== '0') await benchInProcess();
+	if (process.env.BENCH_N8N !== '0') await benchInN8n();
+	if (process.env.BENCH_QUEUE !== '0') await queueArea();
+}
+
+async function benchInProcess() {
 	const count = Number(process.env.BENCH_ITEMS ?? 300);
 	const fake = await ZulipFake.start();
 	const credentials = {
@@ -152,28 +163,50 @@ async function main() {
 
 	console.log('Heap after a forced GC, before and after the items (in process):');
 	console.table(await benchMemory(setting('BENCH_MEMORY_ITEMS', 10_000)));
-
-	if (process.env.BENCH_N8N !== '0') await realN8nArea();
-	if (process.env.BENCH_QUEUE !== '0') await queueArea();
 }
 
-async function realN8nArea() {
+async function benchInN8n() {
+	const profileDir = process.env.BENCH_N8N_CPU_PROF
+		? resolve(process.env.BENCH_N8N_CPU_PROF)
+		: undefined;
+	if (profileDir) {
+		rmSync(profileDir, { recursive: true, force: true });
+		mkdirSync(profileDir, { recursive: true });
+	}
+	const latencyMs = setting('BENCH_LATENCY_MS', 20);
+	const ratePerSecond = setting('BENCH_RATE', 50);
 	const tables = await benchRealN8n({
 		items: setting('BENCH_N8N_ITEMS', 1000),
 		latencyItems: setting('BENCH_LATENCY_ITEMS', 200),
-		latencyMs: setting('BENCH_LATENCY_MS', 20),
-		ratePerSecond: setting('BENCH_RATE', 50),
+		latencyMs,
+		ratePerSecond,
 		rateItems: setting('BENCH_RATE_ITEMS', 1000),
+		cpuProfileDir: profileDir,
 	});
 	const titles = [
 		'Zulip in a real n8n (fake answers at once)',
 		'Telnyx in a real n8n (fake answers at once)',
-		`Telnyx in a real n8n, fake answering after ${setting('BENCH_LATENCY_MS', 20)} ms`,
-		`Telnyx in a real n8n, fake enforcing ${setting('BENCH_RATE', 50)} requests/s (answers after ${setting('BENCH_LATENCY_MS', 20)} ms)`,
+		`Telnyx in a real n8n, fake answering after ${latencyMs} ms`,
+		`Telnyx in a real n8n, fake enforcing ${ratePerSecond} requests/s (answers after ${latencyMs} ms)`,
 	];
+	console.log(
+		"ms/item: wall time (n8n's executionTime of the node); cpuMs/item: CPU of the n8n process in that window (/proc stat),",
+		'of the fetch loop its own process.cpuUsage(). vs: ratios of ms/item (and of CPU) to the baselines.',
+		"n8n 2.41's HTTP Request node sends all items at once; our nodes send one at a time unless Concurrency is raised.",
+	);
 	for (const [index, table] of tables.entries()) {
 		console.log(titles[index]);
 		console.table(table);
+	}
+	if (profileDir) {
+		console.log(`CPU profile of the n8n process (${profileDir}): self time, top 25`);
+		console.table(profileTimes(profileDir, 'self', 25));
+		console.log("This pack's functions: total time (callees included), top 25");
+		console.table(
+			profileTimes(profileDir, 'total', 25, (url) =>
+				url.includes('/node_modules/n8n-nodes-scheduled-messaging/dist/'),
+			),
+		);
 	}
 }
 

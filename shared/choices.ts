@@ -9,6 +9,8 @@ import type {
 import { NodeHelpers } from 'n8n-workflow';
 import { fieldError } from './errors';
 import { shownValue } from './ids';
+import { nodeOfRun } from './nodeOfRun';
+import { holdsExpression } from './parameterOfRun';
 
 /*
  * The editor only offers an options parameter's values, but an expression (or an imported
@@ -92,6 +94,11 @@ interface Level {
 	values: INodeParameters;
 }
 
+/** What one check saw: whether any value it judged came from an expression. */
+interface Trace {
+	readsExpression: boolean;
+}
+
 function checkLevel(
 	context: IExecuteFunctions,
 	description: INodeTypeDescription,
@@ -99,8 +106,9 @@ function checkLevel(
 	properties: INodeProperties[],
 	level: Level,
 	root: INodeParameters,
+	trace: Trace,
 ): void {
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	for (const property of withChoices(properties)) {
 		const saved: unknown = level.values[property.name];
 		if (saved === undefined) continue;
@@ -111,6 +119,7 @@ function checkLevel(
 		const label = level.label ? `${level.label} > ${property.displayName}` : property.displayName;
 		const choices = fixedChoices(property);
 		if (choices) {
+			if (holdsExpression(saved)) trace.readsExpression = true;
 			const value = context.getNodeParameter(path, itemIndex) as unknown;
 			checkValue(context, itemIndex, label, property, choices, value);
 			level.values[property.name] = value as INodeParameters[string];
@@ -123,6 +132,7 @@ function checkLevel(
 				nested,
 				{ path, label, values: { ...saved } },
 				root,
+				trace,
 			);
 		} else if (property.type === 'fixedCollection' && isObject(saved)) {
 			for (const group of (property.options ?? []) as INodePropertyCollection[]) {
@@ -142,6 +152,7 @@ function checkLevel(
 							values: { ...entry },
 						},
 						root,
+						trace,
 					);
 				}
 			}
@@ -149,8 +160,13 @@ function checkLevel(
 	}
 }
 
-const isObject = (value: unknown): value is INodeParameters =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
+function isObject(value: unknown): value is INodeParameters {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Runs whose check passed without reading an expression: every other item gives the same values,
+// so the same verdict. (A failed check is made again for each item, so each error names its item.)
+const passedForEveryItem = new WeakSet<object>();
 
 /**
  * Refuses the item when an options or multiOptions parameter that n8n would show for it holds a
@@ -162,7 +178,9 @@ export function checkChoices(
 	description: INodeTypeDescription,
 	itemIndex: number,
 ): void {
-	const values = { ...context.getNode().parameters };
+	if (passedForEveryItem.has(context)) return;
+	const values = { ...nodeOfRun(context).parameters };
+	const trace: Trace = { readsExpression: false };
 	checkLevel(
 		context,
 		description,
@@ -170,5 +188,7 @@ export function checkChoices(
 		description.properties,
 		{ path: '', label: '', values },
 		values,
+		trace,
 	);
+	if (!trace.readsExpression) passedForEveryItem.add(context);
 }

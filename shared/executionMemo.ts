@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { settle } from './errors';
+import { nodeOfRun } from './nodeOfRun';
 import { stopSignalOf } from './stop';
 
 /**
@@ -50,6 +51,27 @@ function instanceIdOf(context: IExecuteFunctions): string {
 	}
 }
 
+// The parts of a send's identity that are the same for every item of a node run, found once per
+// run (`this` of execute() is one object for all its items) rather than for every send.
+const runPartsByContext = new WeakMap<
+	object,
+	{ instanceId: string; workflowId: string; nodeId: string }
+>();
+
+function runPartsOf(context: IExecuteFunctions) {
+	let parts = runPartsByContext.get(context);
+	if (!parts) {
+		const node = nodeOfRun(context);
+		parts = {
+			instanceId: instanceIdOf(context),
+			workflowId: context.getWorkflow().id ?? '',
+			nodeId: node.id ?? node.name,
+		};
+		runPartsByContext.set(context, parts);
+	}
+	return parts;
+}
+
 /**
  * What makes one send unique: n8n instance, workflow, execution, node, the node's run index,
  * operation, item and part (album part, batch). A retry of the node (same run index) repeats it;
@@ -65,13 +87,12 @@ export function sendIdentity(
 ): string | undefined {
 	const executionId = context.getExecutionId();
 	if (!executionId || executionId === '__UNKNOWN__') return undefined;
-	const node = context.getNode();
-	const workflowId = context.getWorkflow().id ?? '';
+	const { instanceId, workflowId, nodeId } = runPartsOf(context);
 	return JSON.stringify([
-		instanceIdOf(context),
+		instanceId,
 		workflowId,
 		executionId,
-		node.id ?? node.name,
+		nodeId,
 		runIndexOf(context),
 		operation,
 		itemIndex,

@@ -11,6 +11,7 @@ import type {
 	ITriggerFunctions,
 } from 'n8n-workflow';
 import { settle } from './errors';
+import { nodeOfRun } from './nodeOfRun';
 
 export type HttpContext =
 	| IExecuteFunctions
@@ -101,7 +102,7 @@ export async function credentialOfRun(
 	if (!byType) credentialByContext.set(context, (byType = new Map()));
 	let credential = byType.get(type);
 	if (!credential) {
-		const reference = context.getNode().credentials?.[type];
+		const reference = nodeOfRun(context).credentials?.[type];
 		credential = context.getCredentials<ICredentialDataDecryptedObject>(type).then((data) => ({
 			id: reference?.id ?? '',
 			name: reference?.name ?? '',

@@ -9,6 +9,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 import { checkChoices } from './choices';
 import { isNodeError } from './errors';
+import { nodeOfRun } from './nodeOfRun';
 import { runBounded } from './pool';
 import { stopSignalOf } from './stop';
 
@@ -88,7 +89,7 @@ export function outputOfOutcomes(
 	context: IExecuteFunctions,
 	outcomes: Array<ItemOutcome | undefined>,
 ): INodeExecutionData[][] {
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	const continueOnFail = context.continueOnFail();
 	const items: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {

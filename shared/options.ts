@@ -1,6 +1,7 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from './errors';
+import { parameterOfRun } from './parameterOfRun';
 
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS = 30;
 /** The longest wait the option allows: beyond it a run would look hung (Stop still ends it). */
@@ -70,11 +71,12 @@ export function readMaxWait(context: IExecuteFunctions, itemIndex: number): numb
 	return readBoundedNumber(
 		context,
 		itemIndex,
-		context.getNodeParameter(
+		parameterOfRun(
+			context,
 			'options.maxRateLimitWait',
 			itemIndex,
 			DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS,
-		) as unknown,
+		),
 		{
 			field: 'Max Rate-Limit Wait (Seconds)',
 			min: 0,

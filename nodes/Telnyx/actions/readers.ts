@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { isUuid, shownValue } from '../../../shared/ids';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { readSendTime } from '../../../shared/time';
 
 /** Input readers: each checks one item's parameter and names the field and the fix when it is wrong. */
@@ -149,7 +150,7 @@ export function checkContent(
 	mediaUrls: string[],
 	type: MessageType,
 ): void {
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	if (text.trim() === '' && mediaUrls.length === 0) {
 		throw fieldError(
 			node,

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { isUuid, shownValue } from '../../../shared/ids';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
+import { parameterOfRun } from '../../../shared/parameterOfRun';
 import { isE164, locatorValue, readPhoneNumber, type MessageType } from './readers';
 
 /**
@@ -171,8 +173,8 @@ export function readProfileId(
 
 /** The item's sender, as Send From says. Saved workflows without Send From send from a number. */
 export function readSender(context: IExecuteFunctions, itemIndex: number): Sender {
-	const option = context.getNodeParameter('senderType', itemIndex, 'phoneNumber') as SenderOption;
-	const param = (name: string) => context.getNodeParameter(name, itemIndex, '');
+	const option = parameterOfRun(context, 'senderType', itemIndex, 'phoneNumber') as SenderOption;
+	const param = (name: string) => parameterOfRun(context, name, itemIndex, '');
 	switch (option) {
 		case 'messagingProfile':
 			return {
@@ -216,7 +218,7 @@ export function checkSenderCarries(
 	const smsOnly = 'Send From is Alphanumeric Sender ID, which sends SMS only';
 	const fix = (what: string) =>
 		`${what}, or send from a phone number, short code or number pool, which can send MMS.`;
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	if (content.mediaUrls.length > 0)
 		throw fieldError(
 			node,

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/http';
 import { RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
 
 export const TELNYX_CREDENTIAL = 'telnyxScheduledApi';
@@ -223,6 +224,6 @@ export async function telnyxRequest(context: HttpContext, call: TelnyxCall): Pro
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
 	return await waitOutRateLimits(
 		attempt,
-		providerRateLimitPolicy(context.getNode(), PROVIDER, maxWait, call.itemIndex, signal),
+		providerRateLimitPolicy(nodeOfRun(context), PROVIDER, maxWait, call.itemIndex, signal),
 	);
 }

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError } from '../../../shared/errors';
 import { parseDecimalId, readDecimalId } from '../../../shared/ids';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
+import { parameterOfRun } from '../../../shared/parameterOfRun';
 import { readSendTime, toUnixSeconds } from '../../../shared/time';
 import { memberIdsByEmail } from './members';
 
@@ -18,7 +20,7 @@ export function readContent(
 	itemIndex: number,
 	field = 'content',
 ): string {
-	const content = String(context.getNodeParameter(field, itemIndex, '') ?? '');
+	const content = String(parameterOfRun(context, field, itemIndex, '') ?? '');
 	if (content.trim() === '') {
 		throw fieldError(
 			context.getNode(),
@@ -79,7 +81,7 @@ export async function readUserIds(
 	value: unknown,
 ): Promise<number[]> {
 	const entries = asList(value).map((entry) => String(entry).trim());
-	const node = context.getNode();
+	const node = nodeOfRun(context);
 	if (entries.length === 0) {
 		throw fieldError(
 			node,
@@ -125,18 +127,18 @@ export async function readRecipient(
 	context: IExecuteFunctions,
 	itemIndex: number,
 ): Promise<ZulipRecipient> {
-	const messageType = context.getNodeParameter('messageType', itemIndex) as string;
+	const messageType = parameterOfRun(context, 'messageType', itemIndex) as string;
 	if (messageType === 'direct') {
 		return {
 			type: 'direct',
-			to: await readUserIds(context, itemIndex, context.getNodeParameter('users', itemIndex, [])),
+			to: await readUserIds(context, itemIndex, parameterOfRun(context, 'users', itemIndex, [])),
 		};
 	}
-	const topic = readTopic(context, itemIndex, context.getNodeParameter('topic', itemIndex, ''));
+	const topic = readTopic(context, itemIndex, parameterOfRun(context, 'topic', itemIndex, ''));
 	const channel = readChannelId(
 		context,
 		itemIndex,
-		context.getNodeParameter('channel', itemIndex, undefined, { extractValue: true }),
+		parameterOfRun(context, 'channel', itemIndex, undefined, { extractValue: true }),
 	);
 	return { type: 'stream', to: channel, topic };
 }

@@ -12,6 +12,7 @@ import {
 } from '../../../shared/http';
 import { parseRetryAfter, RateLimitedSignal, waitOutRateLimits } from '../../../shared/rateLimit';
 import { providerRateLimitPolicy } from '../../../shared/rateLimitPolicy';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { stopSignalOf, throwIfStopped } from '../../../shared/stop';
 
 export const ZULIP_CREDENTIAL = 'zulipScheduledApi';
@@ -110,7 +111,7 @@ export async function zulipRequest(context: HttpContext, call: ZulipCall): Promi
 	const maxWait = call.maxRateLimitWaitSeconds ?? DEFAULT_MAX_RATE_LIMIT_WAIT_SECONDS;
 	return await waitOutRateLimits(
 		attempt,
-		providerRateLimitPolicy(context.getNode(), 'Zulip', maxWait, call.itemIndex, signal),
+		providerRateLimitPolicy(nodeOfRun(context), 'Zulip', maxWait, call.itemIndex, signal),
 	);
 }
 

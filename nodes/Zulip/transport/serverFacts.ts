@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 import type { HttpContext } from '../../../shared/http';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { ZULIP_CREDENTIAL, zulipBaseUrl, zulipRequest } from './index';
 
 /**
@@ -41,7 +42,7 @@ const limits = new Map<string, Cached<ZulipLimits>>();
  * zulipBaseUrl reads the credential through credentialOfRun, so once per node run.
  */
 async function keyOf(context: HttpContext): Promise<string> {
-	const reference = context.getNode().credentials?.[ZULIP_CREDENTIAL];
+	const reference = nodeOfRun(context).credentials?.[ZULIP_CREDENTIAL];
 	const credential = reference?.id ?? reference?.name ?? '';
 	return JSON.stringify([await zulipBaseUrl(context), credential]);
 }

@@ -1,4 +1,5 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { parameterOfRun } from '../../../../shared/parameterOfRun';
 import {
 	checkContent,
 	readGroupRecipients,
@@ -28,7 +29,7 @@ export function composeMessage(
 	itemIndex: number,
 	kind: MessageKind,
 ): ComposedMessage {
-	const extra = context.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	const extra = parameterOfRun(context, 'additionalFields', itemIndex, {}) as IDataObject;
 	const body: IDataObject = {};
 	let sender: Sender;
 
@@ -37,14 +38,14 @@ export function composeMessage(
 		body.from = readFromNumber(
 			context,
 			itemIndex,
-			context.getNodeParameter('fromNumber', itemIndex, ''),
+			parameterOfRun(context, 'fromNumber', itemIndex, ''),
 			true,
 		);
 		sender = { fields: { from: body.from }, type: 'phone_number' };
 		body.to = readGroupRecipients(
 			context,
 			itemIndex,
-			context.getNodeParameter('recipients', itemIndex, ''),
+			parameterOfRun(context, 'recipients', itemIndex, ''),
 		);
 	} else {
 		sender = readSender(context, itemIndex);
@@ -53,15 +54,15 @@ export function composeMessage(
 			context,
 			itemIndex,
 			'To',
-			context.getNodeParameter('to', itemIndex, ''),
+			parameterOfRun(context, 'to', itemIndex, ''),
 		);
 	}
 
-	const text = String(context.getNodeParameter('text', itemIndex, '') ?? '');
+	const text = String(parameterOfRun(context, 'text', itemIndex, '') ?? '');
 	const mediaUrls = readMediaUrls(
 		context,
 		itemIndex,
-		context.getNodeParameter('mediaUrls', itemIndex, ''),
+		parameterOfRun(context, 'mediaUrls', itemIndex, ''),
 	);
 	const type = (kind === 'groupMms' ? 'MMS' : String(extra.messageType ?? 'auto')) as MessageType;
 	checkContent(context, itemIndex, text, mediaUrls, type);
@@ -91,11 +92,7 @@ export function composeMessage(
 		body.use_profile_webhooks = extra.useProfileWebhooks;
 
 	if (kind === 'schedule')
-		body.send_at = readSendAt(
-			context,
-			itemIndex,
-			context.getNodeParameter('sendAt', itemIndex, ''),
-		);
+		body.send_at = readSendAt(context, itemIndex, parameterOfRun(context, 'sendAt', itemIndex, ''));
 	if (kind === 'send' && given(extra.sendAt))
 		body.send_at = readSendAt(context, itemIndex, extra.sendAt);
 	return { body, sender };

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
+import { parameterOfRun } from '../../../../shared/parameterOfRun';
 import { isUnclearCreate, sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { readMaxWait } from '../../../../shared/options';
 import { zulipRequest } from '../../transport';
@@ -43,9 +44,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const scheduledDeliveryTimestamp = readSendAt(
 		this,
 		itemIndex,
-		this.getNodeParameter('sendAt', itemIndex),
+		parameterOfRun(this, 'sendAt', itemIndex),
 	);
-	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const options = parameterOfRun(this, 'options', itemIndex, {}) as IDataObject;
 	const maxRateLimitWaitSeconds = readMaxWait(this, itemIndex);
 	const server = await serverFor(this, itemIndex, maxRateLimitWaitSeconds);
 	requireOperation(this, server, FEATURES.scheduledMessages, itemIndex);

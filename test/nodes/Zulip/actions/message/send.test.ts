@@ -102,4 +102,36 @@ describe('Zulip: Message > Send on Zulip 6.x (feature level 170), limits 20/8', 
 		assert.deepEqual(fake.requests, []);
 		assert.equal(fake.sent.length, 0);
 	});
+
+	test('values without an expression are read once per run, expressions for every item', async () => {
+		// Constant Topic and Channel are read once per run (parameterOfRun); Content differs per item,
+		// and a Message Type from an expression still decides each item's fields.
+		const result = await runZulip(fake, {
+			parameters: {
+				resource: 'message',
+				operation: 'send',
+				messageType: '={{ $json.type }}',
+				channel: { __rl: true, mode: 'list', value: '16' },
+				topic: 'Standup',
+				users: ['9'],
+				content: '=note {{ $json.i }}',
+			},
+			items: [
+				{ i: 0, type: 'channel' },
+				{ i: 1, type: 'direct' },
+				{ i: 2, type: 'channel' },
+			],
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(
+			fake.sent.map((sent) => [sent.content, sent.topic ?? null]),
+			[
+				['note 0', 'Standup'],
+				['note 1', null],
+				['note 2', 'Standup'],
+			],
+		);
+		assert.deepEqual(fake.sent[1].to, [9]);
+		assert.deepEqual(fake.violations, []);
+	});
 });
