@@ -1,7 +1,7 @@
 import { Api } from 'telegram';
 import type { Counters } from './counters';
 import { sha256Hex, type MediaStore } from './mediaStore';
-import type { FakeMedia, FakeWorld } from './state';
+import type { FakeMedia, FakeMessage, FakeWorld } from './state';
 import { entitiesFor, mediaToTl, peerToTl } from './tlViews';
 import { toLong } from './wire';
 
@@ -53,6 +53,7 @@ export interface InboxDeps {
 
 export class Inbox {
 	received: FakeReceived[] = [];
+	private mirrors = new WeakMap<FakeReceived, FakeMessage>();
 
 	constructor(private readonly deps: InboxDeps) {}
 
@@ -115,6 +116,8 @@ export class Inbox {
 	/** The sender edits a message it sent: updateEditMessage / updateEditChannelMessage with the next pts. */
 	edit(record: FakeReceived, text: string, entities: Api.TypeMessageEntity[] = []): number {
 		Object.assign(record, { text, entities, editDate: this.deps.world.nowSeconds() });
+		const mirror = this.mirrors.get(record);
+		if (mirror) Object.assign(mirror, { text, entities, editDate: record.editDate });
 		const channel = record.toUserId === undefined;
 		const pts = this.deps.counters.next(
 			channel ? `pts:${record.peerKey}` : `pts:${record.toUserId}`,
@@ -137,6 +140,8 @@ export class Inbox {
 		if (!first || records.some((r) => r.toUserId !== first.toUserId || r.peerKey !== first.peerKey))
 			throw new Error('delete() takes messages of one box');
 		for (const record of records) record.deleted = true;
+		const gone = new Set(records.map((r) => this.mirrors.get(r)));
+		this.deps.world.messages = this.deps.world.messages.filter((m) => !gone.has(m));
 		const counter = first.toUserId === undefined ? `pts:${first.peerKey}` : `pts:${first.toUserId}`;
 		let pts = 0;
 		for (let n = 0; n < records.length; n++) pts = this.deps.counters.next(counter);
@@ -192,6 +197,23 @@ export class Inbox {
 
 	private keep(record: FakeReceived): FakeReceived {
 		this.received.push(record);
+		// Also as the world's delivered messages hold them (the sender's view: a private message's
+		// peer is the recipient), so the chat shows in the recipient's dialogs (messages.getDialogs).
+		const mirror: FakeMessage = {
+			id: record.id,
+			peerKey: record.toUserId === undefined ? record.peerKey : `user:${record.toUserId}`,
+			fromId: record.fromUserId ?? 0n,
+			text: record.text,
+			entities: record.entities,
+			date: record.date,
+			media: record.media,
+			groupedId: record.groupedId,
+			randomId: 0n,
+			silent: false,
+			noWebpage: false,
+		};
+		this.deps.world.messages.push(mirror);
+		this.mirrors.set(record, mirror);
 		return record;
 	}
 

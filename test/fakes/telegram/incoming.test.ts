@@ -154,4 +154,24 @@ describe('Telegram fake: incoming messages, edits, deletions and downloads', () 
 		assert.ok(Buffer.from(served.bytes).equals(second));
 		assert.ok(served.type instanceof Api.storage.FileJpeg);
 	});
+
+	test("a chat where only the other side wrote is in the account's dialogs; a deletion takes it out", async () => {
+		const { id } = fake.receiveMessage(alice(), 'hello');
+		const dialogs = async () =>
+			(await client.invoke(
+				new Api.messages.GetDialogs({
+					offsetPeer: new Api.InputPeerEmpty(),
+					limit: 10,
+					hash: bigInt(0),
+				}),
+			)) as Api.messages.Dialogs;
+		const listed = await dialogs();
+		assert.deepEqual(
+			listed.dialogs.map((dialog) => String((dialog.peer as Api.PeerUser).userId)),
+			[alice().toString()],
+		);
+		assert.equal((listed.messages[0] as Api.Message).message, 'hello');
+		fake.deleteReceived([id]);
+		assert.deepEqual((await dialogs()).dialogs, []);
+	});
 });
