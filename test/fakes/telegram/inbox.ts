@@ -18,6 +18,8 @@ export interface FakeIncomingMedia {
 	bytes: Buffer;
 	fileName?: string;
 	mimeType?: string;
+	/** The DC the file is stored on (default the fake's): downloads elsewhere get FILE_MIGRATE_X. */
+	dcId?: number;
 }
 
 export interface FakeReceived {
@@ -221,7 +223,7 @@ export class Inbox {
 		const date = this.deps.world.nowSeconds();
 		let media: FakeMedia | undefined;
 		if (part.media) {
-			const { kind, bytes, fileName, mimeType } = part.media;
+			const { kind, bytes, fileName, mimeType, dcId } = part.media;
 			media = this.deps.media.store(
 				{
 					kind,
@@ -232,6 +234,7 @@ export class Inbox {
 				},
 				date,
 				bytes,
+				dcId,
 			);
 		}
 		return {
