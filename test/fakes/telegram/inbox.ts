@@ -162,6 +162,60 @@ export class Inbox {
 		return pts;
 	}
 
+	/**
+	 * The account deletes messages of its box (messages.deleteMessages), or of a channel it may
+	 * delete in (channels.deleteMessages): what it sent and what it received; ids it does not have
+	 * are ignored, as Telegram does. The deletion is numbered, kept and pushed to the account's
+	 * sessions (a channel's to every client); the caller gets the pts as affectedMessages.
+	 */
+	deleteAsAccount(
+		accountId: bigint,
+		ids: number[],
+		channelKey?: string,
+	): { pts: number; ptsCount: number } {
+		const world = this.deps.world;
+		const mirrors = new Set<FakeMessage>();
+		const received = this.received.filter(
+			(r) =>
+				ids.includes(r.id) &&
+				!r.deleted &&
+				(channelKey === undefined ? r.toUserId === accountId : r.peerKey === channelKey),
+		);
+		for (const record of received) {
+			record.deleted = true;
+			const mirror = this.mirrors.get(record);
+			if (mirror) mirrors.add(mirror);
+		}
+		const sent = world.messages.filter(
+			(m) =>
+				!mirrors.has(m) &&
+				ids.includes(m.id) &&
+				(channelKey === undefined
+					? m.fromId === accountId && !m.peerKey.startsWith('channel:')
+					: m.peerKey === channelKey),
+		);
+		const gone = new Set([...mirrors, ...sent]);
+		world.messages = world.messages.filter((m) => !gone.has(m));
+		const deleted = [...new Set([...received.map((r) => r.id), ...sent.map((m) => m.id)])];
+		const counter = channelKey === undefined ? `pts:${accountId}` : `pts:${channelKey}`;
+		if (deleted.length === 0) return { pts: this.deps.counters.current(counter), ptsCount: 0 };
+		let pts = 0;
+		for (let n = 0; n < deleted.length; n++) pts = this.deps.counters.next(counter);
+		const ptsCount = deleted.length;
+		const update =
+			channelKey === undefined
+				? new Api.UpdateDeleteMessages({ messages: deleted, pts, ptsCount })
+				: new Api.UpdateDeleteChannelMessages({
+						channelId: toLong(BigInt(channelKey.split(':')[1])),
+						messages: deleted,
+						pts,
+						ptsCount,
+					});
+		const viewer = channelKey === undefined ? accountId : undefined;
+		this.deps.push(this.wrap([update], viewer, channelKey ? [channelKey] : []), viewer);
+		return { pts, ptsCount };
+	}
+
 	/** A received message of `toUserId`'s box, or a channel post (toUserId undefined), by id. */
 	find(id: number, where: { toUserId?: bigint; channelId?: bigint }): FakeReceived | undefined {
 		return this.received.find(

@@ -1,5 +1,6 @@
 import { authRoutes } from './authRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
+import { deleteRoutes } from './deleteRpc';
 import { downloadRoutes } from './downloadRpc';
 import type { RpcContext } from './context';
 import { dialogsRoutes } from './dialogsRpc';
@@ -34,6 +35,7 @@ export class RpcTable {
 			...scheduledRoutes(),
 			...uploadRoutes(),
 			...downloadRoutes(),
+			...deleteRoutes(),
 			...secretRoutes(options.secretChats),
 			...updatesRoutes(options.secretChats),
 		];
