@@ -5,7 +5,7 @@ import type {
 	ITriggerResponse,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import { telegramMtprotoConnection } from './methods';
+import { getChats, telegramMtprotoConnection } from './methods';
 import {
 	readTelegramAccount,
 	subscribeToUpdates,
@@ -14,6 +14,7 @@ import {
 	type TelegramOutage,
 	type TelegramUpdateEvent,
 } from './transport';
+import { CHAT_FILTER_PROPERTIES } from './trigger/chatFilter';
 import { EVENT_OPTIONS } from './trigger/events';
 import { itemPipelineFor } from './trigger/pipelineSettings';
 import { MEDIA_PROPERTIES } from './trigger/media';
@@ -69,11 +70,13 @@ export class TelegramTrigger implements INodeType {
 				displayOptions: { show: { events: ['message', 'messageEdited'] } },
 			},
 			...MEDIA_PROPERTIES,
+			...CHAT_FILTER_PROPERTIES,
 		],
 	};
 
 	methods = {
 		credentialTest: { telegramMtprotoConnection },
+		loadOptions: { getChats },
 	};
 
 	async trigger(this: ITriggerFunctions): Promise<ITriggerResponse> {

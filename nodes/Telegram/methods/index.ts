@@ -1,2 +1,3 @@
 export { telegramMtprotoConnection } from './credentialTest';
 export { searchSecretChats } from './searchSecretChats';
+export { getChats } from './getChats';

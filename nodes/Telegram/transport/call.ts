@@ -34,6 +34,8 @@ export interface CallOptions {
 	doing: string;
 	/** n8n's Stop: ends flood waits at once, and no call starts after it. */
 	signal?: AbortSignal;
+	/** Another data center to send the call to (a file stored there): gramjs connects and logs in there. */
+	dcId?: number;
 }
 
 type TelegramRequest = Api.AnyRequest;
@@ -173,7 +175,10 @@ export async function call<R extends TelegramRequest>(
 	const attempt = async () => {
 		throwIfStopped(options.signal);
 		const outcome = await settle(
-			withTimeout(session.client.invoke(request), options.timeoutMs ?? CALL_TIMEOUT_MS),
+			withTimeout(
+				session.client.invoke(request, options.dcId),
+				options.timeoutMs ?? CALL_TIMEOUT_MS,
+			),
 		);
 		if (outcome.ok) {
 			handAnswerUpdates(session.client, outcome.value);

@@ -30,6 +30,7 @@ export {
 	type SendResult,
 } from './messages';
 export type { FileContents, MessageFile } from './messageFiles';
+export { listDialogs, type DialogRecord } from './dialogs';
 export type { EditedMessageRecord, MessageChangeEvent } from './messageChanges';
 export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
 export { closeAllTelegramClients, type TelegramSession } from './pool';

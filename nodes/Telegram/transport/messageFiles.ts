@@ -119,6 +119,7 @@ async function downloadParts(
 	session: TelegramSession,
 	source: FileSource,
 	node: INode,
+	dcId: number | undefined,
 ): Promise<Buffer> {
 	const { Api } = session.gram;
 	const parts: Buffer[] = [];
@@ -131,7 +132,7 @@ async function downloadParts(
 				offset: session.gram.returnBigInt(offset),
 				limit: PART_BYTES,
 			}),
-			{ node, doing: `downloading ${source.fileName}` },
+			{ node, doing: `downloading ${source.fileName}`, dcId },
 		);
 		if (!(part instanceof Api.upload.File))
 			throw new NodeOperationError(
@@ -159,19 +160,34 @@ export function messageFileOf(
 		mimeType: source.mimeType,
 		download: async () => {
 			const doing = `downloading ${source.fileName}`;
+			const ownDc = session.client.session.dcId;
 			let current = source;
-			for (let attempt = 0; ; attempt++) {
-				const outcome = await settle(downloadParts(session, current, node));
+			// A file stored on another DC is asked there (gramjs logs in there with an exported authorization).
+			let dcId = current.dcId && current.dcId !== ownDc ? current.dcId : undefined;
+			let refreshed = false;
+			for (let attempt = 0; attempt < 3; attempt++) {
+				const outcome = await settle(downloadParts(session, current, node, dcId));
 				if (outcome.ok)
 					return { bytes: outcome.value, fileName: current.fileName, mimeType: current.mimeType };
-				const name = rpcFailureOf(outcome.error)?.name ?? '';
-				if (attempt > 0 || !name.startsWith('FILE_REFERENCE_'))
+				const failure = rpcFailureOf(outcome.error);
+				const name = failure?.name ?? '';
+				if (
+					name.startsWith('FILE_MIGRATE_') &&
+					failure?.dcId !== undefined &&
+					failure.dcId !== dcId
+				) {
+					dcId = failure.dcId;
+					continue;
+				}
+				if (refreshed || !name.startsWith('FILE_REFERENCE_'))
 					throw toNodeError(node, outcome.error, { doing }, session);
+				refreshed = true;
 				const again = await refetch(session, message, node);
 				const fresh = again && sourceOf(session.gram, again);
 				if (!fresh) throw toNodeError(node, outcome.error, { doing }, session);
 				current = fresh;
 			}
+			throw new NodeOperationError(node, `${doing} failed: Telegram kept moving the file`);
 		},
 	};
 }

@@ -1,5 +1,6 @@
 import type { ITriggerFunctions } from 'n8n-workflow';
 import { toNodeError } from '../transport';
+import { chatFilterOf } from './chatFilter';
 import { ItemPipeline } from './itemPipeline';
 
 /** The trigger's item pipeline, set up from the node's parameters and n8n's trigger context. */
@@ -21,6 +22,10 @@ export function itemPipelineFor(context: ITriggerFunctions, events: string[]): I
 				includeOutgoing: context.getNodeParameter('includeOutgoing', false) as boolean,
 			},
 			zone: context.getTimezone(),
+			wantsChat: chatFilterOf(
+				context.getNodeParameter('chatFilter', 'all') as string,
+				context.getNodeParameter('chats', []) as string[],
+			),
 			media: {
 				download: context.getNodeParameter('downloadMedia', false) as boolean,
 				maxMb: context.getNodeParameter('maxMediaSizeMb', 20) as number,

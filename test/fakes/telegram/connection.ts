@@ -323,6 +323,8 @@ export class FakeConnection {
 				call,
 			);
 		} catch (error) {
+			if (error instanceof RpcFailure && error.migrateToDc !== undefined)
+				this.host.expectKeyOnDc(error.migrateToDc);
 			if (error instanceof RpcFailure)
 				return fault?.kind === 'drop'
 					? this.drop(seen)

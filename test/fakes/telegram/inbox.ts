@@ -1,7 +1,7 @@
 import { Api } from 'telegram';
 import type { Counters } from './counters';
 import { sha256Hex, type MediaStore } from './mediaStore';
-import type { FakeMedia, FakeWorld } from './state';
+import type { FakeMedia, FakeMessage, FakeWorld } from './state';
 import { entitiesFor, mediaToTl, peerToTl } from './tlViews';
 import { toLong } from './wire';
 
@@ -18,6 +18,8 @@ export interface FakeIncomingMedia {
 	bytes: Buffer;
 	fileName?: string;
 	mimeType?: string;
+	/** The DC the file is stored on (default the fake's): downloads elsewhere get FILE_MIGRATE_X. */
+	dcId?: number;
 }
 
 export interface FakeReceived {
@@ -53,6 +55,7 @@ export interface InboxDeps {
 
 export class Inbox {
 	received: FakeReceived[] = [];
+	private mirrors = new WeakMap<FakeReceived, FakeMessage>();
 
 	constructor(private readonly deps: InboxDeps) {}
 
@@ -115,6 +118,8 @@ export class Inbox {
 	/** The sender edits a message it sent: updateEditMessage / updateEditChannelMessage with the next pts. */
 	edit(record: FakeReceived, text: string, entities: Api.TypeMessageEntity[] = []): number {
 		Object.assign(record, { text, entities, editDate: this.deps.world.nowSeconds() });
+		const mirror = this.mirrors.get(record);
+		if (mirror) Object.assign(mirror, { text, entities, editDate: record.editDate });
 		const channel = record.toUserId === undefined;
 		const pts = this.deps.counters.next(
 			channel ? `pts:${record.peerKey}` : `pts:${record.toUserId}`,
@@ -137,6 +142,8 @@ export class Inbox {
 		if (!first || records.some((r) => r.toUserId !== first.toUserId || r.peerKey !== first.peerKey))
 			throw new Error('delete() takes messages of one box');
 		for (const record of records) record.deleted = true;
+		const gone = new Set(records.map((r) => this.mirrors.get(r)));
+		this.deps.world.messages = this.deps.world.messages.filter((m) => !gone.has(m));
 		const counter = first.toUserId === undefined ? `pts:${first.peerKey}` : `pts:${first.toUserId}`;
 		let pts = 0;
 		for (let n = 0; n < records.length; n++) pts = this.deps.counters.next(counter);
@@ -153,6 +160,60 @@ export class Inbox {
 				: new Api.UpdateDeleteMessages({ messages: ids, pts, ptsCount });
 		this.deps.push(this.wrap([update], first.toUserId, [first.peerKey]), first.toUserId);
 		return pts;
+	}
+
+	/**
+	 * The account deletes messages of its box (messages.deleteMessages), or of a channel it may
+	 * delete in (channels.deleteMessages): what it sent and what it received; ids it does not have
+	 * are ignored, as Telegram does. The deletion is numbered, kept and pushed to the account's
+	 * sessions (a channel's to every client); the caller gets the pts as affectedMessages.
+	 */
+	deleteAsAccount(
+		accountId: bigint,
+		ids: number[],
+		channelKey?: string,
+	): { pts: number; ptsCount: number } {
+		const world = this.deps.world;
+		const mirrors = new Set<FakeMessage>();
+		const received = this.received.filter(
+			(r) =>
+				ids.includes(r.id) &&
+				!r.deleted &&
+				(channelKey === undefined ? r.toUserId === accountId : r.peerKey === channelKey),
+		);
+		for (const record of received) {
+			record.deleted = true;
+			const mirror = this.mirrors.get(record);
+			if (mirror) mirrors.add(mirror);
+		}
+		const sent = world.messages.filter(
+			(m) =>
+				!mirrors.has(m) &&
+				ids.includes(m.id) &&
+				(channelKey === undefined
+					? m.fromId === accountId && !m.peerKey.startsWith('channel:')
+					: m.peerKey === channelKey),
+		);
+		const gone = new Set([...mirrors, ...sent]);
+		world.messages = world.messages.filter((m) => !gone.has(m));
+		const deleted = [...new Set([...received.map((r) => r.id), ...sent.map((m) => m.id)])];
+		const counter = channelKey === undefined ? `pts:${accountId}` : `pts:${channelKey}`;
+		if (deleted.length === 0) return { pts: this.deps.counters.current(counter), ptsCount: 0 };
+		let pts = 0;
+		for (let n = 0; n < deleted.length; n++) pts = this.deps.counters.next(counter);
+		const ptsCount = deleted.length;
+		const update =
+			channelKey === undefined
+				? new Api.UpdateDeleteMessages({ messages: deleted, pts, ptsCount })
+				: new Api.UpdateDeleteChannelMessages({
+						channelId: toLong(BigInt(channelKey.split(':')[1])),
+						messages: deleted,
+						pts,
+						ptsCount,
+					});
+		const viewer = channelKey === undefined ? accountId : undefined;
+		this.deps.push(this.wrap([update], viewer, channelKey ? [channelKey] : []), viewer);
+		return { pts, ptsCount };
 	}
 
 	/** A received message of `toUserId`'s box, or a channel post (toUserId undefined), by id. */
@@ -192,6 +253,23 @@ export class Inbox {
 
 	private keep(record: FakeReceived): FakeReceived {
 		this.received.push(record);
+		// Also as the world's delivered messages hold them (the sender's view: a private message's
+		// peer is the recipient), so the chat shows in the recipient's dialogs (messages.getDialogs).
+		const mirror: FakeMessage = {
+			id: record.id,
+			peerKey: record.toUserId === undefined ? record.peerKey : `user:${record.toUserId}`,
+			fromId: record.fromUserId ?? 0n,
+			text: record.text,
+			entities: record.entities,
+			date: record.date,
+			media: record.media,
+			groupedId: record.groupedId,
+			randomId: 0n,
+			silent: false,
+			noWebpage: false,
+		};
+		this.deps.world.messages.push(mirror);
+		this.mirrors.set(record, mirror);
 		return record;
 	}
 
@@ -199,7 +277,7 @@ export class Inbox {
 		const date = this.deps.world.nowSeconds();
 		let media: FakeMedia | undefined;
 		if (part.media) {
-			const { kind, bytes, fileName, mimeType } = part.media;
+			const { kind, bytes, fileName, mimeType, dcId } = part.media;
 			media = this.deps.media.store(
 				{
 					kind,
@@ -210,6 +288,7 @@ export class Inbox {
 				},
 				date,
 				bytes,
+				dcId,
 			);
 		}
 		return {

@@ -154,4 +154,46 @@ describe('Telegram fake: incoming messages, edits, deletions and downloads', () 
 		assert.ok(Buffer.from(served.bytes).equals(second));
 		assert.ok(served.type instanceof Api.storage.FileJpeg);
 	});
+
+	test("a chat where only the other side wrote is in the account's dialogs; a deletion takes it out", async () => {
+		const { id } = fake.receiveMessage(alice(), 'hello');
+		const dialogs = async () =>
+			(await client.invoke(
+				new Api.messages.GetDialogs({
+					offsetPeer: new Api.InputPeerEmpty(),
+					limit: 10,
+					hash: bigInt(0),
+				}),
+			)) as Api.messages.Dialogs;
+		const listed = await dialogs();
+		assert.deepEqual(
+			listed.dialogs.map((dialog) => String((dialog.peer as Api.PeerUser).userId)),
+			[alice().toString()],
+		);
+		assert.equal((listed.messages[0] as Api.Message).message, 'hello');
+		fake.deleteReceived([id]);
+		assert.deepEqual((await dialogs()).dialogs, []);
+	});
+
+	test('the account deletes messages: its box and a channel, unknown ids ignored, kept for getDifference', async () => {
+		const start = await client.invoke(new Api.updates.GetState());
+		const sent = await client.sendMessage('@alice_test', { message: 'mine' });
+		const got = fake.receiveMessage(alice(), 'theirs');
+		const affected = await client.invoke(
+			new Api.messages.DeleteMessages({ id: [sent.id, got.id, 999], revoke: true }),
+		);
+		assert.deepEqual([affected.pts, affected.ptsCount], [start.pts + 4, 2]);
+		assert.equal(fake.messages.length, 0);
+		const after = await difference(start.pts);
+		assert.ok(after instanceof Api.updates.Difference);
+		const deletion = after.otherUpdates.find((u) => u instanceof Api.UpdateDeleteMessages);
+		assert.deepEqual((deletion as Api.UpdateDeleteMessages).messages, [got.id, sent.id]);
+
+		const post = fake.postToChannel(NEWS, 'post');
+		const inChannel = await client.invoke(
+			new Api.channels.DeleteMessages({ channel: news(), id: [post.id] }),
+		);
+		assert.deepEqual([inChannel.pts, inChannel.ptsCount], [post.pts + 1, 1]);
+		assert.ok(fake.received.find((r) => r.id === post.id)?.deleted);
+	});
 });

@@ -13,6 +13,8 @@ interface StoredMediaIdentity {
 	id: bigint;
 	accessHash: bigint;
 	date: number;
+	/** The DC the file is stored on (default: the fake's). */
+	dcId?: number;
 }
 
 export class MediaStore {
@@ -52,9 +54,9 @@ export class MediaStore {
 	}
 
 	/** Gives media an id and access hash, so it can be sent again by reference (and its bytes, to download). */
-	store(media: FakeMedia, date: number, bytes?: Buffer): FakeMedia {
+	store(media: FakeMedia, date: number, bytes?: Buffer, dcId?: number): FakeMedia {
 		this.lastId += 1n;
-		const identity = { id: this.lastId, accessHash: this.lastId ^ 0x5a5a5a5a5a5an, date };
+		const identity = { id: this.lastId, accessHash: this.lastId ^ 0x5a5a5a5a5a5an, date, dcId };
 		this.identities.set(media, identity);
 		this.byId.set(identity.id.toString(), media);
 		if (bytes) this.contents.set(media, bytes);

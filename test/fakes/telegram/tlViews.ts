@@ -64,8 +64,14 @@ export function peerToTl(peerKey: string): Api.TypePeer {
 	return new Api.PeerChat({ chatId: toLong(id) });
 }
 
-export function mediaToTl(media: FakeMedia, store: MediaStore, dcId: number): Api.TypeMessageMedia {
-	const { id, accessHash, date } = store.identityOf(media);
+export function mediaToTl(
+	media: FakeMedia,
+	store: MediaStore,
+	defaultDcId: number,
+): Api.TypeMessageMedia {
+	const identity = store.identityOf(media);
+	const { id, accessHash, date } = identity;
+	const dcId = identity.dcId ?? defaultDcId;
 	const fileReference = store.fileReferenceOf(media);
 	if (media.kind === 'photo') {
 		const sizes = [new Api.PhotoSize({ type: 'y', w: 1280, h: 960, size: media.size })];

@@ -64,6 +64,8 @@ export class RpcFailure extends Error {
 	constructor(
 		readonly code: number,
 		readonly errorMessage: string,
+		/** For *_MIGRATE_X: the DC the client's next DH key is made for. */
+		readonly migrateToDc?: number,
 	) {
 		super(`${code} ${errorMessage}`);
 	}

@@ -3,6 +3,7 @@ import { afterEach, describe, test } from 'node:test';
 import { Api } from 'telegram';
 import type { IDataObject } from 'n8n-workflow';
 import type { TelegramFake } from '../../fakes/telegram/server';
+import { closeFakeClient, connectedFakeClient } from '../../fakes/telegram/testClient';
 import { credentialData, useTelegramFake } from './setup';
 import { listenTrigger } from './fixtures/listenTrigger';
 
@@ -104,5 +105,19 @@ describe('Telegram Trigger: Message Edited and Messages Deleted', () => {
 				['messagesDeleted', [id]],
 			],
 		);
+	});
+
+	test('a deletion made on another device of this account reaches the trigger, with its chat', async () => {
+		const { emitted } = await listenTrigger(fake, { events: ['messagesDeleted'] }, stops);
+		const phone = await connectedFakeClient(fake);
+		try {
+			const sent = await phone.sendMessage('@alice_test', { message: 'oops' });
+			await phone.invoke(new Api.messages.DeleteMessages({ id: [sent.id], revoke: true }));
+			const deleted = await emitted.nextOf('messagesDeleted');
+			// The send reached the trigger by the catch-up the deletion's pts gap started.
+			assert.deepEqual([deleted.messageIds, deleted.chatId], [[sent.id], ALICE.toString()]);
+		} finally {
+			await closeFakeClient(phone);
+		}
 	});
 });

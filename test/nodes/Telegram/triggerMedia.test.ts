@@ -105,4 +105,21 @@ describe('Telegram Trigger: Download Media', () => {
 		assert.ok(fake.requests.some((request) => request.error?.message === 'FILE_REFERENCE_EXPIRED'));
 		assert.ok(fake.requests.some((request) => request.name === 'messages.GetMessages'));
 	});
+
+	test('a file stored on another data center is downloaded from there (FILE_MIGRATE_X)', async () => {
+		const { emitted } = await listenTrigger(
+			fake,
+			{ events: ['message'], downloadMedia: true },
+			stops,
+		);
+		const bytes = randomBytes(70_000);
+		fake.receiveMessage(ALICE, 'from dc 4', {
+			media: { kind: 'document', bytes, fileName: 'far.bin', dcId: 4 },
+		});
+		const item = await nextWhole(emitted, 'from dc 4');
+		assert.equal(item.json.mediaNotDownloaded, undefined);
+		assert.ok(Buffer.from(item.binary?.data.data ?? '', 'base64').equals(bytes));
+		const served = getFileCalls();
+		assert.ok(served.length > 0 && served.every((call) => call.dcId === 4), 'asked on DC 4');
+	});
 });

@@ -93,17 +93,23 @@ export function authRoutes(): RpcRoute[] {
 				throw badRequest('PASSWORD_HASH_INVALID');
 			return authorizeKey(ctx, challenge.userId).getBytes();
 		}),
-		on(Api.auth.ExportAuthorization, (ctx) => {
+		on(Api.auth.ExportAuthorization, (ctx, request) => {
 			const user = ctx.user();
 			const bytes = randomBytes(32);
-			ctx.services.exportedAuthorizations.set(bytes.toString('hex'), user.id);
+			ctx.services.exportedAuthorizations.set(bytes.toString('hex'), {
+				userId: user.id,
+				dcId: request.dcId,
+			});
 			return new Api.auth.ExportedAuthorization({ id: toLong(user.id), bytes }).getBytes();
 		}),
 		on(Api.auth.ImportAuthorization, (ctx, request) => {
-			const userId = ctx.services.exportedAuthorizations.get(request.bytes.toString('hex'));
-			if (userId === undefined || userId.toString() !== request.id.toString())
+			const exported = ctx.services.exportedAuthorizations.get(request.bytes.toString('hex'));
+			if (exported === undefined || exported.userId.toString() !== request.id.toString())
 				throw badRequest('AUTH_BYTES_INVALID');
-			return authorizeKey(ctx, userId).getBytes();
+			// The main port serves every DC: the DC the authorization was exported for is the one
+			// this key stands for (a client imports it on a connection to that DC).
+			ctx.auth.dcId = exported.dcId;
+			return authorizeKey(ctx, exported.userId).getBytes();
 		}),
 		on(Api.auth.LogOut, (ctx) => {
 			ctx.user();

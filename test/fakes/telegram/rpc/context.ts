@@ -22,7 +22,7 @@ export interface FakeServices {
 	/** `${ownerId}:${peerKey}:${randomId}` of every send, for RANDOM_ID_DUPLICATE. */
 	readonly usedRandomIds: Set<string>;
 	/** auth.exportAuthorization tokens -> account. */
-	readonly exportedAuthorizations: Map<string, bigint>;
+	readonly exportedAuthorizations: Map<string, { userId: bigint; dcId: number }>;
 	readonly outbox: Outbox;
 	/** Every pts-numbered update sent, per account and per channel, for getDifference. */
 	readonly updateLog: UpdateLog;

@@ -1,7 +1,7 @@
 import { Api } from 'telegram';
 import type { FakeMedia } from '../state';
 import { entitiesFor } from '../tlViews';
-import { badRequest, fromLong } from '../wire';
+import { badRequest, fromLong, RpcFailure } from '../wire';
 import type { RpcContext } from './context';
 import { findChannel } from './peerResolution';
 import { on, type RpcRoute } from './route';
@@ -42,6 +42,9 @@ function mediaAt(ctx: RpcContext, location: unknown): FakeMedia {
 		throw badRequest('LOCATION_INVALID');
 	if (!ctx.services.media.fileReferenceOf(media).equals(location.fileReference))
 		throw badRequest('FILE_REFERENCE_EXPIRED');
+	// A file is served by the DC it is stored on; the client's next key (DH) is for that DC.
+	const fileDc = ctx.services.media.identityOf(media).dcId ?? ctx.world.dcId;
+	if (fileDc !== ctx.auth.dcId) throw new RpcFailure(303, `FILE_MIGRATE_${fileDc}`, fileDc);
 	return media;
 }
 

@@ -1,6 +1,7 @@
 import { authRoutes } from './authRpc';
 import { authorizationsRoutes } from './authorizationsRpc';
 import { connectionRoutes, type ConnectionRoutesOptions } from './connectionRpc';
+import { deleteRoutes } from './deleteRpc';
 import { downloadRoutes } from './downloadRpc';
 import type { RpcContext } from './context';
 import { dialogsRoutes } from './dialogsRpc';
@@ -38,6 +39,7 @@ export class RpcTable {
 			...scheduledRoutes(),
 			...uploadRoutes(),
 			...downloadRoutes(),
+			...deleteRoutes(),
 			...secretRoutes(options.secretChats),
 			...updatesRoutes(options.secretChats),
 		];
