@@ -9,6 +9,7 @@ import {
 	type TelegramConnectionSettings,
 } from './account';
 import { loadGramjs, type Gramjs } from './gramjs';
+import { readRpcFailure } from './rpcError';
 
 export const CONNECT_TIMEOUT_MS = 20_000;
 // Where a login starts on Telegram's test servers (https://core.telegram.org/api/auth#test-accounts).
@@ -234,6 +235,9 @@ export async function openClient(
 	if (connected.ok && connected.value) return { gram, client, sockets, dcAddress };
 	// connect() resolving false leaves a client whose calls would wait forever: never hand it out.
 	await closeClient({ client, sockets });
+	// Telegram refused the login itself (AUTH_KEY_DUPLICATED, AUTH_KEY_UNREGISTERED...): its error
+	// names the cause and the fix, which "could not connect" would hide.
+	if (!connected.ok && readRpcFailure(connected.error)) throw connected.error;
 	const reason = connected.ok ? '' : `: ${(connected.error as Error).message}`;
 	throw new ConnectFailure(`could not connect to ${address}${reason}`, address);
 }

@@ -1,6 +1,7 @@
 import { withTimeout } from '../../../shared/timeout';
 import { accountKey, type TelegramAccount } from './account';
 import { closeClient, openClient, type OpenClient } from './connect';
+import { takeConnectionLease, type ConnectionLease } from './connectionLease';
 
 /** How long an unused client stays connected for the next item or execution. */
 export const IDLE_CLOSE_MS = 60_000;
@@ -16,6 +17,8 @@ interface PoolEntry {
 	discarded: boolean;
 	/** Clients replaced by a DC migration, closed when nobody uses the entry any more. */
 	retired: OpenClient[];
+	/** Queue mode: this process's turn on the login, released once the client is closed. */
+	lease: Promise<ConnectionLease | undefined>;
 }
 
 /** One connected client per account per process, shared by items and executions. */
@@ -37,7 +40,26 @@ function closeEntry(entry: PoolEntry) {
 	clearTimeout(entry.idleTimer);
 	if (entries.get(entry.key) === entry) entries.delete(entry.key);
 	const retired = entry.retired.splice(0);
-	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]);
+	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]).then(() =>
+		releaseLease(entry),
+	);
+}
+
+/** Hands the login to the next process only after our connection is closed. */
+async function releaseLease(entry: PoolEntry) {
+	await (await entry.lease.catch(() => undefined))?.release();
+}
+
+/** Connects once this process may use the login (queue mode: its lease), keeping the lease with the entry. */
+function connectWithLease(account: TelegramAccount, key: string) {
+	const lease = takeConnectionLease(key);
+	const opening = lease.then(async (held) => {
+		const opened = openClient(account);
+		// A connection that failed leaves the session to the next process at once.
+		opened.catch(async () => await held?.release()).catch(() => undefined);
+		return await opened;
+	});
+	return { lease, opening };
 }
 
 function discard(entry: PoolEntry) {
@@ -52,7 +74,7 @@ function acquire(account: TelegramAccount): PoolEntry {
 		const created: PoolEntry = {
 			key,
 			account,
-			opening: openClient(account),
+			...connectWithLease(account, key),
 			users: 0,
 			discarded: false,
 			retired: [],
@@ -65,6 +87,7 @@ function acquire(account: TelegramAccount): PoolEntry {
 	entry.users++;
 	clearTimeout(entry.idleTimer);
 	entry.idleTimer = undefined;
+	void entry.lease.then((held) => held?.whenWanted(undefined)).catch(() => undefined);
 	return entry;
 }
 
@@ -79,6 +102,11 @@ async function release(entry: PoolEntry) {
 	entry.idleTimer = setTimeout(() => closeEntry(entry), IDLE_CLOSE_MS);
 	// The idle timer must not keep the process alive: a manual run ends when its work does.
 	entry.idleTimer.unref();
+	// Queue mode: another process waiting for this login gets it as soon as we are idle.
+	const held = await entry.lease.catch(() => undefined);
+	held?.whenWanted(() => {
+		if (entry.users === 0) closeEntry(entry);
+	});
 }
 
 /**
@@ -156,6 +184,7 @@ export async function closeAllTelegramClients(): Promise<void> {
 				entry.opening.then(closeClient),
 				...entry.retired.splice(0).map(closeClient),
 			]);
+			await releaseLease(entry);
 		}),
 	);
 }
