@@ -42,6 +42,8 @@ export interface ConnectionHost {
 	/** A migration error was sent: the client's next new key belongs to that DC. */
 	expectKeyOnDc(dcId: number): void;
 	forget(connection: FakeConnection): void;
+	/** Another open connection already sends this login's (non-upload) requests. */
+	loginInUseElsewhere(auth: AuthKeyRecord, connection: FakeConnection): boolean;
 }
 
 /** Wrappers whose `query` is the real call. */
@@ -91,6 +93,11 @@ export class FakeConnection {
 		socket.on('close', () => this.close());
 		socket.on('error', () => this.close());
 		void this.readLoop();
+	}
+
+	/** This connection sends `auth`'s logged-in API requests (not only uploads). */
+	sendsRequestsOf(auth: AuthKeyRecord): boolean {
+		return !this.closed && this.wantsUpdates && this.current?.auth === auth;
 	}
 
 	get accountId(): bigint | undefined {
@@ -256,7 +263,6 @@ export class FakeConnection {
 		const name = call.className;
 		const seen: SeenRequest = { name, request: call, dcId: auth.dcId, userId: auth.userId };
 		this.host.record(seen);
-		if (!name.startsWith('upload.')) this.wantsUpdates = true;
 		const reply = (body: Buffer) =>
 			this.sendEncrypted(auth, sessionId, rpcResultBytes(msgId, body), 'answer', true);
 		const replyError = (code: number, message: string) => {
@@ -266,6 +272,15 @@ export class FakeConnection {
 
 		if (initConnection && initConnection.apiId !== this.host.world.apiId)
 			return replyError(400, 'API_ID_INVALID');
+		if (!name.startsWith('upload.')) {
+			// Telegram's rule (core.telegram.org/api/errors#406-not-acceptable): a logged-in session
+			// sending requests in parallel from two TCP connections, from the same or different IP
+			// addresses, is invalidated. Upload connections (media) may run in parallel.
+			if (auth.userId !== undefined && this.host.loginInUseElsewhere(auth, this))
+				auth.duplicated = true;
+			if (auth.duplicated) return replyError(406, 'AUTH_KEY_DUPLICATED');
+			this.wantsUpdates = true;
+		}
 		const fault = this.host.faults.take(name, call);
 		if (fault?.kind === 'drop' && fault.when === 'before-apply') return this.drop(seen);
 		if (fault?.kind === 'error') {

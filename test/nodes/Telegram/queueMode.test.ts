@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { PACKAGE_ROOT } from '../../harness/engine';
+import { redisMissing, startRedis, type RedisServer } from '../../harness/redis';
+import type { TelegramFake } from '../../fakes/telegram/server';
+import { credentialData, startFake, stopFake } from './setup';
+
+/**
+ * n8n's queue mode runs the main instance and each worker as separate processes. Telegram
+ * revokes a login used from two connections at once (406 AUTH_KEY_DUPLICATED, modelled by the
+ * fake): these tests run the node in two real processes with one session string.
+ */
+
+interface Outcome {
+	error?: string;
+	description?: string;
+	items: IDataObject[];
+}
+
+/** A process running the node once and then staying up with its connection pooled. */
+function nodeProcess(
+	credential: ICredentialDataDecryptedObject,
+	texts: string[],
+	env: NodeJS.ProcessEnv = {},
+) {
+	const child = spawn(
+		process.execPath,
+		['--import', 'tsx', resolve(__dirname, 'fixtures/sendTextsThenWait.ts')],
+		{
+			cwd: PACKAGE_ROOT,
+			env: {
+				...process.env,
+				...env,
+				TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credential),
+				TEXTS: JSON.stringify(texts),
+			},
+			stdio: ['pipe', 'pipe', 'inherit'],
+		},
+	);
+	let output = '';
+	const outcome = new Promise<Outcome>((resolveOutcome, reject) => {
+		child.stdout.on('data', (chunk: Buffer) => {
+			output += chunk.toString();
+			if (output.includes('\n')) resolveOutcome(JSON.parse(output.split('\n')[0]) as Outcome);
+		});
+		child.on('exit', (code) => reject(new Error(`exited ${code} before reporting: ${output}`)));
+	});
+	return {
+		outcome,
+		async stop() {
+			const exited = once(child, 'exit');
+			child.stdin.end();
+			await exited;
+		},
+	};
+}
+
+describe('Telegram in queue mode: one session in two processes', () => {
+	let fake: TelegramFake;
+	before(async () => (fake = await startFake()));
+	after(async () => await stopFake(fake));
+
+	test('without queue mode settings, a second process connecting while the first is connected gets AUTH_KEY_DUPLICATED, and the session is revoked', async () => {
+		const credential = credentialData(fake);
+		const first = nodeProcess(credential, ['from the first']);
+		try {
+			assert.equal((await first.outcome).error, undefined);
+			const second = nodeProcess(credential, ['from the second']);
+			try {
+				const refused = await second.outcome;
+				assert.match(refused.error ?? '', /AUTH_KEY_DUPLICATED/);
+				assert.match(refused.description ?? '', /queue mode/);
+			} finally {
+				await second.stop();
+			}
+		} finally {
+			await first.stop();
+		}
+		assert.equal(fake.sessionInfo(String(credential.sessionToken))?.duplicated, true);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			['from the first'],
+		);
+	});
+
+	describe('with EXECUTIONS_MODE=queue and its Redis', { skip: redisMissing() ?? false }, () => {
+		let redis: RedisServer;
+		before(async () => (redis = await startRedis()));
+		after(async () => await redis?.stop());
+
+		const queueEnv = () => {
+			const url = new URL(redis.url);
+			return {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: url.hostname,
+				QUEUE_BULL_REDIS_PORT: url.port,
+			};
+		};
+
+		test('two processes take turns on the session: the idle one hands it over, both send, and the session stays valid', async () => {
+			fake.reset();
+			const credential = credentialData(fake);
+			const first = nodeProcess(credential, ['first 1', 'first 2'], queueEnv());
+			try {
+				assert.equal((await first.outcome).error, undefined);
+				// The first keeps its connection pooled (idle); the second waits for the lease.
+				const second = nodeProcess(credential, ['second 1', 'second 2'], queueEnv());
+				try {
+					const sent = await second.outcome;
+					assert.equal(sent.error, undefined, sent.error);
+					assert.equal(sent.items.length, 2);
+				} finally {
+					await second.stop();
+				}
+			} finally {
+				await first.stop();
+			}
+			assert.equal(fake.sessionInfo(String(credential.sessionToken))?.duplicated, undefined);
+			assert.deepEqual(
+				fake.messages.map((message) => message.text),
+				['first 1', 'first 2', 'second 1', 'second 2'],
+			);
+		});
+	});
+});
