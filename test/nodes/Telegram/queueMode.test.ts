@@ -7,7 +7,13 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { PACKAGE_ROOT } from '../../harness/engine';
 import { redisMissing, startRedis, type RedisServer } from '../../harness/redis';
 import type { TelegramFake } from '../../fakes/telegram/server';
+import { connectRedis } from '../../../shared/redis';
 import { credentialData, startFake, stopFake } from './setup';
+
+/* eslint-disable-next-line @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
+const distAccount = require(
+	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/account.js'),
+) as typeof import('../../../nodes/Telegram/transport/account');
 
 /**
  * n8n's queue mode runs the main instance and each worker as separate processes. Telegram
@@ -124,6 +130,28 @@ describe('Telegram in queue mode: one session in two processes', () => {
 				fake.messages.map((message) => message.text),
 				['first 1', 'first 2', 'second 1', 'second 2'],
 			);
+		});
+
+		test('a process that cannot get the session within 60 s (another keeps it busy, as an active trigger does) fails with an error naming the cause and the set-up, and never connects', async () => {
+			fake.reset();
+			const credential = credentialData(fake);
+			// Another process holds the session's lease and never lets go.
+			const { accountKey, readAccount } = distAccount;
+			const key = `telegram-connection:bull:${accountKey(readAccount(credential))}`;
+			const holder = await connectRedis(redis.url);
+			try {
+				await holder.set(key, 'other-host/4242/x', 'PX', 600_000);
+				const refused = await nodeProcess(credential, ['never sent'], queueEnv()).outcome;
+				assert.match(
+					refused.error ?? '',
+					/connected in another n8n process \(other-host, pid 4242\)/,
+				);
+				assert.match(refused.description ?? '', /Telegram Trigger its own credential/);
+			} finally {
+				holder.disconnect();
+			}
+			assert.equal(fake.messages.length, 0);
+			assert.equal(fake.requests.length, 0, 'nothing reached Telegram');
 		});
 	});
 });
