@@ -12,8 +12,8 @@ import { QUEUE_MODE_SETUP } from './errorCatalog';
  * n8n process keeps one connection per login (pool.ts); in queue mode the main process and every
  * worker are separate processes, so they take turns through a lease in n8n's own queue Redis:
  * `SET <key> <token> NX PX` while a process has the login connected, renewed every second. A
- * process that waits sets `<key>:wanted`; the holder then closes its connection as soon as no
- * call uses it. Outside queue mode there is one process and no lease.
+ * process that waits sets `<key>:wanted`; the holder then takes no new calls on its connection
+ * and closes it as soon as the calls in flight are done (a trigger's connection excepted). Outside queue mode there is one process and no lease.
  */
 
 export const LEASE_MS = 15_000;
@@ -26,8 +26,8 @@ const RENEW_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redi
 const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 export interface ConnectionLease {
-	/** While set, `onWanted` runs (once) when another process waits for this login. */
-	whenWanted(onWanted: (() => void) | undefined): void;
+	/** `onWanted` runs (every tick) while another process waits for this login. */
+	whenWanted(onWanted: () => void): void;
 	release(): Promise<void>;
 }
 
@@ -88,11 +88,7 @@ function holdLease(db: Redis | Cluster, key: string, holder: string): Connection
 	const tick = setInterval(() => {
 		void (async () => {
 			await db.eval(RENEW_IF_HELD, 1, key, holder, LEASE_MS);
-			const notify = onWanted;
-			if (notify && !released && (await db.exists(`${key}:wanted`)) === 1) {
-				onWanted = undefined;
-				notify();
-			}
+			if (onWanted && !released && (await db.exists(`${key}:wanted`)) === 1) onWanted();
 		})().catch(() => undefined);
 	}, TICK_MS);
 	// The lease must not keep a finished process alive; its connection is closed by then.

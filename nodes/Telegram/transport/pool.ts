@@ -19,6 +19,10 @@ interface PoolEntry {
 	retired: OpenClient[];
 	/** Queue mode: this process's turn on the login, released once the client is closed. */
 	lease: Promise<ConnectionLease | undefined>;
+	/** Users that keep the connection for as long as they run (a trigger): it is never handed over. */
+	keepers: number;
+	/** closeEntry ran (a hand-over and the idle timer may both ask for it). */
+	closing?: boolean;
 }
 
 /** One connected client per account per process, shared by items and executions. */
@@ -38,6 +42,8 @@ export interface TelegramSession {
 
 function closeEntry(entry: PoolEntry) {
 	clearTimeout(entry.idleTimer);
+	if (entry.closing) return;
+	entry.closing = true;
 	if (entries.get(entry.key) === entry) entries.delete(entry.key);
 	const retired = entry.retired.splice(0);
 	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]).then(() =>
@@ -78,7 +84,11 @@ function acquire(account: TelegramAccount): PoolEntry {
 			users: 0,
 			discarded: false,
 			retired: [],
+			keepers: 0,
 		};
+		void created.lease
+			.then((held) => held?.whenWanted(() => handOver(created)))
+			.catch(() => undefined);
 		// A failed connect is not kept: the next item or execution tries again.
 		created.opening.catch(() => discard(created));
 		entries.set(key, created);
@@ -87,8 +97,18 @@ function acquire(account: TelegramAccount): PoolEntry {
 	entry.users++;
 	clearTimeout(entry.idleTimer);
 	entry.idleTimer = undefined;
-	void entry.lease.then((held) => held?.whenWanted(undefined)).catch(() => undefined);
 	return entry;
+}
+
+/**
+ * Queue mode: another process waits for this login. Calls in flight finish on this client; later
+ * ones here queue for the lease like everyone else, so a busy process cannot starve the others.
+ * A trigger's connection is never handed over (it would stop listening).
+ */
+function handOver(entry: PoolEntry) {
+	if (entry.keepers > 0) return;
+	discard(entry);
+	if (entry.users === 0) closeEntry(entry);
 }
 
 async function release(entry: PoolEntry) {
@@ -102,11 +122,6 @@ async function release(entry: PoolEntry) {
 	entry.idleTimer = setTimeout(() => closeEntry(entry), IDLE_CLOSE_MS);
 	// The idle timer must not keep the process alive: a manual run ends when its work does.
 	entry.idleTimer.unref();
-	// Queue mode: another process waiting for this login gets it as soon as we are idle.
-	const held = await entry.lease.catch(() => undefined);
-	held?.whenWanted(() => {
-		if (entry.users === 0) closeEntry(entry);
-	});
 }
 
 /**
@@ -162,13 +177,16 @@ function sessionOf(entry: PoolEntry, open: { current: OpenClient }): TelegramSes
 export async function withTelegram<T>(
 	account: TelegramAccount,
 	use: (session: TelegramSession) => Promise<T>,
+	{ keepsConnection = false }: { keepsConnection?: boolean } = {},
 ): Promise<T> {
 	const entry = acquire(account);
+	if (keepsConnection) entry.keepers++;
 	try {
 		const open = { current: await entry.opening };
 		open.current.sockets.hold();
 		return await use(sessionOf(entry, open));
 	} finally {
+		if (keepsConnection) entry.keepers--;
 		await release(entry);
 	}
 }

@@ -223,39 +223,43 @@ export async function subscribeToUpdates(
 	let caughtUp!: Promise<void>;
 	let subscribed!: () => void;
 	const ready = new Promise<void>((resolve) => (subscribed = resolve));
-	const running = withTelegram(account, async (session) => {
-		const hub = listenForUpdates(session, account, node);
-		const subscription: Subscription = {
-			subscriber,
-			tracker: new UpdateTracker(
-				session,
-				node,
-				subscriber.state,
-				trackerSink(session, account, node, hub, subscriber),
-			),
-		};
-		hub.subscriptions.add(subscription);
-		// Now, before anything pushed meanwhile (which waits in the queue behind it).
-		caughtUp = enqueue(hub, async () => await subscription.tracker.catchUp());
-		subscribed();
-		// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
-		const periodic = setInterval(() => {
-			enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
-				subscriber.onWarning(
-					`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
+	const running = withTelegram(
+		account,
+		async (session) => {
+			const hub = listenForUpdates(session, account, node);
+			const subscription: Subscription = {
+				subscriber,
+				tracker: new UpdateTracker(
+					session,
+					node,
+					subscriber.state,
+					trackerSink(session, account, node, hub, subscriber),
 				),
-			);
-		}, CATCH_UP_EVERY_MS);
-		try {
-			await caughtUp;
-			await stopped;
-		} finally {
-			clearInterval(periodic);
-			hub.subscriptions.delete(subscription);
-			// Deactivation ends when the updates already taken are applied and saved.
-			await hub.queue;
-		}
-	});
+			};
+			hub.subscriptions.add(subscription);
+			// Now, before anything pushed meanwhile (which waits in the queue behind it).
+			caughtUp = enqueue(hub, async () => await subscription.tracker.catchUp());
+			subscribed();
+			// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
+			const periodic = setInterval(() => {
+				enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
+					subscriber.onWarning(
+						`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
+					),
+				);
+			}, CATCH_UP_EVERY_MS);
+			try {
+				await caughtUp;
+				await stopped;
+			} finally {
+				clearInterval(periodic);
+				hub.subscriptions.delete(subscription);
+				// Deactivation ends when the updates already taken are applied and saved.
+				await hub.queue;
+			}
+		},
+		{ keepsConnection: true },
+	);
 	await Promise.race([ready, running]);
 	await Promise.race([caughtUp, running]);
 	running.catch((error: unknown) => subscriber.onError(error));

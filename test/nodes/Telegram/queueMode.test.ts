@@ -58,6 +58,7 @@ function nodeProcess(
 	return {
 		outcome,
 		async stop() {
+			if (child.exitCode !== null || child.signalCode !== null) return;
 			const exited = once(child, 'exit');
 			child.stdin.end();
 			await exited;
@@ -141,7 +142,8 @@ describe('Telegram in queue mode: one session in two processes', () => {
 			const holder = await connectRedis(redis.url);
 			try {
 				await holder.set(key, 'other-host/4242/x', 'PX', 600_000);
-				const refused = await nodeProcess(credential, ['never sent'], queueEnv()).outcome;
+				const waiting = nodeProcess(credential, ['never sent'], queueEnv());
+				const refused = await waiting.outcome.finally(() => waiting.stop());
 				assert.match(
 					refused.error ?? '',
 					/connected in another n8n process \(other-host, pid 4242\)/,
