@@ -8,7 +8,11 @@ import { PACKAGE_ROOT } from '../../harness/engine';
 import { redisMissing, startRedis, type RedisServer } from '../../harness/redis';
 import type { TelegramFake } from '../../fakes/telegram/server';
 import { connectRedis } from '../../../shared/redis';
-import { credentialData, startFake, stopFake } from './setup';
+import { NodeHost } from '../../harness/nodeHost';
+import { Emitted } from '../../harness/triggerEvents';
+import { credentialData, distTransport, runTelegram, sendText, startFake, stopFake } from './setup';
+
+const ALICE = 5000002n;
 
 /* eslint-disable-next-line @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
 const distAccount = require(
@@ -154,6 +158,47 @@ describe('Telegram in queue mode: one session in two processes', () => {
 			}
 			assert.equal(fake.messages.length, 0);
 			assert.equal(fake.requests.length, 0, 'nothing reached Telegram');
+		});
+
+		test("a trigger keeps its connection while a worker waits, and a send in the trigger's own process shares it", async () => {
+			fake.reset();
+			const credential = credentialData(fake);
+			const saved = { ...process.env };
+			Object.assign(process.env, queueEnv());
+			const waiter = await connectRedis(redis.url);
+			let stopTrigger: (() => Promise<void>) | undefined;
+			try {
+				const emitted = new Emitted();
+				const host = await NodeHost.create({
+					type: 'telegramTrigger',
+					parameters: { events: ['message'] },
+					credentials: { telegramMtprotoApi: credential },
+				});
+				stopTrigger = (await host.startTrigger(emitted)).closeFunction;
+				while (!fake.requests.some((request) => request.name === 'updates.GetState'))
+					await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+				// A worker waits for the session for a few lease ticks.
+				const key = `telegram-connection:bull:${distAccount.accountKey(distAccount.readAccount(credential))}`;
+				const holder = await waiter.get(key);
+				assert.ok(holder, 'the trigger holds the lease');
+				for (let tick = 0; tick < 6; tick++) {
+					await waiter.set(`${key}:wanted`, 'worker', 'PX', 3_000);
+					await new Promise((resolveWait) => setTimeout(resolveWait, 500));
+				}
+				assert.equal(await waiter.get(key), holder, 'the trigger kept the lease');
+				const sent = await runTelegram(fake, { parameters: sendText(), credential });
+				assert.equal(sent.error, undefined, sent.error?.message);
+				fake.receiveMessage(ALICE, 'still listening');
+				assert.equal((await emitted.nextOf('message')).text, 'still listening');
+				// Two connections at once would have revoked the session (the fake's rule).
+				assert.equal(fake.sessionInfo(String(credential.sessionToken))?.duplicated, undefined);
+			} finally {
+				await stopTrigger?.();
+				await distTransport.pool.closeAllTelegramClients();
+				waiter.disconnect();
+				for (const name of Object.keys(queueEnv())) delete process.env[name];
+				Object.assign(process.env, saved);
+			}
 		});
 	});
 });
