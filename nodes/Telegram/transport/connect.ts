@@ -10,6 +10,7 @@ import {
 } from './account';
 import { loadGramjs, type Gramjs } from './gramjs';
 import { describeProxy, toGramjsProxy } from './proxy';
+import { readRpcFailure } from './rpcError';
 
 export const CONNECT_TIMEOUT_MS = 20_000;
 // Where a login starts on Telegram's test servers (https://core.telegram.org/api/auth#test-accounts).
@@ -244,6 +245,9 @@ export async function openClient(
 	if (connected.ok && connected.value) return { gram, client, sockets, dcAddress };
 	// connect() resolving false leaves a client whose calls would wait forever: never hand it out.
 	await closeClient({ client, sockets });
+	// Telegram refused the login itself (AUTH_KEY_DUPLICATED, AUTH_KEY_UNREGISTERED...): its error
+	// names the cause and the fix, which "could not connect" would hide.
+	if (!connected.ok && readRpcFailure(connected.error)) throw connected.error;
 	const reason = connected.ok ? '' : `: ${(connected.error as Error).message}`;
 	if (account.proxy)
 		throw new ConnectFailure(

@@ -12,6 +12,9 @@ export interface ErrorExplanation {
 
 const RELOGIN =
 	'Log in again with `npx n8n-nodes-scheduled-messaging telegram-login` and paste the new session string into the credential.';
+/** How one session is shared by n8n's processes; said wherever a second connection is the problem. */
+export const QUEUE_MODE_SETUP =
+	'A session string may be connected from one process at a time (Telegram revokes it when two connections use it at once, from the same or different hosts). In n8n queue mode run every process (main and workers) with EXECUTIONS_MODE=queue and the same queue Redis, so they take turns on the session; give the Telegram Trigger its own credential (a second login of the account), since it keeps its connection open; and use the session string nowhere else.';
 const CHECK_CHAT =
 	'Give the chat as @username, a t.me link, a phone number starting with +, a numeric ID of a chat this account is in, or "me".';
 
@@ -34,7 +37,7 @@ const CATALOG: Record<string, Omit<ErrorExplanation, 'refused'>> = {
 	AUTH_KEY_DUPLICATED: {
 		message:
 			'the same session is used from two places at once (AUTH_KEY_DUPLICATED), so Telegram revoked it',
-		fix: `Use a session in one place only (one credential, one n8n instance). ${RELOGIN}`,
+		fix: `${RELOGIN} ${QUEUE_MODE_SETUP}`,
 		sessionDead: true,
 	},
 	SESSION_REVOKED: {

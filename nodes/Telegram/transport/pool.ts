@@ -1,6 +1,7 @@
 import { withTimeout } from '../../../shared/timeout';
 import { accountKey, type TelegramAccount } from './account';
 import { closeClient, openClient, type OpenClient } from './connect';
+import { takeConnectionLease, type ConnectionLease } from './connectionLease';
 
 /** How long an unused client stays connected for the next item or execution. */
 export const IDLE_CLOSE_MS = 60_000;
@@ -16,6 +17,12 @@ interface PoolEntry {
 	discarded: boolean;
 	/** Clients replaced by a DC migration, closed when nobody uses the entry any more. */
 	retired: OpenClient[];
+	/** Queue mode: this process's turn on the login, released once the client is closed. */
+	lease: Promise<ConnectionLease | undefined>;
+	/** Users that keep the connection for as long as they run (a trigger): it is never handed over. */
+	keepers: number;
+	/** closeEntry ran (a hand-over and the idle timer may both ask for it). */
+	closing?: boolean;
 }
 
 /** One connected client per account per process, shared by items and executions. */
@@ -35,9 +42,30 @@ export interface TelegramSession {
 
 function closeEntry(entry: PoolEntry) {
 	clearTimeout(entry.idleTimer);
+	if (entry.closing) return;
+	entry.closing = true;
 	if (entries.get(entry.key) === entry) entries.delete(entry.key);
 	const retired = entry.retired.splice(0);
-	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]);
+	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]).then(() =>
+		releaseLease(entry),
+	);
+}
+
+/** Hands the login to the next process only after our connection is closed. */
+async function releaseLease(entry: PoolEntry) {
+	await (await entry.lease.catch(() => undefined))?.release();
+}
+
+/** Connects once this process may use the login (queue mode: its lease), keeping the lease with the entry. */
+function connectWithLease(account: TelegramAccount, key: string) {
+	const lease = takeConnectionLease(key);
+	const opening = lease.then(async (held) => {
+		const opened = openClient(account);
+		// A connection that failed leaves the session to the next process at once.
+		opened.catch(async () => await held?.release()).catch(() => undefined);
+		return await opened;
+	});
+	return { lease, opening };
 }
 
 function discard(entry: PoolEntry) {
@@ -52,11 +80,15 @@ function acquire(account: TelegramAccount): PoolEntry {
 		const created: PoolEntry = {
 			key,
 			account,
-			opening: openClient(account),
+			...connectWithLease(account, key),
 			users: 0,
 			discarded: false,
 			retired: [],
+			keepers: 0,
 		};
+		void created.lease
+			.then((held) => held?.whenWanted(() => handOver(created)))
+			.catch(() => undefined);
 		// A failed connect is not kept: the next item or execution tries again.
 		created.opening.catch(() => discard(created));
 		entries.set(key, created);
@@ -66,6 +98,17 @@ function acquire(account: TelegramAccount): PoolEntry {
 	clearTimeout(entry.idleTimer);
 	entry.idleTimer = undefined;
 	return entry;
+}
+
+/**
+ * Queue mode: another process waits for this login. Calls in flight finish on this client; later
+ * ones here queue for the lease like everyone else, so a busy process cannot starve the others.
+ * A trigger's connection is never handed over (it would stop listening).
+ */
+function handOver(entry: PoolEntry) {
+	if (entry.keepers > 0) return;
+	discard(entry);
+	if (entry.users === 0) closeEntry(entry);
 }
 
 async function release(entry: PoolEntry) {
@@ -134,13 +177,16 @@ function sessionOf(entry: PoolEntry, open: { current: OpenClient }): TelegramSes
 export async function withTelegram<T>(
 	account: TelegramAccount,
 	use: (session: TelegramSession) => Promise<T>,
+	{ keepsConnection = false }: { keepsConnection?: boolean } = {},
 ): Promise<T> {
 	const entry = acquire(account);
+	if (keepsConnection) entry.keepers++;
 	try {
 		const open = { current: await entry.opening };
 		open.current.sockets.hold();
 		return await use(sessionOf(entry, open));
 	} finally {
+		if (keepsConnection) entry.keepers--;
 		await release(entry);
 	}
 }
@@ -156,6 +202,7 @@ export async function closeAllTelegramClients(): Promise<void> {
 				entry.opening.then(closeClient),
 				...entry.retired.splice(0).map(closeClient),
 			]);
+			await releaseLease(entry);
 		}),
 	);
 }

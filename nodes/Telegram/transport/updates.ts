@@ -297,50 +297,55 @@ async function listenOneStretch(
 	stopped: Promise<void>,
 	onCaughtUp: () => void,
 ): Promise<StretchEnd> {
-	return await withTelegram(account, async (session) => {
-		const hub = listenForUpdates(session, account, node);
-		const subscription: Subscription = {
-			subscriber,
-			tracker: new UpdateTracker(
-				session,
-				node,
-				subscriber.state,
-				trackerSink(session, account, node, hub, subscriber, scheduledSends),
-			),
-			scheduledSends,
-		};
-		hub.subscriptions.add(subscription);
-		let periodic: NodeJS.Timeout | undefined;
-		let watch: ReturnType<typeof watchConnection> | undefined;
-		let end: StretchEnd = { kind: 'stopped' };
-		try {
-			// Now, before anything pushed meanwhile (which waits in the queue behind it).
-			await enqueue(hub, async () => await subscription.tracker.catchUp());
-			onCaughtUp();
-			// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
-			periodic = setInterval(() => {
-				enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
-					subscriber.onWarning(
-						`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
-					),
-				);
-			}, CATCH_UP_EVERY_MS);
-			watch = watchConnection(session);
-			end = await Promise.race([
-				stopped.then((): StretchEnd => ({ kind: 'stopped' })),
-				watch.dead.then((reason): StretchEnd => ({ kind: 'dead', reason })),
-			]);
-			if (end.kind === 'dead') session.discard();
-			return end;
-		} finally {
-			clearInterval(periodic);
-			watch?.stop();
-			hub.subscriptions.delete(subscription);
-			// Deactivation ends when the updates already taken are applied and saved; a dead
-			// connection's queue may wait on calls that never get an answer.
-			if (end.kind === 'stopped') await hub.queue;
-		}
-	});
+	return await withTelegram(
+		account,
+		async (session) => {
+			const hub = listenForUpdates(session, account, node);
+			const subscription: Subscription = {
+				subscriber,
+				tracker: new UpdateTracker(
+					session,
+					node,
+					subscriber.state,
+					trackerSink(session, account, node, hub, subscriber, scheduledSends),
+				),
+				scheduledSends,
+			};
+			hub.subscriptions.add(subscription);
+			let periodic: NodeJS.Timeout | undefined;
+			let watch: ReturnType<typeof watchConnection> | undefined;
+			let end: StretchEnd = { kind: 'stopped' };
+			try {
+				// Now, before anything pushed meanwhile (which waits in the queue behind it).
+				await enqueue(hub, async () => await subscription.tracker.catchUp());
+				onCaughtUp();
+				// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
+				periodic = setInterval(() => {
+					enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
+						subscriber.onWarning(
+							`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
+						),
+					);
+				}, CATCH_UP_EVERY_MS);
+				watch = watchConnection(session);
+				end = await Promise.race([
+					stopped.then((): StretchEnd => ({ kind: 'stopped' })),
+					watch.dead.then((reason): StretchEnd => ({ kind: 'dead', reason })),
+				]);
+				if (end.kind === 'dead') session.discard();
+				return end;
+			} finally {
+				clearInterval(periodic);
+				watch?.stop();
+				hub.subscriptions.delete(subscription);
+				// Deactivation ends when the updates already taken are applied and saved; a dead
+				// connection's queue may wait on calls that never get an answer.
+				if (end.kind === 'stopped') await hub.queue;
+			}
+		},
+		// The trigger's connection stays in this process (queue mode: never handed to a worker).
+		{ keepsConnection: true },
+	);
 }
 
 /**

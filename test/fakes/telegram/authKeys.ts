@@ -50,6 +50,11 @@ export interface AuthKeyRecord {
 	/** signIn succeeded but the account has a 2FA password. */
 	passwordPendingUserId?: bigint;
 	srp?: SrpChallenge;
+	/**
+	 * Telegram saw this login send requests from two TCP connections at once and invalidated it:
+	 * every later request on the key is answered 406 AUTH_KEY_DUPLICATED.
+	 */
+	duplicated?: boolean;
 }
 
 export function authKeyIdOf(key: Buffer): Buffer {

@@ -46,6 +46,8 @@ export interface ConnectionHost {
 	forget(connection: FakeConnection): void;
 	/** Pushes an Updates body to the account's connections on MTProto sessions other than `sessionId`. */
 	pushToOtherSessions(accountId: bigint, sessionId: Buffer, body: Buffer): void;
+	/** Another open connection already sends this login's (non-upload) requests. */
+	loginInUseElsewhere(auth: AuthKeyRecord, connection: FakeConnection): boolean;
 }
 
 /** Wrappers whose `query` is the real call. */
@@ -103,6 +105,11 @@ export class FakeConnection {
 	/** Hex id of the auth key last used here (while open). */
 	get authKeyId(): string | undefined {
 		return this.closed ? undefined : this.current?.auth.keyId.toString('hex');
+	}
+
+	/** This connection sends `auth`'s logged-in API requests (not only uploads). */
+	sendsRequestsOf(auth: AuthKeyRecord): boolean {
+		return !this.closed && !this.silent && this.wantsUpdates && this.current?.auth === auth;
 	}
 
 	get accountId(): bigint | undefined {
@@ -285,7 +292,6 @@ export class FakeConnection {
 		const name = call.className;
 		const seen: SeenRequest = { name, request: call, dcId: auth.dcId, userId: auth.userId };
 		this.host.record(seen);
-		if (!name.startsWith('upload.')) this.wantsUpdates = true;
 		const reply = (body: Buffer) =>
 			this.sendEncrypted(auth, sessionId, rpcResultBytes(msgId, body), 'answer', true);
 		const replyError = (code: number, message: string) => {
@@ -298,6 +304,15 @@ export class FakeConnection {
 		if (initConnection) {
 			const { deviceModel, systemVersion, appVersion, apiId } = initConnection;
 			auth.client = { deviceModel, systemVersion, appVersion, apiId };
+		}
+		if (!name.startsWith('upload.')) {
+			// Telegram's rule (core.telegram.org/api/errors#406-not-acceptable): a logged-in session
+			// sending requests in parallel from two TCP connections, from the same or different IP
+			// addresses, is invalidated. Upload connections (media) may run in parallel.
+			if (auth.userId !== undefined && this.host.loginInUseElsewhere(auth, this))
+				auth.duplicated = true;
+			if (auth.duplicated) return replyError(406, 'AUTH_KEY_DUPLICATED');
+			this.wantsUpdates = true;
 		}
 		const fault = this.host.faults.take(name, call);
 		if (fault?.kind === 'drop' && fault.when === 'before-apply') return this.drop(seen);

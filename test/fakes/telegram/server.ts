@@ -292,11 +292,16 @@ export class TelegramFake implements FakeWorld {
 		this.services.login.setPassword(password);
 	}
 
-	/** The account an auth key of this session string is logged in as, and its DC. */
-	sessionInfo(session: string): { dcId: number; userId?: bigint } | undefined {
+	/** The DC and account the fake has for a session's key; `duplicated` once Telegram's rule revoked it. */
+	sessionInfo(session: string): { dcId: number; userId?: bigint; duplicated?: true } | undefined {
 		const key = Buffer.from(session.slice(1), 'base64').subarray(-256);
 		const record = this.services.authKeys.all().find((r) => r.key.equals(key));
-		return record && { dcId: record.dcId, userId: record.userId };
+		if (!record) return undefined;
+		return {
+			dcId: record.dcId,
+			userId: record.userId,
+			...(record.duplicated ? { duplicated: true as const } : {}),
+		};
 	}
 
 	/** The account's sessions (logged-in auth keys), oldest first, as account.getAuthorizations lists them. */
@@ -709,6 +714,8 @@ export class TelegramFake implements FakeWorld {
 					void connection.pushUpdates(body);
 				}
 			},
+			loginInUseElsewhere: (auth, connection) =>
+				[...this.connections].some((other) => other !== connection && other.sendsRequestsOf(auth)),
 		};
 		this.connections.add(new FakeConnection(socket, host));
 	}

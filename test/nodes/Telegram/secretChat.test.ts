@@ -159,6 +159,10 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 				{
 					env: {
 						...process.env,
+						// Queue mode, as n8n's workers run: they take turns on the one session.
+						EXECUTIONS_MODE: 'queue',
+						QUEUE_BULL_REDIS_HOST: new URL(redis.url).hostname,
+						QUEUE_BULL_REDIS_PORT: new URL(redis.url).port,
 						TELEGRAM_TEST_CREDENTIAL: JSON.stringify(credential),
 						SECRET_CHAT_ID: String(chatId),
 						SECRET_TEXTS: JSON.stringify(texts),
@@ -182,6 +186,9 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 			credential = { ...credential, e2eStorage: 'redis', e2eStorageRedisUrl: redis.url };
 			const chatId = await acceptedChat();
 			const textsOf = (name: string) => Array.from({ length: 8 }, (_, i) => `${name} ${i}`);
+			// This process set the chat up with the session; it hangs up before the workers take turns.
+			await distTransport.pool.closeAllTelegramClients();
+			const qtsBefore = fake.qtsOf(ALICE);
 			const [first, second] = await Promise.all([
 				worker(chatId, textsOf('A')),
 				worker(chatId, textsOf('B')),
@@ -195,11 +202,17 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 				seqs,
 				Array.from({ length: 16 }, (_, i) => 3 + 2 * i),
 			);
+			// Exactly 16 reached the peer (none twice), in the order of their sequence numbers.
+			assert.equal(fake.qtsOf(ALICE) - qtsBefore, 16);
 			const read: string[] = [];
-			for (let i = 0; i < 16; i++)
-				read.push(
-					String((await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text),
-				);
+			const arrivedSeqs: number[] = [];
+			for (let i = 0; i < 16; i++) {
+				const message = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+				read.push(String(message.text));
+				arrivedSeqs.push(Number(message.outSeqNo));
+			}
+			assert.deepEqual(arrivedSeqs, seqs);
+			assert.equal(fake.sessionInfo(String(credential.sessionToken))?.duplicated, undefined);
 			assert.deepEqual(
 				read.filter((text) => text.startsWith('A')),
 				textsOf('A'),
