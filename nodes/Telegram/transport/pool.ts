@@ -21,8 +21,8 @@ interface PoolEntry {
 	lease: Promise<ConnectionLease | undefined>;
 	/** Users that keep the connection for as long as they run (a trigger): it is never handed over. */
 	keepers: number;
-	/** closeEntry ran (a hand-over and the idle timer may both ask for it). */
-	closing?: boolean;
+	/** closeEntry ran (a hand-over and the idle timer may both ask for it): done once closed. */
+	closing?: Promise<void>;
 }
 
 /** One connected client per account per process, shared by items and executions. */
@@ -40,15 +40,16 @@ export interface TelegramSession {
 	migrate(dcId: number): Promise<void>;
 }
 
-function closeEntry(entry: PoolEntry) {
+function closeEntry(entry: PoolEntry): Promise<void> {
 	clearTimeout(entry.idleTimer);
-	if (entry.closing) return;
-	entry.closing = true;
+	if (entry.closing) return entry.closing;
 	if (entries.get(entry.key) === entry) entries.delete(entry.key);
 	const retired = entry.retired.splice(0);
-	void Promise.allSettled([entry.opening.then(closeClient), ...retired.map(closeClient)]).then(() =>
-		releaseLease(entry),
-	);
+	entry.closing = Promise.allSettled([
+		entry.opening.then(closeClient),
+		...retired.map(closeClient),
+	]).then(async () => await releaseLease(entry));
+	return entry.closing;
 }
 
 /** Hands the login to the next process only after our connection is closed. */
@@ -57,9 +58,10 @@ async function releaseLease(entry: PoolEntry) {
 }
 
 /** Connects once this process may use the login (queue mode: its lease), keeping the lease with the entry. */
-function connectWithLease(account: TelegramAccount, key: string) {
+function connectWithLease(account: TelegramAccount, key: string, after: Promise<unknown>) {
 	const lease = takeConnectionLease(key);
 	const opening = lease.then(async (held) => {
+		await after;
 		const opened = openClient(account);
 		// A connection that failed leaves the session to the next process at once.
 		opened.catch(async () => await held?.release()).catch(() => undefined);
@@ -77,10 +79,15 @@ function acquire(account: TelegramAccount): PoolEntry {
 	const key = accountKey(account);
 	let entry = entries.get(key);
 	if (!entry) {
+		// The same login under other settings (the credential's proxy or server changed): Telegram
+		// revokes a session used from two connections at once, so an idle one is closed first.
+		const sameLogin = [...entries.values()].filter(
+			(other) => other.account.session === account.session && other.users === 0,
+		);
 		const created: PoolEntry = {
 			key,
 			account,
-			...connectWithLease(account, key),
+			...connectWithLease(account, key, Promise.all(sameLogin.map(closeEntry))),
 			users: 0,
 			discarded: false,
 			retired: [],
@@ -108,18 +115,18 @@ function acquire(account: TelegramAccount): PoolEntry {
 function handOver(entry: PoolEntry) {
 	if (entry.keepers > 0) return;
 	discard(entry);
-	if (entry.users === 0) closeEntry(entry);
+	if (entry.users === 0) void closeEntry(entry);
 }
 
 async function release(entry: PoolEntry) {
 	entry.users--;
 	if (entry.users > 0) return;
-	if (entry.discarded) return closeEntry(entry);
+	if (entry.discarded) return void closeEntry(entry);
 	await Promise.allSettled(entry.retired.splice(0).map(closeClient));
 	const open = await entry.opening.catch(() => undefined);
 	if (entry.users > 0) return;
 	open?.sockets.release();
-	entry.idleTimer = setTimeout(() => closeEntry(entry), IDLE_CLOSE_MS);
+	entry.idleTimer = setTimeout(() => void closeEntry(entry), IDLE_CLOSE_MS);
 	// The idle timer must not keep the process alive: a manual run ends when its work does.
 	entry.idleTimer.unref();
 }

@@ -71,7 +71,7 @@ describe('Telegram: the credential reaches Telegram through a proxy', () => {
 		}
 	});
 
-	test('the same session with and without the proxy are two pooled connections', async () => {
+	test('a proxy added to a credential connects anew, after closing the idle direct connection of that session', async () => {
 		const credential = credentialData(fake);
 		const direct = await runTelegram(fake, { credential, parameters: sendText({ text: '1' }) });
 		assert.equal(direct.error, undefined, direct.error?.message);
@@ -82,6 +82,8 @@ describe('Telegram: the credential reaches Telegram through a proxy', () => {
 		});
 		assert.equal(proxied.error, undefined, proxied.error?.message);
 		assert.ok(socks.tunnels.length > tunnelsBefore, 'not the pooled direct client');
+		// Two connections of one session at once would have made Telegram revoke it.
+		assert.equal(fake.sessionInfo(String(credential.sessionToken))?.duplicated, undefined);
 	});
 
 	test('the credential test connects through the SOCKS5 proxy too', async () => {
