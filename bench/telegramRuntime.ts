@@ -1,0 +1,132 @@
+// Telegram Message > Send Text through n8n's engine against a raw gramjs loop sending the same
+// messages over one connection to the same local fake, in the same run (issue #15's goal: the node
+// within 1.2x of the loop). The fake runs in this process, so CPU per item includes its share, the
+// same for both rows. Rows alternate (loop, node, loop, node ...) and the best of each is kept: the
+// machine is shared, so a single run mostly measures its neighbours.
+// Settings: BENCH_TG_ITEMS (1000), BENCH_TG_ROUNDS (3).
+import bigInt from 'big-integer';
+import { resolve } from 'node:path';
+import { Api } from 'telegram';
+import { runNode, PACKAGE_ROOT } from '../test/harness/engine';
+import { telegramCredentialData } from '../test/fakes/telegram/credential';
+import { TelegramFake } from '../test/fakes/telegram/server';
+import { closeFakeClient, connectedFakeClient } from '../test/fakes/telegram/testClient';
+
+export interface TelegramRow {
+	case: string;
+	items: number;
+	msTotal: number;
+	msPerItem: number;
+	/** User + system CPU of this process (node or loop, and the fake) per item. */
+	cpuMsPerItem: number;
+	vs?: string;
+}
+
+const pool = require(
+	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
+) as typeof import('../nodes/Telegram/transport/pool');
+
+async function timed(name: string, items: number, work: () => Promise<void>): Promise<TelegramRow> {
+	global.gc?.();
+	const cpuBefore = process.cpuUsage();
+	const start = process.hrtime.bigint();
+	await work();
+	const msTotal = Number(process.hrtime.bigint() - start) / 1e6;
+	const cpu = process.cpuUsage(cpuBefore);
+	return {
+		case: name,
+		items,
+		msTotal: Math.round(msTotal),
+		msPerItem: Number((msTotal / items).toFixed(3)),
+		cpuMsPerItem: Number(((cpu.user + cpu.system) / 1000 / items).toFixed(3)),
+	};
+}
+
+const best = (rows: TelegramRow[]) =>
+	rows.reduce((low, row) => (row.msPerItem < low.msPerItem ? row : low));
+
+export async function benchTelegramRuntime(
+	count = Number(process.env.BENCH_TG_ITEMS ?? 1000),
+	rounds = Number(process.env.BENCH_TG_ROUNDS ?? 3),
+): Promise<TelegramRow[]> {
+	const fake = await TelegramFake.start();
+	const client = await connectedFakeClient(fake);
+	const credentials = { telegramMtprotoApi: telegramCredentialData(fake) };
+	const items = Array.from({ length: count }, (_, index) => ({ text: `message ${index}` }));
+	const alice = fake.users.find((user) => user.username === 'alice_test')!;
+	const peer = new Api.InputPeerUser({
+		userId: bigInt(alice.id.toString()),
+		accessHash: bigInt(alice.accessHash.toString()),
+	});
+	let nextRandomId = 1;
+	const loop = async (list = items) => {
+		for (const item of list)
+			await client.invoke(
+				new Api.messages.SendMessage({
+					peer,
+					message: item.text,
+					randomId: bigInt(nextRandomId++),
+				}),
+			);
+	};
+	const node = async (list = items) => {
+		const result = await runNode({
+			node: {
+				type: 'telegram',
+				credentials,
+				parameters: {
+					resource: 'message',
+					operation: 'sendText',
+					chat: '@alice_test',
+					text: '={{ $json.text }}',
+					sendWhen: 'now',
+				},
+			},
+			items: list,
+		});
+		if (result.error || result.items.length !== list.length)
+			throw new Error(`bench send failed: ${result.error?.message}`);
+	};
+	try {
+		// Warm up both: connections, auth, n8n-core and the fake's first answers.
+		await client.invoke(
+			new Api.messages.SendMessage({ peer, message: 'warm', randomId: bigInt(-1) }),
+		);
+		await loop(items.slice(0, 20));
+		await node(items.slice(0, 20));
+		const loops: TelegramRow[] = [];
+		const nodes: TelegramRow[] = [];
+		for (let round = 0; round < rounds; round++) {
+			fake.reset();
+			loops.push(
+				await timed('baseline: raw gramjs loop, messages.sendMessage', count, () => loop()),
+			);
+			fake.reset();
+			nodes.push(await timed('Telegram node: Message > Send Text (now)', count, () => node()));
+		}
+		const [baseline, sendText] = [best(loops), best(nodes)];
+		sendText.vs = `${(sendText.msPerItem / baseline.msPerItem).toFixed(2)}x loop (CPU ${(sendText.cpuMsPerItem / baseline.cpuMsPerItem).toFixed(2)}x)`;
+		return [baseline, sendText];
+	} finally {
+		await closeFakeClient(client);
+		await pool.closeAllTelegramClients();
+		await fake.stop();
+	}
+}
+
+/** Prints the table; never fails on time. */
+export async function telegramRuntimeArea(): Promise<void> {
+	const rows = await benchTelegramRuntime();
+	console.log(
+		`Telegram Send Text vs a raw gramjs loop, in process through n8n's engine (best of ${process.env.BENCH_TG_ROUNDS ?? 3} alternating rounds)`,
+	);
+	console.table(rows);
+}
+
+if (require.main === module) {
+	require('../test/harness/env');
+	telegramRuntimeArea().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}
