@@ -19,6 +19,8 @@ export interface TelegramRow {
 	msPerItem: number;
 	/** User + system CPU of this process (node or loop, and the fake) per item. */
 	cpuMsPerItem: number;
+	/** TCP connections the fake accepted during the row (the pool's one connection is opened in the warm-up). */
+	newConnections: number;
 	vs?: string;
 }
 
@@ -26,8 +28,14 @@ const pool = require(
 	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
 ) as typeof import('../nodes/Telegram/transport/pool');
 
-async function timed(name: string, items: number, work: () => Promise<void>): Promise<TelegramRow> {
+async function timed(
+	fake: TelegramFake,
+	name: string,
+	items: number,
+	work: () => Promise<void>,
+): Promise<TelegramRow> {
 	global.gc?.();
+	const connectionsBefore = fake.acceptedConnections;
 	const cpuBefore = process.cpuUsage();
 	const start = process.hrtime.bigint();
 	await work();
@@ -39,6 +47,7 @@ async function timed(name: string, items: number, work: () => Promise<void>): Pr
 		msTotal: Math.round(msTotal),
 		msPerItem: Number((msTotal / items).toFixed(3)),
 		cpuMsPerItem: Number(((cpu.user + cpu.system) / 1000 / items).toFixed(3)),
+		newConnections: fake.acceptedConnections - connectionsBefore,
 	};
 }
 
@@ -99,10 +108,12 @@ export async function benchTelegramRuntime(
 		for (let round = 0; round < rounds; round++) {
 			fake.reset();
 			loops.push(
-				await timed('baseline: raw gramjs loop, messages.sendMessage', count, () => loop()),
+				await timed(fake, 'baseline: raw gramjs loop, messages.sendMessage', count, () => loop()),
 			);
 			fake.reset();
-			nodes.push(await timed('Telegram node: Message > Send Text (now)', count, () => node()));
+			nodes.push(
+				await timed(fake, 'Telegram node: Message > Send Text (now)', count, () => node()),
+			);
 		}
 		const [baseline, sendText] = [best(loops), best(nodes)];
 		sendText.vs = `${(sendText.msPerItem / baseline.msPerItem).toFixed(2)}x loop (CPU ${(sendText.cpuMsPerItem / baseline.cpuMsPerItem).toFixed(2)}x)`;
