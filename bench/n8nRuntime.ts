@@ -111,7 +111,7 @@ async function rawFetchLoop(
  * n8n's log level stays `info`: with `silent`, `n8n execute` prints no run data either. The n8n
  * process's CPU is sampled throughout; with `cpuProfileDir` it runs under `node --cpu-prof`.
  */
-async function executeToFile(
+export async function executeToFile(
 	install: N8nInstall,
 	id: string,
 	cpuProfileDir?: string,

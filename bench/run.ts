@@ -21,6 +21,7 @@ import { profileTimes } from './cpuProfile';
 import { benchRealN8n } from './n8nRuntime';
 import { benchQueueMode } from './queueMode';
 import { benchTelegramSecret } from './telegramSecret';
+import { telegramRuntimeArea } from './telegramRuntime';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 
@@ -58,6 +59,7 @@ async function queueArea() {
 async function main() {
 	if (process.argv.includes('queue')) return await queueArea();
 	if (process.env.BENCH_IN_PROCESS !== '0') await benchInProcess();
+	if (process.env.BENCH_TELEGRAM !== '0') await telegramRuntimeArea();
 	if (process.env.BENCH_N8N !== '0') await benchInN8n();
 	if (process.env.BENCH_QUEUE !== '0') await queueArea();
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { settle } from './errors';
 import { nodeOfRun } from './nodeOfRun';
+import { sha256 } from './sha256';
 import { stopSignalOf } from './stop';
 
 /**
@@ -109,7 +109,7 @@ export function sendKey(
 ): MemoKey | undefined {
 	const identity = sendIdentity(context, operation, itemIndex, part);
 	if (identity === undefined) return undefined;
-	return { id: createHash('sha256').update(identity).digest('hex'), store: storeOf(context) };
+	return { id: sha256(identity).toString('hex'), store: storeOf(context) };
 }
 
 function recall(key: MemoKey | undefined): Outcome | undefined {

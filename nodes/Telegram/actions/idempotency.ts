@@ -1,6 +1,7 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { sendIdentity } from '../../../shared/executionMemo';
+import { sha256 } from '../../../shared/sha256';
 
 /**
  * The random_id of one message: the first 8 bytes of SHA-256 of its send identity (instance,
@@ -10,7 +11,7 @@ import { sendIdentity } from '../../../shared/executionMemo';
  * sharing the account, gets new ones.
  */
 function deriveRandomId(identity: string): bigint {
-	const id = createHash('sha256').update(identity).digest().readBigInt64BE(0);
+	const id = sha256(identity).readBigInt64BE(0);
 	// Telegram treats 0 as "no random_id" (RANDOM_ID_EMPTY).
 	return id === 0n ? 1n : id;
 }

@@ -4,8 +4,15 @@ import { formatInZone } from '../../../shared/time';
 import type { MessageRecord, ResolvedChat } from '../transport';
 import { WHEN_ONLINE } from './readers';
 
+// Luxon works out the zone's offset for every date (Intl, tens of microseconds); messages sent in
+// one run mostly share their second, so the last answer is kept.
+let lastIso: { seconds: number; zone: string; iso: string | null } | undefined;
+
 function isoIn(seconds: number, zone: string): string | null {
-	return DateTime.fromSeconds(seconds, { zone }).toISO();
+	if (lastIso?.seconds === seconds && lastIso.zone === zone) return lastIso.iso;
+	const iso = DateTime.fromSeconds(seconds, { zone }).toISO();
+	lastIso = { seconds, zone, iso };
+	return iso;
 }
 
 /** Whether and when a send is scheduled, as the send operations output it. */

@@ -1,6 +1,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { readMaxWait } from '../../../shared/options';
+import { parameterOfRun } from '../../../shared/parameterOfRun';
 import { fieldError, settle } from '../../../shared/errors';
 import { INT32_MAX, readDecimalId } from '../../../shared/ids';
 import { stopSignalOf } from '../../../shared/stop';
@@ -28,7 +30,18 @@ export const SCHEDULE_WINDOW = { min: { seconds: 10 }, max: { days: 365 } };
 export const WHEN_ONLINE = 0x7ffffffe;
 
 export function readOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
-	return context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return parameterOfRun(context, 'options', itemIndex, {}) as IDataObject;
+}
+
+// An item makes several calls (limits, chat, send): its Max Rate-Limit Wait is read once.
+const maxWaitOfItem = new WeakMap<object, { itemIndex: number; seconds: number }>();
+
+function maxWaitOf(context: IExecuteFunctions, itemIndex: number): number {
+	const last = maxWaitOfItem.get(context);
+	if (last?.itemIndex === itemIndex) return last.seconds;
+	const seconds = readMaxWait(context, itemIndex);
+	maxWaitOfItem.set(context, { itemIndex, seconds });
+	return seconds;
 }
 
 export function callOptions(
@@ -36,9 +49,10 @@ export function callOptions(
 	itemIndex: number,
 	doing: string,
 ): CallOptions {
-	const maxFloodWaitSeconds = readMaxWait(context, itemIndex);
+	const maxFloodWaitSeconds = maxWaitOf(context, itemIndex);
 	return {
-		node: context.getNode(),
+		// getNode() deep-copies the node on every call; the node does not change during a run.
+		node: nodeOfRun(context),
 		itemIndex,
 		maxFloodWaitSeconds,
 		doing,
@@ -88,7 +102,7 @@ export function readTopicId(
 
 export function readChat(context: IExecuteFunctions, itemIndex: number): ChatReference {
 	try {
-		return parseChatReference(context.getNodeParameter('chat', itemIndex, ''));
+		return parseChatReference(parameterOfRun(context, 'chat', itemIndex, ''));
 	} catch (error) {
 		if (error instanceof ChatReferenceError)
 			throw fieldError(context.getNode(), 'Chat', error.message, error.fix, itemIndex);
@@ -138,7 +152,7 @@ export function readScheduleTime(
 
 /** Send: undefined for now, a Unix time, or WHEN_ONLINE. */
 export function readSendWhen(context: IExecuteFunctions, itemIndex: number): number | undefined {
-	const when = context.getNodeParameter('sendWhen', itemIndex, 'now') as string;
+	const when = parameterOfRun(context, 'sendWhen', itemIndex, 'now') as string;
 	if (when === 'at') return readScheduleTime(context, itemIndex);
 	if (when === 'online') return WHEN_ONLINE;
 	return undefined;

@@ -115,8 +115,17 @@ function readSecretStoreSettings(data: ICredentialDataDecryptedObject): SecretSt
 	return { kind: 'file', folder: String(data.e2eStorageFolder ?? '').trim(), secret };
 }
 
+// The pool asks for every item; an account object is read once per run and not changed.
+const keyByAccount = new WeakMap<TelegramAccount, string>();
+
 /** Identifies an account for the connection pool and the peer cache (a hash: never the secret itself). */
 export function accountKey(account: TelegramAccount): string {
+	let key = keyByAccount.get(account);
+	if (key === undefined) keyByAccount.set(account, (key = computeAccountKey(account)));
+	return key;
+}
+
+function computeAccountKey(account: TelegramAccount): string {
 	const server = account.server
 		? `${account.server.host}:${account.server.port}/${account.server.dcId ?? ''}`
 		: '';

@@ -1,5 +1,6 @@
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { settle } from '../../../shared/errors';
+import { nodeOfRun } from '../../../shared/nodeOfRun';
 import { readAccount, TELEGRAM_CREDENTIAL, type TelegramAccount } from './account';
 import { toNodeError } from './call';
 import { withTelegram, type TelegramSession } from './pool';
@@ -81,14 +82,33 @@ export async function readTelegramAccount(
  * Runs `use` with the node's Telegram credential connected (a pooled client per account). The
  * client also applies pushed secret-chat updates while it is connected.
  */
+// An execution's items share one credential: reading it (n8n decrypts it on every call) and
+// checking it for every item cost more than the send. So a node run reads it once, on its first
+// item; an item whose read failed is read again, so each such item names its own error.
+const accountOfRun = new WeakMap<object, Promise<TelegramAccount>>();
+
+function readAccountOfRun(context: CredentialContext, itemIndex: number): Promise<TelegramAccount> {
+	let account = accountOfRun.get(context);
+	if (!account) {
+		account = readTelegramAccount(context, itemIndex);
+		accountOfRun.set(context, account);
+		account.catch(() => accountOfRun.delete(context));
+	}
+	return account;
+}
+
 export async function withTelegramAccount<T>(
 	context: CredentialContext,
 	itemIndex: number | undefined,
 	use: (session: TelegramSession, account: TelegramAccount) => Promise<T>,
 	doing = 'talking to Telegram',
 ): Promise<T> {
-	const node = context.getNode();
-	const account = await readTelegramAccount(context, itemIndex);
+	// getNode() deep-copies the node on every call; the node does not change during a run.
+	const node = nodeOfRun(context);
+	// Without an item (list searches, triggers) the context may outlive a credential change.
+	const account = await (itemIndex === undefined
+		? readTelegramAccount(context, itemIndex)
+		: readAccountOfRun(context, itemIndex));
 	const outcome = await settle(
 		withTelegram(account, async (session) => {
 			listenForUpdates(session, account, node);

@@ -1,5 +1,6 @@
 import type { Api } from 'telegram';
 import { settle } from '../../../shared/errors';
+import { runBounded } from '../../../shared/pool';
 import { call, rpcFailureOf, type CallOptions } from './call';
 import { formatText, type Formatting } from './formatting';
 import type { ResolvedChat } from './peers';
@@ -200,6 +201,35 @@ async function albumMedia(
 	);
 }
 
+/** Album parts prepared at once: one after another, ten parts cost ten round trips or more. */
+export const ALBUM_PARTS_AT_ONCE = 4;
+
+/**
+ * Every album item uploaded and stored, ALBUM_PARTS_AT_ONCE at a time; after a failure no further
+ * item starts, and the failure of the earliest failing item is thrown (as one by one would).
+ */
+async function allAlbumMedia(
+	session: TelegramSession,
+	chat: ResolvedChat,
+	items: AlbumItem[],
+	options: CallOptions,
+): Promise<Api.TypeInputMedia[]> {
+	const media: Api.TypeInputMedia[] = new Array(items.length);
+	const failures = new Map<number, unknown>();
+	await runBounded(
+		items.length,
+		ALBUM_PARTS_AT_ONCE,
+		async (index) => {
+			const outcome = await settle(albumMedia(session, chat, items[index], index, options));
+			if (outcome.ok) media[index] = outcome.value;
+			else failures.set(index, outcome.error);
+		},
+		() => failures.size > 0,
+	);
+	if (failures.size > 0) throw failures.get(Math.min(...failures.keys()));
+	return media;
+}
+
 export async function sendAlbum(
 	session: TelegramSession,
 	chat: ResolvedChat,
@@ -209,19 +239,16 @@ export async function sendAlbum(
 	const { Api, returnBigInt } = session.gram;
 	const randomIds = album.items.map((item) => item.randomId);
 	return await sendOnceByRandomId(async () => {
-		const multiMedia: Api.TypeInputSingleMedia[] = [];
-		for (const [index, item] of album.items.entries()) {
-			const media = await albumMedia(session, chat, item, index, options);
+		const media = await allAlbumMedia(session, chat, album.items, options);
+		const multiMedia = album.items.map((item, index) => {
 			const { text, entities } = formatText(session.gram, item.caption, album.formatting);
-			multiMedia.push(
-				new Api.InputSingleMedia({
-					media,
-					randomId: returnBigInt(item.randomId),
-					message: text,
-					entities,
-				}),
-			);
-		}
+			return new Api.InputSingleMedia({
+				media: media[index],
+				randomId: returnBigInt(item.randomId),
+				message: text,
+				entities,
+			});
+		});
 		const request = new Api.messages.SendMultiMedia({
 			peer: chat.inputPeer,
 			multiMedia,

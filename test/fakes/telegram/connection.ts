@@ -322,6 +322,25 @@ export class FakeConnection {
 			return replyError(fault.code, fault.message);
 		}
 
+		const apply = async () =>
+			await this.applyRpc(auth, sessionId, call, seen, fault, reply, replyError);
+		if (this.host.faults.answerDelay(name) > 0) {
+			void this.host.faults.answerLater(name, apply).catch(() => undefined);
+			return;
+		}
+		return await apply();
+	}
+
+	private async applyRpc(
+		auth: AuthKeyRecord,
+		sessionId: Buffer,
+		call: { className: string; CONSTRUCTOR_ID: number },
+		seen: SeenRequest,
+		fault: ReturnType<FaultPlan['take']>,
+		reply: (body: Buffer) => Promise<void>,
+		replyError: (code: number, message: string) => Promise<void>,
+	): Promise<void> {
+		const name = call.className;
 		let answer: Buffer;
 		try {
 			answer = await this.host.rpc.answer(

@@ -39,6 +39,41 @@ export class FaultPlan {
 
 	clear(): void {
 		this.armed = [];
+		this.delays.clear();
+		this.mostAtOnce.clear();
+	}
+
+	// --- Slow answers: calls of one connection then overlap, as on Telegram, and are counted ---
+
+	private readonly delays = new Map<string, number>();
+	private readonly running = new Map<string, number>();
+	private readonly mostAtOnce = new Map<string, number>();
+
+	/** Every call named `name` is answered `ms` later; the connection reads on meanwhile. */
+	delayAnswers(name: string, ms: number): void {
+		this.delays.set(name, ms);
+	}
+
+	answerDelay(name: string): number {
+		return this.delays.get(name) ?? 0;
+	}
+
+	/** Runs a delayed call's answer after its delay, counting how many of its name overlap. */
+	async answerLater(name: string, answer: () => Promise<void>): Promise<void> {
+		const running = (this.running.get(name) ?? 0) + 1;
+		this.running.set(name, running);
+		this.mostAtOnce.set(name, Math.max(running, this.mostAtOnce.get(name) ?? 0));
+		try {
+			await new Promise((done) => setTimeout(done, this.answerDelay(name)));
+			await answer();
+		} finally {
+			this.running.set(name, (this.running.get(name) ?? 1) - 1);
+		}
+	}
+
+	/** The most delayed calls named `name` that were unanswered at once (since the last clear). */
+	mostUnansweredAtOnce(name: string): number {
+		return this.mostAtOnce.get(name) ?? 0;
 	}
 }
 

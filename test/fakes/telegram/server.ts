@@ -280,6 +280,16 @@ export class TelegramFake implements FakeWorld {
 		this.faults.arm(match, { kind: 'answer', build }, times);
 	}
 
+	/** Answers every call named `name` after `ms` (until reset); calls of one connection overlap. */
+	delayAnswers(name: string, ms: number): void {
+		this.faults.delayAnswers(name, ms);
+	}
+
+	/** The most calls named `name` (delayed with delayAnswers) that were unanswered at once. */
+	mostUnansweredAtOnce(name: string): number {
+		return this.faults.mostUnansweredAtOnce(name);
+	}
+
 	// --- Logins ---
 
 	/** The code auth.signIn accepts for this phone (default DEFAULT_LOGIN_CODE). */

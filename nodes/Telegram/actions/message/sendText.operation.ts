@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { parameterOfRun } from '../../../../shared/parameterOfRun';
 import { sendText, withTelegramAccount } from '../../transport';
 import {
 	chatField,
@@ -64,7 +65,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	// Everything is read and checked before the first call, so a bad item sends nothing.
 	const reference = readChat(this, itemIndex);
-	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	const text = String(parameterOfRun(this, 'text', itemIndex, '') ?? '');
 	if (text.trim() === '')
 		throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
 	const scheduleDate = readSendWhen(this, itemIndex);

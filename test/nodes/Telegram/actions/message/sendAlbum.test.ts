@@ -360,4 +360,32 @@ describe('Telegram: Message > Send Album', () => {
 			assert.equal(fake.messages.length + fake.scheduled.length, 0);
 		});
 	}
+
+	test('an album of 10 prepares its parts a few at a time (at most 4), in the order given', async () => {
+		// Slow answers let the fake see how many parts were prepared at once on the one connection.
+		fake.delayAnswers('messages.UploadMedia', 30);
+		const files = Object.fromEntries(
+			Array.from({ length: 10 }, (_, index) => [
+				`photo${index}`,
+				binaryFile(Buffer.from(`photo number ${index}`), `photo${index}.jpg`, 'image/jpeg'),
+			]),
+		);
+		const result = await withBinaryInput(
+			[files],
+			async () =>
+				await runTelegram(fake, {
+					parameters: album(
+						Object.keys(files).map((name, index) => fromBinary(name, `Part ${index + 1}`)),
+					),
+				}),
+		);
+		assert.equal(result.error, undefined, result.error?.message);
+		const atOnce = fake.mostUnansweredAtOnce('messages.UploadMedia');
+		assert.ok(atOnce > 1 && atOnce <= 4, `${atOnce} parts were prepared at once`);
+		assert.deepEqual(
+			fake.messages.map((message) => message.text),
+			Array.from({ length: 10 }, (_, index) => `Part ${index + 1}`),
+		);
+		assert.equal(callsOf(fake, 'messages.SendMultiMedia'), 1);
+	});
 });

@@ -78,6 +78,26 @@ describe('Telegram: Scheduled Message > Send Now', () => {
 		assert.equal(callsOf(fake, 'messages.SendScheduledMessages'), 0);
 	});
 
+	test('250 ids of one chat over 250 items go in ⌈250/100⌉ = 3 calls of at most 100 ids', async () => {
+		fake.scheduledLimitPerChat = 300;
+		const ids = await schedule(
+			'@alice_test',
+			Array.from({ length: 250 }, (_unused, index) => `m${index}`),
+		);
+		const result = await runTelegram(fake, {
+			credential,
+			parameters: scheduledOp('sendNow', { messageIds: '={{ $json.id }}' }),
+			items: ids.map((id) => ({ chat: '@alice_test', id })),
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		const calls = fake.requests
+			.filter((request) => request.name === 'messages.SendScheduledMessages')
+			.map((request) => (request.request as { id: number[] }).id.length);
+		assert.deepEqual(calls, [100, 100, 50]);
+		assert.equal(fake.messages.length, 250);
+		assert.equal(result.items.filter((item) => item.json.sentNow === true).length, 250);
+	});
+
 	test('one stale id among 100 costs no extra call: its item fails, the other 99 are sent in one call', async () => {
 		const ids = await schedule(
 			'@alice_test',

@@ -1,0 +1,268 @@
+// Telegram Message > Send Text through n8n's engine against a raw gramjs loop sending the same
+// messages over one connection to the same local fake, in the same run (issue #15's goal: the node
+// within 1.2x of the loop). The fake runs in this process, so CPU per item includes its share, the
+// same for both rows. Rows alternate (loop, node, loop, node ...) and the best of each is kept: the
+// machine is shared, so a single run mostly measures its neighbours. A third row sends a constant
+// text: the difference to the second is n8n's expression engine, not the node.
+// Settings: BENCH_TG_ITEMS (1000), BENCH_TG_ROUNDS (3).
+import bigInt from 'big-integer';
+import { resolve } from 'node:path';
+import { Api } from 'telegram';
+import { runNode, PACKAGE_ROOT } from '../test/harness/engine';
+import { telegramCredentialData } from '../test/fakes/telegram/credential';
+import { TelegramFake } from '../test/fakes/telegram/server';
+import { closeFakeClient, connectedFakeClient } from '../test/fakes/telegram/testClient';
+import { importJson, prepareN8n } from '../test/e2e/n8nCli';
+import { executeToFile } from './n8nRuntime';
+
+export interface TelegramRow {
+	case: string;
+	items: number;
+	msTotal: number;
+	msPerItem: number;
+	/** User + system CPU of this process (node or loop, and the fake) per item. */
+	cpuMsPerItem?: number;
+	/** TCP connections the fake accepted during the row (the pool's one connection is opened in the warm-up). */
+	newConnections?: number;
+	vs?: string;
+}
+
+const pool = require(
+	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
+) as typeof import('../nodes/Telegram/transport/pool');
+
+async function timed(
+	fake: TelegramFake,
+	name: string,
+	items: number,
+	work: () => Promise<void>,
+): Promise<TelegramRow> {
+	global.gc?.();
+	const connectionsBefore = fake.acceptedConnections;
+	const cpuBefore = process.cpuUsage();
+	const start = process.hrtime.bigint();
+	await work();
+	const msTotal = Number(process.hrtime.bigint() - start) / 1e6;
+	const cpu = process.cpuUsage(cpuBefore);
+	return {
+		case: name,
+		items,
+		msTotal: Math.round(msTotal),
+		msPerItem: Number((msTotal / items).toFixed(3)),
+		cpuMsPerItem: Number(((cpu.user + cpu.system) / 1000 / items).toFixed(3)),
+		newConnections: fake.acceptedConnections - connectionsBefore,
+	};
+}
+
+const best = (rows: TelegramRow[]) =>
+	rows.reduce((low, row) => (row.msPerItem < low.msPerItem ? row : low));
+
+export async function benchTelegramRuntime(
+	count = Number(process.env.BENCH_TG_ITEMS ?? 1000),
+	rounds = Number(process.env.BENCH_TG_ROUNDS ?? 3),
+): Promise<TelegramRow[]> {
+	const fake = await TelegramFake.start();
+	const client = await connectedFakeClient(fake);
+	const credentials = { telegramMtprotoApi: telegramCredentialData(fake) };
+	const items = Array.from({ length: count }, (_, index) => ({ text: `message ${index}` }));
+	const alice = fake.users.find((user) => user.username === 'alice_test')!;
+	const peer = new Api.InputPeerUser({
+		userId: bigInt(alice.id.toString()),
+		accessHash: bigInt(alice.accessHash.toString()),
+	});
+	let nextRandomId = 1;
+	const loop = async (list = items) => {
+		for (const item of list)
+			await client.invoke(
+				new Api.messages.SendMessage({
+					peer,
+					message: item.text,
+					randomId: bigInt(nextRandomId++),
+				}),
+			);
+	};
+	const node = async (list = items, text = '={{ $json.text }}') => {
+		const result = await runNode({
+			node: {
+				type: 'telegram',
+				credentials,
+				parameters: {
+					resource: 'message',
+					operation: 'sendText',
+					chat: '@alice_test',
+					text,
+					sendWhen: 'now',
+				},
+			},
+			items: list,
+		});
+		if (result.error || result.items.length !== list.length)
+			throw new Error(`bench send failed: ${result.error?.message}`);
+	};
+	try {
+		// Warm up both: connections, auth, n8n-core and the fake's first answers.
+		await client.invoke(
+			new Api.messages.SendMessage({ peer, message: 'warm', randomId: bigInt(-1) }),
+		);
+		await loop(items.slice(0, 20));
+		await node(items.slice(0, 20));
+		const loops: TelegramRow[] = [];
+		const nodes: TelegramRow[] = [];
+		const constants: TelegramRow[] = [];
+		for (let round = 0; round < rounds; round++) {
+			fake.reset();
+			loops.push(
+				await timed(fake, 'baseline: raw gramjs loop, messages.sendMessage', count, () => loop()),
+			);
+			fake.reset();
+			nodes.push(
+				await timed(
+					fake,
+					'Telegram node: Message > Send Text (now), text {{ $json.text }}',
+					count,
+					() => node(),
+				),
+			);
+			fake.reset();
+			// The same without an expression: what n8n's expression engine adds to the node's own cost.
+			constants.push(
+				await timed(fake, 'Telegram node: Message > Send Text (now), constant text', count, () =>
+					node(items, 'a constant message'),
+				),
+			);
+		}
+		const baseline = best(loops);
+		const rows = [baseline, best(nodes), best(constants)];
+		for (const row of rows.slice(1))
+			row.vs = `${(row.msPerItem / baseline.msPerItem).toFixed(2)}x loop (CPU ${((row.cpuMsPerItem ?? NaN) / (baseline.cpuMsPerItem ?? NaN)).toFixed(2)}x)`;
+		return rows;
+	} finally {
+		await closeFakeClient(client);
+		await pool.closeAllTelegramClients();
+		await fake.stop();
+	}
+}
+
+type RunData = Record<string, Array<{ executionTime?: number; error?: { message?: string } }>>;
+
+/**
+ * Send Text in a real n8n (`n8n execute`, the pack installed as users install it): n8n's own
+ * executionTime of the node, for a text with and without an expression. Wall time only (the
+ * baseline is the in-process loop, on this process's Node, not n8n's).
+ */
+export async function benchTelegramInN8n(count: number): Promise<TelegramRow[]> {
+	const fake = await TelegramFake.start();
+	try {
+		const install = await prepareN8n();
+		await importJson(install, 'credentials', [
+			{
+				id: 'telegramBench',
+				name: 'Telegram bench',
+				type: 'telegramMtprotoApi',
+				data: telegramCredentialData(fake),
+			},
+		]);
+		const send = (name: string, x: number, text: string) => ({
+			id: name,
+			name,
+			type: 'n8n-nodes-scheduled-messaging.telegram',
+			typeVersion: 1,
+			position: [x, 0],
+			credentials: { telegramMtprotoApi: { id: 'telegramBench', name: 'Telegram bench' } },
+			parameters: {
+				resource: 'message',
+				operation: 'sendText',
+				chat: '@alice_test',
+				text,
+				sendWhen: 'now',
+			},
+		});
+		const cases: Array<[string, string]> = [
+			['Warm', 'warm'],
+			['Expression', '={{ $json.text }}'],
+			['Constant', 'a constant message'],
+		];
+		const workflow = {
+			id: 'telegramBenchWorkflow',
+			name: 'Telegram Send Text bench',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			nodes: [
+				{
+					id: 'start',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 'items',
+					name: 'Items',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: {
+						jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { text: 'message ' + i } }));`,
+					},
+				},
+				{
+					id: 'one',
+					name: 'One',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [400, 0],
+					parameters: { jsCode: `return [{ json: { text: 'warm' } }];` },
+				},
+				...cases.map(([name, text], index) => send(name, 600 + index * 200, text)),
+			],
+			connections: {
+				Start: { main: [[{ node: 'One', type: 'main', index: 0 }]] },
+				One: { main: [[{ node: 'Warm', type: 'main', index: 0 }]] },
+				Warm: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
+				Items: { main: [[{ node: 'Expression', type: 'main', index: 0 }]] },
+				Expression: { main: [[{ node: 'Constant', type: 'main', index: 0 }]] },
+			},
+		};
+		await importJson(install, 'workflow', [workflow]);
+		const result = (await executeToFile(install, workflow.id)).output as {
+			data: { resultData: { error?: { message: string }; runData: RunData } };
+		};
+		const { error, runData } = result.data.resultData;
+		if (error) throw new Error(`the n8n bench run failed: ${error.message}`);
+		return cases.slice(1).map(([name]) => {
+			const ms = runData[name]?.[0]?.executionTime ?? NaN;
+			return {
+				case: `real n8n: Send Text, ${name === 'Expression' ? 'text {{ $json.text }}' : 'constant text'}`,
+				items: count,
+				msTotal: ms,
+				msPerItem: Number((ms / count).toFixed(3)),
+			};
+		});
+	} finally {
+		await fake.stop();
+	}
+}
+
+/** Prints the tables; never fails on time. */
+export async function telegramRuntimeArea(): Promise<void> {
+	const rows = await benchTelegramRuntime();
+	console.log(
+		`Telegram Send Text vs a raw gramjs loop, in process through n8n's engine (best of ${process.env.BENCH_TG_ROUNDS ?? 3} alternating rounds)`,
+	);
+	console.table(rows);
+	if (process.env.BENCH_N8N === '0') return;
+	const inN8n = await benchTelegramInN8n(Number(process.env.BENCH_TG_ITEMS ?? 1000));
+	for (const row of inN8n)
+		row.vs = `${(row.msPerItem / rows[0].msPerItem).toFixed(2)}x the in-process loop`;
+	console.log("Telegram Send Text in a real n8n (n8n execute; n8n's executionTime of the node)");
+	console.table(inN8n);
+}
+
+if (require.main === module) {
+	require('../test/harness/env');
+	telegramRuntimeArea().catch((error) => {
+		console.error(error);
+		process.exit(1);
+	});
+}
