@@ -3,10 +3,13 @@
 // package.json's `n8n` block (what n8n requires at start), then every other module of dist/. Wall
 // time and CPU time (the machine is shared: CPU is the steadier of the two). It also checks that
 // none of this loads `telegram` (only the Telegram transport needs it, on first use).
-// Settings: BENCH_LOADING_RUNS (7). It fails only if a child fails, never on time.
+// Then n8n's start with the pack vs without (bench/n8nStartup.ts); target: at most 5% slower.
+// Settings: BENCH_LOADING_RUNS (7), BENCH_STARTUP_RUNS (5; 0 skips the n8n starts). It fails only
+// if a run fails, never on time.
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { benchN8nStartup } from './n8nStartup';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
@@ -113,4 +116,11 @@ export async function benchLoading(): Promise<void> {
 	console.log(
 		`${telegram ? 'FAIL' : 'ok'}: telegram ${telegram ? 'IS' : 'is not'} loaded by requiring dist/; packages our modules loaded: ${first.packages.join(', ') || 'none'}`,
 	);
+
+	const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
+	if (startupRuns <= 0) return;
+	console.log(
+		`n8n start (scripts/start-n8n.sh to /healthz/readiness), with vs without the pack, ${startupRuns} alternated runs each. Target: at most 1.05x.`,
+	);
+	console.table(await benchN8nStartup(startupRuns));
 }
