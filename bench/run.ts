@@ -8,7 +8,8 @@
 // part, BENCH_N8N_CPU_PROF=<folder> runs n8n under `node --cpu-prof` and prints where its CPU went.
 // Last, queue mode vs one n8n process (bench/queueMode.ts): BENCH_QUEUE=0 skips it,
 // BENCH_QUEUE_SENDS (10000), BENCH_QUEUE_EXECUTIONS (20), BENCH_QUEUE_CONCURRENCY (5);
-// `npm run bench -- queue` runs only that area.
+// `npm run bench -- queue` runs only that area. First, what loading the pack costs
+// (bench/loading.ts): BENCH_LOADING=0 skips it.
 // It fails only when a run fails, never on time.
 import '../test/harness/env';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { profileTimes } from './cpuProfile';
 import { benchRealN8n } from './n8nRuntime';
 import { benchQueueMode } from './queueMode';
 import { benchTelegramSecret } from './telegramSecret';
+import { benchLoading } from './loading';
 import { telegramRuntimeArea } from './telegramRuntime';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -58,6 +60,7 @@ async function queueArea() {
 
 async function main() {
 	if (process.argv.includes('queue')) return await queueArea();
+	if (process.env.BENCH_LOADING !== '0') await benchLoading();
 	if (process.env.BENCH_IN_PROCESS !== '0') await benchInProcess();
 	if (process.env.BENCH_TELEGRAM !== '0') await telegramRuntimeArea();
 	if (process.env.BENCH_N8N !== '0') await benchInN8n();

@@ -16,9 +16,15 @@ import {
 } from './transport';
 import { CHAT_FILTER_PROPERTIES } from './trigger/chatFilter';
 import { EVENT_OPTIONS } from './trigger/events';
-import { itemPipelineFor } from './trigger/pipelineSettings';
+import type * as PipelineSettings from './trigger/pipelineSettings';
 import { MEDIA_PROPERTIES } from './trigger/media';
-import { memoryUpdateStore, staticDataUpdateStore } from './trigger/updateStateStore';
+import type * as UpdateStateStore from './trigger/updateStateStore';
+
+// Loaded on first use, not when n8n requires this file at start: see transport/index.ts.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const pipelineSettings = () => require('./trigger/pipelineSettings') as typeof PipelineSettings;
+const updateStateStore = () => require('./trigger/updateStateStore') as typeof UpdateStateStore;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Keeps one connection per account open while the workflow is active and starts it on what
@@ -86,7 +92,7 @@ export class TelegramTrigger implements INodeType {
 			throw new NodeOperationError(node, 'No event is selected', {
 				description: 'Pick at least one event under Events.',
 			});
-		const pipeline = itemPipelineFor(this, events);
+		const pipeline = pipelineSettings().itemPipelineFor(this, events);
 		const autoAccept = this.getNodeParameter('autoAccept', false) as boolean;
 		const account = await readTelegramAccount(this);
 		if (events.some((event) => event.startsWith('secret')) && !usesSecretChats(account)) {
@@ -118,8 +124,8 @@ export class TelegramTrigger implements INodeType {
 		// Where this trigger stands in the account's updates, so what arrives while it is stopped is emitted when it is back.
 		const state =
 			this.getMode() === 'manual'
-				? memoryUpdateStore()
-				: staticDataUpdateStore(this.getWorkflowStaticData('node'));
+				? updateStateStore().memoryUpdateStore()
+				: updateStateStore().staticDataUpdateStore(this.getWorkflowStaticData('node'));
 		const stop = await subscribeToUpdates(account, node, {
 			autoAccept,
 			onEvent,

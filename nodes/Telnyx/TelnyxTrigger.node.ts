@@ -17,9 +17,17 @@ import {
 	isWanted,
 	type TelnyxEvent,
 } from './trigger/events';
-import { isRegistered, register, unregister } from './trigger/profileWebhook';
-import { claimDelivery } from './trigger/repeats';
-import { parsePublicKey, verifyTelnyxSignature } from './trigger/signature';
+import type * as ProfileWebhook from './trigger/profileWebhook';
+import type * as Repeats from './trigger/repeats';
+import type * as Signature from './trigger/signature';
+
+// Loaded on first use, not when n8n requires this file at start (the seen-event stores bring
+// Redis and file code): see nodes/Telegram/transport/index.ts.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const profileWebhook = () => require('./trigger/profileWebhook') as typeof ProfileWebhook;
+const repeats = () => require('./trigger/repeats') as typeof Repeats;
+const signature = () => require('./trigger/signature') as typeof Signature;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function header(headers: IDataObject, name: string): string | undefined {
 	const value = headers[name];
@@ -105,20 +113,20 @@ export class TelnyxTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return await isRegistered(this);
+				return await profileWebhook().isRegistered(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				return await register(this);
+				return await profileWebhook().register(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				return await unregister(this);
+				return await profileWebhook().unregister(this);
 			},
 		},
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const credentials = await this.getCredentials<{ publicKey?: string }>(TELNYX_CREDENTIAL);
-		const publicKey = parsePublicKey(String(credentials.publicKey ?? ''));
+		const publicKey = signature().parsePublicKey(String(credentials.publicKey ?? ''));
 		if (!publicKey) {
 			this.logger.error(
 				'Telnyx Trigger: the credential has no valid Webhook Public Key; events cannot be verified',
@@ -128,7 +136,7 @@ export class TelnyxTrigger implements INodeType {
 		const rawBody = await rawBodyOf(this);
 		const headers = this.getHeaderData() as IDataObject;
 		const verdict = rawBody
-			? verifyTelnyxSignature(
+			? signature().verifyTelnyxSignature(
 					{
 						rawBody,
 						signature: header(headers, 'telnyx-signature-ed25519'),
@@ -158,7 +166,7 @@ export class TelnyxTrigger implements INodeType {
 			};
 		}
 		const item = { json: eventOutput(event, this.getTimezone()) };
-		const claim = await claimDelivery(this, event);
+		const claim = await repeats().claimDelivery(this, event);
 		if (claim === 'failed')
 			return refuse(this, 503, 'The event could not be recorded; send it again');
 		if (claim === 'duplicate') return { webhookResponse: { received: true, duplicate: true } };

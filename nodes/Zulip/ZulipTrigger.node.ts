@@ -9,9 +9,16 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { fieldError } from '../../shared/errors';
 import { channelLocator } from './actions/properties';
 import { searchChannels, zulipConnection } from './methods';
-import { ZulipEventListener } from './trigger/eventListener';
+import type * as EventListener from './trigger/eventListener';
 import { EVENT_OPTIONS } from './trigger/triggerEvents';
-import { memoryStateStore, staticDataStateStore } from './trigger/triggerState';
+import type * as TriggerState from './trigger/triggerState';
+
+// Loaded on first use, not when n8n requires this file at start: see
+// nodes/Telegram/transport/index.ts.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const eventListener = () => require('./trigger/eventListener') as typeof EventListener;
+const triggerState = () => require('./trigger/triggerState') as typeof TriggerState;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /**
  * Listens to Zulip's real-time events API while the workflow is active and starts one
@@ -84,7 +91,7 @@ export class ZulipTrigger implements INodeType {
 		if (events.length === 0)
 			throw fieldError(node, 'Events', 'has nothing selected', 'Pick at least one event.');
 		const channelIds = events.includes('channelMessage') ? readChannelIds(this) : [];
-		const listener = new ZulipEventListener(this, {
+		const listener = new (eventListener().ZulipEventListener)(this, {
 			events,
 			channelIds,
 			includeOwn: this.getNodeParameter('includeOwn', false) as boolean,
@@ -92,8 +99,8 @@ export class ZulipTrigger implements INodeType {
 			// "Listen for test event" keeps its place in memory only: it must not move the active trigger's.
 			store:
 				this.getMode() === 'manual'
-					? memoryStateStore()
-					: staticDataStateStore(this.getWorkflowStaticData('node')),
+					? triggerState().memoryStateStore()
+					: triggerState().staticDataStateStore(this.getWorkflowStaticData('node')),
 			// this.emit is read at each call: n8n replaces it for a manual test after trigger() returns.
 			emit: (item) => this.emit([this.helpers.returnJsonArray([item])]),
 			fail: (error) => this.emitError(error),

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import { readProxy, type ProxySettings } from './proxy';
+import { TELEGRAM_CREDENTIAL } from './constants';
 
-export const TELEGRAM_CREDENTIAL = 'telegramMtprotoApi';
+export { TELEGRAM_CREDENTIAL };
 
 /** A host and port to dial instead of the address gramjs would pick for a data center. */
 export interface ServerAddress {

@@ -18,9 +18,10 @@ import { SecretStoreError } from './secret/store';
 import { explainRpcFailure } from './errorCatalog';
 import type { TelegramSession } from './pool';
 import { isFloodWait, readRpcFailure, type RpcFailure } from './rpcError';
+import { DEFAULT_MAX_FLOOD_WAIT_SECONDS } from './constants';
 
 export const CALL_TIMEOUT_MS = 30_000;
-export const DEFAULT_MAX_FLOOD_WAIT_SECONDS = 30;
+export { DEFAULT_MAX_FLOOD_WAIT_SECONDS };
 const FOLLOWED_MIGRATIONS = /^(USER|NETWORK)_MIGRATE_/;
 const MAX_MIGRATIONS = 2;
 

@@ -1,120 +1,97 @@
-import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
-import { settle } from '../../../shared/errors';
-import { nodeOfRun } from '../../../shared/nodeOfRun';
-import { readAccount, TELEGRAM_CREDENTIAL, type TelegramAccount } from './account';
-import { toNodeError } from './call';
-import { withTelegram, type TelegramSession } from './pool';
-import { listenForUpdates } from './updates';
+// The Telegram transport's front door. n8n requires every node file at start, and the transport
+// behind it is ~50 modules plus `telegram`: those load on the first call that needs them (./api),
+// so loading the pack stays cheap. Same exports as ./api, which holds the real code.
+import type * as Api from './api';
 
-export { TELEGRAM_CREDENTIAL } from './account';
-export {
-	DEFAULT_MAX_FLOOD_WAIT_SECONDS,
-	rpcFailureOf,
-	toNodeError,
-	type CallOptions,
-} from './call';
-export { ChatReferenceError, parseChatReference, type ChatReference } from './chatReference';
-export type { Formatting } from './formatting';
-export { DownloadError, downloadFile } from './download';
-export { checkIdentity, describeIdentity } from './identity';
-export { lengthLimits, sentLength, type LengthLimits } from './limits';
-export {
-	deleteScheduled,
-	findScheduledCopies,
-	listScheduled,
-	reschedule,
-	sendAlbum,
-	sendScheduledNow,
-	sendText,
-	type AlbumItem,
-	type AlbumItemKind,
-	type SendResult,
-} from './messages';
-export type { FileContents, MessageFile } from './messageFiles';
-export { listDialogs, type DialogRecord } from './dialogs';
-export type { EditedMessageRecord, MessageChangeEvent } from './messageChanges';
-export { resolveChat, UnknownChatError, type ResolvedChat } from './peers';
-export { closeAllTelegramClients, type TelegramSession } from './pool';
-export type { MessageRecord } from './records';
-export type { TelegramAccount } from './account';
-export {
-	acceptSecretChat,
-	closeSecretChat,
-	listSecretChats,
-	sendSecretText,
-	startSecretChat,
-	UnknownSecretChatError,
-	type SecretChatEvent,
-	type SecretSendResult,
-} from './secret/secretChats';
-export { closeSecretChatStores } from './secret/chatStore';
-export type { SecretChatState } from './secret/protocol';
-export {
-	subscribeToUpdates,
-	TelegramOutage,
-	usesSecretChats,
-	type TelegramUpdateEvent,
-	type UpdateSubscriber,
-} from './updates';
+export { DEFAULT_MAX_FLOOD_WAIT_SECONDS, TELEGRAM_CREDENTIAL } from './constants';
+export type {
+	AlbumItem,
+	AlbumItemKind,
+	CallOptions,
+	ChatReference,
+	CredentialContext,
+	DialogRecord,
+	EditedMessageRecord,
+	FileContents,
+	Formatting,
+	LengthLimits,
+	MessageChangeEvent,
+	MessageFile,
+	MessageRecord,
+	ResolvedChat,
+	SecretChatEvent,
+	SecretChatState,
+	SecretSendResult,
+	SendResult,
+	TelegramAccount,
+	TelegramSession,
+	TelegramUpdateEvent,
+	UpdateSubscriber,
+} from './api';
 
-/** What reading the credential needs of n8n's context: node executions, list searches, triggers. */
-export interface CredentialContext {
-	getNode(): INode;
-	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
-}
+let api: typeof Api | undefined;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const load = (): typeof Api => (api ??= require('./api') as typeof Api);
 
-/** The credential as an account; a value that cannot work becomes a node error saying how to fix it. */
-export async function readTelegramAccount(
-	context: CredentialContext,
-	itemIndex?: number,
-): Promise<TelegramAccount> {
-	const outcome = await settle(
-		(async () => readAccount(await context.getCredentials(TELEGRAM_CREDENTIAL, itemIndex)))(),
-	);
-	if (outcome.ok) return outcome.value;
-	throw toNodeError(context.getNode(), outcome.error, {
-		itemIndex,
-		doing: 'reading the credential',
-	});
+/** A function of ./api that loads it on its first call. */
+function lazy<K extends keyof typeof Api>(name: K): (typeof Api)[K] {
+	return ((...args: unknown[]) =>
+		(load()[name] as (...args: unknown[]) => unknown)(...args)) as unknown as (typeof Api)[K];
 }
 
 /**
- * Runs `use` with the node's Telegram credential connected (a pooled client per account). The
- * client also applies pushed secret-chat updates while it is connected.
+ * A class of ./api for `instanceof` only (only the transport makes them): nothing can be one while
+ * ./api is not loaded, so the check does not load it.
  */
-// An execution's items share one credential: reading it (n8n decrypts it on every call) and
-// checking it for every item cost more than the send. So a node run reads it once, on its first
-// item; an item whose read failed is read again, so each such item names its own error.
-const accountOfRun = new WeakMap<object, Promise<TelegramAccount>>();
-
-function readAccountOfRun(context: CredentialContext, itemIndex: number): Promise<TelegramAccount> {
-	let account = accountOfRun.get(context);
-	if (!account) {
-		account = readTelegramAccount(context, itemIndex);
-		accountOfRun.set(context, account);
-		account.catch(() => accountOfRun.delete(context));
-	}
-	return account;
+function lazyClass<K extends keyof typeof Api>(name: K): (typeof Api)[K] {
+	return {
+		[Symbol.hasInstance]: (value: unknown) =>
+			api !== undefined && value instanceof (api[name] as new (...args: never[]) => unknown),
+	} as unknown as (typeof Api)[K];
 }
 
-export async function withTelegramAccount<T>(
-	context: CredentialContext,
-	itemIndex: number | undefined,
-	use: (session: TelegramSession, account: TelegramAccount) => Promise<T>,
-	doing = 'talking to Telegram',
-): Promise<T> {
-	// getNode() deep-copies the node on every call; the node does not change during a run.
-	const node = nodeOfRun(context);
-	// Without an item (list searches, triggers) the context may outlive a credential change.
-	const account = await (itemIndex === undefined
-		? readTelegramAccount(context, itemIndex)
-		: readAccountOfRun(context, itemIndex));
-	const outcome = await settle(
-		withTelegram(account, async (session) => {
-			listenForUpdates(session, account, node);
-			return await use(session, account);
-		}),
-	);
-	if (outcome.ok) return outcome.value;
-	throw toNodeError(node, outcome.error, { itemIndex, doing });
+/** A close-all that has nothing to close while ./api is not loaded. */
+function closer<K extends 'closeAllTelegramClients' | 'closeSecretChatStores'>(name: K) {
+	return async (): Promise<void> => await api?.[name]();
 }
+
+export const ChatReferenceError = lazyClass('ChatReferenceError');
+export const DownloadError = lazyClass('DownloadError');
+export const UnknownChatError = lazyClass('UnknownChatError');
+export const UnknownSecretChatError = lazyClass('UnknownSecretChatError');
+export const TelegramOutage = lazyClass('TelegramOutage');
+export type ChatReferenceError = Api.ChatReferenceError;
+export type DownloadError = Api.DownloadError;
+export type UnknownChatError = Api.UnknownChatError;
+export type UnknownSecretChatError = Api.UnknownSecretChatError;
+export type TelegramOutage = Api.TelegramOutage;
+
+export const closeAllTelegramClients = closer('closeAllTelegramClients');
+export const closeSecretChatStores = closer('closeSecretChatStores');
+
+export const acceptSecretChat = lazy('acceptSecretChat');
+export const checkIdentity = lazy('checkIdentity');
+export const closeSecretChat = lazy('closeSecretChat');
+export const deleteScheduled = lazy('deleteScheduled');
+export const describeIdentity = lazy('describeIdentity');
+export const downloadFile = lazy('downloadFile');
+export const findScheduledCopies = lazy('findScheduledCopies');
+export const lengthLimits = lazy('lengthLimits');
+export const listDialogs = lazy('listDialogs');
+export const listScheduled = lazy('listScheduled');
+export const listSecretChats = lazy('listSecretChats');
+export const parseChatReference = lazy('parseChatReference');
+export const readTelegramAccount = lazy('readTelegramAccount');
+export const reschedule = lazy('reschedule');
+export const resolveChat = lazy('resolveChat');
+export const rpcFailureOf = lazy('rpcFailureOf');
+export const sendAlbum = lazy('sendAlbum');
+export const sendScheduledNow = lazy('sendScheduledNow');
+export const sendSecretText = lazy('sendSecretText');
+export const sendText = lazy('sendText');
+export const sentLength = lazy('sentLength');
+export const startSecretChat = lazy('startSecretChat');
+export const subscribeToUpdates = lazy('subscribeToUpdates');
+export const toNodeError = lazy('toNodeError');
+export const usesSecretChats = lazy('usesSecretChats');
+export const withTelegramAccount = lazy('withTelegramAccount');

@@ -1,5 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
-import { maxRateLimitWaitOption, optionsProperty } from '../../../shared/options';
+import { byDisplayName, maxRateLimitWaitOption, optionsProperty } from '../../../shared/options';
 import { throughputOptions, type ThroughputDefaults } from '../../../shared/throughput';
 import { GROUP_MMS_RECIPIENTS, MAX_MEDIA_URLS } from './readers';
 
@@ -176,7 +176,7 @@ export function additionalFields(kind: 'schedule' | 'send' | 'groupMms'): INodeP
 		type: 'collection',
 		placeholder: 'Add Field',
 		default: {},
-		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		options: options.sort(byDisplayName),
 	};
 }
 

@@ -1,0 +1,126 @@
+// What loading the pack costs n8n: in fresh child processes (median of several runs), the time to
+// require n8n-workflow (n8n has it loaded before our files), then the node and credential files of
+// package.json's `n8n` block (what n8n requires at start), then every other module of dist/. Wall
+// time and CPU time (the machine is shared: CPU is the steadier of the two). It also checks that
+// none of this loads `telegram` (only the Telegram transport needs it, on first use).
+// Then n8n's start with the pack vs without (bench/n8nStartup.ts); target: at most 5% slower.
+// Settings: BENCH_LOADING_RUNS (7), BENCH_STARTUP_RUNS (5; 0 skips the n8n starts). It fails only
+// if a run fails, never on time.
+import { execFile } from 'node:child_process';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { benchN8nStartup } from './n8nStartup';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '..');
+
+export interface LoadingSample {
+	n8nWorkflow: { wallMs: number; cpuMs: number };
+	n8nBlock: { wallMs: number; cpuMs: number; modules: number };
+	allDist: { wallMs: number; cpuMs: number; modules: number };
+	/** Packages (under node_modules) that our modules loaded, e.g. ['luxon']. */
+	packages: string[];
+	telegramLoaded: boolean;
+}
+
+/**
+ * The child: plain CommonJS run with `node -e` in the repository, so it loads dist/ as n8n does.
+ * It prints one LoadingSample as JSON. Modules of dist/bin are left out: they are the login CLI,
+ * which n8n never loads.
+ */
+export const CHILD = `
+const { readdirSync } = require('node:fs');
+const { join } = require('node:path');
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const timed = (work) => {
+	const [wall, cpu0, before] = [performance.now(), cpu(), new Set(Object.keys(require.cache))];
+	work();
+	const added = Object.keys(require.cache).filter((key) => !before.has(key));
+	return { wallMs: performance.now() - wall, cpuMs: cpu() - cpu0, added };
+};
+const root = process.cwd();
+const pkg = require(join(root, 'package.json'));
+const listed = [...pkg.n8n.credentials, ...pkg.n8n.nodes].map((file) => join(root, file));
+const all = readdirSync(join(root, 'dist'), { recursive: true })
+	.filter((file) => file.endsWith('.js') && !file.startsWith('bin'))
+	.map((file) => join(root, 'dist', file));
+const workflow = timed(() => require('n8n-workflow'));
+const block = timed(() => listed.forEach((file) => require(file)));
+const rest = timed(() => all.forEach((file) => require(file)));
+const ours = [...block.added, ...rest.added];
+const packages = [...new Set(ours.map((key) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(key)?.[1]).filter(Boolean))];
+console.log(JSON.stringify({
+	n8nWorkflow: { wallMs: workflow.wallMs, cpuMs: workflow.cpuMs },
+	n8nBlock: { wallMs: block.wallMs, cpuMs: block.cpuMs, modules: block.added.length },
+	allDist: { wallMs: block.wallMs + rest.wallMs, cpuMs: block.cpuMs + rest.cpuMs, modules: ours.length },
+	packages,
+	telegramLoaded: Object.keys(require.cache).some((key) => key.includes('/node_modules/telegram/')),
+}));
+`;
+
+/** One fresh process that requires the pack as n8n does. */
+export async function sampleLoading(): Promise<LoadingSample> {
+	const { stdout } = await run(process.execPath, ['-e', CHILD], { cwd: ROOT });
+	return JSON.parse(stdout) as LoadingSample;
+}
+
+const median = (values: number[]) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const ms = (value: number) => Number(value.toFixed(1));
+
+export async function benchLoading(): Promise<void> {
+	const runs = Number(process.env.BENCH_LOADING_RUNS ?? 7);
+	const samples: LoadingSample[] = [];
+	for (let index = 0; index < runs; index++) samples.push(await sampleLoading());
+	const row = (
+		name: string,
+		pick: (sample: LoadingSample) => { wallMs: number; cpuMs: number },
+	) => {
+		const wallMs = median(samples.map((sample) => pick(sample).wallMs));
+		const cpuMs = median(samples.map((sample) => pick(sample).cpuMs));
+		return { wallMs, cpuMs };
+	};
+	const workflow = row('n8n-workflow', (sample) => sample.n8nWorkflow);
+	const block = row('n8n block', (sample) => sample.n8nBlock);
+	const all = row('all dist', (sample) => sample.allDist);
+	const [first] = samples;
+	console.log(
+		`Loading the pack (fresh processes, median of ${runs}; after n8n-workflow, which n8n has loaded already). Target: all of dist/ in at most 30 ms.`,
+	);
+	console.table([
+		{
+			case: 'require n8n-workflow',
+			modules: '-',
+			wallMs: ms(workflow.wallMs),
+			cpuMs: ms(workflow.cpuMs),
+			vsWorkflow: '1.00x',
+		},
+		...[
+			['require the n8n block (nodes + credentials)', block, first.n8nBlock.modules],
+			['require every dist module (bin/ excepted)', all, first.allDist.modules],
+		].map(([name, times, modules]) => {
+			const { wallMs, cpuMs } = times as typeof block;
+			return {
+				case: name as string,
+				modules: String(modules),
+				wallMs: ms(wallMs),
+				cpuMs: ms(cpuMs),
+				vsWorkflow: `${(cpuMs / workflow.cpuMs).toFixed(2)}x (CPU)`,
+			};
+		}),
+	]);
+	const telegram = samples.some((sample) => sample.telegramLoaded);
+	console.log(
+		`${telegram ? 'FAIL' : 'ok'}: telegram ${telegram ? 'IS' : 'is not'} loaded by requiring dist/; packages our modules loaded: ${first.packages.join(', ') || 'none'}`,
+	);
+
+	const startupRuns = Number(process.env.BENCH_STARTUP_RUNS ?? 5);
+	if (startupRuns <= 0) return;
+	console.log(
+		`n8n start (scripts/start-n8n.sh to /healthz/readiness), with vs without the pack, ${startupRuns} alternated runs each. Target: at most 1.05x.`,
+	);
+	console.table(await benchN8nStartup(startupRuns));
+}
