@@ -45,6 +45,17 @@ function connection(redis: QueueRedis): Promise<Redis | Cluster> {
 	return client;
 }
 
+/**
+ * Closes the lease's Redis connection (after the clients are closed and their leases released):
+ * left open, it keeps the process alive and keeps reconnecting once that Redis is gone.
+ */
+export async function closeLeaseConnection(): Promise<void> {
+	const open = client;
+	client = undefined;
+	const db = await open?.catch(() => undefined);
+	await db?.quit().catch(() => db.disconnect());
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**

@@ -1,7 +1,7 @@
 import { withTimeout } from '../../../shared/timeout';
 import { accountKey, type TelegramAccount } from './account';
 import { closeClient, openClient, type OpenClient } from './connect';
-import { takeConnectionLease, type ConnectionLease } from './connectionLease';
+import { closeLeaseConnection, takeConnectionLease, type ConnectionLease } from './connectionLease';
 
 /** How long an unused client stays connected for the next item or execution. */
 export const IDLE_CLOSE_MS = 60_000;
@@ -212,4 +212,5 @@ export async function closeAllTelegramClients(): Promise<void> {
 			await releaseLease(entry);
 		}),
 	);
+	await closeLeaseConnection();
 }
