@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { settle } from './errors';
 import { nodeOfRun } from './nodeOfRun';
+import { oncePerRun } from './oncePerRun';
 import { sha256 } from './sha256';
 import { stopSignalOf } from './stop';
 
@@ -53,24 +54,14 @@ function instanceIdOf(context: IExecuteFunctions): string {
 
 // The parts of a send's identity that are the same for every item of a node run, found once per
 // run (`this` of execute() is one object for all its items) rather than for every send.
-const runPartsByContext = new WeakMap<
-	object,
-	{ instanceId: string; workflowId: string; nodeId: string }
->();
-
-function runPartsOf(context: IExecuteFunctions) {
-	let parts = runPartsByContext.get(context);
-	if (!parts) {
-		const node = nodeOfRun(context);
-		parts = {
-			instanceId: instanceIdOf(context),
-			workflowId: context.getWorkflow().id ?? '',
-			nodeId: node.id ?? node.name,
-		};
-		runPartsByContext.set(context, parts);
-	}
-	return parts;
-}
+const runPartsOf = oncePerRun((context: IExecuteFunctions) => {
+	const node = nodeOfRun(context);
+	return {
+		instanceId: instanceIdOf(context),
+		workflowId: context.getWorkflow().id ?? '',
+		nodeId: node.id ?? node.name,
+	};
+});
 
 /**
  * What makes one send unique: n8n instance, workflow, execution, node, the node's run index,

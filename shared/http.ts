@@ -12,6 +12,7 @@ import type {
 } from 'n8n-workflow';
 import { settle } from './errors';
 import { nodeOfRun } from './nodeOfRun';
+import { oncePerRun } from './oncePerRun';
 
 export type HttpContext =
 	| IExecuteFunctions
@@ -88,31 +89,25 @@ function lowerCaseHeaders(
 	return result;
 }
 
-// One credential read per node run and type: `this` of execute() (or of one list or webhook
-// call) is the same object for every item. In n8n each getCredentials is a database read plus a
-// decryption, so reading it for every request cost more than the request itself.
-const credentialByContext = new WeakMap<object, Map<string, Promise<ICredentialsDecrypted>>>();
+// One credential read per node run and type. In n8n each getCredentials is a database read plus
+// a decryption, so reading it for every request cost more than the request itself.
 
 /** The node's credential of `type`, read once for this context (a node run, a list, a webhook call). */
-export async function credentialOfRun(
+export const credentialOfRun: (
 	context: HttpContext,
 	type: string,
-): Promise<ICredentialsDecrypted> {
-	let byType = credentialByContext.get(context);
-	if (!byType) credentialByContext.set(context, (byType = new Map()));
-	let credential = byType.get(type);
-	if (!credential) {
+) => Promise<ICredentialsDecrypted> = oncePerRun(
+	async (context: HttpContext, type: string): Promise<ICredentialsDecrypted> => {
 		const reference = nodeOfRun(context).credentials?.[type];
-		credential = context.getCredentials<ICredentialDataDecryptedObject>(type).then((data) => ({
+		return {
 			id: reference?.id ?? '',
 			name: reference?.name ?? '',
 			type,
-			data,
-		}));
-		byType.set(type, credential);
-	}
-	return await credential;
-}
+			data: await context.getCredentials<ICredentialDataDecryptedObject>(type),
+		};
+	},
+	{ keyOf: (type) => type },
+);
 
 /**
  * One authenticated request through n8n's HTTP helper (so proxies, credentials and the

@@ -1,12 +1,25 @@
 import type { IExecuteFunctions, IGetNodeParameterOptions } from 'n8n-workflow';
 import { deepCopy } from 'n8n-workflow';
 import { nodeOfRun } from './nodeOfRun';
+import { oncePerRun } from './oncePerRun';
 
 // In n8n 2.x each getNodeParameter looks up the node type, resolves the value and validates it
 // against the node's schema: tens of microseconds even for a value without any expression, asked
 // for every parameter of every item. A saved value without an expression resolves the same for
 // every item of the run, so it is read once per run; an expression is still evaluated per item.
-const valuesByContext = new WeakMap<object, Map<string, unknown>>();
+const readOnce = oncePerRun(
+	(
+		context: IExecuteFunctions,
+		name: string,
+		itemIndex: number,
+		fallback: unknown,
+		options: IGetNodeParameterOptions | undefined,
+	) => context.getNodeParameter(name, itemIndex, fallback, options) as unknown,
+	{
+		keyOf: (name, _itemIndex, fallback, options) =>
+			JSON.stringify([name, fallback === undefined ? '(none)' : fallback, options ?? null]),
+	},
+);
 
 /** Whether a saved value holds an expression anywhere (then its value may differ per item). */
 export function holdsExpression(value: unknown): boolean {
@@ -46,11 +59,6 @@ export function parameterOfRun(
 		holdsExpression(savedValue(nodeOfRun(context).parameters, name))
 	)
 		return read();
-	let values = valuesByContext.get(context);
-	if (!values) valuesByContext.set(context, (values = new Map()));
-	const key = JSON.stringify([name, fallback === undefined ? '(none)' : fallback, options ?? null]);
-	let value: unknown;
-	if (values.has(key)) value = values.get(key);
-	else values.set(key, (value = read()));
+	const value = readOnce(context, name, itemIndex, fallback, options);
 	return typeof value === 'object' && value !== null ? deepCopy(value as object) : value;
 }

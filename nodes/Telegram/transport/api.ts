@@ -1,6 +1,7 @@
 import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 import { settle } from '../../../shared/errors';
 import { nodeOfRun } from '../../../shared/nodeOfRun';
+import { oncePerRun } from '../../../shared/oncePerRun';
 import { readAccount, TELEGRAM_CREDENTIAL, type TelegramAccount } from './account';
 import { toNodeError } from './call';
 import { withTelegram, type TelegramSession } from './pool';
@@ -81,17 +82,10 @@ export async function readTelegramAccount(
 // An execution's items share one credential: reading it (n8n decrypts it on every call) and
 // checking it for every item cost more than the send. So a node run reads it once, on its first
 // item; an item whose read failed is read again, so each such item names its own error.
-const accountOfRun = new WeakMap<object, Promise<TelegramAccount>>();
-
-function readAccountOfRun(context: CredentialContext, itemIndex: number): Promise<TelegramAccount> {
-	let account = accountOfRun.get(context);
-	if (!account) {
-		account = readTelegramAccount(context, itemIndex);
-		accountOfRun.set(context, account);
-		account.catch(() => accountOfRun.delete(context));
-	}
-	return account;
-}
+const readAccountOfRun = oncePerRun(
+	(context: CredentialContext, itemIndex: number) => readTelegramAccount(context, itemIndex),
+	{ retryFailures: true },
+);
 
 /**
  * Runs `use` with the node's Telegram credential connected (a pooled client per account). The

@@ -1,10 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { oncePerRun } from '../../../shared/oncePerRun';
 import { readMaxWait } from '../../../shared/options';
 import { zulipRequest } from '../transport';
-
-// One member list per node run: `this` of execute() is the same object for all its items, and
-// GET /users returns the whole organization, so fetching it per item multiplied a large read.
-const membersByRun = new WeakMap<IExecuteFunctions, Promise<Map<string, number>>>();
 
 async function fetchMembers(
 	context: IExecuteFunctions,
@@ -30,20 +27,11 @@ async function fetchMembers(
 }
 
 /**
- * Zulip user IDs by lower-case email (and delivery email), read once per node run. A failed read
- * is not kept: the next item asks again.
+ * Zulip user IDs by lower-case email (and delivery email), read once per node run: GET /users
+ * returns the whole organization, so a read per item multiplied a large read. A failed read is
+ * not kept: the next item asks again.
  */
-export async function memberIdsByEmail(
+export const memberIdsByEmail: (
 	context: IExecuteFunctions,
 	itemIndex: number,
-): Promise<Map<string, number>> {
-	let members = membersByRun.get(context);
-	if (!members) {
-		members = fetchMembers(context, itemIndex);
-		membersByRun.set(context, members);
-		members.catch(() => {
-			if (membersByRun.get(context) === members) membersByRun.delete(context);
-		});
-	}
-	return await members;
-}
+) => Promise<Map<string, number>> = oncePerRun(fetchMembers, { retryFailures: true });
