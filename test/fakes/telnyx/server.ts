@@ -98,13 +98,15 @@ export class TelnyxFake implements FakeState {
 	private rateLimited = 0;
 	private rateLimitResetSeconds = 0;
 	private faults: Fault[] = [];
-	private holdMs = 0;
+	private holdMs: number | ((requestIndex: number) => number) = 0;
 	private bucket: { perSecond: number; tokens: number; at: number } | undefined;
 	/** 429s the enforced rate limit answered (see enforceRateLimit). */
 	rateLimitedCount = 0;
 	private inFlight = 0;
 	/** The most requests the fake was handling at one time (see holdAnswers). */
 	maxInFlight = 0;
+	/** For each request in arrival order, how many the fake was handling then, itself included. */
+	inFlightAtArrival: number[] = [];
 
 	private constructor(
 		private readonly server: Server,
@@ -164,8 +166,11 @@ export class TelnyxFake implements FakeState {
 		this.faults.push({ method: match.method.toUpperCase(), path: match.path, kind, skip });
 	}
 
-	/** Every answer waits this long (real time), so concurrent requests overlap and maxInFlight shows how many. */
-	holdAnswers(ms: number): void {
+	/**
+	 * Every answer waits this long (real time), so concurrent requests overlap and maxInFlight shows
+	 * how many; a function gives each request its own hold, by its index in arrival order.
+	 */
+	holdAnswers(ms: number | ((requestIndex: number) => number)): void {
 		this.holdMs = ms;
 	}
 
@@ -214,6 +219,7 @@ export class TelnyxFake implements FakeState {
 		this.rateLimitedCount = 0;
 		this.inFlight = 0;
 		this.maxInFlight = 0;
+		this.inFlightAtArrival = [];
 	}
 
 	async stop(): Promise<void> {
@@ -230,6 +236,7 @@ export class TelnyxFake implements FakeState {
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
 		this.inFlight += 1;
 		this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+		this.inFlightAtArrival.push(this.inFlight);
 		try {
 			await this.handle(req, res);
 		} finally {
@@ -254,6 +261,8 @@ export class TelnyxFake implements FakeState {
 				jsonError = (err as Error).message;
 			}
 		}
+		const holdMs =
+			typeof this.holdMs === 'function' ? this.holdMs(this.requests.length) : this.holdMs;
 		this.requests.push({
 			method,
 			path: url.pathname,
@@ -265,7 +274,7 @@ export class TelnyxFake implements FakeState {
 		this.tick();
 
 		const answer = this.answer({ method, url, req, body, rawBody, jsonError });
-		if (this.holdMs > 0) await new Promise((resolve) => setTimeout(resolve, this.holdMs));
+		if (holdMs > 0) await new Promise((resolve) => setTimeout(resolve, holdMs));
 		if (answer === 'drop') {
 			req.socket.destroy();
 			return;

@@ -121,6 +121,25 @@ describe('Telnyx: rate limits, unclear failures, retries, throughput, credential
 		assert.equal(fake.messages.size, 14);
 	});
 
+	test('the window is kept full: an answer in, the next item out, while slower requests are still out', async () => {
+		// Requests 1 and 2 are slow, the others fast: a sliding window sends items 3, 4, 5 one after
+		// another beside them. A window refilled only when all its requests have answered would
+		// send item 3 after the slow ones, finding nothing else in flight. (Request 0 is held long
+		// enough for the first three to arrive while it is out.)
+		const holdMs = [100, 1000, 1000];
+		fake.holdAnswers((requestIndex) => holdMs[requestIndex] ?? 10);
+		const result = await runTelnyx(fake, {
+			parameters: sendParams({
+				to: '={{ $json.to }}',
+				options: { concurrency: 3, maxPerSecond: 0 },
+			}),
+			items: recipients(6),
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		// Requests in flight when each arrived, itself included.
+		assert.deepEqual(fake.inFlightAtArrival, [1, 2, 3, 3, 3, 3]);
+	});
+
 	test('by default 5 requests run at once', async () => {
 		// Longer than 5 starts at the default 40/s, so the cap does not hide the concurrency.
 		fake.holdAnswers(400);
