@@ -3,17 +3,25 @@
 // within 1.2x of the loop). The fake runs in this process, so CPU per item includes its share, the
 // same for both rows. Rows alternate (loop, node, loop, node ...) and the best of each is kept: the
 // machine is shared, so a single run mostly measures its neighbours. A third row sends a constant
-// text: the difference to the second is n8n's expression engine, not the node.
-// Settings: BENCH_TG_ITEMS (1000), BENCH_TG_ROUNDS (3).
+// text: the difference to the second is n8n's expression engine, not the node. Then the same
+// sends in a real n8n (`n8n execute`), against the raw loop run on n8n's own Node in a process of
+// its own (bench/telegramRawLoop.ts), to the same fake: CPU there is each process's own.
+// Settings: BENCH_TG_ITEMS (1000), BENCH_TG_ROUNDS (3); BENCH_N8N=0 skips the real n8n.
+// Alone: `npm run build && node --expose-gc --import tsx bench/telegramRuntime.ts`.
 import bigInt from 'big-integer';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { Api } from 'telegram';
 import { runNode, PACKAGE_ROOT } from '../test/harness/engine';
 import { telegramCredentialData } from '../test/fakes/telegram/credential';
 import { TelegramFake } from '../test/fakes/telegram/server';
 import { closeFakeClient, connectedFakeClient } from '../test/fakes/telegram/testClient';
-import { importJson, prepareN8n } from '../test/e2e/n8nCli';
+import { importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
 import { executeToFile } from './n8nRuntime';
+import type { RawLoopSettings } from './telegramRawLoop';
+
+const run = promisify(execFile);
 
 export interface TelegramRow {
 	case: string;
@@ -143,12 +151,63 @@ export async function benchTelegramRuntime(
 	}
 }
 
-type RunData = Record<string, Array<{ executionTime?: number; error?: { message?: string } }>>;
+type RunData = Record<
+	string,
+	Array<{ startTime?: number; executionTime?: number; error?: { message?: string } }>
+>;
+
+/**
+ * The raw gramjs loop (bench/telegramRawLoop.ts) on the Node that runs n8n, in its own process:
+ * one connection, `count` sends to the private chat, timed after a warm-up.
+ */
+async function rawLoopOnN8nNode(
+	install: N8nInstall,
+	fake: TelegramFake,
+	count: number,
+): Promise<TelegramRow> {
+	const alice = fake.users.find((user) => user.username === 'alice_test')!;
+	const settings: RawLoopSettings = {
+		host: fake.host,
+		port: fake.port,
+		apiId: fake.apiId,
+		apiHash: fake.apiHash,
+		session: fake.createSession(),
+		userId: alice.id.toString(),
+		accessHash: alice.accessHash.toString(),
+		count,
+		warm: 20,
+	};
+	const { stdout } = await run(
+		install.node,
+		[
+			'--import',
+			'tsx',
+			resolve(PACKAGE_ROOT, 'bench/telegramRawLoop.ts'),
+			JSON.stringify(settings),
+		],
+		{ cwd: PACKAGE_ROOT, maxBuffer: 1 << 20 },
+	);
+	const { ms, cpuMs } = JSON.parse(stdout.trim().split('\n').pop() ?? '') as {
+		ms: number;
+		cpuMs: number;
+	};
+	return {
+		case: `raw gramjs loop, one connection (Node ${await nodeVersion(install)}, own process)`,
+		items: count,
+		msTotal: Math.round(ms),
+		msPerItem: Number((ms / count).toFixed(3)),
+		cpuMsPerItem: Number((cpuMs / count).toFixed(3)),
+	};
+}
+
+async function nodeVersion(install: N8nInstall): Promise<string> {
+	return (await run(install.node, ['--version'])).stdout.trim().replace(/^v/, '');
+}
 
 /**
  * Send Text in a real n8n (`n8n execute`, the pack installed as users install it): n8n's own
- * executionTime of the node, for a text with and without an expression. Wall time only (the
- * baseline is the in-process loop, on this process's Node, not n8n's).
+ * executionTime of the node and the n8n process's CPU in it, for a text with and without an
+ * expression, against a raw gramjs loop on the same Node (n8n's) and the same fake.
  */
 export async function benchTelegramInN8n(count: number): Promise<TelegramRow[]> {
 	const fake = await TelegramFake.start();
@@ -225,20 +284,29 @@ export async function benchTelegramInN8n(count: number): Promise<TelegramRow[]> 
 			},
 		};
 		await importJson(install, 'workflow', [workflow]);
-		const result = (await executeToFile(install, workflow.id)).output as {
+		const baseline = await rawLoopOnN8nNode(install, fake, count);
+		fake.reset();
+		const { output, cpu } = await executeToFile(install, workflow.id);
+		const result = output as {
 			data: { resultData: { error?: { message: string }; runData: RunData } };
 		};
 		const { error, runData } = result.data.resultData;
 		if (error) throw new Error(`the n8n bench run failed: ${error.message}`);
-		return cases.slice(1).map(([name]) => {
-			const ms = runData[name]?.[0]?.executionTime ?? NaN;
+		const rows = cases.slice(1).map(([name]): TelegramRow => {
+			const task = runData[name]?.[0];
+			const ms = task?.executionTime ?? NaN;
+			const start = task?.startTime ?? NaN;
 			return {
 				case: `real n8n: Send Text, ${name === 'Expression' ? 'text {{ $json.text }}' : 'constant text'}`,
 				items: count,
 				msTotal: ms,
 				msPerItem: Number((ms / count).toFixed(3)),
+				cpuMsPerItem: Number((cpu.between(start, start + ms) / count).toFixed(3)),
 			};
 		});
+		for (const row of rows)
+			row.vs = `${(row.msPerItem / baseline.msPerItem).toFixed(2)}x loop (CPU ${((row.cpuMsPerItem ?? NaN) / (baseline.cpuMsPerItem ?? NaN)).toFixed(2)}x)`;
+		return [baseline, ...rows];
 	} finally {
 		await fake.stop();
 	}
@@ -253,9 +321,9 @@ export async function telegramRuntimeArea(): Promise<void> {
 	console.table(rows);
 	if (process.env.BENCH_N8N === '0') return;
 	const inN8n = await benchTelegramInN8n(Number(process.env.BENCH_TG_ITEMS ?? 1000));
-	for (const row of inN8n)
-		row.vs = `${(row.msPerItem / rows[0].msPerItem).toFixed(2)}x the in-process loop`;
-	console.log("Telegram Send Text in a real n8n (n8n execute; n8n's executionTime of the node)");
+	console.log(
+		"Telegram Send Text in a real n8n (n8n execute; n8n's executionTime of the node, the n8n process's CPU in it) vs a raw gramjs loop on n8n's Node, same fake",
+	);
 	console.table(inN8n);
 }
 
