@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { Expression } from 'n8n-workflow';
+import { runNode } from '../harness/engine';
+import { TelnyxFake } from '../fakes/telnyx/server';
+import { ZulipFake } from '../fakes/zulip/server';
+
+// In n8n 2.x each expression evaluation costs about a millisecond of CPU (its isolated engine):
+// a node that evaluates an item's expression twice, or every child of a collection for one of
+// them, pays that again. The resolver n8n calls for every `=` value is counted here.
+describe('one expression per item is evaluated once per item', () => {
+	const evaluated: string[] = [];
+	const resolve = Expression.prototype.resolveSimpleParameterValue;
+	let zulip: ZulipFake;
+	let telnyx: TelnyxFake;
+
+	before(async () => {
+		Expression.prototype.resolveSimpleParameterValue = function (
+			this: Expression,
+			...args: Parameters<typeof resolve>
+		) {
+			evaluated.push(String(args[0]));
+			return resolve.apply(this, args);
+		} as typeof resolve;
+		zulip = await ZulipFake.start();
+		telnyx = await TelnyxFake.start();
+	});
+	after(async () => {
+		Expression.prototype.resolveSimpleParameterValue = resolve;
+		await zulip.stop();
+		await telnyx.stop();
+	});
+
+	const items = Array.from({ length: 6 }, (_, i) => ({ i }));
+
+	test('Zulip: Message > Send, content from an expression', async () => {
+		evaluated.length = 0;
+		const result = await runNode({
+			node: {
+				type: 'zulip',
+				credentials: {
+					zulipScheduledApi: { url: zulip.url, email: zulip.email, apiKey: zulip.apiKey },
+				},
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					messageType: 'channel',
+					channel: { __rl: true, mode: 'id', value: '14' },
+					topic: 'bench',
+					content: '=m{{ $json.i }}',
+					options: { maxRateLimitWait: 30 },
+				},
+			},
+			items,
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(evaluated, Array(items.length).fill('=m{{ $json.i }}'));
+	});
+
+	test('Telnyx: Message > Send, text from an expression, options set', async () => {
+		evaluated.length = 0;
+		const result = await runNode({
+			node: {
+				type: 'telnyx',
+				credentials: { telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
+				parameters: {
+					resource: 'message',
+					operation: 'send',
+					senderType: 'phoneNumber',
+					fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
+					to: '+15557654321',
+					text: '=m{{ $json.i }}',
+					additionalFields: { messageType: 'SMS' },
+					options: { concurrency: 3, maxPerSecond: 0 },
+				},
+			},
+			items,
+		});
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(evaluated, Array(items.length).fill('=m{{ $json.i }}'));
+	});
+});
