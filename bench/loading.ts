@@ -17,6 +17,8 @@ const ROOT = resolve(__dirname, '..');
 export interface LoadingSample {
 	n8nWorkflow: { wallMs: number; cpuMs: number };
 	n8nBlock: { wallMs: number; cpuMs: number; modules: number };
+	/** The files (relative to dist/) of our modules that requiring the n8n block loaded. */
+	n8nBlockFiles: string[];
 	allDist: { wallMs: number; cpuMs: number; modules: number };
 	/** Packages (under node_modules) that our modules loaded, e.g. ['luxon']. */
 	packages: string[];
@@ -52,6 +54,7 @@ const packages = [...new Set(ours.map((key) => /node_modules\\/((?:@[^/]+\\/)?[^
 console.log(JSON.stringify({
 	n8nWorkflow: { wallMs: workflow.wallMs, cpuMs: workflow.cpuMs },
 	n8nBlock: { wallMs: block.wallMs, cpuMs: block.cpuMs, modules: block.added.length },
+	n8nBlockFiles: block.added.filter((key) => key.startsWith(join(root, 'dist/'))).map((key) => key.slice(join(root, 'dist/').length)),
 	allDist: { wallMs: block.wallMs + rest.wallMs, cpuMs: block.cpuMs + rest.cpuMs, modules: ours.length },
 	packages,
 	telegramLoaded: Object.keys(require.cache).some((key) => key.includes('/node_modules/telegram/')),

@@ -6,10 +6,12 @@
 // (dist/known, dist/types: `npm run build` writes them with n8n-core's n8n-generate-metadata); it
 // then requires a node's file on the node's first use. Checked: they list every node and
 // credential of the `n8n` block, with the descriptions the files have now.
+// What the source loads on first use (`require('./x')` in a function, where the rest imports: the
+// Telegram transport behind its front door, the triggers' run-time code) must stay out of what requiring the node files loads.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import type { ICredentialType, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { sampleLoading } from '../bench/loading';
@@ -26,6 +28,36 @@ test('requiring every dist module does not load telegram (or ioredis)', async ()
 		sample.packages.filter((name) => name === 'telegram' || name === 'ioredis'),
 		[],
 		`packages loaded by dist/: ${sample.packages.join(', ')}`,
+	);
+});
+
+/** Modules the source requires on first use (imports are static), as dist/ paths. */
+function lazilyRequired(): string[] {
+	const sources = ['nodes', 'shared'].flatMap((folder) =>
+		readdirSync(join(ROOT, folder), { recursive: true })
+			.map(String)
+			.filter((file) => file.endsWith('.ts'))
+			.map((file) => join(folder, file)),
+	);
+	return sources.flatMap((file) =>
+		[...readFileSync(join(ROOT, file), 'utf8').matchAll(/\brequire\('(\.{1,2}\/[^']+)'\)/g)].map(
+			([, target]) => `${join(dirname(file), target)}.js`,
+		),
+	);
+}
+
+test('requiring the node and credential files loads none of what is meant to load on first use', async () => {
+	const lazy = lazilyRequired();
+	assert.ok(
+		lazy.includes('nodes/Telegram/transport/api.js'),
+		`lazy modules found: ${lazy.join(', ')}`,
+	);
+	const { n8nBlockFiles } = await sampleLoading();
+	assert.ok(n8nBlockFiles.includes('nodes/Telegram/Telegram.node.js'), 'is dist/ built?');
+	assert.deepEqual(
+		lazy.filter((file) => n8nBlockFiles.includes(file)),
+		[],
+		'loaded by requiring the n8n block although the source requires it on first use',
 	);
 });
 
