@@ -33,8 +33,9 @@ Module._load = function (request, parent) {
 		return load.apply(this, arguments);
 	} finally {
 		inPack = false;
+		const cpuMs = cpu() - started;
 		const modules = Object.keys(require.cache).filter((key) => key.includes(marker)).length;
-		appendFileSync(out, JSON.stringify({ request, cpuMs: cpu() - started, modules }) + '\\n');
+		appendFileSync(out, JSON.stringify({ request, cpuMs, modules }) + '\\n');
 	}
 };
 `;
