@@ -4,6 +4,7 @@
 // preloaded into n8n (NODE_OPTIONS=--require) counts the pack's modules n8n loads before it is
 // ready and the CPU time spent in them: start time is mostly n8n's own (and noisy), the probe says
 // what the pack adds (BENCH_STARTUP_PROBE_DIR=<dir> keeps the probe's files there, one per start).
+// n8n's own CPU time until ready is read from /proc: steadier than wall time on a shared machine.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,12 +57,28 @@ function readProbe(file: string): PackLoad {
 	};
 }
 
-/** Milliseconds from spawn until n8n is ready (then stops it), and what the probe saw. */
-async function timeStart(
-	install: N8nInstall,
-	userFolder: string,
-	probe: string,
-): Promise<{ ms: number; pack: PackLoad }> {
+/**
+ * CPU time (user + system) a process has used so far, from Linux's /proc (clock ticks of 10 ms);
+ * NaN elsewhere. Steadier than wall time on a shared machine: it does not count waiting for a core.
+ */
+function processCpuMs(pid: number): number {
+	try {
+		const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+		return (Number(fields[11]) + Number(fields[12])) * 10;
+	} catch {
+		return Number.NaN;
+	}
+}
+
+interface Start {
+	ms: number;
+	/** n8n's CPU time until ready (start-n8n.sh execs n8n: same process). */
+	cpuMs: number;
+	pack: PackLoad;
+}
+
+/** Milliseconds from spawn until n8n is ready (then stops it), its CPU time, what the probe saw. */
+async function timeStart(install: N8nInstall, userFolder: string, probe: string): Promise<Start> {
 	const port = await freePort();
 	const probeFile = join(
 		process.env.BENCH_STARTUP_PROBE_DIR ?? userFolder,
@@ -92,7 +109,12 @@ async function timeStart(
 				(response) => response.ok,
 				() => false,
 			);
-			if (ready) return { ms: performance.now() - started, pack: readProbe(probeFile) };
+			if (ready)
+				return {
+					ms: performance.now() - started,
+					cpuMs: processCpuMs(child.pid!),
+					pack: readProbe(probeFile),
+				};
 			await new Promise((resolveWait) => setTimeout(resolveWait, 50));
 		}
 	} finally {
@@ -115,6 +137,9 @@ export interface StartupRow {
 	medianMs: number;
 	minMs: number;
 	vsWithout: string;
+	/** n8n's CPU time until ready (median), and vs without the pack. */
+	cpuMs: number;
+	cpuVsWithout: string;
 	/** The pack's modules n8n had loaded when ready (most of any run). */
 	packModules: number;
 	/** CPU time n8n spent loading them (median of the runs). */
@@ -129,7 +154,7 @@ export async function benchN8nStartup(runs: number): Promise<StartupRow[]> {
 	const probe = join(probeFolder, 'load-probe.cjs');
 	writeFileSync(probe, PROBE);
 	const folders = { 'n8n without the pack': withoutPack, 'n8n with the pack': install.userFolder };
-	const starts: Record<string, Array<{ ms: number; pack: PackLoad }>> = {};
+	const starts: Record<string, Start[]> = {};
 	try {
 		for (const folder of Object.values(folders)) await timeStart(install, folder, probe);
 		for (let run = 0; run < runs; run++)
@@ -143,6 +168,7 @@ export async function benchN8nStartup(runs: number): Promise<StartupRow[]> {
 			rmSync(folder, { recursive: true, force: true });
 	}
 	const base = median(starts['n8n without the pack'].map((start) => start.ms));
+	const baseCpu = median(starts['n8n without the pack'].map((start) => start.cpuMs));
 	return Object.entries(starts).map(([name, values]) => {
 		const times = values.map((start) => start.ms);
 		return {
@@ -151,6 +177,8 @@ export async function benchN8nStartup(runs: number): Promise<StartupRow[]> {
 			medianMs: Math.round(median(times)),
 			minMs: Math.round(Math.min(...times)),
 			vsWithout: `${(median(times) / base).toFixed(3)}x`,
+			cpuMs: median(values.map((start) => start.cpuMs)),
+			cpuVsWithout: `${(median(values.map((start) => start.cpuMs)) / baseCpu).toFixed(3)}x`,
 			packModules: Math.max(...values.map((start) => start.pack.modules)),
 			packCpuMs: Number(median(values.map((start) => start.pack.cpuMs)).toFixed(1)),
 		};
