@@ -1,6 +1,8 @@
 // What loading the pack costs n8n: in fresh child processes (median of several runs), the time to
-// require n8n-workflow (n8n has it loaded before our files), then the node and credential files of
-// package.json's `n8n` block (what n8n requires at start), then every other module of dist/. Wall
+// require n8n-workflow (n8n has it loaded before our files), then the credential files (all that
+// n8n 2.x requires at start, reading the rest from dist/known and dist/types), then the node files
+// (what n8n requires at start without that metadata; each one on its node's first use), then every
+// other module of dist/. Wall
 // time and CPU time (the machine is shared: CPU is the steadier of the two). It also checks that
 // none of this loads `telegram` (only the Telegram transport needs it, on first use).
 // Then n8n's start with the pack vs without (bench/n8nStartup.ts); target: at most 5% slower.
@@ -16,7 +18,10 @@ const ROOT = resolve(__dirname, '..');
 
 export interface LoadingSample {
 	n8nWorkflow: { wallMs: number; cpuMs: number };
+	credentials: { wallMs: number; cpuMs: number; modules: number };
 	n8nBlock: { wallMs: number; cpuMs: number; modules: number };
+	/** The files (relative to dist/) of our modules that requiring the n8n block loaded. */
+	n8nBlockFiles: string[];
 	allDist: { wallMs: number; cpuMs: number; modules: number };
 	/** Packages (under node_modules) that our modules loaded, e.g. ['luxon']. */
 	packages: string[];
@@ -40,18 +45,26 @@ const timed = (work) => {
 };
 const root = process.cwd();
 const pkg = require(join(root, 'package.json'));
-const listed = [...pkg.n8n.credentials, ...pkg.n8n.nodes].map((file) => join(root, file));
+const [credentials, nodes] = [pkg.n8n.credentials, pkg.n8n.nodes].map((files) => files.map((file) => join(root, file)));
 const all = readdirSync(join(root, 'dist'), { recursive: true })
 	.filter((file) => file.endsWith('.js') && !file.startsWith('bin'))
 	.map((file) => join(root, 'dist', file));
 const workflow = timed(() => require('n8n-workflow'));
-const block = timed(() => listed.forEach((file) => require(file)));
+const credentialFiles = timed(() => credentials.forEach((file) => require(file)));
+const nodeFiles = timed(() => nodes.forEach((file) => require(file)));
+const block = {
+	wallMs: credentialFiles.wallMs + nodeFiles.wallMs,
+	cpuMs: credentialFiles.cpuMs + nodeFiles.cpuMs,
+	added: [...credentialFiles.added, ...nodeFiles.added],
+};
 const rest = timed(() => all.forEach((file) => require(file)));
 const ours = [...block.added, ...rest.added];
 const packages = [...new Set(ours.map((key) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(key)?.[1]).filter(Boolean))];
 console.log(JSON.stringify({
 	n8nWorkflow: { wallMs: workflow.wallMs, cpuMs: workflow.cpuMs },
+	credentials: { wallMs: credentialFiles.wallMs, cpuMs: credentialFiles.cpuMs, modules: credentialFiles.added.length },
 	n8nBlock: { wallMs: block.wallMs, cpuMs: block.cpuMs, modules: block.added.length },
+	n8nBlockFiles: block.added.filter((key) => key.startsWith(join(root, 'dist/'))).map((key) => key.slice(join(root, 'dist/').length)),
 	allDist: { wallMs: block.wallMs + rest.wallMs, cpuMs: block.cpuMs + rest.cpuMs, modules: ours.length },
 	packages,
 	telegramLoaded: Object.keys(require.cache).some((key) => key.includes('/node_modules/telegram/')),
@@ -84,6 +97,7 @@ export async function benchLoading(): Promise<void> {
 		return { wallMs, cpuMs };
 	};
 	const workflow = row('n8n-workflow', (sample) => sample.n8nWorkflow);
+	const credentials = row('credentials', (sample) => sample.credentials);
 	const block = row('n8n block', (sample) => sample.n8nBlock);
 	const all = row('all dist', (sample) => sample.allDist);
 	const [first] = samples;
@@ -99,7 +113,16 @@ export async function benchLoading(): Promise<void> {
 			vsWorkflow: '1.00x',
 		},
 		...[
-			['require the n8n block (nodes + credentials)', block, first.n8nBlock.modules],
+			[
+				'require the credential files (all n8n 2.x loads at start, with dist/known)',
+				credentials,
+				first.credentials.modules,
+			],
+			[
+				'require the n8n block (+ node files: n8n without dist/known; a node on first use)',
+				block,
+				first.n8nBlock.modules,
+			],
 			['require every dist module (bin/ excepted)', all, first.allDist.modules],
 		].map(([name, times, modules]) => {
 			const { wallMs, cpuMs } = times as typeof block;

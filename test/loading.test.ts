@@ -2,9 +2,23 @@
 // not load `telegram`: it is large, and only the Telegram transport needs it, on first use.
 // Checked in a fresh process on every module of dist/ (the login CLI in dist/bin excepted), by the
 // modules in require.cache, not by time.
+// n8n 2.x loads no node file at start when the package ships the metadata its lazy loader reads
+// (dist/known, dist/types: `npm run build` writes them with n8n-core's n8n-generate-metadata); it
+// then requires a node's file on the node's first use. Checked: they list every node and
+// credential of the `n8n` block, with the descriptions the files have now.
+// What the source loads on first use (`require('./x')` in a function, where the rest imports: the
+// Telegram transport behind its front door, the triggers' run-time code) must stay out of what requiring the node files loads.
 import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
+import type { ICredentialType, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { sampleLoading } from '../bench/loading';
+
+const ROOT = resolve(__dirname, '..');
+const loadDist = createRequire(__filename);
+const readJson = <T>(file: string) => JSON.parse(readFileSync(join(ROOT, file), 'utf8')) as T;
 
 test('requiring every dist module does not load telegram (or ioredis)', async () => {
 	const sample = await sampleLoading();
@@ -15,4 +29,76 @@ test('requiring every dist module does not load telegram (or ioredis)', async ()
 		[],
 		`packages loaded by dist/: ${sample.packages.join(', ')}`,
 	);
+});
+
+/** Modules the source requires on first use (imports are static), as dist/ paths. */
+function lazilyRequired(): string[] {
+	const sources = ['nodes', 'shared'].flatMap((folder) =>
+		readdirSync(join(ROOT, folder), { recursive: true })
+			.map(String)
+			.filter((file) => file.endsWith('.ts'))
+			.map((file) => join(folder, file)),
+	);
+	return sources.flatMap((file) =>
+		[...readFileSync(join(ROOT, file), 'utf8').matchAll(/\brequire\('(\.{1,2}\/[^']+)'\)/g)].map(
+			([, target]) => `${join(dirname(file), target)}.js`,
+		),
+	);
+}
+
+test('requiring the node and credential files loads none of what is meant to load on first use', async () => {
+	const lazy = lazilyRequired();
+	assert.ok(
+		lazy.includes('nodes/Telegram/transport/api.js'),
+		`lazy modules found: ${lazy.join(', ')}`,
+	);
+	const { n8nBlockFiles } = await sampleLoading();
+	assert.ok(n8nBlockFiles.includes('nodes/Telegram/Telegram.node.js'), 'is dist/ built?');
+	assert.deepEqual(
+		lazy.filter((file) => n8nBlockFiles.includes(file)),
+		[],
+		'loaded by requiring the n8n block although the source requires it on first use',
+	);
+});
+
+test("dist/ has n8n's lazy-loading metadata for every node and credential, from the current build", () => {
+	const pkg = readJson<{ n8n: { nodes: string[]; credentials: string[] } }>('package.json');
+	type Known = Record<string, { className: string; sourcePath: string }>;
+	const knownNodes = readJson<Known>('dist/known/nodes.json');
+	const knownCredentials = readJson<Known>('dist/known/credentials.json');
+	const nodeTypes = readJson<INodeTypeDescription[]>('dist/types/nodes.json');
+	const credentialTypes = readJson<Array<{ name: string }>>('dist/types/credentials.json');
+	const classOf = (file: string) => {
+		const module = loadDist(join(ROOT, file)) as Record<string, new () => unknown>;
+		const [className] = file.split('/').pop()!.split('.');
+		return new module[className]();
+	};
+
+	assert.deepEqual(
+		Object.values(knownNodes).map((known) => known.sourcePath),
+		pkg.n8n.nodes,
+	);
+	assert.deepEqual(
+		Object.values(knownCredentials).map((known) => known.sourcePath),
+		pkg.n8n.credentials,
+	);
+	for (const file of pkg.n8n.nodes) {
+		const { description } = classOf(file) as INodeType;
+		assert.equal(knownNodes[description.name]?.sourcePath, file);
+		const typed = nodeTypes.find((type) => type.name === description.name);
+		assert.ok(typed, `dist/types/nodes.json lacks ${description.name}: run npm run build`);
+		assert.deepEqual(
+			JSON.parse(JSON.stringify(typed.properties)),
+			JSON.parse(JSON.stringify(description.properties)),
+			`dist/types/nodes.json has other properties for ${description.name} than ${file}: run npm run build`,
+		);
+	}
+	for (const file of pkg.n8n.credentials) {
+		const { name } = classOf(file) as ICredentialType;
+		assert.equal(knownCredentials[name]?.sourcePath, file);
+		assert.ok(
+			credentialTypes.some((type) => type.name === name),
+			`dist/types lacks ${name}`,
+		);
+	}
 });
