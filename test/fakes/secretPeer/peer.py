@@ -533,7 +533,8 @@ class Chat:
         elif self.held_since_resend >= 10:
             hole = (expected, min(self.held) - 2)
         if hole:
-            self.held_since_resend = 0
+            if hole[0] == expected:  # the count is for the lowest hole only
+                self.held_since_resend = 0
             replies.append(self.send_action({'kind': 'resend', 'start_seq_no': hole[0], 'end_seq_no': hole[1]})['data'])
 
     def op_decrypt(self, command):
@@ -556,8 +557,7 @@ class Chat:
                 held, held_key = self.held.pop(2 * self.in_count + (0 if self.creator else 1))
                 self.apply(held, held_key, replies)
                 delivered.append(dict(held))
-            if not self.held:
-                self.held_since_resend = 0
+            self.held_since_resend = 0  # the lowest hole is filled: the next one gets its own count
             message['held'] = False
         message['replies'] = replies
         message['delivered'] = delivered

@@ -107,7 +107,7 @@ export interface SecretChatState {
 		fingerprint?: string;
 		answered?: boolean;
 	}>;
-	/** Held messages since the last resend request: one request per hole, again after a while. */
+	/** Messages held since the lowest hole was asked for: it is asked again after RESEND_AGAIN_AFTER. */
 	heldSinceResend?: number;
 	/** Stored by earlier versions; no longer used. */
 	resendAskedUpTo?: number;
@@ -449,7 +449,8 @@ export function sealNotifyLayer(
 
 export function needsRekey(state: SecretChatState, now: number): boolean {
 	const current = state.current;
-	if (state.status !== 'ready' || !current || state.rekey) return false;
+	// Not while the key before is still kept: messages under it may still come, and must be read.
+	if (state.status !== 'ready' || !current || state.rekey || state.previous) return false;
 	return current.messages >= REKEY_AFTER_MESSAGES || now - current.since >= REKEY_AFTER_SECONDS;
 }
 
@@ -609,14 +610,18 @@ function checkArrival(state: SecretChatState, envelope: SecretLayerEnvelope): nu
 	return (outSeqNo - theirOutParity(state)) / 2;
 }
 
-/** decryptedMessageActionResend: our messages in the range sealed again, or an abort if we cannot. */
+/**
+ * decryptedMessageActionResend: our messages in the range sealed again, or an abort if we cannot.
+ * A request overtaken by events (made before the other side got what it asks for, and read by us
+ * only now, e.g. itself sent again) asks for nothing it still lacks: those numbers are skipped.
+ */
 function answerResend(
 	state: SecretChatState,
-	range: { startSeqNo: number; endSeqNo: number },
+	request: { startSeqNo: number; endSeqNo: number; inSeqNo: number },
 	random: Random,
 	outgoing: OutgoingSecret[],
 ): void {
-	const { startSeqNo, endSeqNo } = range;
+	const { startSeqNo, endSeqNo } = request;
 	const parity = ourOutParity(state);
 	const lastSent = 2 * (state.outCount - 1) + parity;
 	const refuse: (why: string) => never = (why) => {
@@ -628,13 +633,16 @@ function answerResend(
 	if (startSeqNo % 2 !== parity || endSeqNo % 2 !== parity || startSeqNo > endSeqNo)
 		refuse('which is not a range of our sequence numbers');
 	if (endSeqNo > lastSent) refuse(`but we only sent up to ${lastSent}`);
+	const hadWhenAsking = (request.inSeqNo - parity) / 2;
+	const acknowledged = state.peerInCount ?? 0;
 	const bySeq = new Map(state.sentLog.map((entry) => [outSeqNoOf(entry), entry]));
 	for (let seq = startSeqNo; seq <= endSeqNo; seq += 2) {
+		const raw = (seq - parity) / 2;
+		if (raw < hadWhenAsking) refuse(`but the same message says ${seq} was received`);
+		if (raw < acknowledged) continue;
 		const entry = bySeq.get(seq);
 		if (entry?.envelope === undefined)
-			refuse(
-				`but ${seq} is no longer kept (it was acknowledged, or is older than the last ${SENT_LOG_SIZE})`,
-			);
+			refuse(`but ${seq} is no longer kept (older than the last ${SENT_LOG_SIZE})`);
 		outgoing.push({
 			data: sealEnvelope(state, fromB64(entry.envelope), random, entry.fingerprint),
 			service: entry.service,
@@ -681,14 +689,17 @@ function apply(
 			? { randomId: entry.randomId, service: entry.service, outSeqNo: outSeqNoOf(entry) }
 			: entry,
 	);
-	const underCurrent = opened.fingerprint === current.fingerprint;
+	// Their message under the new key, read in order, and none under the old one held (a message
+	// sent again may come under the new key before later ones sealed under the old): the old key goes.
+	const oldKeyDone =
+		opened.fingerprint === current.fingerprint &&
+		!state.held.some((held) => held.fingerprint === state.previous?.fingerprint);
 	let next: SecretChatState = {
 		...state,
 		inCount: state.inCount + 1,
 		peerInCount: rawIn,
 		sentLog,
-		// Their first message under the new key, read in order: nothing older can still come.
-		previous: underCurrent ? undefined : state.previous,
+		previous: oldKeyDone ? undefined : state.previous,
 		current: { ...current, messages: current.messages + 1 },
 	};
 	const message = envelope.message;
@@ -704,7 +715,8 @@ function apply(
 		case 'notifyLayer':
 			return { ...next, peerLayer: action.layer };
 		case 'resend':
-			if (!opened.answered) answerResend(next, action, random, outgoing);
+			if (!opened.answered)
+				answerResend(next, { ...action, inSeqNo: envelope.inSeqNo }, random, outgoing);
 			return next;
 		case 'requestKey': {
 			// Both sides started a re-key at once: the larger exchange_id goes on, the other is dropped.
@@ -813,7 +825,10 @@ function hold(
 	if (isResend)
 		answerResend(
 			state,
-			message.action as Extract<SecretAction, { kind: 'resend' }>,
+			{
+				...(message.action as Extract<SecretAction, { kind: 'resend' }>),
+				inSeqNo: opened.envelope.inSeqNo,
+			},
 			random,
 			outgoing,
 		);
@@ -840,7 +855,8 @@ function hold(
 		random,
 	);
 	outgoing.push(sealed.outgoing);
-	return { ...sealed.state, heldSinceResend: 0 };
+	// The count is for the lowest hole: asking for a new, higher one does not restart it.
+	return hole[0] === state.inCount ? { ...sealed.state, heldSinceResend: 0 } : sealed.state;
 }
 
 function heldEntry(state: SecretChatState, held: SecretChatState['held'][number]) {
@@ -883,8 +899,8 @@ function receive(
 		next = apply(next, entry, now, random, outgoing);
 		delivered.push(deliveredOf(entry.envelope));
 	}
-	if (next.held.length === 0) next = { ...next, heldSinceResend: undefined };
-	return next;
+	// The lowest hole is filled: the next one (if any) gets its own count.
+	return { ...next, heldSinceResend: next.held.length === 0 ? undefined : 0 };
 }
 
 /**
