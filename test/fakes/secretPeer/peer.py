@@ -312,7 +312,9 @@ class Chat:
         if len(data) < 40 or (len(data) - 24) % 16:
             raise PeerError('bad length %d' % len(data))
         fingerprint = struct.unpack('<q', data[:8])[0]
-        keys = [k for k in (self.key, self.previous_key) if k is not None and fingerprint_of(k) == fingerprint]
+        # The key of a re-key we accepted, too: the other side uses it from its commitKey on, which may be lost.
+        pending = self.rekey.get('key') if self.hold_gaps and self.rekey and self.rekey['state'] == 'accepted' else None
+        keys = [k for k in (self.key, self.previous_key, pending) if k is not None and fingerprint_of(k) == fingerprint]
         if not keys:
             raise PeerError('unknown key fingerprint %d (current %d)' % (fingerprint, fingerprint_of(self.key)))
         key = keys[0]
