@@ -4,6 +4,7 @@ import { after, describe, test } from 'node:test';
 import {
 	abandonRekey,
 	acceptRequest,
+	acknowledged,
 	completeRequest,
 	needsRekey,
 	openMessage,
@@ -311,6 +312,29 @@ describe('secret chat state machine against the Python peer', { skip }, () => {
 		const switched = us.receive(commit.replies[0]);
 		assert.equal(us.state.current?.fingerprint, (await peer.state()).fingerprint?.toString());
 		assert.equal((await peer.decrypt(switched.outgoing[0].data)).action?.kind, 'noop');
+	});
+
+	test('a sent message the peer acknowledged keeps only its id: a retry of it sends nothing', async () => {
+		const { peer, us } = await weCreate();
+		const message = {
+			kind: 'message' as const,
+			randomId: 42n,
+			ttl: 0,
+			text: 'once',
+			hasMedia: false,
+		};
+		const sealed = sealMessage(us.state, message);
+		us.state = sealed.state;
+		await peer.decrypt(sealed.outgoing.data);
+		assert.equal(acknowledged(us.state, 42n), false, 'not acknowledged yet: a retry repeats it');
+		assert.equal(sealMessage(us.state, message).state.outCount, 1);
+		us.receive((await peer.encryptText('got it')).data);
+		assert.equal(acknowledged(us.state, 42n), true);
+		assert.deepEqual(us.state.sentLog, [{ randomId: '42', service: false, outSeqNo: 1 }]);
+		assert.throws(
+			() => sealMessage(us.state, message),
+			(error: unknown) => error instanceof SecretChatError && error.reason === 'replayed',
+		);
 	});
 
 	test('a re-key nobody answers is given up after as many messages, and a new one can start', async () => {
