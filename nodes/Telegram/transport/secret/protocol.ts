@@ -449,8 +449,10 @@ export function sealNotifyLayer(
 
 export function needsRekey(state: SecretChatState, now: number): boolean {
 	const current = state.current;
-	// Not while the key before is still kept: messages under it may still come, and must be read.
-	if (state.status !== 'ready' || !current || state.rekey || state.previous) return false;
+	if (state.status !== 'ready' || !current || state.rekey) return false;
+	// Not while the key before is still kept (messages under it may still come and must be read),
+	// unless a whole further period passed: a peer that never writes never shows it switched.
+	if (state.previous && current.messages < 2 * REKEY_AFTER_MESSAGES) return false;
 	return current.messages >= REKEY_AFTER_MESSAGES || now - current.since >= REKEY_AFTER_SECONDS;
 }
 

@@ -187,6 +187,22 @@ describe('secret chat protocol', () => {
 		);
 	});
 
+	test('no new re-key while the old key is kept, unless the other side stays silent for a whole further period', () => {
+		let { creator, participant } = newChat();
+		const request = startRekey(creator, randomBytes(256));
+		creator = request.state;
+		const answered = deliver(participant, request.outgoing);
+		participant = answered.state;
+		creator = deliver(creator, answered.outgoing[0]).state;
+		assert.ok(creator.previous, 'kept until the other side writes under the new key');
+		for (let i = 0; i < REKEY_AFTER_MESSAGES; i++)
+			creator = sealMessage(creator, text(`m${i}`)).state;
+		assert.equal(needsRekey(creator, NOW), false);
+		for (let i = 0; i < REKEY_AFTER_MESSAGES; i++)
+			creator = sealMessage(creator, text(`n${i}`)).state;
+		assert.equal(needsRekey(creator, NOW), true);
+	});
+
 	test('a state stored by the earlier version (sealed held messages, sent log without numbers) still works', () => {
 		const chat = newChat();
 		let creator = chat.creator;
