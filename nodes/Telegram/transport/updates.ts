@@ -142,7 +142,7 @@ async function applyToAccount(
 	for (const event of events)
 		for (const { subscriber } of hub.subscriptions) subscriber.onEvent(event);
 	if (encrypted && update.qts > 0)
-		await recordAppliedQts(session, account, update.qts).catch((error: unknown) =>
+		await recordAppliedQts(session, account, update.qts, options).catch((error: unknown) =>
 			reportError(hub, error),
 		);
 }
@@ -274,7 +274,11 @@ function trackerSink(
 		appliedQts: async () =>
 			usesSecretChats(account) ? await appliedQts(session, account) : undefined,
 		recordQts: async (qts) => {
-			if (usesSecretChats(account)) await recordAppliedQts(session, account, qts);
+			if (usesSecretChats(account))
+				await recordAppliedQts(session, account, qts, {
+					node,
+					doing: 'answering a secret chat update',
+				});
 		},
 		onWarning: (message) => subscriber.onWarning(message),
 	};

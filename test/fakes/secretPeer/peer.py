@@ -288,8 +288,14 @@ class Chat:
         self.his_in_count = 0
         self.his_layer = 0
         self.layer_seen = None
-        self.sent = {}  # out_seq_no -> TL, for resend
+        self.sent = {}  # out_seq_no -> (TL, key it was sealed with), for resend
         self.rekey = None  # {'state': 'requested'|'accepted', 'exchange_id', 'exponent' | 'key'}
+        # Powers a test switches on (configure): gap handling as the spec asks, and misbehaviour.
+        self.hold_gaps = False  # hold messages after a gap, ask once per hole, meet resends at once
+        self.held = {}  # out_seq_no -> (message, key), messages after a gap
+        self.held_since_resend = 0
+        self.forge = {}  # one-shot: 'commit_fingerprint_delta', 'bad_g_b'
+        self.retired = []  # every key replaced by a re-key, to forge messages under an old key
 
     # x is 0 for what the creator sends, 8 for the other side; telethon's client=True is x=0.
     def seal(self, tl, key):
@@ -306,7 +312,9 @@ class Chat:
         if len(data) < 40 or (len(data) - 24) % 16:
             raise PeerError('bad length %d' % len(data))
         fingerprint = struct.unpack('<q', data[:8])[0]
-        keys = [k for k in (self.key, self.previous_key) if k is not None and fingerprint_of(k) == fingerprint]
+        # The key of a re-key we accepted, too: the other side uses it from its commitKey on, which may be lost.
+        pending = self.rekey.get('key') if self.hold_gaps and self.rekey and self.rekey['state'] == 'accepted' else None
+        keys = [k for k in (self.key, self.previous_key, pending) if k is not None and fingerprint_of(k) == fingerprint]
         if not keys:
             raise PeerError('unknown key fingerprint %d (current %d)' % (fingerprint, fingerprint_of(self.key)))
         key = keys[0]
@@ -327,11 +335,16 @@ class Chat:
         forged = 'out_seq_no' in command
         out_seq_no = command['out_seq_no'] if forged else 2 * self.out_count + (1 if self.creator else 0)
         layer = command.get('layer', LAYER)
+        key = self.key
+        if command.get('key') == 'retired':  # the key before the last re-key, to forge a stale message
+            if not self.retired:
+                raise PeerError('no retired key yet')
+            key = self.retired[-1]
         tl = put_id(LAYER_WRAPPER) + put_bytes(os.urandom(16)) + put_int(layer) + put_int(in_seq_no) + put_int(out_seq_no) + tl_message
         if not forged:
-            self.sent[out_seq_no] = tl
+            self.sent[out_seq_no] = (tl, key)
             self.out_count += 1
-        return {'data': b64(self.seal(tl, self.key)), 'in_seq_no': in_seq_no, 'out_seq_no': out_seq_no, 'fingerprint': str(fingerprint_of(self.key))}
+        return {'data': b64(self.seal(tl, key)), 'in_seq_no': in_seq_no, 'out_seq_no': out_seq_no, 'fingerprint': str(fingerprint_of(key))}
 
     def send_action(self, action, command=None):
         random_id = random_long()
@@ -393,6 +406,10 @@ class Chat:
                 self.rekey = None
             return self.send_action(action, command)
         random_id = int(command.get('random_id', random_long()))
+        if 'raw' in command:  # the message part as given (a body the other side cannot read)
+            sealed = self.next_out(unb64(command['raw']), command)
+            sealed['random_id'] = str(random_id)
+            return sealed
         sealed = self.next_out(encode_message(command, random_id), command)
         sealed['random_id'] = str(random_id)
         return sealed
@@ -434,6 +451,8 @@ class Chat:
                 self.rekey = None
             if self.rekey is not None:
                 raise PeerError('requestKey while another re-key is under way')
+            if self.forge.pop('bad_g_b', False):
+                return [{'kind': 'acceptKey', 'exchange_id': action['exchange_id'], 'g_b': b64(to256(1)), 'key_fingerprint': str(random_long())}]
             b = int.from_bytes(os.urandom(256), 'big')
             key = self.new_key_from(int.from_bytes(unb64(action['g_a']), 'big'), b)
             self.rekey = {'state': 'accepted', 'exchange_id': exchange_id, 'key': key}
@@ -446,6 +465,10 @@ class Chat:
             key = self.new_key_from(int.from_bytes(unb64(action['g_b']), 'big'), self.rekey['exponent'])
             if fingerprint_of(key) != int(action['key_fingerprint']):
                 raise PeerError('acceptKey key_fingerprint mismatch')
+            delta = self.forge.pop('commit_fingerprint_delta', 0)
+            if delta:  # a commit for another key: the other side must abort the exchange
+                self.rekey = {'state': 'forged-commit', 'exchange_id': self.rekey['exchange_id']}
+                return [{'kind': 'commitKey', 'exchange_id': action['exchange_id'], 'key_fingerprint': str(fingerprint_of(key) + delta)}]
             self.rekey = {'state': 'committing', 'exchange_id': self.rekey['exchange_id'], 'key': key}
             return [{'kind': 'commitKey', 'exchange_id': action['exchange_id'], 'key_fingerprint': str(fingerprint_of(key))}]
         elif kind == 'commitKey':
@@ -459,40 +482,96 @@ class Chat:
         elif kind == 'abortKey':
             if self.rekey is not None and int(action['exchange_id']) == self.rekey['exchange_id']:
                 self.rekey = None
-        elif kind == 'resend':
-            start, end = action['start_seq_no'], action['end_seq_no']
-            last = 2 * (self.out_count - 1) + (1 if self.creator else 0)
-            if start > end or end > last:
-                raise PeerError('resend of %d..%d, but out_seq_no only reached %d' % (start, end, last))
         return []
 
+    def answer_resend(self, action, replies):
+        start, end = action['start_seq_no'], action['end_seq_no']
+        last = 2 * (self.out_count - 1) + (1 if self.creator else 0)
+        if start > end or end > last:
+            raise PeerError('resend of %d..%d, but out_seq_no only reached %d' % (start, end, last))
+        for seq in range(start, end + 1):
+            if seq in self.sent:
+                tl, key = self.sent[seq]
+                # The key it was sealed with while the other side may still read it, else the current one.
+                replies.append(b64(self.seal(tl, key if key in (self.key, self.previous_key) else self.key)))
+
     def switch_key(self, key):
+        self.retired.append(self.key)
         self.previous_key, self.key = self.key, key
         self.rekey = None
 
-    def op_decrypt(self, command):
-        tl, key = self.open(unb64(command['data']))
-        message = decode_layer(tl)
+    def apply(self, message, key, replies):
         self.check_seq(message)
         if key is self.key:
             self.previous_key = None
         self.in_count += 1
         self.his_in_count = message['in_seq_no'] // 2
         self.his_layer = message['layer']
-        replies = []
         if message['kind'] == 'service':
             action = message['action']
             for answer in self.on_action(action):
                 replies.append(self.send_action(answer)['data'])
             if self.rekey is not None and self.rekey['state'] == 'committing':
                 self.switch_key(self.rekey['key'])  # commitKey went out under the old key
-            if action['kind'] == 'resend':
-                for seq in range(action['start_seq_no'], action['end_seq_no'] + 1):
-                    if seq in self.sent:
-                        replies.append(b64(self.seal(self.sent[seq], self.key)))
-        message['replies'] = replies
+            if self.rekey is not None and self.rekey['state'] == 'forged-commit':
+                self.rekey = None
+            if action['kind'] == 'resend' and not message.get('answered'):
+                self.answer_resend(action, replies)
+
+    def hold(self, message, key, replies, expected):
+        """A message after a gap: kept; a resend in it met at once; each hole asked for once."""
+        parity = expected % 2
+        if message['in_seq_no'] % 2 == parity:
+            raise PeerError('in_seq_no %d has the wrong parity' % message['in_seq_no'])
+        if message['kind'] == 'service' and message['action']['kind'] == 'resend':
+            self.answer_resend(message['action'], replies)
+            message['answered'] = True
+        highest = max([expected - 2] + list(self.held))
+        self.held[message['out_seq_no']] = (message, key)
+        self.held_since_resend += 1
+        hole = None
+        if message['out_seq_no'] > highest + 2:
+            hole = (highest + 2, message['out_seq_no'] - 2)
+        elif self.held_since_resend >= 10:
+            hole = (expected, min(self.held) - 2)
+        if hole:
+            if hole[0] == expected:  # the count is for the lowest hole only
+                self.held_since_resend = 0
+            replies.append(self.send_action({'kind': 'resend', 'start_seq_no': hole[0], 'end_seq_no': hole[1]})['data'])
+
+    def op_decrypt(self, command):
+        tl, key = self.open(unb64(command['data']))
+        message = decode_layer(tl)
         message['fingerprint'] = str(fingerprint_of(key))
+        replies = []
+        delivered = []
+        expected = 2 * self.in_count + (0 if self.creator else 1)
+        out_seq_no = message['out_seq_no']
+        if self.hold_gaps and out_seq_no > expected and out_seq_no % 2 == expected % 2:
+            if out_seq_no in self.held:
+                raise PeerError('replay: out_seq_no %d is already held' % out_seq_no)
+            self.hold(message, key, replies, expected)
+            message['held'] = True
+        else:
+            self.apply(message, key, replies)
+            delivered.append(dict(message))
+            while self.hold_gaps and 2 * self.in_count + (0 if self.creator else 1) in self.held:
+                held, held_key = self.held.pop(2 * self.in_count + (0 if self.creator else 1))
+                self.apply(held, held_key, replies)
+                delivered.append(dict(held))
+            self.held_since_resend = 0  # the lowest hole is filled: the next one gets its own count
+            message['held'] = False
+        message['replies'] = replies
+        message['delivered'] = delivered
         return message
+
+    def op_configure(self, command):
+        if 'hold_gaps' in command:
+            self.hold_gaps = bool(command['hold_gaps'])
+        for name in ('commit_fingerprint_delta', 'bad_g_b'):
+            if name in command:
+                self.forge[name] = command[name]
+        return {}
 
     def op_state(self, command):
         return {
@@ -503,6 +582,8 @@ class Chat:
             'in_count': self.in_count,
             'layer_seen': self.layer_seen,
             'rekey': self.rekey['state'] if self.rekey else None,
+            'held': sorted(self.held),
+            'his_in_count': self.his_in_count,
         }
 
 

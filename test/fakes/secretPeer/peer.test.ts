@@ -219,6 +219,8 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 				inCount: 5 + actions.length,
 				layerSeen: 73,
 				rekey: null,
+				held: [],
+				hisInCount: 4,
 			});
 		});
 	}
@@ -374,6 +376,8 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 			inCount: 5,
 			layerSeen: undefined,
 			rekey: null,
+			held: [],
+			hisInCount: 1,
 		});
 	});
 
@@ -472,6 +476,8 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 			inCount: 3,
 			layerSeen: undefined,
 			rekey: null,
+			held: [],
+			hisInCount: 2,
 		});
 
 		const after = await peer.encryptText('after the commit');

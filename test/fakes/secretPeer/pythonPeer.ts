@@ -43,7 +43,8 @@ export class PythonPeerError extends Error {
 /** What the peer can be told to send. requestKey without fields: the peer makes exchange_id and g_a. */
 export type PeerActionRequest =
 	| Exclude<SecretAction, { kind: 'requestKey' | 'typing' | 'unsupported' }>
-	| { kind: 'requestKey' }
+	/** exchangeId and gA given: sent as they are (a forged g_a), the peer starts no re-key. */
+	| { kind: 'requestKey'; exchangeId?: bigint; gA?: Buffer }
 	| { kind: 'typing' }
 	/** A bare constructor id, to see how an unknown action is handled. */
 	| { kind: 'unsupported'; constructorId: number };
@@ -54,6 +55,8 @@ export interface PeerSendOptions {
 	outSeqNo?: number;
 	inSeqNo?: number;
 	layer?: number;
+	/** Seal with the key the last re-key replaced (a stale message); it still takes the next number. */
+	retiredKey?: boolean;
 }
 
 export interface PeerTextOptions extends PeerSendOptions {
@@ -97,6 +100,20 @@ export interface PeerDecrypted {
 	fingerprint: bigint;
 	/** What the peer sends back at once (acceptKey, commitKey, resent messages), in order. */
 	replies: Buffer[];
+	/** Gap handling on: it came after a gap and waits for the missing ones. */
+	held: boolean;
+	/** Gap handling on: what this message let the peer read, in order (itself and held ones). */
+	delivered: Array<Omit<PeerDecrypted, 'replies' | 'delivered'>>;
+}
+
+/** What configure() switches on; misbehaviours are one-shot. */
+export interface PeerPowers {
+	/** Hold messages after a gap, ask once per hole (again after 10 more), meet resends at once. */
+	holdGaps?: boolean;
+	/** Answer the next acceptKey with a commitKey for another fingerprint (this much off). */
+	commitFingerprintDelta?: number;
+	/** Answer the next requestKey with an acceptKey whose g_b is out of range. */
+	badGB?: boolean;
 }
 
 export interface PeerState {
@@ -109,6 +126,10 @@ export interface PeerState {
 	/** From the last notifyLayer received. */
 	layerSeen?: number;
 	rekey: 'requested' | 'accepted' | null;
+	/** out_seq_no of the messages held after a gap. */
+	held: number[];
+	/** How many of its messages the peer was told we received (our last in_seq_no, raw). */
+	hisInCount: number;
 }
 
 export interface PythonPeer {
@@ -125,7 +146,10 @@ export interface PythonPeer {
 	decrypt(data: Buffer): Promise<PeerDecrypted>;
 	encryptText(text: string, options?: PeerTextOptions): Promise<PeerEncrypted>;
 	encryptAction(action: PeerActionRequest, options?: PeerSendOptions): Promise<PeerEncrypted>;
+	/** Seals these bytes as the message inside decryptedMessageLayer (to send an unreadable body). */
+	encryptRaw(message: Buffer, options?: PeerSendOptions): Promise<PeerEncrypted>;
 	state(): Promise<PeerState>;
+	configure(powers: PeerPowers): Promise<void>;
 	/** Ends the process (closing stdin); safe to call twice. */
 	stop(): Promise<void>;
 }
@@ -146,6 +170,13 @@ function actionToJson(action: PeerActionRequest): JsonObject {
 		case 'resend':
 			return { kind: action.kind, start_seq_no: action.startSeqNo, end_seq_no: action.endSeqNo };
 		case 'requestKey':
+			return action.gA === undefined
+				? { kind: action.kind }
+				: {
+						kind: action.kind,
+						exchange_id: (action.exchangeId ?? 1n).toString(),
+						g_a: b64(action.gA),
+					};
 		case 'noop':
 		case 'flushHistory':
 		case 'typing':
@@ -215,6 +246,7 @@ function sendOptionsToJson(options: PeerSendOptions): JsonObject {
 	if (options.outSeqNo !== undefined) json.out_seq_no = options.outSeqNo;
 	if (options.inSeqNo !== undefined) json.in_seq_no = options.inSeqNo;
 	if (options.layer !== undefined) json.layer = options.layer;
+	if (options.retiredKey) json.key = 'retired';
 	return json;
 }
 
@@ -227,6 +259,28 @@ function encryptedFromJson(json: JsonObject): PeerEncrypted {
 		fingerprint: big(json.fingerprint),
 	};
 	if (json.exchange_id !== undefined) result.exchangeId = big(json.exchange_id);
+	return result;
+}
+
+function decryptedFromJson(answer: JsonObject): Omit<PeerDecrypted, 'replies' | 'delivered'> {
+	const result: Omit<PeerDecrypted, 'replies' | 'delivered'> = {
+		kind: answer.kind === 'service' ? 'service' : 'message',
+		layer: Number(answer.layer),
+		inSeqNo: Number(answer.in_seq_no),
+		outSeqNo: Number(answer.out_seq_no),
+		randomId: big(answer.random_id),
+		fingerprint: big(answer.fingerprint),
+		held: answer.held === true,
+	};
+	if (answer.kind === 'message') {
+		result.text = String(answer.text);
+		result.ttl = Number(answer.ttl);
+		if (answer.reply_to_random_id !== undefined)
+			result.replyToRandomId = big(answer.reply_to_random_id);
+		if (answer.grouped_id !== undefined) result.groupedId = big(answer.grouped_id);
+	} else {
+		result.action = actionFromJson(answer.action as JsonObject);
+	}
 	return result;
 }
 
@@ -288,25 +342,25 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 		},
 		async decrypt(data) {
 			const answer = await call({ op: 'decrypt', data: b64(data) });
-			const result: PeerDecrypted = {
-				kind: answer.kind === 'service' ? 'service' : 'message',
-				layer: Number(answer.layer),
-				inSeqNo: Number(answer.in_seq_no),
-				outSeqNo: Number(answer.out_seq_no),
-				randomId: big(answer.random_id),
-				fingerprint: big(answer.fingerprint),
+			return {
+				...decryptedFromJson(answer),
 				replies: (answer.replies as Json[]).map(bytes),
+				held: answer.held === true,
+				delivered: (answer.delivered as JsonObject[]).map(decryptedFromJson),
 			};
-			if (answer.kind === 'message') {
-				result.text = String(answer.text);
-				result.ttl = Number(answer.ttl);
-				if (answer.reply_to_random_id !== undefined)
-					result.replyToRandomId = big(answer.reply_to_random_id);
-				if (answer.grouped_id !== undefined) result.groupedId = big(answer.grouped_id);
-			} else {
-				result.action = actionFromJson(answer.action as JsonObject);
-			}
-			return result;
+		},
+		async encryptRaw(message, options = {}) {
+			return encryptedFromJson(
+				await call({ op: 'encrypt', text: '', raw: b64(message), ...sendOptionsToJson(options) }),
+			);
+		},
+		async configure(powers) {
+			const command: JsonObject = { op: 'configure' };
+			if (powers.holdGaps !== undefined) command.hold_gaps = powers.holdGaps;
+			if (powers.commitFingerprintDelta !== undefined)
+				command.commit_fingerprint_delta = powers.commitFingerprintDelta;
+			if (powers.badGB !== undefined) command.bad_g_b = powers.badGB;
+			await call(command);
 		},
 		async encryptText(text, options = {}) {
 			const command: JsonObject = { op: 'encrypt', text, ...sendOptionsToJson(options) };
@@ -335,6 +389,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 				inCount: Number(answer.in_count),
 				layerSeen: answer.layer_seen === null ? undefined : Number(answer.layer_seen),
 				rekey: answer.rekey === 'requested' || answer.rekey === 'accepted' ? answer.rekey : null,
+				held: (answer.held as Json[]).map(Number),
+				hisInCount: Number(answer.his_in_count),
 			};
 		},
 		async stop() {

@@ -112,6 +112,8 @@ export class SecretChatRelay {
 	dhConfig: FakeDhConfig = defaultDhConfig();
 	chats: FakeEncryptedChat[] = [];
 	private qts = new Map<bigint, number>();
+	/** Per account: the highest max_qts it confirmed with messages.receivedQueue. */
+	private readonly confirmedQts = new Map<bigint, number>();
 	/** `${adminId}:${random_id}` of every messages.requestEncryption. */
 	private readonly requestRandomIds = new Set<string>();
 	private readonly requests = new Mailbox<FakeEncryptedChat>(() => this.chats);
@@ -125,6 +127,7 @@ export class SecretChatRelay {
 		this.dhConfig = defaultDhConfig();
 		this.chats = [];
 		this.qts.clear();
+		this.confirmedQts.clear();
 		this.requestRandomIds.clear();
 		this.requests.clear('the Telegram fake was reset');
 		this.received.clear('the Telegram fake was reset');
@@ -293,6 +296,12 @@ export class SecretChatRelay {
 	/** messages.receivedQueue: max_qts may not pass what the account was given. */
 	checkReceivedQueue(user: FakeUser, maxQts: number): void {
 		if (maxQts < 0 || maxQts > this.qtsOf(user.id)) throw badRequest('MAX_QTS_INVALID');
+		this.confirmedQts.set(user.id, Math.max(maxQts, this.confirmedQtsOf(user.id)));
+	}
+
+	/** The highest qts this account confirmed with messages.receivedQueue (0: none). */
+	confirmedQtsOf(userId: bigint): number {
+		return this.confirmedQts.get(userId) ?? 0;
 	}
 
 	// --- The test-driven side ---

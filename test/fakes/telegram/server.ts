@@ -622,6 +622,11 @@ export class TelegramFake implements FakeWorld {
 		return this.secretChats.qtsOf(userId);
 	}
 
+	/** The highest qts this account confirmed with messages.receivedQueue (0: none). */
+	confirmedQtsOf(userId: bigint): number {
+		return this.secretChats.confirmedQtsOf(userId);
+	}
+
 	/** Sends what is due by the fake's clock, as Telegram would on time, and tells the senders' clients. */
 	deliverDueScheduled(): FakeMessage[] {
 		const now = this.nowSeconds();

@@ -17,5 +17,6 @@ export function secretChatOutput(state: SecretChatState, zone: string): IDataObj
 		layer: state.peerLayer,
 		messagesSent: state.outCount,
 		messagesReceived: state.inCount,
+		...(state.closedReason === undefined ? {} : { closedReason: state.closedReason }),
 	};
 }

@@ -29,8 +29,10 @@ export const REKEY_AFTER_MESSAGES = 100;
 export const REKEY_AFTER_SECONDS = 7 * 24 * 3600;
 /** Sent messages kept (encrypted at rest) to answer a resend request or repeat an unclear send. */
 export const SENT_LOG_SIZE = 100;
-/** Messages kept while waiting for a missing one before they are given up. */
+/** Messages kept while waiting for a missing one; more than this and the chat is aborted. */
 export const HELD_INCOMING_MAX = 100;
+/** A hole still open after this many more held messages is asked for once more (a lost request). */
+export const RESEND_AGAIN_AFTER = 10;
 /** Layer assumed for a peer that has not told us its own yet. */
 const DEFAULT_PEER_LAYER = 46;
 
@@ -46,16 +48,26 @@ interface StoredKey {
 interface SentEntry {
 	randomId: string;
 	service: boolean;
-	/** The serialized decryptedMessageLayer, sealed again (same seq numbers) when sent again. */
-	envelope: string;
+	/**
+	 * The serialized decryptedMessageLayer, sealed again (same seq numbers) when sent again;
+	 * dropped once the other side acknowledged it (its in_seq_no), as it cannot be asked for again.
+	 */
+	envelope?: string;
+	/** Missing in states stored before it existed: read from the envelope. */
+	outSeqNo?: number;
+	/** The key it was first sealed with: a resend uses it while we still have it. */
+	fingerprint?: string;
 }
 
 interface RekeyState {
 	exchangeId: string;
 	role: 'initiator' | 'responder';
-	exponent: string;
+	/** The initiator's DH exponent until acceptKey; a responder computes its key at once and keeps none. */
+	exponent?: string;
 	/** Set once the new key is known (initiator: after acceptKey; responder: at once). */
 	next?: StoredKey;
+	/** Our outCount when it started: a re-key that long unanswered is given up (staleRekey). */
+	startedAt?: number;
 }
 
 /** Everything one chat needs between runs; JSON-serializable (bytes base64, 64-bit ints decimal). */
@@ -81,11 +93,27 @@ export interface SecretChatState {
 	outCount: number;
 	inCount: number;
 	sentLog: SentEntry[];
-	/** Messages that arrived after a gap, until the missing ones come (sealed data, base64). */
-	held: Array<{ rawSeq: number; data: string }>;
-	/** The last resend we asked for, so a burst of out-of-order messages asks once. */
+	/** How many of our messages the other side said it received (its last in_seq_no, raw). */
+	peerInCount?: number;
+	/**
+	 * Messages that arrived after a gap, until the missing ones come (sealed data, base64);
+	 * `answered`: a resend request in it was met on arrival, not again when it is applied.
+	 */
+	held: Array<{
+		rawSeq: number;
+		/** The decrypted decryptedMessageLayer (base64); `data` (sealed) in earlier versions. */
+		tl?: string;
+		data?: string;
+		fingerprint?: string;
+		answered?: boolean;
+	}>;
+	/** Messages held since the lowest hole was asked for: it is asked again after RESEND_AGAIN_AFTER. */
+	heldSinceResend?: number;
+	/** Stored by earlier versions; no longer used. */
 	resendAskedUpTo?: number;
 	closedAt?: number;
+	/** Why we aborted the chat (a protocol violation by the other side), for the user. */
+	closedReason?: string;
 }
 
 /** A bad input, a refused parameter or a broken invariant: the message says what and why. */
@@ -100,7 +128,11 @@ export class SecretChatError extends Error {
 			| 'replayed'
 			| 'wrong-parity'
 			| 'unknown-chat-key'
-			| 'undecodable',
+			| 'undecodable'
+			| 'wrong-sequence'
+			| 'unmeetable-resend'
+			| 'gap-too-long'
+			| 'wrong-key',
 		message: string,
 	) {
 		super(message);
@@ -275,7 +307,7 @@ export function acceptRequest(
 	return { state: next, gB: dhPublicValue(params, exponent), fingerprint: keyFingerprint(key) };
 }
 
-export function closedChat(state: SecretChatState, now: number): SecretChatState {
+export function closedChat(state: SecretChatState, now: number, reason?: string): SecretChatState {
 	// Keys go with the chat: nothing sealed under them can be read or sent any more.
 	return {
 		...state,
@@ -288,6 +320,8 @@ export function closedChat(state: SecretChatState, now: number): SecretChatState
 		closedAt: now,
 		sentLog: [],
 		held: [],
+		heldSinceResend: undefined,
+		...(reason === undefined ? {} : { closedReason: reason }),
 	};
 }
 
@@ -303,14 +337,30 @@ function requireReady(state: SecretChatState): NonNullable<SecretChatState['curr
 	return state.current;
 }
 
-function sealEnvelope(state: SecretChatState, envelope: Buffer, random: Random): Buffer {
+/** The key a message was first sealed with while we still have it, else the current one. */
+function keyFor(state: SecretChatState, fingerprint?: string): StoredKey {
 	const current = requireReady(state);
+	if (fingerprint !== undefined && state.previous?.fingerprint === fingerprint)
+		return state.previous;
+	return current;
+}
+
+function sealEnvelope(
+	state: SecretChatState,
+	envelope: Buffer,
+	random: Random,
+	fingerprint?: string,
+): Buffer {
 	return sealSecretPayload({
-		chatKey: fromB64(current.key),
+		chatKey: fromB64(keyFor(state, fingerprint).key),
 		tl: envelope,
 		fromCreator: isCreator(state),
 		random: (n) => random.bytes(n),
 	});
+}
+
+function outSeqNoOf(entry: SentEntry): number {
+	return entry.outSeqNo ?? decodeSecretLayer(fromB64(entry.envelope ?? '')).outSeqNo;
 }
 
 /**
@@ -325,15 +375,21 @@ export function sealMessage(
 	const current = requireReady(state);
 	const service = message.kind === 'service';
 	const earlier = state.sentLog.find((entry) => entry.randomId === message.randomId.toString());
-	if (earlier)
+	if (earlier) {
+		if (earlier.envelope === undefined)
+			throw new SecretChatError(
+				'replayed',
+				`message ${message.randomId} of secret chat ${state.chatId} was already received by the other side`,
+			);
 		return {
 			state,
 			outgoing: {
-				data: sealEnvelope(state, fromB64(earlier.envelope), random),
+				data: sealEnvelope(state, fromB64(earlier.envelope), random, earlier.fingerprint),
 				service,
 				randomId: message.randomId,
 			},
 		};
+	}
 	const envelope: SecretLayerEnvelope = {
 		randomBytes: random.bytes(16),
 		layer: SECRET_LAYER,
@@ -342,14 +398,17 @@ export function sealMessage(
 		message,
 	};
 	const tl = encodeSecretLayer(envelope);
-	const sentLog = [
-		...state.sentLog,
-		{ randomId: message.randomId.toString(), service, envelope: b64(tl) },
-	].slice(-SENT_LOG_SIZE);
+	const entry: SentEntry = {
+		randomId: message.randomId.toString(),
+		service,
+		envelope: b64(tl),
+		outSeqNo: envelope.outSeqNo,
+		fingerprint: current.fingerprint,
+	};
 	const next: SecretChatState = {
 		...state,
 		outCount: state.outCount + 1,
-		sentLog,
+		sentLog: [...state.sentLog, entry].slice(-SENT_LOG_SIZE),
 		current: { ...current, messages: current.messages + 1 },
 	};
 	return {
@@ -366,7 +425,13 @@ export function sentOutSeqNo(state: SecretChatState, randomId: bigint): number {
 			'not-ready',
 			`message ${randomId} was not sent in secret chat ${state.chatId}`,
 		);
-	return decodeSecretLayer(fromB64(entry.envelope)).outSeqNo;
+	return outSeqNoOf(entry);
+}
+
+/** Whether the other side already said it received this message (a retry then sends nothing). */
+export function acknowledged(state: SecretChatState, randomId: bigint): boolean {
+	const entry = state.sentLog.find((sent) => sent.randomId === randomId.toString());
+	return entry !== undefined && entry.envelope === undefined;
 }
 
 function sealService(state: SecretChatState, action: SecretAction, random: Random) {
@@ -385,6 +450,9 @@ export function sealNotifyLayer(
 export function needsRekey(state: SecretChatState, now: number): boolean {
 	const current = state.current;
 	if (state.status !== 'ready' || !current || state.rekey) return false;
+	// Not while the key before is still kept (messages under it may still come and must be read),
+	// unless a whole further period passed: a peer that never writes never shows it switched.
+	if (state.previous && current.messages < 2 * REKEY_AFTER_MESSAGES) return false;
 	return current.messages >= REKEY_AFTER_MESSAGES || now - current.since >= REKEY_AFTER_SECONDS;
 }
 
@@ -406,10 +474,39 @@ export function startRekey(
 	return {
 		state: {
 			...sealed.state,
-			rekey: { exchangeId: exchangeId.toString(), role: 'initiator', exponent: b64(exponent) },
+			rekey: {
+				exchangeId: exchangeId.toString(),
+				role: 'initiator',
+				exponent: b64(exponent),
+				startedAt: sealed.state.outCount,
+			},
 		},
 		outgoing: sealed.outgoing,
 	};
+}
+
+/**
+ * A re-key that did not complete within REKEY_AFTER_MESSAGES of our messages (its answer was
+ * never read, or the other side never committed) is given up with abortKey, so a new one can start.
+ */
+export function staleRekey(state: SecretChatState): boolean {
+	const rekey = state.rekey;
+	if (state.status !== 'ready' || !rekey) return false;
+	return state.outCount - (rekey.startedAt ?? 0) >= REKEY_AFTER_MESSAGES;
+}
+
+export function abandonRekey(
+	state: SecretChatState,
+	random: Random = systemRandom,
+): { state: SecretChatState; outgoing: OutgoingSecret } {
+	const rekey = state.rekey;
+	if (!rekey)
+		throw new SecretChatError('not-ready', `secret chat ${state.chatId} has no re-key to abort`);
+	return sealService(
+		{ ...state, rekey: undefined },
+		{ kind: 'abortKey', exchangeId: BigInt(rekey.exchangeId) },
+		random,
+	);
 }
 
 function switchKey(state: SecretChatState, next: StoredKey, now: number): SecretChatState {
@@ -417,6 +514,7 @@ function switchKey(state: SecretChatState, next: StoredKey, now: number): Secret
 	return {
 		...state,
 		rekey: undefined,
+		// Kept only until the other side's first message under the new key is read in sequence.
 		previous: { key: current.key, fingerprint: current.fingerprint },
 		current: { ...next, since: now, messages: 0 },
 	};
@@ -428,7 +526,22 @@ export interface OpenResult {
 	delivered: DeliveredSecret[];
 	/** Replies to send now, in order: resend requests, re-key steps, messages sent again. */
 	outgoing: OutgoingSecret[];
+	/**
+	 * The other side broke the protocol (sequence numbers, an unmeetable resend, an unreadable
+	 * message): the chat is closed (state) and must be discarded on Telegram (discardEncryption).
+	 */
+	aborted?: SecretChatError;
 }
+
+/** Protocol violations that abort the chat, as the spec and TDLib do; others refuse one message. */
+const ABORTING: ReadonlySet<SecretChatError['reason']> = new Set<SecretChatError['reason']>([
+	'wrong-parity',
+	'wrong-sequence',
+	'unmeetable-resend',
+	'gap-too-long',
+	'undecodable',
+	'wrong-key',
+]);
 
 function keysOf(state: SecretChatState) {
 	const keys = [state.current, state.previous, state.rekey?.next].filter(
@@ -437,10 +550,16 @@ function keysOf(state: SecretChatState) {
 	return keys.map((key) => ({ key: fromB64(key.key), fingerprint: BigInt(key.fingerprint) }));
 }
 
-function decrypt(state: SecretChatState, data: Buffer): SecretLayerEnvelope {
+interface Opened {
+	tl: Buffer;
+	fingerprint: string;
+	envelope: SecretLayerEnvelope;
+}
+
+function decrypt(state: SecretChatState, data: Buffer): Opened {
 	const theyAreCreator = !isCreator(state);
-	const opened = attempt(
-		() => openSecretPayload({ keys: keysOf(state), data, fromCreator: theyAreCreator }).tl,
+	const opened = attempt(() =>
+		openSecretPayload({ keys: keysOf(state), data, fromCreator: theyAreCreator }),
 	);
 	if (!opened.ok) {
 		const reason =
@@ -452,38 +571,137 @@ function decrypt(state: SecretChatState, data: Buffer): SecretLayerEnvelope {
 			`a message in secret chat ${state.chatId} was refused: ${opened.error.message}`,
 		);
 	}
-	const decoded = attempt(() => decodeSecretLayer(opened.value));
+	return decode(state, opened.value.tl, opened.value.fingerprint.toString());
+}
+
+function decode(state: SecretChatState, tl: Buffer, fingerprint: string): Opened {
+	// It passed msg_key, so the other side wrote it: skipping it would stall the sequence for good.
+	const decoded = attempt(() => decodeSecretLayer(tl));
 	if (!decoded.ok)
 		throw new SecretChatError(
 			'undecodable',
 			`a message in secret chat ${state.chatId} could not be read: ${decoded.error.message}`,
 		);
-	return decoded.value;
+	return { tl, fingerprint, envelope: decoded.value };
 }
 
-function rawSeqOf(state: SecretChatState, envelope: SecretLayerEnvelope): number {
-	const parity = isCreator(state) ? 0 : 1;
-	if (envelope.outSeqNo < 0 || envelope.outSeqNo % 2 !== parity) {
+/** Their parity of out_seq_no, and ours (their in_seq_no counts our messages). */
+const theirOutParity = (state: SecretChatState) => (isCreator(state) ? 0 : 1);
+const ourOutParity = (state: SecretChatState) => (isCreator(state) ? 1 : 0);
+
+/** Parity of both numbers and an in_seq_no no higher than what we sent: checked on arrival. */
+function checkArrival(state: SecretChatState, envelope: SecretLayerEnvelope): number {
+	const { outSeqNo, inSeqNo } = envelope;
+	const chat = `secret chat ${state.chatId}`;
+	if (outSeqNo < 0 || outSeqNo % 2 !== theirOutParity(state))
 		throw new SecretChatError(
 			'wrong-parity',
-			`a message in secret chat ${state.chatId} has out_seq_no ${envelope.outSeqNo}, which the other side cannot send`,
+			`the other side sent out_seq_no ${outSeqNo} in ${chat}, which its role cannot send (wrong parity): the chat was aborted`,
 		);
-	}
-	return (envelope.outSeqNo - parity) / 2;
+	if (inSeqNo < 0 || inSeqNo % 2 !== ourOutParity(state))
+		throw new SecretChatError(
+			'wrong-parity',
+			`the other side sent in_seq_no ${inSeqNo} in ${chat}, which has the wrong parity: the chat was aborted`,
+		);
+	const rawIn = (inSeqNo - ourOutParity(state)) / 2;
+	if (rawIn > state.outCount)
+		throw new SecretChatError(
+			'wrong-sequence',
+			`the other side's in_seq_no ${inSeqNo} in ${chat} says it received ${rawIn} messages, but only ${state.outCount} were sent: the chat was aborted`,
+		);
+	return (outSeqNo - theirOutParity(state)) / 2;
 }
 
-/** Applies one in-sequence message: counters, layer, resends, re-key steps. */
+/**
+ * decryptedMessageActionResend: our messages in the range sealed again, or an abort if we cannot.
+ * A request overtaken by events (made before the other side got what it asks for, and read by us
+ * only now, e.g. itself sent again) asks for nothing it still lacks: those numbers are skipped.
+ */
+function answerResend(
+	state: SecretChatState,
+	request: { startSeqNo: number; endSeqNo: number; inSeqNo: number },
+	random: Random,
+	outgoing: OutgoingSecret[],
+): void {
+	const { startSeqNo, endSeqNo } = request;
+	const parity = ourOutParity(state);
+	const lastSent = 2 * (state.outCount - 1) + parity;
+	const refuse: (why: string) => never = (why) => {
+		throw new SecretChatError(
+			'unmeetable-resend',
+			`the other side asked secret chat ${state.chatId} to resend out_seq_no ${startSeqNo}..${endSeqNo}, ${why}: the chat was aborted`,
+		);
+	};
+	if (startSeqNo % 2 !== parity || endSeqNo % 2 !== parity || startSeqNo > endSeqNo)
+		refuse('which is not a range of our sequence numbers');
+	if (endSeqNo > lastSent) refuse(`but we only sent up to ${lastSent}`);
+	const hadWhenAsking = (request.inSeqNo - parity) / 2;
+	const acknowledged = state.peerInCount ?? 0;
+	const bySeq = new Map(state.sentLog.map((entry) => [outSeqNoOf(entry), entry]));
+	for (let seq = startSeqNo; seq <= endSeqNo; seq += 2) {
+		const raw = (seq - parity) / 2;
+		if (raw < hadWhenAsking) refuse(`but the same message says ${seq} was received`);
+		if (raw < acknowledged) continue;
+		const entry = bySeq.get(seq);
+		if (entry?.envelope === undefined)
+			refuse(`but ${seq} is no longer kept (older than the last ${SENT_LOG_SIZE})`);
+		outgoing.push({
+			data: sealEnvelope(state, fromB64(entry.envelope), random, entry.fingerprint),
+			service: entry.service,
+			randomId: BigInt(entry.randomId),
+		});
+	}
+}
+
+/** The other side's DH value, or undefined (the caller aborts the re-key) when it is refused. */
+function acceptablePublic(state: SecretChatState, value: Buffer, name: 'g_a' | 'g_b') {
+	const checked = attempt(() => checkedPublic(value, dhOf(state).p, name));
+	return checked.ok ? checked.value : undefined;
+}
+
+/** Applies one in-sequence message: counters, acknowledgements, layer, resends, re-key steps. */
 function apply(
 	state: SecretChatState,
-	envelope: SecretLayerEnvelope,
+	opened: Pick<Opened, 'envelope'> & { fingerprint?: string; answered?: boolean },
 	now: number,
 	random: Random,
 	outgoing: OutgoingSecret[],
 ): SecretChatState {
 	const current = requireReady(state);
+	const { envelope } = opened;
+	const chat = `secret chat ${state.chatId}`;
+	if (
+		opened.fingerprint !== undefined &&
+		opened.fingerprint !== current.fingerprint &&
+		opened.fingerprint !== state.previous?.fingerprint
+	)
+		throw new SecretChatError(
+			'wrong-key',
+			`the other side used a key in ${chat} before the re-key that made it was committed: the chat was aborted`,
+		);
+	const rawIn = (envelope.inSeqNo - ourOutParity(state)) / 2;
+	if (rawIn < (state.peerInCount ?? 0))
+		throw new SecretChatError(
+			'wrong-sequence',
+			`the other side's in_seq_no ${envelope.inSeqNo} in ${chat} went back (it had acknowledged ${state.peerInCount} messages): the chat was aborted`,
+		);
+	// What the other side acknowledged can no longer be asked for: only its id stays (retries).
+	const sentLog = state.sentLog.map((entry) =>
+		entry.envelope !== undefined && (outSeqNoOf(entry) - ourOutParity(state)) / 2 < rawIn
+			? { randomId: entry.randomId, service: entry.service, outSeqNo: outSeqNoOf(entry) }
+			: entry,
+	);
+	// Their message under the new key, read in order, and none under the old one held (a message
+	// sent again may come under the new key before later ones sealed under the old): the old key goes.
+	const oldKeyDone =
+		opened.fingerprint === current.fingerprint &&
+		!state.held.some((held) => held.fingerprint === state.previous?.fingerprint);
 	let next: SecretChatState = {
 		...state,
 		inCount: state.inCount + 1,
+		peerInCount: rawIn,
+		sentLog,
+		previous: oldKeyDone ? undefined : state.previous,
 		current: { ...current, messages: current.messages + 1 },
 	};
 	const message = envelope.message;
@@ -493,29 +711,22 @@ function apply(
 		outgoing.push(sealed.outgoing);
 		return sealed.state;
 	};
+	const abortKey = (base: SecretChatState, exchangeId: bigint) =>
+		send(sealService({ ...base, rekey: undefined }, { kind: 'abortKey', exchangeId }, random));
 	switch (action.kind) {
 		case 'notifyLayer':
 			return { ...next, peerLayer: action.layer };
-		case 'resend': {
-			const ownParity = isCreator(state) ? 1 : 0;
-			for (const entry of next.sentLog) {
-				const seq = decodeSecretLayer(fromB64(entry.envelope)).outSeqNo;
-				if (seq % 2 === ownParity && seq >= action.startSeqNo && seq <= action.endSeqNo) {
-					outgoing.push({
-						data: sealEnvelope(next, fromB64(entry.envelope), random),
-						service: entry.service,
-						randomId: BigInt(entry.randomId),
-					});
-				}
-			}
+		case 'resend':
+			if (!opened.answered)
+				answerResend(next, { ...action, inSeqNo: envelope.inSeqNo }, random, outgoing);
 			return next;
-		}
 		case 'requestKey': {
 			// Both sides started a re-key at once: the larger exchange_id goes on, the other is dropped.
 			if (next.rekey?.role === 'initiator' && BigInt(next.rekey.exchangeId) > action.exchangeId)
 				return next;
 			const params = dhOf(next);
-			const gA = checkedPublic(action.gA, params.p, 'g_a');
+			const gA = acceptablePublic(next, action.gA, 'g_a');
+			if (!gA) return abortKey(next, action.exchangeId);
 			const exponent = newDhExponent(random.bytes(256));
 			const key = storedKey(dhSharedKey(params, exponent, gA));
 			next = {
@@ -523,8 +734,8 @@ function apply(
 				rekey: {
 					exchangeId: action.exchangeId.toString(),
 					role: 'responder',
-					exponent: b64(exponent),
 					next: key,
+					startedAt: next.outCount,
 				},
 			};
 			return send(
@@ -542,21 +753,17 @@ function apply(
 		}
 		case 'acceptKey': {
 			const rekey = next.rekey;
-			if (rekey?.role !== 'initiator' || rekey.exchangeId !== action.exchangeId.toString())
+			if (
+				rekey?.role !== 'initiator' ||
+				!rekey.exponent ||
+				rekey.exchangeId !== action.exchangeId.toString()
+			)
 				return next;
-			const params = dhOf(next);
-			const key = storedKey(
-				dhSharedKey(params, fromB64(rekey.exponent), checkedPublic(action.gB, params.p, 'g_b')),
-			);
-			if (key.fingerprint !== action.keyFingerprint.toString()) {
-				return send(
-					sealService(
-						{ ...next, rekey: undefined },
-						{ kind: 'abortKey', exchangeId: action.exchangeId },
-						random,
-					),
-				);
-			}
+			const gB = acceptablePublic(next, action.gB, 'g_b');
+			if (!gB) return abortKey(next, action.exchangeId);
+			const key = storedKey(dhSharedKey(dhOf(next), fromB64(rekey.exponent), gB));
+			if (key.fingerprint !== action.keyFingerprint.toString())
+				return abortKey(next, action.exchangeId);
 			// The commit goes out under the old key; everything after it under the new one.
 			next = send(
 				sealService(
@@ -576,10 +783,12 @@ function apply(
 			if (
 				rekey?.role !== 'responder' ||
 				!rekey.next ||
-				rekey.exchangeId !== action.exchangeId.toString() ||
-				rekey.next.fingerprint !== action.keyFingerprint.toString()
+				rekey.exchangeId !== action.exchangeId.toString()
 			)
 				return next;
+			// A commit for another key: this exchange cannot complete; abort it so another can start.
+			if (rekey.next.fingerprint !== action.keyFingerprint.toString())
+				return abortKey(next, action.exchangeId);
 			next = switchKey(next, rekey.next, now);
 			return send(sealService(next, { kind: 'noop' }, random));
 		}
@@ -592,10 +801,115 @@ function apply(
 	}
 }
 
+function deliveredOf(envelope: SecretLayerEnvelope): DeliveredSecret {
+	return {
+		message: envelope.message,
+		layer: envelope.layer,
+		inSeqNo: envelope.inSeqNo,
+		outSeqNo: envelope.outSeqNo,
+	};
+}
+
+/**
+ * A message after a gap: held until the missing ones come. A resend request in it is met at
+ * once (two sides that each lost a message would otherwise wait for each other). Each hole is
+ * asked for once, and once more after RESEND_AGAIN_AFTER further held messages.
+ */
+function hold(
+	state: SecretChatState,
+	opened: Opened,
+	rawSeq: number,
+	random: Random,
+	outgoing: OutgoingSecret[],
+): SecretChatState {
+	const message = opened.envelope.message;
+	const isResend = message.kind === 'service' && message.action.kind === 'resend';
+	if (isResend)
+		answerResend(
+			state,
+			{
+				...(message.action as Extract<SecretAction, { kind: 'resend' }>),
+				inSeqNo: opened.envelope.inSeqNo,
+			},
+			random,
+			outgoing,
+		);
+	const highest = Math.max(state.inCount - 1, ...state.held.map((held) => held.rawSeq));
+	const held = [
+		...state.held,
+		{ rawSeq, tl: b64(opened.tl), fingerprint: opened.fingerprint, answered: isResend },
+	].sort((a, b) => a.rawSeq - b.rawSeq);
+	if (held.length > HELD_INCOMING_MAX)
+		throw new SecretChatError(
+			'gap-too-long',
+			`secret chat ${state.chatId} waited for out_seq_no ${2 * state.inCount + theirOutParity(state)} through ${HELD_INCOMING_MAX} later messages without getting it: the chat was aborted`,
+		);
+	const heldSinceResend = (state.heldSinceResend ?? 0) + 1;
+	let hole: [number, number] | undefined;
+	if (rawSeq > highest + 1) hole = [highest + 1, rawSeq - 1];
+	else if (heldSinceResend >= RESEND_AGAIN_AFTER) hole = [state.inCount, held[0].rawSeq - 1];
+	const next: SecretChatState = { ...state, held, heldSinceResend };
+	if (!hole) return next;
+	const parity = theirOutParity(state);
+	const sealed = sealService(
+		next,
+		{ kind: 'resend', startSeqNo: 2 * hole[0] + parity, endSeqNo: 2 * hole[1] + parity },
+		random,
+	);
+	outgoing.push(sealed.outgoing);
+	// The count is for the lowest hole: asking for a new, higher one does not restart it.
+	return hole[0] === state.inCount ? { ...sealed.state, heldSinceResend: 0 } : sealed.state;
+}
+
+function heldEntry(state: SecretChatState, held: SecretChatState['held'][number]) {
+	if (held.tl !== undefined)
+		return { ...decode(state, fromB64(held.tl), held.fingerprint ?? ''), answered: held.answered };
+	// Stored by an earlier version as sealed data.
+	const opened = attempt(() => decrypt(state, fromB64(held.data ?? '')));
+	if (!opened.ok)
+		throw new SecretChatError(
+			'wrong-key',
+			`a held message of secret chat ${state.chatId} can no longer be opened: the chat was aborted`,
+		);
+	return { ...opened.value, answered: held.answered };
+}
+
+function receive(
+	state: SecretChatState,
+	data: Buffer,
+	now: number,
+	random: Random,
+	outgoing: OutgoingSecret[],
+	delivered: DeliveredSecret[],
+): SecretChatState {
+	const opened = decrypt(state, data);
+	const rawSeq = checkArrival(state, opened.envelope);
+	if (rawSeq < state.inCount || state.held.some((held) => held.rawSeq === rawSeq)) {
+		throw new SecretChatError(
+			'replayed',
+			`a message in secret chat ${state.chatId} repeats out_seq_no ${opened.envelope.outSeqNo}, already received: refused as a replay`,
+		);
+	}
+	if (rawSeq > state.inCount) return hold(state, opened, rawSeq, random, outgoing);
+	let next = apply(state, opened, now, random, outgoing);
+	delivered.push(deliveredOf(opened.envelope));
+	// Messages held after a gap follow once the gap is filled.
+	while (next.held.length > 0 && next.held[0].rawSeq === next.inCount) {
+		const [held, ...rest] = next.held;
+		next = { ...next, held: rest };
+		const entry = heldEntry(next, held);
+		next = apply(next, entry, now, random, outgoing);
+		delivered.push(deliveredOf(entry.envelope));
+	}
+	// The lowest hole is filled: the next one (if any) gets its own count.
+	return { ...next, heldSinceResend: next.held.length === 0 ? undefined : 0 };
+}
+
 /**
  * Reads one encrypted message: msg_key and fingerprint verified, then its place in the sequence.
- * A replayed sequence number is refused; a gap holds the message and asks the other side to
- * send the missing ones again (decryptedMessageActionResend).
+ * A replayed sequence number or a message that fails its checks is refused (state unchanged);
+ * a gap holds the message and asks the other side to send the missing ones again; a protocol
+ * violation aborts the chat (`aborted`, closed state).
  */
 export function openMessage(
 	state: SecretChatState,
@@ -604,55 +918,11 @@ export function openMessage(
 	random: Random = systemRandom,
 ): OpenResult {
 	requireReady(state);
-	const envelope = decrypt(state, data);
-	const rawSeq = rawSeqOf(state, envelope);
 	const outgoing: OutgoingSecret[] = [];
-	if (rawSeq < state.inCount || state.held.some((held) => held.rawSeq === rawSeq)) {
-		throw new SecretChatError(
-			'replayed',
-			`a message in secret chat ${state.chatId} repeats out_seq_no ${envelope.outSeqNo}, already received: refused as a replay`,
-		);
-	}
-	if (rawSeq > state.inCount) {
-		let next: SecretChatState = {
-			...state,
-			held: [...state.held, { rawSeq, data: b64(data) }]
-				.sort((a, b) => a.rawSeq - b.rawSeq)
-				.slice(0, HELD_INCOMING_MAX),
-		};
-		const theirParity = isCreator(state) ? 0 : 1;
-		const missingUpTo = 2 * (rawSeq - 1) + theirParity;
-		if ((state.resendAskedUpTo ?? -1) < missingUpTo) {
-			const sealed = sealService(
-				next,
-				{ kind: 'resend', startSeqNo: 2 * state.inCount + theirParity, endSeqNo: missingUpTo },
-				random,
-			);
-			next = { ...sealed.state, resendAskedUpTo: missingUpTo };
-			outgoing.push(sealed.outgoing);
-		}
-		return { state: next, delivered: [], outgoing };
-	}
 	const delivered: DeliveredSecret[] = [];
-	let next = apply(state, envelope, now, random, outgoing);
-	delivered.push({
-		message: envelope.message,
-		layer: envelope.layer,
-		inSeqNo: envelope.inSeqNo,
-		outSeqNo: envelope.outSeqNo,
-	});
-	// Messages held after a gap follow once the gap is filled.
-	while (next.held.length > 0 && next.held[0].rawSeq === next.inCount) {
-		const [held, ...rest] = next.held;
-		next = { ...next, held: rest };
-		const heldEnvelope = decrypt(next, fromB64(held.data));
-		next = apply(next, heldEnvelope, now, random, outgoing);
-		delivered.push({
-			message: heldEnvelope.message,
-			layer: heldEnvelope.layer,
-			inSeqNo: heldEnvelope.inSeqNo,
-			outSeqNo: heldEnvelope.outSeqNo,
-		});
-	}
-	return { state: next, delivered, outgoing };
+	const received = attempt(() => receive(state, data, now, random, outgoing, delivered));
+	if (received.ok) return { state: received.value, delivered, outgoing };
+	const error = received.error;
+	if (!(error instanceof SecretChatError) || !ABORTING.has(error.reason)) throw error;
+	return { state: closedChat(state, now, error.message), delivered, outgoing: [], aborted: error };
 }

@@ -8,7 +8,9 @@ import type { TelegramSession } from '../pool';
 import { secretChatsOf, type SecretChats } from './chatStore';
 import type { DhParameters } from './dh';
 import {
+	abandonRekey,
 	acceptRequest,
+	acknowledged,
 	closedChat,
 	completeRequest,
 	needsRekey,
@@ -19,6 +21,7 @@ import {
 	sealNotifyLayer,
 	sentOutSeqNo,
 	SecretChatError,
+	staleRekey,
 	startRekey,
 	waitingChat,
 	type DeliveredSecret,
@@ -223,6 +226,17 @@ export async function sendSecretText(
 	return await underLock(store, message.chatId, async (stored) => {
 		if (!stored) throw new UnknownSecretChatError(message.chatId);
 		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
+		// A retry of a message the other side already acknowledged: it arrived, nothing to send.
+		if (acknowledged(stored, message.randomId))
+			return {
+				next: 'unchanged',
+				result: {
+					chatId: message.chatId,
+					randomId: message.randomId,
+					outSeqNo: sentOutSeqNo(stored, message.randomId),
+					alreadySent: true,
+				},
+			};
 		const outgoing: OutgoingSecret[] = [];
 		// The state after each sealed item: a refusal at item k keeps what items before k did.
 		const states: SecretChatState[] = [stored];
@@ -233,6 +247,8 @@ export async function sendSecretText(
 		const latest = () => states[states.length - 1];
 		if (!repeat && !stored.layerNotified && stored.status === 'ready')
 			take(sealNotifyLayer(latest()));
+		// A re-key whose answer was never read (no trigger ran) is given up, so a new one can start.
+		if (!repeat && staleRekey(latest())) take(abandonRekey(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
 		take(
@@ -257,6 +273,28 @@ export async function sendSecretText(
 	});
 }
 
+/** messages.discardEncryption; a chat Telegram already closed counts as discarded. */
+async function discardOnTelegram(
+	session: TelegramSession,
+	chatId: number,
+	deleteHistory: boolean,
+	options: CallOptions,
+): Promise<void> {
+	const outcome = await settle(
+		call(
+			session,
+			new session.gram.Api.messages.DiscardEncryption({
+				chatId,
+				deleteHistory: deleteHistory || undefined,
+			}),
+			{ ...options, doing: 'closing the secret chat' },
+		),
+	);
+	const refusal = outcome.ok ? undefined : rpcFailureOf(outcome.error)?.name;
+	if (!outcome.ok && refusal !== 'ENCRYPTION_ALREADY_DECLINED' && refusal !== 'CHAT_ID_INVALID')
+		throw outcome.error;
+}
+
 /** Discards a chat (messages.discardEncryption) and forgets its keys. */
 export async function closeSecretChat(
 	session: TelegramSession,
@@ -269,20 +307,7 @@ export async function closeSecretChat(
 	return await underLock(store, chatId, async (stored) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
 		if (stored.status === 'closed') return { next: 'unchanged', result: stored };
-		const outcome = await settle(
-			call(
-				session,
-				new session.gram.Api.messages.DiscardEncryption({
-					chatId,
-					deleteHistory: deleteHistory || undefined,
-				}),
-				{ ...options, doing: 'closing the secret chat' },
-			),
-		);
-		const refusal = outcome.ok ? undefined : rpcFailureOf(outcome.error)?.name;
-		// Already closed on Telegram's side: the chat is as closed as we want it.
-		if (!outcome.ok && refusal !== 'ENCRYPTION_ALREADY_DECLINED' && refusal !== 'CHAT_ID_INVALID')
-			throw outcome.error;
+		await discardOnTelegram(session, chatId, deleteHistory, options);
 		const closed = closedChat(stored, nowSeconds());
 		return { next: closed as StoredState, result: closed };
 	});
@@ -314,15 +339,22 @@ export async function recordAppliedQts(
 	session: TelegramSession,
 	account: TelegramAccount,
 	qts: number,
+	options: CallOptions,
 ): Promise<void> {
 	const store = await secretChatsOf(session, account);
-	await store.update(ACCOUNT_RECORD, async (record) => {
+	const advanced = await store.update(ACCOUNT_RECORD, async (record) => {
 		const known = typeof record?.qts === 'number' ? record.qts : 0;
 		return {
 			next: qts > known ? ({ chatId: ACCOUNT_RECORD, qts } as unknown as StoredState) : 'unchanged',
-			result: undefined,
+			result: qts > known,
 		};
 	});
+	// Telegram keeps encrypted messages queued (and pushes them to other devices) until told.
+	if (advanced)
+		await call(session, new session.gram.Api.messages.ReceivedQueue({ maxQts: qts }), {
+			...options,
+			doing: 'confirming the secret chat messages read',
+		});
 }
 
 /** Accepts a chat someone asked us for (messages.acceptEncryption), then tells our layer. */
@@ -393,16 +425,31 @@ async function onEncryptionUpdate(
 		await Promise.allSettled([...(startsInFlight.get(session.accountKey) ?? [])]);
 		const ready = await underLock(store, chat.id, async (stored) => {
 			if (stored?.status !== 'waiting') return { next: 'unchanged', result: undefined };
-			const completed = completeRequest(
-				stored,
-				Buffer.from(chat.gAOrB),
-				BigInt(String(chat.keyFingerprint)),
-				nowSeconds(),
+			const completed = attempt(() =>
+				completeRequest(
+					stored,
+					Buffer.from(chat.gAOrB),
+					BigInt(String(chat.keyFingerprint)),
+					nowSeconds(),
+				),
 			);
-			const next = await withLayerNotice(session, completed, options);
+			if (!completed.ok) {
+				// A key the other side does not have (or a refused g_b): the chat cannot be used; discard it.
+				if (!(completed.error instanceof SecretChatError)) throw completed.error;
+				await discardOnTelegram(session, chat.id, false, options);
+				const closed = closedChat(stored, nowSeconds(), completed.error.message);
+				return { next: closed as StoredState, result: closed };
+			}
+			const next = await withLayerNotice(session, completed.value, options);
 			return { next: next as StoredState, result: next };
 		});
-		return ready ? [{ event: 'secretChatAccepted', state: ready }] : [];
+		if (!ready) return [];
+		return [
+			{
+				event: ready.status === 'closed' ? 'secretChatClosed' : 'secretChatAccepted',
+				state: ready,
+			},
+		];
 	}
 	if (chat instanceof Api.EncryptedChatDiscarded) {
 		const closed = await underLock(store, chat.id, async (stored) => {
@@ -441,15 +488,18 @@ async function onEncryptedMessage(
 				result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
 			};
 		}
-		const { state, delivered, outgoing } = opened.value;
+		const { state, delivered, outgoing, aborted } = opened.value;
+		// The other side broke the protocol: the chat is closed here and discarded on Telegram.
+		if (aborted) await discardOnTelegram(session, message.chatId, false, options);
 		// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
-		await sendAll(session, state, outgoing, options);
+		else await sendAll(session, state, outgoing, options);
 		const events: SecretChatEvent[] = delivered.map((item) => ({
 			event: 'secretMessage',
 			state,
 			delivered: item,
 			date: message.date,
 		}));
+		if (aborted) events.push({ event: 'secretChatClosed', state });
 		return { next: state as StoredState, result: events };
 	});
 }

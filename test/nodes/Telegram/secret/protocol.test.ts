@@ -187,6 +187,63 @@ describe('secret chat protocol', () => {
 		);
 	});
 
+	test('no new re-key while the old key is kept, unless the other side stays silent for a whole further period', () => {
+		let { creator, participant } = newChat();
+		const request = startRekey(creator, randomBytes(256));
+		creator = request.state;
+		const answered = deliver(participant, request.outgoing);
+		participant = answered.state;
+		creator = deliver(creator, answered.outgoing[0]).state;
+		assert.ok(creator.previous, 'kept until the other side writes under the new key');
+		for (let i = 0; i < REKEY_AFTER_MESSAGES; i++)
+			creator = sealMessage(creator, text(`m${i}`)).state;
+		assert.equal(needsRekey(creator, NOW), false);
+		for (let i = 0; i < REKEY_AFTER_MESSAGES; i++)
+			creator = sealMessage(creator, text(`n${i}`)).state;
+		assert.equal(needsRekey(creator, NOW), true);
+	});
+
+	test('a state stored by the earlier version (sealed held messages, sent log without numbers) still works', () => {
+		const chat = newChat();
+		let creator = chat.creator;
+		const participant = chat.participant;
+		const sealed: OutgoingSecret[] = [];
+		for (const value of ['a', 'b']) {
+			const next = sealMessage(creator, text(value));
+			creator = next.state;
+			sealed.push(next.outgoing);
+		}
+		// As stored before: sent entries with only the envelope, a held message as its sealed bytes.
+		const oldCreator: SecretChatState = {
+			...creator,
+			sentLog: creator.sentLog.map(({ randomId, service, envelope }) => ({
+				randomId,
+				service,
+				envelope,
+			})),
+			resendAskedUpTo: 1,
+		};
+		const oldParticipant: SecretChatState = {
+			...participant,
+			held: [{ rawSeq: 1, data: sealed[1].data.toString('base64') }],
+		};
+		const resent = openMessage(
+			oldCreator,
+			sealMessage(participant, {
+				kind: 'service',
+				randomId: 5n,
+				action: { kind: 'resend', startSeqNo: 1, endSeqNo: 3 },
+			}).outgoing.data,
+			NOW,
+		);
+		assert.equal(resent.outgoing.length, 2);
+		const filled = deliver(oldParticipant, resent.outgoing[0]);
+		assert.deepEqual(
+			filled.delivered.map((d) => (d.message.kind === 'message' ? d.message.text : '')),
+			['a', 'b'],
+		);
+	});
+
 	test('the same random_id sent again is the same envelope (no new sequence number)', () => {
 		let { creator, participant } = newChat();
 		const message = text('retry me');

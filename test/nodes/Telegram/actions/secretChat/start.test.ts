@@ -52,18 +52,24 @@ describe('Telegram: Secret Chat > Start', { skip }, () => {
 		assert.ok(!JSON.stringify(listed.items).includes('key'), 'no key material in the output');
 	});
 
-	test('an acceptance whose key does not match its fingerprint leaves the chat unusable and is reported', async () => {
-		const emitted = await startTrigger({ events: ['secretChatAccepted'] });
+	test('an acceptance whose key does not match its fingerprint discards the chat (messages.discardEncryption) and says why', async () => {
+		const emitted = await startTrigger({ events: ['secretChatAccepted', 'secretChatClosed'] });
 		const started = await run({ operation: 'start', chat: '@alice_test' });
 		const chatId = Number(started.items[0].json.chatId);
 		const request = await fake.nextEncryptionRequest(ALICE);
 		const answer = await peer.accept({ p: fake.dhConfig.p, g: fake.dhConfig.g, gA: request.gA });
 		fake.acceptEncryptionAs(ALICE, chatId, answer.gB, answer.keyFingerprint + 1n);
-		const error = await emitted.until(() => emitted.errors[0]);
-		assert.match(error.message, /does not match the fingerprint/);
+		const closed = await emitted.nextOf('secretChatClosed');
+		assert.deepEqual([closed.chatId, closed.status], [chatId, 'closed']);
+		assert.match(String(closed.closedReason), /does not match the fingerprint/);
+		assert.equal(fake.encryptedChats[0].status, 'discarded');
 		const result = await send(chatId, 'must not go out');
-		assert.match(result.error?.message ?? '', /not accepted yet/);
+		assert.match(result.error?.message ?? '', /closed/);
 		assert.equal(fake.encryptedChats[0].messages.length, 0);
-		assert.equal(emitted.items.length, 0);
+		assert.deepEqual(
+			emitted.items.map((item) => item.event),
+			['secretChatClosed'],
+		);
+		assert.deepEqual(emitted.errors, []);
 	});
 });
