@@ -41,9 +41,9 @@ export async function openFileBackend(
 	const root = resolve(folder);
 	let dir = join(root, accountId);
 	try {
+		// Folders created here are private; a folder the user chose and made keeps its permissions,
+		// only the account's own subfolder (ours by name) is made private if it already existed.
 		await mkdir(dir, { recursive: true, mode: 0o700 });
-		// mkdir leaves folders that already existed as they were; these two are the store's own.
-		await chmod(root, 0o700).catch(() => undefined);
 		await chmod(dir, 0o700).catch(() => undefined);
 		dir = await realpath(dir);
 	} catch (error) {

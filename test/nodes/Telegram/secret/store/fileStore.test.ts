@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import {
+	chmod,
 	cp,
 	mkdir,
 	mkdtemp,
@@ -97,6 +98,26 @@ describe('secret-chat store: file', () => {
 		assert.deepEqual(names.sort(), ['chat_1.sealed', 'store.json']);
 		for (const name of names)
 			assert.equal((await stat(join(folder, account, name))).mode & 0o777, 0o600, name);
+	});
+
+	test("a folder the user made keeps its permissions; only the store's own subfolder is made 0700", async () => {
+		const chosen = await mkdtemp(join(tmpdir(), 'secret-store-chosen-'));
+		try {
+			await chmod(chosen, 0o755);
+			const account = newAccount();
+			const store = await open({
+				kind: 'file',
+				folder: chosen,
+				accountId: account,
+				secret: SECRET,
+			});
+			await store.update(1, async () => ({ next: sampleChat(1), result: undefined }));
+			await store.close();
+			assert.equal((await stat(chosen)).mode & 0o777, 0o755, 'the chosen folder');
+			assert.equal((await stat(join(chosen, account))).mode & 0o777, 0o700, 'its subfolder');
+		} finally {
+			await rm(chosen, { recursive: true, force: true });
+		}
 	});
 
 	test('a damaged or missing key file is an error naming the file, never a fresh start', async () => {
