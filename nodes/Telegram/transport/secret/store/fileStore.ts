@@ -71,7 +71,11 @@ async function unlockOrCreateKeyFile(
 		if (errorCode(error) === 'ENOENT') return undefined;
 		throw unavailable(`Cannot read ${path}`, error);
 	});
-	if (existing !== undefined) return unlockStoreKeyFile(existing, secret, accountId, path);
+	if (existing !== undefined) {
+		const unlocked = await unlockStoreKeyFile(existing, secret, accountId, path);
+		if (unlocked.upgraded) await replaceKeyFile(dir, path, unlocked.upgraded);
+		return unlocked.key;
+	}
 
 	const orphans = await listChatIds(dir).catch((error: unknown) => {
 		throw unavailable(`Cannot list ${dir}`, error);
@@ -94,8 +98,25 @@ async function unlockOrCreateKeyFile(
 	} catch (error) {
 		created.key.fill(0);
 		if (errorCode(error) !== 'EEXIST') throw unavailable(`Cannot create ${path}`, error);
-		return unlockStoreKeyFile(await readFile(path, 'utf8'), secret, accountId, path);
+		const theirs = await unlockStoreKeyFile(await readFile(path, 'utf8'), secret, accountId, path);
+		return theirs.key;
 	} finally {
+		await unlink(temp).catch(() => undefined);
+	}
+}
+
+/**
+ * Swaps in the key file re-sealed at today's cost (same data key, so the chats are untouched). A
+ * crash leaves the old file or the new one; if it cannot be written the store still opens, and the
+ * upgrade is tried again next time.
+ */
+async function replaceKeyFile(dir: string, path: string, text: string) {
+	const temp = join(dir, newTempName(KEY_FILE));
+	try {
+		await writeSynced(temp, Buffer.from(text, 'utf8'));
+		await rename(temp, path);
+		await syncFolder(dir);
+	} catch {
 		await unlink(temp).catch(() => undefined);
 	}
 }

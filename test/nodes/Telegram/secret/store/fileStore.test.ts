@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
 	chmod,
 	cp,
@@ -19,6 +19,13 @@ import {
 	defaultSecretStoreFolder,
 	type SecretStoreConfig,
 } from '../../../../../nodes/Telegram/transport/secret/store';
+import {
+	chatBinding,
+	checkBinding,
+	deriveStoreKey,
+	sealBlob,
+} from '../../../../../nodes/Telegram/transport/secret/store/sealing';
+import { encodeState } from '../../../../../nodes/Telegram/transport/secret/store/stateCodec';
 import { startWorker } from './fixtures/harness';
 import {
 	newAccount,
@@ -100,6 +107,60 @@ describe('secret-chat store: file', () => {
 			assert.equal((await stat(join(folder, account, name))).mode & 0o777, 0o600, name);
 	});
 
+	test('a store made with the old key file (scrypt N=2^15, version 1) opens, and its key file is re-sealed at N=2^17 with the chats untouched', async () => {
+		const account = newAccount();
+		const dir = join(folder, account);
+		await mkdir(dir, { recursive: true });
+		const kdf = { N: 2 ** 15, r: 8, p: 1, salt: randomBytes(16) };
+		const oldKey = await deriveStoreKey(SECRET, kdf);
+		const v1 = {
+			format: 'telegram-secret-chats',
+			version: 1,
+			accountId: account,
+			kdf: { name: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt.toString('base64') },
+			check: sealBlob(
+				oldKey,
+				Buffer.from('telegram-secret-chats store check', 'utf8'),
+				checkBinding(account),
+			).toString('base64'),
+		};
+		await writeFile(join(dir, 'store.json'), JSON.stringify(v1));
+		const chatBlob = sealBlob(oldKey, encodeState(sampleChat(1)), chatBinding(account, 1));
+		await writeFile(chatPath(account, 1), chatBlob);
+
+		const store = await open(config(account));
+		assert.deepEqual(await store.get(1), sampleChat(1));
+		await store.close();
+		const upgraded = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as {
+			version: number;
+			kdf: { N: number; salt: string };
+			check?: string;
+		};
+		assert.equal(upgraded.version, 2);
+		assert.ok(upgraded.kdf.N >= 2 ** 17, `N=${upgraded.kdf.N}`);
+		assert.notEqual(upgraded.kdf.salt, v1.kdf.salt, 'a new salt');
+		assert.equal(upgraded.check, undefined, 'the old check value (a cheap guess target) is gone');
+		assert.deepEqual(await readFile(chatPath(account, 1)), chatBlob, 'the chat was not rewritten');
+
+		const again = await open(config(account));
+		assert.deepEqual(await again.get(1), sampleChat(1));
+		await again.update(2, async () => ({ next: sampleChat(2), result: undefined }));
+		assert.deepEqual(await again.get(2), sampleChat(2));
+		await again.close();
+		await rejectsWithStoreError(open(config(account, 'not the storage secret')), 'wrong-secret');
+	});
+
+	test('a new store records scrypt N=2^17 or more in its key file', async () => {
+		const account = newAccount();
+		await (await open(config(account))).close();
+		const file = JSON.parse(await readFile(join(folder, account, 'store.json'), 'utf8')) as {
+			version: number;
+			kdf: { N: number; r: number };
+		};
+		assert.equal(file.version, 2);
+		assert.ok(file.kdf.N >= 2 ** 17 && file.kdf.r >= 8, JSON.stringify(file.kdf));
+	});
+
 	test("a folder the user made keeps its permissions; only the store's own subfolder is made 0700", async () => {
 		const chosen = await mkdtemp(join(tmpdir(), 'secret-store-chosen-'));
 		try {
@@ -128,11 +189,11 @@ describe('secret-chat store: file', () => {
 		const keyFile = join(folder, account, 'store.json');
 		const original = await readFile(keyFile, 'utf8');
 
-		// A flipped bit in the check value cannot be told from a wrong secret: the message says both.
-		const parsed = JSON.parse(original) as { check: string };
-		const check = Buffer.from(parsed.check, 'base64');
-		check[check.length - 1] ^= 0x80;
-		await writeFile(keyFile, JSON.stringify({ ...parsed, check: check.toString('base64') }));
+		// A flipped bit in the wrapped data key cannot be told from a wrong secret: the message says both.
+		const parsed = JSON.parse(original) as { dataKey: string };
+		const wrapped = Buffer.from(parsed.dataKey, 'base64');
+		wrapped[wrapped.length - 1] ^= 0x80;
+		await writeFile(keyFile, JSON.stringify({ ...parsed, dataKey: wrapped.toString('base64') }));
 		await rejectsWithStoreError(open(config(account)), 'wrong-secret', [keyFile, 'damaged']);
 
 		await writeFile(keyFile, original.slice(0, 40));
