@@ -131,10 +131,11 @@ async function underLock<T>(
 	chatId: number,
 	change: (
 		state: StoredState | undefined,
+		save: (next: StoredState) => Promise<void>,
 	) => Promise<{ next: StoredState | 'unchanged'; result: T; error?: unknown }>,
 ): Promise<T> {
-	const { result, error } = await store.update(chatId, async (state) => {
-		const outcome = await change(state);
+	const { result, error } = await store.update(chatId, async (state, save) => {
+		const outcome = await change(state, save);
 		return { next: outcome.next, result: { result: outcome.result, error: outcome.error } };
 	});
 	if (error !== undefined) throw error;
@@ -220,7 +221,7 @@ export async function sendSecretText(
 	options: CallOptions,
 ): Promise<SecretSendResult> {
 	const store = await secretChatsOf(session, account);
-	return await underLock(store, message.chatId, async (stored) => {
+	return await underLock(store, message.chatId, async (stored, save) => {
 		if (!stored) throw new UnknownSecretChatError(message.chatId);
 		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
 		const outgoing: OutgoingSecret[] = [];
@@ -244,6 +245,9 @@ export async function sendSecretText(
 				hasMedia: false,
 			}),
 		);
+		// Saved before anything goes out: after a crash once sent, the sequence numbers and keys
+		// used are never used again (the saved sent log repeats the very same envelope on a retry).
+		if (latest() !== stored) await save(latest() as StoredState);
 		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
 		const result = {
 			chatId: message.chatId,

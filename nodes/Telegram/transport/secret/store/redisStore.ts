@@ -141,16 +141,17 @@ function redisBackend(
 		}
 	}
 
+	async function read(chatId: number) {
+		const blob = await redis
+			.getBuffer(chatKey(chatId))
+			.catch(failed(`read secret chat ${chatId}`, chatId));
+		return blob ?? undefined;
+	}
+
 	return {
 		location: `redis:${where}#${base}`,
 		describeChat,
-
-		async read(chatId) {
-			const blob = await redis
-				.getBuffer(chatKey(chatId))
-				.catch(failed(`read secret chat ${chatId}`, chatId));
-			return blob ?? undefined;
-		},
+		read,
 
 		async listChatIds() {
 			const members = await redis.smembers(indexKey).catch(failed('list the secret chats'));
@@ -186,6 +187,7 @@ function redisBackend(
 				);
 
 			return {
+				read: () => read(chatId),
 				async write(blob) {
 					const done = await redis
 						.eval(

@@ -29,6 +29,7 @@ import { encodeState } from '../../../../../nodes/Telegram/transport/secret/stor
 import { startWorker } from './fixtures/harness';
 import {
 	newAccount,
+	parkedLocksLapse,
 	rejectsWithStoreError,
 	sampleChat,
 	SECRET,
@@ -217,6 +218,7 @@ describe('secret-chat store: file', () => {
 		const account = newAccount();
 		const store = await open(config(account));
 		await store.update(3, async () => ({ next: { chatId: 3, counter: 1 }, result: undefined }));
+		await parkedLocksLapse();
 		const dir = join(folder, account);
 		const leftover = join(dir, '.chat_3.sealed.99999.abcdef.tmp');
 		const otherChatLeftover = join(dir, '.chat_4.sealed.99999.abcdef.tmp');
@@ -272,9 +274,13 @@ describe('secret-chat store: file', () => {
 				next: { chatId: 9, counter: current!.counter + 1 },
 				result: undefined,
 			}));
-			assert.deepEqual((await readdir(dir)).sort(), ['chat_9.sealed', 'store.json']);
 			assert.deepEqual(await store.get(9), { chatId: 9, counter: 2 });
 			await store.close();
+			assert.deepEqual((await readdir(dir)).sort(), [
+				'chat_9.journal',
+				'chat_9.sealed',
+				'store.json',
+			]);
 		});
 	}
 
@@ -295,8 +301,8 @@ describe('secret-chat store: file', () => {
 				next: { ...current!, counter: current!.counter },
 				result: undefined,
 			}));
-			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 			await store.close();
+			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 		}
 	});
 
