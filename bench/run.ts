@@ -59,7 +59,7 @@ async function queueArea() {
 }
 
 async function secretArea(count: number) {
-	const telegram = await benchTelegramSecret(measure, count);
+	const telegram = await benchTelegramSecret(measure, count, setting('BENCH_SECRET_ROUNDS', 3));
 	console.table(telegram);
 	const [plain, ...secrets] = telegram;
 	for (const secret of secrets)
