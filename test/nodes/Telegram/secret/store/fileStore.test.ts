@@ -284,6 +284,51 @@ describe('secret-chat store: file', () => {
 		});
 	}
 
+	test('a writer that dies half way through appending to the journal leaves the state before it; the next save goes where the torn one was', async () => {
+		const account = newAccount();
+		const dir = join(folder, account);
+		const writer = startWorker({
+			kind: 'stuck',
+			phase: 'appending',
+			config: config(account),
+			chatId: 8,
+		});
+		await writer.until((line) => line.stuck === 'appending');
+		await writer.kill();
+		assert.ok((await readdir(dir)).includes('chat_8.journal'));
+
+		const store = await open(config(account));
+		assert.deepEqual(await store.get(8), { chatId: 8, counter: 2 });
+		await store.update(8, async (current) => ({
+			next: { chatId: 8, counter: current!.counter + 1 },
+			result: undefined,
+		}));
+		await store.close();
+		const reopened = await open(config(account));
+		assert.deepEqual(await reopened.get(8), { chatId: 8, counter: 3 });
+		await reopened.close();
+	});
+
+	test('saves go to the journal and are folded into the snapshot; a journal of an older snapshot is never read', async () => {
+		const account = newAccount();
+		const journal = join(folder, account, 'chat_5.journal');
+		const store = await open(config(account));
+		const increment = () =>
+			store.update(5, async (current) => ({
+				next: { chatId: 5, counter: (current?.counter ?? 0) + 1 },
+				result: undefined,
+			}));
+		for (let i = 0; i < 3; i++) await increment();
+		const oldJournal = await readFile(journal);
+		for (let i = 3; i < 80; i++) await increment();
+		await store.close();
+		await writeFile(journal, oldJournal);
+		const reopened = await open(config(account));
+		const counter = (await reopened.get(5))?.counter ?? 0;
+		assert.ok(counter > 3 && counter <= 80, `an old journal rolled the chat back to ${counter}`);
+		await reopened.close();
+	});
+
 	test('a writer killed at any moment while rewriting a large state leaves a whole state', async () => {
 		const account = newAccount();
 		const dir = join(folder, account);
