@@ -119,8 +119,11 @@ async function withLayerNotice(
 	session: TelegramSession,
 	ready: SecretChatState,
 	options: CallOptions,
+	save: (next: StoredState) => Promise<void>,
 ): Promise<SecretChatState> {
 	const notice = sealNotifyLayer(ready);
+	// Saved before it goes out (see sendSecretText).
+	await save(notice.state as StoredState);
 	const sent = await sendAll(session, notice.state, [notice.outgoing], options);
 	return sent.error === undefined || sent.mayHaveArrived ? notice.state : ready;
 }
@@ -338,7 +341,7 @@ export async function acceptSecretChat(
 ): Promise<SecretChatState> {
 	const store = await secretChatsOf(session, account);
 	const { Api } = session.gram;
-	return await underLock(store, chatId, async (stored) => {
+	return await underLock(store, chatId, async (stored, save) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
 		const { params, random } = await dhConfig(session, options);
 		const accepted = acceptRequest(stored, params, random, nowSeconds());
@@ -354,7 +357,7 @@ export async function acceptSecretChat(
 				doing: 'accepting the secret chat',
 			},
 		);
-		const next = await withLayerNotice(session, accepted.state, options);
+		const next = await withLayerNotice(session, accepted.state, options, save);
 		return { next: next as StoredState, result: next };
 	});
 }
@@ -395,7 +398,7 @@ async function onEncryptionUpdate(
 	}
 	if (chat instanceof Api.EncryptedChat) {
 		await Promise.allSettled([...(startsInFlight.get(session.accountKey) ?? [])]);
-		const ready = await underLock(store, chat.id, async (stored) => {
+		const ready = await underLock(store, chat.id, async (stored, save) => {
 			if (stored?.status !== 'waiting') return { next: 'unchanged', result: undefined };
 			const completed = completeRequest(
 				stored,
@@ -403,7 +406,7 @@ async function onEncryptionUpdate(
 				BigInt(String(chat.keyFingerprint)),
 				nowSeconds(),
 			);
-			const next = await withLayerNotice(session, completed, options);
+			const next = await withLayerNotice(session, completed, options, save);
 			return { next: next as StoredState, result: next };
 		});
 		return ready ? [{ event: 'secretChatAccepted', state: ready }] : [];
@@ -425,7 +428,7 @@ async function onEncryptedMessage(
 	message: Api.TypeEncryptedMessage,
 	options: CallOptions,
 ): Promise<SecretChatEvent[]> {
-	return await underLock(store, message.chatId, async (stored) => {
+	return await underLock(store, message.chatId, async (stored, save) => {
 		if (!stored || stored.status !== 'ready')
 			return {
 				next: 'unchanged',
@@ -446,6 +449,8 @@ async function onEncryptedMessage(
 			};
 		}
 		const { state, delivered, outgoing } = opened.value;
+		// Saved before any reply goes out, as for sends: a crash never reuses what the replies used.
+		if (outgoing.length > 0) await save(state as StoredState);
 		// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
 		await sendAll(session, state, outgoing, options);
 		const events: SecretChatEvent[] = delivered.map((item) => ({
