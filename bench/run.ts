@@ -8,7 +8,7 @@
 // part, BENCH_N8N_CPU_PROF=<folder> runs n8n under `node --cpu-prof` and prints where its CPU went.
 // Last, queue mode vs one n8n process (bench/queueMode.ts): BENCH_QUEUE=0 skips it,
 // BENCH_QUEUE_SENDS (10000), BENCH_QUEUE_EXECUTIONS (20), BENCH_QUEUE_CONCURRENCY (5);
-// `npm run bench -- queue` runs only that area. First, what loading the pack costs
+// `npm run bench -- queue` runs only that area, `npm run bench -- secret` only the secret-chat one. First, what loading the pack costs
 // (bench/loading.ts): BENCH_LOADING=0 skips it.
 // It fails only when a run fails, never on time.
 import '../test/harness/env';
@@ -58,8 +58,19 @@ async function queueArea() {
 	console.table(rows);
 }
 
+async function secretArea(count: number) {
+	const telegram = await benchTelegramSecret(measure, count, setting('BENCH_SECRET_ROUNDS', 3));
+	console.table(telegram);
+	const [plain, ...secrets] = telegram;
+	for (const secret of secrets)
+		console.log(
+			`${secret.case} vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`,
+		);
+}
+
 async function main() {
 	if (process.argv.includes('queue')) return await queueArea();
+	if (process.argv.includes('secret')) return await secretArea(setting('BENCH_ITEMS', 300));
 	if (process.env.BENCH_LOADING !== '0') await benchLoading();
 	if (process.env.BENCH_IN_PROCESS !== '0') await benchInProcess();
 	if (process.env.BENCH_TELEGRAM !== '0') await telegramRuntimeArea();
@@ -159,12 +170,7 @@ async function benchInProcess() {
 		`Create vs baseline: ${(create.msPerItem / baseline.msPerItem).toFixed(2)}x the time per item (${create.msPerItem} ms vs ${baseline.msPerItem} ms)`,
 	);
 
-	const telegram = await benchTelegramSecret(measure, count);
-	console.table(telegram);
-	const [plain, secret] = telegram;
-	console.log(
-		`Secret vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`,
-	);
+	await secretArea(count);
 
 	console.log('Heap after a forced GC, before and after the items (in process):');
 	console.table(await benchMemory(setting('BENCH_MEMORY_ITEMS', 10_000)));

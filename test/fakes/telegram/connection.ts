@@ -317,6 +317,7 @@ export class FakeConnection {
 		const fault = this.host.faults.take(name, call);
 		if (fault?.kind === 'drop' && fault.when === 'before-apply') return this.drop(seen);
 		if (fault?.kind === 'answer') return reply(fault.build(call).getBytes());
+		if (fault?.kind === 'hold') await fault.gate(call);
 		if (fault?.kind === 'error') {
 			if (fault.migrateToDc !== undefined) this.host.expectKeyOnDc(fault.migrateToDc);
 			return replyError(fault.code, fault.message);

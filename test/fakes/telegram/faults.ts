@@ -9,7 +9,9 @@ export type FaultAction =
 	| { kind: 'error'; code: number; message: string; migrateToDc?: number }
 	| { kind: 'drop'; when: 'before-apply' | 'after-apply' }
 	/** Answers this instead of applying the call (a server misbehaving, e.g. endless redirects). */
-	| { kind: 'answer'; build: (request: unknown) => { getBytes(): Buffer } };
+	| { kind: 'answer'; build: (request: unknown) => { getBytes(): Buffer } }
+	/** The call has arrived and waits, unapplied and unanswered, until `gate` resolves (a crash point). */
+	| { kind: 'hold'; gate: (request: unknown) => Promise<void> };
 
 interface ArmedFault {
 	match: RequestMatch;

@@ -280,6 +280,25 @@ export class TelegramFake implements FakeWorld {
 		this.faults.arm(match, { kind: 'answer', build }, times);
 	}
 
+	/**
+	 * Holds the next matching call where it stands: received, neither applied nor answered, until
+	 * `release()`; `arrived` resolves with the request once it is there (as if the client died now).
+	 */
+	holdNext(match: RequestMatch): { arrived: Promise<unknown>; release: () => void } {
+		let arrive: (request: unknown) => void = () => undefined;
+		let release: () => void = () => undefined;
+		const arrived = new Promise<unknown>((resolve) => (arrive = resolve));
+		const released = new Promise<void>((resolve) => (release = resolve));
+		this.faults.arm(match, {
+			kind: 'hold',
+			gate: async (request) => {
+				arrive(request);
+				await released;
+			},
+		});
+		return { arrived, release };
+	}
+
 	/** Answers every call named `name` after `ms` (until reset); calls of one connection overlap. */
 	delayAnswers(name: string, ms: number): void {
 		this.faults.delayAnswers(name, ms);

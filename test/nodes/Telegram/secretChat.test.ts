@@ -117,6 +117,27 @@ describe('Telegram: Secret Chat, against an independent peer', { skip }, () => {
 		assert.deepEqual([read.text, read.outSeqNo], ['after the restart', 5]);
 	});
 
+	test('a message is saved as sent before it goes out: while Telegram holds it unanswered, the saved chat counts it', async () => {
+		const chatId = await acceptedChat();
+		const messagesSent = async () => {
+			const listed = await run({ operation: 'getAll', returnAll: true });
+			return listed.items.find((item) => item.json.chatId === chatId)?.json.messagesSent;
+		};
+		const before = await messagesSent();
+		const held = fake.holdNext('messages.SendEncrypted');
+		const sending = send(chatId, 'saved before sent');
+		await held.arrived;
+		// A crash at this point restarts from what is saved: it must already count this message,
+		// or the next message would reuse its sequence number (and its key's message slot).
+		assert.equal(await messagesSent(), Number(before) + 1);
+		held.release();
+		const sent = await sending;
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.equal(read.text, 'saved before sent');
+		assert.equal(await messagesSent(), Number(before) + 1);
+	});
+
 	test('a wrong storage secret is a clear error and nothing is sent or reset', async () => {
 		const chatId = await acceptedChat();
 		await distTransport.secretStores.closeSecretChatStores();

@@ -122,8 +122,11 @@ async function withLayerNotice(
 	session: TelegramSession,
 	ready: SecretChatState,
 	options: CallOptions,
+	save: (next: StoredState) => Promise<void>,
 ): Promise<SecretChatState> {
 	const notice = sealNotifyLayer(ready);
+	// Saved before it goes out (see sendSecretText).
+	await save(notice.state as StoredState);
 	const sent = await sendAll(session, notice.state, [notice.outgoing], options);
 	return sent.error === undefined || sent.mayHaveArrived ? notice.state : ready;
 }
@@ -134,10 +137,11 @@ async function underLock<T>(
 	chatId: number,
 	change: (
 		state: StoredState | undefined,
+		save: (next: StoredState) => Promise<void>,
 	) => Promise<{ next: StoredState | 'unchanged'; result: T; error?: unknown }>,
 ): Promise<T> {
-	const { result, error } = await store.update(chatId, async (state) => {
-		const outcome = await change(state);
+	const { result, error } = await store.update(chatId, async (state, save) => {
+		const outcome = await change(state, save);
 		return { next: outcome.next, result: { result: outcome.result, error: outcome.error } };
 	});
 	if (error !== undefined) throw error;
@@ -223,7 +227,7 @@ export async function sendSecretText(
 	options: CallOptions,
 ): Promise<SecretSendResult> {
 	const store = await secretChatsOf(session, account);
-	return await underLock(store, message.chatId, async (stored) => {
+	return await underLock(store, message.chatId, async (stored, save) => {
 		if (!stored) throw new UnknownSecretChatError(message.chatId);
 		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
 		// A retry of a message the other side already acknowledged: it arrived, nothing to send.
@@ -260,6 +264,9 @@ export async function sendSecretText(
 				hasMedia: false,
 			}),
 		);
+		// Saved before anything goes out: after a crash once sent, the sequence numbers and keys
+		// used are never used again (the saved sent log repeats the very same envelope on a retry).
+		if (latest() !== stored) await save(latest() as StoredState);
 		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
 		const result = {
 			chatId: message.chatId,
@@ -366,7 +373,7 @@ export async function acceptSecretChat(
 ): Promise<SecretChatState> {
 	const store = await secretChatsOf(session, account);
 	const { Api } = session.gram;
-	return await underLock(store, chatId, async (stored) => {
+	return await underLock(store, chatId, async (stored, save) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
 		const { params, random } = await dhConfig(session, options);
 		const accepted = acceptRequest(stored, params, random, nowSeconds());
@@ -382,7 +389,7 @@ export async function acceptSecretChat(
 				doing: 'accepting the secret chat',
 			},
 		);
-		const next = await withLayerNotice(session, accepted.state, options);
+		const next = await withLayerNotice(session, accepted.state, options, save);
 		return { next: next as StoredState, result: next };
 	});
 }
@@ -423,7 +430,7 @@ async function onEncryptionUpdate(
 	}
 	if (chat instanceof Api.EncryptedChat) {
 		await Promise.allSettled([...(startsInFlight.get(session.accountKey) ?? [])]);
-		const ready = await underLock(store, chat.id, async (stored) => {
+		const ready = await underLock(store, chat.id, async (stored, save) => {
 			if (stored?.status !== 'waiting') return { next: 'unchanged', result: undefined };
 			const completed = attempt(() =>
 				completeRequest(
@@ -440,7 +447,7 @@ async function onEncryptionUpdate(
 				const closed = closedChat(stored, nowSeconds(), completed.error.message);
 				return { next: closed as StoredState, result: closed };
 			}
-			const next = await withLayerNotice(session, completed.value, options);
+			const next = await withLayerNotice(session, completed.value, options, save);
 			return { next: next as StoredState, result: next };
 		});
 		if (!ready) return [];
@@ -468,7 +475,7 @@ async function onEncryptedMessage(
 	message: Api.TypeEncryptedMessage,
 	options: CallOptions,
 ): Promise<SecretChatEvent[]> {
-	return await underLock(store, message.chatId, async (stored) => {
+	return await underLock(store, message.chatId, async (stored, save) => {
 		if (!stored || stored.status !== 'ready')
 			return {
 				next: 'unchanged',
@@ -491,8 +498,12 @@ async function onEncryptedMessage(
 		const { state, delivered, outgoing, aborted } = opened.value;
 		// The other side broke the protocol: the chat is closed here and discarded on Telegram.
 		if (aborted) await discardOnTelegram(session, message.chatId, false, options);
-		// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
-		else await sendAll(session, state, outgoing, options);
+		else {
+			// Saved before any reply goes out, as for sends: a crash never reuses what the replies used.
+			if (outgoing.length > 0) await save(state as StoredState);
+			// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
+			await sendAll(session, state, outgoing, options);
+		}
 		const events: SecretChatEvent[] = delivered.map((item) => ({
 			event: 'secretMessage',
 			state,

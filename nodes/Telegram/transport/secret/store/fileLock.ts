@@ -220,9 +220,15 @@ function holdFileLock(request: FileLockRequest, token: string): FileLockHandle {
 	let lost = false;
 	let released = false;
 
+	/** Checked before every write, so only the owner's token is read (no stat). */
 	async function stillOurs(): Promise<boolean> {
-		const seen = await inspect(path).catch(() => undefined);
-		return seen?.owner?.token === token;
+		const text = await readFile(path, 'utf8').catch(() => undefined);
+		if (text === undefined) return false;
+		try {
+			return (JSON.parse(text) as Partial<LockOwner>).token === token;
+		} catch {
+			return false;
+		}
 	}
 
 	const renewal = setInterval(

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
 	chmod,
 	link,
@@ -11,16 +11,21 @@ import {
 	unlink,
 } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { errorCode, SecretStoreError, unavailable } from './errors';
+import { errorCode, SecretStoreError, undefinedOn, unavailable } from './errors';
 import { acquireFileLock, lockTempPrefix } from './fileLock';
 import { newStoreKeyFile, unlockStoreKeyFile } from './storeKey';
 import type { ChatBlobBackend, HeldChatLock, SecretStoreTimings } from './types';
 
 /**
- * The default store: <folder>/<accountId>/ holds store.json (key file), chat_<id>.sealed per chat
- * and chat_<id>.lock while a chat is being changed. Writes go to a temp file that is synced and
- * renamed over the old one, so a crash leaves the old state or the new one, never half of either;
- * temp files are dot files the store never reads and removes on the chat's next update.
+ * The default store: <folder>/<accountId>/ holds store.json (key file), per chat a snapshot
+ * chat_<id>.sealed and a journal chat_<id>.journal, and chat_<id>.lock while a chat is being
+ * changed. A save appends the sealed state to the journal with one synced write (a send costs one
+ * sync, not a whole-file rewrite and two syncs); every 32 saves, or for a large state, the state
+ * becomes the new snapshot instead: a temp file synced and renamed over the old one, after which
+ * the old journal is void (each journal names the snapshot it continues) and removed. A crash
+ * leaves the old state or the new one, never half of either; temp files are dot files the store
+ * never reads and removes on the chat's next update. Stores written before the journal existed
+ * are plain snapshots and open as they are.
  */
 
 const KEY_FILE = 'store.json';
@@ -28,6 +33,7 @@ const CHAT_FILE = /^chat_(-?\d+)\.sealed$/;
 
 const chatFile = (chatId: number) => `chat_${chatId}.sealed`;
 const lockFile = (chatId: number) => `chat_${chatId}.lock`;
+const journalFile = (chatId: number) => `chat_${chatId}.journal`;
 const newTempName = (name: string) =>
 	`.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
 
@@ -41,9 +47,9 @@ export async function openFileBackend(
 	const root = resolve(folder);
 	let dir = join(root, accountId);
 	try {
+		// Folders created here are private; a folder the user chose and made keeps its permissions,
+		// only the account's own subfolder (ours by name) is made private if it already existed.
 		await mkdir(dir, { recursive: true, mode: 0o700 });
-		// mkdir leaves folders that already existed as they were; these two are the store's own.
-		await chmod(root, 0o700).catch(() => undefined);
 		await chmod(dir, 0o700).catch(() => undefined);
 		dir = await realpath(dir);
 	} catch (error) {
@@ -71,7 +77,11 @@ async function unlockOrCreateKeyFile(
 		if (errorCode(error) === 'ENOENT') return undefined;
 		throw unavailable(`Cannot read ${path}`, error);
 	});
-	if (existing !== undefined) return unlockStoreKeyFile(existing, secret, accountId, path);
+	if (existing !== undefined) {
+		const unlocked = await unlockStoreKeyFile(existing, secret, accountId, path);
+		if (unlocked.upgraded) await replaceKeyFile(dir, path, unlocked.upgraded);
+		return unlocked.key;
+	}
 
 	const orphans = await listChatIds(dir).catch((error: unknown) => {
 		throw unavailable(`Cannot list ${dir}`, error);
@@ -94,8 +104,25 @@ async function unlockOrCreateKeyFile(
 	} catch (error) {
 		created.key.fill(0);
 		if (errorCode(error) !== 'EEXIST') throw unavailable(`Cannot create ${path}`, error);
-		return unlockStoreKeyFile(await readFile(path, 'utf8'), secret, accountId, path);
+		const theirs = await unlockStoreKeyFile(await readFile(path, 'utf8'), secret, accountId, path);
+		return theirs.key;
 	} finally {
+		await unlink(temp).catch(() => undefined);
+	}
+}
+
+/**
+ * Swaps in the key file re-sealed at today's cost (same data key, so the chats are untouched). A
+ * crash leaves the old file or the new one; if it cannot be written the store still opens, and the
+ * upgrade is tried again next time.
+ */
+async function replaceKeyFile(dir: string, path: string, text: string) {
+	const temp = join(dir, newTempName(KEY_FILE));
+	try {
+		await writeSynced(temp, Buffer.from(text, 'utf8'));
+		await rename(temp, path);
+		await syncFolder(dir);
+	} catch {
 		await unlink(temp).catch(() => undefined);
 	}
 }
@@ -137,23 +164,95 @@ async function removeLeftoverTemps(dir: string, chatId: number) {
 	await Promise.all(leftovers.map((name) => unlink(join(dir, name)).catch(() => undefined)));
 }
 
+/** Where a chat's journal stands, as read under its lock; the next record goes at `size`. */
+interface JournalPosition {
+	/** SHA-256 of the snapshot the journal continues; undefined when the chat has no snapshot. */
+	base?: Buffer;
+	/** Bytes of the journal that hold whole records for this snapshot (0: none, start afresh). */
+	size: number;
+	records: number;
+}
+
+const JOURNAL_MAGIC = Buffer.from('TSJ1', 'latin1');
+const JOURNAL_HEADER_BYTES = JOURNAL_MAGIC.length + 32;
+/** Per record: its length (4 bytes), a check (8), then the sealed blob. */
+const RECORD_HEADER_BYTES = 12;
+/** A journal this long (or a state this large) is folded into a new snapshot. */
+const COMPACT_RECORDS = 32;
+const COMPACT_BYTES = 512 * 1024;
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+/** Ties a record to its place after one snapshot: a record of an older journal never passes. */
+const recordCheck = (base: Buffer, blob: Buffer) =>
+	createHash('sha256').update(base).update(blob).digest().subarray(0, 8);
+
+function readOrNothing(path: string): Promise<Buffer | undefined> {
+	return readFile(path).catch(undefinedOn('ENOENT'));
+}
+
+/**
+ * The chat's newest blob: the last whole record of the journal that continues its snapshot, else
+ * the snapshot. A record cut short or garbled at the end is one whose write never finished (its
+ * sync had not returned, so nothing it sealed was sent): it is skipped, and overwritten next.
+ */
+async function readChatFiles(
+	snapshotPath: string,
+	journalPath: string,
+): Promise<{ blob?: Buffer; position: JournalPosition }> {
+	const snapshot = await readOrNothing(snapshotPath);
+	if (!snapshot) return { position: { size: 0, records: 0 } };
+	const base = sha256(snapshot);
+	const journal = await readOrNothing(journalPath);
+	const start: JournalPosition = { base, size: 0, records: 0 };
+	if (
+		!journal ||
+		journal.length < JOURNAL_HEADER_BYTES ||
+		!journal.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC) ||
+		!journal.subarray(JOURNAL_MAGIC.length, JOURNAL_HEADER_BYTES).equals(base)
+	)
+		return { blob: snapshot, position: start };
+	let latest = snapshot;
+	let offset = JOURNAL_HEADER_BYTES;
+	let records = 0;
+	while (offset + RECORD_HEADER_BYTES <= journal.length) {
+		const length = journal.readUInt32BE(offset);
+		const end = offset + RECORD_HEADER_BYTES + length;
+		if (end > journal.length) break;
+		const blob = journal.subarray(offset + RECORD_HEADER_BYTES, end);
+		if (!recordCheck(base, blob).equals(journal.subarray(offset + 4, offset + RECORD_HEADER_BYTES)))
+			break;
+		latest = blob;
+		offset = end;
+		records++;
+	}
+	return { blob: latest, position: { base, size: offset, records } };
+}
+
+async function writeAt(path: string, flags: string, data: Buffer, position: number) {
+	const handle = await open(path, flags, 0o600);
+	try {
+		await handle.write(data, 0, data.length, position);
+		await handle.datasync();
+	} finally {
+		await handle.close();
+	}
+}
+
 function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend {
 	const describeChat = (chatId: number) => join(dir, chatFile(chatId));
+	const journalPath = (chatId: number) => join(dir, journalFile(chatId));
+	const readFailed = (chatId: number) => (error: unknown) => {
+		throw unavailable(`Cannot read secret chat ${chatId} (${describeChat(chatId)})`, error, chatId);
+	};
 	return {
 		location: `file:${dir}`,
 		describeChat,
 
 		async read(chatId) {
-			try {
-				return await readFile(describeChat(chatId));
-			} catch (error) {
-				if (errorCode(error) === 'ENOENT') return undefined;
-				throw unavailable(
-					`Cannot read secret chat ${chatId} (${describeChat(chatId)})`,
-					error,
-					chatId,
-				);
-			}
+			const { blob } = await readChatFiles(describeChat(chatId), journalPath(chatId)).catch(
+				readFailed(chatId),
+			);
+			return blob;
 		},
 
 		async listChatIds() {
@@ -166,6 +265,7 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 
 		async lock(chatId, deadline): Promise<HeldChatLock> {
 			const path = describeChat(chatId);
+			const journal = journalPath(chatId);
 			const lock = await acquireFileLock({
 				path: join(dir, lockFile(chatId)),
 				chatId,
@@ -174,27 +274,87 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 				deadline,
 			});
 			await removeLeftoverTemps(dir, chatId);
+			let position: JournalPosition | undefined;
+
+			/** Replaces the snapshot (temp file, synced, renamed, folder synced); the old journal is void from then on. */
+			async function writeSnapshot(blob: Buffer) {
+				const temp = join(dir, newTempName(chatFile(chatId)));
+				let renamed = false;
+				try {
+					await writeSynced(temp, blob);
+					await lock.assertHeld();
+					await rename(temp, path);
+					renamed = true;
+				} finally {
+					if (!renamed) await unlink(temp).catch(() => undefined);
+				}
+				await syncFolder(dir);
+				position = { base: sha256(blob), size: 0, records: 0 };
+				// Void already (it continues the old snapshot); removed so no old state lingers on disk.
+				await unlink(journal).catch(() => undefined);
+			}
+
+			/** Appends one record (one synced write); the first record of a journal also writes its header. */
+			async function appendRecord(blob: Buffer, at: JournalPosition & { base: Buffer }) {
+				const header = Buffer.alloc(RECORD_HEADER_BYTES);
+				header.writeUInt32BE(blob.length, 0);
+				recordCheck(at.base, blob).copy(header, 4);
+				await lock.assertHeld();
+				if (at.size === 0) {
+					await writeAt(journal, 'w', Buffer.concat([JOURNAL_MAGIC, at.base, header, blob]), 0);
+					// A new file's name must be durable too, or a crash could lose the journal.
+					await syncFolder(dir);
+					position = {
+						...at,
+						size: JOURNAL_HEADER_BYTES + header.length + blob.length,
+						records: 1,
+					};
+				} else {
+					await writeAt(journal, 'r+', Buffer.concat([header, blob]), at.size);
+					position = {
+						...at,
+						size: at.size + header.length + blob.length,
+						records: at.records + 1,
+					};
+				}
+			}
+
 			return {
+				async read() {
+					const read = await readChatFiles(path, journal).catch(readFailed(chatId));
+					position = read.position;
+					return read.blob;
+				},
 				async write(blob) {
-					const temp = join(dir, newTempName(chatFile(chatId)));
 					try {
-						await writeSynced(temp, blob);
-						await lock.assertHeld();
-						await rename(temp, path);
+						position ??= (await readChatFiles(path, journal)).position;
+						const at = position;
+						const grown = at.size + RECORD_HEADER_BYTES + blob.length;
+						if (
+							at.base === undefined ||
+							at.records >= COMPACT_RECORDS ||
+							grown > COMPACT_BYTES ||
+							blob.length > COMPACT_BYTES / 4
+						)
+							await writeSnapshot(blob);
+						else await appendRecord(blob, { ...at, base: at.base });
 					} catch (error) {
-						await unlink(temp).catch(() => undefined);
+						// Where the files stand is unknown after a failure: read again before the next write.
+						position = undefined;
 						throw unavailable(`Cannot save secret chat ${chatId} (${path})`, error, chatId);
 					}
-					await syncFolder(dir);
 				},
 				async remove() {
 					await lock.assertHeld();
+					position = undefined;
 					try {
+						// The snapshot first: a journal without one is never read.
 						await unlink(path);
 					} catch (error) {
 						if (errorCode(error) === 'ENOENT') return;
 						throw unavailable(`Cannot delete secret chat ${chatId} (${path})`, error, chatId);
 					}
+					await unlink(journal).catch(() => undefined);
 					await syncFolder(dir);
 				},
 				release: () => lock.release(),

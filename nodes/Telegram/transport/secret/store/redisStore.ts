@@ -28,6 +28,10 @@ return 1`;
 const RENEW_IF_HELD = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
+const REPLACE_IF_SAME = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1`;
 const RELEASE_IF_HELD = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
@@ -69,7 +73,15 @@ async function unlockOrCreateKey(
 	const describe = `key ${storeKey} in ${where}`;
 	try {
 		const existing = await redis.get(storeKey);
-		if (existing !== null) return await unlockStoreKeyFile(existing, secret, accountId, describe);
+		if (existing !== null) {
+			const unlocked = await unlockStoreKeyFile(existing, secret, accountId, describe);
+			// Re-sealed at today's cost, same data key: only if nobody changed the key meanwhile.
+			if (unlocked.upgraded)
+				await redis
+					.eval(REPLACE_IF_SAME, 1, storeKey, existing, unlocked.upgraded)
+					.catch(() => undefined);
+			return unlocked.key;
+		}
 		const saved = await redis.scard(`${base}:chats`);
 		if (saved > 0) {
 			throw new SecretStoreError(
@@ -87,7 +99,7 @@ async function unlockOrCreateKey(
 				`The Redis key ${storeKey} (${where}) vanished while the store was opened.`,
 				'unavailable',
 			);
-		return await unlockStoreKeyFile(theirs, secret, accountId, describe);
+		return (await unlockStoreKeyFile(theirs, secret, accountId, describe)).key;
 	} catch (error) {
 		throw unavailable(`Cannot open the secret-chat store in Redis (${where})`, error);
 	}
@@ -129,16 +141,17 @@ function redisBackend(
 		}
 	}
 
+	async function read(chatId: number) {
+		const blob = await redis
+			.getBuffer(chatKey(chatId))
+			.catch(failed(`read secret chat ${chatId}`, chatId));
+		return blob ?? undefined;
+	}
+
 	return {
 		location: `redis:${where}#${base}`,
 		describeChat,
-
-		async read(chatId) {
-			const blob = await redis
-				.getBuffer(chatKey(chatId))
-				.catch(failed(`read secret chat ${chatId}`, chatId));
-			return blob ?? undefined;
-		},
+		read,
 
 		async listChatIds() {
 			const members = await redis.smembers(indexKey).catch(failed('list the secret chats'));
@@ -174,6 +187,7 @@ function redisBackend(
 				);
 
 			return {
+				read: () => read(chatId),
 				async write(blob) {
 					const done = await redis
 						.eval(

@@ -2,7 +2,18 @@ import { acquireChatLock, ChatLockTimeout, holdsChatLock, runHoldingChatLock } f
 import { SecretStoreError } from './errors';
 import { chatBinding, openBlob, sealBlob } from './sealing';
 import { decodeState, encodeState } from './stateCodec';
-import type { ChatBlobBackend, SecretChatStore, SecretStoreTimings, StoredChat } from './types';
+import type {
+	ChatBlobBackend,
+	HeldChatLock,
+	SecretChatStore,
+	SecretStoreTimings,
+	StoredChat,
+} from './types';
+
+/** How long a chat's lock is kept after an update for the next one (a node sending item after item). */
+const LINGER_MS = 20;
+/** How long it is kept so in a row at most before it is let go. */
+const MAX_PARKED_MS = 1_000;
 
 /** SecretChatStore over any blob backend: sealing, the per-chat lock and the checks live here once. */
 export function sealedChatStore<S extends StoredChat>(
@@ -42,8 +53,11 @@ export function sealedChatStore<S extends StoredChat>(
 		);
 	}
 
-	async function readChat(chatId: number): Promise<S | undefined> {
-		const blob = await backend.read(chatId);
+	async function readChat(
+		chatId: number,
+		read: () => Promise<Buffer | undefined> = () => backend.read(chatId),
+	): Promise<S | undefined> {
+		const blob = await read();
 		if (blob === undefined) return undefined;
 		const plaintext = openBlob(key, blob, chatBinding(accountId, chatId));
 		// The store's check value already proved the secret, so this is damage or a copied blob.
@@ -97,6 +111,56 @@ export function sealedChatStore<S extends StoredChat>(
 		}
 	}
 
+	/**
+	 * A chat whose cross-process lock this store still holds after an update, with the state it
+	 * saved: the next update of the chat in this process, if it comes within LINGER_MS, neither
+	 * locks nor reads again (nobody else can have written while we held the lock). Held for at
+	 * most MAX_PARKED_MS in a row, so other processes and workers get their turn.
+	 */
+	interface HeldChat {
+		held: HeldChatLock;
+		state: S | undefined;
+		since: number;
+		timer?: NodeJS.Timeout;
+	}
+	const parked = new Map<number, HeldChat>();
+	const lingerMs = Math.min(LINGER_MS, timings.leaseMs / 10);
+	const maxParkedMs = Math.min(MAX_PARKED_MS, timings.leaseMs / 3);
+
+	async function lockAndRead(chatId: number, deadline: number): Promise<HeldChat> {
+		const held = await backend.lock(chatId, deadline);
+		let read = false;
+		try {
+			const state = await readChat(chatId, () => held.read());
+			read = true;
+			return { held, state, since: Date.now() };
+		} finally {
+			if (!read) await held.release().catch(() => undefined);
+		}
+	}
+
+	function park(chatId: number, chat: HeldChat) {
+		chat.timer = setTimeout(() => {
+			if (parked.get(chatId) !== chat) return;
+			parked.delete(chatId);
+			chat.held.release().catch(() => undefined);
+		}, lingerMs);
+		// A parked lock must not keep a finished process alive; a lock left by an exited process on this machine is taken over at once.
+		chat.timer.unref();
+		parked.set(chatId, chat);
+	}
+
+	/** The chat as the last update left it, if this store still holds its lock and may keep it. */
+	async function unpark(chatId: number): Promise<HeldChat | undefined> {
+		const chat = parked.get(chatId);
+		if (!chat) return undefined;
+		parked.delete(chatId);
+		clearTimeout(chat.timer);
+		if (Date.now() - chat.since < maxParkedMs) return chat;
+		await chat.held.release().catch(() => undefined);
+		return undefined;
+	}
+
 	function lockedError(chatId: number): SecretStoreError {
 		return new SecretStoreError(
 			`Secret chat ${chatId} of account "${accountId}" stayed locked by another run in this process for ${timings.lockWaitMs} ms; nothing was sent or saved. Try again when the other run is done.`,
@@ -124,16 +188,27 @@ export function sealedChatStore<S extends StoredChat>(
 					},
 				);
 				try {
-					const held = await backend.lock(chatId, deadline);
+					const chat = (await unpark(chatId)) ?? (await lockAndRead(chatId, deadline));
+					let keep = false;
 					try {
-						const current = await readChat(chatId);
-						const { next, result } = await runHoldingChatLock(lockKey, () => change(current));
-						if (next === 'delete') await held.remove();
-						else if (next !== 'unchanged') await held.write(sealChat(chatId, next));
+						const save = async (next: S) => {
+							await chat.held.write(sealChat(chatId, next));
+							chat.state = next;
+						};
+						const { next, result } = await runHoldingChatLock(lockKey, () =>
+							change(chat.state, save),
+						);
+						if (next === 'delete') {
+							await chat.held.remove();
+							chat.state = undefined;
+						} else if (next !== 'unchanged' && next !== chat.state) await save(next);
+						keep = true;
 						return result;
 					} finally {
+						// A failed callback may have left its state half-changed in memory: read it again next time.
+						if (keep && !closed) park(chatId, chat);
 						// A lock we fail to release expires with its lease; the outcome above matters more.
-						await held.release().catch(() => undefined);
+						else await chat.held.release().catch(() => undefined);
 					}
 				} finally {
 					releaseHere();
@@ -165,6 +240,10 @@ export function sealedChatStore<S extends StoredChat>(
 			if (closed) return;
 			closed = true;
 			await Promise.allSettled([...running]);
+			const held = [...parked.values()];
+			parked.clear();
+			for (const chat of held) clearTimeout(chat.timer);
+			await Promise.allSettled(held.map((chat) => chat.held.release()));
 			key.fill(0);
 			await backend.close();
 		},

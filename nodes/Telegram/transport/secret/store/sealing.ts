@@ -14,15 +14,25 @@ export interface KdfParams {
 	salt: Buffer;
 }
 
-// N = 2^15, r = 8: 32 MiB and roughly 0.1-0.2 s once per opened store; the secret may be a
-// password someone typed, so the derivation must be expensive for someone holding the files.
-const NEW_STORE_KDF = { N: 2 ** 15, r: 8, p: 1 };
+// N = 2^17, r = 8: 128 MiB and roughly 0.3-0.5 s once per opened store (never per message); the
+// secret may be a password someone typed, so guessing it must be expensive for whoever holds the
+// files. Key files with a lower N are re-sealed at this cost when opened (storeKey.ts).
+const NEW_STORE_KDF = { N: 2 ** 17, r: 8, p: 1 };
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 /** Version tag at the start of every blob: lets a later format be told apart. */
 const BLOB_MAGIC = Buffer.from('TSC1', 'latin1');
+
+/** Whether a key file's settings are below today's cost, so it should be re-sealed. */
+export function kdfIsWeak(params: KdfParams): boolean {
+	return params.N * params.r * params.p < NEW_STORE_KDF.N * NEW_STORE_KDF.r * NEW_STORE_KDF.p;
+}
+
+export function newDataKey(): Buffer {
+	return randomBytes(KEY_BYTES);
+}
 
 export function newKdfParams(): KdfParams {
 	return { ...NEW_STORE_KDF, salt: randomBytes(SALT_BYTES) };
@@ -88,6 +98,11 @@ export function openBlob(key: Buffer, blob: Buffer, binding: string): Buffer | u
 /** What a chat's blob is bound to. */
 export function chatBinding(accountId: string, chatId: number): string {
 	return `telegram-secret-chats/1 account=${accountId} chat=${chatId}`;
+}
+
+/** What the wrapped data key of a version 2 key file is bound to. */
+export function dataKeyBinding(accountId: string): string {
+	return `telegram-secret-chats/2 account=${accountId} data-key`;
 }
 
 /** What the store's check value is bound to: proves the secret before any chat is touched. */

@@ -5,10 +5,18 @@ export interface StoredChat {
 }
 
 export interface SecretChatStore<S extends StoredChat = StoredChat> {
-	/** Exclusive access to one chat (in-process and across processes) for the whole callback; saves `next` unless 'unchanged'. */
+	/**
+	 * Exclusive access to one chat (in-process and across processes) for the whole callback; saves
+	 * `next` unless 'unchanged' (or the very object last passed to `save`). `save` makes a state
+	 * durable before the callback goes on, e.g. before sending what it sealed. `current` must not
+	 * be changed in place: build the next state as a new object.
+	 */
 	update<T>(
 		chatId: number,
-		change: (current: S | undefined) => Promise<{ next: S | 'unchanged' | 'delete'; result: T }>,
+		change: (
+			current: S | undefined,
+			save: (next: S) => Promise<void>,
+		) => Promise<{ next: S | 'unchanged' | 'delete'; result: T }>,
 	): Promise<T>;
 	/** The last saved state, without locking (a concurrent update may be about to replace it). */
 	get(chatId: number): Promise<S | undefined>;
@@ -37,6 +45,8 @@ export const DEFAULT_TIMINGS: SecretStoreTimings = { leaseMs: 30_000, lockWaitMs
 
 /** A chat's cross-process lock while held; writes and deletes go through it so they are fenced by it. */
 export interface HeldChatLock {
+	/** The chat's blob as saved (read under the lock: the backend may note where its files stand). */
+	read(): Promise<Buffer | undefined>;
 	/** Replaces the chat's blob, unless the lock was lost meanwhile. */
 	write(blob: Buffer): Promise<void>;
 	remove(): Promise<void>;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
+	chmod,
 	cp,
 	mkdir,
 	mkdtemp,
@@ -18,9 +19,17 @@ import {
 	defaultSecretStoreFolder,
 	type SecretStoreConfig,
 } from '../../../../../nodes/Telegram/transport/secret/store';
+import {
+	chatBinding,
+	checkBinding,
+	deriveStoreKey,
+	sealBlob,
+} from '../../../../../nodes/Telegram/transport/secret/store/sealing';
+import { encodeState } from '../../../../../nodes/Telegram/transport/secret/store/stateCodec';
 import { startWorker } from './fixtures/harness';
 import {
 	newAccount,
+	parkedLocksLapse,
 	rejectsWithStoreError,
 	sampleChat,
 	SECRET,
@@ -99,6 +108,80 @@ describe('secret-chat store: file', () => {
 			assert.equal((await stat(join(folder, account, name))).mode & 0o777, 0o600, name);
 	});
 
+	test('a store made with the old key file (scrypt N=2^15, version 1) opens, and its key file is re-sealed at N=2^17 with the chats untouched', async () => {
+		const account = newAccount();
+		const dir = join(folder, account);
+		await mkdir(dir, { recursive: true });
+		const kdf = { N: 2 ** 15, r: 8, p: 1, salt: randomBytes(16) };
+		const oldKey = await deriveStoreKey(SECRET, kdf);
+		const v1 = {
+			format: 'telegram-secret-chats',
+			version: 1,
+			accountId: account,
+			kdf: { name: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt.toString('base64') },
+			check: sealBlob(
+				oldKey,
+				Buffer.from('telegram-secret-chats store check', 'utf8'),
+				checkBinding(account),
+			).toString('base64'),
+		};
+		await writeFile(join(dir, 'store.json'), JSON.stringify(v1));
+		const chatBlob = sealBlob(oldKey, encodeState(sampleChat(1)), chatBinding(account, 1));
+		await writeFile(chatPath(account, 1), chatBlob);
+
+		const store = await open(config(account));
+		assert.deepEqual(await store.get(1), sampleChat(1));
+		await store.close();
+		const upgraded = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as {
+			version: number;
+			kdf: { N: number; salt: string };
+			check?: string;
+		};
+		assert.equal(upgraded.version, 2);
+		assert.ok(upgraded.kdf.N >= 2 ** 17, `N=${upgraded.kdf.N}`);
+		assert.notEqual(upgraded.kdf.salt, v1.kdf.salt, 'a new salt');
+		assert.equal(upgraded.check, undefined, 'the old check value (a cheap guess target) is gone');
+		assert.deepEqual(await readFile(chatPath(account, 1)), chatBlob, 'the chat was not rewritten');
+
+		const again = await open(config(account));
+		assert.deepEqual(await again.get(1), sampleChat(1));
+		await again.update(2, async () => ({ next: sampleChat(2), result: undefined }));
+		assert.deepEqual(await again.get(2), sampleChat(2));
+		await again.close();
+		await rejectsWithStoreError(open(config(account, 'not the storage secret')), 'wrong-secret');
+	});
+
+	test('a new store records scrypt N=2^17 or more in its key file', async () => {
+		const account = newAccount();
+		await (await open(config(account))).close();
+		const file = JSON.parse(await readFile(join(folder, account, 'store.json'), 'utf8')) as {
+			version: number;
+			kdf: { N: number; r: number };
+		};
+		assert.equal(file.version, 2);
+		assert.ok(file.kdf.N >= 2 ** 17 && file.kdf.r >= 8, JSON.stringify(file.kdf));
+	});
+
+	test("a folder the user made keeps its permissions; only the store's own subfolder is made 0700", async () => {
+		const chosen = await mkdtemp(join(tmpdir(), 'secret-store-chosen-'));
+		try {
+			await chmod(chosen, 0o755);
+			const account = newAccount();
+			const store = await open({
+				kind: 'file',
+				folder: chosen,
+				accountId: account,
+				secret: SECRET,
+			});
+			await store.update(1, async () => ({ next: sampleChat(1), result: undefined }));
+			await store.close();
+			assert.equal((await stat(chosen)).mode & 0o777, 0o755, 'the chosen folder');
+			assert.equal((await stat(join(chosen, account))).mode & 0o777, 0o700, 'its subfolder');
+		} finally {
+			await rm(chosen, { recursive: true, force: true });
+		}
+	});
+
 	test('a damaged or missing key file is an error naming the file, never a fresh start', async () => {
 		const account = newAccount();
 		const store = await open(config(account));
@@ -107,11 +190,11 @@ describe('secret-chat store: file', () => {
 		const keyFile = join(folder, account, 'store.json');
 		const original = await readFile(keyFile, 'utf8');
 
-		// A flipped bit in the check value cannot be told from a wrong secret: the message says both.
-		const parsed = JSON.parse(original) as { check: string };
-		const check = Buffer.from(parsed.check, 'base64');
-		check[check.length - 1] ^= 0x80;
-		await writeFile(keyFile, JSON.stringify({ ...parsed, check: check.toString('base64') }));
+		// A flipped bit in the wrapped data key cannot be told from a wrong secret: the message says both.
+		const parsed = JSON.parse(original) as { dataKey: string };
+		const wrapped = Buffer.from(parsed.dataKey, 'base64');
+		wrapped[wrapped.length - 1] ^= 0x80;
+		await writeFile(keyFile, JSON.stringify({ ...parsed, dataKey: wrapped.toString('base64') }));
 		await rejectsWithStoreError(open(config(account)), 'wrong-secret', [keyFile, 'damaged']);
 
 		await writeFile(keyFile, original.slice(0, 40));
@@ -135,6 +218,7 @@ describe('secret-chat store: file', () => {
 		const account = newAccount();
 		const store = await open(config(account));
 		await store.update(3, async () => ({ next: { chatId: 3, counter: 1 }, result: undefined }));
+		await parkedLocksLapse();
 		const dir = join(folder, account);
 		const leftover = join(dir, '.chat_3.sealed.99999.abcdef.tmp');
 		const otherChatLeftover = join(dir, '.chat_4.sealed.99999.abcdef.tmp');
@@ -190,11 +274,60 @@ describe('secret-chat store: file', () => {
 				next: { chatId: 9, counter: current!.counter + 1 },
 				result: undefined,
 			}));
-			assert.deepEqual((await readdir(dir)).sort(), ['chat_9.sealed', 'store.json']);
 			assert.deepEqual(await store.get(9), { chatId: 9, counter: 2 });
 			await store.close();
+			assert.deepEqual((await readdir(dir)).sort(), [
+				'chat_9.journal',
+				'chat_9.sealed',
+				'store.json',
+			]);
 		});
 	}
+
+	test('a writer that dies half way through appending to the journal leaves the state before it; the next save goes where the torn one was', async () => {
+		const account = newAccount();
+		const dir = join(folder, account);
+		const writer = startWorker({
+			kind: 'stuck',
+			phase: 'appending',
+			config: config(account),
+			chatId: 8,
+		});
+		await writer.until((line) => line.stuck === 'appending');
+		await writer.kill();
+		assert.ok((await readdir(dir)).includes('chat_8.journal'));
+
+		const store = await open(config(account));
+		assert.deepEqual(await store.get(8), { chatId: 8, counter: 2 });
+		await store.update(8, async (current) => ({
+			next: { chatId: 8, counter: current!.counter + 1 },
+			result: undefined,
+		}));
+		await store.close();
+		const reopened = await open(config(account));
+		assert.deepEqual(await reopened.get(8), { chatId: 8, counter: 3 });
+		await reopened.close();
+	});
+
+	test('saves go to the journal and are folded into the snapshot; a journal of an older snapshot is never read', async () => {
+		const account = newAccount();
+		const journal = join(folder, account, 'chat_5.journal');
+		const store = await open(config(account));
+		const increment = () =>
+			store.update(5, async (current) => ({
+				next: { chatId: 5, counter: (current?.counter ?? 0) + 1 },
+				result: undefined,
+			}));
+		for (let i = 0; i < 3; i++) await increment();
+		const oldJournal = await readFile(journal);
+		for (let i = 3; i < 80; i++) await increment();
+		await store.close();
+		await writeFile(journal, oldJournal);
+		const reopened = await open(config(account));
+		const counter = (await reopened.get(5))?.counter ?? 0;
+		assert.ok(counter > 3 && counter <= 80, `an old journal rolled the chat back to ${counter}`);
+		await reopened.close();
+	});
 
 	test('a writer killed at any moment while rewriting a large state leaves a whole state', async () => {
 		const account = newAccount();
@@ -213,8 +346,8 @@ describe('secret-chat store: file', () => {
 				next: { ...current!, counter: current!.counter },
 				result: undefined,
 			}));
-			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 			await store.close();
+			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 		}
 	});
 

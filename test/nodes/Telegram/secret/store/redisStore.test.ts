@@ -1,8 +1,15 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import Redis from 'ioredis';
 import type { SecretStoreConfig } from '../../../../../nodes/Telegram/transport/secret/store';
+import {
+	chatBinding,
+	checkBinding,
+	deriveStoreKey,
+	sealBlob,
+} from '../../../../../nodes/Telegram/transport/secret/store/sealing';
+import { encodeState } from '../../../../../nodes/Telegram/transport/secret/store/stateCodec';
 import { freePort, redisMissing, startRedis, type RedisServer } from './fixtures/harness';
 import {
 	newAccount,
@@ -70,6 +77,42 @@ describe('secret-chat store: Redis', { skip: missing }, () => {
 		async stealLock(accountId, chatId) {
 			await client().set(`${PREFIX}${accountId}:lock:${chatId}`, 'someone-else', 'PX', 60_000);
 		},
+	});
+
+	test('a store made with the old key (scrypt N=2^15, version 1) opens, and its key is re-sealed at N=2^17 with the chats untouched', async () => {
+		const account = newAccount();
+		const kdf = { N: 2 ** 15, r: 8, p: 1, salt: randomBytes(16) };
+		const oldKey = await deriveStoreKey(SECRET, kdf);
+		const v1 = {
+			format: 'telegram-secret-chats',
+			version: 1,
+			accountId: account,
+			kdf: { name: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt.toString('base64') },
+			check: sealBlob(
+				oldKey,
+				Buffer.from('telegram-secret-chats store check', 'utf8'),
+				checkBinding(account),
+			).toString('base64'),
+		};
+		const storeKey = `${PREFIX}${account}:store`;
+		await client().set(storeKey, JSON.stringify(v1));
+		const chatBlob = sealBlob(oldKey, encodeState(sampleChat(1)), chatBinding(account, 1));
+		await client().set(chatKey(account, 1), chatBlob);
+		await client().sadd(`${PREFIX}${account}:chats`, '1');
+
+		const store = await open(config(account));
+		assert.deepEqual(await store.get(1), sampleChat(1));
+		await store.close();
+		const upgraded = JSON.parse((await client().get(storeKey))!) as {
+			version: number;
+			kdf: { N: number };
+		};
+		assert.equal(upgraded.version, 2);
+		assert.ok(upgraded.kdf.N >= 2 ** 17, `N=${upgraded.kdf.N}`);
+		assert.deepEqual(await client().getBuffer(chatKey(account, 1)), chatBlob);
+		const again = await open(config(account));
+		assert.deepEqual(await again.get(1), sampleChat(1));
+		await again.close();
 	});
 
 	test('keys live under the prefix and the account; the lock is gone after the update', async () => {
