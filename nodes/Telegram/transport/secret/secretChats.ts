@@ -5,8 +5,11 @@ import type { TelegramAccount } from '../account';
 import { call, rpcFailureOf, type CallOptions } from '../call';
 import type { ResolvedChat } from '../peers';
 import type { TelegramSession } from '../pool';
+import { formatText, type Formatting } from '../formatting';
 import { secretChatsOf, type SecretChats } from './chatStore';
 import type { DhParameters } from './dh';
+import { secretEntitiesOf } from './entities';
+import { needsLayerNotice } from './layers';
 import {
 	acceptRequest,
 	closedChat,
@@ -25,6 +28,7 @@ import {
 	type OutgoingSecret,
 	type SecretChatState,
 } from './protocol';
+import { decodeSecretLayer, type SecretMessage } from './tl';
 
 /**
  * Secret chats over the account's connection: the protocol (protocol.ts) decides what to send,
@@ -205,24 +209,30 @@ export interface SecretSendResult {
 	chatId: number;
 	randomId: bigint;
 	outSeqNo: number;
+	/** The layer the message was written in (the lower of ours and the peer's). */
+	layer: number;
 	alreadySent: boolean;
 }
 
 /**
- * Sends a text to a ready chat: the layer notice first if it has not gone out, a re-key when
- * due, then the message. A definite refusal leaves the sequence as it was; an unclear failure
- * keeps the sealed message, so a retry with the same random_id repeats it byte for byte.
+ * Sends one message to a ready chat: the layer notice first if it has not gone out (or announced
+ * an older layer), a re-key when due, then the message. A definite refusal leaves the sequence as
+ * it was; an unclear failure keeps the sealed message, so a retry with the same random_id
+ * repeats it byte for byte.
  */
-export async function sendSecretText(
+async function sendSecret(
 	session: TelegramSession,
 	account: TelegramAccount,
-	message: { chatId: number; text: string; randomId: bigint; silent: boolean },
+	chatId: number,
+	randomId: bigint,
+	silent: boolean,
+	messageFor: (state: SecretChatState) => SecretMessage,
 	options: CallOptions,
 ): Promise<SecretSendResult> {
 	const store = await secretChatsOf(session, account);
-	return await underLock(store, message.chatId, async (stored) => {
-		if (!stored) throw new UnknownSecretChatError(message.chatId);
-		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
+	return await underLock(store, chatId, async (stored) => {
+		if (!stored) throw new UnknownSecretChatError(chatId);
+		const repeat = stored.sentLog.some((entry) => entry.randomId === randomId.toString());
 		const outgoing: OutgoingSecret[] = [];
 		// The state after each sealed item: a refusal at item k keeps what items before k did.
 		const states: SecretChatState[] = [stored];
@@ -231,30 +241,95 @@ export async function sendSecretText(
 			outgoing.push(sealed.outgoing);
 		};
 		const latest = () => states[states.length - 1];
-		if (!repeat && !stored.layerNotified && stored.status === 'ready')
+		if (!repeat && needsLayerNotice(stored) && stored.status === 'ready')
 			take(sealNotifyLayer(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
-		take(
-			sealMessage(latest(), {
-				kind: 'message',
-				randomId: message.randomId,
-				ttl: 0,
-				text: message.text,
-				hasMedia: false,
-			}),
-		);
-		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
+		const message = messageFor(latest());
+		take(sealMessage(latest(), message));
+		if (!repeat && message.kind === 'service' && message.action.kind === 'setMessageTtl')
+			states.push({ ...latest(), messageTtl: message.action.ttlSeconds });
+		const sent = await sendAll(session, latest(), outgoing, { ...options, silent });
+		const envelope = latest().sentLog.find((entry) => entry.randomId === randomId.toString());
 		const result = {
-			chatId: message.chatId,
-			randomId: message.randomId,
-			outSeqNo: sentOutSeqNo(latest(), message.randomId),
-			alreadySent: sent.duplicates.includes(message.randomId),
+			chatId,
+			randomId,
+			outSeqNo: sentOutSeqNo(latest(), randomId),
+			layer: envelope ? decodeSecretLayer(Buffer.from(envelope.envelope, 'base64')).layer : 0,
+			alreadySent: sent.duplicates.includes(randomId),
 		};
 		if (sent.error === undefined) return { next: latest() as StoredState, result };
 		const next = sent.mayHaveArrived ? latest() : states[sent.sentCount];
 		return { next: next as StoredState, result, error: sent.error };
 	});
+}
+
+export interface SecretText {
+	chatId: number;
+	text: string;
+	randomId: bigint;
+	silent: boolean;
+	formatting?: Formatting;
+	/** Seconds the message lives once read; absent: the chat's timer. */
+	ttlSeconds?: number;
+}
+
+/** Sends a text; entities the peer's layer cannot read are left out (the text stays whole). */
+export async function sendSecretText(
+	session: TelegramSession,
+	account: TelegramAccount,
+	message: SecretText,
+	options: CallOptions,
+): Promise<SecretSendResult & { ttlSeconds: number }> {
+	const formatted = formatText(session.gram, message.text, message.formatting ?? 'none');
+	const entities = secretEntitiesOf(formatted.entities ?? []);
+	let ttlSeconds = 0;
+	const sent = await sendSecret(
+		session,
+		account,
+		message.chatId,
+		message.randomId,
+		message.silent,
+		(state) => {
+			ttlSeconds = message.ttlSeconds ?? state.messageTtl ?? 0;
+			return {
+				kind: 'message',
+				randomId: message.randomId,
+				ttl: ttlSeconds,
+				text: formatted.text,
+				hasMedia: false,
+				entities: entities.length > 0 ? entities : undefined,
+				silent: message.silent || undefined,
+			};
+		},
+		options,
+	);
+	return { ...sent, ttlSeconds };
+}
+
+/**
+ * Sets the chat's self-destruct timer (decryptedMessageActionSetMessageTTL): both sides then
+ * send their messages with it; 0 switches it off.
+ */
+export async function setSecretChatTimer(
+	session: TelegramSession,
+	account: TelegramAccount,
+	request: { chatId: number; ttlSeconds: number; randomId: bigint },
+	options: CallOptions,
+): Promise<SecretSendResult> {
+	return await sendSecret(
+		session,
+		account,
+		request.chatId,
+		request.randomId,
+		false,
+		() => ({
+			kind: 'service',
+			randomId: request.randomId,
+			action: { kind: 'setMessageTtl', ttlSeconds: request.ttlSeconds },
+		}),
+		options,
+	);
 }
 
 /** Discards a chat (messages.discardEncryption) and forgets its keys. */
