@@ -248,7 +248,7 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 			const notice = await nextFromUs('our layer notice');
 			assert.deepEqual(
 				[notice.kind, notice.action],
-				['service', { kind: 'notifyLayer', layer: 73 }],
+				['service', { kind: 'notifyLayer', layer: 144 }],
 			);
 
 			const ping = await peer.encryptText('ping');

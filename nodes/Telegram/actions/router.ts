@@ -27,6 +27,7 @@ const perItem: Record<string, Record<string, ItemOperation>> = {
 		sendMessage: secretChat.sendMessage.execute,
 		getAll: secretChat.getAll.execute,
 		close: secretChat.close.execute,
+		setTimer: secretChat.setTimer.execute,
 	},
 };
 

@@ -43,12 +43,14 @@ export {
 	closeSecretChat,
 	listSecretChats,
 	sendSecretText,
+	setSecretChatTimer,
 	startSecretChat,
 	UnknownSecretChatError,
 	type SecretChatEvent,
 	type SecretSendResult,
 } from './secret/secretChats';
 export { closeSecretChatStores } from './secret/chatStore';
+export type { SecretEntity } from './secret/entities';
 export type { SecretChatState } from './secret/protocol';
 export {
 	subscribeToUpdates,

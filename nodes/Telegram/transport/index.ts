@@ -21,6 +21,7 @@ export type {
 	ResolvedChat,
 	SecretChatEvent,
 	SecretChatState,
+	SecretEntity,
 	SecretSendResult,
 	SendResult,
 	TelegramAccount,
@@ -90,6 +91,7 @@ export const sendScheduledNow = lazy('sendScheduledNow');
 export const sendSecretText = lazy('sendSecretText');
 export const sendText = lazy('sendText');
 export const sentLength = lazy('sentLength');
+export const setSecretChatTimer = lazy('setSecretChatTimer');
 export const startSecretChat = lazy('startSecretChat');
 export const subscribeToUpdates = lazy('subscribeToUpdates');
 export const toNodeError = lazy('toNodeError');

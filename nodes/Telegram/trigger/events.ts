@@ -1,7 +1,7 @@
 import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 import { messageOutput } from '../actions/output';
 import { secretChatOutput } from '../actions/secretChat/output';
-import type { TelegramUpdateEvent } from '../transport';
+import type { SecretEntity, TelegramUpdateEvent } from '../transport';
 import {
 	MESSAGE_EDITED_OPTION,
 	MESSAGES_DELETED_OPTION,
@@ -39,6 +39,11 @@ export const EVENT_OPTIONS: INodePropertyOptions[] = [
 		value: 'secretChatRequested',
 		description: 'Someone asked this account for a secret chat',
 	},
+	{
+		name: 'Secret Chat Timer Set',
+		value: 'secretChatTimerSet',
+		description: 'The other side set (or switched off) the self-destruct timer of a secret chat',
+	},
 ];
 
 export interface EventFilter {
@@ -54,6 +59,8 @@ export function eventItem(
 	filter: EventFilter,
 	zone: string,
 ): IDataObject | undefined {
+	if (event.event === 'secretMessage' && event.delivered.message.kind === 'service')
+		return secretServiceItem(event, filter);
 	if (!filter.events.includes(event.event)) return undefined;
 	switch (event.event) {
 		case 'message':
@@ -71,7 +78,6 @@ export function eventItem(
 			};
 		case 'secretMessage': {
 			const { message, layer, inSeqNo, outSeqNo } = event.delivered;
-			// Service actions (layer notices, re-keying, resends) are the protocol's, not the user's.
 			if (message.kind !== 'message') return undefined;
 			const item: IDataObject = {
 				event: event.event,
@@ -81,12 +87,18 @@ export function eventItem(
 				randomId: message.randomId.toString(),
 				date: new Date(event.date * 1000).toISOString(),
 				hasMedia: message.hasMedia,
+				// Seconds the message should live once read (0: no timer); the sender's apps delete it then.
+				ttlSeconds: message.ttl,
+				entities: (message.entities ?? []).map(entityOutput),
+				silent: message.silent === true,
 				layer,
 				inSeqNo,
 				outSeqNo,
 			};
 			if (message.replyToRandomId !== undefined)
 				item.replyToRandomId = message.replyToRandomId.toString();
+			if (message.viaBotName !== undefined) item.viaBotName = message.viaBotName;
+			if (message.groupedId !== undefined) item.albumId = message.groupedId.toString();
 			return item;
 		}
 		case 'messageEdited':
@@ -99,4 +111,31 @@ export function eventItem(
 		default:
 			return undefined;
 	}
+}
+
+/** An entity as items show it: 64-bit ids as decimal strings. */
+function entityOutput(entity: SecretEntity): IDataObject {
+	return entity.type === 'customEmoji'
+		? { ...entity, documentId: entity.documentId.toString() }
+		: { ...entity };
+}
+
+/** Service actions (layer notices, re-keying, resends) are the protocol's; only a timer is the user's. */
+function secretServiceItem(
+	event: Extract<TelegramUpdateEvent, { event: 'secretMessage' }>,
+	filter: EventFilter,
+): IDataObject | undefined {
+	const { message, layer, outSeqNo } = event.delivered;
+	if (message.kind !== 'service' || message.action.kind !== 'setMessageTtl') return undefined;
+	if (!filter.events.includes('secretChatTimerSet')) return undefined;
+	return {
+		event: 'secretChatTimerSet',
+		chatId: event.state.chatId,
+		userId: event.state.peerUserId,
+		ttlSeconds: message.action.ttlSeconds,
+		randomId: message.randomId.toString(),
+		date: new Date(event.date * 1000).toISOString(),
+		layer,
+		outSeqNo,
+	};
 }

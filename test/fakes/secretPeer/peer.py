@@ -19,7 +19,7 @@ import sys
 from telethon.crypto import AES
 from telethon.network.mtprotostate import MTProtoState
 
-LAYER = 73
+LAYER = 73  # until set_layer: 73, 101 and 144 are the layers this peer speaks
 
 LAYER_WRAPPER = 0x1BE31789
 MESSAGE = 0x91CC4674
@@ -28,8 +28,30 @@ SERVICE = 0x73164160
 VECTOR = 0x1CB5C415
 MEDIA_EMPTY = 0x089F5C4A
 MEDIA_GEO = 0x35480A59
-ENTITY_BOLD = 0xBD610BC9
-ENTITY_TEXT_URL = 0x76A6D327
+# messageEntity* by kind: (constructor, extra field, first layer that knows it)
+ENTITIES = {
+    'unknown': (0xBB92BA95, None, 46),
+    'mention': (0xFA04579D, None, 46),
+    'hashtag': (0x6F635B0D, None, 46),
+    'botCommand': (0x6CEF8AC7, None, 46),
+    'url': (0x6ED02538, None, 46),
+    'email': (0x64E475C2, None, 46),
+    'bold': (0xBD610BC9, None, 46),
+    'italic': (0x826F8B60, None, 46),
+    'code': (0x28A20571, None, 46),
+    'pre': (0x73924BE0, ('language', 'string'), 46),
+    'textUrl': (0x76A6D327, ('url', 'string'), 46),
+    'mentionName': (0x352DCA58, ('user_id', 'int'), 46),
+    'phone': (0x9B69E34B, None, 46),
+    'cashtag': (0x4C4E743F, None, 46),
+    'bankCard': (0x761E6AF4, None, 101),
+    'underline': (0x9C4E7E8B, None, 101),
+    'strike': (0xBF0693D4, None, 101),
+    'blockquote': (0x020DF5D0, None, 101),
+    'spoiler': (0x32CA960F, None, 144),
+    'customEmoji': (0xC8CF05F8, ('document_id', 'long'), 144),
+}
+ENTITY_BY_ID = {constructor: (kind, extra, layer) for kind, (constructor, extra, layer) in ENTITIES.items()}
 TYPING = 0xCCB27641
 SEND_TYPING = 0x16BF744E
 
@@ -157,10 +179,19 @@ def encode_message(command, random_id):
         flags |= 1 << 7
         entities = put_id(VECTOR) + put_int(len(command['entities']))
         for entity in command['entities']:
-            if entity['type'] == 'bold':
-                entities += put_id(ENTITY_BOLD) + put_int(entity['offset']) + put_int(entity['length'])
-            else:
-                entities += put_id(ENTITY_TEXT_URL) + put_int(entity['offset']) + put_int(entity['length']) + put_bytes(entity['url'].encode())
+            if 'constructor_id' in entity:  # a constructor of a layer nobody knows yet
+                entities += put_id(int(entity['constructor_id'])) + put_int(entity['offset']) + put_int(entity['length'])
+                continue
+            constructor, extra, _ = ENTITIES[entity['type']]
+            entities += put_id(constructor) + put_int(entity['offset']) + put_int(entity['length'])
+            if extra is not None:
+                name, kind = extra
+                entities += put_bytes(entity[name].encode()) if kind == 'string' else put_field(kind, entity[name])
+    if 'via_bot_name' in command:
+        flags |= 1 << 11
+        entities += put_bytes(command['via_bot_name'].encode())
+    if command.get('silent'):
+        flags |= 1 << 5
     if 'reply_to_random_id' in command:
         flags |= 1 << 3
         tail += put_long(int(command['reply_to_random_id']))
@@ -182,6 +213,23 @@ def encode_action(action):
     return put_id(constructor) + b''.join(put_field(kind, action[name]) for name, kind in fields)
 
 
+def read_entities(reader):
+    if reader.id('entities') != VECTOR:
+        raise PeerError('entities is not a vector')
+    entities = []
+    for _ in range(reader.int('entities')):
+        constructor = reader.id('entity')
+        if constructor not in ENTITY_BY_ID:
+            raise PeerError('unknown entity constructor 0x%08x' % constructor)
+        kind, extra, layer = ENTITY_BY_ID[constructor]
+        entity = {'type': kind, 'offset': reader.int('offset'), 'length': reader.int('length'), 'layer': layer}
+        if extra is not None:
+            name, field_kind = extra
+            entity[name] = reader.bytes(name).decode('utf-8') if field_kind == 'string' else reader.field(field_kind, name)
+        entities.append(entity)
+    return entities
+
+
 def decode_layer(plain):
     reader = Reader(plain)
     if reader.id('wrapper') != LAYER_WRAPPER:
@@ -200,8 +248,13 @@ def decode_layer(plain):
         out['ttl'] = reader.int('ttl')
         out['kind'] = 'message'
         out['text'] = reader.bytes('message').decode('utf-8')
-        if flags & (1 << 9) or flags & (1 << 7) or flags & (1 << 11):
-            raise PeerError('this peer reads plain text messages only (flags %d)' % flags)
+        if flags & (1 << 9):
+            raise PeerError('this peer reads no media (flags %d)' % flags)
+        if flags & (1 << 7):
+            out['entities'] = read_entities(reader)
+        if flags & (1 << 11):
+            out['via_bot_name'] = reader.bytes('via_bot_name').decode('utf-8')
+        out['silent'] = bool(flags & (1 << 5))
         if flags & (1 << 3):
             out['reply_to_random_id'] = str(reader.long('reply_to_random_id'))
         if constructor == MESSAGE and flags & (1 << 17):
@@ -288,6 +341,8 @@ class Chat:
         self.his_in_count = 0
         self.his_layer = 0
         self.layer_seen = None
+        self.layer = LAYER  # the layer this peer reads and writes
+        self.announced = None  # the layer this peer told the other side (notifyLayer)
         self.sent = {}  # out_seq_no -> (TL, key it was sealed with), for resend
         self.rekey = None  # {'state': 'requested'|'accepted', 'exchange_id', 'exponent' | 'key'}
         # Powers a test switches on (configure): gap handling as the spec asks, and misbehaviour.
@@ -334,7 +389,7 @@ class Chat:
         in_seq_no = command.get('in_seq_no', 2 * self.in_count + (0 if self.creator else 1))
         forged = 'out_seq_no' in command
         out_seq_no = command['out_seq_no'] if forged else 2 * self.out_count + (1 if self.creator else 0)
-        layer = command.get('layer', LAYER)
+        layer = command.get('layer', self.layer)
         key = self.key
         if command.get('key') == 'retired':  # the key before the last re-key, to forge a stale message
             if not self.retired:
@@ -402,6 +457,8 @@ class Chat:
                 sealed = self.send_action(action, command)
                 sealed['exchange_id'] = action['exchange_id']
                 return sealed
+            if action['kind'] == 'notifyLayer':
+                self.announced = int(action['layer'])
             if action['kind'] == 'abortKey' and self.rekey is not None and int(action['exchange_id']) == self.rekey['exchange_id']:
                 self.rekey = None
             return self.send_action(action, command)
@@ -434,6 +491,11 @@ class Chat:
             raise PeerError('layer %d went back (it was %d)' % (message['layer'], self.his_layer))
         if message['layer'] < 46:
             raise PeerError('layer %d is older than this peer reads' % message['layer'])
+        if message['layer'] > self.layer:
+            raise PeerError('layer %d is newer than this peer reads (%d)' % (message['layer'], self.layer))
+        for entity in message.get('entities', []):
+            if entity['layer'] > message['layer']:
+                raise PeerError('a %s entity (layer %d) in a layer-%d message' % (entity['type'], entity['layer'], message['layer']))
 
     def on_action(self, action):
         """Applies an incoming action; returns the service actions to answer with."""
@@ -572,6 +634,13 @@ class Chat:
             if name in command:
                 self.forge[name] = command[name]
         return {}
+
+    def op_set_layer(self, command):
+        layer = int(command['layer'])
+        if layer not in (73, 101, 144):
+            raise PeerError('this peer speaks layers 73, 101 and 144, not %d' % layer)
+        self.layer = layer
+        return {'layer': layer}
 
     def op_state(self, command):
         return {

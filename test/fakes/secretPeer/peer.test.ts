@@ -263,6 +263,7 @@ describe('secret chats against an independent Python peer (telethon crypto)', { 
 			ttl: 0,
 			text: 'bold link',
 			hasMedia: false,
+			entities,
 			replyToRandomId: -9n,
 			groupedId: 12n,
 		});

@@ -66,13 +66,42 @@ export interface PeerTextOptions extends PeerSendOptions {
 	groupedId?: bigint;
 	/** Attach decryptedMessageMediaGeoPoint (media we do not parse). */
 	geo?: [latitude: number, longitude: number];
-	entities?: Array<
-		| { type: 'bold'; offset: number; length: number }
-		| { type: 'textUrl'; offset: number; length: number; url: string }
-	>;
+	/** Any messageEntity* of layers 46..144, or a bare constructor id of a later layer. */
+	entities?: PeerEntity[];
+	viaBotName?: string;
+	silent?: boolean;
 	/** Send as decryptedMessage46 (no grouped_id). */
 	legacy46?: boolean;
 }
+
+/** An entity as peer.py writes and reads it (its own table of constructors and layers). */
+export type PeerEntity =
+	| {
+			type:
+				| 'unknown'
+				| 'mention'
+				| 'hashtag'
+				| 'botCommand'
+				| 'url'
+				| 'email'
+				| 'bold'
+				| 'italic'
+				| 'code'
+				| 'phone'
+				| 'cashtag'
+				| 'bankCard'
+				| 'underline'
+				| 'strike'
+				| 'blockquote'
+				| 'spoiler';
+			offset: number;
+			length: number;
+	  }
+	| { type: 'pre'; offset: number; length: number; language: string }
+	| { type: 'textUrl'; offset: number; length: number; url: string }
+	| { type: 'mentionName'; offset: number; length: number; user_id: number }
+	| { type: 'customEmoji'; offset: number; length: number; document_id: string }
+	| { constructor_id: number; offset: number; length: number };
 
 export interface PeerEncrypted {
 	/** The bytes of messages.sendEncrypted's `data`. */
@@ -91,6 +120,10 @@ export interface PeerDecrypted {
 	ttl?: number;
 	replyToRandomId?: bigint;
 	groupedId?: bigint;
+	/** As peer.py read them, each with the layer that introduced its kind. */
+	entities?: Array<PeerEntity & { layer: number }>;
+	viaBotName?: string;
+	silent?: boolean;
 	action?: SecretAction;
 	layer: number;
 	inSeqNo: number;
@@ -150,6 +183,8 @@ export interface PythonPeer {
 	encryptRaw(message: Buffer, options?: PeerSendOptions): Promise<PeerEncrypted>;
 	state(): Promise<PeerState>;
 	configure(powers: PeerPowers): Promise<void>;
+	/** The layer the peer reads and writes from now on: 73 (default), 101 or 144. */
+	setLayer(layer: 73 | 101 | 144): Promise<void>;
 	/** Ends the process (closing stdin); safe to call twice. */
 	stop(): Promise<void>;
 }
@@ -278,6 +313,10 @@ function decryptedFromJson(answer: JsonObject): Omit<PeerDecrypted, 'replies' | 
 		if (answer.reply_to_random_id !== undefined)
 			result.replyToRandomId = big(answer.reply_to_random_id);
 		if (answer.grouped_id !== undefined) result.groupedId = big(answer.grouped_id);
+		if (answer.entities !== undefined)
+			result.entities = answer.entities as unknown as PeerDecrypted['entities'];
+		if (answer.via_bot_name !== undefined) result.viaBotName = String(answer.via_bot_name);
+		result.silent = answer.silent === true;
 	} else {
 		result.action = actionFromJson(answer.action as JsonObject);
 	}
@@ -372,6 +411,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			if (options.geo) command.geo = options.geo;
 			if (options.entities) command.entities = options.entities;
 			if (options.legacy46) command.legacy46 = true;
+			if (options.viaBotName !== undefined) command.via_bot_name = options.viaBotName;
+			if (options.silent) command.silent = true;
 			return encryptedFromJson(await call(command));
 		},
 		async encryptAction(action, options = {}) {
@@ -392,6 +433,9 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 				held: (answer.held as Json[]).map(Number),
 				hisInCount: Number(answer.his_in_count),
 			};
+		},
+		async setLayer(layer) {
+			await call({ op: 'set_layer', layer });
 		},
 		async stop() {
 			if (child.exitCode === null && child.signalCode === null) child.stdin.end();

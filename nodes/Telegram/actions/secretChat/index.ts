@@ -3,9 +3,10 @@ import * as accept from './accept.operation';
 import * as close from './close.operation';
 import * as getAll from './getAll.operation';
 import * as sendMessage from './sendMessage.operation';
+import * as setTimer from './setTimer.operation';
 import * as start from './start.operation';
 
-export { accept, close, getAll, sendMessage, start };
+export { accept, close, getAll, sendMessage, setTimer, start };
 
 export const description: INodeProperties[] = [
 	{
@@ -41,6 +42,12 @@ export const description: INodeProperties[] = [
 				description: 'Send an end-to-end encrypted text to a secret chat',
 			},
 			{
+				name: 'Set Self-Destruct Timer',
+				value: 'setTimer',
+				action: 'Set the self destruct timer of a secret chat',
+				description: 'Set how long later messages live once read, on both sides',
+			},
+			{
 				name: 'Start',
 				value: 'start',
 				action: 'Start a secret chat',
@@ -53,4 +60,5 @@ export const description: INodeProperties[] = [
 	...sendMessage.description,
 	...getAll.description,
 	...close.description,
+	...setTimer.description,
 ];

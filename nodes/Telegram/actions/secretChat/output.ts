@@ -15,6 +15,7 @@ export function secretChatOutput(state: SecretChatState, zone: string): IDataObj
 		createdAt: iso(state.createdAt, zone),
 		closedAt: iso(state.closedAt, zone),
 		layer: state.peerLayer,
+		selfDestructSeconds: state.messageTtl ?? 0,
 		messagesSent: state.outCount,
 		messagesReceived: state.inCount,
 		...(state.closedReason === undefined ? {} : { closedReason: state.closedReason }),

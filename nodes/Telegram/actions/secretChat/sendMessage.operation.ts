@@ -3,11 +3,12 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { sendSecretText, withTelegramAccount } from '../../transport';
-import { maxRateLimitWaitOption, silentOption, textField } from '../properties';
-import { callOptions, readOptions } from '../readers';
+import { formattingOption, maxRateLimitWaitOption, silentOption, textField } from '../properties';
+import { callOptions, readFormatting, readOptions } from '../readers';
 import { messageRandomId } from '../idempotency';
 import { secretChatIdField } from './properties';
 import { onSecretChat, readSecretChatId } from './readers';
+import { MAX_SELF_DESTRUCT_SECONDS, readSelfDestructSeconds } from './timer';
 
 const OPERATION = 'secretChat.sendMessage';
 /** What Telegram's apps accept in one secret message. */
@@ -23,7 +24,24 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [maxRateLimitWaitOption, silentOption],
+		options: [
+			{
+				...formattingOption,
+				description:
+					"Formatting the other side's app reads is kept: underline, strikethrough and quotes from layer 101, spoilers and custom emoji from layer 144 (older apps get the plain text)",
+			},
+			maxRateLimitWaitOption,
+			{
+				displayName: 'Self-Destruct After (Seconds)',
+				name: 'ttlSeconds',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_SELF_DESTRUCT_SECONDS },
+				default: 0,
+				description:
+					"Seconds this message lives once read (0: never). Not set: the chat's self-destruct timer.",
+			},
+			silentOption,
+		],
 	},
 ];
 
@@ -42,7 +60,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			'Shorten the text or split it over several items.',
 			itemIndex,
 		);
-	const silent = readOptions(this, itemIndex).silent === true;
+	const options = readOptions(this, itemIndex);
+	const silent = options.silent === true;
+	const formatting = readFormatting(options);
+	const ttlSeconds =
+		options.ttlSeconds === undefined
+			? undefined
+			: readSelfDestructSeconds(
+					this.getNode(),
+					'Self-Destruct After (Seconds)',
+					options.ttlSeconds,
+					itemIndex,
+				);
 	return await sendOnce(
 		sendKey(this, itemIndex, OPERATION),
 		async () =>
@@ -55,12 +84,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					sendSecretText(
 						session,
 						account,
-						{ chatId, text, randomId, silent },
+						{ chatId, text, randomId, silent, formatting, ttlSeconds },
 						callOptions(this, itemIndex, 'sending the secret message'),
 					),
 				);
-				const { outSeqNo, alreadySent } = sent;
-				return { chatId, randomId: randomId.toString(), text, silent, outSeqNo, alreadySent };
+				const { outSeqNo, layer, alreadySent } = sent;
+				return {
+					chatId,
+					randomId: randomId.toString(),
+					text,
+					silent,
+					ttlSeconds: sent.ttlSeconds,
+					outSeqNo,
+					layer,
+					alreadySent,
+				};
 			}),
 		() => false,
 	);

@@ -9,10 +9,10 @@ import {
 	newDhExponent,
 	type DhParameters,
 } from './dh';
+import { commonLayer, DEFAULT_PEER_LAYER, fitToLayer, OUR_LAYER, peerLayerAfter } from './layers';
 import {
 	decodeSecretLayer,
 	encodeSecretLayer,
-	SECRET_LAYER,
 	type SecretAction,
 	type SecretLayerEnvelope,
 	type SecretMessage,
@@ -33,8 +33,6 @@ export const SENT_LOG_SIZE = 100;
 export const HELD_INCOMING_MAX = 100;
 /** A hole still open after this many more held messages is asked for once more (a lost request). */
 export const RESEND_AGAIN_AFTER = 10;
-/** Layer assumed for a peer that has not told us its own yet. */
-const DEFAULT_PEER_LAYER = 46;
 
 export type SecretChatRole = 'creator' | 'participant';
 /** waiting: we asked, they have not accepted; requested: they asked, we have not accepted. */
@@ -88,7 +86,12 @@ export interface SecretChatState {
 	previous?: StoredKey;
 	rekey?: RekeyState;
 	layerNotified: boolean;
+	/** The layer our last notice announced (absent: a chat from before layer tracking, which announced 73). */
+	notifiedLayer?: number;
+	/** The highest layer the peer announced or wrote in. */
 	peerLayer: number;
+	/** The chat's self-destruct timer (decryptedMessageActionSetMessageTTL, either side), seconds. */
+	messageTtl?: number;
 	/** Messages sent and received in this chat (each side's raw sequence counter). */
 	outCount: number;
 	inCount: number;
@@ -390,12 +393,13 @@ export function sealMessage(
 			},
 		};
 	}
+	const layer = commonLayer(state.peerLayer);
 	const envelope: SecretLayerEnvelope = {
 		randomBytes: random.bytes(16),
-		layer: SECRET_LAYER,
+		layer,
 		inSeqNo: 2 * state.inCount + (isCreator(state) ? 0 : 1),
 		outSeqNo: 2 * state.outCount + (isCreator(state) ? 1 : 0),
-		message,
+		message: fitToLayer(message, layer),
 	};
 	const tl = encodeSecretLayer(envelope);
 	const entry: SentEntry = {
@@ -443,8 +447,11 @@ export function sealNotifyLayer(
 	state: SecretChatState,
 	random: Random = systemRandom,
 ): { state: SecretChatState; outgoing: OutgoingSecret } {
-	const sealed = sealService(state, { kind: 'notifyLayer', layer: SECRET_LAYER }, random);
-	return { state: { ...sealed.state, layerNotified: true }, outgoing: sealed.outgoing };
+	const sealed = sealService(state, { kind: 'notifyLayer', layer: OUR_LAYER }, random);
+	return {
+		state: { ...sealed.state, layerNotified: true, notifiedLayer: OUR_LAYER },
+		outgoing: sealed.outgoing,
+	};
 }
 
 export function needsRekey(state: SecretChatState, now: number): boolean {
@@ -703,6 +710,7 @@ function apply(
 		sentLog,
 		previous: oldKeyDone ? undefined : state.previous,
 		current: { ...current, messages: current.messages + 1 },
+		peerLayer: peerLayerAfter(state.peerLayer, envelope.layer),
 	};
 	const message = envelope.message;
 	if (message.kind !== 'service') return next;
@@ -715,7 +723,9 @@ function apply(
 		send(sealService({ ...base, rekey: undefined }, { kind: 'abortKey', exchangeId }, random));
 	switch (action.kind) {
 		case 'notifyLayer':
-			return { ...next, peerLayer: action.layer };
+			return { ...next, peerLayer: peerLayerAfter(next.peerLayer, action.layer) };
+		case 'setMessageTtl':
+			return { ...next, messageTtl: action.ttlSeconds };
 		case 'resend':
 			if (!opened.answered)
 				answerResend(next, { ...action, inSeqNo: envelope.inSeqNo }, random, outgoing);

@@ -5,8 +5,11 @@ import type { TelegramAccount } from '../account';
 import { call, rpcFailureOf, type CallOptions } from '../call';
 import type { ResolvedChat } from '../peers';
 import type { TelegramSession } from '../pool';
+import { formatText, type Formatting } from '../formatting';
 import { secretChatsOf, type SecretChats } from './chatStore';
 import type { DhParameters } from './dh';
+import { secretEntitiesOf } from './entities';
+import { commonLayer, needsLayerNotice } from './layers';
 import {
 	abandonRekey,
 	acceptRequest,
@@ -28,6 +31,7 @@ import {
 	type OutgoingSecret,
 	type SecretChatState,
 } from './protocol';
+import { decodeSecretLayer, type SecretMessage } from './tl';
 
 /**
  * Secret chats over the account's connection: the protocol (protocol.ts) decides what to send,
@@ -212,32 +216,39 @@ export interface SecretSendResult {
 	chatId: number;
 	randomId: bigint;
 	outSeqNo: number;
+	/** The layer the message was written in (the lower of ours and the peer's). */
+	layer: number;
 	alreadySent: boolean;
 }
 
 /**
- * Sends a text to a ready chat: the layer notice first if it has not gone out, a re-key when
- * due, then the message. A definite refusal leaves the sequence as it was; an unclear failure
- * keeps the sealed message, so a retry with the same random_id repeats it byte for byte.
+ * Sends one message to a ready chat: the layer notice first if it has not gone out (or announced
+ * an older layer), a re-key when due, then the message. A definite refusal leaves the sequence as
+ * it was; an unclear failure keeps the sealed message, so a retry with the same random_id
+ * repeats it byte for byte.
  */
-export async function sendSecretText(
+async function sendSecret(
 	session: TelegramSession,
 	account: TelegramAccount,
-	message: { chatId: number; text: string; randomId: bigint; silent: boolean },
+	chatId: number,
+	randomId: bigint,
+	silent: boolean,
+	messageFor: (state: SecretChatState) => SecretMessage,
 	options: CallOptions,
 ): Promise<SecretSendResult> {
 	const store = await secretChatsOf(session, account);
-	return await underLock(store, message.chatId, async (stored, save) => {
-		if (!stored) throw new UnknownSecretChatError(message.chatId);
-		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
+	return await underLock(store, chatId, async (stored, save) => {
+		if (!stored) throw new UnknownSecretChatError(chatId);
+		const repeat = stored.sentLog.some((entry) => entry.randomId === randomId.toString());
 		// A retry of a message the other side already acknowledged: it arrived, nothing to send.
-		if (acknowledged(stored, message.randomId))
+		if (acknowledged(stored, randomId))
 			return {
 				next: 'unchanged',
 				result: {
-					chatId: message.chatId,
-					randomId: message.randomId,
-					outSeqNo: sentOutSeqNo(stored, message.randomId),
+					chatId,
+					randomId,
+					outSeqNo: sentOutSeqNo(stored, randomId),
+					layer: commonLayer(stored.peerLayer),
 					alreadySent: true,
 				},
 			};
@@ -249,30 +260,29 @@ export async function sendSecretText(
 			outgoing.push(sealed.outgoing);
 		};
 		const latest = () => states[states.length - 1];
-		if (!repeat && !stored.layerNotified && stored.status === 'ready')
+		if (!repeat && needsLayerNotice(stored) && stored.status === 'ready')
 			take(sealNotifyLayer(latest()));
 		// A re-key whose answer was never read (no trigger ran) is given up, so a new one can start.
 		if (!repeat && staleRekey(latest())) take(abandonRekey(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
-		take(
-			sealMessage(latest(), {
-				kind: 'message',
-				randomId: message.randomId,
-				ttl: 0,
-				text: message.text,
-				hasMedia: false,
-			}),
-		);
+		const message = messageFor(latest());
+		take(sealMessage(latest(), message));
+		if (!repeat && message.kind === 'service' && message.action.kind === 'setMessageTtl')
+			states.push({ ...latest(), messageTtl: message.action.ttlSeconds });
 		// Saved before anything goes out: after a crash once sent, the sequence numbers and keys
 		// used are never used again (the saved sent log repeats the very same envelope on a retry).
 		if (latest() !== stored) await save(latest() as StoredState);
-		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
+		const sent = await sendAll(session, latest(), outgoing, { ...options, silent });
+		const envelope = latest().sentLog.find((entry) => entry.randomId === randomId.toString());
 		const result = {
-			chatId: message.chatId,
-			randomId: message.randomId,
-			outSeqNo: sentOutSeqNo(latest(), message.randomId),
-			alreadySent: sent.duplicates.includes(message.randomId),
+			chatId,
+			randomId,
+			outSeqNo: sentOutSeqNo(latest(), randomId),
+			layer: envelope?.envelope
+				? decodeSecretLayer(Buffer.from(envelope.envelope, 'base64')).layer
+				: commonLayer(latest().peerLayer),
+			alreadySent: sent.duplicates.includes(randomId),
 		};
 		if (sent.error === undefined) return { next: latest() as StoredState, result };
 		const next = sent.mayHaveArrived ? latest() : states[sent.sentCount];
@@ -300,6 +310,74 @@ async function discardOnTelegram(
 	const refusal = outcome.ok ? undefined : rpcFailureOf(outcome.error)?.name;
 	if (!outcome.ok && refusal !== 'ENCRYPTION_ALREADY_DECLINED' && refusal !== 'CHAT_ID_INVALID')
 		throw outcome.error;
+}
+
+export interface SecretText {
+	chatId: number;
+	text: string;
+	randomId: bigint;
+	silent: boolean;
+	formatting?: Formatting;
+	/** Seconds the message lives once read; absent: the chat's timer. */
+	ttlSeconds?: number;
+}
+
+/** Sends a text; entities the peer's layer cannot read are left out (the text stays whole). */
+export async function sendSecretText(
+	session: TelegramSession,
+	account: TelegramAccount,
+	message: SecretText,
+	options: CallOptions,
+): Promise<SecretSendResult & { ttlSeconds: number }> {
+	const formatted = formatText(session.gram, message.text, message.formatting ?? 'none');
+	const entities = secretEntitiesOf(formatted.entities ?? []);
+	let ttlSeconds = 0;
+	const sent = await sendSecret(
+		session,
+		account,
+		message.chatId,
+		message.randomId,
+		message.silent,
+		(state) => {
+			ttlSeconds = message.ttlSeconds ?? state.messageTtl ?? 0;
+			return {
+				kind: 'message',
+				randomId: message.randomId,
+				ttl: ttlSeconds,
+				text: formatted.text,
+				hasMedia: false,
+				entities: entities.length > 0 ? entities : undefined,
+				silent: message.silent || undefined,
+			};
+		},
+		options,
+	);
+	return { ...sent, ttlSeconds };
+}
+
+/**
+ * Sets the chat's self-destruct timer (decryptedMessageActionSetMessageTTL): both sides then
+ * send their messages with it; 0 switches it off.
+ */
+export async function setSecretChatTimer(
+	session: TelegramSession,
+	account: TelegramAccount,
+	request: { chatId: number; ttlSeconds: number; randomId: bigint },
+	options: CallOptions,
+): Promise<SecretSendResult> {
+	return await sendSecret(
+		session,
+		account,
+		request.chatId,
+		request.randomId,
+		false,
+		() => ({
+			kind: 'service',
+			randomId: request.randomId,
+			action: { kind: 'setMessageTtl', ttlSeconds: request.ttlSeconds },
+		}),
+		options,
+	);
 }
 
 /** Discards a chat (messages.discardEncryption) and forgets its keys. */

@@ -1,10 +1,12 @@
+import { readEntities, writeEntities, type SecretEntity } from './entities';
+
 /**
- * The few end-to-end TL constructors a secret chat needs (layer 73), written by hand because
+ * The end-to-end TL constructors a secret chat needs (layers 73..144), written by hand because
  * gramjs does not bundle the decryptedMessage* types. Numbers are little-endian; bytes and
- * strings use TL's length prefix and pad to 4 bytes.
+ * strings use TL's length prefix and pad to 4 bytes. Entities: entities.ts; layer rules: layers.ts.
  */
 
-/** The layer we speak and announce with notifyLayer. */
+/** MTProto 2.0's layer: the lowest a chat of ours speaks (layers.ts has the rest). */
 export const SECRET_LAYER = 73;
 
 export type SecretAction =
@@ -32,6 +34,12 @@ export type SecretMessage =
 			hasMedia: boolean;
 			replyToRandomId?: bigint;
 			groupedId?: bigint;
+			entities?: SecretEntity[];
+			viaBotName?: string;
+			/** Sent without a notification (decryptedMessage's silent flag). */
+			silent?: boolean;
+			/** A constructor of a layer after 144 that stopped the reading: later fields are missing. */
+			unreadConstructor?: number;
 	  }
 	| { kind: 'service'; randomId: bigint; action: SecretAction };
 
@@ -74,6 +82,7 @@ const ID = {
 } as const;
 
 const FLAG_REPLY_TO = 1 << 3;
+const FLAG_SILENT = 1 << 5;
 const FLAG_ENTITIES = 1 << 7;
 const FLAG_MEDIA = 1 << 9;
 const FLAG_VIA_BOT = 1 << 11;
@@ -84,7 +93,7 @@ const MIN_RANDOM_BYTES = 15;
 
 // --- writing -----------------------------------------------------------------------------------
 
-class TlWriter {
+export class TlWriter {
 	private readonly parts: Buffer[] = [];
 
 	constructorId(id: number): this {
@@ -202,15 +211,21 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 	}
 	if (message.hasMedia)
 		throw new SecretTlError('media cannot be sent in a secret chat by this node');
+	const entities = message.entities?.length ? message.entities : undefined;
 	let flags = 0;
 	if (message.replyToRandomId !== undefined) flags |= FLAG_REPLY_TO;
 	if (message.groupedId !== undefined) flags |= FLAG_GROUPED;
+	if (entities) flags |= FLAG_ENTITIES;
+	if (message.viaBotName !== undefined) flags |= FLAG_VIA_BOT;
+	if (message.silent) flags |= FLAG_SILENT;
 	writer
 		.constructorId(ID.message)
 		.int(flags, 'flags')
 		.long(message.randomId, 'randomId')
 		.int(message.ttl, 'ttl')
 		.string(message.text);
+	if (entities) writeEntities(writer, entities);
+	if (message.viaBotName !== undefined) writer.string(message.viaBotName);
 	if (message.replyToRandomId !== undefined)
 		writer.long(message.replyToRandomId, 'replyToRandomId');
 	if (message.groupedId !== undefined) writer.long(message.groupedId, 'groupedId');
@@ -234,7 +249,7 @@ export function encodeSecretLayer(envelope: SecretLayerEnvelope): Buffer {
 
 // --- reading -----------------------------------------------------------------------------------
 
-class TlReader {
+export class TlReader {
 	private offset = 0;
 
 	constructor(private readonly data: Buffer) {}
@@ -280,6 +295,17 @@ class TlReader {
 		return this.bytes(what).toString('utf8');
 	}
 
+	/** A vector's constructor and length, checked against the bytes left (minSize bytes an item). */
+	vectorLength(what: string, minSize: number): number {
+		const id = this.constructorId(what);
+		if (id !== ID.vector)
+			throw new SecretTlError(`${what} is not a vector (constructor ${hex(id)})`);
+		const count = this.int(what);
+		if (count < 0 || count * minSize > this.data.length - this.offset)
+			throw new SecretTlError(`${what} claims ${count} items, more than the message holds`);
+		return count;
+	}
+
 	longVector(what: string): bigint[] {
 		const id = this.constructorId(what);
 		if (id !== ID.vector)
@@ -295,39 +321,6 @@ function hex(id: number): string {
 	return '0x' + (id >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Entities of layers up to 73: offset and length, and for three kinds one more field. */
-const PLAIN_ENTITIES = new Set([
-	0xbb92ba95, 0xfa04579d, 0x6f635b0d, 0x6cef8ac7, 0x6ed02538, 0x64e475c2, 0xbd610bc9, 0x826f8b60,
-	0x28a20571, 0x9b69e34b, 0x4c4e743f,
-]);
-const ENTITY_PRE = 0x73924be0;
-const ENTITY_TEXT_URL = 0x76a6d327;
-const ENTITY_MENTION_NAME = 0x352dca58;
-
-/** Skips the entity vector; false when an entity of a newer layer makes the rest unreadable. */
-function skipEntities(reader: TlReader): boolean {
-	const id = reader.constructorId('entities');
-	if (id !== ID.vector)
-		throw new SecretTlError(`entities is not a vector (constructor ${hex(id)})`);
-	const count = reader.int('entities');
-	if (count < 0) throw new SecretTlError('entities has a negative length');
-	for (let index = 0; index < count; index++) {
-		const entity = reader.constructorId('an entity');
-		if (
-			!PLAIN_ENTITIES.has(entity) &&
-			entity !== ENTITY_PRE &&
-			entity !== ENTITY_TEXT_URL &&
-			entity !== ENTITY_MENTION_NAME
-		)
-			return false;
-		reader.int('an entity');
-		reader.int('an entity');
-		if (entity === ENTITY_PRE || entity === ENTITY_TEXT_URL) reader.string('an entity');
-		if (entity === ENTITY_MENTION_NAME) reader.int('an entity');
-	}
-	return true;
-}
-
 function readMessage(reader: TlReader, constructorId: number): SecretMessage {
 	const flags = reader.int('flags');
 	const randomId = reader.long('random_id');
@@ -341,8 +334,16 @@ function readMessage(reader: TlReader, constructorId: number): SecretMessage {
 			return message;
 		}
 	}
-	if (flags & FLAG_ENTITIES && !skipEntities(reader)) return message;
-	if (flags & FLAG_VIA_BOT) reader.string('via_bot_name');
+	if (flags & FLAG_SILENT) message.silent = true;
+	if (flags & FLAG_ENTITIES) {
+		const read = readEntities(reader);
+		message.entities = read.entities;
+		if (read.unknownConstructor !== undefined) {
+			message.unreadConstructor = read.unknownConstructor;
+			return message;
+		}
+	}
+	if (flags & FLAG_VIA_BOT) message.viaBotName = reader.string('via_bot_name');
 	if (flags & FLAG_REPLY_TO) message.replyToRandomId = reader.long('reply_to_random_id');
 	if (constructorId === ID.message && flags & FLAG_GROUPED)
 		message.groupedId = reader.long('grouped_id');

@@ -19,6 +19,7 @@ import {
 	type SecretChatState,
 } from '../../../../nodes/Telegram/transport/secret/protocol';
 import type { SecretMessage } from '../../../../nodes/Telegram/transport/secret/tl';
+import { OUR_LAYER } from '../../../../nodes/Telegram/transport/secret/layers';
 
 // RFC 3526 group 14: a safe 2048-bit prime with generator 2, independent of Telegram's.
 const PARAMS = { p: getDiffieHellman('modp14').getPrime(), g: 2 };
@@ -81,7 +82,7 @@ describe('secret chat protocol', () => {
 		creator = layer.state;
 		let opened = deliver(participant, layer.outgoing);
 		participant = opened.state;
-		assert.equal(participant.peerLayer, 73);
+		assert.equal(participant.peerLayer, OUR_LAYER);
 		const first = sealMessage(creator, text('one'));
 		creator = first.state;
 		opened = deliver(participant, first.outgoing);

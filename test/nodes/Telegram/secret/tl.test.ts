@@ -237,6 +237,12 @@ describe('secret chats: TL of the layer wrapper', () => {
 			ttl: 60,
 			text: 'rich',
 			hasMedia: false,
+			entities: [
+				{ type: 'bold', offset: 0, length: 2 },
+				{ type: 'textUrl', offset: 0, length: 1, url: 'https://example.com' },
+				{ type: 'mentionName', offset: 1, length: 1, userId: 5000 },
+			],
+			viaBotName: 'somebot',
 			replyToRandomId: -3n,
 			groupedId: 4n,
 		});
@@ -262,22 +268,48 @@ describe('secret chats: TL of the layer wrapper', () => {
 			hasMedia: true,
 		});
 
-		// An entity of a later layer: its size is unknown, so the text is kept and the rest skipped.
-		const newerEntity = Buffer.concat([
+		// Entities of layers 101 and 144 are read, and what follows them.
+		const layer144 = Buffer.concat([
 			head,
 			words(0x91cc4674, (1 << 7) | (1 << 3)),
 			long(14n),
 			words(0),
 			tlString('t'),
-			words(0x1cb5c415, 2, 0xbd610bc9, 0, 1, 0x9c4e7e8b, 0, 1),
+			words(0x1cb5c415, 3, 0x9c4e7e8b, 0, 1, 0x32ca960f, 0, 1, 0xc8cf05f8, 0, 1),
+			long(5368324170671202286n),
 			long(1n),
 		]);
-		assert.deepEqual(decodeSecretLayer(newerEntity).message, {
+		assert.deepEqual(decodeSecretLayer(layer144).message, {
 			kind: 'message',
 			randomId: 14n,
 			ttl: 0,
 			text: 't',
 			hasMedia: false,
+			entities: [
+				{ type: 'underline', offset: 0, length: 1 },
+				{ type: 'spoiler', offset: 0, length: 1 },
+				{ type: 'customEmoji', offset: 0, length: 1, documentId: 5368324170671202286n },
+			],
+			replyToRandomId: 1n,
+		});
+		// An entity of a layer after 144: its size is unknown, so the text is kept, the rest skipped, and said so.
+		const newerEntity = Buffer.concat([
+			head,
+			words(0x91cc4674, (1 << 7) | (1 << 3)),
+			long(15n),
+			words(0),
+			tlString('t'),
+			words(0x1cb5c415, 2, 0xbd610bc9, 0, 1, 0x12345678, 0, 1),
+			long(1n),
+		]);
+		assert.deepEqual(decodeSecretLayer(newerEntity).message, {
+			kind: 'message',
+			randomId: 15n,
+			ttl: 0,
+			text: 't',
+			hasMedia: false,
+			entities: [{ type: 'bold', offset: 0, length: 1 }],
+			unreadConstructor: 0x12345678,
 		});
 	});
 

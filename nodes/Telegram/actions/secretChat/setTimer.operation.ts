@@ -1,0 +1,63 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
+import { setSecretChatTimer, withTelegramAccount } from '../../transport';
+import { floodWaitOnlyOptions } from '../properties';
+import { callOptions } from '../readers';
+import { messageRandomId } from '../idempotency';
+import { secretChatIdField } from './properties';
+import { onSecretChat, readSecretChatId } from './readers';
+import { MAX_SELF_DESTRUCT_SECONDS, readSelfDestructSeconds } from './timer';
+
+const OPERATION = 'secretChat.setTimer';
+const FIELD = 'Self-Destruct Timer';
+const displayOptions = { show: { resource: ['secretChat'], operation: ['setTimer'] } };
+
+const properties: INodeProperties[] = [
+	secretChatIdField,
+	{
+		displayName: FIELD,
+		name: 'ttlSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: MAX_SELF_DESTRUCT_SECONDS },
+		default: 0,
+		required: true,
+		description:
+			'Seconds each later message lives once read, on both sides (0: off; at most 604800, one week)',
+	},
+	floodWaitOnlyOptions,
+];
+
+export const description = updateDisplayOptions(displayOptions, properties);
+
+/** Sets the chat's timer: the other side's apps show it, and both sides' later messages carry it. */
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
+	const chatId = readSecretChatId(this, itemIndex);
+	const ttlSeconds = readSelfDestructSeconds(
+		this.getNode(),
+		FIELD,
+		this.getNodeParameter('ttlSeconds', itemIndex, 0),
+		itemIndex,
+	);
+	return await sendOnce(
+		sendKey(this, itemIndex, OPERATION),
+		async () =>
+			await withTelegramAccount(this, itemIndex, async (session, account) => {
+				// A retry carries the same random_id: the action is repeated byte for byte, never twice.
+				const randomId = messageRandomId(this, OPERATION, itemIndex);
+				const sent = await onSecretChat(
+					this,
+					itemIndex,
+					setSecretChatTimer(
+						session,
+						account,
+						{ chatId, ttlSeconds, randomId },
+						callOptions(this, itemIndex, 'setting the self-destruct timer'),
+					),
+				);
+				const { outSeqNo, layer, alreadySent } = sent;
+				return { chatId, randomId: randomId.toString(), ttlSeconds, outSeqNo, layer, alreadySent };
+			}),
+		() => false,
+	);
+}
