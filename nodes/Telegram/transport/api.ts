@@ -48,7 +48,9 @@ export {
 	type SecretSendResult,
 } from './secret/secretChats';
 export { closeSecretChatStores } from './secret/chatStore';
+export { sendSecretFile, type SecretFileToSend } from './secret/sendFile';
 export type { SecretChatState } from './secret/protocol';
+export type { SecretMedia } from './secret/media';
 export {
 	subscribeToUpdates,
 	TelegramOutage,

@@ -21,6 +21,8 @@ export type {
 	ResolvedChat,
 	SecretChatEvent,
 	SecretChatState,
+	SecretFileToSend,
+	SecretMedia,
 	SecretSendResult,
 	SendResult,
 	TelegramAccount,
@@ -87,6 +89,7 @@ export const resolveChat = lazy('resolveChat');
 export const rpcFailureOf = lazy('rpcFailureOf');
 export const sendAlbum = lazy('sendAlbum');
 export const sendScheduledNow = lazy('sendScheduledNow');
+export const sendSecretFile = lazy('sendSecretFile');
 export const sendSecretText = lazy('sendSecretText');
 export const sendText = lazy('sendText');
 export const sentLength = lazy('sentLength');

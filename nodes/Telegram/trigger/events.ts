@@ -8,6 +8,7 @@ import {
 	messageChangeItem,
 } from './messageChanges';
 import type { RecentChats } from './recentChats';
+import { secretMediaOutput } from './secretMedia';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{
@@ -87,6 +88,7 @@ export function eventItem(
 			};
 			if (message.replyToRandomId !== undefined)
 				item.replyToRandomId = message.replyToRandomId.toString();
+			if (message.media) item.media = secretMediaOutput(message.media, message.text);
 			return item;
 		}
 		case 'messageEdited':

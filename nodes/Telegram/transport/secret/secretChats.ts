@@ -4,9 +4,11 @@ import { attempt, settle } from '../../../../shared/errors';
 import type { TelegramAccount } from '../account';
 import { call, rpcFailureOf, type CallOptions } from '../call';
 import type { ResolvedChat } from '../peers';
+import type { MessageFile } from '../messageFiles';
 import type { TelegramSession } from '../pool';
 import { secretChatsOf, type SecretChats } from './chatStore';
 import type { DhParameters } from './dh';
+import { encryptedFileRef, secretMessageFile, type EncryptedFileRef } from './files';
 import {
 	acceptRequest,
 	closedChat,
@@ -25,6 +27,7 @@ import {
 	type OutgoingSecret,
 	type SecretChatState,
 } from './protocol';
+import { decodeSecretLayer, type SecretMessage } from './tl';
 
 /**
  * Secret chats over the account's connection: the protocol (protocol.ts) decides what to send,
@@ -80,7 +83,11 @@ async function sendAll(
 	session: TelegramSession,
 	state: SecretChatState,
 	outgoing: OutgoingSecret[],
-	options: CallOptions & { silent?: boolean },
+	options: CallOptions & {
+		silent?: boolean;
+		/** The uploaded file of the message with this random_id (messages.sendEncryptedFile). */
+		file?: { randomId: bigint; input: Api.TypeInputEncryptedFile };
+	},
 ) {
 	const { Api, returnBigInt } = session.gram;
 	const duplicates: bigint[] = [];
@@ -90,9 +97,13 @@ async function sendAll(
 			randomId: returnBigInt(item.randomId),
 			data: item.data,
 		};
+		const file = options.file?.randomId === item.randomId ? options.file.input : undefined;
+		const silent = options.silent || undefined;
 		const request = item.service
 			? new Api.messages.SendEncryptedService(fields)
-			: new Api.messages.SendEncrypted({ ...fields, silent: options.silent || undefined });
+			: file
+				? new Api.messages.SendEncryptedFile({ ...fields, file, silent })
+				: new Api.messages.SendEncrypted({ ...fields, silent });
 		const outcome = await settle(call(session, request, options));
 		if (outcome.ok) continue;
 		const failure = rpcFailureOf(outcome.error);
@@ -219,10 +230,40 @@ export async function sendSecretText(
 	message: { chatId: number; text: string; randomId: bigint; silent: boolean },
 	options: CallOptions,
 ): Promise<SecretSendResult> {
+	return await sendSecret(session, account, message, options, async () => ({
+		message: {
+			kind: 'message',
+			randomId: message.randomId,
+			ttl: 0,
+			text: message.text,
+			hasMedia: false,
+		},
+	}));
+}
+
+/** What a send puts in the chat; `earlier` is what the same random_id sealed before (a retry). */
+export type ComposeSecret = (
+	earlier: SecretMessage | undefined,
+) => Promise<{ message: SecretMessage; file?: Api.TypeInputEncryptedFile }>;
+
+/** sendSecretText's steps for any message (a file's upload happens in `compose`, under the lock). */
+export async function sendSecret(
+	session: TelegramSession,
+	account: TelegramAccount,
+	message: { chatId: number; randomId: bigint; silent: boolean },
+	options: CallOptions,
+	compose: ComposeSecret,
+): Promise<SecretSendResult> {
 	const store = await secretChatsOf(session, account);
 	return await underLock(store, message.chatId, async (stored) => {
 		if (!stored) throw new UnknownSecretChatError(message.chatId);
-		const repeat = stored.sentLog.some((entry) => entry.randomId === message.randomId.toString());
+		const earlierEntry = stored.sentLog.find(
+			(entry) => entry.randomId === message.randomId.toString(),
+		);
+		const repeat = earlierEntry !== undefined;
+		const composed = await compose(
+			earlierEntry && decodeSecretLayer(Buffer.from(earlierEntry.envelope, 'base64')).message,
+		);
 		const outgoing: OutgoingSecret[] = [];
 		// The state after each sealed item: a refusal at item k keeps what items before k did.
 		const states: SecretChatState[] = [stored];
@@ -235,16 +276,13 @@ export async function sendSecretText(
 			take(sealNotifyLayer(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
-		take(
-			sealMessage(latest(), {
-				kind: 'message',
-				randomId: message.randomId,
-				ttl: 0,
-				text: message.text,
-				hasMedia: false,
-			}),
-		);
-		const sent = await sendAll(session, latest(), outgoing, { ...options, silent: message.silent });
+		take(sealMessage(latest(), composed.message));
+		const file = composed.file && { randomId: message.randomId, input: composed.file };
+		const sent = await sendAll(session, latest(), outgoing, {
+			...options,
+			silent: message.silent,
+			file,
+		});
 		const result = {
 			chatId: message.chatId,
 			randomId: message.randomId,
@@ -360,7 +398,14 @@ export type SecretChatEvent =
 	| { event: 'secretChatRequested'; state: SecretChatState }
 	| { event: 'secretChatAccepted'; state: SecretChatState }
 	| { event: 'secretChatClosed'; state: SecretChatState }
-	| { event: 'secretMessage'; state: SecretChatState; delivered: DeliveredSecret; date: number }
+	| {
+			event: 'secretMessage';
+			state: SecretChatState;
+			delivered: DeliveredSecret;
+			date: number;
+			/** The photo or document it carries, to download and decrypt. */
+			file?: MessageFile;
+	  }
 	| { event: 'secretMessageRefused'; chatId: number; reason: string };
 
 async function onEncryptionUpdate(
@@ -441,17 +486,58 @@ async function onEncryptedMessage(
 				result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
 			};
 		}
-		const { state, delivered, outgoing } = opened.value;
+		const { delivered, outgoing } = opened.value;
+		const { state, filesOf } = withFileRefs(
+			opened.value.state as StoredState,
+			message instanceof session.gram.Api.EncryptedMessage
+				? { randomId: String(message.randomId), ref: encryptedFileRef(session.gram, message.file) }
+				: undefined,
+			delivered,
+		);
 		// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
 		await sendAll(session, state, outgoing, options);
-		const events: SecretChatEvent[] = delivered.map((item) => ({
-			event: 'secretMessage',
-			state,
-			delivered: item,
-			date: message.date,
-		}));
-		return { next: state as StoredState, result: events };
+		const events: SecretChatEvent[] = delivered.map((item) => {
+			const ref = filesOf.get(item);
+			const media = item.message.kind === 'message' ? item.message.media : undefined;
+			const file =
+				ref && media
+					? secretMessageFile(session, ref, media, item.message.randomId, options.node)
+					: undefined;
+			return { event: 'secretMessage', state, delivered: item, date: message.date, file };
+		});
+		return { next: state, result: events };
 	});
+}
+
+/** Files of held messages kept at most (as many as messages are held). */
+const HELD_FILES_MAX = 100;
+
+/**
+ * Pairs delivered messages with their encryptedFile. The file of this update belongs to the
+ * message its data opened, delivered first; a message held after a gap is delivered by a later
+ * update, so its file's address waits in the chat's state under the update's random_id (which
+ * clients make the message's own) until then.
+ */
+function withFileRefs(
+	state: StoredState,
+	incoming: { randomId: string; ref: EncryptedFileRef | undefined } | undefined,
+	delivered: DeliveredSecret[],
+): { state: StoredState; filesOf: Map<DeliveredSecret, EncryptedFileRef> } {
+	const waiting = { ...((state.heldFiles as Record<string, EncryptedFileRef> | undefined) ?? {}) };
+	const filesOf = new Map<DeliveredSecret, EncryptedFileRef>();
+	const first = delivered[0];
+	if (incoming?.ref && first?.message.kind === 'message' && first.message.media)
+		filesOf.set(first, incoming.ref);
+	else if (incoming?.ref && delivered.length === 0) waiting[incoming.randomId] = incoming.ref;
+	for (const item of delivered) {
+		const key = item.message.randomId.toString();
+		if (waiting[key] && !filesOf.has(item)) filesOf.set(item, waiting[key]);
+		delete waiting[key];
+	}
+	const kept = Object.entries(waiting).slice(-HELD_FILES_MAX);
+	const next: StoredState = { ...state, heldFiles: Object.fromEntries(kept) };
+	if (kept.length === 0) delete next.heldFiles;
+	return { state: next, filesOf };
 }
 
 /** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */

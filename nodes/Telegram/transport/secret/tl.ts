@@ -4,6 +4,8 @@
  * strings use TL's length prefix and pad to 4 bytes.
  */
 
+import { readSecretMedia, writeSecretMedia, type SecretMedia } from './media';
+
 /** The layer we speak and announce with notifyLayer. */
 export const SECRET_LAYER = 73;
 
@@ -30,6 +32,8 @@ export type SecretMessage =
 			ttl: number;
 			text: string;
 			hasMedia: boolean;
+			/** A photo, document, video or audio file (its key and iv); other media are only `hasMedia`. */
+			media?: SecretMedia;
 			replyToRandomId?: bigint;
 			groupedId?: bigint;
 	  }
@@ -200,9 +204,10 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 		writeAction(writer, message.action);
 		return;
 	}
-	if (message.hasMedia)
-		throw new SecretTlError('media cannot be sent in a secret chat by this node');
+	if (message.hasMedia && !message.media)
+		throw new SecretTlError('only files (photos, documents) can be sent as secret media');
 	let flags = 0;
+	if (message.media) flags |= FLAG_MEDIA;
 	if (message.replyToRandomId !== undefined) flags |= FLAG_REPLY_TO;
 	if (message.groupedId !== undefined) flags |= FLAG_GROUPED;
 	writer
@@ -211,6 +216,7 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 		.long(message.randomId, 'randomId')
 		.int(message.ttl, 'ttl')
 		.string(message.text);
+	if (message.media) writeSecretMedia(writer, message.media);
 	if (message.replyToRandomId !== undefined)
 		writer.long(message.replyToRandomId, 'replyToRandomId');
 	if (message.groupedId !== undefined) writer.long(message.groupedId, 'groupedId');
@@ -335,10 +341,13 @@ function readMessage(reader: TlReader, constructorId: number): SecretMessage {
 	const text = reader.string('message');
 	const message: SecretMessage = { kind: 'message', randomId, ttl, text, hasMedia: false };
 	if (flags & FLAG_MEDIA) {
-		// Media with an empty constructor is no media; anything else we do not parse, so the fields after it stay unread.
-		if (reader.constructorId('media') !== ID.mediaEmpty) {
+		// Media with an empty constructor is no media; media we do not parse leave the fields after them unread.
+		const mediaId = reader.constructorId('media');
+		if (mediaId !== ID.mediaEmpty) {
 			message.hasMedia = true;
-			return message;
+			const media = readSecretMedia(reader, mediaId);
+			if (!media) return message;
+			message.media = media;
 		}
 	}
 	if (flags & FLAG_ENTITIES && !skipEntities(reader)) return message;
