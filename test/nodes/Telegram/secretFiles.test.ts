@@ -223,4 +223,43 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 			'nothing downloaded',
 		);
 	});
+
+	test('a file over 10 MB goes as a big file (saveBigFilePart), and the peer still decrypts it byte for byte', async () => {
+		const chatId = await acceptedChat();
+		const video = randomBytes(10 * MB + 100);
+		const sent = await sendFile(chatId, video, 'clip.mp4', 'video/mp4');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(video));
+		assert.deepEqual([read.media?.type, read.media?.mimeType], ['document', 'video/mp4']);
+		const bigParts = fake.requests.filter((r) => r.name === 'upload.SaveBigFilePart' && !r.error);
+		assert.equal(bigParts.length, 21);
+	});
+
+	test('a file whose message arrives after a gap is downloaded once the gap is filled', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({ events: ['secretMessage'], downloadMedia: true });
+		const first = await peer.encryptText('the first message');
+		const contents = randomBytes(3000);
+		const second = await peer.encryptFile(contents, {
+			media: 'document',
+			fileName: 'late.txt',
+			mimeType: 'text/plain',
+		});
+		fake.sendEncryptedFileAs(
+			ALICE,
+			chatId,
+			second.data,
+			{ bytes: second.file, keyFingerprint: second.fileKeyFingerprint },
+			{ randomId: second.randomId },
+		);
+		// Held: our side asks for the missing message first.
+		const resend = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.equal(resend.action?.kind, 'resend');
+		fake.sendEncryptedAs(ALICE, chatId, first.data, { randomId: first.randomId });
+		const late = await emitted.until(() => emitted.whole[1]);
+		assert.equal(emitted.whole[0].json.text, 'the first message');
+		assert.equal(late.json.media && (late.json.media as IDataObject).fileName, 'late.txt');
+		assert.ok(Buffer.from(late.binary?.data.data ?? '', 'base64').equals(contents));
+	});
 });
