@@ -262,4 +262,17 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		assert.equal(late.json.media && (late.json.media as IDataObject).fileName, 'late.txt');
 		assert.ok(Buffer.from(late.binary?.data.data ?? '', 'base64').equals(contents));
 	});
+
+	test('a file whose answer was lost is not sent twice, and the peer reads the one that arrived', async () => {
+		const chatId = await acceptedChat();
+		fake.dropConnectionNext('messages.SendEncryptedFile', 'after-apply');
+		const contents = randomBytes(4000);
+		const sent = await sendFile(chatId, contents, 'once.bin', 'application/octet-stream');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		assert.equal(sent.items[0].json.alreadySent, true);
+		const files = fake.encryptedChats[0].messages.filter((m) => m.file);
+		assert.equal(files.length, 1);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(contents));
+	});
 });
