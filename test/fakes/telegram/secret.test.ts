@@ -665,6 +665,39 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 			),
 			{ errorMessage: 'FILE_EMTPY' },
 		);
+		// Parts of unequal size, or of a size that does not divide 512 KB.
+		await client.invoke(
+			new Api.upload.SaveFilePart({ fileId: bigInt(5), filePart: 0, bytes: randomBytes(1024) }),
+		);
+		await client.invoke(
+			new Api.upload.SaveFilePart({ fileId: bigInt(5), filePart: 1, bytes: randomBytes(2048) }),
+		);
+		await assert.rejects(sendFile(5, 2, 1), { errorMessage: 'FILE_PART_SIZE_INVALID' });
+		// A big upload announced 3 parts but names 2.
+		for (const part of [0, 1])
+			await client.invoke(
+				new Api.upload.SaveBigFilePart({
+					fileId: bigInt(6),
+					filePart: part,
+					fileTotalParts: 3,
+					bytes: randomBytes(1024),
+				}),
+			);
+		await assert.rejects(
+			client.invoke(
+				new Api.messages.SendEncryptedFile({
+					peer: inputChat(chat),
+					randomId: bigInt(4343),
+					data: sealedLike(2),
+					file: new Api.InputEncryptedFileBigUploaded({
+						id: bigInt(6),
+						parts: 2,
+						keyFingerprint: 1,
+					}),
+				}),
+			),
+			{ errorMessage: 'FILE_PARTS_INVALID' },
+		);
 		// Only the one file went through.
 		assert.equal(chat.messages.filter((m) => m.file).length, 1);
 	});

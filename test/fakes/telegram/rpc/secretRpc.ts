@@ -56,6 +56,7 @@ function encryptedFileSource(
 		const bytes = media.fileBytes(
 			new Api.InputFile({ id: input.id, parts: input.parts, name: '', md5Checksum: '' }),
 		);
+		media.checkPartLayout(fromLong(input.id), input.parts, false);
 		checkUploadMd5(bytes, input.md5Checksum);
 		return { type: 'uploaded', bytes, keyFingerprint: input.keyFingerprint };
 	}
@@ -63,6 +64,7 @@ function encryptedFileSource(
 		const bytes = media.fileBytes(
 			new Api.InputFileBig({ id: input.id, parts: input.parts, name: '' }),
 		);
+		media.checkPartLayout(fromLong(input.id), input.parts, true);
 		return { type: 'uploaded', bytes, keyFingerprint: input.keyFingerprint };
 	}
 	if (input instanceof Api.InputEncryptedFile)
