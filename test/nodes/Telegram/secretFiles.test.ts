@@ -275,4 +275,18 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
 		assert.ok(read.file?.equals(contents));
 	});
+
+	test('a file to a chat the other side has not accepted fails saying so, before anything is uploaded', async () => {
+		const started = await run({ operation: 'start', chat: '@alice_test' });
+		const chatId = Number(started.items[0].json.chatId);
+		const result = await sendFile(
+			chatId,
+			randomBytes(100),
+			'early.bin',
+			'application/octet-stream',
+		);
+		assert.match(String(result.error?.message), /waiting/);
+		assert.equal(fake.requests.filter((r) => r.name.startsWith('upload.')).length, 0);
+		assert.equal(fake.encryptedChats[0].messages.length, 0);
+	});
 });
