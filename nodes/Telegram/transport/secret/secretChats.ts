@@ -8,7 +8,7 @@ import type { MessageFile } from '../messageFiles';
 import type { TelegramSession } from '../pool';
 import { secretChatsOf, type SecretChats } from './chatStore';
 import type { DhParameters } from './dh';
-import { encryptedFileRef, secretMessageFile, type EncryptedFileRef } from './files';
+import { encryptedFileRef, secretMessageFile, withFileRefs } from './files';
 import {
 	acceptRequest,
 	closedChat,
@@ -507,37 +507,6 @@ async function onEncryptedMessage(
 		});
 		return { next: state, result: events };
 	});
-}
-
-/** Files of held messages kept at most (as many as messages are held). */
-const HELD_FILES_MAX = 100;
-
-/**
- * Pairs delivered messages with their encryptedFile. The file of this update belongs to the
- * message its data opened, delivered first; a message held after a gap is delivered by a later
- * update, so its file's address waits in the chat's state under the update's random_id (which
- * clients make the message's own) until then.
- */
-function withFileRefs(
-	state: StoredState,
-	incoming: { randomId: string; ref: EncryptedFileRef | undefined } | undefined,
-	delivered: DeliveredSecret[],
-): { state: StoredState; filesOf: Map<DeliveredSecret, EncryptedFileRef> } {
-	const waiting = { ...((state.heldFiles as Record<string, EncryptedFileRef> | undefined) ?? {}) };
-	const filesOf = new Map<DeliveredSecret, EncryptedFileRef>();
-	const first = delivered[0];
-	if (incoming?.ref && first?.message.kind === 'message' && first.message.media)
-		filesOf.set(first, incoming.ref);
-	else if (incoming?.ref && delivered.length === 0) waiting[incoming.randomId] = incoming.ref;
-	for (const item of delivered) {
-		const key = item.message.randomId.toString();
-		if (waiting[key] && !filesOf.has(item)) filesOf.set(item, waiting[key]);
-		delete waiting[key];
-	}
-	const kept = Object.entries(waiting).slice(-HELD_FILES_MAX);
-	const next: StoredState = { ...state, heldFiles: Object.fromEntries(kept) };
-	if (kept.length === 0) delete next.heldFiles;
-	return { state: next, filesOf };
 }
 
 /** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */
