@@ -25,6 +25,7 @@ const perItem: Record<string, Record<string, ItemOperation>> = {
 		start: secretChat.start.execute,
 		accept: secretChat.accept.execute,
 		sendMessage: secretChat.sendMessage.execute,
+		sendFile: secretChat.sendFile.execute,
 		getAll: secretChat.getAll.execute,
 		close: secretChat.close.execute,
 		setTimer: secretChat.setTimer.execute,

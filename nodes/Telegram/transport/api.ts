@@ -51,7 +51,9 @@ export {
 } from './secret/secretChats';
 export { closeSecretChatStores } from './secret/chatStore';
 export type { SecretEntity } from './secret/entities';
+export { sendSecretFile, type SecretFileToSend } from './secret/sendFile';
 export type { SecretChatState } from './secret/protocol';
+export type { SecretMedia } from './secret/media';
 export {
 	subscribeToUpdates,
 	TelegramOutage,

@@ -22,6 +22,8 @@ export type {
 	SecretChatEvent,
 	SecretChatState,
 	SecretEntity,
+	SecretFileToSend,
+	SecretMedia,
 	SecretSendResult,
 	SendResult,
 	TelegramAccount,
@@ -88,6 +90,7 @@ export const resolveChat = lazy('resolveChat');
 export const rpcFailureOf = lazy('rpcFailureOf');
 export const sendAlbum = lazy('sendAlbum');
 export const sendScheduledNow = lazy('sendScheduledNow');
+export const sendSecretFile = lazy('sendSecretFile');
 export const sendSecretText = lazy('sendSecretText');
 export const sendText = lazy('sendText');
 export const sentLength = lazy('sentLength');

@@ -28,7 +28,7 @@ export interface MessageFile {
 	download(): Promise<FileContents>;
 }
 
-interface FileSource {
+export interface FileSource {
 	location: Api.TypeInputFileLocation;
 	size: number;
 	fileName: string;
@@ -115,7 +115,8 @@ async function refetch(
 	return found instanceof Api.Message ? found : undefined;
 }
 
-async function downloadParts(
+/** upload.getFile in parts until a short one (or the size is reached): the raw bytes, as stored. */
+export async function downloadParts(
 	session: TelegramSession,
 	source: FileSource,
 	node: INode,

@@ -8,6 +8,7 @@ import {
 	messageChangeItem,
 } from './messageChanges';
 import type { RecentChats } from './recentChats';
+import { secretMediaOutput } from './secretMedia';
 
 export const EVENT_OPTIONS: INodePropertyOptions[] = [
 	{
@@ -99,6 +100,7 @@ export function eventItem(
 				item.replyToRandomId = message.replyToRandomId.toString();
 			if (message.viaBotName !== undefined) item.viaBotName = message.viaBotName;
 			if (message.groupedId !== undefined) item.albumId = message.groupedId.toString();
+			if (message.media) item.media = secretMediaOutput(message.media, message.text);
 			return item;
 		}
 		case 'messageEdited':

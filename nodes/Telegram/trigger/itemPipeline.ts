@@ -88,7 +88,8 @@ export class ItemPipeline {
 			this.albums.add(part);
 			return;
 		}
-		const file = event.event === 'message' ? event.file : undefined;
+		const file =
+			event.event === 'message' || event.event === 'secretMessage' ? event.file : undefined;
 		this.enqueue(async () => {
 			const binary: Record<string, IBinaryData> = {};
 			await attachFile(json, binary, 'data', file, this.options.media, this.host.prepareBinaryData);

@@ -10,8 +10,8 @@ export const MEDIA_PROPERTIES: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether to download the photo or document of each new message into the item\'s binary data ("data"; album parts "data_0", "data_1", ...)',
-		displayOptions: { show: { events: ['message'] } },
+			'Whether to download the photo or document of each new message into the item\'s binary data ("data"; album parts "data_0", "data_1", ...); secret chat files are decrypted',
+		displayOptions: { show: { events: ['message', 'secretMessage'] } },
 	},
 	{
 		displayName: 'Max File Size (MB)',
@@ -21,7 +21,7 @@ export const MEDIA_PROPERTIES: INodeProperties[] = [
 		typeOptions: { minValue: 0.001, numberPrecision: 3 },
 		description:
 			'Larger files are not downloaded: the item comes without them, and "mediaNotDownloaded" says why',
-		displayOptions: { show: { events: ['message'], downloadMedia: [true] } },
+		displayOptions: { show: { events: ['message', 'secretMessage'], downloadMedia: [true] } },
 	},
 ];
 

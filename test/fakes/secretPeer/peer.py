@@ -52,6 +52,13 @@ ENTITIES = {
     'customEmoji': (0xC8CF05F8, ('document_id', 'long'), 144),
 }
 ENTITY_BY_ID = {constructor: (kind, extra, layer) for kind, (constructor, extra, layer) in ENTITIES.items()}
+ENTITY_BOLD = 0xBD610BC9
+ENTITY_TEXT_URL = 0x76A6D327
+MEDIA_PHOTO = 0xF1FA8D78
+MEDIA_DOCUMENT = 0x7AFE8AE2
+ATTRIBUTE_FILENAME = 0x15590068
+ATTRIBUTE_IMAGE_SIZE = 0x6C37C15C
+ATTRIBUTE_ANIMATED = 0x11B58939
 TYPING = 0xCCB27641
 SEND_TYPING = 0x16BF744E
 
@@ -175,6 +182,9 @@ def encode_message(command, random_id):
     if 'geo' in command:
         flags |= 1 << 9
         media = put_id(MEDIA_GEO) + struct.pack('<dd', *command['geo'])
+    if 'media_tl' in command:
+        flags |= 1 << 9
+        media = command['media_tl']
     if 'entities' in command:
         flags |= 1 << 7
         entities = put_id(VECTOR) + put_int(len(command['entities']))
@@ -200,6 +210,78 @@ def encode_message(command, random_id):
         tail += put_long(int(command['grouped_id']))
     head = put_id(MESSAGE_46 if legacy else MESSAGE) + put_int(flags) + put_long(random_id) + put_int(command.get('ttl', 0)) + put_bytes(text)
     return head + media + entities + tail
+
+
+# --- files (end-to-end: a key and iv of their own, AES-256-IGE, an MD5-based 32-bit fingerprint) ---
+
+def file_fingerprint(key, iv):
+    digest = hashlib.md5(key + iv).digest()
+    return struct.unpack('<i', bytes(a ^ b for a, b in zip(digest[0:4], digest[4:8])))[0]
+
+
+def encrypt_file(command):
+    """decryptedMessageMediaPhoto / Document for command['file'], and the encrypted bytes to upload."""
+    plain = unb64(command['file'])
+    key, iv = os.urandom(32), os.urandom(32)
+    padded = plain + os.urandom(-len(plain) % 16)
+    encrypted = AES.encrypt_ige(padded, key, iv)
+    caption = command.get('caption', '').encode('utf-8')
+    if command.get('media') == 'photo':
+        media = put_id(MEDIA_PHOTO) + put_bytes(b'') + put_int(0) + put_int(0) + put_int(command.get('w', 0)) + put_int(command.get('h', 0)) + put_int(len(plain)) + put_bytes(key) + put_bytes(iv) + put_bytes(caption)
+    else:
+        attributes = [put_id(ATTRIBUTE_FILENAME) + put_bytes(command.get('file_name', 'file').encode('utf-8'))]
+        media = put_id(MEDIA_DOCUMENT) + put_bytes(b'') + put_int(0) + put_int(0) + put_bytes(command.get('mime_type', 'application/octet-stream').encode()) + put_int(len(plain)) + put_bytes(key) + put_bytes(iv) + put_id(VECTOR) + put_int(len(attributes)) + b''.join(attributes) + put_bytes(caption)
+    return media, encrypted, file_fingerprint(key, iv)
+
+
+def decode_media(reader):
+    constructor = reader.id('media')
+    if constructor not in (MEDIA_PHOTO, MEDIA_DOCUMENT):
+        raise PeerError('this peer reads photo and document media only, not 0x%08x' % constructor)
+    media = {'type': 'photo' if constructor == MEDIA_PHOTO else 'document'}
+    reader.bytes('thumb')
+    reader.int('thumb_w')
+    reader.int('thumb_h')
+    if constructor == MEDIA_PHOTO:
+        media['w'] = reader.int('w')
+        media['h'] = reader.int('h')
+    else:
+        media['mime_type'] = reader.bytes('mime_type').decode('utf-8')
+    media['size'] = reader.int('size')
+    key, iv = reader.bytes('key'), reader.bytes('iv')
+    if len(key) != 32 or len(iv) != 32:
+        raise PeerError('a file key and iv are 32 bytes each, got %d and %d' % (len(key), len(iv)))
+    media['key'], media['iv'] = b64(key), b64(iv)
+    if constructor == MEDIA_DOCUMENT:
+        if reader.id('attributes') != VECTOR:
+            raise PeerError('attributes is not a vector')
+        media['attributes'] = []
+        for _ in range(reader.int('attributes')):
+            attribute = reader.id('attribute')
+            if attribute == ATTRIBUTE_FILENAME:
+                media['file_name'] = reader.bytes('file_name').decode('utf-8')
+                media['attributes'].append('filename')
+            elif attribute == ATTRIBUTE_IMAGE_SIZE:
+                media['w'], media['h'] = reader.int('w'), reader.int('h')
+                media['attributes'].append('imageSize')
+            elif attribute == ATTRIBUTE_ANIMATED:
+                media['attributes'].append('animated')
+            else:
+                raise PeerError('unknown document attribute 0x%08x' % attribute)
+    media['caption'] = reader.bytes('caption').decode('utf-8')
+    return media
+
+
+def decrypt_file(media, file):
+    """Checks the fingerprint Telegram relayed against the key/iv in the message, then decrypts and trims."""
+    key, iv = unb64(media['key']), unb64(media['iv'])
+    data = unb64(file['data'])
+    expected = file_fingerprint(key, iv)
+    if int(file['key_fingerprint']) != expected:
+        raise PeerError('file key_fingerprint %d does not match the key and iv in the message (%d)' % (int(file['key_fingerprint']), expected))
+    if len(data) % 16 or not (len(data) - 16 < media['size'] <= len(data)):
+        raise PeerError('file size mismatch: the message says %d bytes, the encrypted file has %d' % (media['size'], len(data)))
+    return AES.decrypt_ige(data, key, iv)[:media['size']]
 
 
 def encode_action(action):
@@ -249,7 +331,7 @@ def decode_layer(plain):
         out['kind'] = 'message'
         out['text'] = reader.bytes('message').decode('utf-8')
         if flags & (1 << 9):
-            raise PeerError('this peer reads no media (flags %d)' % flags)
+            out['media'] = decode_media(reader)
         if flags & (1 << 7):
             out['entities'] = read_entities(reader)
         if flags & (1 << 11):
@@ -467,8 +549,16 @@ class Chat:
             sealed = self.next_out(unb64(command['raw']), command)
             sealed['random_id'] = str(random_id)
             return sealed
+        encrypted_file = None
+        if 'file' in command:
+            media, encrypted_file, fingerprint = encrypt_file(command)
+            command = dict(command, media_tl=media)
         sealed = self.next_out(encode_message(command, random_id), command)
         sealed['random_id'] = str(random_id)
+        if encrypted_file is not None:
+            sealed['file_data'] = b64(encrypted_file)
+            # A forged fingerprint: the file no longer matches the key in the message.
+            sealed['file_key_fingerprint'] = fingerprint ^ 1 if command.get('wrong_fingerprint') else fingerprint
         return sealed
 
     def check_seq(self, message):
@@ -604,6 +694,10 @@ class Chat:
     def op_decrypt(self, command):
         tl, key = self.open(unb64(command['data']))
         message = decode_layer(tl)
+        if 'file' in command:
+            if 'media' not in message:
+                raise PeerError('a file came with a message that has no photo or document')
+            message['file'] = b64(decrypt_file(message['media'], command['file']))
         message['fingerprint'] = str(fingerprint_of(key))
         replies = []
         delivered = []

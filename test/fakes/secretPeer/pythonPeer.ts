@@ -114,6 +114,42 @@ export interface PeerEncrypted {
 	exchangeId?: bigint;
 }
 
+/** A photo or document the peer sends: encrypted with a key/iv of its own, which go in the message. */
+export interface PeerFileOptions extends PeerSendOptions {
+	media: 'photo' | 'document';
+	caption?: string;
+	/** Message text (the caption may be there instead, as newer clients do). */
+	text?: string;
+	mimeType?: string;
+	fileName?: string;
+	w?: number;
+	h?: number;
+	randomId?: bigint;
+	/** Give Telegram a key fingerprint that does not match the key/iv in the message. */
+	wrongFingerprint?: boolean;
+}
+
+export interface PeerEncryptedFile extends PeerEncrypted {
+	/** What to upload: the file, padded to 16 bytes and AES-256-IGE encrypted. */
+	file: Buffer;
+	/** inputEncryptedFileUploaded's key_fingerprint (a signed 32-bit number). */
+	fileKeyFingerprint: number;
+}
+
+/** decryptedMessageMediaPhoto / decryptedMessageMediaDocument as the peer read them. */
+export interface PeerMedia {
+	type: 'photo' | 'document';
+	size: number;
+	key: Buffer;
+	iv: Buffer;
+	caption: string;
+	w?: number;
+	h?: number;
+	mimeType?: string;
+	fileName?: string;
+	attributes?: string[];
+}
+
 export interface PeerDecrypted {
 	kind: 'message' | 'service';
 	text?: string;
@@ -137,6 +173,9 @@ export interface PeerDecrypted {
 	held: boolean;
 	/** Gap handling on: what this message let the peer read, in order (itself and held ones). */
 	delivered: Array<Omit<PeerDecrypted, 'replies' | 'delivered'>>;
+	media?: PeerMedia;
+	/** The file, decrypted by the peer and cut to the size in the message (when decrypt got one). */
+	file?: Buffer;
 }
 
 /** What configure() switches on; misbehaviours are one-shot. */
@@ -176,7 +215,9 @@ export interface PythonPeer {
 	request(args: { p: Buffer; g: number }): Promise<{ gA: Buffer }>;
 	accepted(args: { gB: Buffer; keyFingerprint: bigint }): Promise<void>;
 	/** Opens and checks what we sent; rejects with PythonPeerError when the peer refuses it. */
-	decrypt(data: Buffer): Promise<PeerDecrypted>;
+	decrypt(data: Buffer, file?: { bytes: Buffer; keyFingerprint: number }): Promise<PeerDecrypted>;
+	/** A message with a photo or document; upload `file` with `fileKeyFingerprint` (sendEncryptedFileAs). */
+	encryptFile(contents: Buffer, options: PeerFileOptions): Promise<PeerEncryptedFile>;
 	encryptText(text: string, options?: PeerTextOptions): Promise<PeerEncrypted>;
 	encryptAction(action: PeerActionRequest, options?: PeerSendOptions): Promise<PeerEncrypted>;
 	/** Seals these bytes as the message inside decryptedMessageLayer (to send an unreadable body). */
@@ -317,10 +358,28 @@ function decryptedFromJson(answer: JsonObject): Omit<PeerDecrypted, 'replies' | 
 			result.entities = answer.entities as unknown as PeerDecrypted['entities'];
 		if (answer.via_bot_name !== undefined) result.viaBotName = String(answer.via_bot_name);
 		result.silent = answer.silent === true;
+		if (answer.media) result.media = mediaFromJson(answer.media as JsonObject);
+		if (answer.file !== undefined) result.file = bytes(answer.file);
 	} else {
 		result.action = actionFromJson(answer.action as JsonObject);
 	}
 	return result;
+}
+
+function mediaFromJson(json: JsonObject): PeerMedia {
+	const media: PeerMedia = {
+		type: json.type === 'photo' ? 'photo' : 'document',
+		size: Number(json.size),
+		key: bytes(json.key),
+		iv: bytes(json.iv),
+		caption: String(json.caption),
+	};
+	if (json.w !== undefined) media.w = Number(json.w);
+	if (json.h !== undefined) media.h = Number(json.h);
+	if (json.mime_type !== undefined) media.mimeType = String(json.mime_type);
+	if (json.file_name !== undefined) media.fileName = String(json.file_name);
+	if (json.attributes !== undefined) media.attributes = (json.attributes as Json[]).map(String);
+	return media;
 }
 
 /** Starts peer.py under Debian's python3. Check telethonAvailable() first. */
@@ -379,8 +438,10 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 		async accepted({ gB, keyFingerprint }) {
 			await call({ op: 'accepted', g_b: b64(gB), key_fingerprint: keyFingerprint.toString() });
 		},
-		async decrypt(data) {
-			const answer = await call({ op: 'decrypt', data: b64(data) });
+		async decrypt(data, file) {
+			const command: JsonObject = { op: 'decrypt', data: b64(data) };
+			if (file) command.file = { data: b64(file.bytes), key_fingerprint: file.keyFingerprint };
+			const answer = await call(command);
 			return {
 				...decryptedFromJson(answer),
 				replies: (answer.replies as Json[]).map(bytes),
@@ -414,6 +475,28 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			if (options.viaBotName !== undefined) command.via_bot_name = options.viaBotName;
 			if (options.silent) command.silent = true;
 			return encryptedFromJson(await call(command));
+		},
+		async encryptFile(contents, options) {
+			const command: JsonObject = {
+				op: 'encrypt',
+				text: options.text ?? '',
+				file: b64(contents),
+				media: options.media,
+				...sendOptionsToJson(options),
+			};
+			if (options.caption !== undefined) command.caption = options.caption;
+			if (options.mimeType !== undefined) command.mime_type = options.mimeType;
+			if (options.fileName !== undefined) command.file_name = options.fileName;
+			if (options.w !== undefined) command.w = options.w;
+			if (options.h !== undefined) command.h = options.h;
+			if (options.randomId !== undefined) command.random_id = options.randomId.toString();
+			if (options.wrongFingerprint) command.wrong_fingerprint = true;
+			const answer = await call(command);
+			return {
+				...encryptedFromJson(answer),
+				file: bytes(answer.file_data),
+				fileKeyFingerprint: Number(answer.file_key_fingerprint),
+			};
 		},
 		async encryptAction(action, options = {}) {
 			return encryptedFromJson(

@@ -19,6 +19,8 @@ interface StoredMediaIdentity {
 
 export class MediaStore {
 	private parts = new Map<string, Map<number, Buffer>>();
+	/** file_total_parts each big upload's parts announced (the last one given). */
+	private totalParts = new Map<string, number>();
 	private byId = new Map<string, FakeMedia>();
 	private identities = new WeakMap<FakeMedia, StoredMediaIdentity>();
 	private contents = new WeakMap<FakeMedia, Buffer>();
@@ -28,8 +30,9 @@ export class MediaStore {
 
 	constructor(private readonly uploads: () => Map<string, Buffer>) {}
 
-	savePart(fileId: bigint, part: number, bytes: Buffer): void {
+	savePart(fileId: bigint, part: number, bytes: Buffer, fileTotalParts?: number): void {
 		if (part < 0 || part > 7999) throw badRequest('FILE_PART_INVALID');
+		if (fileTotalParts !== undefined) this.totalParts.set(fileId.toString(), fileTotalParts);
 		if (bytes.length === 0) throw badRequest('FILE_PART_EMPTY');
 		if (bytes.length > 512 * 1024) throw badRequest('FILE_PART_TOO_BIG');
 		const key = fileId.toString();
@@ -51,6 +54,25 @@ export class MediaStore {
 		return Buffer.concat(
 			Array.from({ length: file.parts }, (_, part) => parts.get(part) as Buffer),
 		);
+	}
+
+	/**
+	 * Telegram's layout rules for an upload's parts: all but the last of one size, a multiple of
+	 * 1 KB dividing 512 KB (FILE_PART_SIZE_INVALID); a big file's `parts` as its saveBigFilePart
+	 * calls announced (FILE_PARTS_INVALID). Checked where the fake models them (secret files).
+	 */
+	checkPartLayout(fileId: bigint, parts: number, big: boolean): void {
+		const key = fileId.toString();
+		const saved = this.parts.get(key);
+		if (!saved) throw badRequest('FILE_PARTS_INVALID');
+		if (big && this.totalParts.get(key) !== parts) throw badRequest('FILE_PARTS_INVALID');
+		const size = saved.get(0)?.length ?? 0;
+		if (parts > 1 && (size % 1024 !== 0 || (512 * 1024) % size !== 0))
+			throw badRequest('FILE_PART_SIZE_INVALID');
+		for (let part = 0; part < parts - 1; part++)
+			if (saved.get(part)?.length !== size) throw badRequest('FILE_PART_SIZE_INVALID');
+		const last = saved.get(parts - 1)?.length ?? 0;
+		if (last > size && parts > 1) throw badRequest('FILE_PART_SIZE_INVALID');
 	}
 
 	/** Gives media an id and access hash, so it can be sent again by reference (and its bytes, to download). */
@@ -94,6 +116,7 @@ export class MediaStore {
 
 	reset(): void {
 		this.parts.clear();
+		this.totalParts.clear();
 		this.byId.clear();
 		this.referenceGeneration = 0;
 	}

@@ -589,4 +589,116 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 			errorMessage: 'CHAT_ID_INVALID',
 		});
 	});
+
+	test('sendEncryptedFile: the uploaded parts become an encryptedFile on both sides, served by upload.getFile to the chat only; what Telegram refuses is refused', async () => {
+		const { chat } = await chatStartedByMe();
+		const upload = async (fileId: number, bytes: Buffer, parts = [0]) => {
+			for (const part of parts)
+				await client.invoke(
+					new Api.upload.SaveFilePart({
+						fileId: bigInt(fileId),
+						filePart: part,
+						bytes: bytes.subarray(part * 1024, (part + 1) * 1024),
+					}),
+				);
+		};
+		const sendFile = (fileId: number, parts: number, keyFingerprint: number, md5Checksum = '') =>
+			client.invoke(
+				new Api.messages.SendEncryptedFile({
+					peer: inputChat(chat),
+					randomId: bigInt(randomBytes(4).readUInt32LE(0) + 1),
+					data: sealedLike(2),
+					file: new Api.InputEncryptedFileUploaded({
+						id: bigInt(fileId),
+						parts,
+						md5Checksum,
+						keyFingerprint,
+					}),
+				}),
+			);
+		const encrypted = randomBytes(2048);
+		await upload(1, encrypted, [0, 1]);
+		const sent = await sendFile(1, 2, -12345, createHash('md5').update(encrypted).digest('hex'));
+		assert.ok(sent instanceof Api.messages.SentEncryptedFile);
+		assert.ok(sent.file instanceof Api.EncryptedFile);
+		assert.deepEqual([Number(sent.file.size), sent.file.keyFingerprint], [2048, -12345]);
+		const relayed = await fake.nextEncryptedMessage(alice().id, chat.id);
+		assert.deepEqual(relayed.file?.bytes, encrypted);
+		const location = new Api.InputEncryptedFileLocation({
+			id: sent.file.id,
+			accessHash: sent.file.accessHash,
+		});
+		const part = await client.invoke(
+			new Api.upload.GetFile({ location, offset: bigInt(1024), limit: 1024, precise: true }),
+		);
+		assert.ok(part instanceof Api.upload.File);
+		assert.deepEqual(part.bytes, encrypted.subarray(1024));
+		await assert.rejects(
+			client.invoke(
+				new Api.upload.GetFile({
+					location: new Api.InputEncryptedFileLocation({
+						id: sent.file.id,
+						accessHash: sent.file.accessHash.add(1),
+					}),
+					offset: bigInt(0),
+					limit: 4096,
+				}),
+			),
+			{ errorMessage: 'FILE_ID_INVALID' },
+		);
+
+		await upload(2, encrypted, [0]);
+		await assert.rejects(sendFile(2, 2, 1), { errorMessage: 'FILE_PART_1_MISSING' });
+		await assert.rejects(sendFile(2, 1, 1, 'not the md5'), {
+			errorMessage: 'MD5_CHECKSUM_INVALID',
+		});
+		await upload(3, randomBytes(1000), [0]);
+		await assert.rejects(sendFile(3, 1, 1), { errorMessage: 'FILE_PARTS_INVALID' });
+		await assert.rejects(
+			client.invoke(
+				new Api.messages.SendEncryptedFile({
+					peer: inputChat(chat),
+					randomId: bigInt(4242),
+					data: sealedLike(2),
+					file: new Api.InputEncryptedFileEmpty(),
+				}),
+			),
+			{ errorMessage: 'FILE_EMTPY' },
+		);
+		// Parts of unequal size, or of a size that does not divide 512 KB.
+		await client.invoke(
+			new Api.upload.SaveFilePart({ fileId: bigInt(5), filePart: 0, bytes: randomBytes(1024) }),
+		);
+		await client.invoke(
+			new Api.upload.SaveFilePart({ fileId: bigInt(5), filePart: 1, bytes: randomBytes(2048) }),
+		);
+		await assert.rejects(sendFile(5, 2, 1), { errorMessage: 'FILE_PART_SIZE_INVALID' });
+		// A big upload announced 3 parts but names 2.
+		for (const part of [0, 1])
+			await client.invoke(
+				new Api.upload.SaveBigFilePart({
+					fileId: bigInt(6),
+					filePart: part,
+					fileTotalParts: 3,
+					bytes: randomBytes(1024),
+				}),
+			);
+		await assert.rejects(
+			client.invoke(
+				new Api.messages.SendEncryptedFile({
+					peer: inputChat(chat),
+					randomId: bigInt(4343),
+					data: sealedLike(2),
+					file: new Api.InputEncryptedFileBigUploaded({
+						id: bigInt(6),
+						parts: 2,
+						keyFingerprint: 1,
+					}),
+				}),
+			),
+			{ errorMessage: 'FILE_PARTS_INVALID' },
+		);
+		// Only the one file went through.
+		assert.equal(chat.messages.filter((m) => m.file).length, 1);
+	});
 });

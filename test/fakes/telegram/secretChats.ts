@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { Api } from 'telegram';
 import { bytesFromBigint, TELEGRAM_DH_G, TELEGRAM_DH_PRIME } from './numbers';
 import type { FakeUser, FakeWorld } from './state';
@@ -20,6 +20,25 @@ export interface FakeDhConfig {
 	version: number;
 }
 
+/**
+ * A file of a secret chat as the server keeps it: bytes it cannot read (AES-IGE under a key that
+ * travels inside the encrypted message) and the 32-bit key fingerprint the sender gave.
+ */
+export interface FakeEncryptedFile {
+	id: bigint;
+	accessHash: bigint;
+	chatId: number;
+	/** Whole AES blocks, as uploaded. */
+	bytes: Buffer;
+	dcId: number;
+	keyFingerprint: number;
+}
+
+/** What messages.sendEncryptedFile's `file` names, resolved by the caller (uploads live in the media store). */
+export type EncryptedFileSource =
+	| { type: 'uploaded'; bytes: Buffer; keyFingerprint: number }
+	| { type: 'existing'; id: bigint; accessHash: bigint };
+
 export interface FakeEncryptedMessage {
 	chatId: number;
 	fromId: bigint;
@@ -33,6 +52,8 @@ export interface FakeEncryptedMessage {
 	date: number;
 	/** The recipient's qts for it (each account numbers its incoming encrypted messages from 1). */
 	qts: number;
+	/** Sent with messages.sendEncryptedFile: the file the message's media decrypts. */
+	file?: FakeEncryptedFile;
 }
 
 export interface FakeEncryptedChat {
@@ -66,6 +87,9 @@ export const DH_VALUE_LENGTH = 256;
 const ENCRYPTED_DATA_MIN = 40;
 const ENCRYPTED_HEADER_LENGTH = 24;
 const DH_RANDOM_LENGTH_MAX = 256;
+const AES_BLOCK = 16;
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
 
 export function defaultDhConfig(): FakeDhConfig {
 	return { g: TELEGRAM_DH_G, p: bytesFromBigint(TELEGRAM_DH_PRIME, 256), version: 1 };
@@ -111,6 +135,9 @@ class Mailbox<T> {
 export class SecretChatRelay {
 	dhConfig: FakeDhConfig = defaultDhConfig();
 	chats: FakeEncryptedChat[] = [];
+	/** Files sent with messages.sendEncryptedFile, served by upload.getFile (inputEncryptedFileLocation). */
+	files: FakeEncryptedFile[] = [];
+	private lastFileId = 7300000000000000000n;
 	private qts = new Map<bigint, number>();
 	/** Per account: the highest max_qts it confirmed with messages.receivedQueue. */
 	private readonly confirmedQts = new Map<bigint, number>();
@@ -126,6 +153,7 @@ export class SecretChatRelay {
 	reset(): void {
 		this.dhConfig = defaultDhConfig();
 		this.chats = [];
+		this.files = [];
 		this.qts.clear();
 		this.confirmedQts.clear();
 		this.requestRandomIds.clear();
@@ -220,7 +248,14 @@ export class SecretChatRelay {
 		user: FakeUser,
 		chatId: number,
 		accessHash: bigint | undefined,
-		message: { randomId: bigint; bytes: Buffer; service: boolean; silent: boolean },
+		message: {
+			randomId: bigint;
+			bytes: Buffer;
+			service: boolean;
+			silent: boolean;
+			/** messages.sendEncryptedFile's file (resolved only once the chat and data pass). */
+			file?: () => EncryptedFileSource;
+		},
 	): FakeEncryptedMessage {
 		const chat = this.openChatOf(user, chatId, accessHash);
 		if (message.randomId === 0n) throw badRequest('RANDOM_ID_EMPTY');
@@ -230,6 +265,7 @@ export class SecretChatRelay {
 			throw badRequest('DATA_INVALID');
 		if (chat.messages.some((m) => m.fromId === user.id && m.randomId === message.randomId))
 			throw badRequest('RANDOM_ID_DUPLICATE');
+		const file = message.file ? this.fileFor(chat, message.file()) : undefined;
 		const toId = this.otherSide(chat, user.id);
 		const qts = this.qtsOf(toId) + 1;
 		this.qts.set(toId, qts);
@@ -243,6 +279,7 @@ export class SecretChatRelay {
 			silent: message.silent,
 			date: this.deps.world.nowSeconds(),
 			qts,
+			file,
 		};
 		chat.messages.push(sent);
 		this.push(
@@ -291,6 +328,31 @@ export class SecretChatRelay {
 			messages: pending.map((message) => this.messageToTl(message)),
 			qts: this.qtsOf(user.id),
 		};
+	}
+
+	/**
+	 * upload.getFile with inputEncryptedFileLocation: a file of a chat the account is in, by id
+	 * and access hash (anything else is FILE_ID_INVALID).
+	 */
+	encryptedFileAt(user: FakeUser, id: bigint, accessHash: bigint): FakeEncryptedFile {
+		const file = this.files.find(
+			(f) => f.id === BigInt.asIntN(64, id) && f.accessHash === BigInt.asIntN(64, accessHash),
+		);
+		const chat = file && this.chats.find((c) => c.id === file.chatId);
+		if (!file || !chat || (chat.adminId !== user.id && chat.participantId !== user.id))
+			throw badRequest('FILE_ID_INVALID');
+		return file;
+	}
+
+	/** encryptedFile as both sides see it (size in bytes of the encrypted file). */
+	fileToTl(file: FakeEncryptedFile): Api.EncryptedFile {
+		return new Api.EncryptedFile({
+			id: toLong(file.id),
+			accessHash: toLong(file.accessHash),
+			size: toLong(BigInt(file.bytes.length)),
+			dcId: file.dcId,
+			keyFingerprint: file.keyFingerprint,
+		});
 	}
 
 	/** messages.receivedQueue: max_qts may not pass what the account was given. */
@@ -350,7 +412,45 @@ export class SecretChatRelay {
 		};
 		return message.service
 			? new Api.EncryptedMessageService(common)
-			: new Api.EncryptedMessage({ ...common, file: new Api.EncryptedFileEmpty() });
+			: new Api.EncryptedMessage({
+					...common,
+					file: message.file ? this.fileToTl(message.file) : new Api.EncryptedFileEmpty(),
+				});
+	}
+
+	/**
+	 * The file of a sendEncryptedFile: a new upload (not empty, whole AES blocks, a 32-bit key
+	 * fingerprint) or one the chat already carries (inputEncryptedFile, sent again).
+	 */
+	private fileFor(chat: FakeEncryptedChat, source: EncryptedFileSource): FakeEncryptedFile {
+		if (source.type === 'existing') {
+			const known = this.files.find(
+				(f) => f.id === source.id && f.accessHash === source.accessHash && f.chatId === chat.id,
+			);
+			if (!known) throw badRequest('FILE_ID_INVALID');
+			return known;
+		}
+		const { bytes, keyFingerprint } = source;
+		if (bytes.length === 0) throw badRequest('FILE_EMTPY');
+		// The server cannot read the file, but an AES-IGE encryption is whole 16-byte blocks.
+		if (bytes.length % AES_BLOCK !== 0) throw badRequest('FILE_PARTS_INVALID');
+		if (
+			!Number.isInteger(keyFingerprint) ||
+			keyFingerprint < INT32_MIN ||
+			keyFingerprint > INT32_MAX
+		)
+			throw badRequest('FINGERPRINT_INVALID');
+		this.lastFileId += 1n;
+		const file: FakeEncryptedFile = {
+			id: this.lastFileId,
+			accessHash: BigInt.asIntN(64, this.lastFileId * 0x9e3779b97f4a7c15n),
+			chatId: chat.id,
+			bytes: Buffer.from(bytes),
+			dcId: this.deps.world.dcId,
+			keyFingerprint,
+		};
+		this.files.push(file);
+		return file;
 	}
 
 	// --- Helpers ---
@@ -410,4 +510,13 @@ export class SecretChatRelay {
 			toUserId,
 		);
 	}
+}
+
+/** md5_checksum of inputEncryptedFileUploaded: empty, or the hex MD5 of the uploaded bytes. */
+export function checkUploadMd5(bytes: Buffer, md5Checksum: string): void {
+	if (
+		md5Checksum !== '' &&
+		createHash('md5').update(bytes).digest('hex') !== md5Checksum.toLowerCase()
+	)
+		throw badRequest('MD5_CHECKSUM_INVALID');
 }

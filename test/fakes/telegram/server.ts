@@ -47,7 +47,12 @@ export type {
 } from './state';
 export { DEFAULT_TEXT_LIMITS } from './state';
 export type { FakeIncomingMedia, FakeReceived, IncomingOptions } from './inbox';
-export type { FakeDhConfig, FakeEncryptedChat, FakeEncryptedMessage } from './secretChats';
+export type {
+	FakeDhConfig,
+	FakeEncryptedChat,
+	FakeEncryptedFile,
+	FakeEncryptedMessage,
+} from './secretChats';
 export type { FakeLoginToken } from './qrLogins';
 export { connectOptionsFor } from './connectOptions';
 export {
@@ -624,6 +629,27 @@ export class TelegramFake implements FakeWorld {
 			bytes,
 			service: !!options.service,
 			silent: !!options.silent,
+		});
+	}
+
+	/**
+	 * As if `fromUserId` uploaded `file.bytes` (already encrypted) and called
+	 * messages.sendEncryptedFile: the other side gets encryptedMessage with that encryptedFile.
+	 */
+	sendEncryptedFileAs(
+		fromUserId: bigint,
+		chatId: number,
+		bytes: Buffer,
+		file: { bytes: Buffer; keyFingerprint: number },
+		options: { randomId?: bigint; silent?: boolean } = {},
+	): FakeEncryptedMessage {
+		const randomId = options.randomId ?? randomBytes(8).readBigInt64LE(0) | 1n;
+		return this.secretChats.send(this.userById(fromUserId), chatId, undefined, {
+			randomId,
+			bytes,
+			service: false,
+			silent: !!options.silent,
+			file: () => ({ type: 'uploaded', ...file }),
 		});
 	}
 

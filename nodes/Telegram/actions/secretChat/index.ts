@@ -2,11 +2,12 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as accept from './accept.operation';
 import * as close from './close.operation';
 import * as getAll from './getAll.operation';
+import * as sendFile from './sendFile.operation';
 import * as sendMessage from './sendMessage.operation';
 import * as setTimer from './setTimer.operation';
 import * as start from './start.operation';
 
-export { accept, close, getAll, sendMessage, setTimer, start };
+export { accept, close, getAll, sendFile, sendMessage, setTimer, start };
 
 export const description: INodeProperties[] = [
 	{
@@ -36,6 +37,12 @@ export const description: INodeProperties[] = [
 				description: 'List the secret chats this credential knows, with their state',
 			},
 			{
+				name: 'Send File',
+				value: 'sendFile',
+				action: 'Send a secret file',
+				description: 'Send a photo or document, end-to-end encrypted, to a secret chat',
+			},
+			{
 				name: 'Send Message',
 				value: 'sendMessage',
 				action: 'Send a secret message',
@@ -58,6 +65,7 @@ export const description: INodeProperties[] = [
 	...start.description,
 	...accept.description,
 	...sendMessage.description,
+	...sendFile.description,
 	...getAll.description,
 	...close.description,
 	...setTimer.description,

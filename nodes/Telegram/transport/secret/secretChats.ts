@@ -4,12 +4,14 @@ import { attempt, settle } from '../../../../shared/errors';
 import type { TelegramAccount } from '../account';
 import { call, rpcFailureOf, type CallOptions } from '../call';
 import type { ResolvedChat } from '../peers';
+import type { MessageFile } from '../messageFiles';
 import type { TelegramSession } from '../pool';
 import { formatText, type Formatting } from '../formatting';
 import { secretChatsOf, type SecretChats } from './chatStore';
 import type { DhParameters } from './dh';
 import { secretEntitiesOf } from './entities';
 import { commonLayer, needsLayerNotice } from './layers';
+import { encryptedFileRef, secretMessageFile, withFileRefs } from './files';
 import {
 	abandonRekey,
 	acceptRequest,
@@ -87,7 +89,11 @@ async function sendAll(
 	session: TelegramSession,
 	state: SecretChatState,
 	outgoing: OutgoingSecret[],
-	options: CallOptions & { silent?: boolean },
+	options: CallOptions & {
+		silent?: boolean;
+		/** The uploaded file of the message with this random_id (messages.sendEncryptedFile). */
+		file?: { randomId: bigint; input: Api.TypeInputEncryptedFile };
+	},
 ) {
 	const { Api, returnBigInt } = session.gram;
 	const duplicates: bigint[] = [];
@@ -97,9 +103,13 @@ async function sendAll(
 			randomId: returnBigInt(item.randomId),
 			data: item.data,
 		};
+		const file = options.file?.randomId === item.randomId ? options.file.input : undefined;
+		const silent = options.silent || undefined;
 		const request = item.service
 			? new Api.messages.SendEncryptedService(fields)
-			: new Api.messages.SendEncrypted({ ...fields, silent: options.silent || undefined });
+			: file
+				? new Api.messages.SendEncryptedFile({ ...fields, file, silent })
+				: new Api.messages.SendEncrypted({ ...fields, silent });
 		const outcome = await settle(call(session, request, options));
 		if (outcome.ok) continue;
 		const failure = rpcFailureOf(outcome.error);
@@ -221,25 +231,31 @@ export interface SecretSendResult {
 	alreadySent: boolean;
 }
 
+/** What a send puts in the chat, from the chat's state; `earlier` is what the same random_id sealed before (a retry). */
+export type ComposeSecret = (
+	state: SecretChatState,
+	earlier: SecretMessage | undefined,
+) => Promise<{ message: SecretMessage; file?: Api.TypeInputEncryptedFile }>;
+
 /**
  * Sends one message to a ready chat: the layer notice first if it has not gone out (or announced
  * an older layer), a re-key when due, then the message. A definite refusal leaves the sequence as
  * it was; an unclear failure keeps the sealed message, so a retry with the same random_id
  * repeats it byte for byte.
  */
-async function sendSecret(
+export async function sendSecret(
 	session: TelegramSession,
 	account: TelegramAccount,
-	chatId: number,
-	randomId: bigint,
-	silent: boolean,
-	messageFor: (state: SecretChatState) => SecretMessage,
+	target: { chatId: number; randomId: bigint; silent: boolean },
 	options: CallOptions,
+	compose: ComposeSecret,
 ): Promise<SecretSendResult> {
+	const { chatId, randomId, silent } = target;
 	const store = await secretChatsOf(session, account);
 	return await underLock(store, chatId, async (stored, save) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
-		const repeat = stored.sentLog.some((entry) => entry.randomId === randomId.toString());
+		const earlierEntry = stored.sentLog.find((entry) => entry.randomId === randomId.toString());
+		const repeat = earlierEntry !== undefined;
 		// A retry of a message the other side already acknowledged: it arrived, nothing to send.
 		if (acknowledged(stored, randomId))
 			return {
@@ -266,14 +282,21 @@ async function sendSecret(
 		if (!repeat && staleRekey(latest())) take(abandonRekey(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
-		const message = messageFor(latest());
+		const composed = await compose(
+			latest(),
+			earlierEntry?.envelope
+				? decodeSecretLayer(Buffer.from(earlierEntry.envelope, 'base64')).message
+				: undefined,
+		);
+		const message = composed.message;
 		take(sealMessage(latest(), message));
 		if (!repeat && message.kind === 'service' && message.action.kind === 'setMessageTtl')
 			states.push({ ...latest(), messageTtl: message.action.ttlSeconds });
 		// Saved before anything goes out: after a crash once sent, the sequence numbers and keys
 		// used are never used again (the saved sent log repeats the very same envelope on a retry).
 		if (latest() !== stored) await save(latest() as StoredState);
-		const sent = await sendAll(session, latest(), outgoing, { ...options, silent });
+		const file = composed.file && { randomId, input: composed.file };
+		const sent = await sendAll(session, latest(), outgoing, { ...options, silent, file });
 		const envelope = latest().sentLog.find((entry) => entry.randomId === randomId.toString());
 		const result = {
 			chatId,
@@ -332,15 +355,10 @@ export async function sendSecretText(
 	const formatted = formatText(session.gram, message.text, message.formatting ?? 'none');
 	const entities = secretEntitiesOf(formatted.entities ?? []);
 	let ttlSeconds = 0;
-	const sent = await sendSecret(
-		session,
-		account,
-		message.chatId,
-		message.randomId,
-		message.silent,
-		(state) => {
-			ttlSeconds = message.ttlSeconds ?? state.messageTtl ?? 0;
-			return {
+	const sent = await sendSecret(session, account, message, options, async (state) => {
+		ttlSeconds = message.ttlSeconds ?? state.messageTtl ?? 0;
+		return {
+			message: {
 				kind: 'message',
 				randomId: message.randomId,
 				ttl: ttlSeconds,
@@ -348,10 +366,9 @@ export async function sendSecretText(
 				hasMedia: false,
 				entities: entities.length > 0 ? entities : undefined,
 				silent: message.silent || undefined,
-			};
-		},
-		options,
-	);
+			},
+		};
+	});
 	return { ...sent, ttlSeconds };
 }
 
@@ -368,15 +385,15 @@ export async function setSecretChatTimer(
 	return await sendSecret(
 		session,
 		account,
-		request.chatId,
-		request.randomId,
-		false,
-		() => ({
-			kind: 'service',
-			randomId: request.randomId,
-			action: { kind: 'setMessageTtl', ttlSeconds: request.ttlSeconds },
-		}),
+		{ chatId: request.chatId, randomId: request.randomId, silent: false },
 		options,
+		async () => ({
+			message: {
+				kind: 'service',
+				randomId: request.randomId,
+				action: { kind: 'setMessageTtl', ttlSeconds: request.ttlSeconds },
+			},
+		}),
 	);
 }
 
@@ -477,7 +494,14 @@ export type SecretChatEvent =
 	| { event: 'secretChatRequested'; state: SecretChatState }
 	| { event: 'secretChatAccepted'; state: SecretChatState }
 	| { event: 'secretChatClosed'; state: SecretChatState }
-	| { event: 'secretMessage'; state: SecretChatState; delivered: DeliveredSecret; date: number }
+	| {
+			event: 'secretMessage';
+			state: SecretChatState;
+			delivered: DeliveredSecret;
+			date: number;
+			/** The photo or document it carries, to download and decrypt. */
+			file?: MessageFile;
+	  }
 	| { event: 'secretMessageRefused'; chatId: number; reason: string };
 
 async function onEncryptionUpdate(
@@ -573,23 +597,33 @@ async function onEncryptedMessage(
 				result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
 			};
 		}
-		const { state, delivered, outgoing, aborted } = opened.value;
+		const { delivered, outgoing, aborted } = opened.value;
+		const { state, filesOf } = withFileRefs(
+			opened.value.state as StoredState,
+			message instanceof session.gram.Api.EncryptedMessage
+				? { randomId: String(message.randomId), ref: encryptedFileRef(session.gram, message.file) }
+				: undefined,
+			delivered,
+		);
 		// The other side broke the protocol: the chat is closed here and discarded on Telegram.
 		if (aborted) await discardOnTelegram(session, message.chatId, false, options);
 		else {
 			// Saved before any reply goes out, as for sends: a crash never reuses what the replies used.
-			if (outgoing.length > 0) await save(state as StoredState);
+			if (outgoing.length > 0) await save(state);
 			// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
 			await sendAll(session, state, outgoing, options);
 		}
-		const events: SecretChatEvent[] = delivered.map((item) => ({
-			event: 'secretMessage',
-			state,
-			delivered: item,
-			date: message.date,
-		}));
+		const events: SecretChatEvent[] = delivered.map((item) => {
+			const ref = filesOf.get(item);
+			const media = item.message.kind === 'message' ? item.message.media : undefined;
+			const file =
+				ref && media
+					? secretMessageFile(session, ref, media, item.message.randomId, options.node)
+					: undefined;
+			return { event: 'secretMessage', state, delivered: item, date: message.date, file };
+		});
 		if (aborted) events.push({ event: 'secretChatClosed', state });
-		return { next: state as StoredState, result: events };
+		return { next: state, result: events };
 	});
 }
 

@@ -1,4 +1,5 @@
 import { readEntities, writeEntities, type SecretEntity } from './entities';
+import { readSecretMedia, writeSecretMedia, type SecretMedia } from './media';
 
 /**
  * The end-to-end TL constructors a secret chat needs (layers 73..144), written by hand because
@@ -32,6 +33,8 @@ export type SecretMessage =
 			ttl: number;
 			text: string;
 			hasMedia: boolean;
+			/** A photo, document, video or audio file (its key and iv); other media are only `hasMedia`. */
+			media?: SecretMedia;
 			replyToRandomId?: bigint;
 			groupedId?: bigint;
 			entities?: SecretEntity[];
@@ -209,10 +212,11 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 		writeAction(writer, message.action);
 		return;
 	}
-	if (message.hasMedia)
-		throw new SecretTlError('media cannot be sent in a secret chat by this node');
+	if (message.hasMedia && !message.media)
+		throw new SecretTlError('only files (photos, documents) can be sent as secret media');
 	const entities = message.entities?.length ? message.entities : undefined;
 	let flags = 0;
+	if (message.media) flags |= FLAG_MEDIA;
 	if (message.replyToRandomId !== undefined) flags |= FLAG_REPLY_TO;
 	if (message.groupedId !== undefined) flags |= FLAG_GROUPED;
 	if (entities) flags |= FLAG_ENTITIES;
@@ -224,6 +228,7 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 		.long(message.randomId, 'randomId')
 		.int(message.ttl, 'ttl')
 		.string(message.text);
+	if (message.media) writeSecretMedia(writer, message.media);
 	if (entities) writeEntities(writer, entities);
 	if (message.viaBotName !== undefined) writer.string(message.viaBotName);
 	if (message.replyToRandomId !== undefined)
@@ -328,10 +333,13 @@ function readMessage(reader: TlReader, constructorId: number): SecretMessage {
 	const text = reader.string('message');
 	const message: SecretMessage = { kind: 'message', randomId, ttl, text, hasMedia: false };
 	if (flags & FLAG_MEDIA) {
-		// Media with an empty constructor is no media; anything else we do not parse, so the fields after it stay unread.
-		if (reader.constructorId('media') !== ID.mediaEmpty) {
+		// Media with an empty constructor is no media; media we do not parse leave the fields after them unread.
+		const mediaId = reader.constructorId('media');
+		if (mediaId !== ID.mediaEmpty) {
 			message.hasMedia = true;
-			return message;
+			const media = readSecretMedia(reader, mediaId);
+			if (!media) return message;
+			message.media = media;
 		}
 	}
 	if (flags & FLAG_SILENT) message.silent = true;

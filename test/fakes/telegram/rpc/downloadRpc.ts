@@ -1,4 +1,5 @@
 import { Api } from 'telegram';
+import type { SecretChatRelay } from '../secretChats';
 import type { FakeMedia } from '../state';
 import { entitiesFor } from '../tlViews';
 import { badRequest, fromLong, RpcFailure } from '../wire';
@@ -63,12 +64,28 @@ function idsOf(inputs: Api.TypeInputMessage[]): number[] {
 	});
 }
 
-export function downloadRoutes(): RpcRoute[] {
+export function downloadRoutes(secretChats: SecretChatRelay): RpcRoute[] {
 	return [
 		on(Api.upload.GetFile, (ctx, request) => {
-			ctx.user();
+			const user = ctx.user();
 			const offset = Number(request.offset.toString());
 			checkFilePart(offset, request.limit, !!request.precise);
+			const location = request.location;
+			if (location instanceof Api.InputEncryptedFileLocation) {
+				// A secret chat's file: served as uploaded (still encrypted), from the DC it is on.
+				const file = secretChats.encryptedFileAt(
+					user,
+					fromLong(location.id),
+					fromLong(location.accessHash),
+				);
+				if (file.dcId !== ctx.auth.dcId)
+					throw new RpcFailure(303, `FILE_MIGRATE_${file.dcId}`, file.dcId);
+				return new Api.upload.File({
+					type: new Api.storage.FileUnknown(),
+					mtime: 0,
+					bytes: file.bytes.subarray(offset, offset + request.limit),
+				}).getBytes();
+			}
 			const media = mediaAt(ctx, request.location);
 			const bytes = ctx.services.media.bytesOf(media);
 			return new Api.upload.File({

@@ -38,7 +38,7 @@ export class RpcTable {
 			...sendRoutes(),
 			...scheduledRoutes(),
 			...uploadRoutes(),
-			...downloadRoutes(),
+			...downloadRoutes(options.secretChats),
 			...deleteRoutes(),
 			...secretRoutes(options.secretChats),
 			...updatesRoutes(options.secretChats),

@@ -1,6 +1,6 @@
 import { Api } from 'telegram';
-import type { SecretChatRelay } from '../secretChats';
-import { boolBytes, fromLong, vectorBytes, type Long } from '../wire';
+import { checkUploadMd5, type EncryptedFileSource, type SecretChatRelay } from '../secretChats';
+import { badRequest, boolBytes, fromLong, vectorBytes, type Long } from '../wire';
 import type { RpcContext } from './context';
 import { resolveInputUser } from './peerResolution';
 import { on, type RpcRoute } from './route';
@@ -19,18 +19,57 @@ function encryptedPeerOf(input: Api.TypeInputEncryptedChat): EncryptedPeer {
 function sendTo(
 	relay: SecretChatRelay,
 	ctx: RpcContext,
-	request: { peer: Api.TypeInputEncryptedChat; randomId?: Long; data: Buffer; silent?: boolean },
+	request: {
+		peer: Api.TypeInputEncryptedChat;
+		randomId?: Long;
+		data: Buffer;
+		silent?: boolean;
+		file?: Api.TypeInputEncryptedFile;
+	},
 	service: boolean,
 ): Buffer {
 	const peer = encryptedPeerOf(request.peer);
+	const input = request.file;
 	const message = {
 		randomId: request.randomId === undefined ? 0n : fromLong(request.randomId),
 		bytes: request.data,
 		service,
 		silent: !!request.silent,
+		file: input ? () => encryptedFileSource(ctx, input) : undefined,
 	};
 	const sent = relay.send(ctx.user(), peer.chatId, peer.accessHash, message);
+	if (sent.file)
+		return new Api.messages.SentEncryptedFile({
+			date: sent.date,
+			file: relay.fileToTl(sent.file),
+		}).getBytes();
 	return new Api.messages.SentEncryptedMessage({ date: sent.date }).getBytes();
+}
+
+/** The uploaded parts (every one present, FILE_PART_n_MISSING otherwise) or a file sent before. */
+function encryptedFileSource(
+	ctx: RpcContext,
+	input: Api.TypeInputEncryptedFile,
+): EncryptedFileSource {
+	const { media } = ctx.services;
+	if (input instanceof Api.InputEncryptedFileUploaded) {
+		const bytes = media.fileBytes(
+			new Api.InputFile({ id: input.id, parts: input.parts, name: '', md5Checksum: '' }),
+		);
+		media.checkPartLayout(fromLong(input.id), input.parts, false);
+		checkUploadMd5(bytes, input.md5Checksum);
+		return { type: 'uploaded', bytes, keyFingerprint: input.keyFingerprint };
+	}
+	if (input instanceof Api.InputEncryptedFileBigUploaded) {
+		const bytes = media.fileBytes(
+			new Api.InputFileBig({ id: input.id, parts: input.parts, name: '' }),
+		);
+		media.checkPartLayout(fromLong(input.id), input.parts, true);
+		return { type: 'uploaded', bytes, keyFingerprint: input.keyFingerprint };
+	}
+	if (input instanceof Api.InputEncryptedFile)
+		return { type: 'existing', id: fromLong(input.id), accessHash: fromLong(input.accessHash) };
+	throw badRequest('FILE_EMTPY');
 }
 
 export function secretRoutes(relay: SecretChatRelay): RpcRoute[] {
@@ -63,6 +102,7 @@ export function secretRoutes(relay: SecretChatRelay): RpcRoute[] {
 		}),
 		on(Api.messages.SendEncrypted, (ctx, request) => sendTo(relay, ctx, request, false)),
 		on(Api.messages.SendEncryptedService, (ctx, request) => sendTo(relay, ctx, request, true)),
+		on(Api.messages.SendEncryptedFile, (ctx, request) => sendTo(relay, ctx, request, false)),
 		on(Api.messages.ReadEncryptedHistory, (ctx, request) => {
 			const peer = encryptedPeerOf(request.peer);
 			relay.read(ctx.user(), peer.chatId, peer.accessHash, request.maxDate);

@@ -19,7 +19,12 @@ export function uploadRoutes(): RpcRoute[] {
 		}),
 		on(Api.upload.SaveBigFilePart, (ctx, request) => {
 			ctx.user();
-			ctx.services.media.savePart(fromLong(request.fileId), request.filePart, request.bytes);
+			ctx.services.media.savePart(
+				fromLong(request.fileId),
+				request.filePart,
+				request.bytes,
+				request.fileTotalParts,
+			);
 			return boolBytes(true);
 		}),
 		on(Api.messages.UploadMedia, (ctx, request) => {

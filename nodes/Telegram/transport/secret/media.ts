@@ -1,0 +1,238 @@
+/**
+ * The file media of a secret message (decryptedMessageMedia*): where a photo's or document's own
+ * key and iv travel, with its size, type and caption. The file itself goes beside the message as
+ * an encryptedFile (files.ts). Written against tl.ts's reader and writer, seen through the few
+ * methods used here.
+ */
+
+export type SecretMediaType = 'photo' | 'document' | 'video' | 'audio';
+
+export interface SecretMedia {
+	type: SecretMediaType;
+	/** The file's size before padding; the encrypted file is this rounded up to 16 bytes. */
+	size: number;
+	/** AES-256-IGE key and iv of the file, 32 bytes each. */
+	key: Buffer;
+	iv: Buffer;
+	caption: string;
+	mimeType: string;
+	fileName?: string;
+	width?: number;
+	height?: number;
+}
+
+export interface MediaWriter {
+	constructorId(id: number): this;
+	int(value: number, field: string): this;
+	bytes(value: Buffer): this;
+	string(value: string): this;
+}
+
+export interface MediaReader {
+	constructorId(what: string): number;
+	int(what: string): number;
+	long(what: string): bigint;
+	bytes(what: string): Buffer;
+	string(what: string): string;
+}
+
+const MEDIA = {
+	photo: 0xf1fa8d78,
+	document: 0x7afe8ae2,
+	/** Layer 143: the document's size became a long (TDLib's secret_api.tl). */
+	document143: 0x6abd9782,
+	video: 0x970c8c0e,
+	audio: 0x57e0a9cb,
+} as const;
+
+const VECTOR = 0x1cb5c415;
+const ATTRIBUTE = {
+	imageSize: 0x6c37c15c,
+	animated: 0x11b58939,
+	sticker23: 0xfb0a5727,
+	video: 0x5910cccb,
+	audio23: 0x051448e5,
+	fileName: 0x15590068,
+	audio45: 0xded218e0,
+	sticker: 0x3a556302,
+	audio: 0x9852f9c6,
+	video66: 0x0ef02ce6,
+} as const;
+const STICKER_SET_SHORT_NAME = 0x861cc8a0;
+const STICKER_SET_EMPTY = 0xffb62b95;
+
+/** decryptedMessageMediaPhoto or decryptedMessageMediaDocument (layer 45+, read by every client since). */
+export function writeSecretMedia(writer: MediaWriter, media: SecretMedia): void {
+	if (media.type === 'photo') {
+		writer
+			.constructorId(MEDIA.photo)
+			.bytes(Buffer.alloc(0))
+			.int(0, 'thumbW')
+			.int(0, 'thumbH')
+			.int(media.width ?? 0, 'width')
+			.int(media.height ?? 0, 'height')
+			.int(media.size, 'size')
+			.bytes(media.key)
+			.bytes(media.iv)
+			.string(media.caption);
+		return;
+	}
+	const attributes: Array<(w: MediaWriter) => void> = [];
+	if (media.fileName !== undefined)
+		attributes.push((w) => w.constructorId(ATTRIBUTE.fileName).string(media.fileName as string));
+	if (media.width !== undefined && media.height !== undefined)
+		attributes.push((w) =>
+			w
+				.constructorId(ATTRIBUTE.imageSize)
+				.int(media.width as number, 'width')
+				.int(media.height as number, 'height'),
+		);
+	writer
+		.constructorId(MEDIA.document)
+		.bytes(Buffer.alloc(0))
+		.int(0, 'thumbW')
+		.int(0, 'thumbH')
+		.string(media.mimeType)
+		.int(media.size, 'size')
+		.bytes(media.key)
+		.bytes(media.iv)
+		.constructorId(VECTOR)
+		.int(attributes.length, 'attributes');
+	for (const attribute of attributes) attribute(writer);
+	writer.string(media.caption);
+}
+
+/** The document attributes we keep (name, image size); false when one of them cannot be read. */
+function readAttributes(reader: MediaReader, media: SecretMedia): boolean {
+	if (reader.constructorId('attributes') !== VECTOR) return false;
+	const count = reader.int('attributes');
+	for (let index = 0; index < count; index++) {
+		const id = reader.constructorId('an attribute');
+		switch (id) {
+			case ATTRIBUTE.fileName:
+				media.fileName = reader.string('file_name');
+				break;
+			case ATTRIBUTE.imageSize:
+				media.width = reader.int('w');
+				media.height = reader.int('h');
+				break;
+			case ATTRIBUTE.animated:
+			case ATTRIBUTE.sticker23:
+				break;
+			case ATTRIBUTE.video:
+				reader.int('duration');
+				media.width = reader.int('w');
+				media.height = reader.int('h');
+				break;
+			case ATTRIBUTE.video66:
+				reader.int('flags');
+				reader.int('duration');
+				media.width = reader.int('w');
+				media.height = reader.int('h');
+				break;
+			case ATTRIBUTE.audio23:
+				reader.int('duration');
+				break;
+			case ATTRIBUTE.audio45:
+				reader.int('duration');
+				reader.string('title');
+				reader.string('performer');
+				break;
+			case ATTRIBUTE.audio: {
+				const flags = reader.int('flags');
+				reader.int('duration');
+				if (flags & 1) reader.string('title');
+				if (flags & 2) reader.string('performer');
+				if (flags & 4) reader.bytes('waveform');
+				break;
+			}
+			case ATTRIBUTE.sticker: {
+				reader.string('alt');
+				const set = reader.constructorId('stickerset');
+				if (set === STICKER_SET_SHORT_NAME) reader.string('short_name');
+				else if (set !== STICKER_SET_EMPTY) return false;
+				break;
+			}
+			default:
+				return false;
+		}
+	}
+	return true;
+}
+
+function sizeOf(reader: MediaReader, long: boolean): number {
+	return long ? Number(reader.long('size')) : reader.int('size');
+}
+
+/**
+ * Reads the media with this constructor: a photo, document, video or audio file. Undefined for
+ * any other media (a location, a contact...) or one whose attributes this code does not know:
+ * what follows it in the message cannot be read then.
+ */
+export function readSecretMedia(reader: MediaReader, id: number): SecretMedia | undefined {
+	const known: number[] = Object.values(MEDIA);
+	if (!known.includes(id)) return undefined;
+	reader.bytes('thumb');
+	reader.int('thumb_w');
+	reader.int('thumb_h');
+	if (id === MEDIA.photo) {
+		const width = reader.int('w');
+		const height = reader.int('h');
+		const size = reader.int('size');
+		return {
+			type: 'photo',
+			width,
+			height,
+			size,
+			key: reader.bytes('key'),
+			iv: reader.bytes('iv'),
+			mimeType: 'image/jpeg',
+			caption: reader.string('caption'),
+		};
+	}
+	if (id === MEDIA.video) {
+		reader.int('duration');
+		const mimeType = reader.string('mime_type');
+		const width = reader.int('w');
+		const height = reader.int('h');
+		const size = reader.int('size');
+		const key = reader.bytes('key');
+		const iv = reader.bytes('iv');
+		return {
+			type: 'video',
+			mimeType,
+			width,
+			height,
+			size,
+			key,
+			iv,
+			caption: reader.string('caption'),
+		};
+	}
+	if (id === MEDIA.audio) {
+		reader.int('duration');
+		const mimeType = reader.string('mime_type');
+		const size = reader.int('size');
+		return {
+			type: 'audio',
+			mimeType,
+			size,
+			key: reader.bytes('key'),
+			iv: reader.bytes('iv'),
+			caption: '',
+		};
+	}
+	const mimeType = reader.string('mime_type');
+	const size = sizeOf(reader, id === MEDIA.document143);
+	const media: SecretMedia = {
+		type: 'document',
+		mimeType,
+		size,
+		key: reader.bytes('key'),
+		iv: reader.bytes('iv'),
+		caption: '',
+	};
+	if (!readAttributes(reader, media)) return undefined;
+	media.caption = reader.string('caption');
+	return media;
+}

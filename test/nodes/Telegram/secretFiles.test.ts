@@ -1,0 +1,292 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { describe, test } from 'node:test';
+import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import type { PythonPeer } from '../../fakes/secretPeer/pythonPeer';
+import type { FakeEncryptedMessage, TelegramFake } from '../../fakes/telegram/server';
+import { binaryFile, withBinaryInput } from '../../harness/binaryInput';
+import { NodeHost } from '../../harness/nodeHost';
+import { ALICE, skip, useSecretChatPeer } from './fixtures/secretChatPeer';
+import { EmittedItems } from './fixtures/listenTrigger';
+
+/**
+ * Photos and documents in secret chats, against the independent peer: it encrypts and decrypts
+ * files with telethon's AES-IGE and checks the MD5-based file fingerprint itself, so a file we
+ * send is read by code that shares nothing with ours, and a file it sends reaches the trigger.
+ */
+
+const MB = 1024 * 1024;
+
+/** The smallest PNG header a size sniffer reads: signature and IHDR with width and height. */
+function pngOf(width: number, height: number, extra: number): Buffer {
+	const ihdr = Buffer.alloc(25);
+	ihdr.writeUInt32BE(13, 0);
+	ihdr.write('IHDR', 4, 'latin1');
+	ihdr.writeUInt32BE(width, 8);
+	ihdr.writeUInt32BE(height, 12);
+	ihdr[16] = 8;
+	ihdr[17] = 6;
+	return Buffer.concat([
+		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		ihdr,
+		randomBytes(extra),
+	]);
+}
+
+describe('Telegram: files in secret chats, against an independent peer', { skip }, () => {
+	let fake: TelegramFake;
+	let peer: PythonPeer;
+	let credential: ICredentialDataDecryptedObject;
+	const { run, acceptedChat, triggers } = useSecretChatPeer({
+		fake: (started) => (fake = started),
+		peer: (started) => (peer = started),
+		setCredential: (value) => (credential = value),
+		credential: () => credential,
+	});
+
+	const sendFile = async (chatId: number, file: Buffer, name: string, mime: string, extra = {}) =>
+		await withBinaryInput(
+			[{ data: binaryFile(file, name, mime) }],
+			async () =>
+				await run({
+					operation: 'sendFile',
+					secretChatId: chatId,
+					binaryProperty: 'data',
+					...extra,
+				}),
+		);
+
+	const peerReads = async (message: FakeEncryptedMessage) => {
+		assert.ok(message.file, 'the message went out with messages.sendEncryptedFile');
+		return await peer.decrypt(message.bytes, {
+			bytes: message.file.bytes,
+			keyFingerprint: message.file.keyFingerprint,
+		});
+	};
+
+	async function listen(parameters: IDataObject): Promise<EmittedItems> {
+		const emitted = new EmittedItems();
+		const host = await NodeHost.create({
+			type: 'telegramTrigger',
+			parameters,
+			credentials: { telegramMtprotoApi: credential },
+		});
+		const response = await host.startTrigger(emitted);
+		triggers.push(async () => await response.closeFunction?.());
+		return emitted;
+	}
+
+	test('a document from binary data: uploaded encrypted in parts, the peer decrypts it byte for byte', async () => {
+		const chatId = await acceptedChat();
+		const report = randomBytes(Math.floor(1.2 * MB) + 5);
+		const sent = await sendFile(chatId, report, 'report.pdf', 'application/pdf', {
+			caption: 'the quarterly report',
+		});
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(report), 'the peer decrypted the very bytes');
+		assert.equal(read.media?.type, 'document');
+		assert.deepEqual(
+			[read.media?.mimeType, read.media?.fileName, read.media?.size],
+			['application/pdf', 'report.pdf', report.length],
+		);
+		assert.equal(read.text, 'the quarterly report');
+		// The file is not readable by the server: what it holds is not the file.
+		const stored = fake.encryptedChats[0].messages.at(-1)?.file;
+		assert.ok(stored && !stored.bytes.subarray(0, 64).equals(report.subarray(0, 64)));
+		assert.equal(stored.bytes.length % 16, 0);
+		const parts = fake.requests.filter((r) => r.name === 'upload.SaveFilePart' && !r.error);
+		assert.equal(parts.length, 3);
+		const json = sent.items[0].json;
+		assert.deepEqual(
+			[json.chatId, json.sendAs, json.fileName, json.mimeType, json.size],
+			[chatId, 'document', 'report.pdf', 'application/pdf', report.length],
+		);
+		assert.equal(typeof json.randomId, 'string');
+	});
+
+	test('a PNG goes as a photo with its width and height; two files get different keys', async () => {
+		const chatId = await acceptedChat();
+		const image = pngOf(640, 480, 3000);
+		assert.equal((await sendFile(chatId, image, 'chart.png', 'image/png')).error, undefined);
+		const photo = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.equal(photo.media?.type, 'photo');
+		assert.deepEqual([photo.media?.w, photo.media?.h], [640, 480]);
+		assert.ok(photo.file?.equals(image));
+		const again = await sendFile(chatId, image, 'chart.png', 'image/png', { sendAs: 'document' });
+		assert.equal(again.error, undefined, again.error?.message);
+		const document = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.equal(document.media?.type, 'document');
+		assert.ok(document.file?.equals(image));
+		assert.ok(!document.media?.key.equals(photo.media?.key ?? Buffer.alloc(0)));
+	});
+
+	test('Send As Photo with a file that is no JPEG or PNG is a clear field error; nothing is sent', async () => {
+		const chatId = await acceptedChat();
+		const before = fake.encryptedChats[0].messages.length;
+		const result = await sendFile(chatId, Buffer.from('plain words'), 'notes.txt', 'text/plain', {
+			sendAs: 'photo',
+		});
+		assert.match(String(result.error?.message), /Send As/);
+		assert.equal(fake.encryptedChats[0].messages.length, before);
+	});
+
+	test('the trigger downloads and decrypts a document and a photo the peer sends, byte for byte', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({
+			events: ['secretMessage'],
+			downloadMedia: true,
+			maxMediaSizeMb: 2,
+		});
+		const contents = randomBytes(Math.floor(1.1 * MB) + 3);
+		const sent = await peer.encryptFile(contents, {
+			media: 'document',
+			mimeType: 'application/zip',
+			fileName: 'archive.zip',
+			caption: 'the archive',
+		});
+		fake.sendEncryptedFileAs(
+			ALICE,
+			chatId,
+			sent.data,
+			{ bytes: sent.file, keyFingerprint: sent.fileKeyFingerprint },
+			{ randomId: sent.randomId },
+		);
+		const item = await emitted.until(() => emitted.whole[0]);
+		const binary = item.binary?.data;
+		assert.ok(binary, `binary data under "data": ${JSON.stringify(item.json)}`);
+		assert.ok(Buffer.from(binary.data, 'base64').equals(contents), 'byte for byte');
+		assert.deepEqual([binary.fileName, binary.mimeType], ['archive.zip', 'application/zip']);
+		assert.equal(item.json.hasMedia, true);
+		assert.deepEqual(item.json.media, {
+			type: 'document',
+			fileName: 'archive.zip',
+			mimeType: 'application/zip',
+			size: contents.length,
+			caption: 'the archive',
+		});
+		// This peer puts the caption in the media (as older clients do); the message text stays empty.
+		assert.equal(item.json.text, '');
+
+		const picture = randomBytes(5000);
+		const photo = await peer.encryptFile(picture, { media: 'photo', w: 100, h: 50 });
+		fake.sendEncryptedFileAs(ALICE, chatId, photo.data, {
+			bytes: photo.file,
+			keyFingerprint: photo.fileKeyFingerprint,
+		});
+		const photoItem = await emitted.until(() => emitted.whole[1]);
+		assert.ok(Buffer.from(photoItem.binary?.data.data ?? '', 'base64').equals(picture));
+		assert.equal(photoItem.binary?.data.mimeType, 'image/jpeg');
+		assert.deepEqual(
+			[(photoItem.json.media as IDataObject).type, (photoItem.json.media as IDataObject).width],
+			['photo', 100],
+		);
+	});
+
+	test('a file whose key fingerprint does not match its key is refused with a clear reason; the message still comes', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({ events: ['secretMessage'], downloadMedia: true });
+		const forged = await peer.encryptFile(randomBytes(2000), {
+			media: 'document',
+			fileName: 'forged.bin',
+			text: 'look at this',
+			wrongFingerprint: true,
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, forged.data, {
+			bytes: forged.file,
+			keyFingerprint: forged.fileKeyFingerprint,
+		});
+		const item = await emitted.until(() => emitted.whole[0]);
+		assert.equal(item.binary, undefined);
+		assert.equal(item.json.text, 'look at this');
+		assert.match(String(item.json.mediaNotDownloaded), /fingerprint/i);
+	});
+
+	test('Max File Size holds for secret files: over it, nothing is downloaded and the item says why', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({
+			events: ['secretMessage'],
+			downloadMedia: true,
+			maxMediaSizeMb: 0.01,
+		});
+		const big = await peer.encryptFile(randomBytes(20_000), { media: 'document' });
+		fake.sendEncryptedFileAs(ALICE, chatId, big.data, {
+			bytes: big.file,
+			keyFingerprint: big.fileKeyFingerprint,
+		});
+		const item = await emitted.until(() => emitted.whole[0]);
+		assert.equal(item.binary, undefined);
+		assert.match(String(item.json.mediaNotDownloaded), /Max File Size/);
+		assert.equal(
+			fake.requests.filter((r) => r.name === 'upload.GetFile').length,
+			0,
+			'nothing downloaded',
+		);
+	});
+
+	test('a file over 10 MB goes as a big file (saveBigFilePart), and the peer still decrypts it byte for byte', async () => {
+		const chatId = await acceptedChat();
+		const video = randomBytes(10 * MB + 100);
+		const sent = await sendFile(chatId, video, 'clip.mp4', 'video/mp4');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(video));
+		assert.deepEqual([read.media?.type, read.media?.mimeType], ['document', 'video/mp4']);
+		const bigParts = fake.requests.filter((r) => r.name === 'upload.SaveBigFilePart' && !r.error);
+		assert.equal(bigParts.length, 21);
+	});
+
+	test('a file whose message arrives after a gap is downloaded once the gap is filled', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({ events: ['secretMessage'], downloadMedia: true });
+		const first = await peer.encryptText('the first message');
+		const contents = randomBytes(3000);
+		const second = await peer.encryptFile(contents, {
+			media: 'document',
+			fileName: 'late.txt',
+			mimeType: 'text/plain',
+		});
+		fake.sendEncryptedFileAs(
+			ALICE,
+			chatId,
+			second.data,
+			{ bytes: second.file, keyFingerprint: second.fileKeyFingerprint },
+			{ randomId: second.randomId },
+		);
+		// Held: our side asks for the missing message first.
+		const resend = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.equal(resend.action?.kind, 'resend');
+		fake.sendEncryptedAs(ALICE, chatId, first.data, { randomId: first.randomId });
+		const late = await emitted.until(() => emitted.whole[1]);
+		assert.equal(emitted.whole[0].json.text, 'the first message');
+		assert.equal(late.json.media && (late.json.media as IDataObject).fileName, 'late.txt');
+		assert.ok(Buffer.from(late.binary?.data.data ?? '', 'base64').equals(contents));
+	});
+
+	test('a file whose answer was lost is not sent twice, and the peer reads the one that arrived', async () => {
+		const chatId = await acceptedChat();
+		fake.dropConnectionNext('messages.SendEncryptedFile', 'after-apply');
+		const contents = randomBytes(4000);
+		const sent = await sendFile(chatId, contents, 'once.bin', 'application/octet-stream');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		assert.equal(sent.items[0].json.alreadySent, true);
+		const files = fake.encryptedChats[0].messages.filter((m) => m.file);
+		assert.equal(files.length, 1);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(contents));
+	});
+
+	test('a file to a chat the other side has not accepted fails saying so, before anything is uploaded', async () => {
+		const started = await run({ operation: 'start', chat: '@alice_test' });
+		const chatId = Number(started.items[0].json.chatId);
+		const result = await sendFile(
+			chatId,
+			randomBytes(100),
+			'early.bin',
+			'application/octet-stream',
+		);
+		assert.match(String(result.error?.message), /waiting/);
+		assert.equal(fake.requests.filter((r) => r.name.startsWith('upload.')).length, 0);
+		assert.equal(fake.encryptedChats[0].messages.length, 0);
+	});
+});
