@@ -149,6 +149,11 @@ describe('telegram-login, typed at in a terminal', () => {
 		await terminal.answer(CODE_PROMPT, DEFAULT_LOGIN_CODE);
 		assert.equal(await terminal.exited, 0, terminal.transcript);
 		const session = (terminal.transcript.match(SESSION_LINE) ?? [''])[0];
-		assert.deepEqual(fake.sessionInfo(session), { dcId: 4, userId: fake.me.id });
+		// Once seen undefined in a CI run (not reproduced in 4 reruns): the transcript says what was printed.
+		assert.deepEqual(
+			fake.sessionInfo(session),
+			{ dcId: 4, userId: fake.me.id },
+			`session ${session.length > 0 ? 'found' : 'not found'} in: ${terminal.transcript}`,
+		);
 	});
 });
