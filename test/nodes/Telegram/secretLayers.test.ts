@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import type { TelegramFake } from '../../fakes/telegram/server';
 import type { PeerEntity, PythonPeer } from '../../fakes/secretPeer/pythonPeer';
+import type { Emitted } from '../../harness/triggerEvents';
 import { ALICE, skip, useSecretChatPeer } from './fixtures/secretChatPeer';
 
 /** One of every formatting kind, in the order gramjs's HTML parser makes them. */
@@ -112,6 +113,66 @@ describe(
 				}
 			});
 		}
+
+		/** The peer tells its layer and writes a text in it; the trigger reads both. */
+		async function peerWritesIn(chatId: number, emitted: Emitted, layer: 73 | 101 | 144) {
+			await peer.setLayer(layer);
+			const notice = await peer.encryptAction({ kind: 'notifyLayer', layer });
+			fake.sendEncryptedAs(ALICE, chatId, notice.data, {
+				service: true,
+				randomId: notice.randomId,
+			});
+			const text = await peer.encryptText(`written in layer ${layer}`);
+			fake.sendEncryptedAs(ALICE, chatId, text.data, { randomId: text.randomId });
+			const after = emitted.items.length;
+			await emitted.until(() =>
+				emitted.items.slice(after).find((item) => item.text === `written in layer ${layer}`),
+			);
+			await untilStored(chatId, 'layer', layer);
+		}
+
+		for (const upgrade of [101, 144] as const) {
+			test(`a peer on 73 that upgrades to ${upgrade} hears our layer once more, then gets the entities of ${upgrade}`, async () => {
+				const chatId = await acceptedChat();
+				const emitted = await startTrigger({ events: ['secretMessage'] });
+				await peerWritesIn(chatId, emitted, 73);
+				await peerWritesIn(chatId, emitted, upgrade);
+				await peerWritesIn(chatId, emitted, upgrade);
+				const sent = await send(chatId, '<u>u</u> <spoiler>sp</spoiler>', {
+					options: { formatting: 'html' },
+				});
+				assert.equal(sent.error, undefined, sent.error?.message);
+				// Written when the trigger read the upgrade: in the common layer, before our text.
+				const notice = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+				assert.deepEqual(notice.action, { kind: 'notifyLayer', layer: 144 });
+				assert.equal(notice.layer, upgrade);
+				// Exactly one notice: the next message is the text.
+				const read = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+				assert.equal(read.text, 'u sp');
+				assert.equal(read.layer, upgrade);
+				assert.deepEqual(
+					read.entities?.map((entity) => 'type' in entity && entity.type),
+					upgrade === 144 ? ['underline', 'spoiler'] : ['underline'],
+				);
+				const state = await peer.state();
+				assert.equal(state.layerSeen, 144);
+				assert.equal(state.inCount, 3, 'our first notice, the one after the upgrade, the text');
+			});
+		}
+
+		test('a peer that stays on 73 gets no further notice', async () => {
+			const chatId = await acceptedChat();
+			const emitted = await startTrigger({ events: ['secretMessage'] });
+			for (let round = 0; round < 3; round++) await peerWritesIn(chatId, emitted, 73);
+			const sent = await send(chatId, '<u>u</u>', { options: { formatting: 'html' } });
+			assert.equal(sent.error, undefined, sent.error?.message);
+			const read = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+			assert.deepEqual(
+				[read.kind, read.text, read.layer, read.entities],
+				['message', 'u', 73, undefined],
+			);
+			assert.equal((await peer.state()).inCount, 2, 'our first notice and the text');
+		});
 
 		test("the peer's layer is tracked from every message, not only from its notice", async () => {
 			const chatId = await acceptedChat();

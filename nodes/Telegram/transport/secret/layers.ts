@@ -27,6 +27,15 @@ export function peerLayerAfter(known: number, seen: number): number {
 	return Number.isInteger(seen) && seen > known ? seen : known;
 }
 
+/**
+ * Whether the peer's layer rising from `before` to `after` calls for our notice again, as
+ * Telegram Android does: a peer that wrote in a layer below ours before (not the default we
+ * assume for a silent peer) upgraded its app, and hears again what it may now use with us.
+ */
+export function peerUpgraded(before: number, after: number): boolean {
+	return after > before && before > DEFAULT_PEER_LAYER && before < OUR_LAYER;
+}
+
 /** Whether our layer still has to be announced: never told, or told an older one (before an upgrade). */
 export function needsLayerNotice(state: {
 	layerNotified: boolean;

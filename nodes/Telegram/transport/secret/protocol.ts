@@ -9,7 +9,14 @@ import {
 	newDhExponent,
 	type DhParameters,
 } from './dh';
-import { commonLayer, DEFAULT_PEER_LAYER, fitToLayer, OUR_LAYER, peerLayerAfter } from './layers';
+import {
+	commonLayer,
+	DEFAULT_PEER_LAYER,
+	fitToLayer,
+	OUR_LAYER,
+	peerLayerAfter,
+	peerUpgraded,
+} from './layers';
 import {
 	decodeSecretLayer,
 	encodeSecretLayer,
@@ -811,6 +818,21 @@ function apply(
 	}
 }
 
+/** apply, then our notice again if the peer's layer rose (it upgraded its app): see peerUpgraded. */
+function applyInOrder(
+	state: SecretChatState,
+	opened: Parameters<typeof apply>[1],
+	now: number,
+	random: Random,
+	outgoing: OutgoingSecret[],
+): SecretChatState {
+	const next = apply(state, opened, now, random, outgoing);
+	if (!peerUpgraded(state.peerLayer, next.peerLayer)) return next;
+	const notice = sealNotifyLayer(next, random);
+	outgoing.push(notice.outgoing);
+	return notice.state;
+}
+
 function deliveredOf(envelope: SecretLayerEnvelope): DeliveredSecret {
 	return {
 		message: envelope.message,
@@ -901,14 +923,14 @@ function receive(
 		);
 	}
 	if (rawSeq > state.inCount) return hold(state, opened, rawSeq, random, outgoing);
-	let next = apply(state, opened, now, random, outgoing);
+	let next = applyInOrder(state, opened, now, random, outgoing);
 	delivered.push(deliveredOf(opened.envelope));
 	// Messages held after a gap follow once the gap is filled.
 	while (next.held.length > 0 && next.held[0].rawSeq === next.inCount) {
 		const [held, ...rest] = next.held;
 		next = { ...next, held: rest };
 		const entry = heldEntry(next, held);
-		next = apply(next, entry, now, random, outgoing);
+		next = applyInOrder(next, entry, now, random, outgoing);
 		delivered.push(deliveredOf(entry.envelope));
 	}
 	// The lowest hole is filled: the next one (if any) gets its own count.

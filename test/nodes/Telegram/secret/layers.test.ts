@@ -11,10 +11,12 @@ import {
 import {
 	BASE_LAYER,
 	commonLayer,
+	DEFAULT_PEER_LAYER,
 	fitToLayer,
 	needsLayerNotice,
 	OUR_LAYER,
 	peerLayerAfter,
+	peerUpgraded,
 } from '../../../../nodes/Telegram/transport/secret/layers';
 import {
 	decodeSecretLayer,
@@ -80,6 +82,18 @@ describe('secret chats: layers and entities', () => {
 		// A chat from before layer tracking announced 73: it hears of 144 before the next message.
 		assert.equal(needsLayerNotice({ layerNotified: true }), true);
 		assert.equal(needsLayerNotice({ layerNotified: true, notifiedLayer: 144 }), false);
+	});
+
+	test('a peer that upgrades from below our layer hears our notice again; its first notice and a peer already on ours do not', () => {
+		assert.equal(peerUpgraded(73, 101), true);
+		assert.equal(peerUpgraded(101, 144), true);
+		assert.equal(peerUpgraded(73, 73), false);
+		assert.equal(
+			peerUpgraded(DEFAULT_PEER_LAYER, 73),
+			false,
+			'its first notice: ours went out at the start',
+		);
+		assert.equal(peerUpgraded(144, 160), false);
 	});
 
 	test('a message keeps only the entities its layer knows', () => {
