@@ -431,7 +431,7 @@ class Chat:
         self.hold_gaps = False  # hold messages after a gap, ask once per hole, meet resends at once
         self.held = {}  # out_seq_no -> (message, key), messages after a gap
         self.held_since_resend = 0
-        self.forge = {}  # one-shot: 'commit_fingerprint_delta', 'bad_g_b'
+        self.forge = {}  # one-shot: 'commit_fingerprint_delta', 'accept_fingerprint_delta', 'bad_g_b'
         self.retired = []  # every key replaced by a re-key, to forge messages under an old key
 
     # x is 0 for what the creator sends, 8 for the other side; telethon's client=True is x=0.
@@ -608,7 +608,9 @@ class Chat:
             b = int.from_bytes(os.urandom(256), 'big')
             key = self.new_key_from(int.from_bytes(unb64(action['g_a']), 'big'), b)
             self.rekey = {'state': 'accepted', 'exchange_id': exchange_id, 'key': key}
-            return [{'kind': 'acceptKey', 'exchange_id': action['exchange_id'], 'g_b': b64(to256(pow(self.g, b, self.p))), 'key_fingerprint': str(fingerprint_of(key))}]
+            # A forged fingerprint: the acceptKey no longer matches the key its g_b makes.
+            delta = self.forge.pop('accept_fingerprint_delta', 0)
+            return [{'kind': 'acceptKey', 'exchange_id': action['exchange_id'], 'g_b': b64(to256(pow(self.g, b, self.p))), 'key_fingerprint': str(fingerprint_of(key) + delta)}]
         elif kind == 'acceptKey':
             if self.rekey is None or self.rekey['state'] != 'requested':
                 raise PeerError('acceptKey without a requestKey')
@@ -724,7 +726,7 @@ class Chat:
     def op_configure(self, command):
         if 'hold_gaps' in command:
             self.hold_gaps = bool(command['hold_gaps'])
-        for name in ('commit_fingerprint_delta', 'bad_g_b'):
+        for name in ('commit_fingerprint_delta', 'accept_fingerprint_delta', 'bad_g_b'):
             if name in command:
                 self.forge[name] = command[name]
         return {}

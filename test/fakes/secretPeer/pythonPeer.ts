@@ -184,6 +184,8 @@ export interface PeerPowers {
 	holdGaps?: boolean;
 	/** Answer the next acceptKey with a commitKey for another fingerprint (this much off). */
 	commitFingerprintDelta?: number;
+	/** Answer the next requestKey with an acceptKey whose key_fingerprint is this much off its g_b's key. */
+	acceptFingerprintDelta?: number;
 	/** Answer the next requestKey with an acceptKey whose g_b is out of range. */
 	badGB?: boolean;
 }
@@ -459,6 +461,8 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			if (powers.holdGaps !== undefined) command.hold_gaps = powers.holdGaps;
 			if (powers.commitFingerprintDelta !== undefined)
 				command.commit_fingerprint_delta = powers.commitFingerprintDelta;
+			if (powers.acceptFingerprintDelta !== undefined)
+				command.accept_fingerprint_delta = powers.acceptFingerprintDelta;
 			if (powers.badGB !== undefined) command.bad_g_b = powers.badGB;
 			await call(command);
 		},

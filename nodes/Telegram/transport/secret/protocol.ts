@@ -337,7 +337,10 @@ export function closedChat(state: SecretChatState, now: number, reason?: string)
 
 function requireReady(state: SecretChatState): NonNullable<SecretChatState['current']> {
 	if (state.status === 'closed')
-		throw new SecretChatError('closed', `secret chat ${state.chatId} is closed`);
+		throw new SecretChatError(
+			'closed',
+			`secret chat ${state.chatId} is closed${state.closedReason ? `: ${state.closedReason}` : ''}`,
+		);
 	if (state.status !== 'ready' || !state.current) {
 		throw new SecretChatError(
 			'not-ready',
@@ -547,6 +550,9 @@ export interface OpenResult {
 	aborted?: SecretChatError;
 }
 
+/** What a user can do once the other side broke the protocol: nothing in this chat can be trusted any more. */
+const RESTART_HINT = 'Start a new secret chat with this user to go on talking.';
+
 /** Protocol violations that abort the chat, as the spec and TDLib do; others refuse one message. */
 const ABORTING: ReadonlySet<SecretChatError['reason']> = new Set<SecretChatError['reason']>([
 	'wrong-parity',
@@ -594,7 +600,7 @@ function decode(state: SecretChatState, tl: Buffer, fingerprint: string): Opened
 	if (!decoded.ok)
 		throw new SecretChatError(
 			'undecodable',
-			`a message in secret chat ${state.chatId} could not be read: ${decoded.error.message}`,
+			`a message in secret chat ${state.chatId} could not be read (${decoded.error.message}): the chat was aborted`,
 		);
 	return { tl, fingerprint, envelope: decoded.value };
 }
@@ -956,5 +962,7 @@ export function openMessage(
 	if (received.ok) return { state: received.value, delivered, outgoing };
 	const error = received.error;
 	if (!(error instanceof SecretChatError) || !ABORTING.has(error.reason)) throw error;
-	return { state: closedChat(state, now, error.message), delivered, outgoing: [], aborted: error };
+	// Kept with the chat for the user: what happened, and what to do.
+	const reason = `${error.message}. ${RESTART_HINT}`;
+	return { state: closedChat(state, now, reason), delivered, outgoing: [], aborted: error };
 }

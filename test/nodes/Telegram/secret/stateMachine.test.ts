@@ -11,6 +11,7 @@ import {
 	prepareRequest,
 	REKEY_AFTER_MESSAGES,
 	requestedChat,
+	SENT_LOG_SIZE,
 	sealMessage,
 	SecretChatError,
 	staleRekey,
@@ -113,7 +114,11 @@ function assertAborted(opened: OpenResult, reason: SecretChatError['reason'], me
 	assert.match(opened.aborted.message, message);
 	assert.equal(opened.state.status, 'closed');
 	assert.equal(opened.state.current, undefined, 'the keys are gone');
-	assert.equal(opened.state.closedReason, opened.aborted.message);
+	// The user reads what happened and what to do.
+	assert.equal(
+		opened.state.closedReason,
+		`${opened.aborted.message}. Start a new secret chat with this user to go on talking.`,
+	);
 	assert.deepEqual(opened.outgoing, []);
 }
 
@@ -180,6 +185,27 @@ describe('secret chat state machine against the Python peer', { skip }, () => {
 		assert.equal(us.state.inCount, 6);
 	});
 
+	test('a gap on the way to the peer: its resend request comes in sequence, we send the lost message again, it reads both in order', async () => {
+		const { peer, us } = await peerCreates();
+		await peer.configure({ holdGaps: true });
+		us.text('lost on the way');
+		const second = await peer.decrypt(us.text('second').data);
+		assert.equal(second.held, true, 'the peer holds what came after the gap');
+		assert.equal(second.replies.length, 1);
+		const request = us.receive(second.replies[0]);
+		assert.deepEqual(texts(request), ['resend'], 'no gap on our side: read in sequence');
+		assert.equal(request.aborted, undefined);
+		assert.equal(request.outgoing.length, 1, 'exactly the lost message');
+		const resent = await peer.decrypt(request.outgoing[0].data);
+		assert.deepEqual(
+			resent.delivered.map((item) => item.text),
+			['lost on the way', 'second'],
+		);
+		assert.deepEqual((await peer.state()).held, []);
+		assert.equal((await peer.decrypt(us.text('third').data)).text, 'third');
+		assert.deepEqual(texts(us.receive((await peer.encryptText('all three')).data)), ['all three']);
+	});
+
 	test('concurrent gaps: each side lost a message; a resend request after a gap is met at once', async () => {
 		const { peer, us } = await weCreate();
 		await peer.configure({ holdGaps: true });
@@ -226,6 +252,22 @@ describe('secret chat state machine against the Python peer', { skip }, () => {
 			'unmeetable-resend',
 			/1\.\.1, but the same message says 1 was received/,
 		);
+	});
+
+	test('a resend request for a message older than the ones we keep aborts the chat', async () => {
+		const { peer, us } = await weCreate();
+		await peer.configure({ holdGaps: true });
+		// None of the first SENT_LOG_SIZE reach the peer; it gets the last and asks for them all.
+		for (let i = 0; i < SENT_LOG_SIZE; i++) us.text(`lost ${i}`);
+		const last = await peer.decrypt(us.text('the last').data);
+		assert.equal(last.held, true);
+		const request = us.receive(last.replies[0]);
+		assertAborted(
+			request,
+			'unmeetable-resend',
+			/resend out_seq_no 1\.\.199, but 1 is no longer kept \(older than the last 100\): the chat was aborted/,
+		);
+		assert.deepEqual(request.delivered, []);
 	});
 
 	test('a re-key with a bad g_a or g_b is aborted with abortKey and the chat goes on; an unreadable body aborts the chat', async () => {
@@ -292,6 +334,36 @@ describe('secret chat state machine against the Python peer', { skip }, () => {
 			() => us.receive(stale.data),
 			(error: unknown) => error instanceof SecretChatError && error.reason === 'unknown-chat-key',
 		);
+	});
+
+	test('an acceptKey whose fingerprint does not match its g_b aborts the exchange on both sides; the next re-key completes', async () => {
+		const { peer, us } = await weCreate();
+		const oldFingerprint = us.state.current?.fingerprint;
+		await peer.configure({ acceptFingerprintDelta: 1 });
+		const request = startRekey(us.state, randomBytes(256));
+		us.state = request.state;
+		const answered = await peer.decrypt(request.outgoing.data);
+		assert.equal((await peer.state()).rekey, 'accepted');
+		const refused = us.receive(answered.replies[0]);
+		assert.equal(refused.aborted, undefined, 'the chat goes on');
+		assert.deepEqual(texts(refused), ['acceptKey']);
+		assert.equal(us.state.rekey, undefined);
+		assert.equal(us.state.current?.fingerprint, oldFingerprint, 'no commit, no new key');
+		assert.equal(refused.outgoing.length, 1);
+		assert.deepEqual(actionOf(await peer.decrypt(refused.outgoing[0].data)), {
+			kind: 'abortKey',
+			exchangeId: BigInt(request.state.rekey?.exchangeId ?? 0),
+		});
+		const peerState = await peer.state();
+		assert.deepEqual([peerState.rekey, String(peerState.fingerprint)], [null, oldFingerprint]);
+
+		const again = startRekey(us.state, randomBytes(256));
+		us.state = again.state;
+		const accept = await peer.decrypt(again.outgoing.data);
+		const commit = us.receive(accept.replies[0]);
+		await peer.decrypt(commit.outgoing[0].data);
+		assert.notEqual(us.state.current?.fingerprint, oldFingerprint);
+		assert.equal(String((await peer.state()).fingerprint), us.state.current?.fingerprint);
 	});
 
 	test('a commitKey for another key aborts the exchange with abortKey; the next re-key completes', async () => {
