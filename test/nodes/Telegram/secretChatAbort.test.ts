@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import type { PythonPeer } from '../../fakes/secretPeer/pythonPeer';
+import type { PeerEncrypted, PythonPeer } from '../../fakes/secretPeer/pythonPeer';
 import type { TelegramFake } from '../../fakes/telegram/server';
 import { ALICE, skip, useSecretChatPeer } from './fixtures/secretChatPeer';
 
@@ -31,17 +31,86 @@ describe('Telegram: Secret Chat protocol violations and acknowledgements', { ski
 		fake.sendEncryptedAs(ALICE, chatId, forged.data, { randomId: forged.randomId });
 		const closed = await emitted.nextOf('secretChatClosed');
 		assert.deepEqual([closed.chatId, closed.status], [chatId, 'closed']);
-		assert.match(String(closed.closedReason), /out_seq_no 3 .*wrong parity.*aborted/);
+		assert.match(
+			String(closed.closedReason),
+			/out_seq_no 3 .*wrong parity.*aborted\. Start a new secret chat with this user/,
+		);
 		assert.equal(fake.encryptedChats[0].status, 'discarded');
 		const listed = await run({ operation: 'getAll', returnAll: true });
 		assert.equal(listed.items[0].json.status, 'closed');
 		assert.match(String(listed.items[0].json.closedReason), /wrong parity/);
 		const refused = await send(chatId, 'must not go out');
-		assert.match(refused.error?.message ?? '', /closed/);
+		assert.match(refused.error?.message ?? '', /is closed: .*wrong parity/);
 		assert.deepEqual(
 			emitted.items.map((item) => item.event),
 			['secretMessage', 'secretChatClosed'],
 		);
+	});
+
+	// We created the chat and sent one message (our layer notice, out_seq_no 1), which the peer read.
+	const violations: Array<[string, () => Promise<PeerEncrypted>, RegExp]> = [
+		[
+			'an in_seq_no above what we sent',
+			async () => await peer.encryptText('x', { inSeqNo: 5 }),
+			/in_seq_no 5 .* received 2 messages, but only 1 were sent: the chat was aborted/,
+		],
+		[
+			'a resend request for messages we never sent',
+			async () => await peer.encryptAction({ kind: 'resend', startSeqNo: 1, endSeqNo: 5 }),
+			/resend out_seq_no 1\.\.5, but we only sent up to 1: the chat was aborted/,
+		],
+	];
+	for (const [name, forge, what] of violations)
+		test(`${name} aborts the chat: discarded on Telegram, the user reads what happened and what to do`, async () => {
+			const chatId = await acceptedChat();
+			const emitted = await startTrigger({ events: ['secretMessage', 'secretChatClosed'] });
+			const forged = await forge();
+			fake.sendEncryptedAs(ALICE, chatId, forged.data, { randomId: forged.randomId });
+			const closed = await emitted.nextOf('secretChatClosed');
+			const hint = /\. Start a new secret chat with this user to go on talking\.$/;
+			assert.match(String(closed.closedReason), what);
+			assert.match(String(closed.closedReason), hint);
+			// The other side learns it from Telegram: the chat is discarded there.
+			assert.equal(fake.encryptedChats[0].status, 'discarded');
+			const listed = await run({ operation: 'getAll', returnAll: true });
+			assert.equal(listed.items[0].json.status, 'closed');
+			assert.match(String(listed.items[0].json.closedReason), what);
+			const refused = await send(chatId, 'must not go out');
+			assert.match(refused.error?.message ?? '', /is closed: /);
+			assert.match(refused.error?.message ?? '', what);
+			assert.match(refused.error?.description ?? '', /Start a new secret chat/);
+			assert.deepEqual(
+				emitted.items.map((item) => item.event),
+				['secretChatClosed'],
+			);
+		});
+
+	test('a re-key request with a bad g_a is answered with abortKey; the chat goes on both ways', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await startTrigger({ events: ['secretMessage'] });
+		const request = await peer.encryptAction({
+			kind: 'requestKey',
+			exchangeId: 99n,
+			gA: Buffer.alloc(256, 0xff),
+		});
+		fake.sendEncryptedAs(ALICE, chatId, request.data, {
+			service: true,
+			randomId: request.randomId,
+		});
+		const after = await peer.encryptText('still talking');
+		fake.sendEncryptedAs(ALICE, chatId, after.data, { randomId: after.randomId });
+		await emitted.until(() => emitted.items.find((item) => item.text === 'still talking'));
+		const sent = await send(chatId, 'and back');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		// The abort went out when the request was read, before our text.
+		const abort = await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+		assert.deepEqual(abort.action, { kind: 'abortKey', exchangeId: 99n });
+		assert.equal(
+			(await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes)).text,
+			'and back',
+		);
+		const peerState = await peer.state();
+		assert.deepEqual([peerState.rekey, peerState.inCount], [null, 3]);
 	});
 
 	test('what the trigger read is confirmed to Telegram with messages.receivedQueue', async () => {
