@@ -9,6 +9,7 @@ import {
 	readFile,
 	rm,
 	stat,
+	unlink,
 	utimes,
 	writeFile,
 } from 'node:fs/promises';
@@ -431,6 +432,27 @@ describe('secret-chat store: file', () => {
 			await store.close();
 			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 		}
+	});
+
+	test('a lock taken over as a takeover does it (ours removed, a new file of the same size linked in) fences the next save', async () => {
+		const account = newAccount();
+		const store = await open(config(account));
+		await store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: undefined }));
+		await rejectsWithStoreError(
+			store.update(14, async (current, save) => {
+				const ours = await readFile(lockPath(account, 14), 'utf8');
+				const token = (JSON.parse(ours) as { token: string }).token;
+				await unlink(lockPath(account, 14));
+				await writeFile(lockPath(account, 14), ours.replace(token, 'f'.repeat(token.length)));
+				await save({ chatId: 14, counter: current!.counter + 1 });
+				return { next: 'unchanged', result: undefined };
+			}),
+			'lost-lock',
+			['Secret chat 14'],
+		);
+		await unlink(lockPath(account, 14));
+		assert.equal((await store.get(14))?.counter, 1);
+		await store.close();
 	});
 
 	test('a lock left by a killed process on this machine is taken over at once, without waiting for its lease', async () => {
