@@ -5,4 +5,6 @@ export interface Row {
 	msTotal: number;
 	msPerItem: number;
 	heapMb: number;
+	/** CPU time (user + system) of this process per item, where measured. */
+	cpuMsPerItem?: number;
 }

@@ -64,7 +64,7 @@ async function secretArea(count: number) {
 	const [plain, ...secrets] = telegram;
 	for (const secret of secrets)
 		console.log(
-			`${secret.case} vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms)`,
+			`${secret.case} vs plain Telegram send: ${(secret.msPerItem / plain.msPerItem).toFixed(2)}x the time per item (${secret.msPerItem} ms vs ${plain.msPerItem} ms), ${((secret.cpuMsPerItem ?? NaN) / (plain.cpuMsPerItem ?? NaN)).toFixed(2)}x the CPU (${secret.cpuMsPerItem} ms vs ${plain.cpuMsPerItem} ms)`,
 		);
 }
 

@@ -50,22 +50,22 @@ function xorBlock(a: Buffer, b: Buffer): Buffer {
 }
 
 // IGE chains each block with the previous ciphertext before and the previous plaintext after the
-// block cipher; node:crypto has no IGE mode, so ECB does the single-block work.
+// block cipher; node:crypto has no IGE mode. Encryption maps onto one CBC pass: with y_i = E(p_i ^
+// c_(i-1)) and c_i = y_i ^ p_(i-1), CBC's chain y_i = E(x_i ^ y_(i-1)) holds for x_i = p_i ^ p_(i-2)
+// (p_0 the IV's second half, the CBC IV its first), so the whole message goes to OpenSSL at once.
+// Decryption needs each plaintext block before the next one, so ECB does it block by block.
 
 /** AES-256-IGE; the data must already be padded to 16 bytes (nothing is added). */
 export function aesIgeEncrypt(data: Buffer, key: Buffer, iv: Buffer): Buffer {
 	checkIgeArguments(data, key, iv);
-	const cipher = createCipheriv('aes-256-ecb', key, null).setAutoPadding(false);
-	const out = Buffer.alloc(data.length);
-	let previousCipher = iv.subarray(0, BLOCK);
-	let previousPlain = iv.subarray(BLOCK, 2 * BLOCK);
-	for (let offset = 0; offset < data.length; offset += BLOCK) {
-		const plain = data.subarray(offset, offset + BLOCK);
-		const encrypted = xorBlock(cipher.update(xorBlock(plain, previousCipher)), previousPlain);
-		encrypted.copy(out, offset);
-		previousCipher = encrypted;
-		previousPlain = plain;
-	}
+	const previousPlain = iv.subarray(BLOCK, 2 * BLOCK);
+	const input = Buffer.from(data);
+	for (let index = BLOCK; index < input.length; index++)
+		input[index] ^= index < 2 * BLOCK ? previousPlain[index - BLOCK] : data[index - 2 * BLOCK];
+	const cipher = createCipheriv('aes-256-cbc', key, iv.subarray(0, BLOCK)).setAutoPadding(false);
+	const out = Buffer.concat([cipher.update(input), cipher.final()]);
+	for (let index = 0; index < out.length; index++)
+		out[index] ^= index < BLOCK ? previousPlain[index] : data[index - BLOCK];
 	return out;
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { readlinkSync } from 'node:fs';
-import { link, open, readFile, stat, unlink, utimes, writeFile } from 'node:fs/promises';
+import { type BigIntStats, readlinkSync } from 'node:fs';
+import { type FileHandle, link, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { errorCode, SecretStoreError, undefinedOn, unavailable } from './errors';
@@ -119,7 +119,7 @@ export async function acquireFileLock(request: FileLockRequest): Promise<FileLoc
 	const temp = lockTempPath(path);
 	try {
 		for (let attempt = 0; ; attempt++) {
-			const outcome = await createLockFile(path, temp, JSON.stringify(owner)).catch(
+			const created = await createLockFile(path, temp, JSON.stringify(owner)).catch(
 				(error: unknown) => {
 					throw unavailable(
 						`Cannot lock secret chat ${chatId} (${request.describe})`,
@@ -128,7 +128,7 @@ export async function acquireFileLock(request: FileLockRequest): Promise<FileLoc
 					);
 				},
 			);
-			if (outcome === 'created') return holdFileLock(request, owner.token);
+			if (created) return holdFileLock(request, owner.token, created);
 			await waitOrClearLock(request, attempt);
 		}
 	} finally {
@@ -148,31 +148,39 @@ export function lockTempPrefix(path: string): string {
 	return `.${basename(path)}.`;
 }
 
+/** Our lock file, open while we hold it (its inode cannot be reused meanwhile); undefined when someone else holds the lock. */
 async function createLockFile(
 	path: string,
 	temp: string,
 	content: string,
-): Promise<'created' | 'exists'> {
+): Promise<FileHandle | undefined> {
+	const bytes = Buffer.from(content, 'utf8');
 	// Written for every attempt: the link keeps the temp's time, which must be now, not when we began waiting.
-	await writeFile(temp, content, { mode: 0o600 });
-	const failure = await link(temp, path).then(
-		() => undefined,
-		(error: unknown) => error,
-	);
-	if (failure === undefined) return 'created';
-	if (errorCode(failure) === 'EEXIST' || errorCode(failure) === 'ENOENT') return 'exists';
+	const handle = await open(temp, 'w', 0o600);
+	const failure = await handle
+		.write(bytes, 0, bytes.length, 0)
+		.then(async () => await link(temp, path))
+		.then(
+			() => undefined,
+			(error: unknown) => error ?? new Error('the lock file could not be created'),
+		);
+	if (failure === undefined) return handle;
+	await handle.close();
+	if (errorCode(failure) === 'EEXIST' || errorCode(failure) === 'ENOENT') return undefined;
 	if (!['EPERM', 'ENOTSUP', 'ENOSYS', 'EOPNOTSUPP'].includes(errorCode(failure) ?? ''))
 		throw failure;
 	// A file system without hard links: create exclusively and write (a crash in between leaves an
 	// empty lock file, which only its lease frees).
-	const handle = await open(path, 'wx', 0o600).catch(undefinedOn('EEXIST'));
-	if (!handle) return 'exists';
+	const direct = await open(path, 'wx', 0o600).catch(undefinedOn('EEXIST'));
+	if (!direct) return undefined;
+	let written = false;
 	try {
-		await handle.writeFile(content);
+		await direct.write(bytes, 0, bytes.length, 0);
+		written = true;
 	} finally {
-		await handle.close();
+		if (!written) await direct.close();
 	}
-	return 'created';
+	return direct;
 }
 
 /** Returns at once when the lock is gone or was stale and removed, else after a short pause; throws at the deadline. */
@@ -215,20 +223,44 @@ function pause(attempt: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function holdFileLock(request: FileLockRequest, token: string): FileLockHandle {
+/** What stat says about a file, enough to tell whether it changed since (identity, size, times). */
+type FileLook = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
+
+const sameLook = (a: FileLook, b: FileLook) =>
+	a.dev === b.dev &&
+	a.ino === b.ino &&
+	a.size === b.size &&
+	a.mtimeNs === b.mtimeNs &&
+	a.ctimeNs === b.ctimeNs;
+
+function holdFileLock(request: FileLockRequest, token: string, handle: FileHandle): FileLockHandle {
 	const { path, chatId, leaseMs } = request;
 	let lost = false;
 	let released = false;
+	/** How the lock file looked when its token was last read and found ours. */
+	let verified: FileLook | undefined;
 
-	/** Checked before every write, so only the owner's token is read (no stat). */
+	/**
+	 * Checked before every write. Someone taking the lock over removes ours and links a new file
+	 * (a new inode: ours stays open here, so its number cannot be reused), so a lock file that
+	 * looks exactly as when its token was last read as ours is still ours; otherwise (after our
+	 * renewal too) the token is read again.
+	 */
 	async function stillOurs(): Promise<boolean> {
+		const look = await stat(path, { bigint: true }).catch(() => undefined);
+		if (!look) return false;
+		if (verified && sameLook(look, verified)) return true;
 		const text = await readFile(path, 'utf8').catch(() => undefined);
 		if (text === undefined) return false;
+		let ours = false;
 		try {
-			return (JSON.parse(text) as Partial<LockOwner>).token === token;
+			ours = (JSON.parse(text) as Partial<LockOwner>).token === token;
 		} catch {
-			return false;
+			ours = false;
 		}
+		// The look was taken before the read: had the file changed in between, the read saw the new one.
+		verified = ours ? look : undefined;
+		return ours;
 	}
 
 	const renewal = setInterval(
@@ -263,6 +295,7 @@ function holdFileLock(request: FileLockRequest, token: string): FileLockHandle {
 			released = true;
 			clearInterval(renewal);
 			if (await stillOurs()) await unlink(path).catch(() => undefined);
+			await handle.close().catch(() => undefined);
 		},
 	};
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
 	chmod,
+	type FileHandle,
 	link,
 	mkdir,
 	open,
@@ -14,18 +15,21 @@ import { join, resolve } from 'node:path';
 import { errorCode, SecretStoreError, undefinedOn, unavailable } from './errors';
 import { acquireFileLock, lockTempPrefix } from './fileLock';
 import { newStoreKeyFile, unlockStoreKeyFile } from './storeKey';
-import type { ChatBlobBackend, HeldChatLock, SecretStoreTimings } from './types';
+import type { ChatBlobBackend, HeldChatLock, SavedChat, SecretStoreTimings } from './types';
 
 /**
  * The default store: <folder>/<accountId>/ holds store.json (key file), per chat a snapshot
  * chat_<id>.sealed and a journal chat_<id>.journal, and chat_<id>.lock while a chat is being
- * changed. A save appends the sealed state to the journal with one synced write (a send costs one
- * sync, not a whole-file rewrite and two syncs); every 32 saves, or for a large state, the state
- * becomes the new snapshot instead: a temp file synced and renamed over the old one, after which
- * the old journal is void (each journal names the snapshot it continues) and removed. A crash
+ * changed. A save appends one sealed record to the journal with one synced write (a send costs
+ * one sync, not a whole-file rewrite and two syncs): what changed since the record before it, or
+ * a whole state. Every 64 records, or for a large state, the whole state becomes the new snapshot
+ * instead: a temp file synced and renamed over the old one, after which the old journal is void
+ * (each journal names the snapshot it continues) and removed. A record is appended only once the
+ * ones before it are synced, so the journal always holds a whole prefix of the saves; a crash
  * leaves the old state or the new one, never half of either; temp files are dot files the store
  * never reads and removes on the chat's next update. Stores written before the journal existed
- * are plain snapshots and open as they are.
+ * are plain snapshots, and journals written before change records hold whole states: both open
+ * as they are.
  */
 
 const KEY_FILE = 'store.json';
@@ -178,7 +182,7 @@ const JOURNAL_HEADER_BYTES = JOURNAL_MAGIC.length + 32;
 /** Per record: its length (4 bytes), a check (8), then the sealed blob. */
 const RECORD_HEADER_BYTES = 12;
 /** A journal this long (or a state this large) is folded into a new snapshot. */
-const COMPACT_RECORDS = 32;
+const COMPACT_RECORDS = 64;
 const COMPACT_BYTES = 512 * 1024;
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
@@ -191,14 +195,15 @@ function readOrNothing(path: string): Promise<Buffer | undefined> {
 }
 
 /**
- * The chat's newest blob: the last whole record of the journal that continues its snapshot, else
- * the snapshot. A record cut short or garbled at the end is one whose write never finished (its
- * sync had not returned, so nothing it sealed was sent): it is skipped, and overwritten next.
+ * The chat as saved: its snapshot, then the whole records of the journal that continues it. A
+ * record cut short or garbled at the end is one whose write never finished (its sync had not
+ * returned, so nothing it sealed was sent): it and anything after it are skipped, and
+ * overwritten next.
  */
 async function readChatFiles(
 	snapshotPath: string,
 	journalPath: string,
-): Promise<{ blob?: Buffer; position: JournalPosition }> {
+): Promise<{ saved?: SavedChat; position: JournalPosition }> {
 	const snapshot = await readOrNothing(snapshotPath);
 	if (!snapshot) return { position: { size: 0, records: 0 } };
 	const base = sha256(snapshot);
@@ -210,8 +215,8 @@ async function readChatFiles(
 		!journal.subarray(0, JOURNAL_MAGIC.length).equals(JOURNAL_MAGIC) ||
 		!journal.subarray(JOURNAL_MAGIC.length, JOURNAL_HEADER_BYTES).equals(base)
 	)
-		return { blob: snapshot, position: start };
-	let latest = snapshot;
+		return { saved: [snapshot], position: start };
+	const saved = [snapshot];
 	let offset = JOURNAL_HEADER_BYTES;
 	let records = 0;
 	while (offset + RECORD_HEADER_BYTES <= journal.length) {
@@ -221,21 +226,11 @@ async function readChatFiles(
 		const blob = journal.subarray(offset + RECORD_HEADER_BYTES, end);
 		if (!recordCheck(base, blob).equals(journal.subarray(offset + 4, offset + RECORD_HEADER_BYTES)))
 			break;
-		latest = blob;
+		saved.push(blob);
 		offset = end;
 		records++;
 	}
-	return { blob: latest, position: { base, size: offset, records } };
-}
-
-async function writeAt(path: string, flags: string, data: Buffer, position: number) {
-	const handle = await open(path, flags, 0o600);
-	try {
-		await handle.write(data, 0, data.length, position);
-		await handle.datasync();
-	} finally {
-		await handle.close();
-	}
+	return { saved, position: { base, size: offset, records } };
 }
 
 function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend {
@@ -249,10 +244,10 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 		describeChat,
 
 		async read(chatId) {
-			const { blob } = await readChatFiles(describeChat(chatId), journalPath(chatId)).catch(
+			const { saved } = await readChatFiles(describeChat(chatId), journalPath(chatId)).catch(
 				readFailed(chatId),
 			);
-			return blob;
+			return saved;
 		},
 
 		async listChatIds() {
@@ -275,6 +270,24 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 			});
 			await removeLeftoverTemps(dir, chatId);
 			let position: JournalPosition | undefined;
+			/** The journal, open while the lock is held (a send then costs a write and a sync, no open or close). */
+			let journalHandle: FileHandle | undefined;
+
+			async function closeJournal() {
+				const handle = journalHandle;
+				journalHandle = undefined;
+				await handle?.close().catch(() => undefined);
+			}
+
+			/** Writes at `at` and syncs; `fresh` starts the journal file anew. */
+			async function writeJournal(data: Buffer, at: number, fresh: boolean) {
+				if (fresh) {
+					await closeJournal();
+					journalHandle = await open(journal, 'w', 0o600);
+				} else journalHandle ??= await open(journal, 'r+', 0o600);
+				await journalHandle.write(data, 0, data.length, at);
+				await journalHandle.datasync();
+			}
 
 			/** Replaces the snapshot (temp file, synced, renamed, folder synced); the old journal is void from then on. */
 			async function writeSnapshot(blob: Buffer) {
@@ -291,6 +304,7 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 				await syncFolder(dir);
 				position = { base: sha256(blob), size: 0, records: 0 };
 				// Void already (it continues the old snapshot); removed so no old state lingers on disk.
+				await closeJournal();
 				await unlink(journal).catch(() => undefined);
 			}
 
@@ -301,7 +315,7 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 				recordCheck(at.base, blob).copy(header, 4);
 				await lock.assertHeld();
 				if (at.size === 0) {
-					await writeAt(journal, 'w', Buffer.concat([JOURNAL_MAGIC, at.base, header, blob]), 0);
+					await writeJournal(Buffer.concat([JOURNAL_MAGIC, at.base, header, blob]), 0, true);
 					// A new file's name must be durable too, or a crash could lose the journal.
 					await syncFolder(dir);
 					position = {
@@ -310,7 +324,7 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 						records: 1,
 					};
 				} else {
-					await writeAt(journal, 'r+', Buffer.concat([header, blob]), at.size);
+					await writeJournal(Buffer.concat([header, blob]), at.size, false);
 					position = {
 						...at,
 						size: at.size + header.length + blob.length,
@@ -319,11 +333,30 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 				}
 			}
 
+			/** Where the files stand is unknown after a failure: read again before the next write. */
+			async function failed(error: unknown): Promise<never> {
+				position = undefined;
+				await closeJournal();
+				throw unavailable(`Cannot save secret chat ${chatId} (${path})`, error, chatId);
+			}
+
 			return {
 				async read() {
 					const read = await readChatFiles(path, journal).catch(readFailed(chatId));
 					position = read.position;
-					return read.blob;
+					return read.saved;
+				},
+				async append(change) {
+					const at = position;
+					// A change builds on the record before it: only where that record is known to stand.
+					if (
+						at?.base === undefined ||
+						at.records >= COMPACT_RECORDS ||
+						at.size + RECORD_HEADER_BYTES + change.length > COMPACT_BYTES
+					)
+						return false;
+					await appendRecord(change, { ...at, base: at.base }).catch(failed);
+					return true;
 				},
 				async write(blob) {
 					try {
@@ -339,14 +372,13 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 							await writeSnapshot(blob);
 						else await appendRecord(blob, { ...at, base: at.base });
 					} catch (error) {
-						// Where the files stand is unknown after a failure: read again before the next write.
-						position = undefined;
-						throw unavailable(`Cannot save secret chat ${chatId} (${path})`, error, chatId);
+						await failed(error);
 					}
 				},
 				async remove() {
 					await lock.assertHeld();
 					position = undefined;
+					await closeJournal();
 					try {
 						// The snapshot first: a journal without one is never read.
 						await unlink(path);
@@ -357,7 +389,10 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 					await unlink(journal).catch(() => undefined);
 					await syncFolder(dir);
 				},
-				release: () => lock.release(),
+				async release() {
+					await closeJournal();
+					await lock.release();
+				},
 			};
 		},
 

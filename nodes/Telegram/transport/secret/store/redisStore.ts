@@ -141,11 +141,12 @@ function redisBackend(
 		}
 	}
 
+	/** A chat is one key holding its whole state (no change records). */
 	async function read(chatId: number) {
 		const blob = await redis
 			.getBuffer(chatKey(chatId))
 			.catch(failed(`read secret chat ${chatId}`, chatId));
-		return blob ?? undefined;
+		return blob ? [blob] : undefined;
 	}
 
 	return {

@@ -2,9 +2,11 @@ import { acquireChatLock, ChatLockTimeout, holdsChatLock, runHoldingChatLock } f
 import { SecretStoreError } from './errors';
 import { chatBinding, openBlob, sealBlob } from './sealing';
 import { decodeState, encodeState } from './stateCodec';
+import { applyStateChange, DELTA_TAG, isStateChange, stateChange } from './stateDelta';
 import type {
 	ChatBlobBackend,
 	HeldChatLock,
+	SavedChat,
 	SecretChatStore,
 	SecretStoreTimings,
 	StoredChat,
@@ -53,28 +55,46 @@ export function sealedChatStore<S extends StoredChat>(
 		);
 	}
 
-	async function readChat(
-		chatId: number,
-		read: () => Promise<Buffer | undefined> = () => backend.read(chatId),
-	): Promise<S | undefined> {
-		const blob = await read();
-		if (blob === undefined) return undefined;
+	function openRecord(chatId: number, blob: Buffer): Buffer {
 		const plaintext = openBlob(key, blob, chatBinding(accountId, chatId));
 		// The store's check value already proved the secret, so this is damage or a copied blob.
 		if (!plaintext)
-			return Promise.reject(
-				damaged(
-					chatId,
-					'the storage secret is right, so the saved state is damaged or was copied from another chat or account.',
-				),
+			throw damaged(
+				chatId,
+				'the storage secret is right, so the saved state is damaged or was copied from another chat or account.',
 			);
-		let state: unknown;
+		return plaintext;
+	}
+
+	function decodeRecord(plaintext: Buffer): unknown {
 		try {
-			state = decodeState(plaintext);
+			return decodeState(plaintext);
 		} catch {
-			state = undefined;
+			return undefined;
 		} finally {
 			plaintext.fill(0);
+		}
+	}
+
+	/** The state a saved chat adds up to: its last whole state with the changes after it applied. */
+	function stateOf(chatId: number, saved: SavedChat): S {
+		const plaintexts = saved.map((blob) => openRecord(chatId, blob));
+		const changeStart = Buffer.from(`{"${DELTA_TAG}":`, 'utf8');
+		const isChange = (plaintext: Buffer) =>
+			plaintext.subarray(0, changeStart.length).equals(changeStart);
+		let whole = plaintexts.length - 1;
+		while (whole > 0 && isChange(plaintexts[whole])) whole--;
+		let state: unknown;
+		try {
+			for (const plaintext of plaintexts.slice(0, whole)) plaintext.fill(0);
+			state = decodeRecord(plaintexts[whole]);
+			if (isStateChange(state)) state = undefined;
+			for (const plaintext of plaintexts.slice(whole + 1)) {
+				const change = decodeRecord(plaintext);
+				state = isStateChange(change) ? applyStateChange(state, change) : undefined;
+			}
+		} catch {
+			state = undefined;
 		}
 		const chat = state as S | undefined;
 		if (chat === null || typeof chat !== 'object' || chat.chatId !== chatId) {
@@ -83,17 +103,35 @@ export function sealedChatStore<S extends StoredChat>(
 		return chat;
 	}
 
-	function sealChat(chatId: number, next: S): Buffer {
-		if (next === null || typeof next !== 'object' || next.chatId !== chatId) {
+	async function readChat(
+		chatId: number,
+		read: () => Promise<SavedChat | undefined> = () => backend.read(chatId),
+	): Promise<S | undefined> {
+		const saved = await read();
+		if (saved === undefined || saved.length === 0) return undefined;
+		return stateOf(chatId, saved);
+	}
+
+	function checkNextState(chatId: number, next: S) {
+		if (
+			next === null ||
+			typeof next !== 'object' ||
+			next.chatId !== chatId ||
+			Object.hasOwn(next, DELTA_TAG)
+		) {
 			throw new SecretStoreError(
-				`The new state of secret chat ${chatId} must be an object whose chatId is ${chatId}; nothing was saved.`,
+				`The new state of secret chat ${chatId} must be an object whose chatId is ${chatId} (and no "${DELTA_TAG}" key); nothing was saved.`,
 				'invalid',
 				chatId,
 			);
 		}
+	}
+
+	/** A whole state or a change, encoded and sealed for this chat. */
+	function seal(chatId: number, value: object): Buffer {
 		let plaintext: Buffer | undefined;
 		try {
-			plaintext = encodeState(next);
+			plaintext = encodeState(value);
 		} catch {
 			plaintext = undefined;
 		}
@@ -112,6 +150,28 @@ export function sealedChatStore<S extends StoredChat>(
 	}
 
 	/**
+	 * Makes `next` the chat's saved state: only what changed since the state saved last, when the
+	 * backend takes changes and that state is surely the one on disk; else the whole state.
+	 */
+	async function saveState(chatId: number, chat: HeldChat, next: S): Promise<void> {
+		checkNextState(chatId, next);
+		const wasOnDisk = chat.onDisk;
+		// Until this save succeeds, the disk may or may not hold it: later changes must not build on it.
+		chat.onDisk = false;
+		if (chat.held.append && wasOnDisk && chat.state !== undefined) {
+			const change = stateChange(chat.state, next);
+			if (change === 'none' || (await chat.held.append(seal(chatId, change)))) {
+				chat.state = next;
+				chat.onDisk = true;
+				return;
+			}
+		}
+		await chat.held.write(seal(chatId, next));
+		chat.state = next;
+		chat.onDisk = true;
+	}
+
+	/**
 	 * A chat whose cross-process lock this store still holds after an update, with the state it
 	 * saved: the next update of the chat in this process, if it comes within LINGER_MS, neither
 	 * locks nor reads again (nobody else can have written while we held the lock). Held for at
@@ -120,6 +180,8 @@ export function sealedChatStore<S extends StoredChat>(
 	interface HeldChat {
 		held: HeldChatLock;
 		state: S | undefined;
+		/** Whether `state` is known to be what the backend holds (false after a failed write). */
+		onDisk: boolean;
 		since: number;
 		timer?: NodeJS.Timeout;
 	}
@@ -133,7 +195,7 @@ export function sealedChatStore<S extends StoredChat>(
 		try {
 			const state = await readChat(chatId, () => held.read());
 			read = true;
-			return { held, state, since: Date.now() };
+			return { held, state, onDisk: true, since: Date.now() };
 		} finally {
 			if (!read) await held.release().catch(() => undefined);
 		}
@@ -191,10 +253,7 @@ export function sealedChatStore<S extends StoredChat>(
 					const chat = (await unpark(chatId)) ?? (await lockAndRead(chatId, deadline));
 					let keep = false;
 					try {
-						const save = async (next: S) => {
-							await chat.held.write(sealChat(chatId, next));
-							chat.state = next;
-						};
+						const save = (next: S) => saveState(chatId, chat, next);
 						const { next, result } = await runHoldingChatLock(lockKey, () =>
 							change(chat.state, save),
 						);

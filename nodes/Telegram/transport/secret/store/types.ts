@@ -43,12 +43,24 @@ export interface SecretStoreTimings {
 
 export const DEFAULT_TIMINGS: SecretStoreTimings = { leaseMs: 30_000, lockWaitMs: 120_000 };
 
+/**
+ * A chat as saved, oldest first: a sealed whole state, then the records saved after it, each a
+ * whole state or a change to the one before (the store tells them apart once it opens them).
+ */
+export type SavedChat = Buffer[];
+
 /** A chat's cross-process lock while held; writes and deletes go through it so they are fenced by it. */
 export interface HeldChatLock {
-	/** The chat's blob as saved (read under the lock: the backend may note where its files stand). */
-	read(): Promise<Buffer | undefined>;
-	/** Replaces the chat's blob, unless the lock was lost meanwhile. */
+	/** The chat as saved (read under the lock: the backend may note where its files stand). */
+	read(): Promise<SavedChat | undefined>;
+	/** Replaces the chat's state with a whole one, unless the lock was lost meanwhile. */
 	write(blob: Buffer): Promise<void>;
+	/**
+	 * Saves a change to the state last read or saved, unless the lock was lost meanwhile; false
+	 * (and nothing written) when the backend wants a whole state instead. Backends without it
+	 * always get whole states.
+	 */
+	append?(change: Buffer): Promise<boolean>;
 	remove(): Promise<void>;
 	release(): Promise<void>;
 }
@@ -59,7 +71,7 @@ export interface ChatBlobBackend {
 	readonly location: string;
 	/** Names one chat's blob in messages (a file path, a Redis key). */
 	describeChat(chatId: number): string;
-	read(chatId: number): Promise<Buffer | undefined>;
+	read(chatId: number): Promise<SavedChat | undefined>;
 	listChatIds(): Promise<number[]>;
 	/** Takes the chat's cross-process lock, waiting until `deadline` (epoch ms). */
 	lock(chatId: number, deadline: number): Promise<HeldChatLock>;

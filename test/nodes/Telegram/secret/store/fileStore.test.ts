@@ -9,6 +9,7 @@ import {
 	readFile,
 	rm,
 	stat,
+	unlink,
 	utimes,
 	writeFile,
 } from 'node:fs/promises';
@@ -329,6 +330,88 @@ describe('secret-chat store: file', () => {
 		await reopened.close();
 	});
 
+	test('a save writes what changed, not the whole state: a sent log gaining one entry adds a small record', async () => {
+		const account = newAccount();
+		const journal = join(folder, account, 'chat_12.journal');
+		const store = await open(config(account));
+		const entry = (n: number) => ({ randomId: String(n), envelope: 'e'.repeat(200) });
+		const first = { ...sampleChat(12), sentLog: Array.from({ length: 100 }, (_u, n) => entry(n)) };
+		await store.update(12, async () => ({ next: first, result: undefined }));
+		const stateBytes = (await stat(chatPath(account, 12))).size;
+		const sizes: number[] = [];
+		for (let n = 100; n < 110; n++) {
+			await store.update(12, async (current) => ({
+				next: {
+					...current!,
+					counter: n,
+					sentLog: [...(current!.sentLog as unknown[]), entry(n)].slice(-100),
+				},
+				result: undefined,
+			}));
+			sizes.push((await stat(journal)).size);
+		}
+		const perSave = (sizes[sizes.length - 1] - sizes[0]) / (sizes.length - 1);
+		assert.ok(perSave < stateBytes / 10, `${perSave} bytes a save for a ${stateBytes}-byte state`);
+		await store.close();
+		const reopened = await open(config(account));
+		const chat = await reopened.get(12);
+		assert.equal(chat?.counter, 109);
+		assert.deepEqual(
+			(chat?.sentLog as Array<{ randomId: string }>).map((sent) => Number(sent.randomId)),
+			Array.from({ length: 100 }, (_u, n) => n + 10),
+		);
+		await reopened.close();
+	});
+
+	test('a journal of whole states (written before change records) opens at its last state and takes changes after it', async () => {
+		const account = newAccount();
+		const dir = join(folder, account);
+		await mkdir(dir, { recursive: true });
+		const kdf = { N: 2 ** 15, r: 8, p: 1, salt: randomBytes(16) };
+		const key = await deriveStoreKey(SECRET, kdf);
+		await writeFile(
+			join(dir, 'store.json'),
+			JSON.stringify({
+				format: 'telegram-secret-chats',
+				version: 1,
+				accountId: account,
+				kdf: { name: 'scrypt', N: kdf.N, r: kdf.r, p: kdf.p, salt: kdf.salt.toString('base64') },
+				check: sealBlob(
+					key,
+					Buffer.from('telegram-secret-chats store check', 'utf8'),
+					checkBinding(account),
+				).toString('base64'),
+			}),
+		);
+		const sealed = (counter: number) =>
+			sealBlob(key, encodeState({ ...sampleChat(13), counter }), chatBinding(account, 13));
+		const snapshot = sealed(1);
+		await writeFile(chatPath(account, 13), snapshot);
+		// The journal format: magic, SHA-256 of the snapshot, then records of length, check, blob.
+		const base = createHash('sha256').update(snapshot).digest();
+		const record = (blob: Buffer) => {
+			const header = Buffer.alloc(12);
+			header.writeUInt32BE(blob.length, 0);
+			createHash('sha256').update(base).update(blob).digest().copy(header, 4, 0, 8);
+			return Buffer.concat([header, blob]);
+		};
+		await writeFile(
+			join(dir, 'chat_13.journal'),
+			Buffer.concat([Buffer.from('TSJ1', 'latin1'), base, record(sealed(2)), record(sealed(3))]),
+		);
+
+		const store = await open(config(account));
+		assert.deepEqual(await store.get(13), { ...sampleChat(13), counter: 3 });
+		await store.update(13, async (current) => ({
+			next: { ...current!, counter: current!.counter + 1 },
+			result: undefined,
+		}));
+		await store.close();
+		const reopened = await open(config(account));
+		assert.deepEqual(await reopened.get(13), { ...sampleChat(13), counter: 4 });
+		await reopened.close();
+	});
+
 	test('a writer killed at any moment while rewriting a large state leaves a whole state', async () => {
 		const account = newAccount();
 		const dir = join(folder, account);
@@ -349,6 +432,27 @@ describe('secret-chat store: file', () => {
 			await store.close();
 			assert.deepEqual((await readdir(dir)).sort(), ['chat_6.sealed', 'store.json']);
 		}
+	});
+
+	test('a lock taken over as a takeover does it (ours removed, a new file of the same size linked in) fences the next save', async () => {
+		const account = newAccount();
+		const store = await open(config(account));
+		await store.update(14, async () => ({ next: { chatId: 14, counter: 1 }, result: undefined }));
+		await rejectsWithStoreError(
+			store.update(14, async (current, save) => {
+				const ours = await readFile(lockPath(account, 14), 'utf8');
+				const token = (JSON.parse(ours) as { token: string }).token;
+				await unlink(lockPath(account, 14));
+				await writeFile(lockPath(account, 14), ours.replace(token, 'f'.repeat(token.length)));
+				await save({ chatId: 14, counter: current!.counter + 1 });
+				return { next: 'unchanged', result: undefined };
+			}),
+			'lost-lock',
+			['Secret chat 14'],
+		);
+		await unlink(lockPath(account, 14));
+		assert.equal((await store.get(14))?.counter, 1);
+		await store.close();
 	});
 
 	test('a lock left by a killed process on this machine is taken over at once, without waiting for its lease', async () => {
