@@ -1,14 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
-import { sendKey, sendOnce } from '../../../../shared/executionMemo';
-import { sendSecretFile, withTelegramAccount, type SecretFileToSend } from '../../transport';
+import { sendSecretFile, type SecretFileToSend } from '../../transport';
 import { maxRateLimitWaitOption, silentOption } from '../properties';
-import { callOptions, readOptions } from '../readers';
-import { messageRandomId } from '../idempotency';
+import { readOptions } from '../readers';
 import { imageSizeOf } from './imageSize';
 import { secretChatIdField } from './properties';
-import { onSecretChat, readSecretChatId } from './readers';
+import { readSecretChatId, sendToSecretChatOnce } from './readers';
 
 const OPERATION = 'secretChat.sendFile';
 const MAX_CAPTION_LENGTH = 1024;
@@ -122,35 +120,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		binary.fileName ?? `file${binary.fileExtension ? `.${binary.fileExtension}` : ''}`;
 	const as = sendAsOf(this, itemIndex, bytes, mimeType);
 	const silent = readOptions(this, itemIndex).silent === true;
-	return await sendOnce(
-		sendKey(this, itemIndex, OPERATION),
-		async () =>
-			await withTelegramAccount(this, itemIndex, async (session, account) => {
-				// The same random_id on a retry: an unclear first attempt is repeated, never sent twice.
-				const randomId = messageRandomId(this, OPERATION, itemIndex);
-				const sent = await onSecretChat(
-					this,
-					itemIndex,
-					sendSecretFile(
-						session,
-						account,
-						{ chatId, randomId, silent, caption, bytes, fileName, mimeType, as },
-						callOptions(this, itemIndex, 'sending the secret file'),
-					),
-				);
-				return {
-					chatId,
-					randomId: randomId.toString(),
-					sendAs: as.type,
-					fileName,
-					mimeType: as.type === 'photo' ? 'image/jpeg' : mimeType,
-					size: bytes.length,
-					caption,
-					silent,
-					outSeqNo: sent.outSeqNo,
-					alreadySent: sent.alreadySent,
-				};
-			}),
-		() => false,
+	return await sendToSecretChatOnce(
+		this,
+		itemIndex,
+		{ operation: OPERATION, chatId, doing: 'sending the secret file' },
+		async ({ session, account, randomId, options }) => ({
+			sent: await sendSecretFile(
+				session,
+				account,
+				{ chatId, randomId, silent, caption, bytes, fileName, mimeType, as },
+				options,
+			),
+			output: {
+				sendAs: as.type,
+				fileName,
+				mimeType: as.type === 'photo' ? 'image/jpeg' : mimeType,
+				size: bytes.length,
+				caption,
+				silent,
+			},
+		}),
 	);
 }

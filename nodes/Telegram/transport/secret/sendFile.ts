@@ -4,9 +4,9 @@ import type { TelegramSession } from '../pool';
 import { secretChatsOf } from './chatStore';
 import { encryptSecretFile, uploadEncrypted } from './files';
 import type { SecretMedia } from './media';
-import { SecretChatError, type SecretChatState } from './protocol';
+import { SecretChatError } from './protocol';
 import { sendSecret, UnknownSecretChatError, type SecretSendResult } from './secretChats';
-import { decodeSecretLayer } from './tl';
+import { sentEnvelope } from './sentLog';
 
 export interface SecretFileToSend {
 	chatId: number;
@@ -18,18 +18,6 @@ export interface SecretFileToSend {
 	mimeType: string;
 	/** A photo needs its width and height (clients size it before decrypting). */
 	as: { type: 'photo'; width: number; height: number } | { type: 'document' };
-}
-
-/** The key and iv a message with this random_id was sealed with before (a retry), if any. */
-function earlierKeys(
-	state: SecretChatState,
-	randomId: bigint,
-): { key: Buffer; iv: Buffer } | undefined {
-	const entry = state.sentLog.find((sent) => sent.randomId === randomId.toString());
-	// Absent, or acknowledged by the other side (only its id kept): nothing to repeat.
-	if (!entry?.envelope) return undefined;
-	const message = decodeSecretLayer(Buffer.from(entry.envelope, 'base64')).message;
-	return message.kind === 'message' ? message.media : undefined;
 }
 
 /**
@@ -51,7 +39,11 @@ export async function sendSecretFile(
 			before.status === 'closed' ? 'closed' : 'not-ready',
 			`secret chat ${file.chatId} is ${before.status}: files go only to a chat both sides accepted`,
 		);
-	const encrypted = encryptSecretFile(file.bytes, earlierKeys(before, file.randomId));
+	const earlier = sentEnvelope(before, file.randomId)?.message;
+	const encrypted = encryptSecretFile(
+		file.bytes,
+		earlier?.kind === 'message' ? earlier.media : undefined,
+	);
 	const input = await uploadEncrypted(session, encrypted, file.fileName, {
 		...options,
 		doing: `uploading ${file.fileName}`,
