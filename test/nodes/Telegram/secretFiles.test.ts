@@ -33,6 +33,14 @@ function pngOf(width: number, height: number, extra: number): Buffer {
 	]);
 }
 
+/** The smallest JPEG header a size sniffer reads: SOI and a baseline SOF0 with height and width. */
+function jpegOf(width: number, height: number, extra: number): Buffer {
+	const sof = Buffer.from([0xff, 0xc0, 0, 11, 8, 0, 0, 0, 0, 1, 1, 0x11, 0]);
+	sof.writeUInt16BE(height, 5);
+	sof.writeUInt16BE(width, 7);
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), sof, randomBytes(extra)]);
+}
+
 describe('Telegram: files in secret chats, against an independent peer', { skip }, () => {
 	let fake: TelegramFake;
 	let peer: PythonPeer;
@@ -44,9 +52,21 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		credential: () => credential,
 	});
 
-	const sendFile = async (chatId: number, file: Buffer, name: string, mime: string, extra = {}) =>
+	const sendFile = async (
+		chatId: number,
+		file: Buffer,
+		name: string,
+		mime: string,
+		extra: IDataObject = {},
+		thumbnail?: Buffer,
+	) =>
 		await withBinaryInput(
-			[{ data: binaryFile(file, name, mime) }],
+			[
+				{
+					data: binaryFile(file, name, mime),
+					...(thumbnail && { thumb: binaryFile(thumbnail, 'thumb.jpg', 'image/jpeg') }),
+				},
+			],
 			async () =>
 				await run({
 					operation: 'sendFile',
@@ -288,5 +308,163 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		assert.match(String(result.error?.message), /waiting/);
 		assert.equal(fake.requests.filter((r) => r.name.startsWith('upload.')).length, 0);
 		assert.equal(fake.encryptedChats[0].messages.length, 0);
+	});
+
+	test('a video goes with its duration, width and height and the JPEG thumbnail given; the peer reads them as official clients send them', async () => {
+		const chatId = await acceptedChat();
+		const clip = randomBytes(40_000);
+		const thumbnail = jpegOf(90, 51, 1500);
+		const sent = await sendFile(
+			chatId,
+			clip,
+			'clip.mp4',
+			'video/mp4',
+			{
+				sendAs: 'video',
+				duration: 42,
+				width: 1280,
+				height: 720,
+				options: { thumbnailBinaryProperty: 'thumb' },
+			},
+			thumbnail,
+		);
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(clip));
+		// decryptedMessageMediaDocument with documentAttributeVideo66 (layer 66, below our lowest 73).
+		assert.deepEqual(
+			[read.media?.type, read.media?.mimeType, read.media?.attributes],
+			['document', 'video/mp4', ['video', 'filename']],
+		);
+		assert.deepEqual(
+			[read.media?.duration, read.media?.w, read.media?.h, read.media?.round],
+			[42, 1280, 720, false],
+		);
+		assert.ok(read.media?.thumb.equals(thumbnail), 'the thumbnail as given');
+		assert.deepEqual([read.media?.thumbW, read.media?.thumbH], [90, 51]);
+		const json = sent.items[0].json;
+		assert.deepEqual(
+			[json.sendAs, json.duration, json.width, json.height, json.thumbnail],
+			['video', 42, 1280, 720, true],
+		);
+	});
+
+	test('audio goes with its title and performer, a voice message with the voice flag: documentAttributeAudio', async () => {
+		const chatId = await acceptedChat();
+		const song = randomBytes(5000);
+		const sent = await sendFile(chatId, song, 'song.mp3', 'audio/mpeg', {
+			sendAs: 'audio',
+			duration: 200,
+			title: 'Song',
+			performer: 'Band',
+		});
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const audio = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(audio.file?.equals(song));
+		assert.deepEqual(
+			[audio.media?.attributes, audio.media?.voice, audio.media?.duration],
+			[['audio', 'filename'], false, 200],
+		);
+		assert.deepEqual([audio.media?.title, audio.media?.performer], ['Song', 'Band']);
+		assert.equal(audio.media?.thumb.length, 0, 'no thumbnail given, none sent');
+
+		const note = randomBytes(3000);
+		const voice = await sendFile(chatId, note, 'note.ogg', 'audio/ogg', {
+			sendAs: 'voice',
+			duration: 7,
+		});
+		assert.equal(voice.error, undefined, voice.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(note));
+		assert.deepEqual(
+			[read.media?.attributes, read.media?.voice, read.media?.duration, read.media?.title],
+			[['voice', 'filename'], true, 7, undefined],
+		);
+	});
+
+	test('a thumbnail larger than 90 px or not a JPEG is a clear field error; nothing is sent', async () => {
+		const chatId = await acceptedChat();
+		const before = fake.encryptedChats[0].messages.length;
+		for (const thumbnail of [jpegOf(320, 180, 100), Buffer.from('not a picture')]) {
+			const result = await sendFile(
+				chatId,
+				randomBytes(1000),
+				'clip.mp4',
+				'video/mp4',
+				{ sendAs: 'video', options: { thumbnailBinaryProperty: 'thumb' } },
+				thumbnail,
+			);
+			assert.match(String(result.error?.message), /Thumbnail/);
+		}
+		assert.equal(fake.encryptedChats[0].messages.length, before);
+	});
+
+	test('the trigger puts the duration and size of a video, the title of audio and the duration of a voice message in its items', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({ events: ['secretMessage'], downloadMedia: true });
+		const clip = randomBytes(2000);
+		const video = await peer.encryptFile(clip, {
+			media: 'video',
+			mimeType: 'video/mp4',
+			fileName: 'clip.mp4',
+			duration: 42,
+			w: 1280,
+			h: 720,
+			thumb: { bytes: jpegOf(90, 51, 300), w: 90, h: 51 },
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, video.data, {
+			bytes: video.file,
+			keyFingerprint: video.fileKeyFingerprint,
+		});
+		const videoItem = await emitted.until(() => emitted.whole[0]);
+		assert.deepEqual(videoItem.json.media, {
+			type: 'video',
+			fileName: 'clip.mp4',
+			mimeType: 'video/mp4',
+			size: clip.length,
+			width: 1280,
+			height: 720,
+			duration: 42,
+			caption: '',
+		});
+		assert.ok(Buffer.from(videoItem.binary?.data.data ?? '', 'base64').equals(clip));
+
+		const song = await peer.encryptFile(randomBytes(900), {
+			media: 'audio',
+			mimeType: 'audio/mpeg',
+			fileName: 'song.mp3',
+			duration: 200,
+			title: 'Song',
+			performer: 'Band',
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, song.data, {
+			bytes: song.file,
+			keyFingerprint: song.fileKeyFingerprint,
+		});
+		const songItem = await emitted.until(() => emitted.whole[1]);
+		assert.deepEqual(
+			[
+				(songItem.json.media as IDataObject).type,
+				(songItem.json.media as IDataObject).duration,
+				(songItem.json.media as IDataObject).title,
+				(songItem.json.media as IDataObject).performer,
+			],
+			['audio', 200, 'Song', 'Band'],
+		);
+
+		const voice = await peer.encryptFile(randomBytes(800), {
+			media: 'voice',
+			mimeType: 'audio/ogg',
+			duration: 7,
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, voice.data, {
+			bytes: voice.file,
+			keyFingerprint: voice.fileKeyFingerprint,
+		});
+		const voiceItem = await emitted.until(() => emitted.whole[2]);
+		assert.deepEqual(
+			[(voiceItem.json.media as IDataObject).type, (voiceItem.json.media as IDataObject).duration],
+			['voice', 7],
+		);
 	});
 });
