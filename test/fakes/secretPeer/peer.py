@@ -56,6 +56,7 @@ ENTITY_BOLD = 0xBD610BC9
 ENTITY_TEXT_URL = 0x76A6D327
 MEDIA_PHOTO = 0xF1FA8D78
 MEDIA_DOCUMENT = 0x7AFE8AE2
+MEDIA_DOCUMENT_143 = 0x6ABD9782  # layer 143 (TDLib's secret_api.tl): size became a long
 ATTRIBUTE_FILENAME = 0x15590068
 ATTRIBUTE_IMAGE_SIZE = 0x6C37C15C
 ATTRIBUTE_ANIMATED = 0x11B58939
@@ -250,11 +251,14 @@ def encrypt_file(command):
     return media, encrypted, file_fingerprint(key, iv)
 
 
-def decode_media(reader):
+def decode_media(reader, layer):
     constructor = reader.id('media')
-    if constructor not in (MEDIA_PHOTO, MEDIA_DOCUMENT):
+    if constructor not in (MEDIA_PHOTO, MEDIA_DOCUMENT, MEDIA_DOCUMENT_143):
         raise PeerError('this peer reads photo and document media only, not 0x%08x' % constructor)
+    if constructor == MEDIA_DOCUMENT_143 and layer < 143:
+        raise PeerError('a layer-143 document in a layer-%d message' % layer)
     media = {'type': 'photo' if constructor == MEDIA_PHOTO else 'document'}
+    media['constructor'] = {MEDIA_PHOTO: 'photo', MEDIA_DOCUMENT: 'document', MEDIA_DOCUMENT_143: 'document143'}[constructor]
     media['thumb'] = b64(reader.bytes('thumb'))
     media['thumb_w'] = reader.int('thumb_w')
     media['thumb_h'] = reader.int('thumb_h')
@@ -263,12 +267,12 @@ def decode_media(reader):
         media['h'] = reader.int('h')
     else:
         media['mime_type'] = reader.bytes('mime_type').decode('utf-8')
-    media['size'] = reader.int('size')
+    media['size'] = reader.long('size') if constructor == MEDIA_DOCUMENT_143 else reader.int('size')
     key, iv = reader.bytes('key'), reader.bytes('iv')
     if len(key) != 32 or len(iv) != 32:
         raise PeerError('a file key and iv are 32 bytes each, got %d and %d' % (len(key), len(iv)))
     media['key'], media['iv'] = b64(key), b64(iv)
-    if constructor == MEDIA_DOCUMENT:
+    if constructor != MEDIA_PHOTO:
         if reader.id('attributes') != VECTOR:
             raise PeerError('attributes is not a vector')
         media['attributes'] = []
@@ -362,7 +366,7 @@ def decode_layer(plain):
         out['kind'] = 'message'
         out['text'] = reader.bytes('message').decode('utf-8')
         if flags & (1 << 9):
-            out['media'] = decode_media(reader)
+            out['media'] = decode_media(reader, layer)
         if flags & (1 << 7):
             out['entities'] = read_entities(reader)
         if flags & (1 << 11):

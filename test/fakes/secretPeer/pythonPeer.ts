@@ -145,6 +145,8 @@ export interface PeerEncryptedFile extends PeerEncrypted {
 /** decryptedMessageMediaPhoto / decryptedMessageMediaDocument as the peer read them. */
 export interface PeerMedia {
 	type: 'photo' | 'document';
+	/** decryptedMessageMediaDocument before layer 143 (an int size) or from it (a long size). */
+	constructorName: 'photo' | 'document' | 'document143';
 	size: number;
 	key: Buffer;
 	iv: Buffer;
@@ -386,6 +388,7 @@ function decryptedFromJson(answer: JsonObject): Omit<PeerDecrypted, 'replies' | 
 function mediaFromJson(json: JsonObject): PeerMedia {
 	const media: PeerMedia = {
 		type: json.type === 'photo' ? 'photo' : 'document',
+		constructorName: String(json.constructor) as PeerMedia['constructorName'],
 		size: Number(json.size),
 		key: bytes(json.key),
 		iv: bytes(json.iv),

@@ -110,6 +110,8 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 			[read.media?.mimeType, read.media?.fileName, read.media?.size],
 			['application/pdf', 'report.pdf', report.length],
 		);
+		// Written in layer 73 (the peer announced nothing newer): the document's size is an int.
+		assert.equal(read.media?.constructorName, 'document');
 		assert.equal(read.text, 'the quarterly report');
 		// The file is not readable by the server: what it holds is not the file.
 		const stored = fake.encryptedChats[0].messages.at(-1)?.file;
@@ -466,5 +468,39 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 			[(voiceItem.json.media as IDataObject).type, (voiceItem.json.media as IDataObject).duration],
 			['voice', 7],
 		);
+	});
+
+	test('to a peer on layer 144 a document goes with its layer-143 constructor (a long size), as TDLib sends it', async () => {
+		const chatId = await acceptedChat();
+		await listen({ events: ['secretMessage'] });
+		await peer.setLayer(144);
+		const notice = await peer.encryptAction({ kind: 'notifyLayer', layer: 144 });
+		fake.sendEncryptedAs(ALICE, chatId, notice.data, { service: true, randomId: notice.randomId });
+		for (let attempt = 0; ; attempt++) {
+			const listed = await run({ operation: 'getAll', returnAll: true });
+			if (listed.items.some((item) => item.json.chatId === chatId && item.json.layer === 144))
+				break;
+			assert.ok(attempt < 200, "the trigger never stored the peer's layer 144");
+			await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+		}
+		const song = randomBytes(4000);
+		const sent = await sendFile(chatId, song, 'song.mp3', 'audio/mpeg', {
+			sendAs: 'audio',
+			duration: 3,
+		});
+		assert.equal(sent.error, undefined, sent.error?.message);
+		assert.equal(sent.items[0].json.layer, 144);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.equal(read.layer, 144);
+		assert.deepEqual(
+			[read.media?.constructorName, read.media?.size, read.media?.duration],
+			['document143', song.length, 3],
+		);
+		assert.ok(read.file?.equals(song));
+		// A photo has one constructor in every layer.
+		const picture = pngOf(64, 64, 500);
+		assert.equal((await sendFile(chatId, picture, 'p.png', 'image/png')).error, undefined);
+		const photo = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.equal(photo.media?.constructorName, 'photo');
 	});
 });

@@ -38,6 +38,7 @@ export interface SecretMedia {
 export interface MediaWriter {
 	constructorId(id: number): this;
 	int(value: number, field: string): this;
+	long(value: bigint, field: string): this;
 	bytes(value: Buffer): this;
 	string(value: string): this;
 }
@@ -129,8 +130,14 @@ function documentAttributes(media: SecretMedia): Array<(w: MediaWriter) => void>
 	return attributes;
 }
 
-/** decryptedMessageMediaPhoto or decryptedMessageMediaDocument (layer 45+, read by every client since). */
-export function writeSecretMedia(writer: MediaWriter, media: SecretMedia): void {
+/** From this layer a document's size is a long; TDLib writes that constructor to peers on it. */
+const BIG_FILES_LAYER = 143;
+
+/**
+ * decryptedMessageMediaPhoto or decryptedMessageMediaDocument (layer 45+, read by every client
+ * since), the document in its layer-143 form for a message written in 143 or later.
+ */
+export function writeSecretMedia(writer: MediaWriter, media: SecretMedia, layer: number): void {
 	if (media.type === 'photo') {
 		writer.constructorId(MEDIA.photo);
 		writeThumbnail(writer, media.thumbnail);
@@ -144,11 +151,13 @@ export function writeSecretMedia(writer: MediaWriter, media: SecretMedia): void 
 		return;
 	}
 	const attributes = documentAttributes(media);
-	writer.constructorId(MEDIA.document);
+	const bigFiles = layer >= BIG_FILES_LAYER;
+	writer.constructorId(bigFiles ? MEDIA.document143 : MEDIA.document);
 	writeThumbnail(writer, media.thumbnail);
+	writer.string(media.mimeType);
+	if (bigFiles) writer.long(BigInt(media.size), 'size');
+	else writer.int(media.size, 'size');
 	writer
-		.string(media.mimeType)
-		.int(media.size, 'size')
 		.bytes(media.key)
 		.bytes(media.iv)
 		.constructorId(VECTOR)
