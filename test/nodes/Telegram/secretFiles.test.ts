@@ -41,6 +41,34 @@ function jpegOf(width: number, height: number, extra: number): Buffer {
 	return Buffer.concat([Buffer.from([0xff, 0xd8]), sof, randomBytes(extra)]);
 }
 
+/** An ISO BMFF box: size, type, payload. */
+function box(type: string, ...payload: Buffer[]): Buffer {
+	const body = Buffer.concat(payload);
+	const header = Buffer.alloc(8);
+	header.writeUInt32BE(8 + body.length, 0);
+	header.write(type, 4, 'latin1');
+	return Buffer.concat([header, body]);
+}
+
+/** An MP4 as a camera writes one: ftyp, mdat, then moov with mvhd (v1) and an audio and a video track (v0). */
+function mp4Of(seconds: number, width: number, height: number, extra: number): Buffer {
+	const mvhd = Buffer.alloc(112);
+	mvhd[0] = 1;
+	mvhd.writeUInt32BE(90_000, 20);
+	mvhd.writeBigUInt64BE(BigInt(seconds * 90_000 + 1_000), 24);
+	const tkhd = (w: number, h: number) => {
+		const payload = Buffer.alloc(84);
+		payload.writeUInt32BE(w * 65536, 76);
+		payload.writeUInt32BE(h * 65536, 80);
+		return box('tkhd', payload);
+	};
+	return Buffer.concat([
+		box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')),
+		box('mdat', randomBytes(extra)),
+		box('moov', box('mvhd', mvhd), box('trak', tkhd(0, 0)), box('trak', tkhd(width, height))),
+	]);
+}
+
 describe('Telegram: files in secret chats, against an independent peer', { skip }, () => {
 	let fake: TelegramFake;
 	let peer: PythonPeer;
@@ -502,5 +530,29 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		assert.equal((await sendFile(chatId, picture, 'p.png', 'image/png')).error, undefined);
 		const photo = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
 		assert.equal(photo.media?.constructorName, 'photo');
+	});
+
+	test("a video's duration, width and height left at 0 are read from the MP4 itself", async () => {
+		const chatId = await acceptedChat();
+		const clip = mp4Of(12, 1920, 1080, 5000);
+		const sent = await sendFile(chatId, clip, 'clip.mp4', 'video/mp4', { sendAs: 'video' });
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(clip));
+		assert.deepEqual([read.media?.duration, read.media?.w, read.media?.h], [12, 1920, 1080]);
+		// What is given wins; a file that is no MP4 keeps 0.
+		const given = await sendFile(chatId, clip, 'clip.mp4', 'video/mp4', {
+			sendAs: 'video',
+			duration: 30,
+		});
+		assert.equal(given.error, undefined, given.error?.message);
+		const readGiven = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.deepEqual([readGiven.media?.duration, readGiven.media?.w], [30, 1920]);
+		const raw = await sendFile(chatId, randomBytes(900), 'clip.webm', 'video/webm', {
+			sendAs: 'video',
+		});
+		assert.equal(raw.error, undefined, raw.error?.message);
+		const readRaw = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.deepEqual([readRaw.media?.duration, readRaw.media?.w], [0, 0]);
 	});
 });

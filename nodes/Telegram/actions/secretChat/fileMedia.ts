@@ -4,6 +4,7 @@ import { INT32_MAX } from '../../../../shared/ids';
 import { readBoundedNumber } from '../../../../shared/options';
 import type { SecretFileToSend } from '../../transport';
 import { imageSizeOf } from './imageSize';
+import { mp4InfoOf } from './mp4Info';
 
 /** Telegram's apps send larger pictures as documents. */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -55,7 +56,8 @@ export const sendAsProperties: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: INT32_MAX },
 		default: 0,
 		displayOptions: { show: { sendAs: PLAYS } },
-		description: 'How long it plays, shown before it is downloaded',
+		description:
+			'How long it plays, shown before it is downloaded (0 for a video: read from the MP4)',
 	},
 	...(['Width', 'Height'] as const).map(
 		(name): INodeProperties => ({
@@ -65,7 +67,7 @@ export const sendAsProperties: INodeProperties[] = [
 			typeOptions: { minValue: 0, maxValue: INT32_MAX },
 			default: 0,
 			displayOptions: { show: { sendAs: ['video'] } },
-			description: `The video's ${name.toLowerCase()} in pixels (the player's frame before it is downloaded)`,
+			description: `The video's ${name.toLowerCase()} in pixels, the player's frame before it is downloaded (0: read from the MP4)`,
 		}),
 	),
 	...(['Title', 'Performer'] as const).map(
@@ -141,13 +143,16 @@ export function readSendAs(
 	switch (chosen) {
 		case 'photo':
 			return photoOf(context, itemIndex, bytes, mimeType);
-		case 'video':
+		case 'video': {
+			// A field left at 0 is what the MP4 says (Telegram's apps read it from the file too).
+			const found = mp4InfoOf(bytes);
 			return {
 				type: 'video',
-				duration: duration(),
-				width: whole(context, itemIndex, 'width', 'Width'),
-				height: whole(context, itemIndex, 'height', 'Height'),
+				duration: duration() || (found?.duration ?? 0),
+				width: whole(context, itemIndex, 'width', 'Width') || (found?.width ?? 0),
+				height: whole(context, itemIndex, 'height', 'Height') || (found?.height ?? 0),
 			};
+		}
 		case 'audio': {
 			const [title, performer] = [
 				text(context, itemIndex, 'title'),
