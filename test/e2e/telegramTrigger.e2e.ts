@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,6 +14,7 @@ import {
 import {
 	activateWorkflow,
 	importJson,
+	postToWebhook,
 	prepareN8n,
 	startN8n,
 	type N8nInstall,
@@ -24,7 +26,8 @@ import { telegramCredentialData } from '../fakes/telegram/credential';
  * The Telegram Trigger in a real `n8n start` with the packed pack: a published workflow keeps a
  * connection to the fake Telegram open, answers a cloud message, accepts a secret chat from an
  * independent peer (Python, telethon's crypto) and answers it encrypted, with the chat's keys in
- * n8n's user folder, and still answers after n8n restarts.
+ * n8n's user folder, sends a file a Code node made into that chat, and still answers after n8n
+ * restarts.
  */
 
 const TRIGGER = 'n8n-nodes-scheduled-messaging.telegramTrigger';
@@ -131,6 +134,62 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 			(await guarded(what, fake.nextEncryptedMessage(alice, secretChat.id), requestLog)).bytes,
 		);
 
+	/** Webhook → Code (the body's base64 as binary data: a clip and its thumbnail) → Secret Chat > Send File. */
+	const fileOnRequest = {
+		id: 'telegramSecretFileOnRequest',
+		name: 'Secret file on request',
+		active: false,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				id: 'fileWebhook',
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 300],
+				webhookId: '5d0c3d8e-6a3f-4a53-9c1e-2f7a1c0e5b11',
+				parameters: {
+					httpMethod: 'POST',
+					path: 'secret-file',
+					responseMode: 'lastNode',
+					options: {},
+				},
+			},
+			{
+				id: 'fileCode',
+				name: 'Make File',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [300, 300],
+				parameters: {
+					jsCode: [
+						'const body = $input.first().json.body;',
+						'return [{ json: { chatId: body.chatId }, binary: {',
+						"\tdata: { data: body.clip, mimeType: 'video/mp4', fileName: 'clip.mp4' },",
+						"\tthumb: { data: body.thumb, mimeType: 'image/jpeg', fileName: 'thumb.jpg' },",
+						'} }];',
+					].join('\n'),
+				},
+			},
+			node('Send File', TELEGRAM, 600, {
+				resource: 'secretChat',
+				operation: 'sendFile',
+				secretChatId: '={{ $json.chatId }}',
+				binaryProperty: 'data',
+				sendAs: 'video',
+				duration: 3,
+				width: 320,
+				height: 240,
+				caption: 'the clip',
+				options: { thumbnailBinaryProperty: 'thumb' },
+			}),
+		],
+		connections: {
+			Webhook: { main: [[{ node: 'Make File', type: 'main', index: 0 }]] },
+			'Make File': { main: [[{ node: 'Send File', type: 'main', index: 0 }]] },
+		},
+	};
+
 	/** Starts n8n and waits until both published triggers are listening. */
 	async function startListening(): Promise<void> {
 		const before = getStateCalls();
@@ -183,9 +242,11 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 					text: '=pong: {{ $json.text }}',
 				},
 			),
+			fileOnRequest,
 		]);
 		await activateWorkflow(install, 'telegramPingPong');
 		await activateWorkflow(install, 'telegramSecretAutoReply');
+		await activateWorkflow(install, fileOnRequest.id);
 		await startListening();
 	});
 
@@ -266,6 +327,51 @@ describe('the Telegram Trigger in a running n8n (cloud and secret chats, across 
 					`${file} holds a message text in plaintext`,
 				);
 			}
+		},
+	);
+
+	test(
+		"a Code node's binary file goes into the secret chat as a video with its thumbnail; the peer decrypts it byte for byte",
+		{ skip: secretSkip, timeout: 5 * 60_000 },
+		async () => {
+			assert.ok(peer && secretChat && server, 'the secret chat test set up the chat');
+			const clip = randomBytes(300_000 + 7);
+			// A JPEG's start of image and frame header (90×60): what the node checks of a thumbnail.
+			const thumb = Buffer.concat([
+				Buffer.from([0xff, 0xd8, 0xff, 0xc0, 0, 11, 8, 0, 60, 0, 90, 1, 1, 0x11, 0]),
+				randomBytes(800),
+			]);
+			const response = await postToWebhook(server.baseUrl, 'secret-file', {
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					chatId: secretChat.id,
+					clip: clip.toString('base64'),
+					thumb: thumb.toString('base64'),
+				}),
+			});
+			const output = (await response.json()) as Record<string, unknown>;
+			assert.equal(response.status, 200, JSON.stringify(output));
+			assert.deepEqual(
+				[output.sendAs, output.size, output.thumbnail, output.alreadySent],
+				['video', clip.length, true, false],
+			);
+			const sent = await guarded(
+				'the encrypted file',
+				fake.nextEncryptedMessage(alice, secretChat.id),
+				requestLog,
+			);
+			assert.ok(sent.file, 'sent with messages.sendEncryptedFile');
+			const read = await peer.decrypt(sent.bytes, {
+				bytes: sent.file.bytes,
+				keyFingerprint: sent.file.keyFingerprint,
+			});
+			assert.ok(read.file?.equals(clip), 'the peer decrypted the very bytes');
+			assert.equal(read.text, 'the clip');
+			assert.deepEqual(
+				[read.media?.mimeType, read.media?.fileName, read.media?.duration, read.media?.w],
+				['video/mp4', 'clip.mp4', 3, 320],
+			);
+			assert.ok(read.media?.thumb.equals(thumb), 'the thumbnail as the Code node made it');
 		},
 	);
 

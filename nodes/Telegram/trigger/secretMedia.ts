@@ -9,6 +9,9 @@ export function secretMediaOutput(media: SecretMedia, text: string): IDataObject
 	output.size = media.size;
 	if (media.width !== undefined) output.width = media.width;
 	if (media.height !== undefined) output.height = media.height;
+	if (media.duration !== undefined) output.duration = media.duration;
+	if (media.title) output.title = media.title;
+	if (media.performer) output.performer = media.performer;
 	// Older clients put the caption in the media, newer ones in the message text.
 	output.caption = media.caption || text;
 	return output;

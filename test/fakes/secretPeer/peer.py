@@ -56,9 +56,13 @@ ENTITY_BOLD = 0xBD610BC9
 ENTITY_TEXT_URL = 0x76A6D327
 MEDIA_PHOTO = 0xF1FA8D78
 MEDIA_DOCUMENT = 0x7AFE8AE2
+MEDIA_DOCUMENT_143 = 0x6ABD9782  # layer 143 (TDLib's secret_api.tl): size became a long
 ATTRIBUTE_FILENAME = 0x15590068
 ATTRIBUTE_IMAGE_SIZE = 0x6C37C15C
 ATTRIBUTE_ANIMATED = 0x11B58939
+ATTRIBUTE_VIDEO = 0x0EF02CE6  # documentAttributeVideo66: flags (round_message), duration, w, h
+ATTRIBUTE_AUDIO = 0x9852F9C6  # documentAttributeAudio (layer 46): flags, duration, title?, performer?, waveform?
+VOICE_FLAG = 1 << 10
 TYPING = 0xCCB27641
 SEND_TYPING = 0x16BF744E
 
@@ -226,33 +230,49 @@ def encrypt_file(command):
     padded = plain + os.urandom(-len(plain) % 16)
     encrypted = AES.encrypt_ige(padded, key, iv)
     caption = command.get('caption', '').encode('utf-8')
-    if command.get('media') == 'photo':
-        media = put_id(MEDIA_PHOTO) + put_bytes(b'') + put_int(0) + put_int(0) + put_int(command.get('w', 0)) + put_int(command.get('h', 0)) + put_int(len(plain)) + put_bytes(key) + put_bytes(iv) + put_bytes(caption)
+    thumb = put_bytes(unb64(command.get('thumb', ''))) + put_int(command.get('thumb_w', 0)) + put_int(command.get('thumb_h', 0))
+    kind = command.get('media')
+    if kind == 'photo':
+        media = put_id(MEDIA_PHOTO) + thumb + put_int(command.get('w', 0)) + put_int(command.get('h', 0)) + put_int(len(plain)) + put_bytes(key) + put_bytes(iv) + put_bytes(caption)
     else:
         attributes = [put_id(ATTRIBUTE_FILENAME) + put_bytes(command.get('file_name', 'file').encode('utf-8'))]
-        media = put_id(MEDIA_DOCUMENT) + put_bytes(b'') + put_int(0) + put_int(0) + put_bytes(command.get('mime_type', 'application/octet-stream').encode()) + put_int(len(plain)) + put_bytes(key) + put_bytes(iv) + put_id(VECTOR) + put_int(len(attributes)) + b''.join(attributes) + put_bytes(caption)
+        duration = command.get('duration', 0)
+        if kind == 'video':
+            attributes.insert(0, put_id(ATTRIBUTE_VIDEO) + put_int(0) + put_int(duration) + put_int(command.get('w', 0)) + put_int(command.get('h', 0)))
+        elif kind in ('audio', 'voice'):
+            flags = VOICE_FLAG if kind == 'voice' else 0
+            tail = b''
+            for bit, name in ((1, 'title'), (2, 'performer')):
+                if name in command:
+                    flags |= bit
+                    tail += put_bytes(command[name].encode('utf-8'))
+            attributes.insert(0, put_id(ATTRIBUTE_AUDIO) + put_int(flags) + put_int(duration) + tail)
+        media = put_id(MEDIA_DOCUMENT) + thumb + put_bytes(command.get('mime_type', 'application/octet-stream').encode()) + put_int(len(plain)) + put_bytes(key) + put_bytes(iv) + put_id(VECTOR) + put_int(len(attributes)) + b''.join(attributes) + put_bytes(caption)
     return media, encrypted, file_fingerprint(key, iv)
 
 
-def decode_media(reader):
+def decode_media(reader, layer):
     constructor = reader.id('media')
-    if constructor not in (MEDIA_PHOTO, MEDIA_DOCUMENT):
+    if constructor not in (MEDIA_PHOTO, MEDIA_DOCUMENT, MEDIA_DOCUMENT_143):
         raise PeerError('this peer reads photo and document media only, not 0x%08x' % constructor)
+    if constructor == MEDIA_DOCUMENT_143 and layer < 143:
+        raise PeerError('a layer-143 document in a layer-%d message' % layer)
     media = {'type': 'photo' if constructor == MEDIA_PHOTO else 'document'}
-    reader.bytes('thumb')
-    reader.int('thumb_w')
-    reader.int('thumb_h')
+    media['constructor'] = {MEDIA_PHOTO: 'photo', MEDIA_DOCUMENT: 'document', MEDIA_DOCUMENT_143: 'document143'}[constructor]
+    media['thumb'] = b64(reader.bytes('thumb'))
+    media['thumb_w'] = reader.int('thumb_w')
+    media['thumb_h'] = reader.int('thumb_h')
     if constructor == MEDIA_PHOTO:
         media['w'] = reader.int('w')
         media['h'] = reader.int('h')
     else:
         media['mime_type'] = reader.bytes('mime_type').decode('utf-8')
-    media['size'] = reader.int('size')
+    media['size'] = reader.long('size') if constructor == MEDIA_DOCUMENT_143 else reader.int('size')
     key, iv = reader.bytes('key'), reader.bytes('iv')
     if len(key) != 32 or len(iv) != 32:
         raise PeerError('a file key and iv are 32 bytes each, got %d and %d' % (len(key), len(iv)))
     media['key'], media['iv'] = b64(key), b64(iv)
-    if constructor == MEDIA_DOCUMENT:
+    if constructor != MEDIA_PHOTO:
         if reader.id('attributes') != VECTOR:
             raise PeerError('attributes is not a vector')
         media['attributes'] = []
@@ -266,6 +286,21 @@ def decode_media(reader):
                 media['attributes'].append('imageSize')
             elif attribute == ATTRIBUTE_ANIMATED:
                 media['attributes'].append('animated')
+            elif attribute == ATTRIBUTE_VIDEO:
+                media['round'] = bool(reader.int('flags') & 1)
+                media['duration'], media['w'], media['h'] = reader.int('duration'), reader.int('w'), reader.int('h')
+                media['attributes'].append('video')
+            elif attribute == ATTRIBUTE_AUDIO:
+                flags = reader.int('flags')
+                media['voice'] = bool(flags & VOICE_FLAG)
+                media['duration'] = reader.int('duration')
+                if flags & 1:
+                    media['title'] = reader.bytes('title').decode('utf-8')
+                if flags & 2:
+                    media['performer'] = reader.bytes('performer').decode('utf-8')
+                if flags & 4:
+                    reader.bytes('waveform')
+                media['attributes'].append('voice' if media['voice'] else 'audio')
             else:
                 raise PeerError('unknown document attribute 0x%08x' % attribute)
     media['caption'] = reader.bytes('caption').decode('utf-8')
@@ -331,7 +366,7 @@ def decode_layer(plain):
         out['kind'] = 'message'
         out['text'] = reader.bytes('message').decode('utf-8')
         if flags & (1 << 9):
-            out['media'] = decode_media(reader)
+            out['media'] = decode_media(reader, layer)
         if flags & (1 << 7):
             out['entities'] = read_entities(reader)
         if flags & (1 << 11):

@@ -67,4 +67,57 @@ describe('the Python peer: files in secret chats', { skip }, () => {
 			/key_fingerprint/,
 		);
 	});
+
+	test('reads and writes video and voice attributes and a thumbnail, peer to peer', async () => {
+		const [creator, participant] = [await startPythonPeer(), await startPythonPeer()];
+		peers.push(creator, participant);
+		const { gA } = await creator.request(DH);
+		await creator.accepted(await participant.accept({ ...DH, gA }));
+		const read = async (sent: Awaited<ReturnType<PythonPeer['encryptFile']>>) =>
+			await participant.decrypt(sent.data, {
+				bytes: sent.file,
+				keyFingerprint: sent.fileKeyFingerprint,
+			});
+
+		const thumb = randomBytes(700);
+		const video = await read(
+			await creator.encryptFile(randomBytes(3000), {
+				media: 'video',
+				mimeType: 'video/mp4',
+				fileName: 'clip.mp4',
+				duration: 42,
+				w: 1280,
+				h: 720,
+				thumb: { bytes: thumb, w: 90, h: 51 },
+			}),
+		);
+		assert.deepEqual(
+			[video.media?.type, video.media?.attributes, video.media?.duration, video.media?.w],
+			['document', ['video', 'filename'], 42, 1280],
+		);
+		assert.equal(video.media?.round, false);
+		assert.ok(video.media?.thumb.equals(thumb));
+		assert.deepEqual([video.media?.thumbW, video.media?.thumbH], [90, 51]);
+
+		const voice = await read(
+			await creator.encryptFile(randomBytes(500), { media: 'voice', duration: 7 }),
+		);
+		assert.deepEqual(
+			[voice.media?.attributes, voice.media?.voice, voice.media?.duration, voice.media?.title],
+			[['voice', 'filename'], true, 7, undefined],
+		);
+		assert.equal(voice.media?.thumb.length, 0);
+		const song = await read(
+			await creator.encryptFile(randomBytes(500), {
+				media: 'audio',
+				duration: 200,
+				title: 'Song',
+				performer: 'Band',
+			}),
+		);
+		assert.deepEqual(
+			[song.media?.voice, song.media?.title, song.media?.performer],
+			[false, 'Song', 'Band'],
+		);
+	});
 });

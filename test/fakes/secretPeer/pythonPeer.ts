@@ -116,7 +116,8 @@ export interface PeerEncrypted {
 
 /** A photo or document the peer sends: encrypted with a key/iv of its own, which go in the message. */
 export interface PeerFileOptions extends PeerSendOptions {
-	media: 'photo' | 'document';
+	/** Video, audio and voice go as documents with documentAttributeVideo66 / documentAttributeAudio. */
+	media: 'photo' | 'document' | 'video' | 'audio' | 'voice';
 	caption?: string;
 	/** Message text (the caption may be there instead, as newer clients do). */
 	text?: string;
@@ -124,6 +125,11 @@ export interface PeerFileOptions extends PeerSendOptions {
 	fileName?: string;
 	w?: number;
 	h?: number;
+	duration?: number;
+	title?: string;
+	performer?: string;
+	/** A JPEG thumbnail with its width and height. */
+	thumb?: { bytes: Buffer; w: number; h: number };
 	randomId?: bigint;
 	/** Give Telegram a key fingerprint that does not match the key/iv in the message. */
 	wrongFingerprint?: boolean;
@@ -139,6 +145,8 @@ export interface PeerEncryptedFile extends PeerEncrypted {
 /** decryptedMessageMediaPhoto / decryptedMessageMediaDocument as the peer read them. */
 export interface PeerMedia {
 	type: 'photo' | 'document';
+	/** decryptedMessageMediaDocument before layer 143 (an int size) or from it (a long size). */
+	constructorName: 'photo' | 'document' | 'document143';
 	size: number;
 	key: Buffer;
 	iv: Buffer;
@@ -147,7 +155,18 @@ export interface PeerMedia {
 	h?: number;
 	mimeType?: string;
 	fileName?: string;
+	/** The document attributes read, by kind: filename, imageSize, animated, video, audio, voice. */
 	attributes?: string[];
+	/** The thumbnail (empty: none) and its width and height. */
+	thumb: Buffer;
+	thumbW: number;
+	thumbH: number;
+	/** From documentAttributeVideo66 / documentAttributeAudio. */
+	duration?: number;
+	round?: boolean;
+	voice?: boolean;
+	title?: string;
+	performer?: string;
 }
 
 export interface PeerDecrypted {
@@ -371,11 +390,20 @@ function decryptedFromJson(answer: JsonObject): Omit<PeerDecrypted, 'replies' | 
 function mediaFromJson(json: JsonObject): PeerMedia {
 	const media: PeerMedia = {
 		type: json.type === 'photo' ? 'photo' : 'document',
+		constructorName: String(json.constructor) as PeerMedia['constructorName'],
 		size: Number(json.size),
 		key: bytes(json.key),
 		iv: bytes(json.iv),
 		caption: String(json.caption),
+		thumb: bytes(json.thumb),
+		thumbW: Number(json.thumb_w),
+		thumbH: Number(json.thumb_h),
 	};
+	if (json.duration !== undefined) media.duration = Number(json.duration);
+	if (json.round !== undefined) media.round = json.round === true;
+	if (json.voice !== undefined) media.voice = json.voice === true;
+	if (json.title !== undefined) media.title = String(json.title);
+	if (json.performer !== undefined) media.performer = String(json.performer);
 	if (json.w !== undefined) media.w = Number(json.w);
 	if (json.h !== undefined) media.h = Number(json.h);
 	if (json.mime_type !== undefined) media.mimeType = String(json.mime_type);
@@ -493,6 +521,15 @@ export async function startPythonPeer(): Promise<PythonPeer> {
 			if (options.fileName !== undefined) command.file_name = options.fileName;
 			if (options.w !== undefined) command.w = options.w;
 			if (options.h !== undefined) command.h = options.h;
+			if (options.duration !== undefined) command.duration = options.duration;
+			if (options.title !== undefined) command.title = options.title;
+			if (options.performer !== undefined) command.performer = options.performer;
+			if (options.thumb !== undefined)
+				Object.assign(command, {
+					thumb: b64(options.thumb.bytes),
+					thumb_w: options.thumb.w,
+					thumb_h: options.thumb.h,
+				});
 			if (options.randomId !== undefined) command.random_id = options.randomId.toString();
 			if (options.wrongFingerprint) command.wrong_fingerprint = true;
 			const answer = await call(command);

@@ -33,6 +33,42 @@ function pngOf(width: number, height: number, extra: number): Buffer {
 	]);
 }
 
+/** The smallest JPEG header a size sniffer reads: SOI and a baseline SOF0 with height and width. */
+function jpegOf(width: number, height: number, extra: number): Buffer {
+	const sof = Buffer.from([0xff, 0xc0, 0, 11, 8, 0, 0, 0, 0, 1, 1, 0x11, 0]);
+	sof.writeUInt16BE(height, 5);
+	sof.writeUInt16BE(width, 7);
+	return Buffer.concat([Buffer.from([0xff, 0xd8]), sof, randomBytes(extra)]);
+}
+
+/** An ISO BMFF box: size, type, payload. */
+function box(type: string, ...payload: Buffer[]): Buffer {
+	const body = Buffer.concat(payload);
+	const header = Buffer.alloc(8);
+	header.writeUInt32BE(8 + body.length, 0);
+	header.write(type, 4, 'latin1');
+	return Buffer.concat([header, body]);
+}
+
+/** An MP4 as a camera writes one: ftyp, mdat, then moov with mvhd (v1) and an audio and a video track (v0). */
+function mp4Of(seconds: number, width: number, height: number, extra: number): Buffer {
+	const mvhd = Buffer.alloc(112);
+	mvhd[0] = 1;
+	mvhd.writeUInt32BE(90_000, 20);
+	mvhd.writeBigUInt64BE(BigInt(seconds * 90_000 + 1_000), 24);
+	const tkhd = (w: number, h: number) => {
+		const payload = Buffer.alloc(84);
+		payload.writeUInt32BE(w * 65536, 76);
+		payload.writeUInt32BE(h * 65536, 80);
+		return box('tkhd', payload);
+	};
+	return Buffer.concat([
+		box('ftyp', Buffer.from('isom\0\0\x02\0isomiso2mp41', 'latin1')),
+		box('mdat', randomBytes(extra)),
+		box('moov', box('mvhd', mvhd), box('trak', tkhd(0, 0)), box('trak', tkhd(width, height))),
+	]);
+}
+
 describe('Telegram: files in secret chats, against an independent peer', { skip }, () => {
 	let fake: TelegramFake;
 	let peer: PythonPeer;
@@ -44,9 +80,21 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		credential: () => credential,
 	});
 
-	const sendFile = async (chatId: number, file: Buffer, name: string, mime: string, extra = {}) =>
+	const sendFile = async (
+		chatId: number,
+		file: Buffer,
+		name: string,
+		mime: string,
+		extra: IDataObject = {},
+		thumbnail?: Buffer,
+	) =>
 		await withBinaryInput(
-			[{ data: binaryFile(file, name, mime) }],
+			[
+				{
+					data: binaryFile(file, name, mime),
+					...(thumbnail && { thumb: binaryFile(thumbnail, 'thumb.jpg', 'image/jpeg') }),
+				},
+			],
 			async () =>
 				await run({
 					operation: 'sendFile',
@@ -90,6 +138,8 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 			[read.media?.mimeType, read.media?.fileName, read.media?.size],
 			['application/pdf', 'report.pdf', report.length],
 		);
+		// Written in layer 73 (the peer announced nothing newer): the document's size is an int.
+		assert.equal(read.media?.constructorName, 'document');
 		assert.equal(read.text, 'the quarterly report');
 		// The file is not readable by the server: what it holds is not the file.
 		const stored = fake.encryptedChats[0].messages.at(-1)?.file;
@@ -288,5 +338,221 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		assert.match(String(result.error?.message), /waiting/);
 		assert.equal(fake.requests.filter((r) => r.name.startsWith('upload.')).length, 0);
 		assert.equal(fake.encryptedChats[0].messages.length, 0);
+	});
+
+	test('a video goes with its duration, width and height and the JPEG thumbnail given; the peer reads them as official clients send them', async () => {
+		const chatId = await acceptedChat();
+		const clip = randomBytes(40_000);
+		const thumbnail = jpegOf(90, 51, 1500);
+		const sent = await sendFile(
+			chatId,
+			clip,
+			'clip.mp4',
+			'video/mp4',
+			{
+				sendAs: 'video',
+				duration: 42,
+				width: 1280,
+				height: 720,
+				options: { thumbnailBinaryProperty: 'thumb' },
+			},
+			thumbnail,
+		);
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(clip));
+		// decryptedMessageMediaDocument with documentAttributeVideo66 (layer 66, below our lowest 73).
+		assert.deepEqual(
+			[read.media?.type, read.media?.mimeType, read.media?.attributes],
+			['document', 'video/mp4', ['video', 'filename']],
+		);
+		assert.deepEqual(
+			[read.media?.duration, read.media?.w, read.media?.h, read.media?.round],
+			[42, 1280, 720, false],
+		);
+		assert.ok(read.media?.thumb.equals(thumbnail), 'the thumbnail as given');
+		assert.deepEqual([read.media?.thumbW, read.media?.thumbH], [90, 51]);
+		const json = sent.items[0].json;
+		assert.deepEqual(
+			[json.sendAs, json.duration, json.width, json.height, json.thumbnail],
+			['video', 42, 1280, 720, true],
+		);
+	});
+
+	test('audio goes with its title and performer, a voice message with the voice flag: documentAttributeAudio', async () => {
+		const chatId = await acceptedChat();
+		const song = randomBytes(5000);
+		const sent = await sendFile(chatId, song, 'song.mp3', 'audio/mpeg', {
+			sendAs: 'audio',
+			duration: 200,
+			title: 'Song',
+			performer: 'Band',
+		});
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const audio = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(audio.file?.equals(song));
+		assert.deepEqual(
+			[audio.media?.attributes, audio.media?.voice, audio.media?.duration],
+			[['audio', 'filename'], false, 200],
+		);
+		assert.deepEqual([audio.media?.title, audio.media?.performer], ['Song', 'Band']);
+		assert.equal(audio.media?.thumb.length, 0, 'no thumbnail given, none sent');
+
+		const note = randomBytes(3000);
+		const voice = await sendFile(chatId, note, 'note.ogg', 'audio/ogg', {
+			sendAs: 'voice',
+			duration: 7,
+		});
+		assert.equal(voice.error, undefined, voice.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(note));
+		assert.deepEqual(
+			[read.media?.attributes, read.media?.voice, read.media?.duration, read.media?.title],
+			[['voice', 'filename'], true, 7, undefined],
+		);
+	});
+
+	test('a thumbnail larger than 90 px or not a JPEG is a clear field error; nothing is sent', async () => {
+		const chatId = await acceptedChat();
+		const before = fake.encryptedChats[0].messages.length;
+		for (const thumbnail of [jpegOf(320, 180, 100), Buffer.from('not a picture')]) {
+			const result = await sendFile(
+				chatId,
+				randomBytes(1000),
+				'clip.mp4',
+				'video/mp4',
+				{ sendAs: 'video', options: { thumbnailBinaryProperty: 'thumb' } },
+				thumbnail,
+			);
+			assert.match(String(result.error?.message), /Thumbnail/);
+		}
+		assert.equal(fake.encryptedChats[0].messages.length, before);
+	});
+
+	test('the trigger puts the duration and size of a video, the title of audio and the duration of a voice message in its items', async () => {
+		const chatId = await acceptedChat();
+		const emitted = await listen({ events: ['secretMessage'], downloadMedia: true });
+		const clip = randomBytes(2000);
+		const video = await peer.encryptFile(clip, {
+			media: 'video',
+			mimeType: 'video/mp4',
+			fileName: 'clip.mp4',
+			duration: 42,
+			w: 1280,
+			h: 720,
+			thumb: { bytes: jpegOf(90, 51, 300), w: 90, h: 51 },
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, video.data, {
+			bytes: video.file,
+			keyFingerprint: video.fileKeyFingerprint,
+		});
+		const videoItem = await emitted.until(() => emitted.whole[0]);
+		assert.deepEqual(videoItem.json.media, {
+			type: 'video',
+			fileName: 'clip.mp4',
+			mimeType: 'video/mp4',
+			size: clip.length,
+			width: 1280,
+			height: 720,
+			duration: 42,
+			caption: '',
+		});
+		assert.ok(Buffer.from(videoItem.binary?.data.data ?? '', 'base64').equals(clip));
+
+		const song = await peer.encryptFile(randomBytes(900), {
+			media: 'audio',
+			mimeType: 'audio/mpeg',
+			fileName: 'song.mp3',
+			duration: 200,
+			title: 'Song',
+			performer: 'Band',
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, song.data, {
+			bytes: song.file,
+			keyFingerprint: song.fileKeyFingerprint,
+		});
+		const songItem = await emitted.until(() => emitted.whole[1]);
+		assert.deepEqual(
+			[
+				(songItem.json.media as IDataObject).type,
+				(songItem.json.media as IDataObject).duration,
+				(songItem.json.media as IDataObject).title,
+				(songItem.json.media as IDataObject).performer,
+			],
+			['audio', 200, 'Song', 'Band'],
+		);
+
+		const voice = await peer.encryptFile(randomBytes(800), {
+			media: 'voice',
+			mimeType: 'audio/ogg',
+			duration: 7,
+		});
+		fake.sendEncryptedFileAs(ALICE, chatId, voice.data, {
+			bytes: voice.file,
+			keyFingerprint: voice.fileKeyFingerprint,
+		});
+		const voiceItem = await emitted.until(() => emitted.whole[2]);
+		assert.deepEqual(
+			[(voiceItem.json.media as IDataObject).type, (voiceItem.json.media as IDataObject).duration],
+			['voice', 7],
+		);
+	});
+
+	test('to a peer on layer 144 a document goes with its layer-143 constructor (a long size), as TDLib sends it', async () => {
+		const chatId = await acceptedChat();
+		await listen({ events: ['secretMessage'] });
+		await peer.setLayer(144);
+		const notice = await peer.encryptAction({ kind: 'notifyLayer', layer: 144 });
+		fake.sendEncryptedAs(ALICE, chatId, notice.data, { service: true, randomId: notice.randomId });
+		for (let attempt = 0; ; attempt++) {
+			const listed = await run({ operation: 'getAll', returnAll: true });
+			if (listed.items.some((item) => item.json.chatId === chatId && item.json.layer === 144))
+				break;
+			assert.ok(attempt < 200, "the trigger never stored the peer's layer 144");
+			await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+		}
+		const song = randomBytes(4000);
+		const sent = await sendFile(chatId, song, 'song.mp3', 'audio/mpeg', {
+			sendAs: 'audio',
+			duration: 3,
+		});
+		assert.equal(sent.error, undefined, sent.error?.message);
+		assert.equal(sent.items[0].json.layer, 144);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.equal(read.layer, 144);
+		assert.deepEqual(
+			[read.media?.constructorName, read.media?.size, read.media?.duration],
+			['document143', song.length, 3],
+		);
+		assert.ok(read.file?.equals(song));
+		// A photo has one constructor in every layer.
+		const picture = pngOf(64, 64, 500);
+		assert.equal((await sendFile(chatId, picture, 'p.png', 'image/png')).error, undefined);
+		const photo = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.equal(photo.media?.constructorName, 'photo');
+	});
+
+	test("a video's duration, width and height left at 0 are read from the MP4 itself", async () => {
+		const chatId = await acceptedChat();
+		const clip = mp4Of(12, 1920, 1080, 5000);
+		const sent = await sendFile(chatId, clip, 'clip.mp4', 'video/mp4', { sendAs: 'video' });
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(clip));
+		assert.deepEqual([read.media?.duration, read.media?.w, read.media?.h], [12, 1920, 1080]);
+		// What is given wins; a file that is no MP4 keeps 0.
+		const given = await sendFile(chatId, clip, 'clip.mp4', 'video/mp4', {
+			sendAs: 'video',
+			duration: 30,
+		});
+		assert.equal(given.error, undefined, given.error?.message);
+		const readGiven = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.deepEqual([readGiven.media?.duration, readGiven.media?.w], [30, 1920]);
+		const raw = await sendFile(chatId, randomBytes(900), 'clip.webm', 'video/webm', {
+			sendAs: 'video',
+		});
+		assert.equal(raw.error, undefined, raw.error?.message);
+		const readRaw = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.deepEqual([readRaw.media?.duration, readRaw.media?.w], [0, 0]);
 	});
 });

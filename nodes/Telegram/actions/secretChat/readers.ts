@@ -1,7 +1,17 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError, settle } from '../../../../shared/errors';
+import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { INT32_MAX, readDecimalId } from '../../../../shared/ids';
-import { UnknownSecretChatError } from '../../transport';
+import {
+	UnknownSecretChatError,
+	withTelegramAccount,
+	type CallOptions,
+	type SecretSendResult,
+	type TelegramAccount,
+	type TelegramSession,
+} from '../../transport';
+import { messageRandomId } from '../idempotency';
+import { callOptions } from '../readers';
 
 export function readSecretChatId(context: IExecuteFunctions, itemIndex: number): number {
 	const value = context.getNodeParameter('secretChatId', itemIndex, '', { extractValue: true });
@@ -31,4 +41,42 @@ export async function onSecretChat<T>(
 		);
 	}
 	throw outcome.error;
+}
+
+/** What one send to a secret chat works with. */
+export interface SecretSendTarget {
+	session: TelegramSession;
+	account: TelegramAccount;
+	randomId: bigint;
+	options: CallOptions;
+}
+
+/**
+ * Sends one item's message to a secret chat once per execution, and outputs it with the chat id,
+ * random_id, out_seq_no and layer it went out with. The same random_id on a retry: an unclear
+ * first attempt is repeated byte for byte, never sent twice.
+ */
+export async function sendToSecretChatOnce(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	request: { operation: string; chatId: number; doing: string },
+	send: (target: SecretSendTarget) => Promise<{ sent: SecretSendResult; output: IDataObject }>,
+): Promise<IDataObject> {
+	const { operation, chatId, doing } = request;
+	return await sendOnce(
+		sendKey(context, itemIndex, operation),
+		async () =>
+			await withTelegramAccount(context, itemIndex, async (session, account) => {
+				const randomId = messageRandomId(context, operation, itemIndex);
+				const options = callOptions(context, itemIndex, doing);
+				const { sent, output } = await onSecretChat(
+					context,
+					itemIndex,
+					send({ session, account, randomId, options }),
+				);
+				const { outSeqNo, layer, alreadySent } = sent;
+				return { chatId, randomId: randomId.toString(), ...output, outSeqNo, layer, alreadySent };
+			}),
+		() => false,
+	);
 }

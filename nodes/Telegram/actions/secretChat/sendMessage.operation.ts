@@ -1,13 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 import { fieldError } from '../../../../shared/errors';
-import { sendKey, sendOnce } from '../../../../shared/executionMemo';
-import { sendSecretText, withTelegramAccount } from '../../transport';
+import { sendSecretText } from '../../transport';
 import { formattingOption, maxRateLimitWaitOption, silentOption, textField } from '../properties';
-import { callOptions, readFormatting, readOptions } from '../readers';
-import { messageRandomId } from '../idempotency';
+import { readFormatting, readOptions } from '../readers';
 import { secretChatIdField } from './properties';
-import { onSecretChat, readSecretChatId } from './readers';
+import { readSecretChatId, sendToSecretChatOnce } from './readers';
 import { MAX_SELF_DESTRUCT_SECONDS, readSelfDestructSeconds } from './timer';
 
 const OPERATION = 'secretChat.sendMessage';
@@ -72,34 +70,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					options.ttlSeconds,
 					itemIndex,
 				);
-	return await sendOnce(
-		sendKey(this, itemIndex, OPERATION),
-		async () =>
-			await withTelegramAccount(this, itemIndex, async (session, account) => {
-				// The same random_id on a retry: an unclear first attempt is repeated byte for byte, never sent twice.
-				const randomId = messageRandomId(this, OPERATION, itemIndex);
-				const sent = await onSecretChat(
-					this,
-					itemIndex,
-					sendSecretText(
-						session,
-						account,
-						{ chatId, text, randomId, silent, formatting, ttlSeconds },
-						callOptions(this, itemIndex, 'sending the secret message'),
-					),
-				);
-				const { outSeqNo, layer, alreadySent } = sent;
-				return {
-					chatId,
-					randomId: randomId.toString(),
-					text,
-					silent,
-					ttlSeconds: sent.ttlSeconds,
-					outSeqNo,
-					layer,
-					alreadySent,
-				};
-			}),
-		() => false,
+	return await sendToSecretChatOnce(
+		this,
+		itemIndex,
+		{ operation: OPERATION, chatId, doing: 'sending the secret message' },
+		async ({ session, account, randomId, options: call }) => {
+			const sent = await sendSecretText(
+				session,
+				account,
+				{ chatId, text, randomId, silent, formatting, ttlSeconds },
+				call,
+			);
+			return { sent, output: { text, silent, ttlSeconds: sent.ttlSeconds } };
+		},
 	);
 }

@@ -1,12 +1,9 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
-import { sendKey, sendOnce } from '../../../../shared/executionMemo';
-import { setSecretChatTimer, withTelegramAccount } from '../../transport';
+import { setSecretChatTimer } from '../../transport';
 import { floodWaitOnlyOptions } from '../properties';
-import { callOptions } from '../readers';
-import { messageRandomId } from '../idempotency';
 import { secretChatIdField } from './properties';
-import { onSecretChat, readSecretChatId } from './readers';
+import { readSecretChatId, sendToSecretChatOnce } from './readers';
 import { MAX_SELF_DESTRUCT_SECONDS, readSelfDestructSeconds } from './timer';
 
 const OPERATION = 'secretChat.setTimer';
@@ -39,25 +36,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		this.getNodeParameter('ttlSeconds', itemIndex, 0),
 		itemIndex,
 	);
-	return await sendOnce(
-		sendKey(this, itemIndex, OPERATION),
-		async () =>
-			await withTelegramAccount(this, itemIndex, async (session, account) => {
-				// A retry carries the same random_id: the action is repeated byte for byte, never twice.
-				const randomId = messageRandomId(this, OPERATION, itemIndex);
-				const sent = await onSecretChat(
-					this,
-					itemIndex,
-					setSecretChatTimer(
-						session,
-						account,
-						{ chatId, ttlSeconds, randomId },
-						callOptions(this, itemIndex, 'setting the self-destruct timer'),
-					),
-				);
-				const { outSeqNo, layer, alreadySent } = sent;
-				return { chatId, randomId: randomId.toString(), ttlSeconds, outSeqNo, layer, alreadySent };
-			}),
-		() => false,
+	return await sendToSecretChatOnce(
+		this,
+		itemIndex,
+		{ operation: OPERATION, chatId, doing: 'setting the self-destruct timer' },
+		async ({ session, account, randomId, options }) => ({
+			sent: await setSecretChatTimer(session, account, { chatId, ttlSeconds, randomId }, options),
+			output: { ttlSeconds },
+		}),
 	);
 }

@@ -5,7 +5,15 @@
  * methods used here.
  */
 
-export type SecretMediaType = 'photo' | 'document' | 'video' | 'audio';
+/** Video, audio and voice travel as documents whose attributes say what they are. */
+export type SecretMediaType = 'photo' | 'document' | 'video' | 'audio' | 'voice';
+
+/** The small JPEG clients show before the file is downloaded (at most 90 px a side). */
+export interface SecretThumbnail {
+	bytes: Buffer;
+	width: number;
+	height: number;
+}
 
 export interface SecretMedia {
 	type: SecretMediaType;
@@ -19,11 +27,18 @@ export interface SecretMedia {
 	fileName?: string;
 	width?: number;
 	height?: number;
+	/** Seconds, of a video, audio or voice message. */
+	duration?: number;
+	title?: string;
+	performer?: string;
+	/** Sent only; a received one is skipped. */
+	thumbnail?: SecretThumbnail;
 }
 
 export interface MediaWriter {
 	constructorId(id: number): this;
 	int(value: number, field: string): this;
+	long(value: bigint, field: string): this;
 	bytes(value: Buffer): this;
 	string(value: string): this;
 }
@@ -58,17 +73,75 @@ const ATTRIBUTE = {
 	audio: 0x9852f9c6,
 	video66: 0x0ef02ce6,
 } as const;
+/** documentAttributeAudio's flags. */
+const AUDIO_TITLE = 1 << 0;
+const AUDIO_PERFORMER = 1 << 1;
+const AUDIO_WAVEFORM = 1 << 2;
+const AUDIO_VOICE = 1 << 10;
 const STICKER_SET_SHORT_NAME = 0x861cc8a0;
 const STICKER_SET_EMPTY = 0xffb62b95;
 
-/** decryptedMessageMediaPhoto or decryptedMessageMediaDocument (layer 45+, read by every client since). */
-export function writeSecretMedia(writer: MediaWriter, media: SecretMedia): void {
+function writeThumbnail(writer: MediaWriter, thumbnail: SecretThumbnail | undefined): void {
+	writer
+		.bytes(thumbnail?.bytes ?? Buffer.alloc(0))
+		.int(thumbnail?.width ?? 0, 'thumbW')
+		.int(thumbnail?.height ?? 0, 'thumbH');
+}
+
+/**
+ * What a document is, as attributes: documentAttributeVideo66 for a video, documentAttributeAudio
+ * (layer 46, with the voice flag) for audio and voice (both older than layer 73, the lowest we
+ * write), then the file name, as Telegram's apps send them.
+ */
+function documentAttributes(media: SecretMedia): Array<(w: MediaWriter) => void> {
+	const attributes: Array<(w: MediaWriter) => void> = [];
+	if (media.type === 'video')
+		attributes.push((w) =>
+			w
+				.constructorId(ATTRIBUTE.video66)
+				.int(0, 'flags')
+				.int(media.duration ?? 0, 'duration')
+				.int(media.width ?? 0, 'width')
+				.int(media.height ?? 0, 'height'),
+		);
+	if (media.type === 'audio' || media.type === 'voice') {
+		const { title, performer } = media;
+		const flags =
+			(media.type === 'voice' ? AUDIO_VOICE : 0) |
+			(title ? AUDIO_TITLE : 0) |
+			(performer ? AUDIO_PERFORMER : 0);
+		attributes.push((w) => {
+			w.constructorId(ATTRIBUTE.audio)
+				.int(flags, 'flags')
+				.int(media.duration ?? 0, 'duration');
+			if (title) w.string(title);
+			if (performer) w.string(performer);
+		});
+	}
+	if (media.fileName !== undefined)
+		attributes.push((w) => w.constructorId(ATTRIBUTE.fileName).string(media.fileName as string));
+	if (media.type === 'document' && media.width !== undefined && media.height !== undefined)
+		attributes.push((w) =>
+			w
+				.constructorId(ATTRIBUTE.imageSize)
+				.int(media.width as number, 'width')
+				.int(media.height as number, 'height'),
+		);
+	return attributes;
+}
+
+/** From this layer a document's size is a long; TDLib writes that constructor to peers on it. */
+const BIG_FILES_LAYER = 143;
+
+/**
+ * decryptedMessageMediaPhoto or decryptedMessageMediaDocument (layer 45+, read by every client
+ * since), the document in its layer-143 form for a message written in 143 or later.
+ */
+export function writeSecretMedia(writer: MediaWriter, media: SecretMedia, layer: number): void {
 	if (media.type === 'photo') {
+		writer.constructorId(MEDIA.photo);
+		writeThumbnail(writer, media.thumbnail);
 		writer
-			.constructorId(MEDIA.photo)
-			.bytes(Buffer.alloc(0))
-			.int(0, 'thumbW')
-			.int(0, 'thumbH')
 			.int(media.width ?? 0, 'width')
 			.int(media.height ?? 0, 'height')
 			.int(media.size, 'size')
@@ -77,23 +150,14 @@ export function writeSecretMedia(writer: MediaWriter, media: SecretMedia): void 
 			.string(media.caption);
 		return;
 	}
-	const attributes: Array<(w: MediaWriter) => void> = [];
-	if (media.fileName !== undefined)
-		attributes.push((w) => w.constructorId(ATTRIBUTE.fileName).string(media.fileName as string));
-	if (media.width !== undefined && media.height !== undefined)
-		attributes.push((w) =>
-			w
-				.constructorId(ATTRIBUTE.imageSize)
-				.int(media.width as number, 'width')
-				.int(media.height as number, 'height'),
-		);
+	const attributes = documentAttributes(media);
+	const bigFiles = layer >= BIG_FILES_LAYER;
+	writer.constructorId(bigFiles ? MEDIA.document143 : MEDIA.document);
+	writeThumbnail(writer, media.thumbnail);
+	writer.string(media.mimeType);
+	if (bigFiles) writer.long(BigInt(media.size), 'size');
+	else writer.int(media.size, 'size');
 	writer
-		.constructorId(MEDIA.document)
-		.bytes(Buffer.alloc(0))
-		.int(0, 'thumbW')
-		.int(0, 'thumbH')
-		.string(media.mimeType)
-		.int(media.size, 'size')
 		.bytes(media.key)
 		.bytes(media.iv)
 		.constructorId(VECTOR)
@@ -102,7 +166,10 @@ export function writeSecretMedia(writer: MediaWriter, media: SecretMedia): void 
 	writer.string(media.caption);
 }
 
-/** The document attributes we keep (name, image size); false when one of them cannot be read. */
+/**
+ * The document attributes we keep (name, image size, what a video or audio file is and how long
+ * it plays); false when one of them cannot be read.
+ */
 function readAttributes(reader: MediaReader, media: SecretMedia): boolean {
 	if (reader.constructorId('attributes') !== VECTOR) return false;
 	const count = reader.int('attributes');
@@ -119,31 +186,32 @@ function readAttributes(reader: MediaReader, media: SecretMedia): boolean {
 			case ATTRIBUTE.animated:
 			case ATTRIBUTE.sticker23:
 				break;
-			case ATTRIBUTE.video:
-				reader.int('duration');
-				media.width = reader.int('w');
-				media.height = reader.int('h');
-				break;
 			case ATTRIBUTE.video66:
 				reader.int('flags');
-				reader.int('duration');
+			// falls through: the same fields after the flags
+			case ATTRIBUTE.video:
+				media.type = 'video';
+				media.duration = reader.int('duration');
 				media.width = reader.int('w');
 				media.height = reader.int('h');
 				break;
 			case ATTRIBUTE.audio23:
-				reader.int('duration');
+				media.type = 'audio';
+				media.duration = reader.int('duration');
 				break;
 			case ATTRIBUTE.audio45:
-				reader.int('duration');
-				reader.string('title');
-				reader.string('performer');
+				media.type = 'audio';
+				media.duration = reader.int('duration');
+				media.title = reader.string('title');
+				media.performer = reader.string('performer');
 				break;
 			case ATTRIBUTE.audio: {
 				const flags = reader.int('flags');
-				reader.int('duration');
-				if (flags & 1) reader.string('title');
-				if (flags & 2) reader.string('performer');
-				if (flags & 4) reader.bytes('waveform');
+				media.type = flags & AUDIO_VOICE ? 'voice' : 'audio';
+				media.duration = reader.int('duration');
+				if (flags & AUDIO_TITLE) media.title = reader.string('title');
+				if (flags & AUDIO_PERFORMER) media.performer = reader.string('performer');
+				if (flags & AUDIO_WAVEFORM) reader.bytes('waveform');
 				break;
 			}
 			case ATTRIBUTE.sticker: {
@@ -191,7 +259,7 @@ export function readSecretMedia(reader: MediaReader, id: number): SecretMedia | 
 		};
 	}
 	if (id === MEDIA.video) {
-		reader.int('duration');
+		const duration = reader.int('duration');
 		const mimeType = reader.string('mime_type');
 		const width = reader.int('w');
 		const height = reader.int('h');
@@ -201,6 +269,7 @@ export function readSecretMedia(reader: MediaReader, id: number): SecretMedia | 
 		return {
 			type: 'video',
 			mimeType,
+			duration,
 			width,
 			height,
 			size,
@@ -210,12 +279,13 @@ export function readSecretMedia(reader: MediaReader, id: number): SecretMedia | 
 		};
 	}
 	if (id === MEDIA.audio) {
-		reader.int('duration');
+		const duration = reader.int('duration');
 		const mimeType = reader.string('mime_type');
 		const size = reader.int('size');
 		return {
 			type: 'audio',
 			mimeType,
+			duration,
 			size,
 			key: reader.bytes('key'),
 			iv: reader.bytes('iv'),

@@ -33,7 +33,8 @@ import {
 	type OutgoingSecret,
 	type SecretChatState,
 } from './protocol';
-import { decodeSecretLayer, type SecretMessage } from './tl';
+import { sentEnvelope } from './sentLog';
+import type { SecretMessage } from './tl';
 
 /**
  * Secret chats over the account's connection: the protocol (protocol.ts) decides what to send,
@@ -282,12 +283,7 @@ export async function sendSecret(
 		if (!repeat && staleRekey(latest())) take(abandonRekey(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
-		const composed = await compose(
-			latest(),
-			earlierEntry?.envelope
-				? decodeSecretLayer(Buffer.from(earlierEntry.envelope, 'base64')).message
-				: undefined,
-		);
+		const composed = await compose(latest(), sentEnvelope(stored, randomId)?.message);
 		const message = composed.message;
 		take(sealMessage(latest(), message));
 		if (!repeat && message.kind === 'service' && message.action.kind === 'setMessageTtl')
@@ -297,14 +293,11 @@ export async function sendSecret(
 		if (latest() !== stored) await save(latest() as StoredState);
 		const file = composed.file && { randomId, input: composed.file };
 		const sent = await sendAll(session, latest(), outgoing, { ...options, silent, file });
-		const envelope = latest().sentLog.find((entry) => entry.randomId === randomId.toString());
 		const result = {
 			chatId,
 			randomId,
 			outSeqNo: sentOutSeqNo(latest(), randomId),
-			layer: envelope?.envelope
-				? decodeSecretLayer(Buffer.from(envelope.envelope, 'base64')).layer
-				: commonLayer(latest().peerLayer),
+			layer: sentEnvelope(latest(), randomId)?.layer ?? commonLayer(latest().peerLayer),
 			alreadySent: sent.duplicates.includes(randomId),
 		};
 		if (sent.error === undefined) return { next: latest() as StoredState, result };

@@ -3,10 +3,10 @@ import type { CallOptions } from '../call';
 import type { TelegramSession } from '../pool';
 import { secretChatsOf } from './chatStore';
 import { encryptSecretFile, uploadEncrypted } from './files';
-import type { SecretMedia } from './media';
-import { SecretChatError, type SecretChatState } from './protocol';
+import type { SecretMedia, SecretThumbnail } from './media';
+import { SecretChatError } from './protocol';
 import { sendSecret, UnknownSecretChatError, type SecretSendResult } from './secretChats';
-import { decodeSecretLayer } from './tl';
+import { sentEnvelope } from './sentLog';
 
 export interface SecretFileToSend {
 	chatId: number;
@@ -17,23 +17,18 @@ export interface SecretFileToSend {
 	fileName: string;
 	mimeType: string;
 	/** A photo needs its width and height (clients size it before decrypting). */
-	as: { type: 'photo'; width: number; height: number } | { type: 'document' };
-}
-
-/** The key and iv a message with this random_id was sealed with before (a retry), if any. */
-function earlierKeys(
-	state: SecretChatState,
-	randomId: bigint,
-): { key: Buffer; iv: Buffer } | undefined {
-	const entry = state.sentLog.find((sent) => sent.randomId === randomId.toString());
-	// Absent, or acknowledged by the other side (only its id kept): nothing to repeat.
-	if (!entry?.envelope) return undefined;
-	const message = decodeSecretLayer(Buffer.from(entry.envelope, 'base64')).message;
-	return message.kind === 'message' ? message.media : undefined;
+	as:
+		| { type: 'photo'; width: number; height: number }
+		| { type: 'document' }
+		| { type: 'video'; duration: number; width: number; height: number }
+		| { type: 'audio'; duration: number; title?: string; performer?: string }
+		| { type: 'voice'; duration: number };
+	/** A JPEG of at most 90 px a side, shown until the file is downloaded. */
+	thumbnail?: SecretThumbnail;
 }
 
 /**
- * Sends a photo or document to a ready chat: encrypted and uploaded first, outside the chat's
+ * Sends a photo, document, video, audio or voice message to a ready chat: encrypted and uploaded first, outside the chat's
  * lock (a long upload must not hold up the trigger reading that chat), then sealed and sent with
  * messages.sendEncryptedFile. A retry with the same random_id encrypts with the key and iv the
  * first attempt sealed into its message, so the repeated message still opens the new upload.
@@ -51,22 +46,27 @@ export async function sendSecretFile(
 			before.status === 'closed' ? 'closed' : 'not-ready',
 			`secret chat ${file.chatId} is ${before.status}: files go only to a chat both sides accepted`,
 		);
-	const encrypted = encryptSecretFile(file.bytes, earlierKeys(before, file.randomId));
+	const earlier = sentEnvelope(before, file.randomId)?.message;
+	const encrypted = encryptSecretFile(
+		file.bytes,
+		earlier?.kind === 'message' ? earlier.media : undefined,
+	);
 	const input = await uploadEncrypted(session, encrypted, file.fileName, {
 		...options,
 		doing: `uploading ${file.fileName}`,
 	});
+	const { type, ...details } = file.as;
 	const media: SecretMedia = {
-		type: file.as.type,
+		type,
+		...details,
 		size: file.bytes.length,
 		key: encrypted.key,
 		iv: encrypted.iv,
 		// Newer clients show the message text as the caption; the media's own stays empty.
 		caption: '',
-		mimeType: file.as.type === 'photo' ? 'image/jpeg' : file.mimeType,
-		fileName: file.as.type === 'document' ? file.fileName : undefined,
-		width: file.as.type === 'photo' ? file.as.width : undefined,
-		height: file.as.type === 'photo' ? file.as.height : undefined,
+		mimeType: type === 'photo' ? 'image/jpeg' : file.mimeType,
+		fileName: type === 'photo' ? undefined : file.fileName,
+		thumbnail: file.thumbnail,
 	};
 	return await sendSecret(session, account, file, options, async (_state, earlier) => {
 		// The same random_id sealed by another run meanwhile, under another key: this upload cannot go with it.

@@ -206,7 +206,7 @@ function writeAction(writer: TlWriter, action: SecretAction): void {
 	}
 }
 
-function writeMessage(writer: TlWriter, message: SecretMessage): void {
+function writeMessage(writer: TlWriter, message: SecretMessage, layer: number): void {
 	if (message.kind === 'service') {
 		writer.constructorId(ID.service).long(message.randomId, 'randomId');
 		writeAction(writer, message.action);
@@ -228,7 +228,7 @@ function writeMessage(writer: TlWriter, message: SecretMessage): void {
 		.long(message.randomId, 'randomId')
 		.int(message.ttl, 'ttl')
 		.string(message.text);
-	if (message.media) writeSecretMedia(writer, message.media);
+	if (message.media) writeSecretMedia(writer, message.media, layer);
 	if (entities) writeEntities(writer, entities);
 	if (message.viaBotName !== undefined) writer.string(message.viaBotName);
 	if (message.replyToRandomId !== undefined)
@@ -248,7 +248,7 @@ export function encodeSecretLayer(envelope: SecretLayerEnvelope): Buffer {
 		.int(envelope.layer, 'layer')
 		.int(envelope.inSeqNo, 'inSeqNo')
 		.int(envelope.outSeqNo, 'outSeqNo');
-	writeMessage(writer, envelope.message);
+	writeMessage(writer, envelope.message, envelope.layer);
 	return writer.toBuffer();
 }
 
