@@ -285,8 +285,14 @@ export class UpdateTracker {
 			this.save();
 			// Saved before the messages go out, so n8n's save on emit keeps a state past them.
 			for (const message of messages) this.sink.onMessage(message);
-			for (const message of difference.newEncryptedMessages)
-				await this.sink.onAccountUpdate(new Api.UpdateNewEncryptedMessage({ message, qts: 0 }));
+			// Each encrypted message takes the next qts: known per message when the count matches
+			// (a chat skips one a sending node already applied, secret/inbox.ts); else 0, not known.
+			const encrypted = difference.newEncryptedMessages;
+			const numbered = reached.qts - qts === encrypted.length;
+			for (const [index, message] of encrypted.entries())
+				await this.sink.onAccountUpdate(
+					new Api.UpdateNewEncryptedMessage({ message, qts: numbered ? qts + index + 1 : 0 }),
+				);
 			if (difference.newEncryptedMessages.length > 0) await this.sink.recordQts(reached.qts);
 			for (const other of difference.otherUpdates) {
 				if (other instanceof Api.UpdateChannelTooLong)

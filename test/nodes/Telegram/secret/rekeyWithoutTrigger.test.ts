@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+import type { PythonPeer } from '../../../fakes/secretPeer/pythonPeer';
+import type { TelegramFake } from '../../../fakes/telegram/server';
+import { distTransport } from '../setup';
+import { ALICE, skip, useSecretChatPeer } from '../fixtures/secretChatPeer';
+
+/**
+ * A re-key we start is answered by an encrypted message (acceptKey). Through n8n's engine, the
+ * fake Telegram and the independent Python peer: a sending node with no trigger listening reads
+ * that answer itself and completes the re-key; what the peer wrote meanwhile is kept (sealed) for
+ * the trigger, which emits it later, once, in order.
+ */
+describe('Telegram: Secret Chat re-key without a listening trigger', { skip }, () => {
+	let fake: TelegramFake;
+	let peer: PythonPeer;
+	let credential: ICredentialDataDecryptedObject;
+	const { run, send, acceptedChat, startTrigger, triggers } = useSecretChatPeer({
+		fake: (started) => (fake = started),
+		peer: (started) => (peer = started),
+		setCredential: (value) => (credential = value),
+		credential: () => credential,
+	});
+
+	const nextAtPeer = async (chatId: number) =>
+		await peer.decrypt((await fake.nextEncryptedMessage(ALICE, chatId)).bytes);
+
+	/**
+	 * 99 texts after the layer notice fill the key; the next send starts the re-key. The peer
+	 * writes `before` first, then reads the request: returns its acceptKey.
+	 */
+	async function startRekey(chatId: number, before: string[]): Promise<Buffer[]> {
+		const texts = Array.from({ length: 99 }, (_, i) => ({ text: `message ${i}` }));
+		const batch = await run(
+			{ operation: 'sendMessage', secretChatId: chatId, text: '={{ $json.text }}' },
+			texts,
+		);
+		assert.equal(batch.error, undefined, batch.error?.message);
+		for (let i = 0; i < 99; i++) assert.equal((await nextAtPeer(chatId)).text, `message ${i}`);
+		assert.equal((await send(chatId, 'starts the re-key')).error, undefined);
+		for (const text of before) await peerWrites(chatId, text);
+		const requestKey = await nextAtPeer(chatId);
+		assert.equal(requestKey.action?.kind, 'requestKey');
+		assert.equal((await nextAtPeer(chatId)).text, 'starts the re-key');
+		return requestKey.replies;
+	}
+
+	async function peerWrites(chatId: number, text: string) {
+		const sealed = await peer.encryptText(text);
+		fake.sendEncryptedAs(ALICE, chatId, sealed.data, { randomId: sealed.randomId });
+	}
+
+	/** The next sends commit the new key: commitKey under the old key, then the text under the new one. */
+	async function expectCommitThenNewKey(
+		chatId: number,
+		oldFingerprint: bigint | undefined,
+		text: string,
+	) {
+		const commit = await nextAtPeer(chatId);
+		assert.equal(commit.action?.kind, 'commitKey');
+		assert.equal(commit.fingerprint, oldFingerprint);
+		const switched = await peer.state();
+		assert.notEqual(switched.fingerprint, oldFingerprint);
+		const fresh = await nextAtPeer(chatId);
+		assert.deepEqual([fresh.text, fresh.fingerprint], [text, switched.fingerprint]);
+		assert.equal(switched.rekey, null);
+	}
+
+	test('a send reads the answer and completes the re-key; texts the peer wrote meanwhile survive a restart and are emitted once, in order', async () => {
+		const chatId = await acceptedChat();
+		const before = await peer.state();
+		// The peer writes, answers the re-key, and writes again; no trigger listens (the node's
+		// client gets them pushed and leaves them alone).
+		const replies = await startRekey(chatId, ['written before the answer']);
+		for (const reply of replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		await peerWrites(chatId, 'written after the answer');
+		const sent = await send(chatId, 'under the new key');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		await expectCommitThenNewKey(chatId, before.fingerprint, 'under the new key');
+		// What was read is confirmed to Telegram (messages.receivedQueue).
+		assert.equal(fake.confirmedQtsOf(fake.me.id), fake.qtsOf(fake.me.id));
+
+		// A crash (or the run's end) before any trigger emitted them: the texts are in the sealed store.
+		await distTransport.pool.closeAllTelegramClients();
+		await distTransport.secretStores.closeSecretChatStores();
+		const emitted = await startTrigger({ events: ['secretMessage'] });
+		await emitted.until(() => (emitted.items.length >= 2 ? true : undefined));
+		await peerWrites(chatId, 'after the trigger started');
+		await emitted.until(() => (emitted.items.length >= 3 ? true : undefined));
+		assert.deepEqual(
+			emitted.items.map((item) => item.text),
+			['written before the answer', 'written after the answer', 'after the trigger started'],
+		);
+		assert.deepEqual(emitted.errors, []);
+
+		// Started again, the trigger repeats none of them.
+		for (const stop of triggers.splice(0)) await stop();
+		const again = await startTrigger({ events: ['secretMessage'] });
+		await peerWrites(chatId, 'only this one is new');
+		await again.until(() => again.items[0]);
+		assert.deepEqual(
+			again.items.map((item) => item.text),
+			['only this one is new'],
+		);
+	});
+
+	test('a trigger listening while a send reads the same messages: each text emitted once, in order', async () => {
+		const chatId = await acceptedChat();
+		const before = await peer.state();
+		const emitted = await startTrigger({ events: ['secretMessage'] });
+		// The trigger's queue stops at its confirmation of the first text, so what the peer sends
+		// next waits there while the send below reads the same messages from Telegram.
+		const held = fake.holdNext('messages.ReceivedQueue', { overlap: true });
+		const replies = await startRekey(chatId, ['one', 'two']);
+		await held.arrived;
+		for (const reply of replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		await peerWrites(chatId, 'three');
+		const sent = await send(chatId, 'under the new key');
+		assert.equal(sent.error, undefined, sent.error?.message);
+		await expectCommitThenNewKey(chatId, before.fingerprint, 'under the new key');
+		held.release();
+		await emitted.until(() => (emitted.items.length >= 3 ? true : undefined));
+		await peerWrites(chatId, 'four');
+		await emitted.until(() => (emitted.items.length >= 4 ? true : undefined));
+		assert.deepEqual(
+			emitted.items.map((item) => item.text),
+			['one', 'two', 'three', 'four'],
+		);
+		assert.deepEqual(emitted.errors, []);
+	});
+});
