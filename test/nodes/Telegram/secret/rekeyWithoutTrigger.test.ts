@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { PythonPeer } from '../../../fakes/secretPeer/pythonPeer';
 import type { TelegramFake } from '../../../fakes/telegram/server';
+import { NodeHost } from '../../../harness/nodeHost';
 import { distTransport } from '../setup';
+import { EmittedItems } from '../fixtures/listenTrigger';
 import { ALICE, skip, useSecretChatPeer } from '../fixtures/secretChatPeer';
 
 /**
@@ -103,6 +106,41 @@ describe('Telegram: Secret Chat re-key without a listening trigger', { skip }, (
 			again.items.map((item) => item.text),
 			['only this one is new'],
 		);
+	});
+
+	test('a file the peer sends meanwhile keeps its address: the trigger started later downloads and decrypts it', async () => {
+		const chatId = await acceptedChat();
+		const before = await peer.state();
+		const replies = await startRekey(chatId, []);
+		for (const reply of replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		const contents = randomBytes(70_000);
+		const sealed = await peer.encryptFile(contents, {
+			media: 'document',
+			mimeType: 'application/pdf',
+			fileName: 'while-sending.pdf',
+		});
+		fake.sendEncryptedFileAs(
+			ALICE,
+			chatId,
+			sealed.data,
+			{ bytes: sealed.file, keyFingerprint: sealed.fileKeyFingerprint },
+			{ randomId: sealed.randomId },
+		);
+		assert.equal((await send(chatId, 'under the new key')).error, undefined);
+		await expectCommitThenNewKey(chatId, before.fingerprint, 'under the new key');
+		const emitted = new EmittedItems();
+		const host = await NodeHost.create({
+			type: 'telegramTrigger',
+			parameters: { events: ['secretMessage'], downloadMedia: true },
+			credentials: { telegramMtprotoApi: credential },
+		});
+		const response = await host.startTrigger(emitted);
+		triggers.push(async () => await response.closeFunction?.());
+		const item = await emitted.until(() => emitted.whole[0]);
+		const binary = item.binary?.data;
+		assert.ok(binary, `binary data under "data": ${JSON.stringify(item.json)}`);
+		assert.ok(Buffer.from(binary.data, 'base64').equals(contents), 'byte for byte');
+		assert.equal(binary.fileName, 'while-sending.pdf');
 	});
 
 	test('a trigger listening while a send reads the same messages: each text emitted once, in order', async () => {
