@@ -720,7 +720,10 @@ async function readRekeyAnswer(
 	);
 }
 
-/** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */
+/**
+ * Applies a chat's update (updateEncryption) to the account's secret chats; other updates are
+ * ignored here. Encrypted messages go through applyEncryptedMessage (a chat's inbox first).
+ */
 export async function handleSecretUpdate(
 	session: TelegramSession,
 	account: TelegramAccount,
@@ -735,16 +738,5 @@ export async function handleSecretUpdate(
 			update.chat,
 			options,
 		);
-	if (update instanceof Api.UpdateNewEncryptedMessage) {
-		const outcome = await applyEncryptedMessage(
-			session,
-			await secretChatsOf(session, account),
-			update.message,
-			update.qts,
-			options,
-			'emit',
-		);
-		return outcome.kind === 'applied' ? outcome.events : [];
-	}
 	return [];
 }
