@@ -238,7 +238,10 @@ export class UpdateTracker {
 				channels: {},
 			};
 			this.save();
-			return;
+			// Encrypted messages are the account's, read once wherever they are: those still
+			// waiting on Telegram are read now, not a catch-up later.
+			const applied = await this.sink.appliedQts();
+			if (applied === undefined || applied >= now.qts) return;
 		}
 		const state = this.state;
 		// Channels Telegram says have news (updateChannelTooLong), and the access hashes it sent along.
