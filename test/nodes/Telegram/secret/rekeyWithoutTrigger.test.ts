@@ -5,6 +5,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import type { PythonPeer } from '../../../fakes/secretPeer/pythonPeer';
 import type { TelegramFake } from '../../../fakes/telegram/server';
 import { NodeHost } from '../../../harness/nodeHost';
+import { INBOX_MAX } from '../../../../nodes/Telegram/transport/secret/inbox';
 import { distTransport } from '../setup';
 import { EmittedItems } from '../fixtures/listenTrigger';
 import { ALICE, skip, useSecretChatPeer } from '../fixtures/secretChatPeer';
@@ -141,6 +142,37 @@ describe('Telegram: Secret Chat re-key without a listening trigger', { skip }, (
 		assert.ok(binary, `binary data under "data": ${JSON.stringify(item.json)}`);
 		assert.ok(Buffer.from(binary.data, 'base64').equals(contents), 'byte for byte');
 		assert.equal(binary.fileName, 'while-sending.pdf');
+	});
+
+	test('more than the inbox holds: the rest stays on Telegram; the trigger emits all of it once, in order, and completes the re-key', async () => {
+		const chatId = await acceptedChat();
+		const before = await peer.state();
+		const texts = Array.from({ length: INBOX_MAX + 2 }, (_, i) => `meanwhile ${i}`);
+		const replies = await startRekey(chatId, texts);
+		for (const reply of replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		// The send reads what fits; the answer, behind the rest, is not read: no commit yet.
+		assert.equal((await send(chatId, 'still under the old key')).error, undefined);
+		const old = await nextAtPeer(chatId);
+		assert.deepEqual([old.text, old.fingerprint], ['still under the old key', before.fingerprint]);
+		// What was read (and kept) is confirmed to Telegram; the rest waits there.
+		const confirmed = fake.confirmedQtsOf(fake.me.id);
+		assert.ok(confirmed > 0 && confirmed < fake.qtsOf(fake.me.id), `confirmed ${confirmed}`);
+		const emitted = await startTrigger({ events: ['secretMessage'] });
+		await emitted.until(() => (emitted.items.length >= texts.length ? true : undefined));
+		// The trigger read the answer: the commit goes out, and the next message uses the new key.
+		const commit = await nextAtPeer(chatId);
+		assert.equal(commit.action?.kind, 'commitKey');
+		assert.equal((await send(chatId, 'under the new key')).error, undefined);
+		const fresh = await nextAtPeer(chatId);
+		assert.deepEqual(
+			[fresh.text, fresh.fingerprint],
+			['under the new key', (await peer.state()).fingerprint],
+		);
+		assert.notEqual(fresh.fingerprint, before.fingerprint);
+		assert.deepEqual(
+			emitted.items.map((item) => item.text),
+			texts,
+		);
 	});
 
 	test('a trigger listening while a send reads the same messages: each text emitted once, in order', async () => {
