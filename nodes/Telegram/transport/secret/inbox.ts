@@ -22,6 +22,8 @@ import { decodeSecretLayer, encodeSecretLayer } from './tl';
  * - The trigger emits a chat's inbox before it applies the chat's next message, and after each
  *   catch-up, then removes only what it emitted: at least once (a crash between the emission and
  *   the removal emits those events once more on the next start; none is ever lost).
+ * - Kept: texts, media, timers and an abort (what the trigger emits). Not kept: protocol actions
+ *   and refusals (a tampered or replayed message, which a trigger only logs).
  */
 
 /** Events a chat's inbox keeps at most (a text is up to 4 KB). */
