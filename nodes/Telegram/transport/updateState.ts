@@ -238,7 +238,10 @@ export class UpdateTracker {
 				channels: {},
 			};
 			this.save();
-			return;
+			// Encrypted messages are the account's, read once wherever they are: those still
+			// waiting on Telegram are read now, not a catch-up later.
+			const applied = await this.sink.appliedQts();
+			if (applied === undefined || applied >= now.qts) return;
 		}
 		const state = this.state;
 		// Channels Telegram says have news (updateChannelTooLong), and the access hashes it sent along.
@@ -285,8 +288,14 @@ export class UpdateTracker {
 			this.save();
 			// Saved before the messages go out, so n8n's save on emit keeps a state past them.
 			for (const message of messages) this.sink.onMessage(message);
-			for (const message of difference.newEncryptedMessages)
-				await this.sink.onAccountUpdate(new Api.UpdateNewEncryptedMessage({ message, qts: 0 }));
+			// Each encrypted message takes the next qts: known per message when the count matches
+			// (a chat skips one a sending node already applied, secret/inbox.ts); else 0, not known.
+			const encrypted = difference.newEncryptedMessages;
+			const numbered = reached.qts - qts === encrypted.length;
+			for (const [index, message] of encrypted.entries())
+				await this.sink.onAccountUpdate(
+					new Api.UpdateNewEncryptedMessage({ message, qts: numbered ? qts + index + 1 : 0 }),
+				);
 			if (difference.newEncryptedMessages.length > 0) await this.sink.recordQts(reached.qts);
 			for (const other of difference.otherUpdates) {
 				if (other instanceof Api.UpdateChannelTooLong)

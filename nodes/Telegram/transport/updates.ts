@@ -4,14 +4,18 @@ import type { TelegramAccount } from './account';
 import { settle } from '../../../shared/errors';
 import { onAnswerUpdates } from './answerUpdates';
 import { keepAliveTimings, pause, reconnectDelayMs, watchConnection } from './keepAlive';
+import type { CallOptions } from './call';
 import { withTelegram, type TelegramSession } from './pool';
 import { markedPeerId } from './peers';
 import { messageFileOf, type MessageFile } from './messageFiles';
 import { messageChangeOf, type MessageChangeEvent } from './messageChanges';
 import { toMessageRecord, type MessageRecord } from './records';
+import { secretChatsOf } from './secret/chatStore';
+import { drainInbox } from './secret/inbox';
 import {
 	acceptSecretChat,
 	appliedQts,
+	applyEncryptedMessage,
 	handleSecretUpdate,
 	recordAppliedQts,
 	type SecretChatEvent,
@@ -115,11 +119,10 @@ async function applyToAccount(
 	if (encrypted && hub.subscriptions.size === 0) return;
 	// Without a storage secret this account does not do secret chats: their updates are not ours.
 	if (!usesSecretChats(account)) return;
-	const events: TelegramUpdateEvent[] = await handleSecretUpdate(
-		session,
-		account,
-		update,
-		options,
+	const events: TelegramUpdateEvent[] = await (
+		encrypted
+			? applyForListeners(session, account, hub, update, options)
+			: handleSecretUpdate(session, account, update, options)
 	).catch((error: unknown) => {
 		reportError(hub, error);
 		return [];
@@ -145,6 +148,57 @@ async function applyToAccount(
 		await recordAppliedQts(session, account, update.qts, options).catch((error: unknown) =>
 			reportError(hub, error),
 		);
+}
+
+function emitToAll(hub: Hub, events: TelegramUpdateEvent[]) {
+	for (const event of events)
+		for (const { subscriber } of hub.subscriptions) subscriber.onEvent(event);
+}
+
+/**
+ * An encrypted message for the listening triggers. What a sending node read before (its chat's
+ * inbox, secret/inbox.ts) is emitted first, so the chat's messages come out in order; a message
+ * that node already applied is emitted from that inbox, not twice.
+ */
+async function applyForListeners(
+	session: TelegramSession,
+	account: TelegramAccount,
+	hub: Hub,
+	update: Api.UpdateNewEncryptedMessage,
+	options: CallOptions,
+): Promise<TelegramUpdateEvent[]> {
+	const store = await secretChatsOf(session, account);
+	const chatId = update.message.chatId;
+	for (;;) {
+		const outcome = await applyEncryptedMessage(
+			session,
+			store,
+			update.message,
+			update.qts,
+			options,
+			'emit',
+		);
+		if (outcome.kind === 'applied') return outcome.events;
+		await drainInbox(session, store, [chatId], (events) => emitToAll(hub, events), options);
+		if (outcome.kind !== 'inbox-first') return [];
+	}
+}
+
+/** Emits what sending nodes kept in the chats' inboxes (after a catch-up: anything it applied came after). */
+async function drainInboxes(
+	session: TelegramSession,
+	account: TelegramAccount,
+	node: INode,
+	hub: Hub,
+) {
+	if (!usesSecretChats(account) || hub.subscriptions.size === 0) return;
+	await drainInbox(
+		session,
+		await secretChatsOf(session, account),
+		'all',
+		(events) => emitToAll(hub, events),
+		{ node, doing: 'emitting secret chat messages read while sending' },
+	);
 }
 
 /** A pushed update: the account's part once, then each trigger's own pts bookkeeping (which emits its messages). */
@@ -189,9 +243,12 @@ function isReconnected(update: unknown): boolean {
 }
 
 /** A catch-up for each listening trigger: after a reconnect, updates pushed meanwhile reached no one. */
-function catchUpAll(hub: Hub) {
+function catchUpAll(session: TelegramSession, account: TelegramAccount, node: INode, hub: Hub) {
 	for (const { subscriber, tracker } of hub.subscriptions) {
-		enqueue(hub, async () => await tracker.catchUp()).catch((error: unknown) =>
+		enqueue(hub, async () => {
+			await tracker.catchUp();
+			await drainInboxes(session, account, node, hub);
+		}).catch((error: unknown) =>
 			subscriber.onWarning(
 				`catching up after a reconnect failed, retrying within a minute: ${describe(error)}`,
 			),
@@ -215,7 +272,7 @@ export function listenForUpdates(
 			() => undefined,
 		);
 	session.client.addEventHandler((update: Api.TypeUpdate) => {
-		if (isReconnected(update)) return catchUpAll(created);
+		if (isReconnected(update)) return catchUpAll(session, account, node, created);
 		take(update);
 	}, new session.gram.Raw({}));
 	onAnswerUpdates(session.client, (answer) => {
@@ -321,11 +378,17 @@ async function listenOneStretch(
 			let end: StretchEnd = { kind: 'stopped' };
 			try {
 				// Now, before anything pushed meanwhile (which waits in the queue behind it).
-				await enqueue(hub, async () => await subscription.tracker.catchUp());
+				await enqueue(hub, async () => {
+					await subscription.tracker.catchUp();
+					await drainInboxes(session, account, node, hub);
+				});
 				onCaughtUp();
 				// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
 				periodic = setInterval(() => {
-					enqueue(hub, async () => await subscription.tracker.catchUp()).catch((error: unknown) =>
+					enqueue(hub, async () => {
+						await subscription.tracker.catchUp();
+						await drainInboxes(session, account, node, hub);
+					}).catch((error: unknown) =>
 						subscriber.onWarning(
 							`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
 						),

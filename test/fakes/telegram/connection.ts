@@ -317,14 +317,21 @@ export class FakeConnection {
 		const fault = this.host.faults.take(name, call);
 		if (fault?.kind === 'drop' && fault.when === 'before-apply') return this.drop(seen);
 		if (fault?.kind === 'answer') return reply(fault.build(call).getBytes());
+		const apply = async () =>
+			await this.applyRpc(auth, sessionId, call, seen, fault, reply, replyError);
+		if (fault?.kind === 'hold' && fault.overlap) {
+			void fault
+				.gate(call)
+				.then(apply)
+				.catch(() => undefined);
+			return;
+		}
 		if (fault?.kind === 'hold') await fault.gate(call);
 		if (fault?.kind === 'error') {
 			if (fault.migrateToDc !== undefined) this.host.expectKeyOnDc(fault.migrateToDc);
 			return replyError(fault.code, fault.message);
 		}
 
-		const apply = async () =>
-			await this.applyRpc(auth, sessionId, call, seen, fault, reply, replyError);
 		if (this.host.faults.answerDelay(name) > 0) {
 			void this.host.faults.answerLater(name, apply).catch(() => undefined);
 			return;

@@ -11,7 +11,12 @@ export type FaultAction =
 	/** Answers this instead of applying the call (a server misbehaving, e.g. endless redirects). */
 	| { kind: 'answer'; build: (request: unknown) => { getBytes(): Buffer } }
 	/** The call has arrived and waits, unapplied and unanswered, until `gate` resolves (a crash point). */
-	| { kind: 'hold'; gate: (request: unknown) => Promise<void> };
+	| {
+			kind: 'hold';
+			gate: (request: unknown) => Promise<void>;
+			/** The connection answers later calls meanwhile (else it waits with this one). */
+			overlap?: boolean;
+	  };
 
 interface ArmedFault {
 	match: RequestMatch;

@@ -288,14 +288,19 @@ export class TelegramFake implements FakeWorld {
 	/**
 	 * Holds the next matching call where it stands: received, neither applied nor answered, until
 	 * `release()`; `arrived` resolves with the request once it is there (as if the client died now).
+	 * The connection waits with it, unless `overlap`: then later calls are answered meanwhile.
 	 */
-	holdNext(match: RequestMatch): { arrived: Promise<unknown>; release: () => void } {
+	holdNext(
+		match: RequestMatch,
+		{ overlap = false }: { overlap?: boolean } = {},
+	): { arrived: Promise<unknown>; release: () => void } {
 		let arrive: (request: unknown) => void = () => undefined;
 		let release: () => void = () => undefined;
 		const arrived = new Promise<unknown>((resolve) => (arrive = resolve));
 		const released = new Promise<void>((resolve) => (release = resolve));
 		this.faults.arm(match, {
 			kind: 'hold',
+			overlap,
 			gate: async (request) => {
 				arrive(request);
 				await released;

@@ -13,6 +13,15 @@ import { secretEntitiesOf } from './entities';
 import { commonLayer, needsLayerNotice } from './layers';
 import { encryptedFileRef, secretMessageFile, withFileRefs } from './files';
 import {
+	alreadyApplied,
+	awaitsRekeyAnswer,
+	fetchIntoInbox,
+	inboxHasRoom,
+	inboxOf,
+	withAppliedQts,
+	withInboxEntries,
+} from './inbox';
+import {
 	abandonRekey,
 	acceptRequest,
 	acknowledged,
@@ -251,10 +260,37 @@ export async function sendSecret(
 	options: CallOptions,
 	compose: ComposeSecret,
 ): Promise<SecretSendResult> {
-	const { chatId, randomId, silent } = target;
 	const store = await secretChatsOf(session, account);
+	const sent = await sendUnlessAnswerDue(session, store, target, options, compose, true);
+	if (sent !== READ_ANSWER_FIRST) return sent;
+	await readRekeyAnswer(session, account, store, options);
+	return (await sendUnlessAnswerDue(
+		session,
+		store,
+		target,
+		options,
+		compose,
+		false,
+	)) as SecretSendResult;
+}
+
+/** Our re-key waits for an answer that is due to be read first (inbox.ts): outside the chat's lock. */
+const READ_ANSWER_FIRST = Symbol('read the re-key answer first');
+type SendOrReadFirst = SecretSendResult | typeof READ_ANSWER_FIRST;
+
+async function sendUnlessAnswerDue(
+	session: TelegramSession,
+	store: SecretChats,
+	target: { chatId: number; randomId: bigint; silent: boolean },
+	options: CallOptions,
+	compose: ComposeSecret,
+	readAnswer: boolean,
+): Promise<SendOrReadFirst> {
+	const { chatId, randomId, silent } = target;
 	return await underLock(store, chatId, async (stored, save) => {
 		if (!stored) throw new UnknownSecretChatError(chatId);
+		if (readAnswer && awaitsRekeyAnswer(stored))
+			return { next: 'unchanged', result: READ_ANSWER_FIRST as SendOrReadFirst };
 		const earlierEntry = stored.sentLog.find((entry) => entry.randomId === randomId.toString());
 		const repeat = earlierEntry !== undefined;
 		// A retry of a message the other side already acknowledged: it arrived, nothing to send.
@@ -564,40 +600,62 @@ async function onEncryptionUpdate(
 	return [];
 }
 
-async function onEncryptedMessage(
+/** What applying one encrypted message did. */
+export type EncryptedOutcome =
+	| { kind: 'applied'; events: SecretChatEvent[] }
+	/** Its qts was applied to the chat before (by a sending node or another reader): no event. */
+	| { kind: 'duplicate' }
+	/** ('emit') the chat's inbox holds older events: emit those first, then apply this one. */
+	| { kind: 'inbox-first' }
+	/** ('inbox') the chat's inbox might not hold what it delivers: not applied, left on Telegram. */
+	| { kind: 'inbox-full' };
+
+/**
+ * Applies one encrypted message (qts 0: not known). 'emit': its events are returned, for a
+ * listening trigger; 'inbox': they are kept in the chat's inbox (inbox.ts), for a sending node.
+ */
+export async function applyEncryptedMessage(
 	session: TelegramSession,
 	store: SecretChats,
 	message: Api.TypeEncryptedMessage,
+	qts: number,
 	options: CallOptions,
-): Promise<SecretChatEvent[]> {
+	mode: 'emit' | 'inbox',
+): Promise<EncryptedOutcome> {
 	return await underLock(store, message.chatId, async (stored, save) => {
+		if (stored && alreadyApplied(stored, qts))
+			return { next: 'unchanged', result: { kind: 'duplicate' } };
+		if (stored && mode === 'emit' && inboxOf(stored).length > 0)
+			return { next: 'unchanged', result: { kind: 'inbox-first' } };
+		if (stored && mode === 'inbox' && !inboxHasRoom(stored))
+			return { next: 'unchanged', result: { kind: 'inbox-full' } };
+		const refused = (reason: string): EncryptedOutcome => ({
+			kind: 'applied',
+			events: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
+		});
 		if (!stored || stored.status !== 'ready')
 			return {
 				next: 'unchanged',
-				result: [
-					{
-						event: 'secretMessageRefused',
-						chatId: message.chatId,
-						reason: `no ready secret chat ${message.chatId} in the store`,
-					},
-				],
+				result: refused(`no ready secret chat ${message.chatId} in the store`),
 			};
 		const opened = attempt(() => openMessage(stored, Buffer.from(message.bytes), nowSeconds()));
-		if (!opened.ok) {
-			const reason = opened.error.message;
-			return {
-				next: 'unchanged',
-				result: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
-			};
-		}
+		if (!opened.ok) return { next: 'unchanged', result: refused(opened.error.message) };
 		const { delivered, outgoing, aborted } = opened.value;
-		const { state, filesOf } = withFileRefs(
+		const withRefs = withFileRefs(
 			opened.value.state as StoredState,
 			message instanceof session.gram.Api.EncryptedMessage
 				? { randomId: String(message.randomId), ref: encryptedFileRef(session.gram, message.file) }
 				: undefined,
 			delivered,
 		);
+		const { filesOf } = withRefs;
+		let state: StoredState = withAppliedQts(withRefs.state, qts);
+		if (mode === 'inbox')
+			state = withInboxEntries(
+				state,
+				delivered.map((item) => ({ delivered: item, date: message.date, file: filesOf.get(item) })),
+				aborted !== undefined,
+			);
 		// The other side broke the protocol: the chat is closed here and discarded on Telegram.
 		if (aborted) await discardOnTelegram(session, message.chatId, false, options);
 		else {
@@ -606,6 +664,7 @@ async function onEncryptedMessage(
 			// Replies that do not go out are asked for again by the other side (resend); the message itself was read.
 			await sendAll(session, state, outgoing, options);
 		}
+		if (mode === 'inbox') return { next: state, result: { kind: 'applied', events: [] } };
 		const events: SecretChatEvent[] = delivered.map((item) => {
 			const ref = filesOf.get(item);
 			const media = item.message.kind === 'message' ? item.message.media : undefined;
@@ -616,11 +675,48 @@ async function onEncryptedMessage(
 			return { event: 'secretMessage', state, delivered: item, date: message.date, file };
 		});
 		if (aborted) events.push({ event: 'secretChatClosed', state });
-		return { next: state, result: events };
+		return { next: state, result: { kind: 'applied', events } };
 	});
 }
 
-/** Applies one update from Telegram to the account's secret chats; other updates are ignored here. */
+/**
+ * Before a send, when our re-key waits for the other side's answer: the account's pending
+ * encrypted messages are read and applied into the chats' inboxes (inbox.ts), so the commit goes
+ * out before this message. A failure here does not stop the send (the re-key waits as before).
+ */
+async function readRekeyAnswer(
+	session: TelegramSession,
+	account: TelegramAccount,
+	store: SecretChats,
+	options: CallOptions,
+): Promise<void> {
+	await settle(
+		fetchIntoInbox(
+			session,
+			{
+				appliedQts: async () => await appliedQts(session, account),
+				apply: async (message, qts) => {
+					const outcome = await applyEncryptedMessage(
+						session,
+						store,
+						message,
+						qts,
+						options,
+						'inbox',
+					);
+					return outcome.kind === 'inbox-full' ? 'full' : 'applied';
+				},
+				record: async (qts) => await recordAppliedQts(session, account, qts, options),
+			},
+			options,
+		),
+	);
+}
+
+/**
+ * Applies a chat's update (updateEncryption) to the account's secret chats; other updates are
+ * ignored here. Encrypted messages go through applyEncryptedMessage (a chat's inbox first).
+ */
 export async function handleSecretUpdate(
 	session: TelegramSession,
 	account: TelegramAccount,
@@ -633,13 +729,6 @@ export async function handleSecretUpdate(
 			session,
 			await secretChatsOf(session, account),
 			update.chat,
-			options,
-		);
-	if (update instanceof Api.UpdateNewEncryptedMessage)
-		return await onEncryptedMessage(
-			session,
-			await secretChatsOf(session, account),
-			update.message,
 			options,
 		);
 	return [];
