@@ -5,7 +5,7 @@
 // Settings (environment): BENCH_ITEMS (in process, 300), BENCH_N8N=0 skips the real n8n,
 // BENCH_N8N_ITEMS (1000), BENCH_LATENCY_MS (20), BENCH_LATENCY_ITEMS (200), BENCH_RATE (50/s),
 // BENCH_RATE_ITEMS (1000), BENCH_MEMORY_ITEMS (10000), BENCH_IN_PROCESS=0 skips the in-process
-// part, BENCH_N8N_CPU_PROF=<folder> runs n8n under `node --cpu-prof` and prints where its CPU went.
+// part, BENCH_N8N_AREAS=Telnyx,Latency,Rate runs only those areas of the real n8n (all: also Zulip), BENCH_N8N_CPU_PROF=<folder> runs n8n under `node --cpu-prof` and prints where its CPU went.
 // Last, queue mode vs one n8n process (bench/queueMode.ts): BENCH_QUEUE=0 skips it,
 // BENCH_QUEUE_SENDS (10000), BENCH_QUEUE_EXECUTIONS (20), BENCH_QUEUE_CONCURRENCY (5);
 // `npm run bench -- queue` runs only that area, `npm run bench -- secret` only the secret-chat one. First, what loading the pack costs
@@ -193,6 +193,7 @@ async function benchInN8n() {
 		ratePerSecond,
 		rateItems: setting('BENCH_RATE_ITEMS', 1000),
 		cpuProfileDir: profileDir,
+		areas: process.env.BENCH_N8N_AREAS?.split(',').map((area) => area.trim()),
 	});
 	const titles = [
 		'Zulip in a real n8n (fake answers at once)',
@@ -206,6 +207,7 @@ async function benchInN8n() {
 		"n8n 2.41's HTTP Request node sends all items at once; our nodes send one at a time unless Concurrency is raised.",
 	);
 	for (const [index, table] of tables.entries()) {
+		if (table.length === 0) continue;
 		console.log(titles[index]);
 		console.table(table);
 	}

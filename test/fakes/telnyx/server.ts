@@ -19,8 +19,8 @@ import {
 	loadTelnyxSpec,
 	type TelnyxSpec,
 } from './spec';
+import { MessageStore } from './messageStore';
 import {
-	progress,
 	seedAlphanumericSenders,
 	seedPhoneNumbers,
 	seedShortCodes,
@@ -29,7 +29,6 @@ import {
 	type FakePhoneNumber,
 	type FakeProfile,
 	type FakeShortCode,
-	type TelnyxFakeMessage,
 } from './state';
 
 export type {
@@ -83,7 +82,7 @@ export class TelnyxFake implements FakeState {
 	readonly apiKey: string;
 	/** How long loading the spec took for this process (0 after the first fake: it is cached). */
 	readonly specLoadMs: number;
-	messages = new Map<string, TelnyxFakeMessage>();
+	readonly messages = new MessageStore();
 	phoneNumbers: FakePhoneNumber[] = seedPhoneNumbers();
 	shortCodes: FakeShortCode[] = seedShortCodes();
 	alphanumericSenders: FakeAlphanumericSender[] = seedAlphanumericSenders();
@@ -229,8 +228,7 @@ export class TelnyxFake implements FakeState {
 	}
 
 	private tick(): void {
-		const now = this.now();
-		for (const message of this.messages.values()) progress(message, now);
+		this.messages.progressUntil(this.now());
 	}
 
 	private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

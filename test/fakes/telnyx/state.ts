@@ -229,7 +229,7 @@ export function createMessage(m: NewMessage): TelnyxFakeMessage {
 }
 
 /** Delivery is confirmed this long after sending. */
-const DELIVERY_MS = 1000;
+export const DELIVERY_MS = 1000;
 
 /**
  * Moves messages along with the clock: queued (at once) or scheduled (at send_at) -> sent,
