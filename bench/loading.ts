@@ -25,7 +25,7 @@ export interface LoadingSample {
 	/**
 	 * The modules of dist/pack.js (by source path, 'nodes/x/y.ts') whose initialiser ran while
 	 * requiring the n8n block: those the bundle loads lazily. Only with `initialisers` (it runs V8's
-	 * coverage, which slows loading).
+	 * coverage, which slows loading) on a bundle with readable names (BUNDLE_READABLE=1).
 	 */
 	initialisers: string[];
 	allDist: { wallMs: number; cpuMs: number; modules: number };
@@ -94,10 +94,11 @@ console.log(JSON.stringify({
 
 /** One fresh process that requires the pack as n8n does. */
 export async function sampleLoading(
-	options: { initialisers?: boolean } = {},
+	options: { initialisers?: boolean; root?: string } = {},
 ): Promise<LoadingSample> {
 	const env = { ...process.env, LOADING_INITIALISERS: options.initialisers ? '1' : '0' };
-	const { stdout } = await run(process.execPath, ['-e', CHILD], { cwd: ROOT, env });
+	const cwd = options.root ?? ROOT;
+	const { stdout } = await run(process.execPath, ['-e', CHILD], { cwd, env });
 	return JSON.parse(stdout) as LoadingSample;
 }
 
