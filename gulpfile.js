@@ -1,4 +1,4 @@
-// tsc compiles the code; this copies what it does not: node and credential icons.
+// scripts/bundle.mjs writes the JavaScript (esbuild); this copies what it does not: node and credential icons.
 const { src, dest } = require('gulp');
 
 function copyIcons() {

@@ -22,6 +22,12 @@ export interface LoadingSample {
 	n8nBlock: { wallMs: number; cpuMs: number; modules: number };
 	/** The files (relative to dist/) of our modules that requiring the n8n block loaded. */
 	n8nBlockFiles: string[];
+	/**
+	 * The modules of dist/pack.js (by source path, 'nodes/x/y.ts') whose initialiser ran while
+	 * requiring the n8n block: those the bundle loads lazily. Only with `initialisers` (it runs V8's
+	 * coverage, which slows loading) on a bundle with readable names (BUNDLE_READABLE=1).
+	 */
+	initialisers: string[];
 	allDist: { wallMs: number; cpuMs: number; modules: number };
 	/** Packages (under node_modules) that our modules loaded, e.g. ['luxon']. */
 	packages: string[];
@@ -44,6 +50,19 @@ const timed = (work) => {
 	return { wallMs: performance.now() - wall, cpuMs: cpu() - cpu0, added };
 };
 const root = process.cwd();
+const coverage = process.env.LOADING_INITIALISERS === '1' && new (require('node:inspector').Session)();
+if (coverage) {
+	coverage.connect();
+	coverage.post('Profiler.enable');
+	coverage.post('Profiler.startPreciseCoverage', { callCount: true, detailed: false });
+}
+// esbuild names a lazily loaded module's initialiser after its source file.
+let initialisers = [];
+const takeInitialisers = () => coverage && coverage.post('Profiler.takePreciseCoverage', (error, coverage) => {
+	initialisers = coverage.result.flatMap((script) => script.functions)
+		.filter((fn) => fn.ranges[0].count > 0 && fn.functionName.endsWith('.ts'))
+		.map((fn) => fn.functionName);
+});
 const pkg = require(join(root, 'package.json'));
 const [credentials, nodes] = [pkg.n8n.credentials, pkg.n8n.nodes].map((files) => files.map((file) => join(root, file)));
 const all = readdirSync(join(root, 'dist'), { recursive: true })
@@ -52,6 +71,7 @@ const all = readdirSync(join(root, 'dist'), { recursive: true })
 const workflow = timed(() => require('n8n-workflow'));
 const credentialFiles = timed(() => credentials.forEach((file) => require(file)));
 const nodeFiles = timed(() => nodes.forEach((file) => require(file)));
+takeInitialisers();
 const block = {
 	wallMs: credentialFiles.wallMs + nodeFiles.wallMs,
 	cpuMs: credentialFiles.cpuMs + nodeFiles.cpuMs,
@@ -65,6 +85,7 @@ console.log(JSON.stringify({
 	credentials: { wallMs: credentialFiles.wallMs, cpuMs: credentialFiles.cpuMs, modules: credentialFiles.added.length },
 	n8nBlock: { wallMs: block.wallMs, cpuMs: block.cpuMs, modules: block.added.length },
 	n8nBlockFiles: block.added.filter((key) => key.startsWith(join(root, 'dist/'))).map((key) => key.slice(join(root, 'dist/').length)),
+	initialisers,
 	allDist: { wallMs: block.wallMs + rest.wallMs, cpuMs: block.cpuMs + rest.cpuMs, modules: ours.length },
 	packages,
 	telegramLoaded: Object.keys(require.cache).some((key) => key.includes('/node_modules/telegram/')),
@@ -72,8 +93,12 @@ console.log(JSON.stringify({
 `;
 
 /** One fresh process that requires the pack as n8n does. */
-export async function sampleLoading(): Promise<LoadingSample> {
-	const { stdout } = await run(process.execPath, ['-e', CHILD], { cwd: ROOT });
+export async function sampleLoading(
+	options: { initialisers?: boolean; root?: string } = {},
+): Promise<LoadingSample> {
+	const env = { ...process.env, LOADING_INITIALISERS: options.initialisers ? '1' : '0' };
+	const cwd = options.root ?? ROOT;
+	const { stdout } = await run(process.execPath, ['-e', CHILD], { cwd, env });
 	return JSON.parse(stdout) as LoadingSample;
 }
 

@@ -13,6 +13,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { resolve } from 'node:path';
 import { Api } from 'telegram';
+import { distModule } from '../test/harness/dist';
 import { runNode, PACKAGE_ROOT } from '../test/harness/engine';
 import { telegramCredentialData } from '../test/fakes/telegram/credential';
 import { TelegramFake } from '../test/fakes/telegram/server';
@@ -35,9 +36,9 @@ export interface TelegramRow {
 	vs?: string;
 }
 
-const pool = require(
-	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
-) as typeof import('../nodes/Telegram/transport/pool');
+const pool = distModule<typeof import('../nodes/Telegram/transport/pool')>(
+	'nodes/Telegram/transport/pool',
+);
 
 async function timed(
 	fake: TelegramFake,

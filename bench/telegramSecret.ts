@@ -6,8 +6,9 @@
 import type { IDataObject } from 'n8n-workflow';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { runNode, PACKAGE_ROOT } from '../test/harness/engine';
+import { join } from 'node:path';
+import { distModule } from '../test/harness/dist';
+import { runNode } from '../test/harness/engine';
 import { telegramCredentialData } from '../test/fakes/telegram/credential';
 import { TelegramFake } from '../test/fakes/telegram/server';
 import { keyFingerprint } from '../nodes/Telegram/transport/secret/crypto';
@@ -17,9 +18,9 @@ import type { Row } from './row';
 type Measure = (name: string, items: number, work: () => Promise<void>) => Promise<Row>;
 
 const ALICE = 5000002n;
-const pool = require(
-	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
-) as typeof import('../nodes/Telegram/transport/pool');
+const pool = distModule<typeof import('../nodes/Telegram/transport/pool')>(
+	'nodes/Telegram/transport/pool',
+);
 
 /** Plain and secret sends, `rounds` times each taking turns; returns the fastest round of each. */
 export async function benchTelegramSecret(

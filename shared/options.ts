@@ -1,5 +1,5 @@
 import type { IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from './displayOptions';
 import { fieldError } from './errors';
 import { parameterOfRun } from './parameterOfRun';
 

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
-import { PACKAGE_ROOT } from '../harness/engine';
+import { distModule } from '../harness/dist';
 import { telegramCredentialData } from '../fakes/telegram/credential';
 import { TelegramFake } from '../fakes/telegram/server';
 import { TelnyxFake } from '../fakes/telnyx/server';
@@ -28,16 +28,12 @@ export interface TelegramLane {
 }
 
 /** The transport's pool as n8n loads it (from dist/), to close pooled clients at the end. */
-/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
 const distPool = () =>
-	require(
-		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
-	) as typeof import('../../nodes/Telegram/transport/pool');
+	distModule<typeof import('../../nodes/Telegram/transport/pool')>('nodes/Telegram/transport/pool');
 const distSecretStores = () =>
-	require(
-		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js'),
-	) as typeof import('../../nodes/Telegram/transport/secret/chatStore');
-/* eslint-enable @typescript-eslint/no-require-imports */
+	distModule<typeof import('../../nodes/Telegram/transport/secret/chatStore')>(
+		'nodes/Telegram/transport/secret/chatStore',
+	);
 
 async function startHttpLane<Fake extends { url: string }>(
 	start: () => Promise<Fake>,

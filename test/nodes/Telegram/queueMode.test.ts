@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
+import { distModule } from '../../harness/dist';
 import { PACKAGE_ROOT } from '../../harness/engine';
 import { redisMissing, startRedis, type RedisServer } from '../../harness/redis';
 import type { TelegramFake } from '../../fakes/telegram/server';
@@ -14,10 +15,9 @@ import { credentialData, distTransport, runTelegram, sendText, startFake, stopFa
 
 const ALICE = 5000002n;
 
-/* eslint-disable-next-line @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
-const distAccount = require(
-	resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/account.js'),
-) as typeof import('../../../nodes/Telegram/transport/account');
+const distAccount = distModule<typeof import('../../../nodes/Telegram/transport/account')>(
+	'nodes/Telegram/transport/account',
+);
 
 /**
  * n8n's queue mode runs the main instance and each worker as separate processes. Telegram

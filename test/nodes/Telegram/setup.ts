@@ -1,32 +1,25 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach } from 'node:test';
-import { resolve } from 'node:path';
 import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
-import {
-	PACKAGE_ROOT,
-	runProviderNode,
-	type NodeRunResult,
-	type ProviderRun,
-} from '../../harness/engine';
+import { runProviderNode, type NodeRunResult, type ProviderRun } from '../../harness/engine';
+import { distModule } from '../../harness/dist';
 import { TelegramFake } from '../../fakes/telegram/server';
 import { telegramCredentialData } from '../../fakes/telegram/credential';
 
 /** The transport's module as n8n loads it (from dist/), typed from the source. */
 export const distTransport = {
-	/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
-	pool: require(
-		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/pool.js'),
-	) as typeof import('../../../nodes/Telegram/transport/pool'),
-	peers: require(
-		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/peers.js'),
-	) as typeof import('../../../nodes/Telegram/transport/peers'),
-	keepAlive: require(
-		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/keepAlive.js'),
-	) as typeof import('../../../nodes/Telegram/transport/keepAlive'),
-	secretStores: require(
-		resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport/secret/chatStore.js'),
-	) as typeof import('../../../nodes/Telegram/transport/secret/chatStore'),
-	/* eslint-enable @typescript-eslint/no-require-imports */
+	pool: distModule<typeof import('../../../nodes/Telegram/transport/pool')>(
+		'nodes/Telegram/transport/pool',
+	),
+	peers: distModule<typeof import('../../../nodes/Telegram/transport/peers')>(
+		'nodes/Telegram/transport/peers',
+	),
+	keepAlive: distModule<typeof import('../../../nodes/Telegram/transport/keepAlive')>(
+		'nodes/Telegram/transport/keepAlive',
+	),
+	secretStores: distModule<typeof import('../../../nodes/Telegram/transport/secret/chatStore')>(
+		'nodes/Telegram/transport/secret/chatStore',
+	),
 };
 
 export async function startFake(): Promise<TelegramFake> {

@@ -2,13 +2,10 @@
 // loading a node file does not load the transport. tsc only notices a missing name when someone
 // imports it; this notices every value export of api.ts that the front door left out.
 import { strict as assert } from 'node:assert';
-import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { PACKAGE_ROOT } from '../../harness/engine';
+import { distModule } from '../../harness/dist';
 
-const transport = resolve(PACKAGE_ROOT, 'dist/nodes/Telegram/transport');
-
-/** Names with a value (tsc's CommonJS output first declares every export as undefined). */
+/** Names with a value. */
 const exported = (module: object) =>
 	Object.entries(module)
 		.filter(([, value]) => value !== undefined)
@@ -16,9 +13,8 @@ const exported = (module: object) =>
 		.sort();
 
 test('the transport front door exports every value api.ts exports, and nothing else', () => {
-	/* eslint-disable @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it */
-	const frontDoor = exported(require(resolve(transport, 'index.js')) as object);
-	const api = exported(require(resolve(transport, 'api.js')) as object);
-	/* eslint-enable @typescript-eslint/no-require-imports */
+	const frontDoor = exported(distModule<object>('nodes/Telegram/transport/index'));
+	const api = exported(distModule<object>('nodes/Telegram/transport/api'));
+	assert.ok(api.includes('closeAllTelegramClients'), `api.ts's exports: ${api.join(', ')}`);
 	assert.deepEqual(frontDoor, api);
 });

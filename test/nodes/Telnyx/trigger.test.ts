@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import {
 	PROFILE_A_ID,
@@ -11,17 +11,16 @@ import {
 	type TelnyxFake,
 	type TelnyxFakeMessage,
 } from '../../fakes/telnyx/server';
-import { PACKAGE_ROOT } from '../../harness/engine';
+import { distModule } from '../../harness/dist';
 import { freePort, redisMissing, startRedis, type RedisServer } from '../../harness/redis';
 import { WebhookServer } from '../../harness/webhook';
 import { FROM, TO, credentialsFor, runTelnyx, sendParams, startFake } from './setup';
 import { messageEvent, newSigningKey, nowSeconds, signedHeaders, type SigningKey } from './signing';
 
 /** The seen-event stores as n8n loads them (from dist/), typed from the source. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- dist/ is loaded by path, as n8n loads it
-const distSeenEvents = require(
-	resolve(PACKAGE_ROOT, 'dist/nodes/Telnyx/trigger/seenEvents/index.js'),
-) as typeof import('../../../nodes/Telnyx/trigger/seenEvents');
+const distSeenEvents = distModule<typeof import('../../../nodes/Telnyx/trigger/seenEvents')>(
+	'nodes/Telnyx/trigger/seenEvents/index',
+);
 
 /** Telnyx's retry of an event: the same event, the next attempt number, signed anew later. */
 function retryOf(body: string): string {

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from '../../../../shared/displayOptions';
 import { readLimit } from '../../../../shared/options';
 import { listScheduled, withTelegramAccount } from '../../transport';
 import { chatField, floodWaitOnlyOptions, returnAllOrLimit } from '../properties';

@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from '../../../../shared/displayOptions';
 import { reschedule, withTelegramAccount } from '../../transport';
 import { chatField, floodWaitOnlyOptions, sendAtField } from '../properties';
 import { callOptions, findChat, readChat, readScheduleTime } from '../readers';

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from '../../../../shared/displayOptions';
 import { sendScheduledNow } from '../../transport';
 import { chatField, floodWaitOnlyOptions } from '../properties';
 import { callOptions } from '../readers';

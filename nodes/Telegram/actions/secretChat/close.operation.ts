@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from '../../../../shared/displayOptions';
 import { closeSecretChat, withTelegramAccount } from '../../transport';
 import { floodWaitOnlyOptions } from '../properties';
 import { callOptions } from '../readers';

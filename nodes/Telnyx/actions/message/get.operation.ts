@@ -1,5 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from '../../../../shared/displayOptions';
 import { readMaxWait } from '../../../../shared/options';
 import { telnyxRequest } from '../../transport';
 import { flatMessage } from '../output';
