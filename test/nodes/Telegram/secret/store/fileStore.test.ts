@@ -13,6 +13,7 @@ import {
 	utimes,
 	writeFile,
 } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { homedir, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -360,6 +361,54 @@ describe('secret-chat store: file', () => {
 			(chat?.sentLog as Array<{ randomId: string }>).map((sent) => Number(sent.randomId)),
 			Array.from({ length: 100 }, (_u, n) => n + 10),
 		);
+		await reopened.close();
+	});
+
+	test('after a save that failed once its record may be on disk, the next save in the same update is a whole state, not a change built on the wrong one', async () => {
+		const account = newAccount();
+		const store = await open(config(account));
+		const log = (...numbers: number[]) => numbers.map((n) => ({ n }));
+		const first = { chatId: 15, counter: 0, log: log(1, 2, 3) };
+		await store.update(15, async () => ({ next: first, result: undefined }));
+		// The journal's next write lands whole, then reports a failure (as a sync failing after the write could).
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const fsp = require('node:fs/promises') as {
+			open: (...args: unknown[]) => Promise<FileHandle>;
+		};
+		const realOpen = fsp.open;
+		let armed = true;
+		fsp.open = async (...args) => {
+			const handle = await realOpen(...args);
+			if (String(args[0]).endsWith('.journal')) {
+				const write = handle.write.bind(handle) as (...a: unknown[]) => Promise<unknown>;
+				handle.write = (async (...a: unknown[]) => {
+					await write(...a);
+					if (armed) {
+						armed = false;
+						throw Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
+					}
+				}) as unknown as FileHandle['write'];
+			}
+			return handle;
+		};
+		try {
+			await parkedLocksLapse();
+			await store.update(15, async (current, save) => {
+				const logOf = (chat: typeof current) => chat!.log as Array<{ n: number }>;
+				const failed = await save({ ...current!, counter: 1, log: [...logOf(current), ...log(4)] })
+					.then(() => false)
+					.catch(() => true);
+				assert.ok(failed, 'the armed write failed');
+				const next = { ...current!, counter: 2, log: [...logOf(current).slice(1), ...log(5)] };
+				await save(next);
+				return { next, result: undefined };
+			});
+		} finally {
+			fsp.open = realOpen;
+		}
+		await store.close();
+		const reopened = await open(config(account));
+		assert.deepEqual(await reopened.get(15), { chatId: 15, counter: 2, log: log(2, 3, 5) });
 		await reopened.close();
 	});
 
