@@ -17,6 +17,8 @@ import { decodeSecretLayer, encodeSecretLayer } from './tl';
  *
  * - The inbox is bounded (INBOX_MAX events a chat). A message that might not fit is not applied:
  *   it stays queued on Telegram for the trigger, so nothing is dropped (the re-key then waits).
+ *   So does one for a chat not ready here (its acceptance, updateEncryption, is not among what
+ *   getDifference hands a sender), and everything after either.
  * - Each chat records the qts of the last message applied to it: the same message read again
  *   (pushed to a listening trigger, or in its catch-up) is a duplicate, skipped without an event.
  * - The trigger emits a chat's inbox before it applies the chat's next message, and after each
@@ -112,8 +114,8 @@ export function awaitsRekeyAnswer(state: SecretChatState): boolean {
 export interface InboxFetch {
 	/** The qts of the last encrypted message applied to the account's chats. */
 	appliedQts(): Promise<number>;
-	/** Applies one message into its chat's inbox; 'full': it was not applied, stop here. */
-	apply(message: Api.TypeEncryptedMessage, qts: number): Promise<'applied' | 'duplicate' | 'full'>;
+	/** Applies one message into its chat's inbox; 'left': not applied (left for the trigger), stop here. */
+	apply(message: Api.TypeEncryptedMessage, qts: number): Promise<'applied' | 'left'>;
 	/** Records (and confirms to Telegram) the qts read up to. */
 	record(qts: number): Promise<void>;
 }
@@ -158,7 +160,7 @@ export async function fetchIntoInbox(
 			const numbered = reached.qts - qts === messages.length;
 			for (const [index, message] of messages.entries()) {
 				const messageQts = numbered ? qts + index + 1 : 0;
-				if ((await fetch.apply(message, messageQts)) === 'full') {
+				if ((await fetch.apply(message, messageQts)) === 'left') {
 					if (numbered) qts = messageQts - 1;
 					return;
 				}

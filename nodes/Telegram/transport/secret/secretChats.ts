@@ -607,8 +607,11 @@ export type EncryptedOutcome =
 	| { kind: 'duplicate' }
 	/** ('emit') the chat's inbox holds older events: emit those first, then apply this one. */
 	| { kind: 'inbox-first' }
-	/** ('inbox') the chat's inbox might not hold what it delivers: not applied, left on Telegram. */
-	| { kind: 'inbox-full' };
+	/**
+	 * ('inbox') not applied, left on Telegram for the trigger: the chat's inbox might not hold
+	 * what it delivers, or the chat is not ready here (its acceptance may not have been read yet).
+	 */
+	| { kind: 'left' };
 
 /**
  * Applies one encrypted message (qts 0: not known). 'emit': its events are returned, for a
@@ -627,8 +630,14 @@ export async function applyEncryptedMessage(
 			return { next: 'unchanged', result: { kind: 'duplicate' } };
 		if (stored && mode === 'emit' && inboxOf(stored).length > 0)
 			return { next: 'unchanged', result: { kind: 'inbox-first' } };
-		if (stored && mode === 'inbox' && !inboxHasRoom(stored))
-			return { next: 'unchanged', result: { kind: 'inbox-full' } };
+		if (
+			mode === 'inbox' &&
+			(!stored ||
+				stored.status === 'waiting' ||
+				stored.status === 'requested' ||
+				!inboxHasRoom(stored))
+		)
+			return { next: 'unchanged', result: { kind: 'left' } };
 		const refused = (reason: string): EncryptedOutcome => ({
 			kind: 'applied',
 			events: [{ event: 'secretMessageRefused', chatId: message.chatId, reason }],
@@ -704,7 +713,7 @@ async function readRekeyAnswer(
 						options,
 						'inbox',
 					);
-					return outcome.kind === 'inbox-full' ? 'full' : 'applied';
+					return outcome.kind === 'left' ? 'left' : 'applied';
 				},
 				record: async (qts) => await recordAppliedQts(session, account, qts, options),
 			},

@@ -175,6 +175,28 @@ describe('Telegram: Secret Chat re-key without a listening trigger', { skip }, (
 		);
 	});
 
+	test('a protocol violation read by a send aborts the chat: the send fails saying so, the trigger started later emits the closing', async () => {
+		const chatId = await acceptedChat();
+		const replies = await startRekey(chatId, ['before the violation']);
+		// We created the chat: the peer's out_seq_no is even; 3 is what only we may send.
+		const forged = await peer.encryptText('mirrored', { outSeqNo: 3 });
+		fake.sendEncryptedAs(ALICE, chatId, forged.data, { randomId: forged.randomId });
+		for (const reply of replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		const refused = await send(chatId, 'must not go out');
+		assert.match(refused.error?.message ?? '', /closed/);
+		assert.equal(fake.encryptedChats[0].status, 'discarded');
+		const emitted = await startTrigger({ events: ['secretMessage', 'secretChatClosed'] });
+		await emitted.until(() => (emitted.items.length >= 2 ? true : undefined));
+		assert.deepEqual(
+			emitted.items.map((item) => [item.event, item.text ?? item.status]),
+			[
+				['secretMessage', 'before the violation'],
+				['secretChatClosed', 'closed'],
+			],
+		);
+		assert.match(String(emitted.items[1].closedReason), /out_seq_no 3 .*wrong parity/);
+	});
+
 	test('a trigger listening while a send reads the same messages: each text emitted once, in order', async () => {
 		const chatId = await acceptedChat();
 		const before = await peer.state();
