@@ -79,4 +79,46 @@ describe('one expression per item is evaluated once per item', () => {
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(evaluated, Array(items.length).fill('=m{{ $json.i }}'));
 	});
+
+	// Expressions are evaluated a few items ahead (shared/parameterAhead.ts): an item whose
+	// expression fails must still fail on its own turn, after the items before it were sent.
+	const failingText = "=m{{ $json.i === 2 ? $('No Such Node').item.json.x : $json.i }}";
+	const telnyxSend = (continueOnFail: boolean) => ({
+		type: 'telnyx',
+		continueOnFail,
+		credentials: { telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			senderType: 'phoneNumber',
+			fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
+			to: '+15557654321',
+			text: failingText,
+			options: { concurrency: 1, maxPerSecond: 0 },
+		},
+	});
+	const sentTexts = () =>
+		telnyx.requests
+			.filter((request) => request.method === 'POST')
+			.map((request) => (request.body as { text?: string }).text);
+
+	test('Telnyx: an item whose expression fails, with Continue On Fail: its own error, the rest sent', async () => {
+		telnyx.reset();
+		const result = await runNode({ node: telnyxSend(true), items });
+		assert.equal(result.error, undefined, result.error?.message);
+		assert.deepEqual(sentTexts(), ['m0', 'm1', 'm3', 'm4', 'm5']);
+		assert.deepEqual(
+			result.items.map((item) => [item.pairedItem, item.json.error === undefined]),
+			items.map((_, i) => [{ item: i }, i !== 2]),
+		);
+		assert.match(String(result.items[2].json.error), /Referenced node doesn't exist/);
+	});
+
+	test('Telnyx: an item whose expression fails, without Continue On Fail: items before it sent, none after', async () => {
+		telnyx.reset();
+		const result = await runNode({ node: telnyxSend(false), items });
+		assert.match(String(result.error?.message), /Referenced node doesn't exist/);
+		assert.equal(result.error?.context?.itemIndex, 2);
+		assert.deepEqual(sentTexts(), ['m0', 'm1']);
+	});
 });
