@@ -3,8 +3,8 @@
 // - dist/pack.js: all node code (nodes/, shared/) in one CommonJS bundle, minified (V8 parses
 //   ~300 KB instead of ~440 KB: about a fifth less CPU to load), functions' and classes' names kept
 //   (`keepNames`: `.name` and stack frames read as in the source), with a source map
-//   (`node --enable-source-maps` for source lines). Each node file of package.json's `n8n` block is a one-line file taking its class
-//   from it, so n8n finds the files where the `n8n` block and dist/known say.
+//   (`node --enable-source-maps` for source lines). Each node file of package.json's `n8n` block
+//   is a one-line file taking its class from it, where the `n8n` block and dist/known say.
 //   What the source requires on first use (`require('./x')` in a function: the Telegram
 //   transport behind its front door, the triggers' run-time code) stays lazy: esbuild makes such a
 //   module an initialiser run on that first call, and `telegram` is required inside it.
