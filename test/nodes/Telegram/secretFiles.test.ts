@@ -69,6 +69,33 @@ function mp4Of(seconds: number, width: number, height: number, extra: number): B
 	]);
 }
 
+/** An Ogg page: capture pattern, version 0, header type, granule position, one segment. */
+function oggPage(headerType: number, granule: bigint, data: Buffer): Buffer {
+	const header = Buffer.alloc(28);
+	header.write('OggS', 0, 'latin1');
+	header[5] = headerType;
+	header.writeBigInt64LE(granule, 6);
+	header[26] = 1;
+	header[27] = data.length;
+	return Buffer.concat([header, data]);
+}
+
+/** A voice message as Telegram's apps record one: Ogg Opus, 48 kHz granules after a pre-skip of 312. */
+function opusOf(seconds: number): Buffer {
+	const head = Buffer.alloc(19);
+	head.write('OpusHead', 0, 'latin1');
+	head[8] = 1;
+	head[9] = 1;
+	head.writeUInt16LE(312, 10);
+	head.writeUInt32LE(48_000, 12);
+	return Buffer.concat([
+		oggPage(2, 0n, head),
+		oggPage(0, 0n, randomBytes(200)),
+		oggPage(0, 48_000n, randomBytes(200)),
+		oggPage(4, BigInt(seconds * 48_000 + 312), randomBytes(200)),
+	]);
+}
+
 describe('Telegram: files in secret chats, against an independent peer', { skip }, () => {
 	let fake: TelegramFake;
 	let peer: PythonPeer;
@@ -554,5 +581,16 @@ describe('Telegram: files in secret chats, against an independent peer', { skip 
 		assert.equal(raw.error, undefined, raw.error?.message);
 		const readRaw = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
 		assert.deepEqual([readRaw.media?.duration, readRaw.media?.w], [0, 0]);
+	});
+
+	test("a voice message's duration left at 0 is read from its Ogg Opus pages", async () => {
+		const chatId = await acceptedChat();
+		const note = opusOf(9);
+		const sent = await sendFile(chatId, note, 'note.ogg', 'audio/ogg', { sendAs: 'voice' });
+		assert.equal(sent.error, undefined, sent.error?.message);
+		const read = await peerReads(await fake.nextEncryptedMessage(ALICE, chatId));
+		assert.ok(read.file?.equals(note));
+		assert.deepEqual([read.media?.voice, read.media?.duration], [true, 9]);
+		assert.equal(sent.items[0].json.duration, 9);
 	});
 });

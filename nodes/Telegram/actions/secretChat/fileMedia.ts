@@ -5,6 +5,7 @@ import { readBoundedNumber } from '../../../../shared/options';
 import type { SecretFileToSend } from '../../transport';
 import { imageSizeOf } from './imageSize';
 import { mp4InfoOf } from './mp4Info';
+import { oggOpusSeconds } from './oggOpus';
 
 /** Telegram's apps send larger pictures as documents. */
 const MAX_PHOTO_BYTES = 10 * 1024 * 1024;
@@ -57,7 +58,7 @@ export const sendAsProperties: INodeProperties[] = [
 		default: 0,
 		displayOptions: { show: { sendAs: PLAYS } },
 		description:
-			'How long it plays, shown before it is downloaded (0 for a video: read from the MP4)',
+			'How long it plays, shown before it is downloaded (0: read from an MP4 video or an Ogg Opus voice message)',
 	},
 	...(['Width', 'Height'] as const).map(
 		(name): INodeProperties => ({
@@ -166,7 +167,8 @@ export function readSendAs(
 			};
 		}
 		case 'voice':
-			return { type: 'voice', duration: duration() };
+			// Left at 0: what the Ogg Opus recording says, as Telegram's apps record voice messages.
+			return { type: 'voice', duration: duration() || (oggOpusSeconds(bytes) ?? 0) };
 		case 'auto': {
 			const size = PHOTO_MIME.test(mimeType) ? imageSizeOf(bytes) : undefined;
 			return size && bytes.length <= MAX_PHOTO_BYTES
