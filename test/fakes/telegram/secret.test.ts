@@ -395,26 +395,32 @@ describe('Telegram fake: secret chats (gramjs client)', () => {
 		await assert.rejects(send(chat, randomBytes(41), 1), { errorMessage: 'DATA_INVALID' });
 		await assert.rejects(send(chat, randomBytes(48), 1), { errorMessage: 'DATA_INVALID' });
 		await assert.rejects(send(chat, randomBytes(24), 1), { errorMessage: 'DATA_INVALID' });
-		await send(chat, sealedLike(1), 1);
-		await assert.rejects(send(chat, sealedLike(1), 1), { errorMessage: 'RANDOM_ID_DUPLICATE' });
+		const first = sealedLike(1);
+		await send(chat, first, 1);
+		await assert.rejects(send(chat, first, 1), { errorMessage: 'RANDOM_ID_DUPLICATE' });
 		await assert.rejects(
 			client.invoke(
 				new Api.messages.SendEncryptedService({
 					peer: inputChat(chat),
 					randomId: bigInt(1),
-					data: sealedLike(1),
+					data: first,
 				}),
 			),
 			{ errorMessage: 'RANDOM_ID_DUPLICATE' },
-			'random_id is unique per sender and chat, services included',
+			'the same request again (per sender and chat, services included) is not delivered twice',
 		);
+		// Sealed again (an answer to decryptedMessageActionResend), the same random_id arrives.
+		const resent = sealedLike(1);
+		await send(chat, resent, 1);
+		const copy = chat.messages[chat.messages.length - 1];
+		assert.deepEqual([copy.randomId, copy.bytes], [1n, resent]);
 		await assert.rejects(send(chat, sealedLike(1), 2, chat.accessHash + 1n), {
 			errorMessage: 'CHAT_ID_INVALID',
 		});
 		// The other side may use the same random_id: it is the sender's.
 		fake.sendEncryptedAs(alice().id, chat.id, sealedLike(1), { randomId: 1n });
 		assert.throws(() => fake.sendEncryptedAs(alice().id, chat.id, randomBytes(30)), /DATA_INVALID/);
-		assert.equal(chat.messages.length, 2);
+		assert.equal(chat.messages.length, 3);
 
 		await client.invoke(new Api.messages.DiscardEncryption({ chatId: chat.id }));
 		assert.equal(chat.status, 'discarded');

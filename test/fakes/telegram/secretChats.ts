@@ -263,7 +263,16 @@ export class SecretChatRelay {
 		const { length } = message.bytes;
 		if (length < ENCRYPTED_DATA_MIN || (length - ENCRYPTED_HEADER_LENGTH) % 16 !== 0)
 			throw badRequest('DATA_INVALID');
-		if (chat.messages.some((m) => m.fromId === user.id && m.randomId === message.randomId))
+		// A random_id may come again: clients answer decryptedMessageActionResend with the message's
+		// own random_id (TDLib's outbound_resend, Telegram Android's resendMessages), and that copy
+		// must arrive. Only the very same bytes again (one request repeated after a lost answer)
+		// are refused here, an assumption: Telegram's list names no error for it.
+		if (
+			chat.messages.some(
+				(m) =>
+					m.fromId === user.id && m.randomId === message.randomId && m.bytes.equals(message.bytes),
+			)
+		)
 			throw badRequest('RANDOM_ID_DUPLICATE');
 		const file = message.file ? this.fileFor(chat, message.file()) : undefined;
 		const toId = this.otherSide(chat, user.id);

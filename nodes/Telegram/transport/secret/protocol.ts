@@ -634,6 +634,7 @@ function checkArrival(state: SecretChatState, envelope: SecretLayerEnvelope): nu
 
 /**
  * decryptedMessageActionResend: our messages in the range sealed again, or an abort if we cannot.
+ * Each copy keeps its random_id, as official clients do; sealed afresh, it is new data to Telegram.
  * A request overtaken by events (made before the other side got what it asks for, and read by us
  * only now, e.g. itself sent again) asks for nothing it still lacks: those numbers are skipped.
  */
