@@ -27,14 +27,19 @@ export class TerminalSession {
 			env: { ...env, TERM: 'xterm' },
 			cwd,
 		});
-		const collect = (chunk: Buffer) => {
-			this.raw += chunk.toString();
+		const collect = (chunk: string) => {
+			this.raw += chunk;
 			for (const wake of this.waiters) wake();
 		};
+		// Decoded as a stream, so a character split across two chunks stays whole.
+		this.child.stdout.setEncoding('utf8');
+		this.child.stderr.setEncoding('utf8');
 		this.child.stdout.on('data', collect);
 		this.child.stderr.on('data', collect);
+		// 'close', not 'exit': 'exit' can come before the last output is read (seen under load as a
+		// session string cut short, whose key the fake did not know).
 		this.exited = new Promise((done) =>
-			this.child.on('exit', (code) => {
+			this.child.on('close', (code) => {
 				this.exitCode = code;
 				for (const wake of this.waiters) wake();
 				done(code);
