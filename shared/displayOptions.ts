@@ -1,16 +1,11 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+import { isPlainObject } from './plainObject';
 
 // n8n-workflow's updateDisplayOptions with the same result, without lodash's generic deep merge:
 // every operation file calls it once when the pack loads, and lodash's merge (compiled on that
 // first use) was about 15% of loading the whole pack. test/descriptions.test.ts holds the result.
 
 type Plain = Record<string, unknown>;
-
-const isPlain = (value: unknown): value is Plain =>
-	typeof value === 'object' &&
-	value !== null &&
-	!Array.isArray(value) &&
-	[Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
 
 /** lodash's `merge` for plain objects and arrays (merged index by index); `target` is ours to change. */
 function mergeInto(target: unknown, source: unknown): unknown {
@@ -20,8 +15,8 @@ function mergeInto(target: unknown, source: unknown): unknown {
 		source.forEach((value: unknown, index) => (merged[index] = mergeInto(merged[index], value)));
 		return merged;
 	}
-	if (!isPlain(source)) return source;
-	const merged: Plain = isPlain(target) ? target : {};
+	if (!isPlainObject(source)) return source;
+	const merged: Plain = isPlainObject(target) ? target : {};
 	for (const [key, value] of Object.entries(source)) {
 		const next = mergeInto(merged[key], value);
 		if (next !== undefined || !(key in merged)) merged[key] = next;

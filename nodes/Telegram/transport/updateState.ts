@@ -1,6 +1,7 @@
 import type { INode } from 'n8n-workflow';
 import type { Api } from 'telegram';
 import { call } from './call';
+import { encryptedQtsOf } from './encryptedQts';
 import type { TelegramSession } from './pool';
 
 /**
@@ -288,13 +289,12 @@ export class UpdateTracker {
 			this.save();
 			// Saved before the messages go out, so n8n's save on emit keeps a state past them.
 			for (const message of messages) this.sink.onMessage(message);
-			// Each encrypted message takes the next qts: known per message when the count matches
-			// (a chat skips one a sending node already applied, secret/inbox.ts); else 0, not known.
+			// Numbered, so a chat skips one a sending node already applied (secret/inbox.ts).
 			const encrypted = difference.newEncryptedMessages;
-			const numbered = reached.qts - qts === encrypted.length;
+			const encryptedQts = encryptedQtsOf(qts, reached.qts, encrypted.length);
 			for (const [index, message] of encrypted.entries())
 				await this.sink.onAccountUpdate(
-					new Api.UpdateNewEncryptedMessage({ message, qts: numbered ? qts + index + 1 : 0 }),
+					new Api.UpdateNewEncryptedMessage({ message, qts: encryptedQts[index] }),
 				);
 			if (difference.newEncryptedMessages.length > 0) await this.sink.recordQts(reached.qts);
 			for (const other of difference.otherUpdates) {

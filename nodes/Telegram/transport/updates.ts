@@ -142,8 +142,7 @@ async function applyToAccount(
 		);
 		if (accepted) events.push(accepted);
 	}
-	for (const event of events)
-		for (const { subscriber } of hub.subscriptions) subscriber.onEvent(event);
+	emitToAll(hub, events);
 	if (encrypted && update.qts > 0)
 		await recordAppliedQts(session, account, update.qts, options).catch((error: unknown) =>
 			reportError(hub, error),
@@ -182,6 +181,18 @@ async function applyForListeners(
 		await drainInbox(session, store, [chatId], (events) => emitToAll(hub, events), options);
 		if (outcome.kind !== 'inbox-first') return [];
 	}
+}
+
+/** A trigger's catch-up, then what sending nodes kept in the chats' inboxes. */
+async function catchUpAndDrain(
+	session: TelegramSession,
+	account: TelegramAccount,
+	node: INode,
+	hub: Hub,
+	tracker: UpdateTracker,
+) {
+	await tracker.catchUp();
+	await drainInboxes(session, account, node, hub);
 }
 
 /** Emits what sending nodes kept in the chats' inboxes (after a catch-up: anything it applied came after). */
@@ -245,13 +256,11 @@ function isReconnected(update: unknown): boolean {
 /** A catch-up for each listening trigger: after a reconnect, updates pushed meanwhile reached no one. */
 function catchUpAll(session: TelegramSession, account: TelegramAccount, node: INode, hub: Hub) {
 	for (const { subscriber, tracker } of hub.subscriptions) {
-		enqueue(hub, async () => {
-			await tracker.catchUp();
-			await drainInboxes(session, account, node, hub);
-		}).catch((error: unknown) =>
-			subscriber.onWarning(
-				`catching up after a reconnect failed, retrying within a minute: ${describe(error)}`,
-			),
+		enqueue(hub, async () => await catchUpAndDrain(session, account, node, hub, tracker)).catch(
+			(error: unknown) =>
+				subscriber.onWarning(
+					`catching up after a reconnect failed, retrying within a minute: ${describe(error)}`,
+				),
 		);
 	}
 }
@@ -378,17 +387,13 @@ async function listenOneStretch(
 			let end: StretchEnd = { kind: 'stopped' };
 			try {
 				// Now, before anything pushed meanwhile (which waits in the queue behind it).
-				await enqueue(hub, async () => {
-					await subscription.tracker.catchUp();
-					await drainInboxes(session, account, node, hub);
-				});
+				const catchUp = async () =>
+					await catchUpAndDrain(session, account, node, hub, subscription.tracker);
+				await enqueue(hub, catchUp);
 				onCaughtUp();
 				// Then now and then, for what a silent connection missed (a failure is retried a minute later, so only logged).
 				periodic = setInterval(() => {
-					enqueue(hub, async () => {
-						await subscription.tracker.catchUp();
-						await drainInboxes(session, account, node, hub);
-					}).catch((error: unknown) =>
+					enqueue(hub, catchUp).catch((error: unknown) =>
 						subscriber.onWarning(
 							`catching up on missed updates failed, retrying in a minute: ${describe(error)}`,
 						),

@@ -1,5 +1,6 @@
 import type { Api } from 'telegram';
 import { call, type CallOptions } from '../call';
+import { encryptedQtsOf } from '../encryptedQts';
 import type { TelegramSession } from '../pool';
 import type { SecretChats } from './chatStore';
 import { secretMessageFile, type EncryptedFileRef } from './files';
@@ -156,12 +157,11 @@ export async function fetchIntoInbox(
 					? difference.state
 					: difference.intermediateState;
 			const messages = difference.newEncryptedMessages;
-			// Each encrypted message takes the next qts: known per message when the count matches.
-			const numbered = reached.qts - qts === messages.length;
+			const messagesQts = encryptedQtsOf(qts, reached.qts, messages.length);
 			for (const [index, message] of messages.entries()) {
-				const messageQts = numbered ? qts + index + 1 : 0;
+				const messageQts = messagesQts[index];
 				if ((await fetch.apply(message, messageQts)) === 'left') {
-					if (numbered) qts = messageQts - 1;
+					if (messageQts > 0) qts = messageQts - 1;
 					return;
 				}
 			}

@@ -10,6 +10,8 @@
  * the same codec as a whole state; it is told apart by its DELTA_TAG key, which no state may have.
  */
 
+import { isPlainObject } from '../../../../../shared/plainObject';
+
 export const DELTA_TAG = '$delta';
 
 interface Change {
@@ -25,12 +27,6 @@ interface Change {
 
 /** Arrays longer than this are recorded whole when they change (the shift search is quadratic at worst). */
 const SHIFT_SEARCH_LIMIT = 4096;
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-	if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
-	const prototype = Object.getPrototypeOf(value) as unknown;
-	return prototype === Object.prototype || prototype === null;
-}
 
 function define(target: Record<string, unknown>, key: string, value: unknown) {
 	// Not plain assignment: a key such as "__proto__" stays an ordinary key.
