@@ -57,23 +57,28 @@ describe('one expression per item is evaluated once per item', () => {
 		assert.deepEqual(evaluated, Array(items.length).fill('=m{{ $json.i }}'));
 	});
 
+	/** Telnyx > Message > Send from a phone number, with this text and these extra parameters. */
+	const telnyxSend = (text: string, parameters: Record<string, unknown>) => ({
+		type: 'telnyx',
+		credentials: { telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
+		parameters: {
+			resource: 'message',
+			operation: 'send',
+			senderType: 'phoneNumber',
+			fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
+			to: '+15557654321',
+			text,
+			...parameters,
+		},
+	});
+
 	test('Telnyx: Message > Send, text from an expression, options set', async () => {
 		evaluated.length = 0;
 		const result = await runNode({
-			node: {
-				type: 'telnyx',
-				credentials: { telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					senderType: 'phoneNumber',
-					fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
-					to: '+15557654321',
-					text: '=m{{ $json.i }}',
-					additionalFields: { messageType: 'SMS' },
-					options: { concurrency: 3, maxPerSecond: 0 },
-				},
-			},
+			node: telnyxSend('=m{{ $json.i }}', {
+				additionalFields: { messageType: 'SMS' },
+				options: { concurrency: 3, maxPerSecond: 0 },
+			}),
 			items,
 		});
 		assert.equal(result.error, undefined, result.error?.message);
@@ -83,19 +88,9 @@ describe('one expression per item is evaluated once per item', () => {
 	// Expressions are evaluated a few items ahead (shared/parameterAhead.ts): an item whose
 	// expression fails must still fail on its own turn, after the items before it were sent.
 	const failingText = "=m{{ $json.i === 2 ? $('No Such Node').item.json.x : $json.i }}";
-	const telnyxSend = (continueOnFail: boolean) => ({
-		type: 'telnyx',
+	const failingSend = (continueOnFail: boolean) => ({
+		...telnyxSend(failingText, { options: { concurrency: 1, maxPerSecond: 0 } }),
 		continueOnFail,
-		credentials: { telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
-		parameters: {
-			resource: 'message',
-			operation: 'send',
-			senderType: 'phoneNumber',
-			fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
-			to: '+15557654321',
-			text: failingText,
-			options: { concurrency: 1, maxPerSecond: 0 },
-		},
 	});
 	const sentTexts = () =>
 		telnyx.requests
@@ -104,7 +99,7 @@ describe('one expression per item is evaluated once per item', () => {
 
 	test('Telnyx: an item whose expression fails, with Continue On Fail: its own error, the rest sent', async () => {
 		telnyx.reset();
-		const result = await runNode({ node: telnyxSend(true), items });
+		const result = await runNode({ node: failingSend(true), items });
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(sentTexts(), ['m0', 'm1', 'm3', 'm4', 'm5']);
 		assert.deepEqual(
@@ -116,7 +111,7 @@ describe('one expression per item is evaluated once per item', () => {
 
 	test('Telnyx: an item whose expression fails, without Continue On Fail: items before it sent, none after', async () => {
 		telnyx.reset();
-		const result = await runNode({ node: telnyxSend(false), items });
+		const result = await runNode({ node: failingSend(false), items });
 		assert.match(String(result.error?.message), /Referenced node doesn't exist/);
 		assert.equal(result.error?.context?.itemIndex, 2);
 		assert.deepEqual(sentTexts(), ['m0', 'm1']);
