@@ -95,32 +95,33 @@ export function defaultDhConfig(): FakeDhConfig {
 	return { g: TELEGRAM_DH_G, p: bytesFromBigint(TELEGRAM_DH_PRIME, 256), version: 1 };
 }
 
-/** A queue a test reads with promises: each call takes the next item matching it, waiting if none is there yet. */
+/**
+ * A queue a test reads with promises: each call takes the next item matching it, waiting if none
+ * is there yet. Items nobody waited for are kept in order until taken (a reader of every message,
+ * like the bench's peer, finds the next one at once, not after scanning all sent before).
+ */
 class Mailbox<T> {
-	private readonly taken = new Set<T>();
+	private unread: T[] = [];
 	private waiters: Array<{
 		wants: (item: T) => boolean;
 		resolve: (item: T) => void;
 		reject: (error: Error) => void;
 	}> = [];
 
-	constructor(private readonly items: () => T[]) {}
-
 	next(wants: (item: T) => boolean): Promise<T> {
-		const ready = this.items().find((item) => wants(item) && !this.taken.has(item));
-		if (ready) {
-			this.taken.add(ready);
-			return Promise.resolve(ready);
-		}
+		const index = this.unread.findIndex(wants);
+		if (index >= 0) return Promise.resolve(this.unread.splice(index, 1)[0]);
 		return new Promise((resolve, reject) => this.waiters.push({ wants, resolve, reject }));
 	}
 
-	/** A new item arrived: the oldest waiter that wants it takes it. */
+	/** A new item arrived: the oldest waiter that wants it takes it, else it waits for a reader. */
 	offer(item: T): void {
 		const waiter = this.waiters.find((w) => w.wants(item));
-		if (!waiter) return;
+		if (!waiter) {
+			this.unread.push(item);
+			return;
+		}
 		this.waiters = this.waiters.filter((w) => w !== waiter);
-		this.taken.add(item);
 		waiter.resolve(item);
 	}
 
@@ -128,7 +129,7 @@ class Mailbox<T> {
 	clear(reason: string): void {
 		for (const waiter of this.waiters) waiter.reject(new Error(reason));
 		this.waiters = [];
-		this.taken.clear();
+		this.unread = [];
 	}
 }
 
@@ -143,10 +144,8 @@ export class SecretChatRelay {
 	private readonly confirmedQts = new Map<bigint, number>();
 	/** `${adminId}:${random_id}` of every messages.requestEncryption. */
 	private readonly requestRandomIds = new Set<string>();
-	private readonly requests = new Mailbox<FakeEncryptedChat>(() => this.chats);
-	private readonly received = new Mailbox<FakeEncryptedMessage>(() =>
-		this.chats.flatMap((c) => c.messages),
-	);
+	private readonly requests = new Mailbox<FakeEncryptedChat>();
+	private readonly received = new Mailbox<FakeEncryptedMessage>();
 
 	constructor(private readonly deps: SecretRelayDeps) {}
 
