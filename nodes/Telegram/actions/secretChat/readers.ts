@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { fieldError, settle } from '../../../../shared/errors';
 import { sendKey, sendOnce } from '../../../../shared/executionMemo';
 import { INT32_MAX, readDecimalId } from '../../../../shared/ids';
+import { parameterOfRun } from '../../../../shared/parameterOfRun';
 import {
 	UnknownSecretChatError,
 	withTelegramAccount,
@@ -14,7 +15,7 @@ import { messageRandomId } from '../idempotency';
 import { callOptions } from '../readers';
 
 export function readSecretChatId(context: IExecuteFunctions, itemIndex: number): number {
-	const value = context.getNodeParameter('secretChatId', itemIndex, '', { extractValue: true });
+	const value = parameterOfRun(context, 'secretChatId', itemIndex, '', { extractValue: true });
 	return readDecimalId(context, itemIndex, value, {
 		field: 'Secret Chat',
 		what: 'secret chat ID',

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from '../../../../shared/displayOptions';
 import { fieldError } from '../../../../shared/errors';
+import { parameterOfRun } from '../../../../shared/parameterOfRun';
 import { sendSecretText } from '../../transport';
 import { formattingOption, maxRateLimitWaitOption, silentOption, textField } from '../properties';
 import { readFormatting, readOptions } from '../readers';
@@ -47,7 +48,7 @@ export const description = updateDisplayOptions(displayOptions, properties);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject> {
 	const chatId = readSecretChatId(this, itemIndex);
-	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	const text = String(parameterOfRun(this, 'text', itemIndex, '') ?? '');
 	if (text.trim() === '')
 		throw fieldError(this.getNode(), 'Text', 'is empty', 'Enter the message text.', itemIndex);
 	if ([...text].length > MAX_TEXT_LENGTH)
