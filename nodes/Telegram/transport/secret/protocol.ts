@@ -157,6 +157,14 @@ export interface OutgoingSecret {
 	randomId: bigint;
 }
 
+/** A sealed message: the next state, its bytes, and the out_seq_no and layer it goes out with. */
+export interface SealedSecret {
+	state: SecretChatState;
+	outgoing: OutgoingSecret;
+	outSeqNo: number;
+	layer: number;
+}
+
 export interface DeliveredSecret {
 	message: SecretMessage;
 	layer: number;
@@ -384,23 +392,28 @@ export function sealMessage(
 	state: SecretChatState,
 	message: SecretMessage,
 	random: Random = systemRandom,
-): { state: SecretChatState; outgoing: OutgoingSecret } {
+): SealedSecret {
 	const current = requireReady(state);
 	const service = message.kind === 'service';
-	const earlier = state.sentLog.find((entry) => entry.randomId === message.randomId.toString());
+	const id = message.randomId.toString();
+	const earlier = state.sentLog.find((entry) => entry.randomId === id);
 	if (earlier) {
 		if (earlier.envelope === undefined)
 			throw new SecretChatError(
 				'replayed',
 				`message ${message.randomId} of secret chat ${state.chatId} was already received by the other side`,
 			);
+		const tl = fromB64(earlier.envelope);
+		const { outSeqNo, layer } = decodeSecretLayer(tl);
 		return {
 			state,
 			outgoing: {
-				data: sealEnvelope(state, fromB64(earlier.envelope), random, earlier.fingerprint),
+				data: sealEnvelope(state, tl, random, earlier.fingerprint),
 				service,
 				randomId: message.randomId,
 			},
+			outSeqNo,
+			layer,
 		};
 	}
 	const layer = commonLayer(state.peerLayer);
@@ -413,7 +426,7 @@ export function sealMessage(
 	};
 	const tl = encodeSecretLayer(envelope);
 	const entry: SentEntry = {
-		randomId: message.randomId.toString(),
+		randomId: id,
 		service,
 		envelope: b64(tl),
 		outSeqNo: envelope.outSeqNo,
@@ -428,6 +441,8 @@ export function sealMessage(
 	return {
 		state: next,
 		outgoing: { data: sealEnvelope(state, tl, random), service, randomId: message.randomId },
+		outSeqNo: envelope.outSeqNo,
+		layer,
 	};
 }
 

@@ -24,7 +24,6 @@ import {
 import {
 	abandonRekey,
 	acceptRequest,
-	acknowledged,
 	closedChat,
 	completeRequest,
 	needsRekey,
@@ -42,7 +41,7 @@ import {
 	type OutgoingSecret,
 	type SecretChatState,
 } from './protocol';
-import { sentEnvelope } from './sentLog';
+import { sentBefore } from './sentLog';
 import type { SecretMessage } from './tl';
 
 /**
@@ -291,10 +290,10 @@ async function sendUnlessAnswerDue(
 		if (!stored) throw new UnknownSecretChatError(chatId);
 		if (readAnswer && awaitsRekeyAnswer(stored))
 			return { next: 'unchanged', result: READ_ANSWER_FIRST as SendOrReadFirst };
-		const earlierEntry = stored.sentLog.find((entry) => entry.randomId === randomId.toString());
-		const repeat = earlierEntry !== undefined;
+		const earlier = sentBefore(stored, randomId);
+		const repeat = earlier !== undefined;
 		// A retry of a message the other side already acknowledged: it arrived, nothing to send.
-		if (acknowledged(stored, randomId))
+		if (earlier?.acknowledged)
 			return {
 				next: 'unchanged',
 				result: {
@@ -319,9 +318,10 @@ async function sendUnlessAnswerDue(
 		if (!repeat && staleRekey(latest())) take(abandonRekey(latest()));
 		if (!repeat && needsRekey(latest(), nowSeconds()))
 			take(startRekey(latest(), (await dhConfig(session, options)).random));
-		const composed = await compose(latest(), sentEnvelope(stored, randomId)?.message);
+		const composed = await compose(latest(), earlier?.envelope?.message);
 		const message = composed.message;
-		take(sealMessage(latest(), message));
+		const sealed = sealMessage(latest(), message);
+		take(sealed);
 		if (!repeat && message.kind === 'service' && message.action.kind === 'setMessageTtl')
 			states.push({ ...latest(), messageTtl: message.action.ttlSeconds });
 		// Saved before anything goes out: after a crash once sent, the sequence numbers and keys
@@ -332,8 +332,8 @@ async function sendUnlessAnswerDue(
 		const result = {
 			chatId,
 			randomId,
-			outSeqNo: sentOutSeqNo(latest(), randomId),
-			layer: sentEnvelope(latest(), randomId)?.layer ?? commonLayer(latest().peerLayer),
+			outSeqNo: sealed.outSeqNo,
+			layer: sealed.layer,
 			alreadySent: sent.duplicates.includes(randomId),
 		};
 		if (sent.error === undefined) return { next: latest() as StoredState, result };

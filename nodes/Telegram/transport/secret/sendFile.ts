@@ -6,7 +6,7 @@ import { encryptSecretFile, uploadEncrypted } from './files';
 import type { SecretMedia, SecretThumbnail } from './media';
 import { SecretChatError } from './protocol';
 import { sendSecret, UnknownSecretChatError, type SecretSendResult } from './secretChats';
-import { sentEnvelope } from './sentLog';
+import { sentBefore } from './sentLog';
 
 export interface SecretFileToSend {
 	chatId: number;
@@ -46,7 +46,7 @@ export async function sendSecretFile(
 			before.status === 'closed' ? 'closed' : 'not-ready',
 			`secret chat ${file.chatId} is ${before.status}: files go only to a chat both sides accepted`,
 		);
-	const earlier = sentEnvelope(before, file.randomId)?.message;
+	const earlier = sentBefore(before, file.randomId)?.envelope?.message;
 	const encrypted = encryptSecretFile(
 		file.bytes,
 		earlier?.kind === 'message' ? earlier.media : undefined,

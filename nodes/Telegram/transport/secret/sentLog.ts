@@ -2,13 +2,20 @@ import type { SecretChatState } from './protocol';
 import { decodeSecretLayer, type SecretLayerEnvelope } from './tl';
 
 /**
- * The envelope a message with this random_id was sealed in, from the sent log: absent when it
- * was never sent, or when the other side acknowledged it (only its id is kept then).
+ * What the sent log holds for a random_id, looked up once per send: undefined when it was never
+ * sent (or left the log); `envelope`, the message as it was sealed, only until the other side
+ * acknowledged it (then only its id is kept).
  */
-export function sentEnvelope(
+export function sentBefore(
 	state: SecretChatState,
 	randomId: bigint,
-): SecretLayerEnvelope | undefined {
-	const entry = state.sentLog.find((sent) => sent.randomId === randomId.toString());
-	return entry?.envelope ? decodeSecretLayer(Buffer.from(entry.envelope, 'base64')) : undefined;
+): { acknowledged: boolean; envelope?: SecretLayerEnvelope } | undefined {
+	const id = randomId.toString();
+	const entry = state.sentLog.find((sent) => sent.randomId === id);
+	if (!entry) return undefined;
+	if (entry.envelope === undefined) return { acknowledged: true };
+	return {
+		acknowledged: false,
+		envelope: decodeSecretLayer(Buffer.from(entry.envelope, 'base64')),
+	};
 }

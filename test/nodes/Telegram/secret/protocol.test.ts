@@ -252,7 +252,12 @@ describe('secret chat protocol', () => {
 		creator = first.state;
 		const again = sealMessage(creator, message);
 		assert.equal(again.state.outCount, creator.outCount);
-		participant = deliver(participant, again.outgoing).state;
+		const opened = deliver(participant, again.outgoing);
+		participant = opened.state;
+		// Both report the out_seq_no and layer the other side reads.
+		const { outSeqNo, layer } = opened.delivered[0];
+		assert.deepEqual([first.outSeqNo, first.layer], [outSeqNo, layer]);
+		assert.deepEqual([again.outSeqNo, again.layer], [outSeqNo, layer]);
 		assert.throws(
 			() => deliver(participant, first.outgoing),
 			(error: unknown) => error instanceof SecretChatError && error.reason === 'replayed',
