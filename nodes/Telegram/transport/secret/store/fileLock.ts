@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { type BigIntStats, readlinkSync } from 'node:fs';
+import { type BigIntStats, readlinkSync, statSync } from 'node:fs';
 import { type FileHandle, link, open, readFile, stat, unlink, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -226,6 +226,20 @@ function pause(attempt: number): Promise<void> {
 /** What stat says about a file, enough to tell whether it changed since (identity, size, times). */
 type FileLook = Pick<BigIntStats, 'dev' | 'ino' | 'size' | 'mtimeNs' | 'ctimeNs'>;
 
+/**
+ * The lock file's look, undefined when it is gone or cannot be read. Synchronous: a stat of a file
+ * this process just created comes from the kernel's cache in microseconds, where the thread-pool
+ * round trip of an asynchronous one cost ~0.3-1 ms per save (a wake-up of a pool thread each) on
+ * a busy machine, and it is asked before every write.
+ */
+function lookAt(path: string): FileLook | undefined {
+	try {
+		return statSync(path, { bigint: true, throwIfNoEntry: false });
+	} catch {
+		return undefined;
+	}
+}
+
 const sameLook = (a: FileLook, b: FileLook) =>
 	a.dev === b.dev &&
 	a.ino === b.ino &&
@@ -247,7 +261,7 @@ function holdFileLock(request: FileLockRequest, token: string, handle: FileHandl
 	 * renewal too) the token is read again.
 	 */
 	async function stillOurs(): Promise<boolean> {
-		const look = await stat(path, { bigint: true }).catch(() => undefined);
+		const look = lookAt(path);
 		if (!look) return false;
 		if (verified && sameLook(look, verified)) return true;
 		const text = await readFile(path, 'utf8').catch(() => undefined);
