@@ -185,6 +185,14 @@ const RECORD_HEADER_BYTES = 12;
 /** A journal this long (or a state this large) is folded into a new snapshot. */
 const COMPACT_RECORDS = 64;
 const COMPACT_BYTES = 512 * 1024;
+/**
+ * A new journal is written with zeros after its first record up to this size (64 records of a
+ * short text's change fit), in the same synced write. Later records overwrite those zeros in
+ * place: the file's size does not change, so a synced write only waits for its data, not for
+ * the file system's own journal as an append that grows the file does (ext4, xfs). A zeroed tail
+ * reads as the end of the records (a record's check is never zero). Past it, records append.
+ */
+const JOURNAL_PREALLOCATED_BYTES = 64 * 1024;
 
 /**
  * How the journal is opened. On Linux with O_DSYNC, a write returns once its data (and the size)
@@ -331,7 +339,9 @@ function fileBackend(dir: string, timings: SecretStoreTimings): ChatBlobBackend 
 				recordCheck(at.base, blob).copy(header, 4);
 				await lock.assertHeld();
 				if (at.size === 0) {
-					await writeJournal(Buffer.concat([JOURNAL_MAGIC, at.base, header, blob]), 0, true);
+					const first = Buffer.concat([JOURNAL_MAGIC, at.base, header, blob]);
+					const zeros = Buffer.alloc(Math.max(0, JOURNAL_PREALLOCATED_BYTES - first.length));
+					await writeJournal(Buffer.concat([first, zeros]), 0, true);
 					// A new file's name must be durable too, or a crash could lose the journal.
 					await syncFolder(dir);
 					position = {

@@ -51,6 +51,14 @@ const chatPath = (accountId: string, chatId: number) =>
 const lockPath = (accountId: string, chatId: number) =>
 	join(folder, accountId, `chat_${chatId}.lock`);
 
+/** Bytes of a journal in use: the records, without the zeros written ahead of them. */
+async function journalBytesInUse(path: string): Promise<number> {
+	const bytes = await readFile(path);
+	let end = bytes.length;
+	while (end > 0 && bytes[end - 1] === 0) end--;
+	return end;
+}
+
 async function snapshot(accountId: string): Promise<string> {
 	const dir = join(folder, accountId);
 	const names = (await readdir(dir)).sort();
@@ -349,7 +357,7 @@ describe('secret-chat store: file', () => {
 				},
 				result: undefined,
 			}));
-			sizes.push((await stat(journal)).size);
+			sizes.push(await journalBytesInUse(journal));
 		}
 		const perSave = (sizes[sizes.length - 1] - sizes[0]) / (sizes.length - 1);
 		assert.ok(perSave < stateBytes / 10, `${perSave} bytes a save for a ${stateBytes}-byte state`);
@@ -361,6 +369,33 @@ describe('secret-chat store: file', () => {
 			(chat?.sentLog as Array<{ randomId: string }>).map((sent) => Number(sent.randomId)),
 			Array.from({ length: 100 }, (_u, n) => n + 10),
 		);
+		await reopened.close();
+	});
+
+	test('a new journal is written ahead with zeros: saves overwrite them without growing the file, then append past them; all read back', async () => {
+		const account = newAccount();
+		const journal = join(folder, account, 'chat_16.journal');
+		const store = await open(config(account));
+		const save = (counter: number, note = '') =>
+			store.update(16, async (current) => ({
+				next: { ...(current ?? sampleChat(16)), counter, note },
+				result: undefined,
+			}));
+		await save(0);
+		await save(1);
+		const ahead = (await stat(journal)).size;
+		const used = await journalBytesInUse(journal);
+		assert.ok(ahead > used * 8, `${ahead} bytes written for ${used} in use`);
+		for (let counter = 2; counter < 10; counter++) await save(counter);
+		assert.equal((await stat(journal)).size, ahead, 'small saves overwrite the zeros in place');
+		assert.ok((await journalBytesInUse(journal)) > used);
+		// Changes of 4 KB each outgrow the zeros: the journal grows, every record is read back.
+		for (let counter = 10; counter < 40; counter++)
+			await save(counter, randomBytes(2048).toString('hex'));
+		assert.ok((await stat(journal)).size > ahead);
+		await store.close();
+		const reopened = await open(config(account));
+		assert.equal((await reopened.get(16))?.counter, 39);
 		await reopened.close();
 	});
 
