@@ -144,6 +144,8 @@ export class SecretChatRelay {
 	private readonly confirmedQts = new Map<bigint, number>();
 	/** `${adminId}:${random_id}` of every messages.requestEncryption. */
 	private readonly requestRandomIds = new Set<string>();
+	/** `${chatId}:${fromId}:${random_id}` of every encrypted message: the bytes sent with it. */
+	private readonly sentByRandomId = new Map<string, Buffer[]>();
 	private readonly requests = new Mailbox<FakeEncryptedChat>();
 	private readonly received = new Mailbox<FakeEncryptedMessage>();
 
@@ -156,6 +158,7 @@ export class SecretChatRelay {
 		this.qts.clear();
 		this.confirmedQts.clear();
 		this.requestRandomIds.clear();
+		this.sentByRandomId.clear();
 		this.requests.clear('the Telegram fake was reset');
 		this.received.clear('the Telegram fake was reset');
 	}
@@ -266,12 +269,8 @@ export class SecretChatRelay {
 		// own random_id (TDLib's outbound_resend, Telegram Android's resendMessages), and that copy
 		// must arrive. Only the very same bytes again (one request repeated after a lost answer)
 		// are refused here, an assumption: Telegram's list names no error for it.
-		if (
-			chat.messages.some(
-				(m) =>
-					m.fromId === user.id && m.randomId === message.randomId && m.bytes.equals(message.bytes),
-			)
-		)
+		const sameId = `${chat.id}:${user.id}:${message.randomId}`;
+		if (this.sentByRandomId.get(sameId)?.some((bytes) => bytes.equals(message.bytes)))
 			throw badRequest('RANDOM_ID_DUPLICATE');
 		const file = message.file ? this.fileFor(chat, message.file()) : undefined;
 		const toId = this.otherSide(chat, user.id);
@@ -290,6 +289,7 @@ export class SecretChatRelay {
 			file,
 		};
 		chat.messages.push(sent);
+		this.sentByRandomId.set(sameId, [...(this.sentByRandomId.get(sameId) ?? []), sent.bytes]);
 		this.push(
 			new Api.UpdateNewEncryptedMessage({ message: this.messageToTl(sent), qts }),
 			toId,
