@@ -6,11 +6,12 @@
 //
 // The other side of the chat (alice) behaves like a Telegram app: it reads each message as it
 // arrives and answers a re-key at once (requestKey -> acceptKey; commitKey -> noop). Our node
-// starts one every 100 messages (perfect forward secrecy) and reads the answer on its next send,
-// so the timed secret rows include those re-keys, as users pay them. Alice runs our own protocol
-// state machine (protocol.ts, from source: not the node's instance); the time she spends reading
-// and answering is her phone's, not the user's, and is taken out of the secret rows (printed
-// beside them as peerMsPerItem).
+// starts a re-key (perfect forward secrecy) after 100 messages under a key, 200 when nothing reads
+// alice's messages in between (no trigger, as here: the key before is kept until then), and reads
+// the answer on its next send; the timed secret rows include those re-keys (`rekeys`), as users
+// pay them. Alice runs our own protocol state machine (protocol.ts, from source: not the node's
+// instance); the time she spends reading and answering is her phone's, not the user's: it is
+// shown as peerMsPerItem and taken out of the CPU column (the wall time keeps it).
 import type { IDataObject } from 'n8n-workflow';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
