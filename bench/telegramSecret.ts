@@ -6,10 +6,10 @@
 //
 // The other side of the chat (alice) behaves like a Telegram app: it reads each message as it
 // arrives and answers a re-key at once (requestKey -> acceptKey; commitKey -> noop). Our node
-// starts a re-key (perfect forward secrecy) after 100 messages under a key, 200 when nothing reads
-// alice's messages in between (no trigger, as here: the key before is kept until then), and reads
-// the answer on its next send; the timed secret rows include those re-keys (`rekeys`), as users
-// pay them. Alice runs our own protocol state machine (protocol.ts, from source: not the node's
+// starts a re-key (perfect forward secrecy) after 100 messages under a key (with no trigger, as
+// here, a send first reads alice's message that shows she switched, so the key before can go), and
+// reads the answer on its next send; the timed secret rows include those re-keys (`rekeys`), as
+// users pay them. Alice runs our own protocol state machine (protocol.ts, from source: not the node's
 // instance); the time she spends reading and answering is her phone's, not the user's: it is
 // shown as peerMsPerItem and taken out of the CPU column (the wall time keeps it).
 import type { IDataObject } from 'n8n-workflow';

@@ -4,7 +4,7 @@ import { encryptedQtsOf } from '../encryptedQts';
 import type { TelegramSession } from '../pool';
 import type { SecretChats } from './chatStore';
 import { secretMessageFile, type EncryptedFileRef } from './files';
-import type { DeliveredSecret, SecretChatState } from './protocol';
+import { REKEY_AFTER_MESSAGES, type DeliveredSecret, type SecretChatState } from './protocol';
 import type { SecretChatEvent } from './secretChats';
 import { decodeSecretLayer, encodeSecretLayer } from './tl';
 
@@ -100,16 +100,27 @@ export function withInboxEntries<S extends object>(
 	return { ...state, inbox: [...inboxOf(fields), ...added], inboxNextId: nextId };
 }
 
+/** Whether `count` (from 1) is one of 1, 2, 4 ... : a few reads however many items a run sends. */
+const onReadingTurn = (count: number) => count > 0 && (count & (count - 1)) === 0;
+
 /**
- * Whether a send should first read what the other side sent: our re-key waits for its answer.
- * Asked on the 1st, 2nd, 4th ... 64th message after the request (a few calls per re-key, however
- * many items a run sends), so a peer that answers is read soon and a silent one costs little.
+ * Whether a send should first read what the other side sent, on the 1st, 2nd, 4th ... 64th message
+ * of a wait (a few calls per re-key, however many items a run sends), so a peer that answers is
+ * read soon and a silent one costs little. Two waits: our re-key waits for its answer; or a re-key
+ * is due (100 messages under the key) but the key before is still kept, because the other side's
+ * first message under the current key was not read (without a trigger nothing else reads it, and
+ * the re-key would wait for a second 100 messages).
  */
 export function awaitsRekeyAnswer(state: SecretChatState): boolean {
+	if (state.status !== 'ready') return false;
 	const rekey = state.rekey;
-	if (state.status !== 'ready' || rekey?.role !== 'initiator' || !rekey.exponent) return false;
-	const since = state.outCount - (rekey.startedAt ?? 0);
-	return since > 0 && (since & (since - 1)) === 0;
+	if (rekey) {
+		if (rekey.role !== 'initiator' || !rekey.exponent) return false;
+		return onReadingTurn(state.outCount - (rekey.startedAt ?? 0));
+	}
+	const current = state.current;
+	if (!state.previous || !current) return false;
+	return onReadingTurn(current.messages - REKEY_AFTER_MESSAGES + 1);
 }
 
 export interface InboxFetch {

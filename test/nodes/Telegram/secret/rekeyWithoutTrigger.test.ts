@@ -109,6 +109,32 @@ describe('Telegram: Secret Chat re-key without a listening trigger', { skip }, (
 		);
 	});
 
+	test('the next re-key starts after 100 messages under the new key: a send reads the message that shows the peer switched', async () => {
+		const chatId = await acceptedChat();
+		const before = await peer.state();
+		const replies = await startRekey(chatId, []);
+		for (const reply of replies) fake.sendEncryptedAs(ALICE, chatId, reply, { service: true });
+		assert.equal((await send(chatId, 'under the new key')).error, undefined);
+		await expectCommitThenNewKey(chatId, before.fingerprint, 'under the new key');
+		// The peer writes under the new key: until it is read, the key before is kept (a message
+		// under it may still come), and a re-key cannot start.
+		await peerWrites(chatId, 'the peer switched');
+		const texts = Array.from({ length: 110 }, (_, i) => ({ text: `new key ${i}` }));
+		const batch = await run(
+			{ operation: 'sendMessage', secretChatId: chatId, text: '={{ $json.text }}' },
+			texts,
+		);
+		assert.equal(batch.error, undefined, batch.error?.message);
+		const actions: string[] = [];
+		for (let i = 0; i < 110; ) {
+			const next = await nextAtPeer(chatId);
+			if (next.action) actions.push(next.action.kind);
+			else assert.equal(next.text, `new key ${i++}`);
+		}
+		// Without that read no request would come before 200 messages under the new key.
+		assert.deepEqual(actions, ['requestKey']);
+	});
+
 	test('a file the peer sends meanwhile keeps its address: the trigger started later downloads and decrypts it', async () => {
 		const chatId = await acceptedChat();
 		const before = await peer.state();
