@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { runNode, type NodeUnderTest } from '../test/harness/engine';
 import { TelnyxFake } from '../test/fakes/telnyx/server';
 import { ZulipFake } from '../test/fakes/zulip/server';
+import { credentialsFor, sendParams } from '../test/nodes/Telnyx/setup';
 
 export interface MemoryRow {
 	case: string;
@@ -53,18 +54,11 @@ export async function benchMemory(items: number): Promise<MemoryRow[]> {
 			case: 'Telnyx: Message > Send (concurrency 5)',
 			node: {
 				type: 'telnyx',
-				credentials: {
-					telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` },
-				},
-				parameters: {
-					resource: 'message',
-					operation: 'send',
-					senderType: 'phoneNumber',
-					fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
-					to: '+15557654321',
+				credentials: credentialsFor(telnyx),
+				parameters: sendParams({
 					text: '=m{{ $json.i }}',
 					options: { concurrency: 5, maxPerSecond: 0 },
-				},
+				}),
 			},
 			reset: () => telnyx.reset(),
 		},

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { Expression } from 'n8n-workflow';
+import { Expression, type IDataObject } from 'n8n-workflow';
 import { runNode } from '../harness/engine';
 import { TelnyxFake } from '../fakes/telnyx/server';
 import { ZulipFake } from '../fakes/zulip/server';
+import { runTelnyx, sendParams } from './Telnyx/setup';
 
 // In n8n 2.x each expression evaluation costs about a millisecond of CPU (its isolated engine):
 // a node that evaluates an item's expression twice, or every child of a collection for one of
@@ -58,28 +59,18 @@ describe('one expression per item is evaluated once per item', () => {
 	});
 
 	/** Telnyx > Message > Send from a phone number, with this text and these extra parameters. */
-	const telnyxSend = (text: string, parameters: Record<string, unknown>) => ({
-		type: 'telnyx',
-		credentials: { telnyxScheduledApi: { apiKey: telnyx.apiKey, baseUrl: `${telnyx.url}/v2` } },
-		parameters: {
-			resource: 'message',
-			operation: 'send',
-			senderType: 'phoneNumber',
-			fromNumber: { __rl: true, mode: 'number', value: '+15550001111' },
-			to: '+15557654321',
-			text,
-			...parameters,
-		},
-	});
+	const telnyxSend = (text: string, parameters: IDataObject, continueOnFail = false) =>
+		runTelnyx(telnyx, {
+			parameters: sendParams({ text, ...parameters }),
+			items,
+			node: { continueOnFail },
+		});
 
 	test('Telnyx: Message > Send, text from an expression, options set', async () => {
 		evaluated.length = 0;
-		const result = await runNode({
-			node: telnyxSend('=m{{ $json.i }}', {
-				additionalFields: { messageType: 'SMS' },
-				options: { concurrency: 3, maxPerSecond: 0 },
-			}),
-			items,
+		const result = await telnyxSend('=m{{ $json.i }}', {
+			additionalFields: { messageType: 'SMS' },
+			options: { concurrency: 3, maxPerSecond: 0 },
 		});
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(evaluated, Array(items.length).fill('=m{{ $json.i }}'));
@@ -88,10 +79,8 @@ describe('one expression per item is evaluated once per item', () => {
 	// Expressions are evaluated a few items ahead (shared/parameterAhead.ts): an item whose
 	// expression fails must still fail on its own turn, after the items before it were sent.
 	const failingText = "=m{{ $json.i === 2 ? $('No Such Node').item.json.x : $json.i }}";
-	const failingSend = (continueOnFail: boolean) => ({
-		...telnyxSend(failingText, { options: { concurrency: 1, maxPerSecond: 0 } }),
-		continueOnFail,
-	});
+	const failingSend = async (continueOnFail: boolean) =>
+		await telnyxSend(failingText, { options: { concurrency: 1, maxPerSecond: 0 } }, continueOnFail);
 	const sentTexts = () =>
 		telnyx.requests
 			.filter((request) => request.method === 'POST')
@@ -99,7 +88,7 @@ describe('one expression per item is evaluated once per item', () => {
 
 	test('Telnyx: an item whose expression fails, with Continue On Fail: its own error, the rest sent', async () => {
 		telnyx.reset();
-		const result = await runNode({ node: failingSend(true), items });
+		const result = await failingSend(true);
 		assert.equal(result.error, undefined, result.error?.message);
 		assert.deepEqual(sentTexts(), ['m0', 'm1', 'm3', 'm4', 'm5']);
 		assert.deepEqual(
@@ -111,7 +100,7 @@ describe('one expression per item is evaluated once per item', () => {
 
 	test('Telnyx: an item whose expression fails, without Continue On Fail: items before it sent, none after', async () => {
 		telnyx.reset();
-		const result = await runNode({ node: failingSend(false), items });
+		const result = await failingSend(false);
 		assert.match(String(result.error?.message), /Referenced node doesn't exist/);
 		assert.equal(result.error?.context?.itemIndex, 2);
 		assert.deepEqual(sentTexts(), ['m0', 'm1']);
