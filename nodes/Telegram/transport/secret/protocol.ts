@@ -457,12 +457,6 @@ export function sentOutSeqNo(state: SecretChatState, randomId: bigint): number {
 	return outSeqNoOf(entry);
 }
 
-/** Whether the other side already said it received this message (a retry then sends nothing). */
-export function acknowledged(state: SecretChatState, randomId: bigint): boolean {
-	const entry = state.sentLog.find((sent) => sent.randomId === randomId.toString());
-	return entry !== undefined && entry.envelope === undefined;
-}
-
 function sealService(state: SecretChatState, action: SecretAction, random: Random) {
 	return sealMessage(state, { kind: 'service', randomId: randomLong(random), action }, random);
 }

@@ -4,7 +4,6 @@ import { after, describe, test } from 'node:test';
 import {
 	abandonRekey,
 	acceptRequest,
-	acknowledged,
 	completeRequest,
 	needsRekey,
 	openMessage,
@@ -21,6 +20,7 @@ import {
 	type OutgoingSecret,
 	type SecretChatState,
 } from '../../../../nodes/Telegram/transport/secret/protocol';
+import { sentBefore } from '../../../../nodes/Telegram/transport/secret/sentLog';
 import type { SecretAction } from '../../../../nodes/Telegram/transport/secret/tl';
 import {
 	startPythonPeer,
@@ -398,10 +398,14 @@ describe('secret chat state machine against the Python peer', { skip }, () => {
 		const sealed = sealMessage(us.state, message);
 		us.state = sealed.state;
 		await peer.decrypt(sealed.outgoing.data);
-		assert.equal(acknowledged(us.state, 42n), false, 'not acknowledged yet: a retry repeats it');
+		assert.equal(
+			sentBefore(us.state, 42n)?.acknowledged,
+			false,
+			'not acknowledged yet: a retry repeats it',
+		);
 		assert.equal(sealMessage(us.state, message).state.outCount, 1);
 		us.receive((await peer.encryptText('got it')).data);
-		assert.equal(acknowledged(us.state, 42n), true);
+		assert.equal(sentBefore(us.state, 42n)?.acknowledged, true);
 		assert.deepEqual(us.state.sentLog, [{ randomId: '42', service: false, outSeqNo: 1 }]);
 		assert.throws(
 			() => sealMessage(us.state, message),
