@@ -14,6 +14,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { ensureN8n } from '../test/e2e/n8nCli';
 import { benchN8nStartup } from './n8nStartup';
 
 const run = promisify(execFile);
@@ -167,11 +168,7 @@ async function runtimes(): Promise<Array<{ name: string; node: string }>> {
 	const own = { name: `Node ${process.version} (this machine's: n8n 1.x)`, node: process.execPath };
 	if (process.env.BENCH_N8N === '0') return [own];
 	try {
-		const { stdout } = await run('bash', [resolve(ROOT, 'scripts/ensure-n8n.sh')], {
-			maxBuffer: 1 << 24,
-		});
-		const node = /N8N_NODE='?([^'\n]+)/.exec(stdout)?.[1];
-		if (!node) throw new Error(`no N8N_NODE in ${stdout}`);
+		const node = (await ensureN8n()).N8N_NODE;
 		const { stdout: version } = await run(node, ['--version']);
 		return [{ name: `Node ${version.trim()} (n8n 2.x's: the target's)`, node }, own];
 	} catch (error) {

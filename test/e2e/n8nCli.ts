@@ -20,14 +20,14 @@ export interface N8nInstall {
 /** The n8n version scripts/ensure-n8n.sh installs (override with N8N_VERSION). */
 export const N8N_VERSION = process.env.N8N_VERSION ?? '2.41.1';
 
-/** A real n8n (from the shared cache) with this pack installed in a fresh user folder. */
-export async function prepareN8n(): Promise<N8nInstall> {
+/** The n8n of the shared cache (installed by scripts/ensure-n8n.sh on first use): its Node and CLI. */
+export async function ensureN8n(): Promise<{ N8N_NODE: string; N8N_BIN: string }> {
 	const { stdout } = await run('bash', [join(REPO, 'scripts/ensure-n8n.sh')], {
 		env: { ...process.env, N8N_VERSION },
 		maxBuffer: 1 << 24,
 		timeout: 40 * 60_000,
 	});
-	const paths = Object.fromEntries(
+	return Object.fromEntries(
 		stdout
 			.trim()
 			.split('\n')
@@ -35,7 +35,12 @@ export async function prepareN8n(): Promise<N8nInstall> {
 				const [key, value] = line.split('=');
 				return [key, value.replace(/^'|'$/g, '')];
 			}),
-	);
+	) as { N8N_NODE: string; N8N_BIN: string };
+}
+
+/** A real n8n (from the shared cache) with this pack installed in a fresh user folder. */
+export async function prepareN8n(): Promise<N8nInstall> {
+	const paths = await ensureN8n();
 	const userFolder = mkdtempSync(join(tmpdir(), 'n8n-sm-e2e-'));
 	await run('bash', [join(REPO, 'scripts/install-pack.sh'), join(userFolder, '.n8n/nodes')], {
 		cwd: REPO,
