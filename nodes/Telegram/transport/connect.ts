@@ -72,13 +72,19 @@ function trackedSockets(gram: Gramjs, hold: SocketHold): Gramjs['PromisedNetSock
 	return class TrackedNetSockets extends gram.PromisedNetSockets {
 		async connect(port: number, ip: string) {
 			const socketOf = () => (this as unknown as { client?: Socket }).client;
+			const take = (socket: Socket) => {
+				// Each MTProto packet is one write: Nagle would hold a request written while the one
+				// before is unacknowledged until the server's (possibly delayed) ACK.
+				socket.setNoDelay(true);
+				hold.add(socket);
+			};
 			const connecting = super.connect(port, ip);
 			const direct = socketOf();
-			if (direct) hold.add(direct);
+			if (direct) take(direct);
 			const result = await connecting;
 			// Through a SOCKS proxy the socket exists only once the proxy connected.
 			const proxied = socketOf();
-			if (proxied && proxied !== direct) hold.add(proxied);
+			if (proxied && proxied !== direct) take(proxied);
 			return result;
 		}
 
