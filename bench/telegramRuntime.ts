@@ -19,6 +19,7 @@ import { telegramCredentialData } from '../test/fakes/telegram/credential';
 import { TelegramFake } from '../test/fakes/telegram/server';
 import { closeFakeClient, connectedFakeClient } from '../test/fakes/telegram/testClient';
 import { importJson, prepareN8n, type N8nInstall } from '../test/e2e/n8nCli';
+import { codeNode, manualTriggerNode } from '../test/e2e/workflows/nodes';
 import { executeToFile } from './n8nRuntime';
 import type { RawLoopSettings } from './telegramRawLoop';
 
@@ -248,32 +249,13 @@ export async function benchTelegramInN8n(count: number): Promise<TelegramRow[]> 
 			active: false,
 			settings: { executionOrder: 'v1' },
 			nodes: [
-				{
-					id: 'start',
-					name: 'Start',
-					type: 'n8n-nodes-base.manualTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {},
-				},
-				{
-					id: 'items',
-					name: 'Items',
-					type: 'n8n-nodes-base.code',
-					typeVersion: 2,
-					position: [200, 0],
-					parameters: {
-						jsCode: `return Array.from({ length: ${count} }, (_, i) => ({ json: { text: 'message ' + i } }));`,
-					},
-				},
-				{
-					id: 'one',
-					name: 'One',
-					type: 'n8n-nodes-base.code',
-					typeVersion: 2,
-					position: [400, 0],
-					parameters: { jsCode: `return [{ json: { text: 'warm' } }];` },
-				},
+				manualTriggerNode(),
+				codeNode(
+					'Items',
+					[200, 0],
+					`return Array.from({ length: ${count} }, (_, i) => ({ json: { text: 'message ' + i } }));`,
+				),
+				codeNode('One', [400, 0], `return [{ json: { text: 'warm' } }];`),
 				...cases.map(([name, text], index) => send(name, 600 + index * 200, text)),
 			],
 			connections: {

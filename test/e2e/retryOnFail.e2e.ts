@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { TelnyxFake } from '../fakes/telnyx/server';
 import { executeWorkflowDespiteExitCrash, importJson, prepareN8n, type N8nInstall } from './n8nCli';
+import { codeNode, manualTriggerNode } from './workflows/nodes';
 import type { ExecutionResult } from './workflows/runData';
 
 const TEXTS = ['retry #1', 'retry #2', 'retry #3'];
@@ -20,22 +21,8 @@ function retryWorkflow(id: string, settings: { continueOnFail: boolean; concurre
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{
-				id: 'start',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'items',
-				name: 'Items',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode: `return ${JSON.stringify(items)};` },
-			},
+			manualTriggerNode(),
+			codeNode('Items', [220, 0], `return ${JSON.stringify(items)};`),
 			{
 				id: 'send',
 				name: SEND,
@@ -102,6 +89,19 @@ describe('Retry On Fail in a real n8n: no item sent twice', () => {
 				).length,
 		);
 
+	/** Runs `workflowId` with the POST of item 2 failing as `fault` (after item 1's went through). */
+	async function runWithItem2Failing(
+		workflowId: string,
+		fault: 'drop-after-body' | 'http-500',
+	): Promise<ExecutionResult> {
+		fake.reset();
+		fake.failNext({ method: 'POST', path: /\/v2\/messages$/ }, fault, 1);
+		return (await executeWorkflowDespiteExitCrash(install, workflowId)) as ExecutionResult;
+	}
+	/** A failed execution makes `n8n execute` exit 1 with the node's error (no run data). */
+	const LOST_ANSWER =
+		/the connection failed .* after the request was sent, so the message from \+15550001111 to \+15557654321 may have been sent/;
+
 	test('Concurrency 1: a send whose answer was lost is not repeated by the retries, the one before is not sent again, the one after never starts', async () => {
 		fake.reset();
 		// Item 2's POST creates the message, then the connection breaks without an answer.
@@ -121,12 +121,7 @@ describe('Retry On Fail in a real n8n: no item sent twice', () => {
 	});
 
 	test('Concurrency 5 (the default): the items already in flight finish, and no retry sends any item again', async () => {
-		fake.reset();
-		fake.failNext({ method: 'POST', path: /\/v2\/messages$/ }, 'drop-after-body', 1);
-		await assert.rejects(
-			executeWorkflowDespiteExitCrash(install, 'retryStops'),
-			/after the request was sent, so the message from \+15550001111 to \+15557654321 may have been sent/,
-		);
+		await assert.rejects(runWithItem2Failing('retryStops', 'drop-after-body'), LOST_ANSWER);
 		// Item 3 started beside item 2 (three items, five at once), so it went out; the retries
 		// find items 1 and 3 sent in this execution and item 2 unclear: no request repeats.
 		assert.deepEqual(heldPerText(), [1, 1, 1]);
@@ -135,12 +130,7 @@ describe('Retry On Fail in a real n8n: no item sent twice', () => {
 	});
 
 	test('with Continue On Fail: the lost answer becomes an error item, the others are sent once', async () => {
-		fake.reset();
-		fake.failNext({ method: 'POST', path: /\/v2\/messages$/ }, 'drop-after-body', 1);
-		const result = (await executeWorkflowDespiteExitCrash(
-			install,
-			'retryContinues',
-		)) as ExecutionResult;
+		const result = await runWithItem2Failing('retryContinues', 'drop-after-body');
 		assert.equal(result.data.resultData.error, undefined, result.data.resultData.error?.message);
 		assert.deepEqual(heldPerText(), [1, 1, 1]);
 		assert.deepEqual(postsPerText(), [1, 1, 1]);
@@ -156,12 +146,7 @@ describe('Retry On Fail in a real n8n: no item sent twice', () => {
 	});
 
 	test('a refusal with no effect (HTTP 500) is tried again by Retry On Fail and then sent once', async () => {
-		fake.reset();
-		fake.failNext({ method: 'POST', path: /\/v2\/messages$/ }, 'http-500', 1);
-		const result = (await executeWorkflowDespiteExitCrash(
-			install,
-			'retryStops',
-		)) as ExecutionResult;
+		const result = await runWithItem2Failing('retryStops', 'http-500');
 		assert.equal(result.data.resultData.error, undefined, result.data.resultData.error?.message);
 		assert.deepEqual(heldPerText(), [1, 1, 1]);
 		// Items 1 and 3 sent on the first try and never again; item 2 refused once, then sent by
